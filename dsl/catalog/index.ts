@@ -1,0 +1,38 @@
+/** The layer catalogue: every layer by name, and the value tables beside it. */
+import { capsuleLayers } from './layers/capsules';
+import { convolutionLayers, poolingLayers } from './layers/convolution';
+import { activationLayers, coreLayers } from './layers/core';
+import { mergeLayers } from './layers/merge';
+import { recurrentLayers, setLayerLookup } from './layers/recurrent';
+import { regionLayers } from './layers/regions';
+import { regularisationLayers } from './layers/regularisation';
+import type { LayerDef } from './types';
+
+export const layers = {
+  ...coreLayers,
+  ...activationLayers,
+  ...regularisationLayers,
+  ...convolutionLayers,
+  ...poolingLayers,
+  ...recurrentLayers,
+  ...mergeLayers,
+  ...regionLayers,
+  ...capsuleLayers,
+};
+
+/** Every layer kind; the runtime's compile table is a Record<LayerName, ...>, so none can be missed. */
+export type LayerName = keyof typeof layers;
+
+export const layerNames = Object.keys(layers) as LayerName[];
+
+export function findLayer(name: string): LayerDef | undefined {
+  return Object.prototype.hasOwnProperty.call(layers, name) ? layers[name as LayerName] : undefined;
+}
+
+setLayerLookup(findLayer);
+
+export * from './types';
+export * from './choices';
+export * from './datasets';
+export * from './settings';
+export { choiceName, pair } from './params';

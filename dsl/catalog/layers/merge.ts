@@ -1,0 +1,85 @@
+/** Layers that combine tensors named in their arguments. */
+import { compareDims, compareShapes, formatShape, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
+import { axis, family, mismatch, num } from '../params';
+import type { Args, LayerDef, ParamDef, ShapeError } from '../types';
+
+const tensors: ParamDef = { name: 'inputs', type: { kind: 'tensor' }, doc: 'The tensors to combine, by name.', positional: true, variadic: true };
+
+function sameShapes(name: string, inputs: Shape[], exactly?: number): Shape | ShapeError {
+  if (exactly !== undefined ? inputs.length !== exactly : inputs.length < 2) {
+    return { code: 'invalid-argument', message: `${name} takes ${exactly ?? 'at least 2'} tensors, got ${inputs.length}` };
+  }
+  for (let i = 1; i < inputs.length; i++) {
+    if (compareShapes(inputs[0], inputs[i]) === 'differ') {
+      return mismatch(`${name} needs tensors of the same shape, got ${inputs.map(formatShape).join(' and ')}`);
+    }
+  }
+  return inputs[0];
+}
+
+const elementwise = (doc: string, exactly?: number): Omit<LayerDef, 'name' | 'family'> => ({
+  doc,
+  params: [tensors],
+  inputs: 'merge',
+  outputShape: ({ inputs }) => sameShapes('this merge', inputs, exactly),
+  paramCount: () => 0,
+});
+
+function concat(inputs: Shape[], args: Args): Shape | ShapeError {
+  if (inputs.length < 2) return { code: 'invalid-argument', message: `concat takes at least 2 tensors, got ${inputs.length}` };
+  const rank = inputs[0].length;
+  const ax = normaliseAxis(num(args, 'axis'), rank);
+  if (ax === undefined) return { code: 'invalid-argument', message: `concat axis ${num(args, 'axis')} is outside a rank-${rank} input` };
+  let total: Dim = 0;
+  for (const s of inputs) {
+    if (s.length !== rank) return { code: 'rank-mismatch', message: `concat needs tensors of the same rank, got ${inputs.map(formatShape).join(' and ')}` };
+    for (let i = 0; i < rank; i++) {
+      if (i !== ax && compareDims(s[i], inputs[0][i]) === 'differ') {
+        return mismatch(`concat needs equal sizes on every axis but ${num(args, 'axis')}, got ${inputs.map(formatShape).join(' and ')}`);
+      }
+    }
+    total = typeof total === 'number' && typeof s[ax] === 'number' ? total + (s[ax] as number) : null;
+  }
+  return inputs[0].map((d, i) => (i === ax ? total : d));
+}
+
+function dot(inputs: Shape[], args: Args): Shape | ShapeError {
+  if (inputs.length !== 2) return { code: 'invalid-argument', message: `dot takes 2 tensors, got ${inputs.length}` };
+  const [a, b] = inputs;
+  const axes = Array.isArray(args.axes) ? (args.axes as number[]) : [num(args, 'axes'), num(args, 'axes')];
+  const ia = normaliseAxis(axes[0], a.length);
+  const ib = normaliseAxis(axes[1], b.length);
+  if (ia === undefined || ib === undefined) return { code: 'invalid-argument', message: `dot axes [${axes.join(', ')}] are outside the inputs ${formatShape(a)} and ${formatShape(b)}` };
+  if (compareDims(a[ia], b[ib]) === 'differ') {
+    return mismatch(`dot multiplies axis ${axes[0]} of ${formatShape(a)} with axis ${axes[1]} of ${formatShape(b)}: sizes ${a[ia]} and ${b[ib]} differ`);
+  }
+  const out = [...a.filter((_, i) => i !== ia), ...b.filter((_, i) => i !== ib)];
+  return out.length === 0 ? [1] : out;
+}
+
+export const mergeLayers = family('merge', {
+  add: { ...elementwise('Adds tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('add', inputs) },
+  subtract: { ...elementwise('Subtracts the second tensor from the first.'), outputShape: ({ inputs }) => sameShapes('subtract', inputs, 2) },
+  multiply: { ...elementwise('Multiplies tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('multiply', inputs) },
+  average: { ...elementwise('Averages tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('average', inputs) },
+  maximum: { ...elementwise('Takes the element-wise maximum of tensors of the same shape.'), outputShape: ({ inputs }) => sameShapes('maximum', inputs) },
+  concat: {
+    doc: 'Joins tensors along an axis; every other axis must agree.',
+    params: [tensors, axis()],
+    inputs: 'merge',
+    outputShape: ({ inputs, args }) => concat(inputs, args),
+    paramCount: () => 0,
+  },
+  dot: {
+    doc: 'Dot product of two tensors along the given axes (cosine similarity with normalize: true).',
+    params: [
+      tensors,
+      { name: 'axes', type: { kind: 'pair' }, default: -1, doc: 'Axis of each input to multiply along: one number or [a, b].' },
+      { name: 'normalize', type: { kind: 'bool' }, default: false, doc: 'L2-normalise both inputs first (cosine similarity).' },
+    ],
+    inputs: 'merge',
+    outputShape: ({ inputs, args }) => dot(inputs, args),
+    paramCount: () => 0,
+  },
+});
+

@@ -1,0 +1,68 @@
+/**
+ * Diagnostics are values: a range, a severity, a stable code, a message that says
+ * what was expected and what was found, related locations, and fixes as text edits.
+ */
+import type { Range } from './syntax/range';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Stable codes; documented one by one in docs/language.md. Never rename one. */
+export const diagnosticCodes = {
+  'syntax-error': 'The text does not follow the grammar.',
+  'unknown-layer': 'A step names no layer, block or tensor.',
+  'unknown-parameter': 'A call passes a parameter the layer does not have.',
+  'invalid-argument': 'An argument has the wrong type or value, is missing, or is given twice.',
+  'unknown-name': 'A name that is bound nowhere: a tensor, model, dataset or value.',
+  'used-before-bound': 'A tensor name is used above the statement that binds it.',
+  'duplicate-name': 'Two declarations or bindings share a name.',
+  'rank-mismatch': 'A layer receives a tensor with the wrong number of axes.',
+  'shape-mismatch': 'Sizes that must agree do not.',
+  'invalid-shape': 'A shape that cannot exist (zero or negative sizes, a reshape that changes the element count).',
+  'loss-mismatch': 'The loss does not fit the output layer or the labels.',
+  'data-mismatch': "The dataset's features or labels do not fit the model's input or output.",
+  'init-activation': 'The initialiser does not suit the activation it feeds.',
+  'vanishing-gradient': 'A deep stack of saturating activations without normalisation or residual connections.',
+  'dropout-placement': 'Dropout where it cannot help: after the output layer.',
+  'invalid-setting': 'A train setting that is unknown, missing or out of range.',
+  unused: 'A model, dataset, block or tensor that nothing uses.',
+} as const;
+
+export type DiagnosticCode = keyof typeof diagnosticCodes;
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix an editor may apply without asking (LSP isPreferred). */
+  preferred?: boolean;
+}
+
+export interface RelatedInformation {
+  range: Range;
+  message: string;
+}
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  related?: RelatedInformation[];
+  fixes?: Fix[];
+  /** Rendered faded by editors (LSP DiagnosticTag.Unnecessary). */
+  unnecessary?: boolean;
+}
+
+export function diagnostic(
+  code: DiagnosticCode,
+  severity: Severity,
+  range: Range,
+  message: string,
+  extra: Pick<Diagnostic, 'related' | 'fixes' | 'unnecessary'> = {},
+): Diagnostic {
+  return { range, severity, code, message, ...extra };
+}

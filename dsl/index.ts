@@ -1,0 +1,12 @@
+/** The dlnet language: text in, analysis out. Imports nothing outside dsl/. */
+export { analyze, type Analysis, type AnalyzeOptions } from './analyze';
+export * from './diagnostics';
+export * from './catalog';
+export type * as ast from './syntax/ast';
+export { parse, type ParseResult } from './syntax/parse';
+export * from './syntax/range';
+export * from './semantics/shape';
+export type { ModelGraph, LayerNode, InputNode, GraphNode } from './semantics/graph';
+export type { StepInfo, DatasetInfo } from './semantics/context';
+export type { SymbolInfo, SymbolKind, Occurrence, SymbolTable } from './semantics/symbols';
+export type { TrainPlan } from './semantics/train';

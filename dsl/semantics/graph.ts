@@ -1,0 +1,56 @@
+/**
+ * The model as a graph of layer instances: blocks, residuals and repeats expanded,
+ * every argument bound and defaulted, every shape inferred. The runtime compiles
+ * this graph node by node; `dlnet summary` prints it.
+ */
+import type { Args, LayerName } from '../catalog';
+import type { Range } from '../syntax/range';
+import type { Shape } from './shape';
+
+export interface InputNode {
+  id: string;
+  kind: 'input';
+  shape: Shape;
+  dtype: 'float32' | 'int32';
+  range: Range;
+}
+
+export interface LayerNode {
+  id: string;
+  kind: LayerName;
+  args: Args;
+  /** Ids of the nodes feeding this one, in order. */
+  inputs: string[];
+  outputShape: Shape;
+  params: number | null;
+  range: Range;
+  /** Bound by name in the source (`features = dense(2)`): a representation worth drawing. */
+  named: boolean;
+  /** Explicitly given argument names, for lints that only judge the user's own choices. */
+  given: string[];
+}
+
+export type GraphNode = InputNode | LayerNode;
+
+export interface ModelGraph {
+  name: string;
+  range: Range;
+  nameRange: Range;
+  inputs: InputNode[];
+  /** Node ids of the outputs. */
+  outputs: string[];
+  layers: LayerNode[];
+  totalParams: number | null;
+  /** No error diagnostics inside this model: safe to compile. */
+  ok: boolean;
+}
+
+export function outputShapes(g: ModelGraph): Shape[] {
+  return g.outputs.map((id) => nodeShape(g, id) ?? []);
+}
+
+export function nodeShape(g: ModelGraph, id: string): Shape | undefined {
+  const input = g.inputs.find((n) => n.id === id);
+  if (input) return input.shape;
+  return g.layers.find((n) => n.id === id)?.outputShape;
+}

@@ -1,0 +1,109 @@
+/**
+ * Lints drawn from what makes deep nets train: initialisers that suit their
+ * activation, deep saturating stacks, dropout where it cannot help.
+ */
+import { findLayer } from '../catalog';
+import { diagnostic } from '../diagnostics';
+import type { Context } from './context';
+import type { LayerNode, ModelGraph } from './graph';
+
+const RELU_FAMILY = new Set(['relu', 'relu6', 'elu', 'leakyRelu', 'gelu', 'swish', 'mish']);
+const SATURATING = new Set(['sigmoid', 'tanh', 'hardSigmoid', 'softsign']);
+const NORMALISING = new Set(['batchNorm', 'layerNorm', 'add']);
+const DROPOUTS = new Set(['dropout', 'spatialDropout1d', 'spatialDropout2d', 'gaussianNoise']);
+export const VANISHING_DEPTH = 6;
+
+/** The activation a layer's weights feed: its own, or that of an activation layer right after it. */
+export function effectiveActivation(node: LayerNode, consumers: Map<string, LayerNode[]>): string | undefined {
+  const own = findLayer(node.kind)?.activation?.(node.args);
+  if (own && own !== 'linear') return own;
+  let next = consumers.get(node.id);
+  if (next?.length === 1 && (next[0].kind === 'batchNorm' || next[0].kind === 'layerNorm')) next = consumers.get(next[0].id);
+  if (next?.length === 1 && findLayer(next[0].kind)?.family === 'activation') return findLayer(next[0].kind)!.activation!(next[0].args);
+  return own;
+}
+
+function suitedInit(act: string): { family: RegExp; suggestion: string; why: string } | undefined {
+  if (RELU_FAMILY.has(act)) return { family: /^he/, suggestion: 'heNormal', why: `${act} zeroes half its inputs, so its weights need variance 2/fanIn (He) to keep the signal from shrinking layer by layer` };
+  if (SATURATING.has(act)) return { family: /^glorot/, suggestion: 'glorotUniform', why: `${act} saturates for large inputs; Glorot initialisation keeps its inputs in the responsive range` };
+  if (act === 'selu') return { family: /^lecunNormal$/, suggestion: 'lecunNormal', why: 'selu is self-normalising only with lecunNormal initialisation' };
+  return undefined;
+}
+
+export function lintModel(ctx: Context, g: ModelGraph): void {
+  const consumers = new Map<string, LayerNode[]>();
+  for (const node of g.layers) for (const input of node.inputs) {
+    const list = consumers.get(input) ?? [];
+    list.push(node);
+    consumers.set(input, list);
+  }
+  lintInitialisers(ctx, g, consumers);
+  lintVanishing(ctx, g);
+  lintDropout(ctx, g);
+}
+
+function lintInitialisers(ctx: Context, g: ModelGraph, consumers: Map<string, LayerNode[]>): void {
+  for (const node of g.layers) {
+    if (!node.given.includes('init')) continue;
+    const def = findLayer(node.kind);
+    const init = def?.initializer?.(node.args);
+    const call = ctx.nodeCalls.get(node);
+    const arg = call?.args?.find((a) => a.name?.text === 'init');
+    if (!init || !arg) continue;
+    const initRange = arg.value.kind === 'call' ? arg.value.range : arg.value.range;
+    if (init.name === 'zeros' || init.name === 'ones') {
+      ctx.report(diagnostic('init-activation', 'warning', initRange,
+        `init: ${init.name} starts every unit of ${node.kind} identical, and identical units get identical updates: they never learn different features`, {
+          fixes: [{ title: 'Switch to glorotUniform', edits: [{ range: initRange, newText: 'glorotUniform' }] }],
+        }));
+      continue;
+    }
+    const act = effectiveActivation(node, consumers);
+    const suited = act ? suitedInit(act) : undefined;
+    if (!suited || suited.family.test(init.name)) continue;
+    ctx.report(diagnostic('init-activation', 'hint', initRange,
+      `init: ${init.name} does not suit ${act}: ${suited.why}; use ${suited.suggestion}`, {
+        fixes: [{ title: `Switch the initialiser to ${suited.suggestion}`, edits: [{ range: initRange, newText: suited.suggestion }], preferred: true }],
+      }));
+  }
+}
+
+function lintVanishing(ctx: Context, g: ModelGraph): void {
+  const depth = new Map<string, number>();
+  const first = new Map<string, LayerNode>();
+  for (const node of g.layers) {
+    const upstream = node.inputs.map((i) => depth.get(i) ?? 0);
+    const deepest = Math.max(0, ...upstream);
+    const from = node.inputs.find((i) => (depth.get(i) ?? 0) === deepest);
+    const act = findLayer(node.kind)?.activation?.(node.args);
+    let d: number;
+    if (NORMALISING.has(node.kind) || (act && RELU_FAMILY.has(act))) d = 0;
+    else if (act && SATURATING.has(act)) d = deepest + 1;
+    else d = deepest;
+    depth.set(node.id, d);
+    first.set(node.id, d === 1 && deepest === 0 ? node : (from && first.get(from)) || node);
+    if (d === VANISHING_DEPTH) {
+      const start = first.get(node.id)!;
+      ctx.report(diagnostic('vanishing-gradient', 'warning', node.range,
+        `${VANISHING_DEPTH} saturating (sigmoid/tanh) layers in a row from line ${start.range.start.line + 1} without normalisation or residual connections: each can shrink the gradient up to 4x, so the first layers barely learn; use relu with heNormal, batchNorm, or residual blocks`, {
+          related: [{ range: start.range, message: 'the stack starts here' }],
+        }));
+      return;
+    }
+  }
+}
+
+function lintDropout(ctx: Context, g: ModelGraph): void {
+  const byId = new Map(g.layers.map((n) => [n.id, n]));
+  for (const out of g.outputs) {
+    let node = byId.get(out);
+    while (node && node.params === 0 && node.inputs.length === 1) {
+      if (DROPOUTS.has(node.kind)) {
+        ctx.report(diagnostic('dropout-placement', 'warning', node.range,
+          `${node.kind} after the last layer with weights drops parts of the model's output itself, which only adds noise to the loss; move it before a layer with weights`));
+        break;
+      }
+      node = byId.get(node.inputs[0]);
+    }
+  }
+}

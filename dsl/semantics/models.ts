@@ -1,0 +1,493 @@
+/**
+ * Shape inference through models and blocks. A model body is a pipeline: each
+ * statement takes the previous one's output. The walk expands blocks (checked at
+ * each use with the arguments given), residuals and repeats into a graph of layer
+ * instances, infers every shape, and reports what does not fit, with fixes.
+ */
+import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { diagnostic, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import { contains, type Range } from '../syntax/range';
+import type { Context } from './context';
+import type { InputNode, LayerNode, ModelGraph } from './graph';
+import { compareShapes, formatShape, known, type Shape } from './shape';
+import { closest } from './suggest';
+import { bindArgs, evaluate, evaluateShape, UNKNOWN, type ValueScope } from './values';
+
+/** A tensor flowing through the walk. `shape` undefined: unknown after an earlier error, so nothing downstream is checked. */
+export interface Tensor {
+  id: string;
+  shape: Shape | undefined;
+  /** "`flatten` on line 4": where the tensor came from, for messages. */
+  origin: string;
+  originRange: Range;
+  /** The recurrent call that produced it, for the returnSequences fix. */
+  originCall?: ast.Call;
+}
+
+const RESOLUTION_CODES = new Set(['unknown-layer', 'unknown-parameter', 'unknown-name', 'used-before-bound', 'duplicate-name', 'unused', 'syntax-error']);
+
+interface Frame {
+  scope: Map<string, Tensor>;
+  /** Every name bound anywhere in this body, for used-before-bound. */
+  bindings: Map<string, ast.Ident>;
+  container: string;
+  prefix: string;
+  suffix: string;
+  values: ValueScope;
+  blockStack: string[];
+  /** At top level of a model body: inputs and outputs are allowed. */
+  modelLevel: boolean;
+}
+
+export class GraphBuilder {
+  readonly inputs: InputNode[] = [];
+  readonly layers: LayerNode[] = [];
+  readonly outputs: string[] = [];
+  private readonly ids = new Set<string>();
+  readonly byId = new Map<string, LayerNode>();
+  private readonly counters = new Map<string, number>();
+  errors = 0;
+
+  uniqueId(base: string): string {
+    let id = base;
+    for (let n = 2; this.ids.has(id); n++) id = `${base}_${n}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  autoId(prefix: string, kind: string): string {
+    const key = prefix + kind;
+    let n = this.counters.get(key) ?? 0;
+    let id: string;
+    do id = `${prefix}${kind}_${++n}`;
+    while (this.ids.has(id));
+    this.counters.set(key, n);
+    this.ids.add(id);
+    return id;
+  }
+}
+
+const lineOf = (r: Range) => r.start.line + 1;
+
+export class ModelChecker {
+  private graph = new GraphBuilder();
+
+  constructor(private readonly ctx: Context, private readonly globals: ValueScope) {}
+
+  /** Checks one model and returns its graph. */
+  checkModel(model: ast.ModelDecl): ModelGraph {
+    this.graph = new GraphBuilder();
+    this.blockUses.clear();
+    const errorsBefore = this.ctx.diagnostics.filter((d) => d.severity === 'error').length;
+    const frame: Frame = {
+      scope: new Map(), bindings: collectBindings(model.body), container: model.name.text,
+      prefix: '', suffix: '', values: this.reportingScope(this.globals, undefined), blockStack: [], modelLevel: true,
+    };
+    const last = this.walkBody(model.body, undefined, frame);
+    if (this.graph.outputs.length === 0 && last) this.graph.outputs.push(last.id);
+    if (this.graph.inputs.length === 0 && !model.body.stmts.some((st) => st.kind === 'input')) {
+      this.ctx.report(diagnostic('invalid-shape', 'error', model.name.range, `model ${model.name.text} has no input: start its body with \`input name: [shape]\``));
+    }
+    this.reportUnusedTensors();
+    const errors = this.ctx.diagnostics.filter((d) => d.severity === 'error').length - errorsBefore;
+    const totals = this.graph.layers.map((l) => l.params);
+    const g: ModelGraph = {
+      name: model.name.text,
+      range: model.range,
+      nameRange: model.name.range,
+      inputs: this.graph.inputs,
+      outputs: this.graph.outputs,
+      layers: this.graph.layers,
+      totalParams: totals.some((p) => p === null) ? null : totals.reduce<number>((a, b) => a + (b as number), 0),
+      ok: errors === 0 && this.graph.outputs.length > 0 && this.graph.inputs.length > 0,
+    };
+    return g;
+  }
+
+  /** Checks a block on its own (names and arguments); shapes are checked at each use. */
+  checkBlockAlone(block: ast.BlockDecl): void {
+    this.graph = new GraphBuilder();
+    const params = new Map(block.params.map((p) => [p.name.text, p]));
+    const values: ValueScope = {
+      param: (name) => (params.has(name) ? 'unknown' : undefined),
+      noteParam: (ident) => this.noteParamRef(block, ident),
+      report: (d) => this.ctx.report(d),
+    };
+    for (const p of block.params) {
+      this.ctx.symbols.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
+    }
+    const frame: Frame = {
+      scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
+      prefix: '', suffix: '', values, blockStack: [block.name.text], modelLevel: false,
+    };
+    const input: Tensor = { id: 'block_input', shape: undefined, origin: `the input of block ${block.name.text}`, originRange: block.name.range };
+    this.walkBody(block.body, input, frame);
+  }
+
+  private noteParamRef(block: ast.BlockDecl, ident: ast.Ident): void {
+    const p = block.params.find((q) => q.name.text === ident.text);
+    if (!p) return;
+    const symbol = this.ctx.symbols.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
+    this.ctx.symbols.reference(symbol, ident.range);
+  }
+
+  /** A scope that reports straight to the context, adding the block use as related information. */
+  private reportingScope(base: ValueScope, use: { block: ast.BlockDecl; related: RelatedInformation } | undefined): ValueScope {
+    return {
+      param: (name) => base.param(name),
+      noteParam: base.noteParam,
+      report: (d) => this.report(d, use),
+    };
+  }
+
+  private report(d: Diagnostic, use: { block: ast.BlockDecl; related: RelatedInformation } | undefined): void {
+    if (use && contains(use.block.range, d.range.start)) {
+      if (RESOLUTION_CODES.has(d.code)) return; // already reported by the block's own check
+      d.related = [...(d.related ?? []), use.related];
+    }
+    this.ctx.report(d);
+  }
+
+  private walkBody(body: ast.Body, input: Tensor | undefined, frame: Frame): Tensor | undefined {
+    let current = input;
+    for (const stmt of body.stmts) {
+      if (stmt.kind === 'input') current = this.walkInput(stmt, frame) ?? current;
+      else if (stmt.kind === 'output') this.walkOutput(stmt, frame);
+      else {
+        current = this.walkChain(stmt, current, frame);
+        if (stmt.target && current) this.bind(stmt.target, stmt, current, frame);
+        this.ctx.noteStatement(stmt, current?.shape);
+      }
+    }
+    return current;
+  }
+
+  /** Model-level names and the tensors they bind, for the unused lint. */
+  private bound: { name: ast.Ident; id: string }[] = [];
+
+  private reportUnusedTensors(): void {
+    const consumed = new Set<string>(this.graph.outputs);
+    for (const l of this.graph.layers) for (const i of l.inputs) consumed.add(i);
+    for (const { name, id } of this.bound) {
+      if (id && !consumed.has(id)) {
+        this.ctx.report(diagnostic('unused', 'hint', name.range, `\`${name.text}\` is never used: nothing takes it as input and it is not an output`, { unnecessary: true }));
+      }
+    }
+    this.bound = [];
+  }
+
+  private bind(name: ast.Ident, stmt: ast.Stmt, tensor: Tensor, frame: Frame): void {
+    frame.scope.set(name.text, tensor);
+    if (frame.modelLevel && !frame.suffix) this.bound.push({ name, id: tensor.id });
+    const symbol = this.ctx.symbols.define(name.text, 'tensor', name.range, stmt.range, frame.container);
+    symbol.shape ??= tensor.shape;
+    const node = this.graph.byId.get(tensor.id);
+    if (node) node.named = true;
+  }
+
+  private walkInput(stmt: ast.InputStmt, frame: Frame): Tensor | undefined {
+    if (!frame.modelLevel) {
+      frame.values.report(diagnostic('syntax-error', 'error', stmt.keyword, '`input` belongs at the top of a model body; a block takes its input from where it is used'));
+      return undefined;
+    }
+    const shape = evaluateShape(stmt.shape, frame.values, 'input', false);
+    if (shape !== undefined && shape !== UNKNOWN && shape.length === 0) {
+      frame.values.report(diagnostic('invalid-shape', 'error', stmt.shape.range, 'an input needs at least one axis, such as [2]'));
+    }
+    let dtype: 'float32' | 'int32' = 'float32';
+    if (stmt.dtype) {
+      if (stmt.dtype.text === 'int32' || stmt.dtype.text === 'float32') dtype = stmt.dtype.text;
+      else frame.values.report(diagnostic('invalid-argument', 'error', stmt.dtype.range, `input types are float32 and int32, got '${stmt.dtype.text}'`));
+    }
+    const name = stmt.name?.text ?? 'input';
+    const id = this.graph.uniqueId(name);
+    const ok = shape !== undefined && shape !== UNKNOWN && shape.length > 0;
+    if (ok) this.graph.inputs.push({ id, kind: 'input', shape, dtype, range: stmt.range });
+    const tensor: Tensor = { id, shape: ok ? shape : undefined, origin: `input \`${name}\` on line ${lineOf(stmt.range)}`, originRange: stmt.range };
+    if (stmt.name) {
+      frame.scope.set(name, tensor);
+      const symbol = this.ctx.symbols.define(name, 'tensor', stmt.name.range, stmt.range, frame.container);
+      symbol.shape = tensor.shape;
+    }
+    this.ctx.noteStatement(stmt, tensor.shape);
+    return tensor;
+  }
+
+  private walkOutput(stmt: ast.OutputStmt, frame: Frame): void {
+    if (!frame.modelLevel) {
+      frame.values.report(diagnostic('syntax-error', 'error', stmt.keyword, '`output` belongs in a model body; a block outputs its last statement'));
+      return;
+    }
+    for (const name of stmt.names) {
+      const t = this.lookupTensor(name, frame);
+      if (t) this.graph.outputs.push(t.id);
+    }
+  }
+
+  /** Resolves a tensor name, reporting unknown and used-before-bound names. */
+  private lookupTensor(name: ast.Ident, frame: Frame): Tensor | undefined {
+    const t = frame.scope.get(name.text);
+    if (t) {
+      const symbol = this.ctx.symbols.find('tensor', name.text, frame.container);
+      if (symbol) this.ctx.symbols.reference(symbol, name.range);
+      return t;
+    }
+    const later = frame.bindings.get(name.text);
+    if (later) {
+      frame.values.report(diagnostic('used-before-bound', 'error', name.range, `\`${name.text}\` is used before it is bound on line ${lineOf(later.range)}`, {
+        related: [{ range: later.range, message: `\`${name.text}\` is bound here` }],
+      }));
+    } else if (name.text !== '') {
+      const guess = closest(name.text, frame.scope.keys());
+      frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}${guess ? `; did you mean \`${guess}\`?` : ''}`, {
+        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: name.range, newText: guess }], preferred: true }] : undefined,
+      }));
+    }
+    return undefined;
+  }
+
+  private walkChain(stmt: ast.ChainStmt, input: Tensor | undefined, frame: Frame): Tensor | undefined {
+    let current = input;
+    stmt.steps.forEach((step, i) => {
+      const name = i === stmt.steps.length - 1 ? stmt.target?.text : undefined;
+      if (step.kind === 'call') current = this.walkCall(step, current, frame, i === 0, name);
+      else if (step.kind === 'residual') current = this.walkResidual(step, current, frame);
+      else current = this.walkRepeat(step, current, frame);
+    });
+    return current;
+  }
+
+  private walkCall(call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
+    const callee = call.callee.text;
+    if (callee === '') return undefined; // a parse error already said so
+    if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.blocks.has(callee)) {
+      if (!atStart) {
+        frame.values.report(diagnostic('invalid-argument', 'error', call.range, `a tensor name can only start a chain (\`${callee} -> ...\`); to combine tensors use a merge layer such as add(a, b)`));
+        return undefined;
+      }
+      const t = this.lookupTensor(call.callee, frame);
+      this.ctx.noteStep(call, { inputs: [], output: t?.shape, tensor: true });
+      return t;
+    }
+    const block = this.ctx.blocks.get(callee);
+    if (block) {
+      this.ctx.used.add(`block:${callee}`);
+      const symbol = this.ctx.symbols.define(block.name.text, 'block', block.name.range, block.range);
+      this.ctx.symbols.reference(symbol, call.callee.range);
+      return this.useBlock(block, call, current, frame, name);
+    }
+    const def = findLayer(callee);
+    if (def) return this.applyLayer(def, call, current, frame, atStart, name);
+    const candidates = [...layerNames, ...this.ctx.blocks.keys(), ...frame.scope.keys()];
+    const guess = closest(callee, candidates);
+    frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
+      `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
+        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: call.callee.range, newText: guess }], preferred: true }] : undefined,
+      }));
+    return undefined;
+  }
+
+  private applyLayer(def: LayerDef, call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
+    const bound = bindArgs(def.name, def.params, call, frame.values);
+    const merged = bound?.tensors.map((t) => this.lookupTensor(t, frame)) ?? [];
+    let inputs: (Tensor | undefined)[];
+    if (def.inputs === 'merge') inputs = atStart ? merged : [current, ...merged];
+    else {
+      if (!current && frame.modelLevel && !this.graph.inputs.length && this.graph.layers.length === 0) {
+        frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``));
+      }
+      inputs = [current];
+    }
+    const shapes = inputs.map((t) => t?.shape);
+    const fail = (): Tensor => ({ id: '', shape: undefined, origin: `\`${def.name}\` on line ${lineOf(call.range)}`, originRange: call.range });
+    if (!bound || bound.unknown || inputs.some((t) => !t) || shapes.some((s) => s === undefined)) {
+      this.ctx.noteStep(call, { inputs: shapes.filter((s): s is Shape => !!s), layer: def, args: bound?.args });
+      return fail();
+    }
+    const ins = shapes as Shape[];
+    const out = def.outputShape({ inputs: ins, args: bound.args });
+    if (!Array.isArray(out)) {
+      this.reportShapeError(def, call, out, inputs as Tensor[], frame);
+      this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound.args });
+      return fail();
+    }
+    const params = def.paramCount({ inputs: ins, args: bound.args });
+    const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
+    this.addNode({
+      id, kind: def.name as LayerName, args: bound.args, inputs: (inputs as Tensor[]).map((t) => t.id),
+      outputShape: out, params, range: call.range, named: false, given: bound.given,
+    }, call);
+    this.ctx.noteStep(call, { inputs: ins, output: out, params, layer: def, args: bound.args });
+    return {
+      id, shape: out, origin: `\`${name ?? def.name}\` on line ${lineOf(call.range)}`, originRange: call.range,
+      originCall: def.family === 'recurrent' ? call : undefined,
+    };
+  }
+
+  private addNode(node: LayerNode, call?: ast.Call): void {
+    this.graph.layers.push(node);
+    this.graph.byId.set(node.id, node);
+    if (call) this.ctx.nodeCalls.set(node, call);
+  }
+
+  private reportShapeError(def: LayerDef, call: ast.Call, err: ShapeError, inputs: Tensor[], frame: Frame): void {
+    const from = inputs.length === 1 ? ` (from ${inputs[0].origin})` : '';
+    const got = inputs.map((t) => formatShape(t.shape!)).join(' and ');
+    const message = err.expected ? `${def.name} expects ${err.expected}, got ${got}${from}` : `${err.message}${from}`;
+    const fixes: Fix[] = [];
+    if (err.hint?.kind === 'insert-before') {
+      fixes.push({ title: err.hint.title, edits: [{ range: { start: call.range.start, end: call.range.start }, newText: `${err.hint.text} -> ` }], preferred: true });
+    } else if (err.hint?.kind === 'return-sequences' && inputs[0]?.originCall) {
+      const fix = returnSequencesFix(inputs[0].originCall);
+      if (fix) fixes.push(fix);
+    }
+    const related = inputs.length === 1 ? [{ range: inputs[0].originRange, message: `the input ${formatShape(inputs[0].shape!)} comes from here` }] : undefined;
+    frame.values.report(diagnostic(err.code, 'error', call.range, message, { fixes: fixes.length ? fixes : undefined, related }));
+  }
+
+  private useBlock(block: ast.BlockDecl, call: ast.Call, current: Tensor | undefined, frame: Frame, name: string | undefined): Tensor | undefined {
+    if (frame.blockStack.includes(block.name.text)) {
+      frame.values.report(diagnostic('invalid-argument', 'error', call.callee.range, `block ${block.name.text} uses itself (through ${frame.blockStack.join(' → ')})`));
+      return undefined;
+    }
+    const given = new Map<string, { value: ast.Value; scope: ValueScope }>();
+    let ok = true;
+    let position = 0;
+    for (const arg of call.args ?? []) {
+      if (!arg.value) continue;
+      const p = arg.name ? block.params.find((q) => q.name.text === arg.name!.text) : block.params[position++];
+      if (!p) {
+        if (arg.name) {
+          const guess = closest(arg.name.text, block.params.map((q) => q.name.text));
+          frame.values.report(diagnostic('unknown-parameter', 'error', arg.name.range, `block ${block.name.text} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : ` (it takes ${block.params.map((q) => q.name.text).join(', ') || 'none'})`}`, {
+            fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: arg.name.range, newText: guess }], preferred: true }] : undefined,
+          }));
+        } else {
+          frame.values.report(diagnostic('invalid-argument', 'error', arg.range, `block ${block.name.text} takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'}, got more`));
+        }
+        ok = false;
+        continue;
+      }
+      if (given.has(p.name.text)) {
+        frame.values.report(diagnostic('invalid-argument', 'error', arg.range, `block ${block.name.text} '${p.name.text}' is given twice`));
+        ok = false;
+        continue;
+      }
+      if (arg.name) this.noteParamRef(block, arg.name);
+      given.set(p.name.text, { value: arg.value, scope: frame.values });
+    }
+    for (const p of block.params) {
+      if (given.has(p.name.text)) continue;
+      if (p.default) given.set(p.name.text, { value: p.default, scope: this.globals });
+      else {
+        frame.values.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `block ${block.name.text} needs '${p.name.text}'`));
+        ok = false;
+      }
+    }
+    if (!ok) return undefined;
+    const instance = name ?? `${block.name.text}_${this.blockCount(block.name.text)}`;
+    const related: RelatedInformation = { range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` };
+    const use = { block, related };
+    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {} }, use);
+    const inner: Frame = {
+      scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
+      prefix: `${frame.prefix}${instance}_`, suffix: '', values, blockStack: [...frame.blockStack, block.name.text], modelLevel: false,
+    };
+    const before = this.graph.layers.length;
+    const out = this.walkBody(block.body, current, inner);
+    const created = this.graph.layers.slice(before).map((l) => l.params);
+    const params = created.some((p) => p === null) ? null : created.reduce<number>((a, b) => a + (b as number), 0);
+    this.ctx.noteStep(call, { inputs: current?.shape ? [current.shape] : [], output: out?.shape, params, block });
+    if (!out) return undefined;
+    return { ...out, origin: `\`${name ?? block.name.text}\` on line ${lineOf(call.range)}`, originRange: call.range, originCall: undefined };
+  }
+
+  private blockUses = new Map<string, number>();
+  private blockCount(name: string): number {
+    const n = (this.blockUses.get(name) ?? 0) + 1;
+    this.blockUses.set(name, n);
+    return n;
+  }
+
+  private walkResidual(res: ast.Residual, current: Tensor | undefined, frame: Frame): Tensor | undefined {
+    const body = this.walkBody(res.body, current, frame);
+    const shortcut = res.shortcut ? this.walkBody(res.shortcut, current, frame) : current;
+    const info = { inputs: current?.shape ? [current.shape] : [] };
+    if (!body?.shape || !shortcut?.shape || !current?.shape) {
+      this.ctx.noteStep(res, info);
+      return body?.shape && shortcut?.shape ? undefined : { id: '', shape: undefined, origin: 'residual', originRange: res.keyword };
+    }
+    if (compareShapes(body.shape, shortcut.shape) === 'differ') {
+      const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
+      const fixes = res.shortcut ? undefined : projectionFix(res, current.shape, body.shape);
+      frame.values.report(diagnostic('shape-mismatch', 'error', res.keyword,
+        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${res.shortcut ? '' : '; add a shortcut { ... } that projects the input'}`, {
+          fixes,
+          related: [{ range: body.originRange, message: `the body's output ${formatShape(body.shape)} comes from here` }],
+        }));
+      this.ctx.noteStep(res, info);
+      return { id: '', shape: undefined, origin: 'residual', originRange: res.keyword };
+    }
+    const id = this.graph.autoId(frame.prefix, 'add');
+    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, given: [] });
+    this.ctx.noteStep(res, { ...info, output: body.shape, params: 0 });
+    return { id, shape: body.shape, origin: `\`residual\` on line ${lineOf(res.range)}`, originRange: res.keyword };
+  }
+
+  private walkRepeat(rep: ast.Repeat, current: Tensor | undefined, frame: Frame): Tensor | undefined {
+    const countValue: ast.Value = rep.count.kind === 'number' ? rep.count : { kind: 'call', callee: rep.count, range: rep.count.range };
+    const count = evaluate(countValue, { kind: 'int', min: 1, max: 1000 }, frame.values, 'repeat');
+    if (count === undefined || count === UNKNOWN) {
+      this.walkBody(rep.body, current, frame);
+      return { id: '', shape: undefined, origin: 'repeat', originRange: rep.keyword };
+    }
+    let t = current;
+    const start = current?.shape;
+    for (let i = 0; i < (count as number); i++) {
+      t = this.walkBody(rep.body, t, { ...frame, suffix: `${frame.suffix}_${i + 1}` });
+    }
+    this.ctx.noteStep(rep, { inputs: start ? [start] : [], output: t?.shape });
+    return t;
+  }
+}
+
+/** Every name bound in a body (recursively), first binding wins. */
+function collectBindings(body: ast.Body, out = new Map<string, ast.Ident>()): Map<string, ast.Ident> {
+  for (const stmt of body.stmts) {
+    if (stmt.kind === 'input' && stmt.name && !out.has(stmt.name.text)) out.set(stmt.name.text, stmt.name);
+    if (stmt.kind !== 'chain') continue;
+    for (const step of stmt.steps) {
+      if (step.kind === 'residual') {
+        collectBindings(step.body, out);
+        if (step.shortcut) collectBindings(step.shortcut, out);
+      } else if (step.kind === 'repeat') collectBindings(step.body, out);
+    }
+    if (stmt.target && !out.has(stmt.target.text)) out.set(stmt.target.text, stmt.target);
+  }
+  return out;
+}
+
+function returnSequencesFix(call: ast.Call): Fix | undefined {
+  const existing = call.args?.find((a) => a.name?.text === 'returnSequences');
+  if (existing) {
+    return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: existing.value.range, newText: 'true' }], preferred: true };
+  }
+  if (!call.argsRange) return undefined;
+  const end = call.argsRange.end;
+  const at = { line: end.line, character: end.character - 1 };
+  return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: { start: at, end: at }, newText: call.args?.length ? ', returnSequences: true' : 'returnSequences: true' }], preferred: true };
+}
+
+/** A 1x1 projection that turns the residual's input into its body's output shape. */
+function projectionFix(res: ast.Residual, input: Shape, output: Shape): Fix[] | undefined {
+  const channels = output[output.length - 1];
+  if (!known(channels)) return undefined;
+  let layer = `dense(${channels})`;
+  if (input.length === 3 && output.length === 3) {
+    const stride = known(input[0]) && known(output[0]) && output[0] > 0 ? input[0] / output[0] : 1;
+    layer = Number.isInteger(stride) && stride > 1 ? `conv2d(${channels}, kernel: 1, strides: ${stride})` : `conv2d(${channels}, kernel: 1)`;
+  } else if (input.length !== output.length) return undefined;
+  const at = res.body.range.end;
+  return [{ title: `Add a projection shortcut { ${layer} }`, edits: [{ range: { start: at, end: at }, newText: ` shortcut { ${layer} }` }], preferred: true }];
+}

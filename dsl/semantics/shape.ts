@@ -1,0 +1,76 @@
+/**
+ * Shape algebra. Shapes leave out the batch dimension. A dim is a known size (a
+ * number), a symbolic size bound at an input (a name such as `T`, or a product such
+ * as `T*8`), or unknown (`null`, written `?`).
+ */
+export type Dim = number | string | null;
+export type Shape = Dim[];
+
+export function formatDim(d: Dim): string {
+  return d === null ? '?' : String(d);
+}
+
+export function formatShape(s: Shape): string {
+  return `[${s.map(formatDim).join(', ')}]`;
+}
+
+export type Agreement = 'equal' | 'differ' | 'unknown';
+
+export function compareDims(a: Dim, b: Dim): Agreement {
+  if (a === null || b === null) return 'unknown';
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 'equal' : 'differ';
+  if (typeof a === 'string' && typeof b === 'string') return a === b ? 'equal' : 'unknown';
+  return 'unknown';
+}
+
+/** Shapes differ when their ranks differ or any pair of dims is known to differ. */
+export function compareShapes(a: Shape, b: Shape): Agreement {
+  if (a.length !== b.length) return 'differ';
+  let result: Agreement = 'equal';
+  for (let i = 0; i < a.length; i++) {
+    const c = compareDims(a[i], b[i]);
+    if (c === 'differ') return 'differ';
+    if (c === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+export function mulDims(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (a === null || b === null) return null;
+  if (a === 1) return b;
+  if (b === 1) return a;
+  return `${a}*${b}`;
+}
+
+export function product(s: Shape): Dim {
+  return s.reduce<Dim>((acc, d) => mulDims(acc, d), 1);
+}
+
+export function known(d: Dim): d is number {
+  return typeof d === 'number';
+}
+
+/** Maps a known size through f; symbolic and unknown sizes become unknown. */
+export function mapKnown(d: Dim, f: (n: number) => number): Dim {
+  return typeof d === 'number' ? f(d) : null;
+}
+
+export type Padding = 'valid' | 'same';
+
+/** Output length of a convolution or pooling window along one axis (as TensorFlow computes it). */
+export function convLength(n: Dim, kernel: number, stride: number, padding: Padding, dilation = 1): Dim {
+  const effective = (kernel - 1) * dilation + 1;
+  return mapKnown(n, (len) => (padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - effective) / stride) + 1));
+}
+
+/** Output length of a transposed convolution along one axis (tfjs deconvLength). */
+export function deconvLength(n: Dim, kernel: number, stride: number, padding: Padding): Dim {
+  return mapKnown(n, (len) => (padding === 'same' ? len * stride : len * stride + Math.max(kernel - stride, 0)));
+}
+
+/** Resolves a negative axis against a rank; undefined when out of range. */
+export function normaliseAxis(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? rank + axis : axis;
+  return a >= 0 && a < rank ? a : undefined;
+}

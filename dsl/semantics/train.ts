@@ -1,0 +1,271 @@
+/**
+ * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
+ * fit between the dataset, the model's inputs and outputs, and the loss.
+ */
+import { findLoss, findSetting, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
+import { diagnostic, type Fix } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import type { Range } from '../syntax/range';
+import type { Context } from './context';
+import { nodeShape, type LayerNode, type ModelGraph } from './graph';
+import { effectiveActivation } from './lints';
+import { compareShapes, formatShape, type Shape } from './shape';
+import { closest } from './suggest';
+import { evaluate, UNKNOWN, type ValueScope } from './values';
+
+/** A checked train statement: what the runtime needs to run it. */
+export interface TrainPlan {
+  decl: ast.TrainDecl;
+  model: string;
+  /** The discriminator of a GAN. */
+  versus?: string;
+  dataset: string;
+  settings: Args;
+  ok: boolean;
+}
+
+const lineOf = (r: Range) => r.start.line + 1;
+const PASS_THROUGH = new Set(['dropout', 'gaussianNoise', 'flatten', 'reshape', 'spatialDropout1d', 'spatialDropout2d']);
+
+export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScope): TrainPlan {
+  const errorsBefore = ctx.diagnostics.filter((d) => d.severity === 'error').length;
+  const model = resolveModel(ctx, decl.model);
+  const versus = decl.versus ? resolveModel(ctx, decl.versus) : undefined;
+  const data = resolveDataset(ctx, decl.data);
+  const gan = decl.versus !== undefined;
+  const settings = bindSettings(ctx, decl, gan, globals);
+  if (model && data?.shapes && (!gan || versus)) {
+    if (gan && versus) checkGan(ctx, decl, model, versus, data.shapes, data.decl);
+    else checkFit(ctx, decl, model, data.shapes, data.decl, settings);
+  }
+  const validation = settings.validation as string | undefined;
+  if (validation && model && !gan) {
+    const v = ctx.datasets.get(validation);
+    if (v?.shapes) {
+      const valueRange = decl.settings.find((s) => s.key.text === 'validation')!.value.range;
+      checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
+    }
+  }
+  const errors = ctx.diagnostics.filter((d) => d.severity === 'error').length - errorsBefore;
+  return { decl, model: decl.model.text, versus: decl.versus?.text, dataset: decl.data.text, settings, ok: errors === 0 && !!model && !!data };
+}
+
+function resolveModel(ctx: Context, ident: ast.Ident): ModelGraph | undefined {
+  const decl = ctx.models.get(ident.text);
+  if (!decl) {
+    if (ident.text === '') return undefined;
+    const guess = closest(ident.text, ctx.models.keys());
+    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no model named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, {
+      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: ident.range, newText: guess }], preferred: true }] : undefined,
+    }));
+    return undefined;
+  }
+  ctx.used.add(`model:${ident.text}`);
+  ctx.symbols.reference(ctx.symbols.define(decl.name.text, 'model', decl.name.range, decl.range), ident.range);
+  const g = ctx.graphs.get(ident.text);
+  return g?.ok ? g : undefined;
+}
+
+export function resolveDataset(ctx: Context, ident: ast.Ident) {
+  const info = ctx.datasets.get(ident.text);
+  if (!info) {
+    if (ident.text === '') return undefined;
+    const guess = closest(ident.text, ctx.datasets.keys());
+    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no dataset named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, {
+      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: ident.range, newText: guess }], preferred: true }] : undefined,
+    }));
+    return undefined;
+  }
+  ctx.used.add(`dataset:${ident.text}`);
+  ctx.symbols.reference(ctx.symbols.define(info.decl.name.text, 'dataset', info.decl.name.range, info.decl.range), ident.range);
+  return info;
+}
+
+function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: ValueScope): Args {
+  const out: Args = {};
+  const seen = new Set<string>();
+  for (const s of decl.settings) {
+    if (!s.value || s.key.text === '') continue;
+    const def = findSetting(s.key.text);
+    if (!def) {
+      const guess = closest(s.key.text, trainSettings.map((t) => t.name));
+      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `unknown train setting '${s.key.text}'${guess ? `; did you mean '${guess}'?` : ` (settings: ${trainSettings.map((t) => t.name).join(', ')})`}`, {
+        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: s.key.range, newText: guess }], preferred: true }] : undefined,
+      }));
+      continue;
+    }
+    if (seen.has(def.name)) {
+      ctx.report(diagnostic('invalid-setting', 'error', s.range, `'${def.name}' is set twice`));
+      continue;
+    }
+    seen.add(def.name);
+    if (def.only === 'gan' && !gan) {
+      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' applies to GAN training only (train G vs D on data)`));
+      continue;
+    }
+    if (def.only === 'plain' && gan) {
+      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' does not apply to GAN training, which uses binary cross-entropy for both networks`));
+      continue;
+    }
+    const v = evaluate(s.value, def.type, globals, `'${def.name}'`);
+    if (v === undefined || v === UNKNOWN) continue;
+    if (def.type.kind === 'dataset') {
+      const ident = (s.value as ast.Call).callee;
+      if (!resolveDataset(ctx, ident)) continue;
+    }
+    out[def.name] = v;
+  }
+  for (const def of trainSettings) {
+    if (def.name in out || seen.has(def.name)) continue;
+    if (def.only === 'gan' && !gan) continue;
+    if (def.only === 'plain' && gan) continue;
+    if (def.default !== undefined) out[def.name] = def.default;
+  }
+  if (!gan && !seen.has('loss')) {
+    ctx.report(diagnostic('invalid-setting', 'error', decl.keyword, `train ${decl.model.text} needs a loss, such as loss: categoricalCrossentropy`, {
+      fixes: lossInsertion(ctx, decl),
+    }));
+  }
+  if (seen.has('validation') && seen.has('validationSplit')) {
+    const s = decl.settings.find((x) => x.key.text === 'validationSplit')!;
+    ctx.report(diagnostic('invalid-setting', 'error', s.range, 'give either validation (a dataset) or validationSplit, not both'));
+  }
+  return out;
+}
+
+function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
+  const g = ctx.graphs.get(decl.model.text);
+  const out = g && outputFacts(g);
+  const loss = out?.activation === 'sigmoid' ? 'binaryCrossentropy' : out?.activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError';
+  if (decl.settingsRange) {
+    const at = decl.settingsRange.start;
+    const pos = { line: at.line, character: at.character + 1 };
+    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: `\n  loss: ${loss}` }], preferred: true }];
+  }
+  const end = decl.data.range.end;
+  return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: end, end }, newText: ` {\n  loss: ${loss}\n}` }], preferred: true }];
+}
+
+interface OutputFacts {
+  node?: LayerNode;
+  shape: Shape;
+  activation?: string;
+}
+
+function outputFacts(g: ModelGraph): OutputFacts | undefined {
+  if (g.outputs.length !== 1) return undefined;
+  const id = g.outputs[0];
+  const shape = nodeShape(g, id);
+  if (!shape) return undefined;
+  const byId = new Map(g.layers.map((l) => [l.id, l]));
+  let node = byId.get(id);
+  if (!node) return { shape };
+  // Look through layers that pass values on unchanged (dropout, reshaping) for the activation.
+  while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && byId.has(node.inputs[0])) node = byId.get(node.inputs[0])!;
+  return { node, shape, activation: effectiveActivation(node, new Map()) };
+}
+
+function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): boolean {
+  const features = Array.isArray(data.features) && !data.features.some((f) => typeof f === 'object' && f !== null && 'name' in (f as object))
+    ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features as Shape }]
+    : (data.features as { name: string; shape: Shape }[]);
+  if (features.length !== g.inputs.length) {
+    ctx.report(diagnostic('data-mismatch', 'error', at,
+      `model ${g.name} takes ${g.inputs.length} input${g.inputs.length === 1 ? '' : 's'} (${g.inputs.map((i) => i.id).join(', ')}), but dataset ${dataDecl.name.text} gives ${features.length} (${features.map((f) => f.name).join(', ')})`, {
+        related: [{ range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` }],
+      }));
+    return false;
+  }
+  let ok = true;
+  features.forEach((f, i) => {
+    const input = g.inputs.find((n) => n.id === f.name) ?? g.inputs[i];
+    if (compareShapes(input.shape, f.shape) === 'differ') {
+      ok = false;
+      ctx.report(diagnostic('data-mismatch', 'error', at,
+        `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})`, {
+          related: [
+            { range: input.range, message: `input \`${input.id}\` ${formatShape(input.shape)}` },
+            { range: dataDecl.range, message: `features ${formatShape(f.shape)}` },
+          ],
+        }));
+    }
+  });
+  return ok;
+}
+
+function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
+  checkFeatures(ctx, decl.data.range, g, data, dataDecl);
+  const out = outputFacts(g);
+  if (!out) return;
+  const lossChoice = settings.loss as Choice | undefined;
+  const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
+  const lossSetting = decl.settings.find((s) => s.key.text === 'loss');
+  const where = out.node ? ` (line ${lineOf(out.node.range)})` : '';
+  if (!data.labels) {
+    ctx.report(diagnostic('data-mismatch', 'error', decl.data.range, `dataset ${dataDecl.name.text} has no labels to train ${g.name} on; unlabelled data such as ${dataDecl.source?.callee.text ?? 'this'} is for GANs: train G vs D on ${dataDecl.name.text}`));
+    return;
+  }
+  const sparse = loss?.labels === 'sparse';
+  if (!sparse && compareShapes(out.shape, data.labels) === 'differ') {
+    const fixes: Fix[] = [];
+    const call = out.node ? ctx.nodeCalls.get(out.node) : undefined;
+    if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
+      fixes.push({ title: 'Insert flatten before the output layer', edits: [{ range: { start: call.range.start, end: call.range.start }, newText: 'flatten -> ' }], preferred: true });
+    } else if (call && out.node?.kind === 'dense' && out.shape.length === data.labels.length && typeof data.labels[data.labels.length - 1] === 'number') {
+      const units = call.args?.find((a) => !a.name || a.name.text === 'units');
+      if (units) fixes.push({ title: `Change units to ${data.labels[data.labels.length - 1]}`, edits: [{ range: units.value.range, newText: String(data.labels[data.labels.length - 1]) }], preferred: true });
+    }
+    ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
+      `model ${g.name} outputs ${formatShape(out.shape)}${where}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})`, {
+        fixes: fixes.length ? fixes : undefined,
+        related: out.node ? [{ range: out.node.range, message: `the output ${formatShape(out.shape)} comes from here` }] : undefined,
+      }));
+  }
+  if (!loss || !lossSetting) return;
+  const units = out.shape[out.shape.length - 1];
+  const replaceLoss = (name: string): Fix[] => [{ title: `Change the loss to ${name}`, edits: [{ range: lossSetting.value.range, newText: name }], preferred: true }];
+  if (loss.activations && out.activation && !loss.activations.includes(out.activation)) {
+    if (loss.name === 'binaryCrossentropy' && out.activation === 'softmax') {
+      ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+        `binaryCrossentropy expects one sigmoid unit per yes/no label, but ${g.name}'s output is a softmax over ${units} units${where}; for one class out of ${units} use categoricalCrossentropy`, {
+          fixes: replaceLoss(data.labelKind === 'sparse' ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy'),
+        }));
+    } else if (loss.labels !== 'binary' && out.activation === 'sigmoid') {
+      ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+        `${loss.name} expects a softmax over the classes, but ${g.name}'s output is ${units === 1 ? 'a single sigmoid unit' : `${units} sigmoid units`}${where}; for yes/no labels use binaryCrossentropy`, {
+          fixes: replaceLoss('binaryCrossentropy'),
+        }));
+    } else {
+      ctx.report(diagnostic('loss-mismatch', 'warning', lossSetting.value.range,
+        `${loss.name} expects ${loss.activations.join(' or ')} probabilities, but ${g.name}'s output has activation ${out.activation}${where}`));
+    }
+    return;
+  }
+  if (loss.labels === 'onehot' && data.labelKind === 'binary') {
+    ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+      `${loss.name} expects one-hot labels, but dataset ${dataDecl.name.text} has yes/no labels [1]; use binaryCrossentropy with one sigmoid unit`, { fixes: replaceLoss('binaryCrossentropy') }));
+  } else if (loss.labels === 'sparse' && data.labelKind === 'onehot') {
+    ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+      `${loss.name} expects integer class labels, but dataset ${dataDecl.name.text} has one-hot labels ${formatShape(data.labels)}; use categoricalCrossentropy`, { fixes: replaceLoss('categoricalCrossentropy') }));
+  }
+}
+
+function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+  const genOut = outputFacts(gen);
+  if (disc.inputs.length !== 1 || !genOut) return;
+  const discIn = disc.inputs[0];
+  if (compareShapes(genOut.shape, discIn.shape) === 'differ') {
+    ctx.report(diagnostic('data-mismatch', 'error', decl.versus!.range,
+      `generator ${gen.name} outputs ${formatShape(genOut.shape)}, but discriminator ${disc.name} takes ${formatShape(discIn.shape)} (line ${lineOf(discIn.range)})`, {
+        related: [{ range: discIn.range, message: `the discriminator's input ${formatShape(discIn.shape)}` }],
+      }));
+  }
+  checkFeatures(ctx, decl.data.range, disc, data, dataDecl);
+  const discOut = outputFacts(disc);
+  if (discOut && (compareShapes(discOut.shape, [1]) === 'differ' || (discOut.activation && discOut.activation !== 'sigmoid'))) {
+    ctx.report(diagnostic('loss-mismatch', 'error', decl.versus!.range,
+      `discriminator ${disc.name} must output one sigmoid unit (the probability that its input is real), got ${formatShape(discOut.shape)} with activation ${discOut.activation ?? 'linear'}`, {
+        related: discOut.node ? [{ range: discOut.node.range, message: 'the discriminator output' }] : undefined,
+      }));
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * Binding call arguments to parameter definitions: positional and named arguments,
+ * defaults, type and range checks, block parameters substituted by the values given
+ * at the block's use. One binder serves layers, blocks' callees, value-table entries
+ * (initialisers, optimisers, ...), dataset sources and train settings.
+ */
+import { choiceTables, findChoice, findLayer, layerNames, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { diagnostic, type Diagnostic } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import type { Dim } from './shape';
+import { closest } from './suggest';
+
+/** A value that depends on a block parameter whose value is not known here. */
+export const UNKNOWN = Symbol('unknown');
+export type Evaluated = ArgValue | typeof UNKNOWN;
+
+export interface ValueScope {
+  /** A block parameter: the value given at the use site, or 'unknown' when checking the block alone. */
+  param(name: string): { value: ast.Value; scope: ValueScope } | 'unknown' | undefined;
+  /** Records a reference to a block parameter (for navigation). */
+  noteParam?(ident: ast.Ident): void;
+  /** Diagnostics go here; a scope may drop them (a block re-checked at each use). */
+  report(d: Diagnostic): void;
+}
+
+export interface Bound {
+  args: Args;
+  /** Some argument depends on an unknown block parameter. */
+  unknown: boolean;
+  /** Identifiers passed for tensor-typed parameters, in order. */
+  tensors: ast.Ident[];
+  /** Names of the parameters the call gives explicitly. */
+  given: string[];
+}
+
+const typeWords = (t: ParamType): string => {
+  switch (t.kind) {
+    case 'int': return 'a whole number';
+    case 'float': return 'a number';
+    case 'bool': return 'true or false';
+    case 'string': return 'a string';
+    case 'choice': return `one of the ${t.table} names`;
+    case 'pair': return 'a number or a pair [a, b]';
+    case 'ints': return 'a list of whole numbers';
+    case 'shape': return 'a shape such as [28, 28, 1]';
+    case 'layer': return 'a layer such as lstm(32)';
+    case 'tensor': return 'a tensor name';
+    case 'dataset': return 'a dataset name';
+    case 'list': return `a list of ${typeWords(t.of)}`;
+  }
+};
+
+function rangeWords(t: { min?: number; max?: number; maxExclusive?: boolean }): string {
+  if (t.max === undefined) return `at least ${t.min}`;
+  if (t.min === undefined) return `at most ${t.max}`;
+  return t.maxExclusive ? `in [${t.min}, ${t.max})` : `from ${t.min} to ${t.max}`;
+}
+
+function describeValue(v: ast.Value): string {
+  switch (v.kind) {
+    case 'number': return v.text;
+    case 'string': return JSON.stringify(v.value);
+    case 'bool': return String(v.value);
+    case 'unknown': return '?';
+    case 'list': return 'a list';
+    case 'call': return v.args ? `${v.callee.text}(...)` : `'${v.callee.text}'`;
+  }
+}
+
+/** Evaluates a value against a parameter type; undefined after reporting an error. */
+export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, what: string): Evaluated | undefined {
+  const bad = (extra = '') => {
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects ${typeWords(type)}, got ${describeValue(value)}${extra}`));
+    return undefined;
+  };
+  // A bare name that is a block parameter stands for the value given at the use.
+  if (value.kind === 'call' && !value.args && type.kind !== 'tensor') {
+    const p = scope.param(value.callee.text);
+    if (p !== undefined) {
+      scope.noteParam?.(value.callee);
+      return p === 'unknown' ? UNKNOWN : evaluate(p.value, type, p.scope, what);
+    }
+  }
+  switch (type.kind) {
+    case 'int':
+    case 'float': {
+      if (value.kind !== 'number') return bad();
+      if (type.kind === 'int' && !Number.isInteger(value.value)) return bad();
+      const v = value.value;
+      const tooBig = type.max !== undefined && ((type as { maxExclusive?: boolean }).maxExclusive ? v >= type.max : v > type.max);
+      if ((type.min !== undefined && v < type.min) || tooBig) {
+        scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} must be ${rangeWords(type)}, got ${value.text}`));
+        return undefined;
+      }
+      return v;
+    }
+    case 'bool':
+      return value.kind === 'bool' ? value.value : bad();
+    case 'string':
+      return value.kind === 'string' ? value.value : bad();
+    case 'choice':
+      return evaluateChoice(value, type.table, scope, what);
+    case 'pair': {
+      if (value.kind === 'number') return evaluate(value, { kind: 'int', min: type.min }, scope, what);
+      if (value.kind !== 'list' || value.items.length !== 2) return bad();
+      const items = value.items.map((i) => evaluate(i, { kind: 'int', min: type.min }, scope, what));
+      if (items.some((i) => i === undefined)) return undefined;
+      return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as number[]);
+    }
+    case 'ints': {
+      if (value.kind !== 'list') return bad();
+      const items = value.items.map((i) => evaluate(i, { kind: 'int' }, scope, what));
+      if (items.some((i) => i === undefined)) return undefined;
+      return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as number[]);
+    }
+    case 'shape':
+      return evaluateShape(value, scope, what, true);
+    case 'layer': {
+      if (value.kind !== 'call') return bad();
+      const def = findLayer(value.callee.text);
+      if (!def) {
+        const guess = closest(value.callee.text, layerNames);
+        scope.report(diagnostic('unknown-layer', 'error', value.callee.range, `unknown layer '${value.callee.text}'${guess ? `; did you mean '${guess}'?` : ''}`, {
+          fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: value.callee.range, newText: guess }], preferred: true }] : undefined,
+        }));
+        return undefined;
+      }
+      const bound = bindArgs(def.name, def.params, value, scope);
+      if (!bound) return undefined;
+      return bound.unknown ? UNKNOWN : { layer: def.name, args: bound.args };
+    }
+    case 'tensor':
+    case 'dataset':
+      return value.kind === 'call' && !value.args ? value.callee.text : bad();
+    case 'list': {
+      if (value.kind !== 'list') return bad();
+      const items = value.items.map((i) => evaluate(i, type.of, scope, what));
+      if (items.some((i) => i === undefined)) return undefined;
+      return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as ArgValue[]);
+    }
+  }
+}
+
+function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
+  if (value.kind !== 'call') {
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects one of the ${table} names, got ${describeValue(value)}`));
+    return undefined;
+  }
+  const def = findChoice(table, value.callee.text);
+  if (!def) {
+    const guess = closest(value.callee.text, choiceTables[table].map((c) => c.name));
+    const names = choiceTables[table].map((c) => c.name);
+    scope.report(diagnostic('invalid-argument', 'error', value.callee.range,
+      `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean '${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
+        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: value.callee.range, newText: guess }], preferred: true }] : undefined,
+      }));
+    return undefined;
+  }
+  if (!def.params?.length) {
+    if (value.args?.length) {
+      scope.report(diagnostic('invalid-argument', 'error', value.argsRange ?? value.range, `${def.name} takes no arguments`));
+      return undefined;
+    }
+    return { name: def.name, args: {} };
+  }
+  const bound = bindArgs(def.name, def.params, value, scope);
+  if (!bound) return undefined;
+  return bound.unknown ? UNKNOWN : { name: def.name, args: bound.args };
+}
+
+/** A shape literal: whole numbers, `?` for unknown, names for symbolic sizes; -1 where `wildcard`. */
+export function evaluateShape(value: ast.Value, scope: ValueScope, what: string, wildcard: boolean): Dim[] | typeof UNKNOWN | undefined {
+  if (value.kind !== 'list') {
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects a shape such as [28, 28, 1], got ${describeValue(value)}`));
+    return undefined;
+  }
+  const dims: Dim[] = [];
+  let unknown = false;
+  for (const item of value.items) {
+    if (item.kind === 'unknown') dims.push(null);
+    else if (item.kind === 'number') {
+      if (!Number.isInteger(item.value) || (item.value <= 0 && !(wildcard && item.value === -1))) {
+        scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are positive whole numbers${wildcard ? ' (or -1)' : ''}, '?' or a name; got ${item.text}`));
+        return undefined;
+      }
+      dims.push(item.value);
+    } else if (item.kind === 'call' && !item.args) {
+      const p = scope.param(item.callee.text);
+      if (p === 'unknown') unknown = true;
+      else if (p) {
+        scope.noteParam?.(item.callee);
+        const v = evaluate(p.value, { kind: 'int', min: 1 }, p.scope, what);
+        if (v === undefined) return undefined;
+        if (v === UNKNOWN) unknown = true;
+        else dims.push(v as number);
+      } else dims.push(item.callee.text);
+    } else {
+      scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are whole numbers, '?' or a name; got ${describeValue(item)}`));
+      return undefined;
+    }
+  }
+  return unknown ? UNKNOWN : dims;
+}
+
+/**
+ * Binds a call's arguments to `params`. Returns undefined when an argument is
+ * wrong (after reporting it); missing required parameters are reported too.
+ */
+export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope): Bound | undefined {
+  const args: Args = {};
+  const given: string[] = [];
+  const tensors: ast.Ident[] = [];
+  let ok = true;
+  let unknown = false;
+  const positional = params.filter((p) => p.positional);
+  let nextPositional = 0;
+  const seen = new Set<string>();
+  const assign = (p: ParamDef, value: ast.Value) => {
+    if (p.type.kind === 'tensor') {
+      if (value.kind === 'call' && !value.args) tensors.push(value.callee);
+      else {
+        scope.report(diagnostic('invalid-argument', 'error', value.range, `${owner} expects tensor names here, got ${describeValue(value)}`));
+        ok = false;
+      }
+      return;
+    }
+    const v = evaluate(value, p.type, scope, `${owner} '${p.name}'`);
+    if (v === undefined) ok = false;
+    else if (v === UNKNOWN) unknown = true;
+    else args[p.name] = v;
+  };
+  for (const arg of call.args ?? []) {
+    if (!arg.value) continue; // a parse error already reported
+    if (arg.name) {
+      const p = params.find((q) => q.name === arg.name!.text);
+      if (!p) {
+        const guess = closest(arg.name.text, params.map((q) => q.name).filter((n) => !seen.has(n)));
+        const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
+        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
+          `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
+            fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: arg.name.range, newText: guess }], preferred: true }] : undefined,
+          }));
+        ok = false;
+        continue;
+      }
+      if (seen.has(p.name) && !p.variadic) {
+        scope.report(diagnostic('invalid-argument', 'error', arg.range, `${owner} '${p.name}' is given twice`));
+        ok = false;
+        continue;
+      }
+      seen.add(p.name);
+      given.push(p.name);
+      assign(p, arg.value);
+    } else {
+      let p = positional[nextPositional];
+      while (p && seen.has(p.name) && !p.variadic) p = positional[++nextPositional];
+      if (!p) {
+        scope.report(diagnostic('invalid-argument', 'error', arg.range,
+          `${owner} takes ${positional.length === 0 ? 'no positional arguments' : `at most ${positional.length} positional argument${positional.length > 1 ? 's' : ''} (${positional.map((q) => q.name).join(', ')})`}; name this one`));
+        ok = false;
+        continue;
+      }
+      if (!p.variadic) nextPositional++;
+      seen.add(p.name);
+      if (!given.includes(p.name)) given.push(p.name);
+      assign(p, arg.value);
+    }
+  }
+  for (const p of params) {
+    if (seen.has(p.name) || p.type.kind === 'tensor') continue;
+    if (p.default !== undefined) args[p.name] = p.default;
+    else if (!p.optional) {
+      scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`));
+      ok = false;
+    }
+  }
+  return ok ? { args, unknown, tensors, given } : undefined;
+}

@@ -1,0 +1,177 @@
+/**
+ * The syntax tree. Every node has the exact source range it came from. The tree is
+ * built by the parser even for broken input: missing pieces are absent (optional
+ * fields) or identifiers with empty text, never exceptions.
+ */
+import type { Range } from './range';
+
+export interface Ident {
+  kind: 'ident';
+  text: string;
+  range: Range;
+}
+
+export interface NumberLit {
+  kind: 'number';
+  value: number;
+  text: string;
+  range: Range;
+}
+
+export interface StringLit {
+  kind: 'string';
+  value: string;
+  range: Range;
+}
+
+export interface BoolLit {
+  kind: 'bool';
+  value: boolean;
+  range: Range;
+}
+
+/** `?` — an unknown size inside a shape. */
+export interface UnknownDim {
+  kind: 'unknown';
+  range: Range;
+}
+
+export interface ListLit {
+  kind: 'list';
+  items: Value[];
+  range: Range;
+}
+
+/** `name` or `name(args)`: a layer, a block, a tensor, an enum value or a function. */
+export interface Call {
+  kind: 'call';
+  callee: Ident;
+  /** Present when the call has parentheses; its range covers `(` to `)`. */
+  args?: Arg[];
+  argsRange?: Range;
+  range: Range;
+}
+
+export interface Arg {
+  kind: 'arg';
+  name?: Ident;
+  value: Value;
+  range: Range;
+}
+
+export type Value = NumberLit | StringLit | BoolLit | UnknownDim | ListLit | Call;
+
+export interface InputStmt {
+  kind: 'input';
+  name?: Ident;
+  shape: ListLit;
+  dtype?: Ident;
+  keyword: Range;
+  range: Range;
+}
+
+export interface OutputStmt {
+  kind: 'output';
+  names: Ident[];
+  keyword: Range;
+  range: Range;
+}
+
+export interface Residual {
+  kind: 'residual';
+  keyword: Range;
+  body: Body;
+  shortcut?: Body;
+  shortcutKeyword?: Range;
+  range: Range;
+}
+
+export interface Repeat {
+  kind: 'repeat';
+  keyword: Range;
+  count: NumberLit | Ident;
+  body: Body;
+  range: Range;
+}
+
+export type Step = Call | Residual | Repeat;
+
+export interface ChainStmt {
+  kind: 'chain';
+  target?: Ident;
+  steps: Step[];
+  range: Range;
+}
+
+export type Stmt = InputStmt | OutputStmt | ChainStmt;
+
+export interface Body {
+  kind: 'body';
+  stmts: Stmt[];
+  range: Range;
+}
+
+export interface DatasetDecl {
+  kind: 'dataset';
+  keyword: Range;
+  name: Ident;
+  source?: Call;
+  range: Range;
+}
+
+export interface ModelDecl {
+  kind: 'model';
+  keyword: Range;
+  name: Ident;
+  body: Body;
+  range: Range;
+}
+
+export interface BlockParam {
+  kind: 'param';
+  name: Ident;
+  default?: Value;
+  range: Range;
+}
+
+export interface BlockDecl {
+  kind: 'block';
+  keyword: Range;
+  name: Ident;
+  params: BlockParam[];
+  body: Body;
+  range: Range;
+}
+
+export interface Setting {
+  kind: 'setting';
+  key: Ident;
+  value: Value;
+  range: Range;
+}
+
+export interface TrainDecl {
+  kind: 'train';
+  keyword: Range;
+  model: Ident;
+  /** `train G vs D on data`: D, the discriminator. */
+  versus?: Ident;
+  data: Ident;
+  settings: Setting[];
+  settingsRange?: Range;
+  range: Range;
+}
+
+export type Decl = DatasetDecl | ModelDecl | BlockDecl | TrainDecl;
+
+export interface Comment {
+  text: string;
+  range: Range;
+}
+
+export interface SourceFile {
+  kind: 'file';
+  decls: Decl[];
+  comments: Comment[];
+  range: Range;
+}

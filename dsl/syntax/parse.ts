@@ -1,0 +1,107 @@
+/**
+ * Text → SourceFile plus syntax errors. Never throws: any input gives a tree (maybe
+ * with gaps) and every error found, not only the first.
+ */
+import type { IRecognitionException, IToken } from 'chevrotain';
+import type * as ast from './ast';
+import { parserInstance, tokenRange, type SyntaxError } from './parser';
+import type { Range } from './range';
+import { declarationKeywords, lexer, Newline, Semicolon, significantTokens } from './tokens';
+export type { SyntaxError };
+
+export interface ParseResult {
+  file: ast.SourceFile;
+  errors: SyntaxError[];
+}
+
+export function parse(text: string): ParseResult {
+  const errors: SyntaxError[] = [];
+  const lexed = lexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const range: Range = {
+      start: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 },
+      end: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 + e.length },
+    };
+    errors.push({ message: `unexpected character '${text.substr(e.offset, e.length)}'`, range });
+  }
+  const comments: ast.Comment[] = (lexed.groups.comments ?? []).map((tok: IToken) => ({ text: tok.image, range: tokenRange(tok) }));
+  const tokens = significantTokens(lexed.tokens);
+  const decls: ast.Decl[] = [];
+  const syntaxErrors: SyntaxError[] = [];
+  for (const segment of declarationSegments(tokens, syntaxErrors)) {
+    const decl = parseDeclaration(segment, syntaxErrors);
+    if (decl) decls.push(decl);
+  }
+  errors.push(...firstPerLine(syntaxErrors));
+  const lines = text.split(/\r\n|\r|\n/);
+  const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end } }, errors };
+}
+
+/** Cuts the token stream at declaration keywords; reports tokens outside any declaration. */
+function declarationSegments(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
+  const segments: IToken[][] = [];
+  let current: IToken[] | undefined;
+  let strayReported = false;
+  for (const tok of tokens) {
+    if (declarationKeywords.has(tok.tokenType)) {
+      current = [tok];
+      segments.push(current);
+      strayReported = false;
+    } else if (current) {
+      current.push(tok);
+    } else if (tok.tokenType !== Newline && tok.tokenType !== Semicolon && !strayReported) {
+      errors.push({ message: `expected a declaration (dataset, model, block or train), found '${tok.image}'`, range: tokenRange(tok) });
+      strayReported = true;
+    }
+  }
+  return segments;
+}
+
+/** Later errors on a line are almost always echoes of its first one. */
+function firstPerLine(errors: SyntaxError[]): SyntaxError[] {
+  const seen = new Set<number>();
+  const sorted = [...errors].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return sorted.filter((e) => !seen.has(e.range.start.line) && seen.add(e.range.start.line));
+}
+
+function isSeparator(tok: IToken): boolean {
+  return tok.tokenType === Newline || tok.tokenType === Semicolon;
+}
+
+function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
+  let end = segment.length;
+  while (end > 1 && isSeparator(segment[end - 1])) end--;
+  const tokens = end === segment.length ? segment : segment.slice(0, end);
+  const parser = parserInstance();
+  parser.begin(tokens);
+  let decl: ast.Decl | undefined;
+  try {
+    decl = parser.declaration();
+  } catch (e) {
+    // Chevrotain recovers from recognition errors; anything else is a parser bug,
+    // reported as a syntax error on the declaration rather than a crash.
+    errors.push({ message: `internal parser error: ${(e as Error).message}`, range: tokenRange(tokens[0]) });
+    return undefined;
+  }
+  for (const e of parser.errors) errors.push(fromRecognition(e, tokens));
+  errors.push(...parser.extraErrors);
+  return decl;
+}
+
+function fromRecognition(e: IRecognitionException, tokens: IToken[]): SyntaxError {
+  let tok = e.token;
+  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset)) {
+    // At the end of a declaration: point just past its last token.
+    const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+    tok = previous && !Number.isNaN(previous.startOffset) ? previous : tokens[tokens.length - 1];
+    const r = tokenRange(tok);
+    return { message: e.message, range: { start: r.end, end: r.end } };
+  }
+  if (tok.tokenType === Newline) {
+    // A newline token spans into the next line; point at the end of the line instead.
+    const r = tokenRange(tok);
+    return { message: e.message, range: { start: r.start, end: r.start } };
+  }
+  return { message: e.message, range: tokenRange(tok) };
+}

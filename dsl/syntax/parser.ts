@@ -1,0 +1,442 @@
+/**
+ * The chevrotain parser. It builds the AST directly (embedded actions: no CST pass)
+ * and recovers from errors. The file is cut into declarations at the declaration
+ * keywords first, so a broken declaration can never swallow the next one.
+ */
+import { EmbeddedActionsParser, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import type * as ast from './ast';
+import type { Range } from './range';
+import * as t from './tokens';
+
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export interface SyntaxError {
+  message: string;
+  range: Range;
+}
+
+export function tokenRange(tok: IToken): Range {
+  return {
+    start: { line: tok.startLine! - 1, character: tok.startColumn! - 1 },
+    end: { line: tok.endLine! - 1, character: tok.endColumn! },
+  };
+}
+
+/** What each rule is, in words, for "expected X but found Y". */
+const ruleWords: Record<string, string> = {
+  declaration: 'a declaration (dataset, model, block or train)',
+  statement: 'a statement (input, output, or a chain of layers)',
+  step: 'a layer, block, residual or repeat',
+  value: 'a value (a number, string, name, call or list)',
+  repeat: 'a repeat count',
+};
+
+export function describeToken(tok: IToken): string {
+  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset)) return 'the end of the declaration';
+  if (tok.tokenType === t.Newline) return 'the end of the line';
+  return `'${tok.image}'`;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${expected.LABEL ?? expected.name} but found ${describeToken(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `expected the end of the declaration but found ${describeToken(firstRedundant)}`,
+  buildNoViableAltMessage: ({ actual, ruleName }) => `expected ${ruleWords[ruleName] ?? ruleName} but found ${describeToken(actual[0])}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) => `expected ${ruleWords[ruleName] ?? ruleName} but found ${describeToken(actual[0])}`,
+};
+
+class DlnetParser extends EmbeddedActionsParser {
+  /** End of the last real token consumed: where recovery-inserted tokens are placed. */
+  private lastEnd: Range = NO_RANGE;
+  extraErrors: SyntaxError[] = [];
+
+  constructor() {
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  begin(tokens: IToken[]): void {
+    this.input = tokens;
+    this.extraErrors = [];
+    this.lastEnd = NO_RANGE;
+  }
+
+  private at(tok: IToken): Range {
+    if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) {
+      return { start: this.lastEnd.end, end: this.lastEnd.end };
+    }
+    const r = tokenRange(tok);
+    this.lastEnd = r;
+    return r;
+  }
+
+  private ident(tok: IToken): ast.Ident {
+    const range = this.at(tok);
+    return { kind: 'ident', text: tok.isInsertedInRecovery ? '' : tok.image, range };
+  }
+
+  private span(from: Range): Range {
+    return { start: from.start, end: this.lastEnd.end };
+  }
+
+  /** Statements end at a newline, `;`, or the `}` that closes their body. */
+  private endOfStatement(): void {
+    const next = this.LA(1);
+    const ok = [t.Newline, t.Semicolon, t.RCurly].some((type) => tokenMatcher(next, type))
+      || next.tokenType.name === 'EOF';
+    if (!ok) {
+      this.extraErrors.push({
+        message: `expected the end of the statement (a new line or ';'), found '${next.image}'`,
+        range: tokenRange(next),
+      });
+    }
+  }
+
+  separator = this.RULE('separator', () => {
+    this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.CONSUME(t.Semicolon) }]);
+  });
+
+  declaration = this.RULE('declaration', (): ast.Decl | undefined =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.datasetDecl) },
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.blockDecl) },
+      { ALT: () => this.SUBRULE(this.trainDecl) },
+    ]),
+  );
+
+  datasetDecl = this.RULE('datasetDecl', (): ast.DatasetDecl => {
+    const kw = this.CONSUME(t.Dataset);
+    const keyword = this.ACTION(() => this.at(kw));
+    const name = this.CONSUME(t.Identifier);
+    const nameNode = this.ACTION(() => this.ident(name));
+    this.CONSUME(t.Equals);
+    const source = this.SUBRULE(this.call);
+    return this.ACTION(() => ({ kind: 'dataset', keyword, name: nameNode, source, range: this.span(keyword) }) as ast.DatasetDecl);
+  });
+
+  modelDecl = this.RULE('modelDecl', (): ast.ModelDecl => {
+    const kw = this.CONSUME(t.Model);
+    const name = this.CONSUME(t.Identifier);
+    const keyword = this.ACTION(() => this.at(kw));
+    const nameNode = this.ACTION(() => this.ident(name));
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => ({ kind: 'model', keyword, name: nameNode, body, range: this.span(keyword) }) as ast.ModelDecl);
+  });
+
+  blockDecl = this.RULE('blockDecl', (): ast.BlockDecl => {
+    const kw = this.CONSUME(t.Block);
+    const name = this.CONSUME(t.Identifier);
+    const keyword = this.ACTION(() => this.at(kw));
+    const nameNode = this.ACTION(() => this.ident(name));
+    const params: ast.BlockParam[] = [];
+    this.CONSUME(t.LParen);
+    this.MANY_SEP({
+      SEP: t.Comma,
+      DEF: () => {
+        const p = this.SUBRULE(this.blockParam);
+        this.ACTION(() => p && params.push(p));
+      },
+    });
+    this.CONSUME(t.RParen);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => ({ kind: 'block', keyword, name: nameNode, params, body, range: this.span(keyword) }) as ast.BlockDecl);
+  });
+
+  blockParam = this.RULE('blockParam', (): ast.BlockParam => {
+    const name = this.CONSUME(t.Identifier);
+    const nameNode = this.ACTION(() => this.ident(name));
+    let def: ast.Value | undefined;
+    this.OPTION(() => {
+      this.CONSUME(t.Equals);
+      def = this.SUBRULE(this.value);
+    });
+    return this.ACTION(() => ({ kind: 'param', name: nameNode, default: def, range: this.span(nameNode.range) }) as ast.BlockParam);
+  });
+
+  trainDecl = this.RULE('trainDecl', (): ast.TrainDecl => {
+    const kw = this.CONSUME(t.Train);
+    const keyword = this.ACTION(() => this.at(kw));
+    const model = this.CONSUME1(t.Identifier);
+    const modelNode = this.ACTION(() => this.ident(model));
+    let versus: ast.Ident | undefined;
+    this.OPTION(() => {
+      this.CONSUME(t.Vs);
+      const d = this.CONSUME2(t.Identifier);
+      versus = this.ACTION(() => this.ident(d));
+    });
+    this.CONSUME(t.On);
+    const data = this.CONSUME3(t.Identifier);
+    const dataNode = this.ACTION(() => this.ident(data));
+    const settings: ast.Setting[] = [];
+    let settingsRange: Range | undefined;
+    this.OPTION2(() => {
+      const open = this.CONSUME(t.LCurly);
+      const openRange = this.ACTION(() => this.at(open));
+      this.MANY(() =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.separator) },
+          {
+            ALT: () => {
+              const s = this.SUBRULE(this.setting);
+              this.ACTION(() => s && settings.push(s));
+            },
+          },
+        ]),
+      );
+      const close = this.CONSUME(t.RCurly);
+      this.ACTION(() => {
+        this.at(close);
+        settingsRange = this.span(openRange);
+      });
+    });
+    return this.ACTION(() => ({
+      kind: 'train', keyword, model: modelNode, versus, data: dataNode, settings, settingsRange, range: this.span(keyword),
+    }) as ast.TrainDecl);
+  });
+
+  setting = this.RULE('setting', (): ast.Setting => {
+    const key = this.CONSUME(t.Identifier);
+    const keyNode = this.ACTION(() => this.ident(key));
+    this.CONSUME(t.Colon);
+    const value = this.SUBRULE(this.value);
+    this.ACTION(() => this.endOfStatement());
+    return this.ACTION(() => ({ kind: 'setting', key: keyNode, value, range: this.span(keyNode.range) }) as ast.Setting);
+  });
+
+  body = this.RULE('body', (): ast.Body => {
+    const open = this.CONSUME(t.LCurly);
+    const openRange = this.ACTION(() => this.at(open));
+    const stmts: ast.Stmt[] = [];
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.statement);
+            this.ACTION(() => s && stmts.push(s));
+          },
+        },
+      ]),
+    );
+    const close = this.CONSUME(t.RCurly);
+    return this.ACTION(() => {
+      this.at(close);
+      return { kind: 'body', stmts, range: this.span(openRange) } as ast.Body;
+    });
+  });
+
+  statement = this.RULE('statement', (): ast.Stmt => {
+    const stmt = this.OR([
+      { ALT: () => this.SUBRULE(this.inputStmt) },
+      { ALT: () => this.SUBRULE(this.outputStmt) },
+      { ALT: () => this.SUBRULE(this.chainStmt) },
+    ]);
+    this.ACTION(() => this.endOfStatement());
+    return stmt;
+  });
+
+  inputStmt = this.RULE('inputStmt', (): ast.InputStmt => {
+    const kw = this.CONSUME(t.Input);
+    const keyword = this.ACTION(() => this.at(kw));
+    let name: ast.Ident | undefined;
+    this.OPTION(() => {
+      const n = this.CONSUME(t.Identifier);
+      name = this.ACTION(() => this.ident(n));
+      this.CONSUME(t.Colon);
+    });
+    const shape = this.SUBRULE(this.list);
+    let dtype: ast.Ident | undefined;
+    this.OPTION2(() => {
+      const d = this.CONSUME2(t.Identifier);
+      dtype = this.ACTION(() => this.ident(d));
+    });
+    return this.ACTION(() => ({ kind: 'input', name, shape, dtype, keyword, range: this.span(keyword) }) as ast.InputStmt);
+  });
+
+  outputStmt = this.RULE('outputStmt', (): ast.OutputStmt => {
+    const kw = this.CONSUME(t.Output);
+    const keyword = this.ACTION(() => this.at(kw));
+    const names: ast.Ident[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: t.Comma,
+      DEF: () => {
+        const n = this.CONSUME(t.Identifier);
+        this.ACTION(() => names.push(this.ident(n)));
+      },
+    });
+    return this.ACTION(() => ({ kind: 'output', names, keyword, range: this.span(keyword) }) as ast.OutputStmt);
+  });
+
+  chainStmt = this.RULE('chainStmt', (): ast.ChainStmt => {
+    let target: ast.Ident | undefined;
+    this.OPTION({
+      GATE: () => tokenMatcher(this.LA(2), t.Equals),
+      DEF: () => {
+        const n = this.CONSUME(t.Identifier);
+        target = this.ACTION(() => this.ident(n));
+        this.CONSUME(t.Equals);
+      },
+    });
+    const steps: ast.Step[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: t.Arrow,
+      DEF: () => {
+        const s = this.SUBRULE(this.step);
+        this.ACTION(() => s && steps.push(s));
+      },
+    });
+    return this.ACTION(() => {
+      const start = target?.range ?? steps[0]?.range ?? this.lastEnd;
+      return { kind: 'chain', target, steps, range: this.span(start) } as ast.ChainStmt;
+    });
+  });
+
+  step = this.RULE('step', (): ast.Step =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.residual) },
+      { ALT: () => this.SUBRULE(this.repeat) },
+    ]),
+  );
+
+  residual = this.RULE('residual', (): ast.Residual => {
+    const kw = this.CONSUME(t.Residual);
+    const keyword = this.ACTION(() => this.at(kw));
+    const body = this.SUBRULE(this.body);
+    let shortcut: ast.Body | undefined;
+    let shortcutKeyword: Range | undefined;
+    this.OPTION(() => {
+      const s = this.CONSUME(t.Shortcut);
+      shortcutKeyword = this.ACTION(() => this.at(s));
+      shortcut = this.SUBRULE2(this.body);
+    });
+    return this.ACTION(() => ({ kind: 'residual', keyword, body, shortcut, shortcutKeyword, range: this.span(keyword) }) as ast.Residual);
+  });
+
+  repeat = this.RULE('repeat', (): ast.Repeat => {
+    const kw = this.CONSUME(t.Repeat);
+    const keyword = this.ACTION(() => this.at(kw));
+    const count = this.OR([
+      { ALT: () => this.SUBRULE(this.numberLit) },
+      {
+        ALT: () => {
+          const n = this.CONSUME(t.Identifier);
+          return this.ACTION(() => this.ident(n));
+        },
+      },
+    ]);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => ({ kind: 'repeat', keyword, count, body, range: this.span(keyword) }) as ast.Repeat);
+  });
+
+  call = this.RULE('call', (): ast.Call => {
+    const callee = this.CONSUME(t.Identifier);
+    const calleeNode = this.ACTION(() => this.ident(callee));
+    let args: ast.Arg[] | undefined;
+    let argsRange: Range | undefined;
+    this.OPTION(() => {
+      const open = this.CONSUME(t.LParen);
+      const openRange = this.ACTION(() => this.at(open));
+      args = [];
+      this.MANY_SEP({
+        SEP: t.Comma,
+        DEF: () => {
+          const a = this.SUBRULE(this.arg);
+          this.ACTION(() => a && args!.push(a));
+        },
+      });
+      const close = this.CONSUME(t.RParen);
+      this.ACTION(() => {
+        this.at(close);
+        argsRange = this.span(openRange);
+      });
+    });
+    return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args, argsRange, range: this.span(calleeNode.range) }) as ast.Call);
+  });
+
+  arg = this.RULE('arg', (): ast.Arg => {
+    let name: ast.Ident | undefined;
+    this.OPTION({
+      GATE: () => tokenMatcher(this.LA(2), t.Colon),
+      DEF: () => {
+        const n = this.CONSUME(t.Identifier);
+        name = this.ACTION(() => this.ident(n));
+        this.CONSUME(t.Colon);
+      },
+    });
+    const value = this.SUBRULE(this.value);
+    return this.ACTION(() => {
+      const start = name?.range ?? value?.range ?? this.lastEnd;
+      return { kind: 'arg', name, value, range: this.span(start) } as ast.Arg;
+    });
+  });
+
+  value = this.RULE('value', (): ast.Value =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.numberLit) },
+      {
+        ALT: () => {
+          const s = this.CONSUME(t.StringLiteral);
+          return this.ACTION(() => ({ kind: 'string', value: unquote(s.image), range: this.at(s) }) as ast.StringLit);
+        },
+      },
+      {
+        ALT: () => {
+          const b = this.CONSUME(t.True);
+          return this.ACTION(() => ({ kind: 'bool', value: true, range: this.at(b) }) as ast.BoolLit);
+        },
+      },
+      {
+        ALT: () => {
+          const b = this.CONSUME(t.False);
+          return this.ACTION(() => ({ kind: 'bool', value: false, range: this.at(b) }) as ast.BoolLit);
+        },
+      },
+      {
+        ALT: () => {
+          const q = this.CONSUME(t.Question);
+          return this.ACTION(() => ({ kind: 'unknown', range: this.at(q) }) as ast.UnknownDim);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.list) },
+    ]),
+  );
+
+  numberLit = this.RULE('numberLit', (): ast.NumberLit => {
+    const n = this.CONSUME(t.NumberLiteral);
+    return this.ACTION(() => ({ kind: 'number', value: Number(n.image), text: n.image, range: this.at(n) }) as ast.NumberLit);
+  });
+
+  list = this.RULE('list', (): ast.ListLit => {
+    const open = this.CONSUME(t.LBracket);
+    const openRange = this.ACTION(() => this.at(open));
+    const items: ast.Value[] = [];
+    this.MANY_SEP({
+      SEP: t.Comma,
+      DEF: () => {
+        const v = this.SUBRULE(this.value);
+        this.ACTION(() => v && items.push(v));
+      },
+    });
+    const close = this.CONSUME(t.RBracket);
+    return this.ACTION(() => {
+      this.at(close);
+      return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
+    });
+  });
+}
+
+function unquote(image: string): string {
+  return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+let instance: DlnetParser | undefined;
+
+/** One parser for the process: chevrotain's self-analysis is the expensive part. */
+export function parserInstance(): DlnetParser {
+  return (instance ??= new DlnetParser());
+}
+
+export type { DlnetParser };
+export const isDeclarationStart = (type: TokenType) => t.declarationKeywords.has(type);

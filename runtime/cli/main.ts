@@ -1,0 +1,43 @@
+/** The `dlnet` command line. */
+import { runCheck } from './check';
+import { processIo, type Io } from './io';
+import { UsageError } from './args';
+import { runSummary } from './summary';
+
+const usage = `usage: dlnet <command> [options]
+
+commands:
+  check <files...> [--json]              check files; exit 1 on errors
+  summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
+  help                                   this text`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check': return runCheck(rest, io);
+      case 'summary': return await runSummary(rest, io);
+      case 'help': case '--help': case '-h': case undefined:
+        io.out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`dlnet: ${e.message}\n\n${usage}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** Runs the command line on this process's arguments and sets its exit code. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => { if (code >= 0) process.exitCode = code; },
+    (e) => { process.stderr.write(`dlnet: internal error: ${(e as Error).stack ?? e}\n`); process.exitCode = 70; },
+  );
+}
+
+if (require.main === module) run();

@@ -1,0 +1,43 @@
+/** `dlnet summary <file> [--json] [--compiled]`: per model, its inputs, outputs and layers. */
+import { analyze, formatShape, type ModelGraph } from '../../dsl';
+import { fileHost } from '../files';
+import { parseArgs, UsageError } from './args';
+import { readSource } from './check';
+import type { Io } from './io';
+
+export function modelSummaryJson(g: ModelGraph) {
+  return {
+    name: g.name,
+    inputs: g.inputs.map((i) => ({ name: i.id, shape: i.shape, dtype: i.dtype })),
+    outputs: g.outputs.map((id) => g.inputs.find((i) => i.id === id)?.shape ?? g.layers.find((l) => l.id === id)?.outputShape ?? null),
+    totalParams: g.totalParams,
+    layers: g.layers.map((l) => ({ name: l.id, kind: l.kind, line: l.range.start.line, outputShape: l.outputShape, params: l.params })),
+  };
+}
+
+export type ModelSummary = ReturnType<typeof modelSummaryJson>;
+
+export async function runSummary(argv: string[], io: Io): Promise<number> {
+  await Promise.resolve();
+  const args = parseArgs(argv, [], ['json', 'compiled']);
+  if (args.positional.length !== 1) throw new UsageError('dlnet summary takes one .dlnet file');
+  const file = args.positional[0];
+  const analysis = analyze(readSource(file), { host: fileHost(file) });
+  const models = analysis.models.map(modelSummaryJson);
+  if (args.flags.has('compiled')) throw new UsageError('--compiled needs the TensorFlow.js compiler, which this build does not include yet');
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  if (args.flags.has('json')) io.out(JSON.stringify({ models }));
+  else io.out(models.map(renderModel).join('\n\n'));
+  if (errors > 0) io.err(`${file}: ${errors} error${errors === 1 ? '' : 's'}; run dlnet check ${file} for details`);
+  return errors > 0 ? 1 : 0;
+}
+
+function renderModel(m: ModelSummary): string {
+  const rows: string[][] = [['layer', 'kind', 'output', 'params', 'line']];
+  for (const i of m.inputs) rows.push([i.name, 'input', formatShape(i.shape), '0', '']);
+  for (const l of m.layers) rows.push([l.name, l.kind, formatShape(l.outputShape), l.params === null ? '?' : l.params.toLocaleString('en'), String(l.line + 1)]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  const total = m.totalParams === null ? '?' : m.totalParams.toLocaleString('en');
+  return [`model ${m.name}: ${total} parameters`, ...lines.map((l, i) => (i === 0 ? `  ${l}` : `  ${l}`))].join('\n');
+}

@@ -1,0 +1,37 @@
+/** File access for .dlnet files: data paths resolve next to the file and may not leave the workspace. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { FileHost } from '../dsl';
+
+/** The workspace: the nearest folder above the file with a package.json or .git, else the file's folder. */
+export function workspaceRoot(file: string): string {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    if (existsSync(resolve(dir, 'package.json')) || existsSync(resolve(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return dirname(resolve(file));
+    dir = up;
+  }
+}
+
+/** Resolves a data path written in a .dlnet file; an Error value when it escapes the workspace. */
+export function resolveDataPath(dlnetFile: string, path: string, root = workspaceRoot(dlnetFile)): string | Error {
+  const full = resolve(dirname(resolve(dlnetFile)), path);
+  const rel = relative(root, full);
+  if (rel.startsWith('..') || isAbsolute(rel)) return new Error(`'${path}' is outside the workspace ${root}`);
+  return full;
+}
+
+export function fileHost(dlnetFile: string, root?: string): FileHost {
+  return {
+    readFile(path) {
+      const full = resolveDataPath(dlnetFile, path, root);
+      if (full instanceof Error) return undefined;
+      try {
+        return readFileSync(full);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
