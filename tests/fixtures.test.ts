@@ -1,68 +1,17 @@
 /** Data-driven checker tests: every .dlnet file under tests/fixtures carries its expectations inline. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, formatShape, type Analysis, type Diagnostic } from '../dsl';
 import { fileHost } from '../runtime/files';
-import { readExpectations, type DiagnosticExpectation } from './support/expectations';
+import { checkExpectations } from './support/check-expectations';
+import { dlnetFiles } from './support/files';
 
 const root = join(__dirname, 'fixtures');
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    return statSync(full).isDirectory() ? walk(full) : name.endsWith('.dlnet') ? [full] : [];
-  });
-}
-
-const describeDiagnostic = (d: Diagnostic) =>
-  `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.severity}: ${d.code} ${d.message}`;
-
-function matches(e: DiagnosticExpectation, d: Diagnostic): boolean {
-  return d.range.start.line === e.line && d.range.start.character === e.character
-    && (e.length === undefined || d.range.end.character - d.range.start.character === e.length)
-    && d.severity === e.severity && d.code === e.code && (!e.text || d.message.includes(e.text));
-}
-
-/** The output shape and parameter count of whatever starts at (line, character). */
-function valuesAt(a: Analysis, line: number, character: number): { shape?: string; params?: string } {
-  for (const [stmt, shape] of a.statementShapes) {
-    if (stmt.range.start.line === line && stmt.range.start.character === character) {
-      const step = stmt.kind === 'chain' ? a.steps.get(stmt.steps[stmt.steps.length - 1]) : undefined;
-      return { shape: formatShape(shape), params: step?.params === undefined ? undefined : String(step.params ?? '?') };
-    }
-  }
-  for (const [step, info] of a.steps) {
-    if (step.range.start.line === line && step.range.start.character === character) {
-      return { shape: info.output ? formatShape(info.output) : undefined, params: info.params === undefined ? undefined : String(info.params ?? '?') };
-    }
-  }
-  return {};
-}
-
 describe('fixtures', () => {
-  for (const file of walk(root)) {
+  for (const file of dlnetFiles(root)) {
     it(relative(root, file), () => {
-      const text = readFileSync(file, 'utf8');
-      const analysis = analyze(text, { host: fileHost(file) });
-      const expectations = readExpectations(text);
-      const problems: string[] = [];
-      const unmatched = new Set(analysis.diagnostics);
-      for (const e of expectations) {
-        if (e.kind === 'diagnostic') {
-          const hit = [...unmatched].find((d) => matches(e, d));
-          if (hit) unmatched.delete(hit);
-          else problems.push(`line ${e.source}: expected ${e.severity}: ${e.code}${e.text ? ` "${e.text}"` : ''} at ${e.line + 1}:${e.character + 1}, not reported`);
-        } else {
-          const actual = valuesAt(analysis, e.line, e.character)[e.kind];
-          if (actual !== e.value) problems.push(`line ${e.source}: expected ${e.kind} ${e.value} at ${e.line + 1}:${e.character + 1}, got ${actual ?? 'nothing'}`);
-        }
-      }
-      // Errors and warnings must all be expected; hints only where a fixture asks for them.
-      for (const d of unmatched) {
-        if (d.severity === 'error' || d.severity === 'warning') problems.push(`unexpected: ${describeDiagnostic(d)}`);
-      }
-      expect(problems).toEqual([]);
+      expect(checkExpectations(readFileSync(file, 'utf8'), fileHost(file))).toEqual([]);
     });
   }
 });

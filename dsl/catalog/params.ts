@@ -71,6 +71,7 @@ export function family<K extends string>(fam: LayerDef['family'], defs: Record<K
 export function elementwise(doc: string, params: ParamDef[] = [], act?: string): LayerBody {
   return {
     doc,
+    rule: '[...] → the same shape',
     params,
     inputs: 'chain',
     outputShape: ({ inputs }) => inputs[0],

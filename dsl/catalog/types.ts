@@ -83,6 +83,8 @@ export interface LayerDef {
   name: string;
   family: Family;
   doc: string;
+  /** The shape rule in words, for hover and the reference: "[h, w, c] → [h', w', filters]". */
+  rule: string;
   params: ParamDef[];
   /** 'chain': takes the previous step's output; 'merge': takes the tensors it names. */
   inputs: 'chain' | 'merge';

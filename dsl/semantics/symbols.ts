@@ -1,5 +1,8 @@
 /** Declarations and their references, for definition, references, rename and highlights. */
-import { comparePositions, contains, rangeKey, type Position, type Range } from '../syntax/range';
+import { comparePositions, contains, type Position, type Range } from '../syntax/range';
+
+/** Identifiers never overlap, so a start position identifies one; a number key allocates nothing. */
+const positionKey = (r: Range) => r.start.line * 100_000 + r.start.character;
 import type { Shape } from './shape';
 
 export type SymbolKind = 'model' | 'block' | 'dataset' | 'tensor' | 'param';
@@ -25,18 +28,21 @@ export interface Occurrence {
 
 export class SymbolTable {
   readonly symbols: SymbolInfo[] = [];
-  private readonly byKey = new Map<string, SymbolInfo>();
-  private readonly seen = new Set<string>();
+  private readonly byKey = new Map<number, SymbolInfo>();
+  private readonly byName = new Map<string, SymbolInfo>();
+  private readonly seen = new Set<number>();
   private readonly occurrences: Occurrence[] = [];
   private sorted = true;
 
   /** Defines a symbol once per declaring identifier (blocks are walked once per use). */
   define(name: string, kind: SymbolKind, nameRange: Range, declRange: Range, container?: string): SymbolInfo {
-    const key = `${kind}@${rangeKey(nameRange)}`;
+    const key = positionKey(nameRange);
     const existing = this.byKey.get(key);
     if (existing) return existing;
     const symbol: SymbolInfo = { name, kind, nameRange, declRange, container, refs: [] };
     this.byKey.set(key, symbol);
+    const nameKey = `${kind}:${container ?? ''}:${name}`;
+    if (!this.byName.has(nameKey)) this.byName.set(nameKey, symbol);
     this.symbols.push(symbol);
     this.occurrences.push({ range: nameRange, symbol, isDefinition: true });
     this.sorted = false;
@@ -44,7 +50,7 @@ export class SymbolTable {
   }
 
   reference(symbol: SymbolInfo, range: Range): void {
-    const key = rangeKey(range);
+    const key = positionKey(range);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     symbol.refs.push(range);
@@ -70,7 +76,8 @@ export class SymbolTable {
     return undefined;
   }
 
+  /** The first symbol of a kind with this name in a container (top-level symbols have none). */
   find(kind: SymbolKind, name: string, container?: string): SymbolInfo | undefined {
-    return this.symbols.find((s) => s.kind === kind && s.name === name && (container === undefined || s.container === container));
+    return this.byName.get(`${kind}:${container ?? ''}:${name}`);
   }
 }

@@ -6,7 +6,8 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import type { Range } from './range';
-import { declarationKeywords, lexer, Newline, Semicolon, significantTokens } from './tokens';
+import { lex } from './lexer';
+import { declarationKeywords, Newline, Semicolon } from './tokens';
 export type { SyntaxError };
 
 export interface ParseResult {
@@ -16,16 +17,12 @@ export interface ParseResult {
 
 export function parse(text: string): ParseResult {
   const errors: SyntaxError[] = [];
-  const lexed = lexer.tokenize(text);
+  const lexed = lex(text);
   for (const e of lexed.errors) {
-    const range: Range = {
-      start: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 },
-      end: { line: (e.line ?? 1) - 1, character: (e.column ?? 1) - 1 + e.length },
-    };
-    errors.push({ message: `unexpected character '${text.substr(e.offset, e.length)}'`, range });
+    errors.push({ message: e.message, range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } } });
   }
-  const comments: ast.Comment[] = (lexed.groups.comments ?? []).map((tok: IToken) => ({ text: tok.image, range: tokenRange(tok) }));
-  const tokens = significantTokens(lexed.tokens);
+  const comments: ast.Comment[] = lexed.comments.map((tok) => ({ text: tok.image, range: tokenRange(tok) }));
+  const tokens = lexed.tokens;
   const decls: ast.Decl[] = [];
   const syntaxErrors: SyntaxError[] = [];
   for (const segment of declarationSegments(tokens, syntaxErrors)) {

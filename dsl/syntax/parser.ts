@@ -3,7 +3,7 @@
  * and recovers from errors. The file is cut into declarations at the declaration
  * keywords first, so a broken declaration can never swallow the next one.
  */
-import { EmbeddedActionsParser, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
 import type * as ast from './ast';
 import type { Range } from './range';
 import * as t from './tokens';
@@ -15,11 +15,11 @@ export interface SyntaxError {
   range: Range;
 }
 
+/** Tokens never span lines (newline tokens are one line break), so the image gives the end. */
 export function tokenRange(tok: IToken): Range {
-  return {
-    start: { line: tok.startLine! - 1, character: tok.startColumn! - 1 },
-    end: { line: tok.endLine! - 1, character: tok.endColumn! },
-  };
+  const line = tok.startLine! - 1;
+  const character = tok.startColumn! - 1;
+  return { start: { line, character }, end: { line, character: character + tok.image.length } };
 }
 
 /** What each rule is, in words, for "expected X but found Y". */
@@ -47,6 +47,9 @@ const messages: IParserErrorMessageProvider = {
 class DlnetParser extends EmbeddedActionsParser {
   /** End of the last real token consumed: where recovery-inserted tokens are placed. */
   private lastEnd: Range = NO_RANGE;
+  /** Alternatives built once: chevrotain's OR would otherwise allocate them on every call. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private alts: Record<string, IOrAlt<any>[]> = {};
   extraErrors: SyntaxError[] = [];
 
   constructor() {
@@ -68,6 +71,14 @@ class DlnetParser extends EmbeddedActionsParser {
     this.lastEnd = r;
     return r;
   }
+
+  /** Stand-ins returned by rules that failed and were recovered, so the tree has no holes. */
+  private here(): Range {
+    return { start: this.lastEnd.end, end: this.lastEnd.end };
+  }
+  private missingCall = (): ast.Call => ({ kind: 'call', callee: { kind: 'ident', text: '', range: this.here() }, range: this.here() });
+  private missingList = (): ast.ListLit => ({ kind: 'list', items: [], range: this.here() });
+  private missingBody = (): ast.Body => ({ kind: 'body', stmts: [], range: this.here() });
 
   private ident(tok: IToken): ast.Ident {
     const range = this.at(tok);
@@ -92,16 +103,16 @@ class DlnetParser extends EmbeddedActionsParser {
   }
 
   separator = this.RULE('separator', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.CONSUME(t.Semicolon) }]);
+    this.OR((this.alts.separator ??= [{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
   });
 
   declaration = this.RULE('declaration', (): ast.Decl | undefined =>
-    this.OR([
+    this.OR((this.alts.declaration ??= [
       { ALT: () => this.SUBRULE(this.datasetDecl) },
       { ALT: () => this.SUBRULE(this.modelDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.trainDecl) },
-    ]),
+    ])),
   );
 
   datasetDecl = this.RULE('datasetDecl', (): ast.DatasetDecl => {
@@ -172,17 +183,13 @@ class DlnetParser extends EmbeddedActionsParser {
     this.OPTION2(() => {
       const open = this.CONSUME(t.LCurly);
       const openRange = this.ACTION(() => this.at(open));
-      this.MANY(() =>
-        this.OR([
-          { ALT: () => this.SUBRULE(this.separator) },
-          {
-            ALT: () => {
-              const s = this.SUBRULE(this.setting);
-              this.ACTION(() => s && settings.push(s));
-            },
-          },
-        ]),
-      );
+      this.MANY(() => {
+        const s = this.OR((this.alts.settingOrSeparator ??= [
+          { ALT: () => { this.SUBRULE(this.separator); return undefined; } },
+          { ALT: () => this.SUBRULE(this.setting) },
+        ]));
+        this.ACTION(() => s && settings.push(s));
+      });
       const close = this.CONSUME(t.RCurly);
       this.ACTION(() => {
         this.at(close);
@@ -207,30 +214,26 @@ class DlnetParser extends EmbeddedActionsParser {
     const open = this.CONSUME(t.LCurly);
     const openRange = this.ACTION(() => this.at(open));
     const stmts: ast.Stmt[] = [];
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        {
-          ALT: () => {
-            const s = this.SUBRULE(this.statement);
-            this.ACTION(() => s && stmts.push(s));
-          },
-        },
-      ]),
-    );
+    this.MANY(() => {
+      const s = this.OR((this.alts.statementOrSeparator ??= [
+        { ALT: () => { this.SUBRULE(this.separator); return undefined; } },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]));
+      this.ACTION(() => s && stmts.push(s));
+    });
     const close = this.CONSUME(t.RCurly);
     return this.ACTION(() => {
       this.at(close);
       return { kind: 'body', stmts, range: this.span(openRange) } as ast.Body;
     });
-  });
+  }, { recoveryValueFunc: this.missingBody });
 
   statement = this.RULE('statement', (): ast.Stmt => {
-    const stmt = this.OR([
+    const stmt = this.OR((this.alts.statement ??= [
       { ALT: () => this.SUBRULE(this.inputStmt) },
       { ALT: () => this.SUBRULE(this.outputStmt) },
       { ALT: () => this.SUBRULE(this.chainStmt) },
-    ]);
+    ]));
     this.ACTION(() => this.endOfStatement());
     return stmt;
   });
@@ -292,12 +295,12 @@ class DlnetParser extends EmbeddedActionsParser {
   });
 
   step = this.RULE('step', (): ast.Step =>
-    this.OR([
+    this.OR((this.alts.step ??= [
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.residual) },
       { ALT: () => this.SUBRULE(this.repeat) },
-    ]),
-  );
+    ])),
+  { recoveryValueFunc: this.missingCall });
 
   residual = this.RULE('residual', (): ast.Residual => {
     const kw = this.CONSUME(t.Residual);
@@ -316,7 +319,7 @@ class DlnetParser extends EmbeddedActionsParser {
   repeat = this.RULE('repeat', (): ast.Repeat => {
     const kw = this.CONSUME(t.Repeat);
     const keyword = this.ACTION(() => this.at(kw));
-    const count = this.OR([
+    const count = this.OR((this.alts.count ??= [
       { ALT: () => this.SUBRULE(this.numberLit) },
       {
         ALT: () => {
@@ -324,7 +327,7 @@ class DlnetParser extends EmbeddedActionsParser {
           return this.ACTION(() => this.ident(n));
         },
       },
-    ]);
+    ]));
     const body = this.SUBRULE(this.body);
     return this.ACTION(() => ({ kind: 'repeat', keyword, count, body, range: this.span(keyword) }) as ast.Repeat);
   });
@@ -338,12 +341,18 @@ class DlnetParser extends EmbeddedActionsParser {
       const open = this.CONSUME(t.LParen);
       const openRange = this.ACTION(() => this.at(open));
       args = [];
-      this.MANY_SEP({
-        SEP: t.Comma,
-        DEF: () => {
-          const a = this.SUBRULE(this.arg);
-          this.ACTION(() => a && args!.push(a));
-        },
+      this.OPTION2(() => {
+        const first = this.SUBRULE(this.arg);
+        this.ACTION(() => first && args!.push(first));
+        this.MANY({
+          GATE: () => !tokenMatcher(this.LA(2), t.RParen),
+          DEF: () => {
+            this.CONSUME(t.Comma);
+            const a = this.SUBRULE2(this.arg);
+            this.ACTION(() => a && args!.push(a));
+          },
+        });
+        this.OPTION3(() => this.CONSUME2(t.Comma));
       });
       const close = this.CONSUME(t.RParen);
       this.ACTION(() => {
@@ -352,7 +361,7 @@ class DlnetParser extends EmbeddedActionsParser {
       });
     });
     return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args, argsRange, range: this.span(calleeNode.range) }) as ast.Call);
-  });
+  }, { recoveryValueFunc: this.missingCall });
 
   arg = this.RULE('arg', (): ast.Arg => {
     let name: ast.Ident | undefined;
@@ -372,7 +381,7 @@ class DlnetParser extends EmbeddedActionsParser {
   });
 
   value = this.RULE('value', (): ast.Value =>
-    this.OR([
+    this.OR((this.alts.value ??= [
       { ALT: () => this.SUBRULE(this.numberLit) },
       {
         ALT: () => {
@@ -400,31 +409,37 @@ class DlnetParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.list) },
-    ]),
-  );
+    ])),
+  { recoveryValueFunc: this.missingCall });
 
   numberLit = this.RULE('numberLit', (): ast.NumberLit => {
     const n = this.CONSUME(t.NumberLiteral);
     return this.ACTION(() => ({ kind: 'number', value: Number(n.image), text: n.image, range: this.at(n) }) as ast.NumberLit);
-  });
+  }, { recoveryValueFunc: () => ({ kind: 'number', value: NaN, text: '', range: this.here() }) as ast.NumberLit });
 
   list = this.RULE('list', (): ast.ListLit => {
     const open = this.CONSUME(t.LBracket);
     const openRange = this.ACTION(() => this.at(open));
     const items: ast.Value[] = [];
-    this.MANY_SEP({
-      SEP: t.Comma,
-      DEF: () => {
-        const v = this.SUBRULE(this.value);
-        this.ACTION(() => v && items.push(v));
-      },
+    this.OPTION(() => {
+      const first = this.SUBRULE(this.value);
+      this.ACTION(() => first && items.push(first));
+      this.MANY({
+        GATE: () => !tokenMatcher(this.LA(2), t.RBracket),
+        DEF: () => {
+          this.CONSUME(t.Comma);
+          const v = this.SUBRULE2(this.value);
+          this.ACTION(() => v && items.push(v));
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(t.Comma));
     });
     const close = this.CONSUME(t.RBracket);
     return this.ACTION(() => {
       this.at(close);
       return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
     });
-  });
+  }, { recoveryValueFunc: this.missingList });
 }
 
 function unquote(image: string): string {

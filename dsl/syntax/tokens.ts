@@ -1,10 +1,13 @@
 /**
- * Tokens of the .dlnet language and the lexer. Newlines are significant (they end
- * statements), so the lexer keeps them and `significantTokens` drops the ones that
+ * Token types of the .dlnet language (the parser's vocabulary; `lexer.ts` makes the
+ * tokens). Newlines are significant: they end statements. The lexer drops those that
  * cannot end anything: inside brackets, after `->`, `,`, `=`, `:` or `{`, and before
- * `->`, `{` or `shortcut` (so chains and bodies may be split over lines).
+ * `->`, `{` or `shortcut` (so chains and bodies may be split over lines). A bracket
+ * left open at the end of a line counts as unclosed when the next line starts at or
+ * left of the line that opened it (and is no closing bracket): the newline then ends
+ * the statement, so one missing `)` costs one error, not the rest of the model.
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
@@ -59,51 +62,3 @@ export const allTokens: TokenType[] = [
 
 /** Tokens that start a top-level declaration; the parser splits the file at them. */
 export const declarationKeywords = new Set<TokenType>([Dataset, Model, Block, Train]);
-
-export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
-
-const dropAfter = new Set<TokenType>([Newline, Semicolon, LCurly, Arrow, Comma, Equals, Colon]);
-const dropBefore = new Set<TokenType>([Arrow, LCurly, Shortcut]);
-
-/**
- * Keeps only the newlines that can end a statement. A bracket left open at the end
- * of a line counts as unclosed when the next line starts at or left of the line
- * that opened it (and is no closing bracket): the newline then ends the statement,
- * so one missing `)` or `]` costs one error, not the rest of the model.
- */
-export function significantTokens(tokens: IToken[]): IToken[] {
-  const out: IToken[] = [];
-  let depth = 0;
-  let openIndent = 0;
-  let lineIndent = 0;
-  let atLineStart = true;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const type = t.tokenType;
-    if (atLineStart && type !== Newline) {
-      lineIndent = t.startColumn ?? 1;
-      atLineStart = false;
-    }
-    if (type === LParen || type === LBracket) {
-      if (depth === 0) openIndent = lineIndent;
-      depth++;
-    } else if ((type === RParen || type === RBracket) && depth > 0) depth--;
-    else if (type === LCurly || type === RCurly || declarationKeywords.has(type)) depth = 0;
-    if (type === Newline) {
-      atLineStart = true;
-      let j = i + 1;
-      while (j < tokens.length && tokens[j].tokenType === Newline) j++;
-      const next = tokens[j];
-      if (depth > 0) {
-        const unclosed = next && next.tokenType !== RParen && next.tokenType !== RBracket && (next.startColumn ?? 1) <= openIndent;
-        if (!unclosed) continue;
-        depth = 0;
-      }
-      if (out.length === 0) continue;
-      if (dropAfter.has(out[out.length - 1].tokenType)) continue;
-      if (next && dropBefore.has(next.tokenType)) continue;
-    }
-    out.push(t);
-  }
-  return out;
-}

@@ -4,6 +4,7 @@ import { family, num, pair, requireRank } from '../params';
 
 export const capsuleLayers = family('capsules', {
   primaryCaps: {
+    rule: "[h, w, c] → [h'·w'·capsules, dim]",
     doc: 'A convolution whose channels are grouped into capsules of `dim` values, squashed: [h, w, c] becomes [h\'·w\'·capsules, dim].',
     params: [
       { name: 'capsules', type: { kind: 'int', min: 1 }, doc: 'Capsule types per position.', positional: true },
@@ -31,6 +32,7 @@ export const capsuleLayers = family('capsules', {
     },
   },
   capsules: {
+    rule: '[n, d] → [count, dim]',
     doc: 'A layer of capsules fed by dynamic routing by agreement: [n, d] becomes [count, dim].',
     params: [
       { name: 'count', type: { kind: 'int', min: 1 }, doc: 'Number of output capsules (one per class in a classifier).', positional: true },
@@ -43,6 +45,7 @@ export const capsuleLayers = family('capsules', {
       known(x[0]) && known(x[1]) ? x[0] * num(args, 'count') * x[1] * num(args, 'dim') : null,
   },
   capsuleLength: {
+    rule: '[n, dim] → [n]',
     doc: 'The length of each capsule vector: [n, dim] becomes [n], the probability that each entity is present.',
     params: [],
     inputs: 'chain',

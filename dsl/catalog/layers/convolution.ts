@@ -47,6 +47,7 @@ const biasOf = (args: Args) => (bool(args, 'useBias') ? num(args, 'filters') : 0
 
 export const convolutionLayers = family('convolution', {
   conv1d: {
+    rule: "[steps, c] → [steps', filters]",
     doc: 'Slides learned filters along a sequence [steps, channels].',
     params: convParams,
     inputs: 'chain',
@@ -57,6 +58,7 @@ export const convolutionLayers = family('convolution', {
     initializer: (args) => args.init as never,
   },
   conv2d: {
+    rule: "[h, w, c] → [h', w', filters]; valid: h' = ⌊(h − k)/s⌋ + 1, same: h' = ⌈h/s⌉",
     doc: 'Slides learned filters over an image [height, width, channels]; each filter gives one output channel.',
     params: convParams,
     inputs: 'chain',
@@ -69,6 +71,7 @@ export const convolutionLayers = family('convolution', {
     initializer: (args) => args.init as never,
   },
   conv2dTranspose: {
+    rule: "[h, w, c] → [h', w', filters]; valid: h' = h·s + max(k − s, 0), same: h' = h·s",
     doc: 'Transposed convolution ("deconvolution"): upsamples an image with learned filters.',
     params: [filters(), kernel(), strides, padding, activation(), init(), useBias, kernelRegularizer],
     inputs: 'chain',
@@ -88,6 +91,7 @@ export const convolutionLayers = family('convolution', {
     initializer: (args) => args.init as never,
   },
   depthwiseConv2d: {
+    rule: "[h, w, c] → [h', w', c·depthMultiplier]",
     doc: 'Convolves each input channel with its own filters (depthMultiplier of them); channels do not mix.',
     params: [kernel(), { name: 'depthMultiplier', type: { kind: 'int', min: 1 }, default: 1, doc: 'Filters per input channel.' }, strides, padding, activation(), init('init', 'glorotUniform', 'Initialiser of the depthwise kernel.'), useBias],
     inputs: 'chain',
@@ -102,6 +106,7 @@ export const convolutionLayers = family('convolution', {
     initializer: (args) => args.init as never,
   },
   separableConv2d: {
+    rule: "[h, w, c] → [h', w', filters]",
     doc: 'A depthwise convolution followed by a 1x1 convolution that mixes channels: far fewer weights than conv2d.',
     params: [filters(), kernel(), strides, padding, { name: 'depthMultiplier', type: { kind: 'int', min: 1 }, default: 1, doc: 'Depthwise filters per input channel.' }, activation(), init(), useBias],
     inputs: 'chain',
@@ -115,6 +120,7 @@ export const convolutionLayers = family('convolution', {
     initializer: (args) => args.init as never,
   },
   upSampling2d: {
+    rule: '[h, w, c] → [h·a, w·b, c]',
     doc: 'Repeats rows and columns: [h, w, c] becomes [h·size, w·size, c].',
     params: [{ name: 'size', type: { kind: 'pair', min: 1 }, default: 2, doc: 'Upsampling factor: one number or [rows, cols].', positional: true }],
     inputs: 'chain',
@@ -125,6 +131,7 @@ export const convolutionLayers = family('convolution', {
     paramCount: () => 0,
   },
   zeroPadding2d: {
+    rule: '[h, w, c] → [h + 2a, w + 2b, c]',
     doc: 'Adds rows and columns of zeros around an image.',
     params: [{ name: 'padding', type: { kind: 'pair', min: 0 }, default: 1, doc: 'Rows and columns added on each side: one number or [rows, cols].', positional: true }],
     inputs: 'chain',
@@ -135,6 +142,7 @@ export const convolutionLayers = family('convolution', {
     paramCount: () => 0,
   },
   cropping2d: {
+    rule: '[h, w, c] → [h − 2a, w − 2b, c]',
     doc: 'Removes rows and columns from the edges of an image.',
     params: [{ name: 'cropping', type: { kind: 'pair', min: 0 }, doc: 'Rows and columns removed on each side: one number or [rows, cols].', positional: true }],
     inputs: 'chain',
@@ -170,12 +178,12 @@ function pool1d(x: Shape, args: Args, name: string): Shape | ShapeError {
 }
 
 export const poolingLayers = family('pooling', {
-  maxPool1d: { doc: 'Keeps the largest value in each window along a sequence.', params: poolParams(1), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool1d(x, args, 'maxPool1d'), paramCount: () => 0 },
-  maxPool2d: { doc: 'Keeps the largest value in each window of an image: halves height and width at the default size 2.', params: poolParams(2), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool2d(x, args, 'maxPool2d'), paramCount: () => 0 },
-  avgPool1d: { doc: 'Averages each window along a sequence.', params: poolParams(1), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool1d(x, args, 'avgPool1d'), paramCount: () => 0 },
-  avgPool2d: { doc: 'Averages each window of an image.', params: poolParams(2), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool2d(x, args, 'avgPool2d'), paramCount: () => 0 },
-  globalAvgPool1d: { doc: 'Averages over all steps: [steps, channels] becomes [channels].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireRank(x, 2, SEQUENCE) ?? [x[1]], paramCount: () => 0 },
-  globalAvgPool2d: { doc: 'Averages over height and width: [h, w, c] becomes [c].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireImage(x) ?? [x[2]], paramCount: () => 0 },
-  globalMaxPool1d: { doc: 'Keeps the largest value over all steps: [steps, channels] becomes [channels].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireRank(x, 2, SEQUENCE) ?? [x[1]], paramCount: () => 0 },
-  globalMaxPool2d: { doc: 'Keeps the largest value over height and width: [h, w, c] becomes [c].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireImage(x) ?? [x[2]], paramCount: () => 0 },
+  maxPool1d: { rule: "[steps, c] → [steps', c]", doc: 'Keeps the largest value in each window along a sequence.', params: poolParams(1), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool1d(x, args, 'maxPool1d'), paramCount: () => 0 },
+  maxPool2d: { rule: "[h, w, c] → [h', w', c]; strides default to the window", doc: 'Keeps the largest value in each window of an image: halves height and width at the default size 2.', params: poolParams(2), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool2d(x, args, 'maxPool2d'), paramCount: () => 0 },
+  avgPool1d: { rule: "[steps, c] → [steps', c]", doc: 'Averages each window along a sequence.', params: poolParams(1), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool1d(x, args, 'avgPool1d'), paramCount: () => 0 },
+  avgPool2d: { rule: "[h, w, c] → [h', w', c]; strides default to the window", doc: 'Averages each window of an image.', params: poolParams(2), inputs: 'chain', outputShape: ({ inputs: [x], args }) => pool2d(x, args, 'avgPool2d'), paramCount: () => 0 },
+  globalAvgPool1d: { rule: "[steps, c] → [c]", doc: 'Averages over all steps: [steps, channels] becomes [channels].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireRank(x, 2, SEQUENCE) ?? [x[1]], paramCount: () => 0 },
+  globalAvgPool2d: { rule: "[h, w, c] → [c]", doc: 'Averages over height and width: [h, w, c] becomes [c].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireImage(x) ?? [x[2]], paramCount: () => 0 },
+  globalMaxPool1d: { rule: "[steps, c] → [c]", doc: 'Keeps the largest value over all steps: [steps, channels] becomes [channels].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireRank(x, 2, SEQUENCE) ?? [x[1]], paramCount: () => 0 },
+  globalMaxPool2d: { rule: "[h, w, c] → [c]", doc: 'Keeps the largest value over height and width: [h, w, c] becomes [c].', params: [], inputs: 'chain', outputShape: ({ inputs: [x] }) => requireImage(x) ?? [x[2]], paramCount: () => 0 },
 });

@@ -5,6 +5,7 @@ import type { ShapeError } from '../types';
 
 export const coreLayers = family('core', {
   dense: {
+    rule: '[..., n] → [..., units]',
     doc: 'Fully connected layer: every output unit is a weighted sum of the inputs. On inputs of rank 2 or more it acts on the last axis.',
     params: [units(), activation(), init(), useBias, { name: 'biasInit', type: { kind: 'choice', table: 'initializer' }, default: choice('zeros'), doc: 'Initialiser of the bias.' }, kernelRegularizer],
     inputs: 'chain',
@@ -17,6 +18,7 @@ export const coreLayers = family('core', {
     initializer: (args) => args.init as never,
   },
   flatten: {
+    rule: '[d1, d2, ...] → [d1·d2·...]',
     doc: 'Flattens every axis into one: [h, w, c] becomes [h*w*c].',
     params: [],
     inputs: 'chain',
@@ -24,6 +26,7 @@ export const coreLayers = family('core', {
     paramCount: () => 0,
   },
   reshape: {
+    rule: '[...] → shape (same element count)',
     doc: 'Rearranges the values into a new shape with the same number of elements; one size may be -1 (inferred).',
     params: [{ name: 'shape', type: { kind: 'shape' }, doc: 'Target shape, without the batch axis.', positional: true }],
     inputs: 'chain',
@@ -31,6 +34,7 @@ export const coreLayers = family('core', {
     paramCount: () => 0,
   },
   permute: {
+    rule: '[d1, ..., dk] → [d(dims[0]), ..., d(dims[k-1])]',
     doc: 'Reorders the axes: permute([2, 1]) swaps the two axes of a rank-2 input (axes count from 1, the batch axis excluded).',
     params: [{ name: 'dims', type: { kind: 'ints' }, doc: 'New order of the axes, 1-based.', positional: true }],
     inputs: 'chain',
@@ -45,6 +49,7 @@ export const coreLayers = family('core', {
     paramCount: () => 0,
   },
   repeatVector: {
+    rule: '[d] → [n, d]',
     doc: 'Repeats a vector n times: [d] becomes [n, d] (to feed a sequence decoder).',
     params: [{ name: 'n', type: { kind: 'int', min: 1 }, doc: 'Number of repetitions.', positional: true }],
     inputs: 'chain',
@@ -52,6 +57,7 @@ export const coreLayers = family('core', {
     paramCount: () => 0,
   },
   embedding: {
+    rule: '[T] → [T, outputDim]',
     doc: 'Looks up a learned vector for each integer token: [T] of ids becomes [T, outputDim].',
     params: [
       { name: 'inputDim', type: { kind: 'int', min: 1 }, doc: 'Vocabulary size: ids run from 0 to inputDim - 1.', positional: true },

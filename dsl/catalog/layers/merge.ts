@@ -19,6 +19,7 @@ function sameShapes(name: string, inputs: Shape[], exactly?: number): Shape | Sh
 
 const elementwise = (doc: string, exactly?: number): Omit<LayerDef, 'name' | 'family'> => ({
   doc,
+  rule: 'tensors of one shape → that shape',
   params: [tensors],
   inputs: 'merge',
   outputShape: ({ inputs }) => sameShapes('this merge', inputs, exactly),
@@ -64,6 +65,7 @@ export const mergeLayers = family('merge', {
   average: { ...elementwise('Averages tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('average', inputs) },
   maximum: { ...elementwise('Takes the element-wise maximum of tensors of the same shape.'), outputShape: ({ inputs }) => sameShapes('maximum', inputs) },
   concat: {
+    rule: 'shapes equal except on axis → sizes on axis added',
     doc: 'Joins tensors along an axis; every other axis must agree.',
     params: [tensors, axis()],
     inputs: 'merge',
@@ -71,6 +73,7 @@ export const mergeLayers = family('merge', {
     paramCount: () => 0,
   },
   dot: {
+    rule: '[..., n] · [..., n] → remaining axes ([1] for two vectors)',
     doc: 'Dot product of two tensors along the given axes (cosine similarity with normalize: true).',
     params: [
       tensors,

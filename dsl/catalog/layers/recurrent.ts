@@ -19,6 +19,7 @@ const recurrentParams = (gated: boolean): ParamDef[] => [
 function recurrent(gates: number, doc: string): Omit<LayerDef, 'name' | 'family'> {
   return {
     doc,
+    rule: '[T, f] → [units]; [T, units] with returnSequences: true',
     params: recurrentParams(gates > 1),
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
@@ -58,6 +59,7 @@ export const recurrentLayers = family('recurrent', {
   lstm: recurrent(4, 'Long short-term memory: gated memory cells that keep information over many steps.'),
   gru: recurrent(3, 'Gated recurrent unit: an LSTM with fewer gates and weights.'),
   bidirectional: {
+    rule: '[T, f] → inner output with the last axis doubled (concat) or kept',
     doc: 'Runs a recurrent layer forwards and backwards over the sequence and merges both outputs.',
     params: [
       { name: 'layer', type: { kind: 'layer' }, doc: 'The recurrent layer to run both ways, such as lstm(32).', positional: true },
@@ -82,6 +84,7 @@ export const recurrentLayers = family('recurrent', {
     },
   },
   timeDistributed: {
+    rule: '[T, ...x] → [T, ...layer(x)]',
     doc: 'Applies a layer to every step of a sequence: [steps, ...] becomes [steps, ...layer output].',
     params: [{ name: 'layer', type: { kind: 'layer' }, doc: 'The layer applied at each step, such as dense(8).', positional: true }],
     inputs: 'chain',

@@ -4,6 +4,7 @@ import { family, pair } from '../params';
 
 export const regionLayers = family('regions', {
   roiAlign: {
+    rule: 'features [H, W, C], boxes [R, 4] → [R, height, width, C]',
     doc: 'Crops each box out of a feature map and resizes it to a fixed size with bilinear sampling (RoIAlign): features [H, W, C] and boxes [R, 4] (y1, x1, y2, x2, each in 0..1) give [R, height, width, C].',
     params: [
       { name: 'inputs', type: { kind: 'tensor' }, doc: 'The feature map [H, W, C], then the boxes [R, 4].', positional: true, variadic: true },

@@ -10,10 +10,12 @@ export const regularisationLayers = family('regularisation', {
   ]),
   spatialDropout1d: {
     ...elementwise('Drops whole feature channels of a sequence [steps, channels] while training.', [rate('Fraction of channels to drop, in [0, 1).')]),
+    rule: '[steps, channels] → the same shape',
     outputShape: ({ inputs: [x] }) => requireRank(x, 2, '[steps, channels]') ?? x,
   },
   spatialDropout2d: {
     ...elementwise('Drops whole feature maps of an image [height, width, channels] while training.', [rate('Fraction of channels to drop, in [0, 1).')]),
+    rule: '[h, w, c] → the same shape',
     outputShape: ({ inputs: [x] }) => requireRank(x, 3, '[height, width, channels]') ?? x,
   },
   gaussianNoise: elementwise('Adds zero-mean Gaussian noise while training.', [

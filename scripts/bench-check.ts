@@ -1,0 +1,34 @@
+/**
+ * `npm run bench:check`: parse + resolve + infer + lint on generated files of 1k to
+ * 50k lines (many models, blocks and chains); median of several runs per size.
+ */
+import { analyze } from '../dsl';
+import { generateSource } from './generate-source';
+
+const sizes = [1_000, 5_000, 20_000, 50_000];
+const runs = Number(process.env.RUNS ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// Warm up the parser (chevrotain's self-analysis) and the JIT.
+for (let i = 0; i < 5; i++) analyze(generateSource(2_000));
+
+const rows: string[][] = [['lines', 'median ms', 'min ms', 'µs/line', 'diagnostics']];
+for (const lines of sizes) {
+  const text = generateSource(lines);
+  const times: number[] = [];
+  let diagnostics = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const a = analyze(text);
+    times.push(performance.now() - t0);
+    diagnostics = a.diagnostics.filter((d) => d.severity === 'error').length;
+  }
+  const m = median(times);
+  rows.push([String(text.split('\n').length), m.toFixed(1), Math.min(...times).toFixed(1), ((m * 1000) / lines).toFixed(2), String(diagnostics)]);
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));

@@ -1,0 +1,94 @@
+/** The command line through the built bin: exit codes, the JSON contracts, the human format. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(__dirname, '..', 'bin', 'dlnet.js');
+const dir = mkdtempSync(join(tmpdir(), 'dlnet-cli-'));
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const good = write('good.dlnet', `dataset rings = rings(samples: 200)
+model RingNet {
+  input point: [2]
+  dense(8, activation: tanh)
+  features = dense(2, activation: tanh)
+  dense(1, activation: sigmoid)
+}
+train RingNet on rings { loss: binaryCrossentropy }
+`);
+const bad = write('bad.dlnet', `model M {
+  input x: [784]
+  conv2d(8, kernel: 3)
+}
+`);
+
+describe('dlnet check', () => {
+  it('exits 0 on a clean file and prints JSON in the documented shape', () => {
+    const r = run('check', '--json', good);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ files: [{ file: good, diagnostics: [] }], errors: 0, warnings: 0 });
+  });
+
+  it('exits 1 with errors; each diagnostic has range, severity, code, message', () => {
+    const r = run('check', '--json', good, bad);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toBe(1);
+    const d = out.files[1].diagnostics.find((x: { code: string }) => x.code === 'rank-mismatch');
+    expect(d).toMatchObject({
+      range: { start: { line: 2, character: 2 }, end: { line: 2, character: 22 } },
+      severity: 'error', code: 'rank-mismatch',
+      message: 'conv2d expects a rank-3 input [height, width, channels], got [784] (from input `x` on line 2)',
+    });
+    expect(d.fixes[0].edits[0]).toEqual({ range: { start: { line: 2, character: 2 }, end: { line: 2, character: 2 } }, newText: 'reshape([28, 28, 1]) -> ' });
+  });
+
+  it('prints compiler-style messages with the line and a caret', () => {
+    const r = run('check', 'bad.dlnet');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatchSnapshot();
+  });
+
+  it('exits 2 on bad usage', () => {
+    expect(run('check').status).toBe(2);
+    expect(run('check', join(dir, 'missing.dlnet')).stderr).toContain('no such file');
+    expect(run('check', '--frobnicate', good).status).toBe(2);
+    expect(run('launch').status).toBe(2);
+  });
+});
+
+describe('dlnet summary', () => {
+  it('prints per-model inputs, outputs and layers in the documented JSON shape', () => {
+    const out = JSON.parse(execFileSync(process.execPath, [bin, 'summary', '--json', good], { encoding: 'utf8' }));
+    expect(out).toEqual({
+      models: [{
+        name: 'RingNet',
+        inputs: [{ name: 'point', shape: [2], dtype: 'float32' }],
+        outputs: [[1]],
+        totalParams: 45,
+        layers: [
+          { name: 'dense_1', kind: 'dense', line: 3, outputShape: [8], params: 24 },
+          { name: 'features', kind: 'dense', line: 4, outputShape: [2], params: 18 },
+          { name: 'dense_2', kind: 'dense', line: 5, outputShape: [1], params: 3 },
+        ],
+      }],
+    });
+  });
+
+  it('renders a table for people', () => {
+    expect(execFileSync(process.execPath, [bin, 'summary', good], { encoding: 'utf8' })).toMatchSnapshot();
+  });
+
+  it('keeps symbolic sizes as names and unknown sizes as null', () => {
+    const f = write('seq.dlnet', 'model S {\n  input s: [T, ?]\n  dense(4)\n}\n');
+    const out = JSON.parse(run('summary', '--json', f).stdout);
+    expect(out.models[0].layers[0]).toMatchObject({ outputShape: ['T', 4], params: null });
+  });
+});
