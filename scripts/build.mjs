@@ -8,6 +8,7 @@ const entries = [
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['scripts/bench-check.ts'], outfile: 'dist/bench-check.js' },
+  { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 const watch = process.argv.includes('--watch');

@@ -37,7 +37,8 @@ function token(tokenType: TokenType, image: string, offset: number, line: number
   return { image, startOffset: offset, startLine: line, startColumn: column, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
 }
 
-export function lex(text: string): LexResult {
+/** `keepNewlines`: every newline stays a token (for the formatter and completion, which reason about lines). */
+export function lex(text: string, keepNewlines = false): LexResult {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
   const errors: LexError[] = [];
@@ -58,7 +59,10 @@ export function lex(text: string): LexResult {
       lineIndent = tok.startColumn!;
       firstOnLine = false;
     }
-    if (pending) {
+    if (pending && keepNewlines) {
+      tokens.push(pending);
+      pending = undefined;
+    } else if (pending) {
       let keep = true;
       if (depth > 0) {
         keep = type !== t.RParen && type !== t.RBracket && tok.startColumn! <= openIndent;
@@ -83,6 +87,10 @@ export function lex(text: string): LexResult {
       i++;
     } else if (c === 0x0a || c === 0x0d) {
       const len = c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+      if (pending && keepNewlines) {
+        tokens.push(pending);
+        pending = undefined;
+      }
       if (!pending) pending = token(t.Newline, text.substr(i, len), i, line, column);
       i += len;
       line++;
@@ -148,6 +156,6 @@ export function lex(text: string): LexResult {
       }
     }
   }
-  if (pending && tokens.length > 0 && !dropAfter.has(tokens[tokens.length - 1].tokenType)) tokens.push(pending);
+  if (pending && (keepNewlines || (tokens.length > 0 && !dropAfter.has(tokens[tokens.length - 1].tokenType)))) tokens.push(pending);
   return { tokens, comments, errors };
 }

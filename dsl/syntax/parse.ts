@@ -26,7 +26,7 @@ export function parse(text: string): ParseResult {
   const decls: ast.Decl[] = [];
   const syntaxErrors: SyntaxError[] = [];
   for (const segment of declarationSegments(tokens, syntaxErrors)) {
-    const decl = parseDeclaration(segment, syntaxErrors);
+    const decl = cachedDeclaration(text, segment, syntaxErrors);
     if (decl) decls.push(decl);
   }
   errors.push(...firstPerLine(syntaxErrors));
@@ -53,6 +53,36 @@ function declarationSegments(tokens: IToken[], errors: SyntaxError[]): IToken[][
     }
   }
   return segments;
+}
+
+/**
+ * Declarations parsed before, by their exact text and position. An edit inside one
+ * declaration leaves the others' text and position alone, so the editor re-parses
+ * only what changed. Trees are never mutated after parsing, so sharing is safe.
+ */
+const cache = new Map<string, { decl: ast.Decl | undefined; errors: SyntaxError[] }>();
+const CACHE_LIMIT = 20_000;
+
+/** Forgets every cached declaration (benchmarks measure cold parses with it). */
+export function clearParseCache(): void {
+  cache.clear();
+}
+
+function cachedDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
+  const first = segment[0];
+  const last = segment[segment.length - 1];
+  const key = `${first.startLine}:${first.startColumn}:${text.slice(first.startOffset, last.startOffset + last.image.length)}`;
+  const hit = cache.get(key);
+  if (hit) {
+    errors.push(...hit.errors);
+    return hit.decl;
+  }
+  const own: SyntaxError[] = [];
+  const decl = parseDeclaration(segment, own);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, { decl, errors: own });
+  errors.push(...own);
+  return decl;
 }
 
 /** Later errors on a line are almost always echoes of its first one. */

@@ -9,6 +9,7 @@ const usage = `usage: dlnet <command> [options]
 commands:
   check <files...> [--json]              check files; exit 1 on errors
   summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
+  lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -17,6 +18,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'check': return runCheck(rest, io);
       case 'summary': return await runSummary(rest, io);
+      case 'lsp': {
+        const { startServer } = await import('../../server/main');
+        startServer();
+        return -1; // serves until the client disconnects
+      }
       case 'help': case '--help': case '-h': case undefined:
         io.out(usage);
         return command === undefined ? 2 : 0;

@@ -1,0 +1,367 @@
+/**
+ * Completion that knows where the cursor is: layers, blocks and tensors at the start of
+ * a step; a call's parameters not yet given; the values a parameter takes; models and
+ * datasets after `train`, `vs` and `on`; sources after `dataset x =`; settings in a
+ * train block; snippets for declarations. Context comes from the tokens before the
+ * cursor, so it works in half-typed, unparsable text.
+ */
+import type { IToken, TokenType } from 'chevrotain';
+import type { Analysis } from '../analyze';
+import { choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { lex } from '../syntax/lexer';
+import type { Position } from '../syntax/range';
+import * as t from '../syntax/tokens';
+import { choiceDoc, datasetDoc, layerDoc, paramDoc, paramLine, typeName } from './describe';
+import { paramsOf } from './hover';
+
+export type CompletionKind = 'layer' | 'block' | 'tensor' | 'keyword' | 'parameter' | 'value' | 'snippet' | 'model' | 'dataset' | 'setting' | 'source';
+
+export interface Completion {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** Plain text, or a snippet with $1 placeholders when `snippet`. */
+  insertText?: string;
+  snippet?: boolean;
+  sortText?: string;
+  /** Which table a value came from, so its documentation can be found later. */
+  table?: ChoiceTable;
+  /** The layer, source or value a parameter belongs to. */
+  owner?: string;
+}
+
+interface Frame {
+  open: TokenType;
+  index: number;
+  /** For '(': the name before it. */
+  callee?: string;
+  /** For '{': a model/block body or a train block. */
+  braces?: 'body' | 'settings' | 'other';
+}
+
+export const offsetOf = (text: string, pos: Position): number => {
+  let offset = 0;
+  for (let line = 0; line < pos.line; line++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return Math.min(offset + pos.character, text.length);
+};
+
+/** The call whose argument list holds the cursor: its name and which parameter the cursor is on. */
+export function callAtCursor(a: Analysis, pos: Position): { callee: string; params: ParamDef[]; active: number } | undefined {
+  const tokens = lex(a.text.slice(0, offsetOf(a.text, pos)), true).tokens;
+  const frame = openFrames(tokens).filter((f) => f.open === t.LParen).pop();
+  if (!frame?.callee || tokens[frame.index - 2]?.tokenType === t.Block) return undefined;
+  const params = paramsOf(a, fakeCall(frame.callee))?.filter((p) => p.type.kind !== 'tensor' || p.positional);
+  if (!params) return undefined;
+  const segment = currentArgument(tokens, frame);
+  if (segment.length >= 2 && segment[0].tokenType === t.Identifier && segment[1].tokenType === t.Colon) {
+    return { callee: frame.callee, params, active: params.findIndex((p) => p.name === segment[0].image) };
+  }
+  const positional = params.filter((p) => p.positional);
+  const n = positionalCount(tokens, frame);
+  const p = positional[Math.min(n, positional.length - 1)];
+  return { callee: frame.callee, params, active: p && (n < positional.length || p.variadic) ? params.indexOf(p) : -1 };
+}
+
+export function complete(a: Analysis, pos: Position): Completion[] {
+  const offset = offsetOf(a.text, pos);
+  const all = lex(a.text.slice(0, offset), true).tokens;
+  // A name being typed right at the cursor is the prefix, not context.
+  const last = all[all.length - 1];
+  const typing = last && (last.tokenType === t.Identifier || t.keywords.includes(last.tokenType)) && last.startOffset + last.image.length === offset;
+  const tokens = typing ? all.slice(0, -1) : all;
+  const frames = openFrames(tokens);
+  const frame = frames[frames.length - 1];
+  const segment = currentSegment(tokens, frame);
+  const scope = new Scope(a, pos);
+
+  if (!frame) return topLevel(a, segment);
+  if (frame.open === t.LParen) return inCall(a, scope, tokens, frame);
+  if (frame.open === t.LBracket) {
+    const below = frames[frames.length - 2];
+    const owner = below ? namedBefore(tokens, frame.index) : undefined;
+    if (owner && below?.braces === 'settings') return valuesOf(findSetting(owner)?.type, scope, true);
+    if (owner && below?.open === t.LParen && below.callee) {
+      const p = paramsOf(a, fakeCall(below.callee))?.find((q) => q.name === owner);
+      return valuesOf(p?.type, scope, true);
+    }
+    return [];
+  }
+  if (frame.braces === 'settings') {
+    if (segment.length >= 2 && segment[1].tokenType === t.Colon) return valuesOf(findSetting(segment[0].image)?.type, scope, false);
+    if (segment.length === 0) {
+      const given = new Set(settingKeys(tokens, frame.index));
+      return trainSettings.filter((s) => !given.has(s.name)).map((s) => ({ label: s.name, kind: 'setting', detail: paramLine(s), insertText: `${s.name}: `, sortText: `0${s.name}` }));
+    }
+    return [];
+  }
+  if (frame.braces === 'body') return inBody(scope, segment);
+  return [];
+}
+
+/** Brackets still open at the cursor, innermost last. */
+function openFrames(tokens: IToken[]): Frame[] {
+  const frames: Frame[] = [];
+  let decl: string | undefined;
+  tokens.forEach((tok, i) => {
+    const type = tok.tokenType;
+    if (t.declarationKeywords.has(type)) {
+      frames.length = 0;
+      decl = tok.image;
+    } else if (type === t.LParen) frames.push({ open: type, index: i, callee: tokens[i - 1]?.tokenType === t.Identifier ? tokens[i - 1].image : undefined });
+    else if (type === t.LBracket) frames.push({ open: type, index: i });
+    else if (type === t.LCurly) {
+      const prev = tokens[i - 1]?.tokenType;
+      const nested = prev === t.Residual || prev === t.Shortcut || tokens[i - 2]?.tokenType === t.Repeat;
+      frames.push({ open: type, index: i, braces: nested || decl === 'model' || decl === 'block' ? 'body' : decl === 'train' ? 'settings' : 'other' });
+    } else if (type === t.RParen || type === t.RBracket || type === t.RCurly) {
+      const want = type === t.RParen ? t.LParen : type === t.RBracket ? t.LBracket : t.LCurly;
+      while (frames.length && frames[frames.length - 1].open !== want) frames.pop();
+      frames.pop();
+    }
+  });
+  return frames;
+}
+
+/** Tokens of the statement (or argument) the cursor is in, after its frame opened. */
+function currentSegment(tokens: IToken[], frame: Frame | undefined): IToken[] {
+  const out: IToken[] = [];
+  for (let i = tokens.length - 1; i > (frame?.index ?? -1); i--) {
+    const type = tokens[i].tokenType;
+    if (type === t.Newline || type === t.Semicolon) {
+      if (frame || out.length === 0 || !isContinuation(out[0])) break;
+      continue;
+    }
+    if (type === t.RCurly && !frame) break;
+    out.unshift(tokens[i]);
+  }
+  // A top-level segment starts at its declaration keyword.
+  if (!frame) {
+    const k = out.findIndex((tok) => t.declarationKeywords.has(tok.tokenType));
+    return k >= 0 ? out.slice(k) : out;
+  }
+  return out;
+}
+
+const isContinuation = (tok: IToken) => tok.tokenType === t.Vs || tok.tokenType === t.On || tok.tokenType === t.Equals;
+
+function namedBefore(tokens: IToken[], index: number): string | undefined {
+  return tokens[index - 1]?.tokenType === t.Colon && tokens[index - 2]?.tokenType === t.Identifier ? tokens[index - 2].image : undefined;
+}
+
+function settingKeys(tokens: IToken[], from: number): string[] {
+  const keys: string[] = [];
+  for (let i = from + 1; i < tokens.length - 1; i++) {
+    if (tokens[i].tokenType === t.Identifier && tokens[i + 1].tokenType === t.Colon && [t.LCurly, t.Newline, t.Semicolon].includes(tokens[i - 1].tokenType)) keys.push(tokens[i].image);
+  }
+  return keys;
+}
+
+function fakeCall(name: string) {
+  return { kind: 'call', callee: { kind: 'ident', text: name, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } as const;
+}
+
+/** Names visible at the cursor: tensors bound above it in the same model or block, and block parameters. */
+class Scope {
+  readonly container?: string;
+  constructor(readonly a: Analysis, readonly pos: Position) {
+    const decl = a.file.decls.find((d) => d.range.start.line <= pos.line && (pos.line < d.range.end.line || (pos.line === d.range.end.line && pos.character <= d.range.end.character)));
+    this.container = decl && decl.kind !== 'train' && decl.kind !== 'dataset' ? decl.name.text : undefined;
+  }
+  tensors(): Completion[] {
+    return this.a.symbols.symbols
+      .filter((s) => (s.kind === 'tensor' || s.kind === 'param') && s.container === this.container && (s.kind === 'param' || s.nameRange.start.line < this.pos.line))
+      .map((s) => ({ label: s.name, kind: 'tensor' as const, detail: s.kind === 'param' ? `parameter of ${s.container}` : s.shape ? `[${s.shape.map((d) => d ?? '?').join(', ')}]` : undefined, sortText: `0${s.name}` }));
+  }
+  blockParams(): Completion[] {
+    const block = this.container ? this.a.blocks.get(this.container) : undefined;
+    return (block?.params ?? []).map((p) => ({ label: p.name.text, kind: 'value' as const, detail: `parameter of block ${block!.name.text}`, sortText: `0${p.name.text}` }));
+  }
+}
+
+function layerItems(): Completion[] {
+  return Object.values(layers).map((def) => {
+    const required = def.params.filter((p) => p.positional && p.default === undefined && !p.optional);
+    const insertText = required.length ? `${def.name}(${required.map((p, i) => `\${${i + 1}:${p.name}}`).join(', ')})` : def.name;
+    return { label: def.name, kind: 'layer' as const, detail: def.rule, insertText, snippet: required.length > 0, sortText: `1${def.name}` };
+  });
+}
+
+function blockItems(a: Analysis): Completion[] {
+  return [...a.blocks.values()].map((b) => ({
+    label: b.name.text, kind: 'block' as const, detail: `block ${b.name.text}(${b.params.map((p) => p.name.text).join(', ')})`,
+    insertText: b.params.length ? `${b.name.text}(${b.params.filter((p) => !p.default).map((p, i) => `\${${i + 1}:${p.name.text}}`).join(', ')})` : b.name.text,
+    snippet: b.params.length > 0, sortText: `0${b.name.text}`,
+  }));
+}
+
+const keyword = (label: string, insertText?: string): Completion => ({ label, kind: 'keyword', insertText, sortText: `2${label}` });
+const snippet = (label: string, detail: string, insertText: string): Completion => ({ label, kind: 'snippet', detail, insertText, snippet: true, sortText: `3${label}` });
+
+function inBody(scope: Scope, segment: IToken[]): Completion[] {
+  const types = segment.map((tok) => tok.tokenType);
+  const lastType = types[types.length - 1];
+  if (types[0] === t.Output) return scope.tensors();
+  if (types[0] === t.Input) {
+    return lastType === t.RBracket ? choiceTables.dtype.map((d) => ({ label: d.name, kind: 'value' as const, detail: d.doc, table: 'dtype' as const })) : [];
+  }
+  const atStepStart = segment.length === 0 || lastType === t.Arrow || (segment.length === 2 && types[1] === t.Equals);
+  if (!atStepStart) return [];
+  const steps = [...blockItems(scope.a), ...layerItems(),
+    snippet('residual', 'residual { body } shortcut { ... }', 'residual {\n\t$0\n}'), snippet('repeat', 'repeat N { body }', 'repeat ${1:2} {\n\t$0\n}')];
+  if (lastType === t.Arrow) return steps;
+  const tensors = scope.tensors().filter((c) => !c.detail?.startsWith('parameter'));
+  if (segment.length === 2) return [...tensors, ...steps];
+  return [...tensors, ...steps, keyword('input', 'input ${1:x}: [${2:2}]'), keyword('output', 'output ')].map((c) => (c.label === 'input' ? { ...c, snippet: true } : c));
+}
+
+function topLevel(a: Analysis, segment: IToken[]): Completion[] {
+  const types = segment.map((tok) => tok.tokenType);
+  const models = () => a.models.map((m) => ({ label: m.name, kind: 'model' as const, detail: `model ${m.name}` }));
+  const dataNames = () => [...a.datasets.keys()].map((d) => ({ label: d, kind: 'dataset' as const, detail: `dataset ${d}` }));
+  if (types[0] === t.Train) {
+    const lastType = types[types.length - 1];
+    if (segment.length === 1 || lastType === t.Vs) return models();
+    if (lastType === t.On) return dataNames();
+    if (segment.length === 2) return [keyword('on', 'on '), keyword('vs', 'vs ')];
+    if (segment.length === 4 && types[2] === t.Vs) return [keyword('on', 'on ')];
+    return [];
+  }
+  if (types[0] === t.Dataset && types[2] === t.Equals && segment.length === 3) {
+    return datasets.map((d) => ({ label: d.name, kind: 'source' as const, detail: `features and labels from ${d.name}`, insertText: `${d.name}($1)`, snippet: true }));
+  }
+  if (segment.length > 0) return [];
+  return [
+    snippet('model', 'model Name { input ... }', 'model ${1:Name} {\n\tinput ${2:x}: [${3:2}]\n\t$0\n}'),
+    snippet('block', 'block Name(params) { ... }', 'block ${1:Name}(${2:filters}) {\n\t$0\n}'),
+    snippet('dataset', 'dataset name = source(...)', 'dataset ${1:data} = ${2:rings}($3)'),
+    snippet('train', 'train Model on data { ... }', 'train ${1:Model} on ${2:data} {\n\tloss: ${3:categoricalCrossentropy}\n\toptimizer: adam(learningRate: ${4:0.001})\n\tepochs: ${5:10}\n\tmetrics: [accuracy]\n}'),
+    snippet('train vs', 'train Generator vs Discriminator on data { ... }', 'train ${1:Generator} vs ${2:Discriminator} on ${3:data} {\n\tepochs: ${4:20}\n}'),
+  ];
+}
+
+function inCall(a: Analysis, scope: Scope, tokens: IToken[], frame: Frame): Completion[] {
+  if (!frame.callee) return [];
+  // `block Name(` declares parameters: nothing to offer.
+  if (tokens[frame.index - 2]?.tokenType === t.Block) return [];
+  const params = paramsOf(a, fakeCall(frame.callee));
+  if (!params) return [];
+  const segment = currentArgument(tokens, frame);
+  if (segment.length >= 2 && segment[0].tokenType === t.Identifier && segment[1].tokenType === t.Colon) {
+    const p = params.find((q) => q.name === segment[0].image);
+    return [...valuesOf(p?.type, scope, false), ...(p && isNumeric(p.type) ? scope.blockParams() : [])];
+  }
+  if (segment.length > 0) return [];
+  const positionalIndex = positionalCount(tokens, frame);
+  const given = new Set([...givenNames(tokens, frame), ...params.filter((p) => p.positional && !p.variadic).slice(0, positionalIndex).map((p) => p.name)]);
+  const items: Completion[] = params
+    .filter((p) => p.type.kind !== 'tensor' && !given.has(p.name))
+    .map((p) => ({ label: p.name, kind: 'parameter', detail: paramLine(p), insertText: `${p.name}: `, sortText: `1${p.name}`, owner: frame.callee }));
+  const positional = params.filter((p) => p.positional);
+  const next = positional[Math.min(positionalIndex, positional.length - 1)];
+  if (next && (positionalIndex < positional.length || next.variadic)) items.unshift(...valuesOf(next.type, scope, false));
+  return items;
+}
+
+function currentArgument(tokens: IToken[], frame: Frame): IToken[] {
+  const out: IToken[] = [];
+  let depth = 0;
+  for (let i = tokens.length - 1; i > frame.index; i--) {
+    const type = tokens[i].tokenType;
+    if (type === t.RParen || type === t.RBracket) depth++;
+    else if (type === t.LParen || type === t.LBracket) depth--;
+    if (depth === 0 && type === t.Comma) break;
+    if (type !== t.Newline) out.unshift(tokens[i]);
+  }
+  return out;
+}
+
+/** Argument names given so far in the call, and how many positional arguments came before the cursor. */
+function givenNames(tokens: IToken[], frame: Frame): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (let i = frame.index + 1; i < tokens.length - 1; i++) {
+    const type = tokens[i].tokenType;
+    if (type === t.LParen || type === t.LBracket) depth++;
+    else if (type === t.RParen || type === t.RBracket) depth--;
+    else if (depth === 0 && type === t.Identifier && tokens[i + 1].tokenType === t.Colon) names.push(tokens[i].image);
+  }
+  return names;
+}
+
+function positionalCount(tokens: IToken[], frame: Frame): number {
+  let count = 0;
+  let depth = 0;
+  let named = false;
+  for (let i = frame.index + 1; i < tokens.length; i++) {
+    const type = tokens[i].tokenType;
+    if (type === t.LParen || type === t.LBracket) depth++;
+    else if (type === t.RParen || type === t.RBracket) depth--;
+    else if (depth === 0 && type === t.Colon) named = true;
+    else if (depth === 0 && type === t.Comma) {
+      if (!named) count++;
+      named = false;
+    }
+  }
+  return count;
+}
+
+const isNumeric = (type: ParamType) => type.kind === 'int' || type.kind === 'float' || type.kind === 'pair';
+
+/** The values a parameter of this type takes. */
+function valuesOf(type: ParamType | undefined, scope: Scope, inList: boolean): Completion[] {
+  if (!type) return [];
+  switch (type.kind) {
+    case 'choice':
+      return choiceTables[type.table].map((c) => ({
+        label: c.name, kind: 'value', detail: c.params?.length ? `${c.name}(${c.params.map(paramLine).join(', ')})` : type.table,
+        insertText: c.params?.length ? `${c.name}($1)` : c.name, snippet: !!c.params?.length, table: type.table,
+      }));
+    case 'bool':
+      return [{ label: 'true', kind: 'value' }, { label: 'false', kind: 'value' }];
+    case 'layer':
+      return layerItems().filter((c) => findLayer(c.label)?.family === 'recurrent' || findLayer(c.label)?.family === 'core' || findLayer(c.label)?.family === 'convolution');
+    case 'tensor':
+      return scope.tensors();
+    case 'dataset':
+      return [...scope.a.datasets.keys()].map((d) => ({ label: d, kind: 'dataset' }));
+    case 'list':
+      return inList ? valuesOf(type.of, scope, false) : [{ label: `[${typeName(type.of)}, ...]`, kind: 'value', insertText: '[$1]', snippet: true }];
+    default:
+      return [];
+  }
+}
+
+/** Documentation for an item, computed only when the editor asks (completionItem/resolve). */
+export function completionDoc(item: Pick<Completion, 'label' | 'kind' | 'table' | 'owner'>): string | undefined {
+  switch (item.kind) {
+    case 'layer': {
+      const def = findLayer(item.label);
+      return def && layerDoc(def);
+    }
+    case 'value': {
+      const c = item.table ? findChoice(item.table, item.label) : undefined;
+      return c && choiceDoc(item.table!, c);
+    }
+    case 'source': {
+      const d = findDataset(item.label);
+      return d && datasetDoc(d);
+    }
+    case 'setting': {
+      const s = findSetting(item.label);
+      return s && paramDoc(s as ParamDef);
+    }
+    case 'parameter': {
+      const owner = item.owner ?? '';
+      const params = findLayer(owner)?.params ?? findDataset(owner)?.params
+        ?? (Object.keys(choiceTables) as ChoiceTable[]).map((tb) => findChoice(tb, owner)?.params).find((ps) => ps);
+      const p = params?.find((q) => q.name === item.label);
+      return p && paramDoc(p);
+    }
+    default:
+      return undefined;
+  }
+}

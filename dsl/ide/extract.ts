@@ -1,0 +1,40 @@
+/** "Extract into block": whole chain statements of a body become a block, used in their place. */
+import type { Analysis } from '../analyze';
+import type { Fix } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import { comparePositions, contains, type Range } from '../syntax/range';
+
+export function extractIntoBlock(a: Analysis, selection: Range): Fix | undefined {
+  const decl = a.file.decls.find((d) => (d.kind === 'model' || d.kind === 'block') && contains(d.range, selection.start));
+  if (!decl || (decl.kind !== 'model' && decl.kind !== 'block')) return undefined;
+  const body = decl.body.stmts;
+  const chosen = body.filter((s) => comparePositions(selection.start, s.range.end) < 0 && comparePositions(s.range.start, selection.end) < 0);
+  if (chosen.length === 0 || chosen.some((s) => s.kind !== 'chain')) return undefined;
+  const first = chosen[0];
+  const last = chosen[chosen.length - 1];
+  const inside = (r: Range) => comparePositions(first.range.start, r.start) <= 0 && comparePositions(r.end, last.range.end) <= 0;
+  // Names used inside must be bound inside (the block sees only its input); names bound inside must not be used after.
+  for (const s of a.symbols.symbols) {
+    if (s.kind !== 'tensor' && s.kind !== 'param') continue;
+    if (s.container !== decl.name.text) continue;
+    const boundInside = inside(s.nameRange);
+    if (s.kind === 'param' && s.refs.some(inside)) return undefined;
+    if (!boundInside && s.refs.some(inside)) return undefined;
+    if (boundInside && s.refs.some((r) => !inside(r))) return undefined;
+  }
+  const lines = a.text.split(/\r?\n/);
+  const names = new Set(a.file.decls.filter((d): d is Exclude<ast.Decl, ast.TrainDecl> => d.kind !== 'train').map((d) => d.name.text));
+  let name = 'Extracted';
+  for (let i = 2; names.has(name); i++) name = `Extracted${i}`;
+  const indent = lines[first.range.start.line].match(/^\s*/)![0];
+  const bodyText = lines.slice(first.range.start.line, last.range.end.line + 1).map((l) => (l.startsWith(indent) ? '  ' + l.slice(indent.length) : l)).join('\n');
+  const declStart = { line: decl.range.start.line, character: 0 };
+  const replaceRange: Range = { start: { line: first.range.start.line, character: 0 }, end: { line: last.range.end.line, character: lines[last.range.end.line].length } };
+  return {
+    title: `Extract ${chosen.length} statement${chosen.length > 1 ? 's' : ''} into block ${name}`,
+    edits: [
+      { range: { start: declStart, end: declStart }, newText: `block ${name}() {\n${bodyText}\n}\n\n` },
+      { range: replaceRange, newText: `${indent}${name}()` },
+    ],
+  };
+}

@@ -1,0 +1,112 @@
+/** Hover: for a layer its doc, input → output shape, parameters in effect and count; for names, where and what they are. */
+import type { Analysis } from '../analyze';
+import { choiceTables, findChoice, findDataset, findLayer, findSetting, type ChoiceTable, type ParamDef } from '../catalog';
+import type * as ast from '../syntax/ast';
+import type { Position, Range } from '../syntax/range';
+import type { StepInfo } from '../semantics/context';
+import { formatShape } from '../semantics/shape';
+import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
+import { pathAt, type Node } from './locate';
+
+export interface Hover {
+  markdown: string;
+  range: Range;
+}
+
+export function hover(a: Analysis, pos: Position): Hover | undefined {
+  const path = pathAt(a.file, pos);
+  const node = path[path.length - 1];
+  if (!node || node.kind !== 'ident') return undefined;
+  const parent = path[path.length - 2];
+  const grand = path[path.length - 3];
+  const range = node.range;
+
+  // A step's callee: layer, block or tensor.
+  if (parent?.kind === 'call' && parent.callee === node) {
+    const step = a.steps.get(parent);
+    if (step?.layer) return { range, markdown: layerHover(step) };
+    if (step?.block) {
+      const b = step.block;
+      return { range, markdown: [`**block ${b.name.text}**(${b.params.map((p) => p.name.text).join(', ')}) — defined on line ${b.name.range.start.line + 1}`, '', `\`${shapeFlow(step.inputs, step.output)}\` · ${paramsText(step.params)}`].join('\n') };
+    }
+    const value = valueHover(path);
+    if (value) return { range, markdown: value };
+  }
+  // An argument's name: the parameter's documentation.
+  if (parent?.kind === 'arg' && parent.name === node && grand?.kind === 'call') {
+    const p = paramsOf(a, grand)?.find((q) => q.name === node.text);
+    if (p) return { range, markdown: paramDoc(p) };
+  }
+  if (parent?.kind === 'setting' && parent.key === node) {
+    const s = findSetting(node.text);
+    if (s) return { range, markdown: `**${s.name}** (train setting)\n\n${paramDoc(s)}` };
+  }
+  const occurrence = a.symbols.at(pos);
+  if (occurrence) {
+    const s = occurrence.symbol;
+    const where = `line ${s.nameRange.start.line + 1}`;
+    switch (s.kind) {
+      case 'model': {
+        const g = a.models.find((m) => m.name === s.name);
+        const io = g ? ` — ${g.inputs.map((i) => `${i.id} ${formatShape(i.shape)}`).join(', ')} → ${g.outputs.map((o) => formatShape(g.layers.find((l) => l.id === o)?.outputShape ?? g.inputs.find((i) => i.id === o)?.shape ?? [])).join(', ')}` : '';
+        return { range, markdown: `**model ${s.name}**${io}\n\n${g ? paramsText(g.totalParams) : ''} · ${g?.layers.length ?? 0} layers · defined on ${where}` };
+      }
+      case 'dataset': {
+        const info = a.datasets.get(s.name);
+        const shapes = info?.shapes;
+        const feats = shapes ? (Array.isArray(shapes.features) && !shapes.features.some((f) => typeof f === 'object' && f !== null && 'name' in (f as object)) ? formatShape(shapes.features as never) : (shapes.features as { name: string; shape: never }[]).map((f) => `${f.name} ${formatShape(f.shape)}`).join(', ')) : '?';
+        const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${shapes.labelKind ? ` (${shapes.labelKind})` : ''}` : ' · no labels';
+        return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
+      }
+      case 'block':
+        return { range, markdown: `**block ${s.name}** — defined on ${where}, used ${s.refs.length} time${s.refs.length === 1 ? '' : 's'}` };
+      case 'tensor':
+        return { range, markdown: `**${s.name}**: \`${s.shape ? formatShape(s.shape) : '?'}\` — tensor in ${s.container}, bound on ${where}` };
+      case 'param':
+        return { range, markdown: `**${s.name}** — parameter of block ${s.container}` };
+    }
+  }
+  const value = valueHover(path);
+  return value ? { range, markdown: value } : undefined;
+}
+
+/** The layer's doc, its input → output shape and parameter count here, and every parameter in effect. */
+function layerHover(step: StepInfo): string {
+  const def = step.layer!;
+  const lines = [layerDoc(def), '', `\`${shapeFlow(step.inputs, step.output)}\` · ${paramsText(step.params)}`];
+  const args = step.args;
+  if (args) {
+    const shown = def.params.filter((p) => p.type.kind !== 'tensor' && args[p.name] !== undefined);
+    if (shown.length) lines.push('', 'In effect:', ...shown.map((p) => `- \`${p.name}: ${formatValue(args[p.name])}\``));
+  }
+  return lines.join('\n');
+}
+
+/** The parameters a call takes: a layer's, a value-table entry's (adam, l2, ...), a dataset source's. */
+export function paramsOf(a: Analysis, call: ast.Call): ParamDef[] | undefined {
+  const layer = findLayer(call.callee.text);
+  if (layer) return layer.params;
+  const source = findDataset(call.callee.text);
+  if (source) return source.params;
+  for (const table of Object.keys(choiceTables) as ChoiceTable[]) {
+    const c = findChoice(table, call.callee.text);
+    if (c?.params) return c.params;
+  }
+  const block = a.blocks.get(call.callee.text);
+  if (block) return block.params.map((p) => ({ name: p.name.text, type: { kind: 'float' }, doc: `Parameter of block ${block.name.text}.`, optional: !!p.default }));
+  return undefined;
+}
+
+/** An identifier used as a value: an activation, initialiser, loss, ... or a dataset source. */
+function valueHover(path: Node[]): string | undefined {
+  const node = path[path.length - 1] as ast.Ident;
+  const source = findDataset(node.text);
+  const inDataset = path[0]?.kind === 'dataset';
+  if (source && inDataset) return datasetDoc(source);
+  for (const table of Object.keys(choiceTables) as ChoiceTable[]) {
+    const c = findChoice(table, node.text);
+    if (c) return choiceDoc(table, c);
+  }
+  const layer = findLayer(node.text);
+  return layer ? layerDoc(layer) : undefined;
+}

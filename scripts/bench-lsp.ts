@@ -1,0 +1,53 @@
+/**
+ * `npm run bench:lsp`: the real server over stdio. Time to answer `initialize` after
+ * the process starts; didChange → publishDiagnostics, completion and hover round
+ * trips on files of 200 and 2,000 lines (p50 and p95 over many edits).
+ */
+import { join } from 'node:path';
+import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol';
+import { TestClient } from '../tests/protocol/client';
+import { generateSource } from './generate-source';
+
+const EDITS = Number(process.env.EDITS ?? 200);
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function main() {
+  const t0 = performance.now();
+  const client = new TestClient([join(__dirname, 'server.js'), '--stdio']);
+  await client.initialize();
+  const startup = performance.now() - t0;
+  console.log(`initialize answered ${startup.toFixed(0)} ms after spawning the server`);
+  console.log('');
+  console.log('lines  diagnostics p50/p95 ms  completion p50/p95 ms  hover p50/p95 ms');
+  for (const lines of [200, 2000]) {
+    const text = generateSource(lines);
+    const uri = `file:///bench/${lines}.dlnet`;
+    await client.open(uri, text);
+    const textLines = text.split('\n');
+    const target = textLines.findIndex((l) => l.startsWith('  dense(64'));
+    const diag: number[] = [];
+    const comp: number[] = [];
+    const hov: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      const units = String(10 + (i % 80)).padStart(2, '0');
+      const s = performance.now();
+      await client.change(uri, units, { start: { line: target, character: 8 }, end: { line: target, character: 10 } });
+      diag.push(performance.now() - s);
+      const c = performance.now();
+      await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: target, character: 14 } });
+      comp.push(performance.now() - c);
+      const h = performance.now();
+      await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: target, character: 4 } });
+      hov.push(performance.now() - h);
+    }
+    const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`.padEnd(22);
+    console.log(`${String(textLines.length).padStart(5)}  ${f(diag)}  ${f(comp)}  ${f(hov)}`);
+  }
+  await client.dispose();
+}
+
+void main();

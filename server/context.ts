@@ -1,0 +1,59 @@
+/** What every feature module gets: the connection, the open documents and their analyses. */
+import { fileURLToPath } from 'node:url';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../dsl';
+import { fileHost } from '../runtime/files';
+
+export class Analyses {
+  private readonly cache = new Map<string, { version: number; analysis: Analysis }>();
+
+  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+
+  /** The analysis of the document's current version, computed once per version. */
+  get(uri: string): Analysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === doc.version) return cached.analysis;
+    const analysis = analyze(doc.getText(), { host: hostFor(uri) });
+    this.cache.set(uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+}
+
+function hostFor(uri: string) {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileHost(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  analyses: Analyses;
+  /** Workspace folders from `initialize`, as paths. */
+  folders: string[];
+}
+
+/**
+ * Runs a feature so that it can never take the server down: a failure is logged and
+ * the request answered with the fallback.
+ */
+export function safely<P, R>(ctx: ServerContext, feature: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+  return (params: P) => {
+    try {
+      return handler(params);
+    } catch (e) {
+      ctx.connection.console.error(`${feature} failed: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+}

@@ -1,0 +1,71 @@
+/** Document symbols (the outline) and workspace symbols (every .dlnet file of the workspace folders). */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
+import { analyze, ide } from '../../dsl';
+import { safely, type ServerContext } from '../context';
+
+const kinds: Record<ide.OutlineItem['kind'], SymbolKind> = {
+  model: SymbolKind.Class,
+  block: SymbolKind.Function,
+  dataset: SymbolKind.Struct,
+  train: SymbolKind.Event,
+  input: SymbolKind.Variable,
+  statement: SymbolKind.Field,
+};
+
+function toDocumentSymbol(item: ide.OutlineItem): DocumentSymbol {
+  return { name: item.name, detail: item.detail, kind: kinds[item.kind], range: item.range, selectionRange: item.selectionRange, children: item.children.map(toDocumentSymbol) };
+}
+
+function dlnetFiles(dir: string, out: string[] = [], depth = 0): string[] {
+  if (depth > 8) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    const st = statSync(full, { throwIfNoEntry: false });
+    if (st?.isDirectory()) dlnetFiles(full, out, depth + 1);
+    else if (name.endsWith('.dlnet')) out.push(full);
+  }
+  return out;
+}
+
+export function registerSymbols(ctx: ServerContext): void {
+  ctx.connection.onDocumentSymbol(safely(ctx, 'document symbols', [] as DocumentSymbol[], (params) => {
+    const a = ctx.analyses.get(params.textDocument.uri);
+    return a ? ide.outline(a).map(toDocumentSymbol) : [];
+  }));
+  const fileCache = new Map<string, { mtime: number; items: ide.OutlineItem[] }>();
+  ctx.connection.onWorkspaceSymbol(safely(ctx, 'workspace symbols', [] as SymbolInformation[], (params) => {
+    const query = params.query.toLowerCase();
+    const results: SymbolInformation[] = [];
+    const seen = new Set<string>();
+    const add = (uri: string, items: ide.OutlineItem[]) => {
+      for (const item of items) {
+        if (item.kind === 'statement' || item.kind === 'input') continue;
+        if (!item.name.toLowerCase().includes(query)) continue;
+        results.push({ name: item.name, kind: kinds[item.kind], location: { uri, range: item.selectionRange } });
+      }
+    };
+    for (const doc of ctx.documents.all()) {
+      seen.add(doc.uri);
+      const a = ctx.analyses.get(doc.uri);
+      if (a) add(doc.uri, ide.outline(a));
+    }
+    for (const folder of ctx.folders) {
+      for (const file of dlnetFiles(folder)) {
+        const uri = pathToFileURL(file).href;
+        if (seen.has(uri)) continue;
+        const mtime = statSync(file).mtimeMs;
+        let cached = fileCache.get(file);
+        if (!cached || cached.mtime !== mtime) {
+          cached = { mtime, items: ide.outline(analyze(readFileSync(file, 'utf8'))) };
+          fileCache.set(file, cached);
+        }
+        add(uri, cached.items);
+      }
+    }
+    return results;
+  }));
+}

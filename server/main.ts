@@ -1,0 +1,72 @@
+/**
+ * The dlnet language server: `node dist/server.js --stdio` (or `dlnet lsp`). A thin
+ * translation of dsl services into LSP; every feature is a module of features/.
+ */
+import { fileURLToPath } from 'node:url';
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyses, type ServerContext } from './context';
+import { registerCodeActions } from './features/codeActions';
+import { registerCodeLens } from './features/codeLens';
+import { registerCompletion } from './features/completion';
+import { registerDiagnostics } from './features/diagnostics';
+import { registerFormatting } from './features/formatting';
+import { registerHover } from './features/hover';
+import { registerInlayHints } from './features/inlayHints';
+import { registerNavigation } from './features/navigation';
+import { legend, registerSemanticTokens } from './features/semanticTokens';
+import { registerSignatureHelp } from './features/signatureHelp';
+import { registerStructure } from './features/structure';
+import { registerSymbols } from './features/symbols';
+
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const ctx: ServerContext = { connection, documents, analyses: new Analyses(documents), folders: [] };
+
+  connection.onInitialize((params): InitializeResult => {
+    ctx.folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    if (ctx.folders.length === 0 && params.rootUri?.startsWith('file:')) ctx.folders = [fileURLToPath(params.rootUri)];
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['(', ',', ':', ' ', '>', '[', '='], resolveProvider: true },
+        hoverProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend, full: true },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'dlnet', version: '0.1.0' },
+    };
+  });
+
+  registerDiagnostics(ctx);
+  registerCompletion(ctx);
+  registerHover(ctx);
+  registerSignatureHelp(ctx);
+  registerInlayHints(ctx);
+  registerNavigation(ctx);
+  registerSymbols(ctx);
+  registerStructure(ctx);
+  registerSemanticTokens(ctx);
+  registerFormatting(ctx);
+  registerCodeActions(ctx);
+  registerCodeLens(ctx);
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+if (require.main === module) startServer();

@@ -1,0 +1,28 @@
+/** The formatter is idempotent and preserves meaning on every sample and fixture. */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, ide } from '../dsl';
+import { lex } from '../dsl/syntax/lexer';
+import { dlnetFiles } from './support/files';
+
+const root = join(__dirname, '..');
+const files = [...dlnetFiles(join(root, 'samples')), ...dlnetFiles(join(root, 'tests', 'fixtures'))];
+const significant = (text: string) => lex(text).tokens.map((t) => t.image).join(' ');
+
+describe('formatter', () => {
+  for (const file of files) {
+    it(relative(root, file), () => {
+      const text = readFileSync(file, 'utf8');
+      const once = ide.format(text);
+      if (once === undefined) {
+        expect(analyze(text).diagnostics.some((d) => d.code === 'syntax-error')).toBe(true);
+        return;
+      }
+      expect(ide.format(once)).toBe(once);
+      expect(significant(once)).toBe(significant(text));
+      const codes = (t: string) => analyze(t).diagnostics.map((d) => `${d.code}:${d.message}`);
+      expect(codes(once).length).toBe(codes(text).length);
+    });
+  }
+});

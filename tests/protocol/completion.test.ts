@@ -1,0 +1,95 @@
+import { CompletionRequest, CompletionResolveRequest, type CompletionItem } from 'vscode-languageserver-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cursor, TestClient } from './client';
+
+let client: TestClient;
+let n = 0;
+beforeAll(async () => {
+  client = new TestClient();
+  await client.initialize();
+});
+afterAll(() => client.dispose());
+
+const base = `dataset rings = rings()
+dataset blobs3 = blobs(centers: 3)
+block Stack(units) {
+  dense(units, activation: relu, init: heNormal)
+}
+model M {
+  input x: [2]
+  h = dense(8, activation: tanh)
+  MARK
+}
+train M on rings { loss: binaryCrossentropy }
+`;
+
+async function complete(marked: string): Promise<CompletionItem[]> {
+  const { text, position } = cursor(marked);
+  const uri = `file:///completion/${n++}.dlnet`;
+  await client.open(uri, text);
+  const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+  return Array.isArray(result) ? result : result?.items ?? [];
+}
+const labels = (items: CompletionItem[]) => items.map((i) => i.label);
+
+describe('completion', () => {
+  it('offers layers, blocks, tensors and statement keywords at the start of a step', async () => {
+    const items = labels(await complete(base.replace('MARK', '|')));
+    expect(items).toEqual(expect.arrayContaining(['dense', 'conv2d', 'lstm', 'Stack', 'h', 'x', 'residual', 'repeat', 'output']));
+  });
+
+  it('offers layers and blocks after ->', async () => {
+    const items = labels(await complete(base.replace('MARK', 'h -> |')));
+    expect(items).toContain('dropout');
+    expect(items).toContain('Stack');
+    expect(items).not.toContain('h');
+  });
+
+  it('offers the parameters not yet given inside a call, with type and default', async () => {
+    const items = await complete(base.replace('MARK', 'dense(4, activation: relu, |)'));
+    const names = labels(items);
+    expect(names).toEqual(expect.arrayContaining(['init', 'useBias', 'kernelRegularizer']));
+    expect(names).not.toContain('activation');
+    expect(names).not.toContain('units');
+    expect(items.find((i) => i.label === 'useBias')?.detail).toBe('useBias: bool = true');
+  });
+
+  it('offers enum values after activation:, init:, padding:, and tensors in merges', async () => {
+    expect(labels(await complete(base.replace('MARK', 'dense(4, activation: |)')))).toEqual(expect.arrayContaining(['relu', 'tanh', 'softmax']));
+    expect(labels(await complete(base.replace('MARK', 'dense(4, init: |)')))).toEqual(expect.arrayContaining(['heNormal', 'glorotUniform', 'randomNormal']));
+    expect(labels(await complete(base.replace('MARK', 'conv2d(4, kernel: 3, padding: |)')))).toEqual(['valid', 'same']);
+    expect(labels(await complete(base.replace('MARK', 'add(|')))).toEqual(expect.arrayContaining(['x', 'h']));
+  });
+
+  it('offers models after train and vs, datasets after on, sources after dataset x =', async () => {
+    expect(labels(await complete(`${base.replace('MARK', '')}\ntrain |`))).toEqual(['M']);
+    expect(labels(await complete(`${base.replace('MARK', '')}\ntrain M vs |`))).toEqual(['M']);
+    expect(labels(await complete(`${base.replace('MARK', '')}\ntrain M on |`))).toEqual(['rings', 'blobs3']);
+    expect(labels(await complete(`dataset d = |`))).toEqual(expect.arrayContaining(['rings', 'mnist', 'csv', 'spirals']));
+  });
+
+  it('offers settings not yet given inside a train block, and their values', async () => {
+    const text = base.replace('MARK', '').replace('{ loss: binaryCrossentropy }', '{\n  loss: binaryCrossentropy\n  |\n}');
+    const items = labels(await complete(text));
+    expect(items).toEqual(expect.arrayContaining(['optimizer', 'epochs', 'metrics']));
+    expect(items).not.toContain('loss');
+    const opt = labels(await complete(base.replace('MARK', '').replace('{ loss: binaryCrossentropy }', '{\n  optimizer: |\n}')));
+    expect(opt).toEqual(expect.arrayContaining(['adam', 'sgd', 'rmsprop']));
+    const metrics = labels(await complete(base.replace('MARK', '').replace('{ loss: binaryCrossentropy }', '{\n  metrics: [|]\n}')));
+    expect(metrics).toContain('accuracy');
+  });
+
+  it('offers declaration snippets at the top level', async () => {
+    const items = await complete('|');
+    expect(labels(items)).toEqual(expect.arrayContaining(['model', 'block', 'dataset', 'train']));
+    expect(items.find((i) => i.label === 'model')?.insertTextFormat).toBe(2);
+  });
+
+  it('resolves documentation lazily', async () => {
+    const items = await complete(base.replace('MARK', '|'));
+    const dense = items.find((i) => i.label === 'dense')!;
+    expect(dense.documentation).toBeUndefined();
+    const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, dense);
+    expect((resolved.documentation as { value: string }).value).toContain('Fully connected');
+  });
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from './client';
+
+let client: TestClient;
+beforeAll(async () => {
+  client = new TestClient();
+  await client.initialize();
+});
+afterAll(() => client.dispose());
+
+const good = `dataset rings = rings()
+model M {
+  input x: [2]
+  dense(1, activation: sigmoid)
+}
+train M on rings { loss: binaryCrossentropy }
+`;
+
+describe('diagnostics', () => {
+  it('publishes diagnostics with codes, links to the reference, related information and tags', async () => {
+    const diags = await client.open('file:///diag/a.dlnet', `model M {\n  input image: [28, 28, 1]\n  flatten\n  conv2d(8, kernel: 3)\n}\n`);
+    const d = diags.find((x) => x.code === 'rank-mismatch')!;
+    expect(d.severity).toBe(1);
+    expect(d.source).toBe('dlnet');
+    expect(d.range).toEqual({ start: { line: 3, character: 2 }, end: { line: 3, character: 22 } });
+    expect(d.codeDescription?.href).toMatch(/docs\/language\.md#rank-mismatch$/);
+    expect(d.relatedInformation?.[0].location.range.start.line).toBe(2);
+    const unused = diags.find((x) => x.code === 'unused')!;
+    expect(unused.tags).toEqual([1]);
+  });
+
+  it('updates on incremental changes and clears when fixed', async () => {
+    const uri = 'file:///diag/b.dlnet';
+    expect(await client.open(uri, good)).toEqual([]);
+    const broken = await client.change(uri, 'dnse', { start: { line: 3, character: 2 }, end: { line: 3, character: 7 } });
+    expect(broken.map((d) => d.code)).toContain('unknown-layer');
+    const fixed = await client.change(uri, 'dense', { start: { line: 3, character: 2 }, end: { line: 3, character: 6 } });
+    expect(fixed).toEqual([]);
+  });
+
+  it('survives garbage and keeps serving', async () => {
+    const uri = 'file:///diag/c.dlnet';
+    const diags = await client.open(uri, 'model { ( [ -> }}} train vs on @@@ \u0000');
+    expect(diags.length).toBeGreaterThan(0);
+    expect(await client.change(uri, good)).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+/** Formatting and code actions through the real server: edits applied, then the result re-checked. */
+import { CodeActionRequest, CompletionRequest, DocumentFormattingRequest, DocumentRangeFormattingRequest, HoverRequest, InlayHintRequest, SignatureHelpRequest, type CodeAction } from 'vscode-languageserver-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from './client';
+import { applyEdits } from './edits';
+
+let client: TestClient;
+let n = 0;
+beforeAll(async () => {
+  client = new TestClient();
+  await client.initialize();
+});
+afterAll(() => client.dispose());
+
+async function open(text: string) {
+  const uri = `file:///editing/${n++}.dlnet`;
+  const diagnostics = await client.open(uri, text);
+  return { uri, diagnostics };
+}
+
+async function actionsAt(uri: string, line: number, character: number, only?: string[]): Promise<CodeAction[]> {
+  const range = { start: { line, character }, end: { line, character } };
+  return (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only } })) as CodeAction[];
+}
+
+describe('formatting', () => {
+  const messy = 'dataset   d=xor( samples:40 ,noise :0.1 )\n\n\n\nmodel M{\n      input x :[2]   # the input\n  h=dense( 8,activation:tanh )->dense(1,activation:sigmoid)\n}\ntrain M on d {loss:binaryCrossentropy;epochs:5}\n';
+  const tidy = 'dataset d = xor(samples: 40, noise: 0.1)\n\nmodel M {\n  input x: [2]  # the input\n  h = dense(8, activation: tanh) -> dense(1, activation: sigmoid)\n}\ntrain M on d { loss: binaryCrossentropy; epochs: 5 }\n';
+
+  it('formats a document into the canonical style, keeping comments', async () => {
+    const { uri } = await open(messy);
+    const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    expect(applyEdits(messy, edits!)).toBe(tidy);
+  });
+
+  it('is idempotent and leaves broken files alone', async () => {
+    const { uri } = await open(tidy);
+    expect(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+    const broken = await open('model M {\n  dense(  4\n}\n');
+    expect(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: broken.uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+  });
+
+  it('formats only the lines of a range', async () => {
+    const { uri } = await open(messy);
+    const edits = await client.connection.sendRequest(DocumentRangeFormattingRequest.type, {
+      textDocument: { uri }, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 5 } }, options: { tabSize: 2, insertSpaces: true },
+    });
+    const out = applyEdits(messy, edits!);
+    expect(out.split('\n')[6]).toBe('  h = dense(8, activation: tanh) -> dense(1, activation: sigmoid)');
+    expect(out.split('\n')[0]).toBe('dataset   d=xor( samples:40 ,noise :0.1 )');
+  });
+});
+
+describe('code actions', () => {
+  async function fixAndRecheck(text: string, code: string, title: RegExp) {
+    const { uri, diagnostics } = await open(text);
+    const d = diagnostics.find((x) => x.code === code)!;
+    expect(d, `diagnostic ${code}`).toBeTruthy();
+    const actions = await actionsAt(uri, d.range.start.line, d.range.start.character);
+    const action = actions.find((x) => title.test(x.title))!;
+    expect(action, `action ${title}`).toBeTruthy();
+    expect(action.kind).toBe('quickfix');
+    const fixed = applyEdits(text, action.edit!.changes![uri]);
+    const after = await open(fixed);
+    expect(after.diagnostics.filter((x) => x.code === code)).toEqual([]);
+    return fixed;
+  }
+
+  it('inserts a reshape before a convolution fed a flat image', async () => {
+    const fixed = await fixAndRecheck('model M {\n  input x: [784]\n  conv2d(8, kernel: 3)\n}\n', 'rank-mismatch', /reshape/);
+    expect(fixed).toContain('reshape([28, 28, 1]) -> conv2d(8, kernel: 3)');
+  });
+
+  it('sets returnSequences on the recurrent layer before', async () => {
+    const fixed = await fixAndRecheck('model M {\n  input s: [T, 8]\n  lstm(32)\n  lstm(16)\n}\n', 'rank-mismatch', /returnSequences/);
+    expect(fixed).toContain('lstm(32, returnSequences: true)');
+  });
+
+  it('adds a projection shortcut to a residual', async () => {
+    const fixed = await fixAndRecheck('model M {\n  input x: [8, 8, 4]\n  residual { conv2d(16, kernel: 3, padding: same) }\n}\n', 'shape-mismatch', /projection/);
+    expect(fixed).toContain('shortcut { conv2d(16, kernel: 1) }');
+  });
+
+  it('switches the initialiser, corrects misspelt names, changes the loss', async () => {
+    await fixAndRecheck('model M {\n  input x: [2]\n  dense(4, activation: relu, init: glorotNormal)\n}\n', 'init-activation', /heNormal/);
+    await fixAndRecheck('model M {\n  input x: [2]\n  dense(4, activaton: relu)\n}\n', 'unknown-parameter', /activation/);
+    await fixAndRecheck('model M {\n  input x: [2]\n  desne(4)\n}\n', 'unknown-layer', /dense/);
+    await fixAndRecheck('dataset d = mnist(flat: true)\nmodel M {\n  input x: [784]\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: binaryCrossentropy }\n', 'loss-mismatch', /categoricalCrossentropy/);
+  });
+
+  it('extracts statements into a block', async () => {
+    const text = 'model M {\n  input x: [8]\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n  dense(1)\n}\n';
+    const { uri } = await open(text);
+    const range = { start: { line: 2, character: 0 }, end: { line: 3, character: 10 } };
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: ['refactor.extract'] } })) as CodeAction[];
+    expect(actions.map((a) => a.title)).toEqual(['Extract 2 statements into block Extracted']);
+    const out = applyEdits(text, actions[0].edit!.changes![uri]);
+    expect(out).toContain('block Extracted() {\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n}');
+    expect(out).toContain('  Extracted()\n  dense(1)');
+    const after = await open(out);
+    expect(after.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+  });
+});
+
+describe('resilience', () => {
+  it('answers every request at every position of a broken file without failing', async () => {
+    const text = 'dataset d = rings(\nmodel M {\n  input x: [2\n  dense(4, activation: ) -> \n  residual { relu\n}\ntrain M vs on d {\n  loss: \n';
+    const { uri } = await open(text);
+    const lines = text.split('\n');
+    for (let line = 0; line < lines.length; line++) {
+      for (let character = 0; character <= lines[line].length; character += 2) {
+        const position = { line, character };
+        await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+        await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position });
+      }
+    }
+    await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    expect(client.stderr).toBe('');
+    expect(client.loggedErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,166 @@
+/** Hover, inlay hints, signature help, navigation, rename, symbols, folding, selection, semantic tokens, code lens. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeLensRequest, DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
+  InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensRequest,
+  SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location, type Position,
+} from 'vscode-languageserver-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cursor, TestClient } from './client';
+import { applyEdits } from './edits';
+
+const workspace = mkdtempSync(join(tmpdir(), 'dlnet-ws-'));
+writeFileSync(join(workspace, 'other.dlnet'), 'model Elsewhere {\n  input x: [2]\n  dense(1)\n}\n');
+
+const source = `dataset rings = rings(samples: 500)
+
+# The ring classifier.
+# Two comment lines fold.
+model RingNet {
+  input point: [2]
+  dense(8, activation: tanh)
+  features = dense(2, activation: tanh)
+  features -> dense(1, activation: sigmoid)
+}
+
+train RingNet on rings {
+  loss: binaryCrossentropy
+  epochs: 3
+}
+`;
+const uri = 'file:///features/ring.dlnet';
+let client: TestClient;
+beforeAll(async () => {
+  client = new TestClient();
+  await client.initialize(workspace);
+  expect(await client.open(uri, source)).toEqual([]);
+});
+afterAll(() => client.dispose());
+
+const at = (line: number, character: number): Position => ({ line, character });
+const doc = { uri };
+
+describe('hover', () => {
+  it('shows a layer with its doc, input → output shape, parameter count and parameters in effect', async () => {
+    const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: doc, position: at(6, 4) });
+    const text = (h!.contents as { value: string }).value;
+    expect(text).toContain('**dense**');
+    expect(text).toContain('[2] → [8]');
+    expect(text).toContain('24 params');
+    expect(text).toContain('activation: tanh');
+    expect(text).toContain('useBias: true');
+  });
+
+  it('shows a tensor name with its shape, an enum value with its meaning', async () => {
+    const t = await client.connection.sendRequest(HoverRequest.type, { textDocument: doc, position: at(8, 4) });
+    expect((t!.contents as { value: string }).value).toContain('**features**: `[2]`');
+    const e = await client.connection.sendRequest(HoverRequest.type, { textDocument: doc, position: at(12, 10) });
+    expect((e!.contents as { value: string }).value).toContain('binaryCrossentropy');
+  });
+});
+
+describe('inlay hints', () => {
+  it('shows the output shape after every statement and parameter counts on models', async () => {
+    const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: doc, range: { start: at(0, 0), end: at(20, 0) } });
+    const labels = hints!.map((h) => `${h.position.line}:${h.label}`);
+    expect(labels).toEqual(expect.arrayContaining(['4:45 params', '6:→ [8]', '7:→ [2]', '8:→ [1]']));
+  });
+});
+
+describe('signature help', () => {
+  it('shows the parameters and the active one', async () => {
+    const { text, position } = cursor(source.replace('dense(8, activation: tanh)', 'dense(8, activation: |tanh)'));
+    const u = 'file:///features/sig.dlnet';
+    await client.open(u, text);
+    const s = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri: u }, position });
+    expect(s!.signatures[0].label).toMatch(/^dense\(units: int, activation: activation = linear/);
+    expect(s!.activeParameter).toBe(1);
+  });
+});
+
+describe('navigation', () => {
+  it('goes to the definition of a tensor, a model and a dataset', async () => {
+    const def = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: doc, position: at(8, 3) })) as Location;
+    expect(def.range.start).toEqual(at(7, 2));
+    const model = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: doc, position: at(11, 8) })) as Location;
+    expect(model.range.start).toEqual(at(4, 6));
+    const data = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: doc, position: at(11, 18) })) as Location;
+    expect(data.range.start).toEqual(at(0, 8));
+  });
+
+  it('finds references and highlights', async () => {
+    const refs = await client.connection.sendRequest(ReferencesRequest.type, { textDocument: doc, position: at(7, 3), context: { includeDeclaration: true } });
+    expect(refs!.map((r) => r.range.start.line)).toEqual([7, 8]);
+    const hl = await client.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: doc, position: at(4, 8) });
+    expect(hl!.map((h) => h.range.start.line)).toEqual([4, 11]);
+  });
+
+  it('renames a model from its train statement, everywhere', async () => {
+    const prep = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: doc, position: at(11, 8) });
+    expect(prep).toMatchObject({ placeholder: 'RingNet' });
+    const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: doc, position: at(11, 8), newName: 'Rings2' });
+    const renamed = applyEdits(source, edit!.changes![uri]);
+    expect(renamed).toContain('model Rings2 {');
+    expect(renamed).toContain('train Rings2 on rings');
+    expect(renamed).not.toContain('RingNet');
+    const u = 'file:///features/renamed.dlnet';
+    expect(await client.open(u, renamed)).toEqual([]);
+  });
+
+  it('refuses a rename to a keyword or a taken name', async () => {
+    await expect(client.connection.sendRequest(RenameRequest.type, { textDocument: doc, position: at(4, 8), newName: 'model' })).rejects.toThrow(/keyword/);
+    await expect(client.connection.sendRequest(RenameRequest.type, { textDocument: doc, position: at(4, 8), newName: 'rings' })).rejects.toThrow(/already used/);
+  });
+});
+
+describe('symbols and structure', () => {
+  it('outlines models with their statements and shapes', async () => {
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: doc })) as DocumentSymbol[];
+    expect(symbols.map((s) => s.name)).toEqual(['rings', 'RingNet', 'train RingNet on rings']);
+    const model = symbols[1];
+    expect(model.detail).toBe('45 params');
+    expect(model.children!.map((c) => `${c.name} ${c.detail}`)).toEqual(['point [2]', 'dense [8]', 'features = dense [2]', 'features -> dense [1]']);
+  });
+
+  it('finds workspace symbols in open and unopened files', async () => {
+    const found = await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'else' });
+    expect(found!.map((s) => s.name)).toContain('Elsewhere');
+    expect((found![0] as { location: Location }).location.uri).toBe(pathToFileURL(join(workspace, 'other.dlnet')).href);
+  });
+
+  it('folds bodies, settings and comment runs; selection grows outwards', async () => {
+    const folds = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: doc });
+    expect(folds!.map((f) => `${f.startLine}-${f.endLine}${f.kind ? ` ${f.kind}` : ''}`)).toEqual(expect.arrayContaining(['4-8', '11-13', '2-3 comment']));
+    const sel = await client.connection.sendRequest(SelectionRangeRequest.type, { textDocument: doc, positions: [at(6, 23)] });
+    const chain: string[] = [];
+    for (let r = sel![0]; r; r = r.parent!) chain.push(`${r.range.start.line}:${r.range.start.character}-${r.range.end.line}:${r.range.end.character}`);
+    expect(chain[0]).toBe('6:23-6:27');
+    expect(chain[chain.length - 1]).toBe('4:0-9:1');
+  });
+
+  it('classifies layers, tensors, parameters, enum values and numbers', async () => {
+    const tokens = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: doc });
+    const data = tokens!.data;
+    const decoded: string[] = [];
+    let line = 0;
+    let ch = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i];
+      ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
+      decoded.push(`${line}:${ch}:${data[i + 2]}:${data[i + 3]}`);
+    }
+    // dense on line 6 is a function (layer, index 0), 8 a number, tanh an enumMember.
+    expect(decoded).toContain('6:2:5:0');
+    expect(decoded.some((d) => d.startsWith('6:8:1:'))).toBe(true);
+    expect(decoded.length).toBeGreaterThan(15);
+  });
+
+  it('offers Train and Summary code lenses', async () => {
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: doc });
+    expect(lenses!.map((l) => l.command!.title)).toEqual(['Summary (45 params)', '▶ Train']);
+    expect(lenses![1].command!.arguments).toEqual([uri, 'RingNet', 11]);
+  });
+});
