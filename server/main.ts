@@ -17,6 +17,7 @@ import { registerNavigation } from './features/navigation';
 import { legend, registerSemanticTokens } from './features/semanticTokens';
 import { registerSignatureHelp } from './features/signatureHelp';
 import { registerStructure } from './features/structure';
+import { registerSummary } from './features/summary';
 import { registerSymbols } from './features/symbols';
 
 export function startServer(): void {
@@ -64,6 +65,7 @@ export function startServer(): void {
   registerFormatting(ctx);
   registerCodeActions(ctx);
   registerCodeLens(ctx);
+  registerSummary(ctx);
 
   documents.listen(connection);
   connection.listen();

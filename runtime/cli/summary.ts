@@ -1,21 +1,9 @@
 /** `dlnet summary <file> [--json] [--compiled]`: per model, its inputs, outputs and layers. */
-import { analyze, formatShape, type ModelGraph } from '../../dsl';
+import { analyze, formatShape, modelSummary, type ModelSummary } from '../../dsl';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
 import type { Io } from './io';
-
-export function modelSummaryJson(g: ModelGraph) {
-  return {
-    name: g.name,
-    inputs: g.inputs.map((i) => ({ name: i.id, shape: i.shape, dtype: i.dtype })),
-    outputs: g.outputs.map((id) => g.inputs.find((i) => i.id === id)?.shape ?? g.layers.find((l) => l.id === id)?.outputShape ?? null),
-    totalParams: g.totalParams,
-    layers: g.layers.map((l) => ({ name: l.id, kind: l.kind, line: l.range.start.line, outputShape: l.outputShape, params: l.params })),
-  };
-}
-
-export type ModelSummary = ReturnType<typeof modelSummaryJson>;
 
 export async function runSummary(argv: string[], io: Io): Promise<number> {
   await Promise.resolve();
@@ -23,7 +11,7 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('dlnet summary takes one .dlnet file');
   const file = args.positional[0];
   const analysis = analyze(readSource(file), { host: fileHost(file) });
-  const models = analysis.models.map(modelSummaryJson);
+  const models = analysis.models.map(modelSummary);
   if (args.flags.has('compiled')) throw new UsageError('--compiled needs the TensorFlow.js compiler, which this build does not include yet');
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   if (args.flags.has('json')) io.out(JSON.stringify({ models }));
