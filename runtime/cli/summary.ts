@@ -6,13 +6,15 @@ import { readSource } from './check';
 import type { Io } from './io';
 
 export async function runSummary(argv: string[], io: Io): Promise<number> {
-  await Promise.resolve();
   const args = parseArgs(argv, [], ['json', 'compiled']);
   if (args.positional.length !== 1) throw new UsageError('dlnet summary takes one .dlnet file');
   const file = args.positional[0];
   const analysis = analyze(readSource(file), { host: fileHost(file) });
   const models = analysis.models.map(modelSummary);
-  if (args.flags.has('compiled')) throw new UsageError('--compiled needs the TensorFlow.js compiler, which this build does not include yet');
+  if (args.flags.has('compiled')) {
+    const { addCompiledShapes } = await import('../compile/summary');
+    addCompiledShapes(analysis, models);
+  }
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   if (args.flags.has('json')) io.out(JSON.stringify({ models }));
   else io.out(models.map(renderModel).join('\n\n'));

@@ -22,7 +22,14 @@ export const coreLayers = family('core', {
     doc: 'Flattens every axis into one: [h, w, c] becomes [h*w*c].',
     params: [],
     inputs: 'chain',
-    outputShape: ({ inputs: [x] }) => requireMinRank(x, 1, '') ?? [product(x)],
+    outputShape: ({ inputs: [x] }) => {
+      const e = requireMinRank(x, 1, '');
+      if (e) return e;
+      if (x.length > 1 && !x.every(known)) {
+        return { code: 'invalid-shape', message: `flatten needs every size known, got ${formatShape(x)}; to reduce a sequence use globalAvgPool1d or a recurrent layer` } satisfies ShapeError;
+      }
+      return [product(x)];
+    },
     paramCount: () => 0,
   },
   reshape: {

@@ -1,0 +1,147 @@
+/**
+ * Backend selection. `auto` takes the fastest one available and says why:
+ * tfjs-node-gpu, tfjs-node (native TensorFlow; resolved at run time from the
+ * workspace or the extension's storage, never bundled), webgpu (when the optional
+ * `webgpu` and `@tensorflow/tfjs-backend-webgpu` packages are installed and a GPU
+ * adapter exists), wasm, then cpu.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { tf } from './tf';
+
+export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+export interface BackendChoice {
+  name: string;
+  reason: string;
+  /** Backends tried first and why they were passed over. */
+  skipped: string[];
+}
+
+export class BackendError extends Error {}
+
+/** Folders where native packages may have been installed by the user. */
+export function searchPaths(extra: string[] = []): string[] {
+  const env = process.env.DLNET_MODULE_PATHS?.split(':').filter(Boolean) ?? [];
+  return [...extra, ...env, process.cwd()];
+}
+
+function tryRequire(name: string, paths: string[]): unknown {
+  for (const base of paths) {
+    try {
+      return createRequire(join(base, 'noop.js'))(name);
+    } catch {
+      /* not there */
+    }
+  }
+  return undefined;
+}
+
+/** Where the wasm binaries are: next to the bundle (dist/), or in node_modules when run from source. */
+function wasmDir(): string | undefined {
+  const candidates = [join(__dirname, 'wasm'), join(__dirname, '..', 'dist', 'wasm')];
+  try {
+    candidates.push(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')));
+  } catch {
+    /* bundled: use dist/wasm */
+  }
+  return candidates.find((d) => existsSync(join(d, 'tfjs-backend-wasm.wasm')));
+}
+
+async function tryTensorflow(paths: string[], skipped: string[]): Promise<BackendChoice | undefined> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const mod = tryRequire(pkg, paths) as { version?: unknown } | undefined;
+    if (!mod) {
+      skipped.push(`${pkg}: not installed (run "dlnet: Install native TensorFlow backend" where its download host is reachable)`);
+      continue;
+    }
+    if (await tf.setBackend('tensorflow')) {
+      await tf.ready();
+      const gpu = pkg.endsWith('gpu');
+      const usingGpu = gpu && (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+      const reason = gpu
+        ? usingGpu ? 'native TensorFlow on the GPU (CUDA)' : 'tfjs-node-gpu is installed but found no usable GPU (it needs CUDA 11.2 and cuDNN 8.1), so it runs on the CPU'
+        : 'native TensorFlow on the CPU';
+      return { name: 'tensorflow', reason, skipped };
+    }
+    skipped.push(`${pkg}: installed but its backend failed to start`);
+  }
+  return undefined;
+}
+
+async function tryWebgpu(paths: string[], skipped: string[]): Promise<BackendChoice | undefined> {
+  const webgpu = tryRequire('webgpu', paths) as { create?: (flags: string[]) => unknown; globals?: object } | undefined;
+  const backendPath = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths) !== undefined);
+  if (!webgpu || !backendPath) {
+    skipped.push('webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
+    return undefined;
+  }
+  // The GPU globals must exist before the backend module registers itself.
+  Object.assign(globalThis, webgpu.globals);
+  (globalThis as { navigator?: object }).navigator ??= {};
+  Object.assign((globalThis as unknown as { navigator: object }).navigator, { gpu: webgpu.create?.([]) });
+  const gpu = (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => undefined);
+  if (!adapter) {
+    skipped.push('webgpu: no GPU adapter found');
+    return undefined;
+  }
+  tryRequire('@tensorflow/tfjs-backend-webgpu', paths);
+  if (await tf.setBackend('webgpu')) {
+    await tf.ready();
+    return { name: 'webgpu', reason: 'WebGPU (Dawn) on the GPU adapter found', skipped };
+  }
+  skipped.push('webgpu: the backend failed to start');
+  return undefined;
+}
+
+async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
+  const dir = wasmDir();
+  if (!dir) {
+    skipped.push('wasm: its .wasm binaries were not found');
+    return undefined;
+  }
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  setWasmPaths(dir.endsWith('/') ? dir : dir + '/');
+  try {
+    if (await tf.setBackend('wasm')) {
+      await tf.ready();
+      return { name: 'wasm', reason: 'WebAssembly with SIMD on one core (wasm threads do not start under Node)', skipped };
+    }
+  } catch (e) {
+    skipped.push(`wasm: failed to start (${(e as Error).message})`);
+    return undefined;
+  }
+  skipped.push('wasm: failed to start');
+  return undefined;
+}
+
+export async function selectBackend(requested: BackendName = 'auto', paths: string[] = searchPaths()): Promise<BackendChoice> {
+  const skipped: string[] = [];
+  const cpu = async (): Promise<BackendChoice> => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    return { name: 'cpu', reason: requested === 'cpu' ? 'requested' : 'plain JavaScript: the slowest, always available', skipped };
+  };
+  switch (requested) {
+    case 'cpu': return cpu();
+    case 'wasm': {
+      const c = await tryWasm(skipped);
+      if (!c) throw new BackendError(`the wasm backend is not available: ${skipped.join('; ')}`);
+      return { ...c, reason: 'requested' };
+    }
+    case 'tensorflow': {
+      const c = await tryTensorflow(paths, skipped);
+      if (!c) throw new BackendError(`the tensorflow backend is not available: ${skipped.join('; ')}`);
+      return c;
+    }
+    case 'webgpu': {
+      const c = await tryWebgpu(paths, skipped);
+      if (!c) throw new BackendError(`the webgpu backend is not available: ${skipped.join('; ')}`);
+      return c;
+    }
+    case 'auto':
+      return (await tryTensorflow(paths, skipped)) ?? (await tryWebgpu(paths, skipped)) ?? (await tryWasm(skipped)) ?? cpu();
+  }
+}

@@ -1,0 +1,41 @@
+/** A checked model graph → a TensorFlow.js LayersModel, through the functional API. Node ids become layer names. */
+import type { ModelGraph } from '../../dsl';
+import { tf, tfl } from '../tf';
+import { rules, type RuleContext } from './rules';
+
+export class CompileError extends Error {
+  constructor(message: string, readonly line?: number) {
+    super(message);
+  }
+}
+
+/** Batch axis first; symbolic and unknown sizes become null. */
+const batchShape = (shape: (number | string | null)[]) => [null, ...shape.map((d) => (typeof d === 'number' ? d : null))];
+
+export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
+  if (!g.ok) throw new CompileError(`model ${g.name} has errors; run dlnet check`, g.nameRange.start.line);
+  let counter = 0;
+  const ctx: RuleContext = { seed: () => seed * 1000 + ++counter };
+  const tensors = new Map<string, tfl.SymbolicTensor>();
+  const inputs = g.inputs.map((i) => {
+    const t = tfl.input({ batchShape: batchShape(i.shape), dtype: i.dtype, name: i.id });
+    tensors.set(i.id, t);
+    return t;
+  });
+  for (const node of g.layers) {
+    try {
+      // tfjs leaves a reshape's -1 unknown in its static shape; give it the size the checker worked out.
+      const resolved = node.kind === 'reshape' && node.outputShape.every((d) => typeof d === 'number');
+      const layer = rules[node.kind](resolved ? { ...node.args, shape: node.outputShape as number[] } : node.args, node.id, ctx);
+      const ins = node.inputs.map((id) => tensors.get(id)!);
+      const out = layer.apply(ins.length === 1 ? ins[0] : ins) as tfl.SymbolicTensor;
+      tensors.set(node.id, out);
+    } catch (e) {
+      throw new CompileError(`${node.kind} (${node.id}) could not be built: ${(e as Error).message}`, node.range.start.line);
+    }
+  }
+  const outputs = g.outputs.map((id) => tensors.get(id)!);
+  return tfl.model({ inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name: g.name });
+}
+
+export { tf };

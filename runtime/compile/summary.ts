@@ -1,0 +1,22 @@
+/** `dlnet summary --compiled`: what TensorFlow.js itself computes for each layer, beside what the checker inferred. */
+import type { Analysis, ModelSummary } from '../../dsl';
+import { compileModel } from './compile';
+
+export type CompiledLayer = ModelSummary['layers'][number] & { compiledOutputShape?: (number | null)[]; compiledParams?: number };
+
+export function addCompiledShapes(analysis: Analysis, models: ModelSummary[]): void {
+  for (const summary of models) {
+    const g = analysis.models.find((m) => m.name === summary.name);
+    if (!g?.ok) continue;
+    const model = compileModel(g);
+    const present = new Set(model.layers.map((l) => l.name));
+    for (const layer of summary.layers as CompiledLayer[]) {
+      if (!present.has(layer.name)) continue; // feeds no output, so tfjs leaves it out
+      const l = model.getLayer(layer.name);
+      const shape = l.outputShape as (number | null)[] | (number | null)[][];
+      layer.compiledOutputShape = (Array.isArray(shape[0]) ? shape[0] : shape).slice(1) as (number | null)[];
+      layer.compiledParams = l.countParams();
+    }
+    model.dispose();
+  }
+}

@@ -1,0 +1,42 @@
+/** Loads the data a dataset declaration describes, from its bound arguments. */
+import type { Args, DatasetInfo } from '../../dsl';
+import { resolveDataPath } from '../files';
+import type { Data } from './dataset';
+import { DataError, loadCsv, loadIdx } from './files';
+import { iris } from './iris';
+import { mnist } from './mnist';
+import * as synthetic from './synthetic';
+
+type Loader = (args: Args, dlnetFile: string) => Data;
+
+function path(dlnetFile: string, p: string): string {
+  const full = resolveDataPath(dlnetFile, p);
+  if (full instanceof Error) throw new DataError(full.message);
+  return full;
+}
+
+const loaders: Record<string, Loader> = {
+  rings: synthetic.rings,
+  spirals: synthetic.spirals,
+  xor: synthetic.xor,
+  moons: synthetic.moons,
+  blobs: synthetic.blobs,
+  ring2d: synthetic.ring2d,
+  shapes: synthetic.shapes,
+  sine: synthetic.sine,
+  adding: synthetic.adding,
+  mnist,
+  iris: () => iris(),
+  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, args.label as string),
+  idx: (args, file) => loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
+};
+
+export function loadData(info: DatasetInfo, dlnetFile: string): Data {
+  const source = info.decl.source?.callee.text ?? '';
+  const load = loaders[source];
+  if (!load || !info.args) throw new DataError(`dataset ${info.decl.name.text} cannot be loaded: its source did not check`);
+  return load(info.args, dlnetFile);
+}
+
+export { DataError };
+export type { Data };
