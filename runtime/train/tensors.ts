@@ -1,0 +1,45 @@
+/** Data in memory → tensors in the order of a model's inputs. */
+import type { ModelGraph } from '../../dsl';
+import { exampleLength, type Column, type Data } from '../data/dataset';
+import { tf } from '../tf';
+
+export function columnTensor(c: Column, size: number, indices?: ArrayLike<number>): tf.Tensor {
+  if (!indices) return tf.tensor(c.data, [size, ...c.shape]);
+  const len = exampleLength(c);
+  const out = new Float32Array(indices.length * len);
+  for (let i = 0; i < indices.length; i++) out.set(c.data.subarray(indices[i] * len, (indices[i] + 1) * len), i * len);
+  return tf.tensor(out, [indices.length, ...c.shape]);
+}
+
+/** The feature columns ordered as the model's inputs (by name when the data names them). */
+export function orderedFeatures(g: ModelGraph, data: Data): Column[] {
+  if (data.features.length === 1) return data.features;
+  return g.inputs.map((input, i) => data.features.find((f) => f.name === input.id) ?? data.features[i]);
+}
+
+export function featureTensors(g: ModelGraph, data: Data, indices?: ArrayLike<number>): tf.Tensor[] {
+  return orderedFeatures(g, data).map((c, i) => {
+    const t = columnTensor(c, data.size, indices);
+    if (g.inputs[i]?.dtype !== 'int32') return t;
+    const ints = tf.cast(t, 'int32');
+    t.dispose();
+    return ints;
+  });
+}
+
+export function labelTensor(data: Data, indices?: ArrayLike<number>): tf.Tensor {
+  return columnTensor(data.labels!, data.size, indices);
+}
+
+/** Class index per example: argmax of one-hot labels, or the 0/1 label of binary ones; -1 for regression. */
+export function classIndices(data: Data, count: number): number[] {
+  const labels = data.labels;
+  if (!labels || !data.classes) return new Array(count).fill(-1);
+  const width = exampleLength(labels);
+  return Array.from({ length: count }, (_, i) => {
+    if (width === 1) return labels.data[i] >= 0.5 ? 1 : 0;
+    let best = 0;
+    for (let k = 1; k < width; k++) if (labels.data[i * width + k] > labels.data[i * width + best]) best = k;
+    return best;
+  });
+}
