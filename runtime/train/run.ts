@@ -53,9 +53,10 @@ function choosePlan(a: Analysis, model?: string): TrainPlan {
     throw new RunError(model ? `no train statement for model ${model} (models with one: ${a.trains.map((t) => t.model).join(', ') || 'none'})` : 'the file has no train statement');
   }
   const plan = plans[0];
-  if (!plan.ok) {
-    const first = a.diagnostics.find((d) => d.severity === 'error' && d.range.start.line >= plan.decl.range.start.line && d.range.start.line <= plan.decl.range.end.line)
-      ?? a.diagnostics.find((d) => d.severity === 'error');
+  // The statement, its model(s) and its dataset must all be free of errors.
+  const involved = [plan.decl, ...a.file.decls.filter((d) => d.kind !== 'train' && [plan.model, plan.versus, plan.dataset].includes(d.name.text))];
+  const first = a.diagnostics.find((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line));
+  if (!plan.ok || first) {
     throw new RunError(`train ${plan.model} cannot run: ${first ? `${first.message} (line ${first.range.start.line + 1})` : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);
   }
   return plan;

@@ -3,7 +3,7 @@
  * the layout tf.loadLayersModel reads. A run is written into a hidden `.partial`
  * folder and renamed into place at the end, so a crash never leaves a half-written run.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, tfl } from '../tf';
 
@@ -37,8 +37,10 @@ export class RunFolder {
 
   constructor(out: string, name: string) {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    this.final = join(out, `${name}-${stamp}`);
-    this.partial = join(out, `.${name}-${stamp}.partial`);
+    let base = `${name}-${stamp}`;
+    for (let n = 2; existsSync(join(out, base)) || existsSync(join(out, `.${base}.partial`)); n++) base = `${name}-${stamp}-${n}`;
+    this.final = join(out, base);
+    this.partial = join(out, `.${base}.partial`);
     mkdirSync(this.partial, { recursive: true });
   }
 

@@ -1,0 +1,113 @@
+/** Data sources: shapes, seeding, CSV and IDX parsing with clear errors, and workspace-bound paths. */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../dsl';
+import { loadData } from '../../runtime/data';
+import { exampleLength } from '../../runtime/data/dataset';
+import { DataError, loadCsv, loadIdx, parseCsv } from '../../runtime/data/files';
+import { resolveDataPath } from '../../runtime/files';
+
+const dir = mkdtempSync(join(tmpdir(), 'dlnet-data-'));
+writeFileSync(join(dir, 'package.json'), '{}');
+const dlnet = join(dir, 'm.dlnet');
+
+function load(source: string) {
+  const a = analyze(`dataset d = ${source}`);
+  expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return { data: loadData(a.datasets.get('d')!, dlnet), declared: a.datasets.get('d')!.shapes! };
+}
+
+describe('generated sources', () => {
+  for (const source of ['rings(samples: 50)', 'spirals(samples: 60, arms: 3)', 'xor()', 'moons(samples: 40)', 'blobs(samples: 30, centers: 4, dims: 3)', 'ring2d(samples: 20)', 'shapes(samples: 12, size: 16)', 'shapes(samples: 6, size: 32, regions: 4)', 'sine(samples: 10, length: 7)', 'adding(samples: 10, length: 9)', 'mnist(samples: 50)', 'mnist(samples: 20, flat: true)', 'iris()']) {
+    it(`${source} gives the shapes it declares`, () => {
+      const { data, declared } = load(source);
+      const features = Array.isArray(declared.features) && typeof declared.features[0] !== 'object' ? [declared.features] : (declared.features as { shape: unknown[] }[]).map((f) => f.shape);
+      expect(data.features.map((f) => f.shape)).toEqual(features);
+      expect(data.labels?.shape).toEqual(declared.labels);
+      for (const f of data.features) expect(f.data.length).toBe(data.size * exampleLength(f));
+      if (declared.size !== undefined) expect(data.size).toBe(declared.size);
+      expect(data.features.every((f) => f.data.every(Number.isFinite))).toBe(true);
+    });
+  }
+
+  it('is reproducible for a seed and differs across seeds', () => {
+    const a = load('rings(samples: 20, seed: 3)').data.features[0].data;
+    const b = load('rings(samples: 20, seed: 3)').data.features[0].data;
+    const c = load('rings(samples: 20, seed: 4)').data.features[0].data;
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it('makes rings that a radius separates', () => {
+    const { data } = load('rings(samples: 200, noise: 0.02)');
+    for (let i = 0; i < data.size; i++) {
+      const r = Math.hypot(data.features[0].data[2 * i], data.features[0].data[2 * i + 1]);
+      expect(r < 0.75).toBe(data.labels!.data[i] === 1);
+    }
+  });
+
+  it('gives real MNIST digits in [0, 1] with one-hot labels', () => {
+    const { data } = load('mnist(samples: 100)');
+    const x = data.features[0].data;
+    expect(Math.max(...x)).toBeLessThanOrEqual(1);
+    expect(x.filter((v) => v > 0.5).length / data.size).toBeGreaterThan(50); // strokes, not noise
+    for (let i = 0; i < data.size; i++) expect(data.labels!.data.subarray(i * 10, i * 10 + 10).reduce((a, b) => a + b)).toBe(1);
+  });
+});
+
+describe('csv', () => {
+  it('parses quotes, doubled quotes, commas inside quotes and CRLF', () => {
+    const rows = parseCsv('a,b,"c, d"\r\n1,"say ""hi""",3\r\n', 'x.csv');
+    expect(rows.map((r) => r.fields)).toEqual([['a', 'b', 'c, d'], ['1', 'say "hi"', '3']]);
+    expect(rows[1].line).toBe(2);
+  });
+
+  it('types columns and one-hot encodes text labels', () => {
+    writeFileSync(join(dir, 'ok.csv'), 'x,y,kind\n1,2,cat\n3,4,dog\n5,6,cat\n');
+    const d = loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'kind');
+    expect(d.classes).toEqual(['cat', 'dog']);
+    expect(Array.from(d.features[0].data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(d.labels!.data)).toEqual([1, 0, 0, 1, 1, 0]);
+  });
+
+  it('reports a bad row with its line number', () => {
+    writeFileSync(join(dir, 'bad.csv'), 'x,y,kind\n1,2,cat\n3,oops,dog\n');
+    expect(() => loadCsv(join(dir, 'bad.csv'), 'bad.csv', 'kind')).toThrow("bad.csv:3: column 'y' must be a number, got \"oops\"");
+    writeFileSync(join(dir, 'short.csv'), 'x,y,kind\n1,2\n');
+    expect(() => loadCsv(join(dir, 'short.csv'), 'short.csv', 'kind')).toThrow('short.csv:2: has 2 fields, the header has 3');
+    expect(() => loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'label')).toThrow("has no column 'label'");
+    expect(() => loadCsv(join(dir, 'none.csv'), 'none.csv', 'label')).toThrow(/none.csv: cannot read the file \(ENOENT\)/);
+  });
+});
+
+describe('idx', () => {
+  it('reads images and labels in the MNIST file format', () => {
+    const images = Buffer.alloc(16 + 2 * 4);
+    images.writeUInt32BE(0x00000803, 0);
+    images.writeUInt32BE(2, 4);
+    images.writeUInt32BE(2, 8);
+    images.writeUInt32BE(2, 12);
+    images.set([0, 255, 255, 0, 51, 51, 51, 51], 16);
+    const labels = Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]);
+    writeFileSync(join(dir, 'img.idx'), images);
+    writeFileSync(join(dir, 'lab.idx'), labels);
+    const d = loadIdx(join(dir, 'img.idx'), 'img.idx', join(dir, 'lab.idx'), 'lab.idx', 10);
+    expect(d.features[0].shape).toEqual([2, 2, 1]);
+    expect(Array.from(d.features[0].data, (v) => Math.round(v * 100) / 100)).toEqual([0, 1, 1, 0, 0.2, 0.2, 0.2, 0.2]);
+    expect(d.labels!.data[3]).toBe(1);
+    expect(d.labels!.data[17]).toBe(1);
+    writeFileSync(join(dir, 'junk.idx'), 'not idx');
+    expect(() => loadIdx(join(dir, 'junk.idx'), 'junk.idx', join(dir, 'lab.idx'), 'lab.idx', 10)).toThrow(DataError);
+  });
+});
+
+describe('paths', () => {
+  it('resolve next to the .dlnet file and may not leave the workspace', () => {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    expect(resolveDataPath(dlnet, 'data/x.csv')).toBe(join(dir, 'data', 'x.csv'));
+    expect(resolveDataPath(dlnet, '../../etc/passwd')).toBeInstanceOf(Error);
+    expect(resolveDataPath(dlnet, '/etc/passwd')).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Real training on small data: learning happens, saving round-trips, stop and NaN are
+ * handled, bad data gives the promised errors, GAN steps update both networks.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../runtime/backend';
+import { Control } from '../../runtime/train/control';
+import type { TrainEvent } from '../../runtime/train/events';
+import { runTraining } from '../../runtime/train/run';
+import { loadModel } from '../../runtime/train/save';
+import { tf } from '../../runtime/tf';
+
+const dir = mkdtempSync(join(tmpdir(), 'dlnet-train-'));
+writeFileSync(join(dir, 'package.json'), '{}');
+const out = join(dir, 'runs');
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function train(path: string, extra: Partial<Parameters<typeof runTraining>[0]> = {}) {
+  const events: TrainEvent[] = [];
+  const result = await runTraining({ file: path, out, sink: (e) => events.push(e), control: new Control(), backend: 'cpu', ...extra });
+  return { result, events, of: <T extends TrainEvent['type']>(t: T) => events.filter((e) => e.type === t) as Extract<TrainEvent, { type: T }>[] };
+}
+
+const rings = (epochs: number, extra = '') => `dataset rings = rings(samples: 1000, noise: 0.05, seed: 1)
+model RingNet {
+  input point: [2]
+  dense(16, activation: tanh)
+  features = dense(2, activation: tanh)
+  dense(1, activation: sigmoid)
+}
+train RingNet on rings {
+  loss: binaryCrossentropy
+  optimizer: adam(learningRate: 0.03)
+  epochs: ${epochs}
+  batchSize: 32
+  validationSplit: 0.2
+  metrics: [accuracy]
+  ${extra}
+}
+`;
+
+describe('training', () => {
+  it('learns the rings to ≥ 95% validation accuracy, streaming every kind of event', async () => {
+    const { result, of } = await train(file('rings.dlnet', rings(25)));
+    expect(result.status).toBe('completed');
+    const start = of('start')[0];
+    expect(start).toMatchObject({ backend: 'cpu', model: 'RingNet', dataset: 'rings', data: { train: 800, validation: 200 } });
+    const epochs = of('epoch');
+    expect(epochs).toHaveLength(25);
+    expect(epochs[24].logs.val_acc).toBeGreaterThanOrEqual(0.95);
+    expect(epochs[24].logs.loss).toBeLessThan(epochs[0].logs.loss);
+    expect(of('batch').length).toBeGreaterThan(25);
+    const reps = of('representation');
+    expect(reps).toHaveLength(26);
+    expect(reps[0].layers.map((l) => l.name)).toEqual(['input', 'features']);
+    expect(reps[0].grid?.values).toHaveLength(1600);
+    expect(reps[25].layers[1].points).not.toEqual(reps[0].layers[1].points);
+    const end = of('end')[0];
+    expect(end.confusion?.matrix.flat().reduce((a, b) => a + b)).toBe(200);
+    expect(readdirSync(end.savedTo!).sort()).toEqual(['metrics.jsonl', 'model.json', 'run.json', 'source.dlnet', 'weights.bin']);
+    expect(readFileSync(join(end.savedTo!, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(25);
+  });
+
+  it('saves a model that loads back with identical predictions', async () => {
+    const { result } = await train(file('save.dlnet', rings(2)));
+    const loaded = await loadModel(result.savedTo!);
+    const again = await loadModel(result.savedTo!);
+    const x = tf.tensor([[0.1, 0.2], [0.9, -0.3], [0, 0]]);
+    const a = await (loaded.predict(x) as tf.Tensor).data();
+    const b = await (again.predict(x) as tf.Tensor).data();
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(a.every((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('stops on request after the current batch and keeps what was learnt', async () => {
+    const control = new Control();
+    const events: TrainEvent[] = [];
+    const result = await runTraining({ file: file('stop.dlnet', rings(50)), out, backend: 'cpu', control, sink: (e) => {
+      events.push(e);
+      if (e.type === 'epoch' && e.epoch === 2) control.stop();
+    } });
+    expect(result.status).toBe('stopped');
+    expect(events.filter((e) => e.type === 'epoch').length).toBe(2);
+    expect(existsSync(join(result.savedTo!, 'model.json'))).toBe(true);
+  });
+
+  it('stops with a clear error naming the epoch and batch when the loss becomes NaN, leaving no output folder', async () => {
+    const before = existsSync(out) ? readdirSync(out).length : 0;
+    const text = `dataset d = sine(samples: 200)
+model M {
+  input s: [20, 1]
+  flatten
+  dense(8)
+  dense(1)
+}
+train M on d { loss: meanSquaredError; optimizer: sgd(learningRate: 1e6); epochs: 3 }
+`;
+    const { result, of } = await train(file('nan.dlnet', text));
+    expect(result.status).toBe('failed');
+    const err = of('error')[0];
+    expect(err.message).toMatch(/loss became (NaN|Infinity|-Infinity) at epoch 1, batch \d+/);
+    expect(err.line).toBe(7);
+    expect(readdirSync(out).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(out).length).toBe(before);
+  });
+
+  it('reports a missing data file with the dataset line', async () => {
+    const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
+    expect(result.status).toBe('failed');
+    expect(of('error')[0]).toMatchObject({ line: 0 });
+    expect(of('error')[0].message).toMatch(/nowhere\.csv/);
+  });
+
+  it('refuses a file with errors, pointing at the first one', async () => {
+    const { result, of } = await train(file('broken.dlnet', rings(2).replace('dense(16, activation: tanh)', 'conv2d(8, kernel: 3)')));
+    expect(result.status).toBe('failed');
+    expect(of('error')[0].message).toMatch(/conv2d expects a rank-3 input/);
+    expect(of('error')[0].line).toBe(3);
+  });
+
+  it('trains a GAN: both networks change and both losses are reported', async () => {
+    const text = `dataset ring = ring2d(samples: 256)
+model G {
+  input z: [4]
+  dense(16, activation: relu, init: heNormal)
+  dense(2)
+}
+model D {
+  input p: [2]
+  dense(16, activation: relu, init: heNormal)
+  dense(1, activation: sigmoid)
+}
+train G vs D on ring { epochs: 2; batchSize: 64; optimizer: adam(learningRate: 0.01) }
+`;
+    const { result, of } = await train(file('gan.dlnet', text));
+    expect(result.status).toBe('completed');
+    expect(Object.keys(of('epoch')[1].logs).sort()).toEqual(['d_acc', 'd_loss', 'g_loss']);
+    const samples = of('samples');
+    expect(samples).toHaveLength(2);
+    expect(samples[0].points).toHaveLength(256);
+    expect(samples[1].points).not.toEqual(samples[0].points);
+    expect(samples[1].meanDistanceToRing).toBeGreaterThan(0);
+    const g = await loadModel(join(result.savedTo!, 'generator'));
+    const d = await loadModel(join(result.savedTo!, 'discriminator'));
+    expect(g.countParams()).toBe(4 * 16 + 16 + 16 * 2 + 2);
+    expect(d.countParams()).toBe(2 * 16 + 16 + 16 + 1);
+  });
+});
+
+describe('backends', () => {
+  it('runs on wasm when asked, and fails clearly when a native backend is missing', async () => {
+    expect((await selectBackend('wasm')).name).toBe('wasm');
+    await expect(selectBackend('tensorflow')).rejects.toThrow(/tensorflow backend is not available: @tensorflow\/tfjs-node-gpu: not installed/);
+    const auto = await selectBackend('auto');
+    expect(auto.name).toBe('wasm');
+    expect(auto.skipped.join('\n')).toMatch(/tfjs-node: not installed/);
+    await selectBackend('cpu');
+  });
+
+  it('falls back from wasm when a training kernel is missing, and says which', async () => {
+    const text = `dataset s = shapes(samples: 32, size: 12)
+model C {
+  input image: [12, 12, 1]
+  conv2d(4, kernel: 3, activation: relu, init: heNormal)
+  flatten
+  dense(3, activation: softmax)
+}
+train C on s { loss: categoricalCrossentropy; epochs: 1 }
+`;
+    const { result, of } = await train(file('conv.dlnet', text), { backend: 'wasm', representation: false });
+    expect(result.status).toBe('completed');
+    const start = of('start')[0];
+    expect(start.backend).toBe('cpu');
+    expect(start.fallback).toEqual({ from: 'wasm', missingKernels: ['Conv2DBackpropFilter'] });
+  });
+});
