@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { registerWasmKernels } from './kernels/wasm';
 import { tf } from './tf';
 
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -107,6 +108,7 @@ async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
   try {
     if (await tf.setBackend('wasm')) {
       await tf.ready();
+      registerWasmKernels();
       return { name: 'wasm', reason: 'WebAssembly with SIMD on one core (wasm threads do not start under Node)', skipped };
     }
   } catch (e) {

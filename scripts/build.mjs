@@ -9,6 +9,7 @@ const entries = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['scripts/bench-check.ts'], outfile: 'dist/bench-check.js' },
   { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
+  { entryPoints: ['scripts/samples.ts'], outfile: 'dist/samples.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The wasm backend's binaries, and the MNIST digits packed from the `mnist` package, ship next to the bundles.

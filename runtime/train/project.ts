@@ -1,12 +1,12 @@
 /**
  * 2-D views of a layer's activations: the values themselves when 2-wide, otherwise
  * PCA. PCA works on the n×n Gram matrix (n points), so wide layers such as feature
- * maps cost n²·width, not width²; wider than 512 values, a fixed random projection
- * to 512 dimensions comes first (it keeps distances, so the picture is the same).
+ * maps cost n²·width, not width²; wider than 64 values, a fixed random projection
+ * to 64 dimensions comes first (it roughly keeps distances, so the picture is alike).
  */
 import { Random } from '../data/random';
 
-const MAX_WIDTH = 512;
+const MAX_WIDTH = 64;
 
 function randomProjection(rows: Float32Array[], width: number): Float32Array[] {
   const rng = new Random(12345 + width);

@@ -169,7 +169,7 @@ describe('backends', () => {
     const text = `dataset s = shapes(samples: 32, size: 12)
 model C {
   input image: [12, 12, 1]
-  conv2d(4, kernel: 3, activation: relu, init: heNormal)
+  depthwiseConv2d(3, activation: relu, init: heNormal)
   flatten
   dense(3, activation: softmax)
 }
@@ -179,6 +179,6 @@ train C on s { loss: categoricalCrossentropy; epochs: 1 }
     expect(result.status).toBe('completed');
     const start = of('start')[0];
     expect(start.backend).toBe('cpu');
-    expect(start.fallback).toEqual({ from: 'wasm', missingKernels: ['Conv2DBackpropFilter'] });
+    expect(start.fallback).toEqual({ from: 'wasm', missingKernels: ['DepthwiseConv2dNativeBackpropFilter'] });
   });
 });

@@ -1,0 +1,65 @@
+/** The composite wasm kernels equal tfjs's reference (cpu) kernels on many shapes, strides and paddings. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../runtime/backend';
+import { tf } from '../../runtime/tf';
+
+async function filterGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
+  await selectBackend(backend);
+  const xt = tf.tensor(x, xs) as tf.Tensor4D;
+  const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xt, ff as tf.Tensor4D, s, p), 1.5)));
+  const r = g(tf.tensor(f, fs));
+  const out = await r.data();
+  tf.dispose([xt, r]);
+  return out as Float32Array;
+}
+
+describe('wasm Conv2DBackpropFilter', () => {
+  it('matches the cpu kernel', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
+        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
+        kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+        sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        const xs = [c.b, c.h, c.w, c.ci];
+        const fs = [c.kh, c.kw, c.ci, c.co];
+        const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
+        const x = rnd(xs.reduce((a, b) => a * b), c.seed);
+        const f = rnd(fs.reduce((a, b) => a * b), c.seed + 7);
+        const p = c.same ? 'same' : 'valid';
+        const ref = await filterGrad('cpu', x, xs, f, fs, [c.sh, c.sw], p);
+        const got = await filterGrad('wasm', x, xs, f, fs, [c.sh, c.sw], p);
+        for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - got[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
+      },
+    ), { numRuns: 60 });
+  });
+
+  it('leaks no tensors', async () => {
+    await selectBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 3, 4]);
+    const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(x, ff as tf.Tensor4D, 2, 'same')));
+    const before = tf.memory().numTensors;
+    g(f).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, f]);
+  });
+});
+
+describe('wasm UnsortedSegmentSum', () => {
+  it('matches the cpu kernel, duplicates summed, through the gradient of gather', async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await selectBackend(backend);
+      const table = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+      const ids = tf.tensor1d([0, 2, 2, 3, 0, 0], 'int32');
+      const direct = await tf.unsortedSegmentSum(tf.tensor2d([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]), ids, 5).data();
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]))));
+      const grad = await g(table).data();
+      return [Array.from(direct), Array.from(grad)];
+    };
+    expect(await run('wasm')).toEqual(await run('cpu'));
+  });
+});
