@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerSummaryView } from './summaryView';
+import { registerTraining } from './training/commands';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
   registerSummaryView(context, () => client!);
+  registerTraining(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('dlnet.restartServer', async () => {
       await client?.restart();

@@ -26,6 +26,8 @@ if (!existsSync('dist/data/mnist.bin')) {
 }
 
 const watch = process.argv.includes('--watch');
+// The training panel: browser code, one script and one stylesheet.
+entries.push({ entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } });
 for (const e of entries) {
   const options = { ...node, ...e };
   if (watch) await (await esbuild.context(options)).watch();

@@ -6,9 +6,9 @@ import { tf } from '../../runtime/tf';
 
 async function filterGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
   await selectBackend(backend);
-  const xt = tf.tensor(x, xs) as tf.Tensor4D;
+  const xt = tf.tensor4d(x, xs as [number, number, number, number]);
   const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xt, ff as tf.Tensor4D, s, p), 1.5)));
-  const r = g(tf.tensor(f, fs));
+  const r = g(tf.tensor4d(f, fs as [number, number, number, number]));
   const out = await r.data();
   tf.dispose([xt, r]);
   return out as Float32Array;

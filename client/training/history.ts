@@ -1,0 +1,49 @@
+/**
+ * Every event of every run, kept outside the webview, so that a panel that was hidden,
+ * reloaded or restored can be given the whole story again (no retainContextWhenHidden).
+ */
+import type { TrainEvent } from '../../runtime/train/events';
+
+export interface Run {
+  id: number;
+  file: string;
+  model: string;
+  events: TrainEvent[];
+  startedAt: number;
+}
+
+const MAX_RUNS = 10;
+/** Batch events are many: past this, keep every other one (charts stay smooth). */
+const MAX_BATCH_EVENTS = 20_000;
+
+export class RunHistory {
+  private readonly runs: Run[] = [];
+  private next = 1;
+
+  start(file: string, model: string): Run {
+    const run: Run = { id: this.next++, file, model, events: [], startedAt: Date.now() };
+    this.runs.push(run);
+    if (this.runs.length > MAX_RUNS) this.runs.shift();
+    return run;
+  }
+
+  add(run: Run, event: TrainEvent): void {
+    run.events.push(event);
+    if (event.type === 'batch' && run.events.length > MAX_BATCH_EVENTS) {
+      let keep = true;
+      run.events = run.events.filter((e) => e.type !== 'batch' || (keep = !keep));
+    }
+  }
+
+  forFile(file: string): Run[] {
+    return this.runs.filter((r) => r.file === file);
+  }
+
+  get(id: number): Run | undefined {
+    return this.runs.find((r) => r.id === id);
+  }
+
+  latest(): Run | undefined {
+    return this.runs[this.runs.length - 1];
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs `dlnet train --json` as a child process and turns its stdout into events.
+ * Training never runs in the extension host: a crash or an out-of-memory in training
+ * ends as an `error` event here, and the editor keeps working. No vscode import, so
+ * it is tested with a real child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { TrainEvent } from '../../runtime/train/events';
+
+export interface TrainRequest {
+  /** The CLI bundle (dist/cli.js) to run. */
+  cli: string;
+  file: string;
+  model?: string;
+  backend?: string;
+  out?: string;
+  epochs?: number;
+  /** Node to run it with; VS Code's own binary works with ELECTRON_RUN_AS_NODE. */
+  node?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class TrainingProcess {
+  private readonly child: ChildProcess;
+  private buffer = '';
+  private stderr = '';
+  private ended = false;
+  readonly done: Promise<number | null>;
+
+  constructor(request: TrainRequest, private readonly onEvent: (e: TrainEvent) => void) {
+    const args = [request.cli, 'train', request.file, '--json'];
+    if (request.model) args.push('--model', request.model);
+    if (request.backend) args.push('--backend', request.backend);
+    if (request.out) args.push('--out', request.out);
+    if (request.epochs) args.push('--epochs', String(request.epochs));
+    this.child = spawn(request.node ?? process.execPath, args, {
+      cwd: request.cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...request.env }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.setEncoding('utf8');
+    this.child.stdout!.on('data', (chunk: string) => this.read(chunk));
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
+    this.child.stdin!.on('error', () => {}); // a dead child must not take the host down
+    this.done = new Promise((resolve) => {
+      this.child.on('error', (e) => {
+        this.fail(`could not start training: ${e.message}`);
+        resolve(null);
+      });
+      this.child.on('exit', (code, signal) => {
+        if (this.buffer.trim()) this.read('\n');
+        if (!this.ended) {
+          const why = signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
+          this.fail(`the training process ${why} before it finished${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+        }
+        resolve(code);
+      });
+    });
+  }
+
+  private read(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl).trim();
+      this.buffer = this.buffer.slice(nl + 1);
+      if (!line.startsWith('{')) continue;
+      try {
+        const event = JSON.parse(line) as TrainEvent;
+        if (event.type === 'end') this.ended = true;
+        this.onEvent(event);
+      } catch {
+        /* a partial or foreign line: ignore */
+      }
+    }
+  }
+
+  private fail(message: string): void {
+    this.ended = true;
+    this.onEvent({ type: 'error', message });
+    this.onEvent({ type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 0 });
+  }
+
+  private send(type: 'stop' | 'pause' | 'resume'): void {
+    if (this.child.exitCode === null && this.child.stdin?.writable) this.child.stdin.write(JSON.stringify({ type }) + '\n');
+  }
+
+  stop(): void {
+    this.send('stop');
+  }
+
+  pause(): void {
+    this.send('pause');
+  }
+
+  resume(): void {
+    this.send('resume');
+  }
+
+  /** Ends the process at once (when the editor closes). */
+  kill(): void {
+    this.child.kill();
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && !this.ended;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The training panel. Everything it shows comes from the event stream the host
+ * forwards (and replays in full when the panel is shown again or restored).
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { EpochEvent, RepresentationEvent, SamplesEvent, StartEvent, TrainEvent } from '../../runtime/train/events';
+import { drawProjection, drawSamples, newCanvas } from './canvas';
+import { MetricChart } from './charts';
+import type { FromWebview, PastRun, ToWebview } from './protocol';
+import { onThemeChange, palette } from './theme';
+
+declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };
+const vscode = acquireVsCodeApi();
+const post = (m: FromWebview) => vscode.postMessage(m);
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const el = (tag: string, props: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+let colours = palette();
+let start: StartEvent | undefined;
+let charts = new Map<string, MetricChart>();
+let representations: RepresentationEvent[] = [];
+let samples: SamplesEvent[] = [];
+let epochs: EpochEvent[] = [];
+let past: PastRun[] = [];
+let followLatest = true;
+let paused = false;
+let running = false;
+
+const smoothing = () => Number(($('smoothing') as HTMLInputElement).value);
+
+function reset(): void {
+  start = undefined;
+  charts = new Map();
+  representations = [];
+  samples = [];
+  epochs = [];
+  followLatest = true;
+  paused = false;
+  $('charts').replaceChildren();
+  $('reps').replaceChildren();
+  $('samples').replaceChildren();
+  $('summary').replaceChildren();
+  $('confusion').replaceChildren();
+  $('errors').replaceChildren();
+  $('saved').replaceChildren();
+  $('progress').style.width = '0%';
+  for (const id of ['rep-section', 'samples-section', 'confusion-section']) $(id).classList.add('hidden');
+}
+
+function chart(key: string): MetricChart {
+  let c = charts.get(key);
+  if (!c) {
+    c = new MetricChart(key, colours, smoothing);
+    charts.set(key, c);
+    $('charts').append(c.element);
+    c.setOverlays(overlaysFor(key));
+  }
+  return c;
+}
+
+function overlaysFor(key: string) {
+  const checked = [...document.querySelectorAll<HTMLInputElement>('#history input:checked')].map((i) => Number(i.value));
+  return past.filter((r) => checked.includes(r.id)).map((r) => ({ label: `${r.label} val`, points: r.epochs.filter((e) => e.logs[`val_${key}`] !== undefined).map((e) => [e.epoch, e.logs[`val_${key}`]] as [number, number]) }));
+}
+
+function handle(e: TrainEvent): void {
+  switch (e.type) {
+    case 'start': return onStart(e);
+    case 'batch': {
+      const x = e.epoch - 1 + e.batch / e.batchesPerEpoch;
+      for (const [k, v] of Object.entries(e.logs)) chart(k).addBatch(x, v);
+      const done = ((e.epoch - 1 + e.batch / e.batchesPerEpoch) / (start?.epochs ?? 1)) * 100;
+      $('progress').style.width = `${Math.min(100, done)}%`;
+      $('speed').textContent = `${e.samplesPerSec.toLocaleString('en')} samples/s`;
+      $('epoch').textContent = `epoch ${e.epoch} / ${start?.epochs ?? '?'}`;
+      return;
+    }
+    case 'epoch': {
+      epochs.push(e);
+      const keys = new Set(Object.keys(e.logs).map((k) => k.replace(/^val_/, '')));
+      for (const k of keys) chart(k).addEpoch(e.epoch, e.logs[k], e.logs[`val_${k}`]);
+      $('epoch').textContent = `epoch ${e.epoch} / ${e.epochs}`;
+      $('progress').style.width = `${(e.epoch / e.epochs) * 100}%`;
+      $('speed').textContent = `${e.samplesPerSec.toLocaleString('en')} samples/s`;
+      $('time').textContent = `${(e.elapsedMs / 1000).toFixed(1)}s elapsed, ETA ${(e.etaMs / 1000).toFixed(1)}s`;
+      return;
+    }
+    case 'representation':
+      representations.push(e);
+      $('rep-section').classList.remove('hidden');
+      updateSlider();
+      return;
+    case 'samples':
+      samples.push(e);
+      $('samples-section').classList.remove('hidden');
+      drawSamples(sampleCanvas(), e, colours);
+      $('samples-caption').textContent = `epoch ${e.epoch}${e.meanDistanceToRing !== undefined ? ` — mean distance to the ring ${e.meanDistanceToRing.toFixed(3)}` : ''}`;
+      return;
+    case 'error': {
+      const box = el('div', { class: 'error', role: 'alert' });
+      box.append(el('strong', {}, 'Training failed: '), document.createTextNode(e.message));
+      if (e.line !== undefined) {
+        const link = el('a', { 'data-line': String(e.line) }, ` (line ${e.line + 1})`);
+        link.addEventListener('click', () => post({ type: 'reveal', line: e.line! }));
+        box.append(link);
+      }
+      $('errors').append(box);
+      return;
+    }
+    case 'end': {
+      running = false;
+      updateButtons();
+      $('status').textContent = e.status;
+      if (e.savedTo) {
+        const p = el('div', { class: 'notice' });
+        p.append(document.createTextNode(`${e.status === 'stopped' ? 'Stopped' : 'Finished'} after ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}; saved to ${e.savedTo} `));
+        const open = el('a', { id: 'open-folder' }, 'Open folder');
+        open.addEventListener('click', () => post({ type: 'openFolder', path: e.savedTo! }));
+        p.append(open);
+        $('saved').append(p);
+      }
+      if (e.confusion) renderConfusion(e.confusion);
+      return;
+    }
+  }
+}
+
+function onStart(e: StartEvent): void {
+  start = e;
+  running = true;
+  updateButtons();
+  $('title').textContent = e.versus ? `${e.model} vs ${e.versus}` : e.model;
+  $('dataset').textContent = `on ${e.dataset} (${e.data.train} train${e.data.validation ? `, ${e.data.validation} validation` : ''})`;
+  $('backend').textContent = `backend: ${e.backend}`;
+  $('backend').title = e.backendReason + (e.backendSkipped.length ? `\n\nPassed over:\n${e.backendSkipped.join('\n')}` : '');
+  $('backend-reason').textContent = e.backendReason;
+  $('status').textContent = 'running';
+  $('epoch').textContent = `epoch 0 / ${e.epochs}`;
+  renderSummary(e);
+}
+
+function renderSummary(e: StartEvent): void {
+  const table = el('table', { id: 'summary-table' });
+  const head = el('tr');
+  for (const h of ['statement', 'kind', 'output shape', 'parameters']) head.append(el('th', h === 'parameters' ? { class: 'num' } : {}, h));
+  table.append(head);
+  for (const m of e.summary) {
+    for (const l of m.layers) {
+      const row = el('tr', { class: 'clickable', 'data-line': String(l.line), title: `line ${l.line + 1}` });
+      row.append(el('td', {}, l.name), el('td', {}, l.kind), el('td', {}, `[${l.outputShape.map((d) => d ?? '?').join(', ')}]`), el('td', { class: 'num' }, l.params === null ? '?' : l.params.toLocaleString('en')));
+      row.addEventListener('click', () => post({ type: 'reveal', line: l.line }));
+      table.append(row);
+    }
+  }
+  const total = e.summary.map((m) => m.totalParams ?? 0).reduce((a, b) => a + b, 0);
+  $('summary').replaceChildren(table, el('div', { class: 'muted' }, `${total.toLocaleString('en')} parameters`));
+}
+
+function renderConfusion(c: { classes: string[]; matrix: number[][] }): void {
+  $('confusion-section').classList.remove('hidden');
+  const table = el('table', { class: 'confusion' });
+  const head = el('tr');
+  head.append(el('th', {}, 'true \\ predicted'));
+  for (const name of c.classes) head.append(el('th', {}, name));
+  table.append(head);
+  const max = Math.max(1, ...c.matrix.flat());
+  c.matrix.forEach((row, i) => {
+    const tr = el('tr');
+    tr.append(el('th', {}, c.classes[i]));
+    row.forEach((v, j) => {
+      const td = el('td', {}, String(v));
+      td.style.background = `color-mix(in srgb, ${i === j ? colours.series[2] : colours.series[3]} ${Math.round((v / max) * 60)}%, transparent)`;
+      tr.append(td);
+    });
+    table.append(tr);
+  });
+  $('confusion').replaceChildren(table);
+}
+
+let sampleCanvasEl: HTMLCanvasElement | undefined;
+function sampleCanvas(): HTMLCanvasElement {
+  if (!sampleCanvasEl || !sampleCanvasEl.isConnected) {
+    sampleCanvasEl = newCanvas();
+    sampleCanvasEl.id = 'samples-canvas';
+    $('samples').replaceChildren(sampleCanvasEl);
+  }
+  return sampleCanvasEl;
+}
+
+function updateSlider(): void {
+  const slider = $('rep-epoch') as HTMLInputElement;
+  slider.max = String(representations.length - 1);
+  if (followLatest) slider.value = slider.max;
+  drawRepresentations(Number(slider.value));
+}
+
+function drawRepresentations(index: number): void {
+  const event = representations[index];
+  if (!event) return;
+  $('rep-label').textContent = `epoch ${event.epoch}${index === representations.length - 1 ? ' (latest)' : ''}`;
+  const container = $('reps');
+  for (const layer of event.layers) {
+    let box = container.querySelector<HTMLElement>(`[data-layer="${CSS.escape(layer.name)}"]`);
+    if (!box) {
+      box = el('div', { class: 'rep', 'data-layer': layer.name });
+      const canvas = newCanvas();
+      const caption = el('div', { class: 'muted' });
+      box.append(canvas, caption);
+      if (layer.line >= 0) {
+        caption.classList.add('clickable');
+        caption.addEventListener('click', () => post({ type: 'reveal', line: layer.line }));
+      }
+      container.append(box);
+    }
+    const how = layer.method === 'pca' ? `PCA of ${layer.width} values${layer.explained ? ` (${Math.round((layer.explained[0] + layer.explained[1]) * 100)}% of the variance)` : ''}` : `${layer.width}-D`;
+    box.querySelector('div')!.textContent = `${layer.name} — ${how}`;
+    drawProjection(box.querySelector('canvas')!, layer, event, colours, layer.name === 'input');
+  }
+}
+
+function updateButtons(): void {
+  $('stop').toggleAttribute('disabled', !running);
+  $('pause').toggleAttribute('disabled', !running);
+  $('pause').textContent = paused ? 'Resume' : 'Pause';
+  $('again').toggleAttribute('disabled', running || !trusted);
+}
+
+let trusted = true;
+
+function renderHistory(): void {
+  const box = $('history');
+  box.replaceChildren();
+  if (!past.length) {
+    box.append(el('span', { class: 'muted' }, 'No earlier runs of this file yet.'));
+    return;
+  }
+  for (const r of past) {
+    const label = el('label');
+    const input = el('input', { type: 'checkbox', value: String(r.id) }) as HTMLInputElement;
+    input.addEventListener('change', () => charts.forEach((c, k) => c.setOverlays(overlaysFor(k))));
+    label.append(input, document.createTextNode(` ${r.label} `));
+    box.append(label);
+  }
+}
+
+window.addEventListener('message', (m: MessageEvent<ToWebview>) => {
+  const msg = m.data;
+  if (msg.type === 'replay') {
+    reset();
+    past = msg.past;
+    trusted = msg.trusted;
+    $('untrusted').classList.toggle('hidden', msg.trusted);
+    $('untrusted').textContent = msg.untrustedReason ?? '';
+    renderHistory();
+    for (const e of msg.events) handle(e);
+    if (!msg.events.length) updateButtons();
+  } else if (msg.type === 'event') handle(msg.event);
+});
+
+$('stop').addEventListener('click', () => post({ type: 'stop' }));
+$('pause').addEventListener('click', () => {
+  paused = !paused;
+  post({ type: paused ? 'pause' : 'resume' });
+  updateButtons();
+});
+$('again').addEventListener('click', () => post({ type: 'trainAgain' }));
+$('rep-epoch').addEventListener('input', () => {
+  const s = $('rep-epoch') as HTMLInputElement;
+  followLatest = s.value === s.max;
+  drawRepresentations(Number(s.value));
+});
+$('smoothing').addEventListener('input', () => charts.forEach((c) => c.schedule()));
+onThemeChange(() => {
+  colours = palette();
+  charts.forEach((c) => c.setPalette(colours));
+  drawRepresentations(Number(($('rep-epoch') as HTMLInputElement).value));
+  const last = samples[samples.length - 1];
+  if (last) drawSamples(sampleCanvas(), last, colours);
+});
+post({ type: 'ready' });

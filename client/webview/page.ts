@@ -1,0 +1,56 @@
+/** The panel's HTML: a strict Content Security Policy with a nonce, and no remote resources. */
+export function panelHtml(opts: { cspSource: string; nonce: string; script: string; style: string }): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${opts.cspSource} data:; style-src ${opts.cspSource} 'unsafe-inline'; font-src ${opts.cspSource}; script-src 'nonce-${opts.nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${opts.style}">
+<title>dlnet training</title>
+</head>
+<body>
+  <div id="untrusted" class="notice hidden"></div>
+  <div class="header">
+    <span id="title" class="title">No run yet</span>
+    <span id="dataset" class="muted"></span>
+    <span id="backend" class="muted"></span>
+    <span id="status" class="muted"></span>
+    <span id="epoch"></span>
+    <span id="speed" class="muted"></span>
+    <span id="time" class="muted"></span>
+    <span class="buttons">
+      <vscode-button id="pause" secondary disabled>Pause</vscode-button>
+      <vscode-button id="stop" secondary disabled>Stop</vscode-button>
+      <vscode-button id="again">Train again</vscode-button>
+    </span>
+  </div>
+  <div id="backend-reason" class="muted"></div>
+  <div class="progress-track"><div id="progress" class="progress" style="width: 0%"></div></div>
+  <div id="errors"></div>
+  <div id="saved"></div>
+  <h2>Loss and metrics</h2>
+  <div class="slider"><label for="smoothing">Smoothing</label><input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6"></div>
+  <div id="charts" class="charts"></div>
+  <section id="rep-section" class="hidden">
+    <h2>Representations</h2>
+    <div class="slider"><label for="rep-epoch">Epoch</label><input id="rep-epoch" type="range" min="0" max="0" step="1" value="0"><span id="rep-label" class="muted"></span></div>
+    <div id="reps" class="reps"></div>
+  </section>
+  <section id="samples-section" class="hidden">
+    <h2>Generated samples</h2>
+    <div id="samples"></div>
+    <div id="samples-caption" class="muted"></div>
+  </section>
+  <section id="confusion-section" class="hidden">
+    <h2>Confusion matrix (validation data)</h2>
+    <div id="confusion"></div>
+  </section>
+  <h2>Model</h2>
+  <div id="summary"></div>
+  <h2>Earlier runs of this file</h2>
+  <div id="history"></div>
+  <script nonce="${opts.nonce}" src="${opts.script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,37 @@
+/** Messages between the extension host and the training panel (a webview). The host validates every one it receives. */
+import type { EpochEvent, TrainEvent } from '../../runtime/train/events';
+
+export interface PastRun {
+  id: number;
+  label: string;
+  epochs: EpochEvent[];
+}
+
+export type ToWebview =
+  | { type: 'replay'; runId: number; events: TrainEvent[]; past: PastRun[]; trusted: boolean; untrustedReason?: string }
+  | { type: 'event'; runId: number; event: TrainEvent };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'trainAgain' }
+  | { type: 'reveal'; line: number }
+  | { type: 'openFolder'; path: string };
+
+/** Accepts only well-formed messages: anything else from the webview is dropped. */
+export function validateMessage(m: unknown): FromWebview | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const msg = m as Record<string, unknown>;
+  switch (msg.type) {
+    case 'ready': case 'stop': case 'pause': case 'resume': case 'trainAgain':
+      return { type: msg.type };
+    case 'reveal':
+      return Number.isInteger(msg.line) && (msg.line as number) >= 0 && (msg.line as number) < 1e7 ? { type: 'reveal', line: msg.line as number } : undefined;
+    case 'openFolder':
+      return typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096 ? { type: 'openFolder', path: msg.path } : undefined;
+    default:
+      return undefined;
+  }
+}

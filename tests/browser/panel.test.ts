@@ -1,0 +1,140 @@
+/** The training panel in a real browser (headless Chromium), fed recorded event streams from real runs. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openPanel, recording } from './harness';
+
+const artifacts = join(__dirname, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+type W = Window & { __deliver(m: unknown): void; __posted: { type: string; line?: number }[]; __frames: { count: number; long: number } };
+const deliver = (page: Page, m: unknown) => page.evaluate((msg) => (window as unknown as W).__deliver(msg), m);
+const posted = (page: Page) => page.evaluate(() => (window as unknown as W).__posted);
+
+async function stream(page: Page, events: unknown[], upTo = events.length, perFrame = 4) {
+  for (let i = 0; i < upTo; i += perFrame) {
+    await page.evaluate((batch) => batch.forEach((event) => (window as unknown as W).__deliver({ type: 'event', runId: 1, event })), events.slice(i, Math.min(i + perFrame, upTo)));
+  }
+}
+
+/** A hash of a canvas's pixels, to see whether the drawing changed. */
+const canvasHash = (page: Page, selector: string) => page.$eval(selector, (c) => {
+  const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+  let h = 0;
+  for (let i = 0; i < data.length; i += 7) h = (h * 31 + data[i]) | 0;
+  return h;
+});
+
+describe('training panel', () => {
+  it('draws the rings run: header, charts with points, a representation that changes between epochs, summary, confusion', async () => {
+    const page = await openPanel(browser, 'dark');
+    const events = recording('rings') as { type: string; epoch?: number }[];
+    await deliver(page, { type: 'replay', runId: 1, events: [], past: [], trusted: true });
+    const midEpoch = events.findIndex((e) => e.type === 'epoch' && e.epoch === 6);
+    await stream(page, events, midEpoch + 2);
+    await expect.poll(() => page.textContent('#backend')).toContain('backend:');
+    expect(await page.textContent('#title')).toBe('RingNet');
+    expect(await page.textContent('#epoch')).toMatch(/epoch 6 \/ 12/);
+    await expect.poll(() => page.locator('.chart[data-metric="loss"] canvas').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'panel-rings-mid-dark.png') });
+    const before = await canvasHash(page, '[data-layer="features"] canvas');
+    const firstFrames = await page.evaluate(() => (window as unknown as W).__frames.count);
+    const t0 = Date.now();
+    await stream(page, events, events.length, 2);
+    const streamMs = Date.now() - t0;
+    await page.waitForTimeout(100);
+    const latest = await canvasHash(page, '[data-layer="features"] canvas');
+    expect(latest).not.toBe(before);
+    expect(await page.$$eval('[data-layer]', (els) => els.map((e) => e.getAttribute('data-layer')))).toEqual(['input', 'features']);
+    // The slider replays an earlier epoch, and back.
+    const slide = (to: string) => page.$eval('#rep-epoch', (s, v) => { (s as HTMLInputElement).value = v === 'max' ? (s as HTMLInputElement).max : v; s.dispatchEvent(new Event('input')); }, to);
+    await slide('0');
+    expect(await page.textContent('#rep-label')).toBe('epoch 0');
+    expect(await canvasHash(page, '[data-layer="features"] canvas')).not.toBe(latest);
+    await slide('max');
+    expect(await canvasHash(page, '[data-layer="features"] canvas')).toBe(latest);
+    expect(await page.locator('#summary-table tr').count()).toBe(4);
+    expect(await page.locator('.confusion td').count()).toBe(4);
+    expect(await page.textContent('#saved')).toMatch(/saved to/);
+    const frames = await page.evaluate(() => (window as unknown as W).__frames);
+    console.log(`panel: streamed the rest of the rings run in ${streamMs} ms; ${frames.count - firstFrames} frames, ${frames.long} longer than 50 ms`);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('charts get a point for every batch event and every epoch', async () => {
+    const page = await openPanel(browser, 'light');
+    const events = recording('rings') as { type: string; logs?: Record<string, number> }[];
+    await deliver(page, { type: 'replay', runId: 1, events, past: [], trusted: true });
+    await page.waitForTimeout(100);
+    const batches = events.filter((e) => e.type === 'batch').length;
+    const epochs = events.filter((e) => e.type === 'epoch').length;
+    // uPlot draws into a canvas; its legend shows the series it has.
+    const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(legend.join(' ')).toMatch(/batch \(smoothed\)/);
+    const points = await page.evaluate(() => document.querySelectorAll('.chart').length);
+    expect(points).toBeGreaterThanOrEqual(2);
+    expect(batches).toBeGreaterThan(50);
+    expect(epochs).toBe(12);
+    await page.screenshot({ path: join(artifacts, 'panel-rings-light.png'), fullPage: true });
+  });
+
+  it('sends stop, pause and reveal messages', async () => {
+    const page = await openPanel(browser);
+    const events = recording('rings') as { type: string; summary?: { layers: { line: number }[] }[] }[];
+    await deliver(page, { type: 'replay', runId: 1, events: events.slice(0, 5), past: [], trusted: true });
+    const featuresLine = events[0].summary![0].layers[1].line;
+    await page.click('#stop');
+    await page.click('#pause');
+    await page.click('#summary-table tr.clickable >> nth=1');
+    const sent = await posted(page);
+    expect(sent.map((m) => m.type)).toEqual(expect.arrayContaining(['ready', 'stop', 'pause', 'reveal']));
+    expect(sent.find((m) => m.type === 'reveal')!.line).toBe(featuresLine);
+  });
+
+  it('shows a CNN run with PCA views of the feature maps', async () => {
+    const page = await openPanel(browser, 'dark');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('cnn'), past: [], trusted: true });
+    await page.waitForTimeout(150);
+    const captions = await page.$$eval('[data-layer] .muted', (els) => els.map((e) => e.textContent));
+    expect(captions.join(' ')).toMatch(/conv1 — PCA of 6272 values/);
+    expect(await page.locator('.confusion tr').count()).toBe(11);
+    await page.screenshot({ path: join(artifacts, 'panel-cnn-dark.png'), fullPage: true });
+  });
+
+  it('shows a GAN run: both losses and the generated points over the ring', async () => {
+    const page = await openPanel(browser, 'dark');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('gan'), past: [], trusted: true });
+    await page.waitForTimeout(150);
+    expect(await page.$$eval('.chart', (els) => els.map((e) => (e as HTMLElement).dataset.metric))).toEqual(expect.arrayContaining(['d_loss', 'g_loss']));
+    expect(await page.isVisible('#samples-canvas')).toBe(true);
+    expect(await page.textContent('#samples-caption')).toMatch(/mean distance to the ring/);
+    await page.screenshot({ path: join(artifacts, 'panel-gan-dark.png'), fullPage: true });
+  });
+
+  it('shows errors with a link that reveals the statement, and explains restricted mode', async () => {
+    const page = await openPanel(browser);
+    await deliver(page, { type: 'replay', runId: 1, events: [{ type: 'error', message: "dataset d: nowhere.csv: cannot read the file (ENOENT)", line: 0 }, { type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 3 }], past: [], trusted: false, untrustedReason: 'restricted mode: training is disabled' });
+    expect(await page.textContent('.error')).toMatch(/nowhere\.csv/);
+    await page.click('.error a');
+    expect((await posted(page)).find((m) => m.type === 'reveal')!.line).toBe(0);
+    expect(await page.isVisible('#untrusted')).toBe(true);
+    expect(await page.getAttribute('#again', 'disabled')).not.toBeNull();
+  });
+
+  it('overlays earlier runs of the same file', async () => {
+    const page = await openPanel(browser);
+    const events = recording('rings') as { type: string }[];
+    const epochs = events.filter((e) => e.type === 'epoch');
+    await deliver(page, { type: 'replay', runId: 2, events, past: [{ id: 1, label: 'run 1', epochs }], trusted: true });
+    await page.check('#history input');
+    await page.waitForTimeout(100);
+    const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(legend.join(' ')).toMatch(/run 1 val/);
+  });
+});
