@@ -10,6 +10,7 @@ const entries = [
   { entryPoints: ['scripts/bench-check.ts'], outfile: 'dist/bench-check.js' },
   { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
   { entryPoints: ['scripts/samples.ts'], outfile: 'dist/samples.js' },
+  { entryPoints: ['scripts/bench-train.ts'], outfile: 'dist/bench-train.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The wasm backend's binaries, and the MNIST digits packed from the `mnist` package, ship next to the bundles.

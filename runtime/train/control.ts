@@ -24,8 +24,19 @@ export class Control {
     return !!this.paused;
   }
 
-  /** Resolves at once, or when a paused run is resumed or stopped. */
-  async whilePaused(): Promise<void> {
+  private lastYield = 0;
+
+  /**
+   * Called between batches: lets the event loop run now and then (training is all
+   * microtasks otherwise, so stop messages on stdin would never be read), then waits
+   * while paused.
+   */
+  async checkpoint(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield > 50) {
+      this.lastYield = now;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (this.paused) await this.paused.promise;
   }
 

@@ -53,7 +53,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   try {
     if (probe) o.sink(await probe.snapshot(0));
     for (; epoch < o.epochs; epoch++) {
-      await o.control.whilePaused();
+      await o.control.checkpoint();
       if (o.control.stopRequested) {
         status = 'stopped';
         break;
@@ -92,7 +92,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
               lastEmit = now;
             }
             lastBatch = performance.now();
-            await o.control.whilePaused();
+            await o.control.checkpoint();
           },
         },
       });

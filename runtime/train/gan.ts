@@ -46,7 +46,7 @@ export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph
   const started = performance.now();
   try {
     for (; epoch < o.epochs; epoch++) {
-      await o.control.whilePaused();
+      await o.control.checkpoint();
       if (o.control.stopRequested) {
         status = 'stopped';
         break;
@@ -81,7 +81,7 @@ export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph
         sums.g_loss += gLoss;
         o.sink({ type: 'batch', epoch: epoch + 1, batch: b + 1, batchesPerEpoch: batches, logs: { d_loss: dLoss, d_acc: dAcc, g_loss: gLoss }, samplesPerSec: Math.round((n * 1000) / Math.max(performance.now() - batchStart, 1e-3)) });
         if (o.control.stopRequested) break;
-        await o.control.whilePaused();
+        await o.control.checkpoint();
       }
       logs = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
       const elapsed = performance.now() - started;

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:train`: samples/s of models compiled from .dlnet against the same
+ * models written by hand with tfjs-layers, on the same backend and data, median of
+ * several runs; and the cost of dlnet's own training loop (events, seeded epochs)
+ * over a plain model.fit. `-- --backend cpu` picks the backend (default: auto).
+ */
+import { analyze } from '../dsl';
+import { selectBackend, type BackendName } from '../runtime/backend';
+import { compileModel } from '../runtime/compile/compile';
+import { Control } from '../runtime/train/control';
+import { fit } from '../runtime/train/fit';
+import { tf, tfl } from '../runtime/tf';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const backendArg = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'auto';
+
+interface Case {
+  name: string;
+  source: string;
+  byHand: () => tfl.LayersModel;
+  input: number[];
+  output: number;
+  samples: number;
+  batch: number;
+  loss: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'rings MLP 2-16-16-1', samples: 4096, batch: 32, input: [2], output: 1, loss: 'binaryCrossentropy',
+    source: 'model M {\n  input x: [2]\n  dense(16, activation: relu)\n  dense(16, activation: relu)\n  dense(1, activation: sigmoid)\n}',
+    byHand: () => tfl.sequential({ layers: [tfl.layers.dense({ units: 16, activation: 'relu', inputShape: [2] }), tfl.layers.dense({ units: 16, activation: 'relu' }), tfl.layers.dense({ units: 1, activation: 'sigmoid' })] }),
+  },
+  {
+    name: 'MLP 784-128-drop-10', samples: 2048, batch: 64, input: [784], output: 10, loss: 'categoricalCrossentropy',
+    source: 'model M {\n  input x: [784]\n  dense(128, activation: relu)\n  dropout(0.2)\n  dense(10, activation: softmax)\n}',
+    byHand: () => tfl.sequential({ layers: [tfl.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }), tfl.layers.dropout({ rate: 0.2 }), tfl.layers.dense({ units: 10, activation: 'softmax' })] }),
+  },
+  {
+    name: 'CNN conv8-pool-conv16-pool-dense10', samples: 1024, batch: 64, input: [28, 28, 1], output: 10, loss: 'categoricalCrossentropy',
+    source: 'model M {\n  input x: [28, 28, 1]\n  conv2d(8, kernel: 3, activation: relu)\n  maxPool2d(2)\n  conv2d(16, kernel: 3, activation: relu)\n  maxPool2d(2)\n  flatten\n  dense(10, activation: softmax)\n}',
+    byHand: () => tfl.sequential({ layers: [tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.flatten(), tfl.layers.dense({ units: 10, activation: 'softmax' })] }),
+  },
+  {
+    name: 'LSTM(32) on [20, 8] -> dense 1', samples: 1024, batch: 32, input: [20, 8], output: 1, loss: 'meanSquaredError',
+    source: 'model M {\n  input x: [20, 8]\n  lstm(32)\n  dense(1)\n}',
+    byHand: () => tfl.sequential({ layers: [tfl.layers.lstm({ units: 32, inputShape: [20, 8] }), tfl.layers.dense({ units: 1 })] }),
+  },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function throughput(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, batch: number): Promise<number> {
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+  await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, verbose: 0 }); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, verbose: 0 });
+    times.push(performance.now() - t0);
+  }
+  return (x.shape[0] * 1000) / median(times);
+}
+
+async function main() {
+  const backend = await selectBackend(backendArg as BackendName);
+  console.log(`backend: ${backend.name} (${backend.reason})`);
+  const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit']];
+  for (const c of cases) {
+    const x = tf.randomNormal([c.samples, ...c.input]);
+    const y = tf.randomUniform([c.samples, c.output]);
+    const hand = await throughput(c.byHand(), x, y, c.batch);
+    const g = analyze(c.source).models[0];
+    const compiled = await throughput(compileModel(g), x, y, c.batch);
+    // dlnet's own loop over the same model: seeded epoch shuffles, batch events, checkpoints.
+    const model = compileModel(g);
+    const opt = tf.train.adam(0.001);
+    model.compile({ optimizer: opt, loss: 'meanSquaredError' });
+    const data = { size: c.samples, features: [{ data: (await x.data()) as Float32Array, shape: c.input }], labels: { data: (await y.data()) as Float32Array, shape: [c.output] } };
+    const settings = { seed: 0, shuffle: false, optimizer: { name: 'adam', args: { learningRate: 0.001 } }, schedule: { name: 'constant', args: {} } };
+    const loopTimes: number[] = [];
+    await fit(model, opt, g, settings, data, undefined, { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false });
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      await fit(model, opt, g, settings, data, undefined, { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false });
+      loopTimes.push(performance.now() - t0);
+    }
+    const loop = (c.samples * 1000) / median(loopTimes);
+    rows.push([c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3)]);
+    tf.dispose([x, y]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+}
+
+void main();
