@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerSummaryView } from './summaryView';
 import { registerTraining } from './training/commands';
+import { registerNativeBackendInstall } from './training/nativeBackend';
 
 let client: LanguageClient | undefined;
 
@@ -11,6 +12,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context);
   registerSummaryView(context, () => client!);
   registerTraining(context);
+  registerNativeBackendInstall(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('dlnet.restartServer', async () => {
       await client?.restart();

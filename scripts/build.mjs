@@ -11,6 +11,7 @@ const entries = [
   { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
   { entryPoints: ['scripts/samples.ts'], outfile: 'dist/samples.js' },
   { entryPoints: ['scripts/bench-train.ts'], outfile: 'dist/bench-train.js' },
+  { entryPoints: ['scripts/bench-panel.ts'], outfile: 'dist/bench-panel.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The wasm backend's binaries, and the MNIST digits packed from the `mnist` package, ship next to the bundles.
