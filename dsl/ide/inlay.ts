@@ -24,7 +24,8 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
     if (inRange(stmt.range.end)) hints.push({ position: stmt.range.end, label: `→ ${formatShape(shape)}`, kind: 'shape' });
   }
   for (const g of a.models) {
-    if (inRange(g.nameRange.end)) hints.push({ position: g.nameRange.end, label: paramsText(g.totalParams), kind: 'params' });
+    // A model with errors has a partial graph: its count would mislead.
+    if (g.ok && inRange(g.nameRange.end)) hints.push({ position: g.nameRange.end, label: paramsText(g.totalParams), kind: 'params' });
   }
   return hints.sort((x, y) => x.position.line - y.position.line || x.position.character - y.position.character);
 }

@@ -31,7 +31,7 @@ export function outline(a: Analysis): OutlineItem[] {
     switch (d.kind) {
       case 'model': {
         const g = a.models.find((m) => m.name === d.name.text);
-        return { name: d.name.text, kind: 'model', detail: g ? paramsText(g.totalParams) : undefined, range: d.range, selectionRange: d.name.range, children: statements(a, d.body) };
+        return { name: d.name.text, kind: 'model', detail: g?.ok ? paramsText(g.totalParams) : undefined, range: d.range, selectionRange: d.name.range, children: statements(a, d.body) };
       }
       case 'block':
         return { name: d.name.text, kind: 'block', detail: `(${d.params.map((p) => p.name.text).join(', ')})`, range: d.range, selectionRange: d.name.range, children: statements(a, d.body) };

@@ -12,7 +12,8 @@ export function registerCodeLens(ctx: ServerContext): void {
     if (!a) return [];
     const lenses: CodeLens[] = [];
     for (const g of a.models) {
-      lenses.push({ range: g.nameRange, command: { title: `Summary (${ide.paramsText(g.totalParams)})`, command: commands.summary, arguments: [uri, g.name] } });
+      const title = g.ok ? `Summary (${ide.paramsText(g.totalParams)})` : 'Summary';
+      lenses.push({ range: g.nameRange, command: { title, command: commands.summary, arguments: [uri, g.name] } });
     }
     for (const t of a.trains) {
       lenses.push({ range: t.decl.keyword, command: { title: t.ok ? '▶ Train' : '▶ Train (fix the errors first)', command: commands.train, arguments: [uri, t.decl.model.text, t.decl.keyword.start.line] } });

@@ -1,0 +1,161 @@
+/** What a user sees in a real VS Code with the packaged extension: the scenarios of the end-to-end issue. */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRuns, log, VsCode, waitFor } from './vscode';
+
+const code = new VsCode({ trusted: true });
+
+const timed = async (name: string, f: () => Promise<void>) => {
+
+  const t0 = Date.now();
+  try {
+    await f();
+  } catch (e) {
+    await code.keepEvidence(name.replace(/\W+/g, '-'));
+    throw e;
+  }
+  log(`${name}: ${Date.now() - t0} ms`);
+};
+
+beforeAll(async () => {
+  await code.start();
+}, 240_000);
+afterAll(() => code.stop());
+
+describe('dlnet in VS Code', () => {
+  it('1. opens a sample: highlighted as dlnet, outline, inlay hints, status bar', async () => {
+    await timed('open-sample', async () => {
+      await code.openFile('01-representation.dlnet');
+      const page = code.page;
+      await expect.poll(() => page.locator('#status\\.editor\\.mode').innerText(), { timeout: 30_000 }).toMatch(/dlnet/i);
+      // Tokens of several colours: the TextMate grammar and semantic tokens are applied.
+      await expect.poll(async () => new Set(await page.locator('.view-line span span').evaluateAll((els) => els.map((e) => e.className))).size, { timeout: 30_000 }).toBeGreaterThan(4);
+      // Inlay hints: spans whose text may come from CSS generated content.
+      const hints = () => page.locator('.editor-group-container.active .view-line', { hasText: 'dense(8' }).first().evaluate((line) => {
+        const parts: string[] = [];
+        for (const e of Array.from(line.querySelectorAll('span'))) parts.push(getComputedStyle(e, '::before').content, getComputedStyle(e, '::after').content, e.textContent ?? '');
+        return parts.join(' ').replace(/\u00a0/g, ' ');
+      });
+      await expect.poll(hints, { timeout: 60_000 }).toContain('[8]');
+      await page.locator('.pane-header', { hasText: /^outline$/i }).first().click();
+      await page.locator('.monaco-list-row', { hasText: 'RingNet' }).first().waitFor({ timeout: 30_000 });
+      await code.shot('01-sample-open');
+    });
+  });
+
+  it('2. a shape error gets a squiggle and a Problems entry; the quick fix removes it', async () => {
+    await timed('shape-error', async () => {
+      const page = code.page;
+      await code.openFile('06-cnn.dlnet');
+      await code.goTo(12, 1);
+      await page.keyboard.press('Home');
+      await page.keyboard.type('flatten\n  ');
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'rank-mismatch' });
+      await problem.first().waitFor({ timeout: 30_000 });
+      expect(await problem.first().innerText()).toMatch(/conv2d expects a rank-3 input/);
+      await code.shot('02-shape-error');
+      // Opening the problem puts the cursor on the diagnostic; the light bulb's menu has the fix.
+      await problem.first().dblclick();
+      await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 30_000 });
+      const menu = page.locator('.action-widget', { hasText: 'Insert reshape' }).first();
+      // The light bulb's actions arrive asynchronously: ask again until the menu lists the fix.
+      await waitFor(async () => {
+        await page.keyboard.press('Control+.');
+        return menu.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      }, 30_000, 'the quick-fix menu');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await page.locator('.markers-panel .monaco-list-row', { hasText: 'rank-mismatch' }).count()) === 0, 30_000, 'the error to go away');
+      // Inlay hints are part of the rendered text: reshape(...)→ [28, 28, 1] -> conv2d(...)
+      expect(await code.editorText()).toMatch(/conv1 = reshape\(\[28, 28, 1\]\).*-> conv2d/);
+      await code.shot('02-fixed');
+    });
+  });
+
+  it('3. completion offers missing parameters and activations; hover shows shape and parameters', async () => {
+    await timed('completion-hover', async () => {
+      const page = code.page;
+      await code.escape();
+      await code.openFile('02-backprop.dlnet');
+      await code.goTo(12, 1);
+      await page.keyboard.press('End');
+      await page.keyboard.type('\n  dense(4, ');
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget .monaco-list-row', { hasText: 'activation' }).first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('.suggest-widget .monaco-list-row', { hasText: /^units/ }).count()).toBe(0);
+      await page.keyboard.press('Escape');
+      await page.keyboard.type('activation: ');
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget .monaco-list-row', { hasText: 'relu' }).first().waitFor({ timeout: 30_000 });
+      await code.shot('03-completion');
+      await page.keyboard.press('Escape');
+      await page.keyboard.type('relu)');
+      await page.locator('.view-line', { hasText: 'hidden = dense' }).locator('span', { hasText: /^dense$/ }).first().hover();
+      const hover = page.locator('.monaco-hover-content', { hasText: 'params' }).first();
+      await hover.waitFor({ timeout: 30_000 });
+      expect(await hover.innerText()).toMatch(/\[2\] → \[4\]/);
+      expect(await hover.innerText()).toMatch(/12 params/);
+      await code.shot('03-hover');
+      await page.keyboard.press('Escape');
+    });
+  });
+
+  it('4. renames a model from its train statement', async () => {
+    await timed('rename', async () => {
+      const page = code.page;
+      await code.openFile('12-iris.dlnet');
+      await code.goTo(16, 8);
+      await page.keyboard.press('F2');
+      const input = page.locator('.rename-input:visible');
+      await input.first().waitFor({ timeout: 30_000 });
+      await input.first().fill('FlowerNet');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => code.editorText(), { timeout: 30_000 }).toContain('train FlowerNet on flowers');
+      expect(await code.editorText()).toMatch(/model FlowerNet\b/);
+      expect(await code.editorText()).not.toMatch(/model Iris\b/);
+      await code.shot('04-renamed');
+    });
+  });
+
+  it('5. Train above the rings model: the panel streams, draws, stops and says where it saved', async () => {
+    await timed('train-panel', async () => {
+      const page = code.page;
+      await code.openFile('01-representation.dlnet');
+      await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
+      const panel = code.panel();
+      await expect.poll(() => panel.locator('#backend').innerText(), { timeout: 90_000 }).toMatch(/backend: (wasm|cpu)/);
+      await panel.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
+      const hash = () => panel.locator('[data-layer="features"] canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL().length + ':' + (c as HTMLCanvasElement).toDataURL().slice(-64));
+      await panel.locator('[data-layer="features"] canvas').waitFor({ timeout: 60_000 });
+      const first = await hash();
+      await expect.poll(hash, { timeout: 60_000 }).not.toBe(first);
+      await code.shot('05-training');
+      await panel.locator('#stop').click();
+      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 60_000 }).toMatch(/saved to .*runs/);
+      expect(listRuns(join(code.workspace, 'runs')).length).toBeGreaterThan(0);
+      await code.shot('05-stopped');
+    });
+  });
+
+  it('6. a broken run shows its error in the panel with a link that reveals the statement', async () => {
+    await timed('broken-run', async () => {
+      const page = code.page;
+      await code.openFile('12-iris.dlnet');
+      await code.goTo(7, 1);
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.type('dataset flowers = csv("data/missing.csv", label: "species")');
+      await page.keyboard.press('Control+S');
+      await expect.poll(() => code.editorText(), { timeout: 30_000 }).toContain('data/missing.csv');
+      await code.command('dlnet: Train Model');
+      const error = code.panel().locator('.error');
+      await error.waitFor({ timeout: 90_000 });
+      expect(await error.innerText()).toMatch(/missing\.csv/);
+      await error.locator('a').click();
+      await expect.poll(() => page.locator('.monaco-editor .view-line', { hasText: 'dataset flowers' }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await code.shot('06-broken-run');
+    });
+  });
+});
+
