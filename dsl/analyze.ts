@@ -4,7 +4,7 @@
  * through the optional file host (for csv/idx headers).
  */
 import { findDataset, datasets as datasetDefs, type FileHost } from './catalog';
-import { diagnostic, type Diagnostic } from './diagnostics';
+import { diagnostic, replaceWith, type Diagnostic } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse } from './syntax/parse';
 import { comparePositions } from './syntax/range';
@@ -91,7 +91,7 @@ function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host
     const guess = closest(source.callee.text, datasetDefs.map((d) => d.name));
     ctx.report(diagnostic('unknown-name', 'error', source.callee.range,
       `unknown dataset source '${source.callee.text}'${guess ? `; did you mean '${guess}'?` : ` (sources: ${datasetDefs.map((d) => d.name).join(', ')})`}`, {
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: source.callee.range, newText: guess }], preferred: true }] : undefined,
+        fixes: replaceWith(source.callee.range, guess),
       }));
     return;
   }

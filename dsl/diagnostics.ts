@@ -66,3 +66,8 @@ export function diagnostic(
 ): Diagnostic {
   return { range, severity, code, message, ...extra };
 }
+
+/** The "did you mean" fix: replace the misspelt name with the suggestion. */
+export function replaceWith(range: Range, guess: string | undefined): Fix[] | undefined {
+  return guess ? [{ title: `Change to '${guess}'`, edits: [{ range, newText: guess }], preferred: true }] : undefined;
+}

@@ -5,7 +5,7 @@
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
 import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
-import { diagnostic, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
+import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { contains, type Range } from '../syntax/range';
 import type { Context } from './context';
@@ -241,7 +241,7 @@ export class ModelChecker {
     } else if (name.text !== '') {
       const guess = closest(name.text, frame.scope.keys());
       frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}${guess ? `; did you mean \`${guess}\`?` : ''}`, {
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: name.range, newText: guess }], preferred: true }] : undefined,
+        fixes: replaceWith(name.range, guess),
       }));
     }
     return undefined;
@@ -283,7 +283,7 @@ export class ModelChecker {
     const guess = closest(callee, candidates);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: call.callee.range, newText: guess }], preferred: true }] : undefined,
+        fixes: replaceWith(call.callee.range, guess),
       }));
     return undefined;
   }
@@ -361,7 +361,7 @@ export class ModelChecker {
         if (arg.name) {
           const guess = closest(arg.name.text, block.params.map((q) => q.name.text));
           frame.values.report(diagnostic('unknown-parameter', 'error', arg.name.range, `block ${block.name.text} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : ` (it takes ${block.params.map((q) => q.name.text).join(', ') || 'none'})`}`, {
-            fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: arg.name.range, newText: guess }], preferred: true }] : undefined,
+            fixes: replaceWith(arg.name.range, guess),
           }));
         } else {
           frame.values.report(diagnostic('invalid-argument', 'error', arg.range, `block ${block.name.text} takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'}, got more`));

@@ -3,7 +3,7 @@
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
 import { findLoss, findSetting, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
-import { diagnostic, type Fix } from '../diagnostics';
+import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
 import type { Context } from './context';
@@ -50,35 +50,29 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   return { decl, model: decl.model.text, versus: decl.versus?.text, dataset: decl.data.text, settings, ok: errors === 0 && !!model && !!data };
 }
 
-function resolveModel(ctx: Context, ident: ast.Ident): ModelGraph | undefined {
-  const decl = ctx.models.get(ident.text);
-  if (!decl) {
+/** A model or dataset named in a train statement: an unknown-name error with a suggestion, or a recorded reference. */
+function resolve<T>(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset', table: Map<string, T>, declOf: (t: T) => ast.ModelDecl | ast.DatasetDecl): T | undefined {
+  const found = table.get(ident.text);
+  if (!found) {
     if (ident.text === '') return undefined;
-    const guess = closest(ident.text, ctx.models.keys());
-    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no model named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, {
-      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: ident.range, newText: guess }], preferred: true }] : undefined,
-    }));
+    const guess = closest(ident.text, table.keys());
+    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no ${kind} named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, { fixes: replaceWith(ident.range, guess) }));
     return undefined;
   }
-  ctx.used.add(`model:${ident.text}`);
-  ctx.symbols.reference(ctx.symbols.define(decl.name.text, 'model', decl.name.range, decl.range), ident.range);
+  const decl = declOf(found);
+  ctx.used.add(`${kind}:${ident.text}`);
+  ctx.symbols.reference(ctx.symbols.define(decl.name.text, kind, decl.name.range, decl.range), ident.range);
+  return found;
+}
+
+function resolveModel(ctx: Context, ident: ast.Ident): ModelGraph | undefined {
+  if (!resolve(ctx, ident, 'model', ctx.models, (m) => m)) return undefined;
   const g = ctx.graphs.get(ident.text);
   return g?.ok ? g : undefined;
 }
 
 export function resolveDataset(ctx: Context, ident: ast.Ident) {
-  const info = ctx.datasets.get(ident.text);
-  if (!info) {
-    if (ident.text === '') return undefined;
-    const guess = closest(ident.text, ctx.datasets.keys());
-    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no dataset named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, {
-      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: ident.range, newText: guess }], preferred: true }] : undefined,
-    }));
-    return undefined;
-  }
-  ctx.used.add(`dataset:${ident.text}`);
-  ctx.symbols.reference(ctx.symbols.define(info.decl.name.text, 'dataset', info.decl.name.range, info.decl.range), ident.range);
-  return info;
+  return resolve(ctx, ident, 'dataset', ctx.datasets, (info) => info.decl);
 }
 
 function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: ValueScope): Args {
@@ -90,7 +84,7 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     if (!def) {
       const guess = closest(s.key.text, trainSettings.map((t) => t.name));
       ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `unknown train setting '${s.key.text}'${guess ? `; did you mean '${guess}'?` : ` (settings: ${trainSettings.map((t) => t.name).join(', ')})`}`, {
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: s.key.range, newText: guess }], preferred: true }] : undefined,
+        fixes: replaceWith(s.key.range, guess),
       }));
       continue;
     }

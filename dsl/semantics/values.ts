@@ -5,7 +5,7 @@
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
 import { choiceTables, findChoice, findLayer, layerNames, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
-import { diagnostic, type Diagnostic } from '../diagnostics';
+import { diagnostic, replaceWith, type Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Dim } from './shape';
 import { closest } from './suggest';
@@ -121,7 +121,7 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       if (!def) {
         const guess = closest(value.callee.text, layerNames);
         scope.report(diagnostic('unknown-layer', 'error', value.callee.range, `unknown layer '${value.callee.text}'${guess ? `; did you mean '${guess}'?` : ''}`, {
-          fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: value.callee.range, newText: guess }], preferred: true }] : undefined,
+          fixes: replaceWith(value.callee.range, guess),
         }));
         return undefined;
       }
@@ -152,7 +152,7 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
     const names = choiceTables[table].map((c) => c.name);
     scope.report(diagnostic('invalid-argument', 'error', value.callee.range,
       `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean '${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: value.callee.range, newText: guess }], preferred: true }] : undefined,
+        fixes: replaceWith(value.callee.range, guess),
       }));
     return undefined;
   }
@@ -238,7 +238,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
           `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
-            fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ range: arg.name.range, newText: guess }], preferred: true }] : undefined,
+            fixes: replaceWith(arg.name.range, guess),
           }));
         ok = false;
         continue;
