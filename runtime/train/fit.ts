@@ -16,6 +16,15 @@ import { classIndices, featureTensors, labelTensor } from './tensors';
 
 export class TrainingError extends Error {}
 
+/** Above this many bytes of training data, an epoch is fed to tfjs in chunks instead of as one tensor. */
+const CHUNK_BYTES = 64 * 1024 * 1024;
+
+function chunkExamples(data: Data, batchSize: number, bytes: number): number {
+  const perExample = data.features.reduce((s, f) => s + f.data.length / Math.max(data.size, 1), 0) * 4;
+  const fit = Math.floor(bytes / Math.max(perExample, 1) / batchSize) * batchSize;
+  return Math.max(batchSize, Math.min(fit, data.size));
+}
+
 export interface FitOptions {
   epochs: number;
   batchSize: number;
@@ -24,6 +33,8 @@ export interface FitOptions {
   /** Called with each epoch's logs (metrics.jsonl). */
   onEpoch?: (epoch: number, logs: Logs) => void;
   representation: boolean;
+  /** Chunk size for streaming large data (tests set it small). */
+  chunkBytes?: number;
 }
 
 export interface FitResult {
@@ -60,45 +71,63 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       }
       const rate = scheduledRate(base, settings.schedule as Choice, epoch, o.epochs);
       setLearningRate(optimizer, rate);
-      const order = settings.shuffle === false ? undefined : rng.permutation(train.size);
-      const xs = featureTensors(g, train, order);
-      const ys = labelTensor(train, order);
+      const order = settings.shuffle === false ? Uint32Array.from({ length: train.size }, (_, i) => i) : rng.permutation(train.size);
       let pending: Logs = {};
       let pendingCount = 0;
       let lastEmit = performance.now();
       let lastBatch = performance.now();
       let nan: string | undefined;
       const epochStart = performance.now();
-      const history = await model.fit(one(xs), ys, {
-        epochs: epoch + 1, initialEpoch: epoch, batchSize: o.batchSize, shuffle: false, verbose: 0,
-        validationData: valX && valY ? [one(valX), valY] : undefined,
-        callbacks: {
-          onBatchEnd: async (batch, batchLogs) => {
-            const now = performance.now();
-            const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
-            for (const [k, v] of Object.entries(batchLogs ?? {})) {
-              if (k === 'batch' || k === 'size') continue;
-              if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
-              pending[k] = (pending[k] ?? 0) + (v as number);
-            }
-            pendingCount++;
-            if (nan) model.stopTraining = true;
-            if (o.control.stopRequested) model.stopTraining = true;
-            if (now - lastEmit > 25 || batch === batches - 1) {
-              const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
-              o.sink({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: batches, logs: mean, samplesPerSec: Math.round((size * 1000) / Math.max(now - lastBatch, 1e-3)) });
-              pending = {};
-              pendingCount = 0;
-              lastEmit = now;
-            }
-            lastBatch = performance.now();
-            await o.control.checkpoint();
+      // Large data is streamed: the epoch goes through the shuffled examples a chunk at a time.
+      const chunk = chunkExamples(train, o.batchSize, o.chunkBytes ?? CHUNK_BYTES);
+      const sums: Logs = {};
+      const valLogs: Logs = {};
+      let fitted = 0;
+      for (let from = 0; from < train.size && !model.stopTraining; from += chunk) {
+        const indices = order.subarray(from, Math.min(from + chunk, train.size));
+        const last = from + chunk >= train.size;
+        const xs = featureTensors(g, train, indices);
+        const ys = labelTensor(train, indices);
+        const offset = from / o.batchSize;
+        const history = await model.fit(one(xs), ys, {
+          epochs: epoch + 1, initialEpoch: epoch, batchSize: o.batchSize, shuffle: false, verbose: 0,
+          validationData: last && valX && valY ? [one(valX), valY] : undefined,
+          callbacks: {
+            onBatchEnd: async (b, batchLogs) => {
+              const batch = offset + b;
+              const now = performance.now();
+              const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
+              for (const [k, v] of Object.entries(batchLogs ?? {})) {
+                if (k === 'batch' || k === 'size') continue;
+                if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
+                pending[k] = (pending[k] ?? 0) + (v as number);
+              }
+              pendingCount++;
+              if (nan) model.stopTraining = true;
+              if (o.control.stopRequested) model.stopTraining = true;
+              if (now - lastEmit > 25 || batch === batches - 1) {
+                const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
+                o.sink({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: batches, logs: mean, samplesPerSec: Math.round((size * 1000) / Math.max(now - lastBatch, 1e-3)) });
+                pending = {};
+                pendingCount = 0;
+                lastEmit = now;
+              }
+              lastBatch = performance.now();
+              await o.control.checkpoint();
+            },
           },
-        },
-      });
-      tf.dispose([...xs, ys]);
+        });
+        tf.dispose([...xs, ys]);
+        fitted += indices.length;
+        for (const [k, v] of Object.entries(history.history)) {
+          const value = v[v.length - 1] as number;
+          if (k.startsWith('val_')) valLogs[k] = value;
+          else sums[k] = (sums[k] ?? 0) + value * indices.length;
+        }
+        if (nan) break;
+      }
       if (nan) throw new TrainingError(nan);
-      logs = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[v.length - 1] as number]));
+      logs = { ...valLogs, ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(fitted, 1)])) };
       for (const [k, v] of Object.entries(logs)) if (!Number.isFinite(v)) throw new TrainingError(`${k} became ${v} at the end of epoch ${epoch + 1}: lower the learning rate or normalise the inputs`);
       const elapsed = performance.now() - started;
       const perEpoch = elapsed / (epoch + 1);

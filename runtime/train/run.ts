@@ -31,6 +31,8 @@ export interface RunOptions {
   sink: Sink;
   control?: Control;
   representation?: boolean;
+  /** Stream training data in chunks of this many bytes (default 64 MiB; tests use small ones). */
+  chunkBytes?: number;
 }
 
 export interface RunResult {
@@ -178,7 +180,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         const model = compileModel(g, settings.seed as number);
         const opt = optimizer(settings.optimizer as Choice);
         model.compile({ optimizer: opt, loss: loss(settings), metrics: metrics(settings) });
-        result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true });
+        result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true, chunkBytes: o.chunkBytes });
         await saveModel(model, folder.partial);
         model.dispose();
       }

@@ -69,6 +69,17 @@ describe('training', () => {
     expect(readFileSync(join(end.savedTo!, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(25);
   });
 
+  it('streams large data through an epoch in chunks and still learns', async () => {
+    const { result, of } = await train(file('chunks.dlnet', rings(20)), { chunkBytes: 2000, representation: false });
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs).toHaveLength(20);
+    expect(epochs[19].logs.val_acc).toBeGreaterThanOrEqual(0.9);
+    const last = of('batch').filter((b) => b.epoch === 1).pop()!;
+    expect(last.batch).toBe(25);
+    expect(last.batchesPerEpoch).toBe(25);
+  });
+
   it('saves a model that loads back with identical predictions', async () => {
     const { result } = await train(file('save.dlnet', rings(2)));
     const loaded = await loadModel(result.savedTo!);
