@@ -7,7 +7,10 @@ import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
 import { TrainingProcess } from './process';
 
 export function registerTraining(context: vscode.ExtensionContext): void {
-  const history = new RunHistory();
+  const history = new RunHistory({
+    get: () => context.workspaceState.get<Run[]>('dlnet.runs'),
+    set: (runs) => void context.workspaceState.update('dlnet.runs', runs),
+  });
   let current: { run: Run; process: TrainingProcess; uri: vscode.Uri; model?: string } | undefined;
   const output = vscode.window.createOutputChannel('dlnet Training');
 
@@ -57,6 +60,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
         void vscode.window.showErrorMessage(`dlnet: ${e.message}`);
       }
       if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
+      if (e.type === 'end') history.persist();
     };
     const process = new TrainingProcess({
       cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto',

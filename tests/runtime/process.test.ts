@@ -76,3 +76,22 @@ describe('training process', () => {
     expect(err.line).toBe(0);
   });
 });
+
+describe('run history', () => {
+  it('keeps finished runs across a reload, thinned, through its store', async () => {
+    const { RunHistory } = await import('../../client/training/history');
+    let saved: unknown;
+    const store = { get: () => saved as never, set: (runs: unknown) => (saved = JSON.parse(JSON.stringify(runs))) };
+    const first = new RunHistory(store);
+    const run = first.start('/w/a.dlnet', 'M');
+    for (let i = 0; i < 40; i++) first.add(run, { type: 'batch', epoch: 1, batch: i + 1, batchesPerEpoch: 40, logs: { loss: 1 / (i + 1) }, samplesPerSec: 100 });
+    first.add(run, { type: 'end', status: 'completed', logs: { loss: 0.1 }, epochs: 1, elapsedMs: 5 });
+    first.persist();
+    const reloaded = new RunHistory(store);
+    const again = reloaded.latest()!;
+    expect(again.model).toBe('M');
+    expect(again.events.filter((e) => e.type === 'batch')).toHaveLength(10);
+    expect(again.events[again.events.length - 1].type).toBe('end');
+    expect(reloaded.start('/w/a.dlnet', 'M').id).toBe(run.id + 1);
+  });
+});
