@@ -3,7 +3,7 @@
  * and recovers from errors. The file is cut into declarations at the declaration
  * keywords first, so a broken declaration can never swallow the next one.
  */
-import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, tokenMatcher } from 'chevrotain';
 import type * as ast from './ast';
 import type { Range } from './range';
 import * as t from './tokens';
@@ -454,4 +454,3 @@ export function parserInstance(): DlnetParser {
 }
 
 export type { DlnetParser };
-export const isDeclarationStart = (type: TokenType) => t.declarationKeywords.has(type);

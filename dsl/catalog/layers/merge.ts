@@ -17,12 +17,12 @@ function sameShapes(name: string, inputs: Shape[], exactly?: number): Shape | Sh
   return inputs[0];
 }
 
-const elementwise = (doc: string, exactly?: number): Omit<LayerDef, 'name' | 'family'> => ({
+const elementwise = (name: string, doc: string, exactly?: number): Omit<LayerDef, 'name' | 'family'> => ({
   doc,
   rule: 'tensors of one shape → that shape',
   params: [tensors],
   inputs: 'merge',
-  outputShape: ({ inputs }) => sameShapes('this merge', inputs, exactly),
+  outputShape: ({ inputs }) => sameShapes(name, inputs, exactly),
   paramCount: () => 0,
 });
 
@@ -59,11 +59,11 @@ function dot(inputs: Shape[], args: Args): Shape | ShapeError {
 }
 
 export const mergeLayers = family('merge', {
-  add: { ...elementwise('Adds tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('add', inputs) },
-  subtract: { ...elementwise('Subtracts the second tensor from the first.'), outputShape: ({ inputs }) => sameShapes('subtract', inputs, 2) },
-  multiply: { ...elementwise('Multiplies tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('multiply', inputs) },
-  average: { ...elementwise('Averages tensors of the same shape element by element.'), outputShape: ({ inputs }) => sameShapes('average', inputs) },
-  maximum: { ...elementwise('Takes the element-wise maximum of tensors of the same shape.'), outputShape: ({ inputs }) => sameShapes('maximum', inputs) },
+  add: elementwise('add', 'Adds tensors of the same shape element by element.'),
+  subtract: elementwise('subtract', 'Subtracts the second tensor from the first.', 2),
+  multiply: elementwise('multiply', 'Multiplies tensors of the same shape element by element.'),
+  average: elementwise('average', 'Averages tensors of the same shape element by element.'),
+  maximum: elementwise('maximum', 'Takes the element-wise maximum of tensors of the same shape.'),
   concat: {
     rule: 'shapes equal except on axis → sizes on axis added',
     doc: 'Joins tensors along an axis; every other axis must agree.',
