@@ -1,21 +1,11 @@
 /** What a user sees in a real VS Code with the packaged extension: the scenarios of the end-to-end issue. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRuns, log, VsCode, waitFor } from './vscode';
+import { listRuns, step, VsCode, waitFor } from './vscode';
 
 const code = new VsCode({ trusted: true });
 
-const timed = async (name: string, f: () => Promise<void>) => {
-
-  const t0 = Date.now();
-  try {
-    await f();
-  } catch (e) {
-    await code.keepEvidence(name.replace(/\W+/g, '-'));
-    throw e;
-  }
-  log(`${name}: ${Date.now() - t0} ms`);
-};
+const timed = (name: string, f: () => Promise<void>) => step(code, name, f);
 
 beforeAll(async () => {
   await code.start();

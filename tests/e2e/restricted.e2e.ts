@@ -1,6 +1,6 @@
 /** Scenario 7: in an untrusted workspace (restricted mode) checking still works and training is refused with the reason. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { log, VsCode } from './vscode';
+import { step, VsCode } from './vscode';
 
 const code = new VsCode({ trusted: false });
 
@@ -11,8 +11,7 @@ afterAll(() => code.stop());
 
 describe('dlnet in restricted mode', () => {
   it('7. diagnostics work; Train is disabled with the reason', async () => {
-    const t0 = Date.now();
-    try {
+    await step(code, 'restricted', async () => {
       const page = code.page;
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '01-representation.dlnet' }).waitFor({ timeout: 90_000 });
       await code.openFile('01-representation.dlnet');
@@ -26,10 +25,6 @@ describe('dlnet in restricted mode', () => {
       expect(await toast.first().innerText()).toMatch(/training is disabled in restricted mode, because it runs code on your machine/);
       expect(await page.locator('iframe.webview').count()).toBe(0);
       await code.shot('07-restricted');
-      log(`restricted: ${Date.now() - t0} ms`);
-    } catch (e) {
-      await code.keepEvidence('restricted');
-      throw e;
-    }
+    });
   });
 });

@@ -143,6 +143,18 @@ export class VsCode {
   }
 }
 
+/** Runs one scenario step, logging its time; on failure keeps the evidence and rethrows. */
+export async function step(code: VsCode, name: string, f: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await f();
+  } catch (e) {
+    await code.keepEvidence(name.replace(/\W+/g, '-'));
+    throw e;
+  }
+  log(`${name}: ${Date.now() - t0} ms`);
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeout: number, what: string): Promise<void> {
   const end = Date.now() + timeout;
   while (Date.now() < end) {

@@ -23,7 +23,9 @@ export class TestClient {
   constructor(args: string[] = [serverPath, '--stdio']) {
     this.process = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
+    this.process.stdin!.on('error', () => {}); // the server exiting first is fine
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onError(() => {}); // a write racing with the server's exit at teardown
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
       for (const w of [...this.waiters]) {
@@ -53,7 +55,7 @@ export class TestClient {
   open(uri: string, text: string): Promise<Diagnostic[]> {
     this.versions.set(uri, 1);
     const wait = this.waitForDiagnostics(uri, 1);
-    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dlnet', version: 1, text } });
+    this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dlnet', version: 1, text } }).catch(() => {});
     return wait;
   }
 
@@ -62,9 +64,9 @@ export class TestClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const wait = this.waitForDiagnostics(uri, version);
-    void this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version }, contentChanges: [range ? { range, text } : { text }],
-    });
+    }).catch(() => {});
     return wait;
   }
 
@@ -72,10 +74,13 @@ export class TestClient {
     return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
   }
 
+  /** Shuts the server down politely; writes that race with its exit are expected and ignored. */
   async dispose(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]);
-      void this.connection.sendNotification('exit');
+      await this.connection.sendNotification('exit').catch(() => {});
+    } catch {
+      /* the server may already be gone */
     } finally {
       this.connection.dispose();
       this.process.kill();
