@@ -28,6 +28,8 @@ export interface DatasetInfo {
 
 export class Context {
   readonly diagnostics: Diagnostic[] = [];
+  /** Errors reported so far: a model or train statement compares it before and after its own check. */
+  errors = 0;
   private readonly reported = new Set<string>();
   readonly symbols = new SymbolTable();
   readonly models = new Map<string, ast.ModelDecl>();
@@ -49,6 +51,7 @@ export class Context {
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push(d);
+    if (d.severity === 'error') this.errors++;
   }
 
   /** Records step facts from the first walk that knows them. */

@@ -79,7 +79,7 @@ export class ModelChecker {
   checkModel(model: ast.ModelDecl): ModelGraph {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
-    const errorsBefore = this.ctx.diagnostics.filter((d) => d.severity === 'error').length;
+    const errorsBefore = this.ctx.errors;
     const frame: Frame = {
       scope: new Map(), bindings: collectBindings(model.body), container: model.name.text,
       prefix: '', suffix: '', values: this.reportingScope(this.globals, undefined), blockStack: [], modelLevel: true,
@@ -90,7 +90,7 @@ export class ModelChecker {
       this.ctx.report(diagnostic('invalid-shape', 'error', model.name.range, `model ${model.name.text} has no input: start its body with \`input name: [shape]\``));
     }
     this.reportUnusedTensors();
-    const errors = this.ctx.diagnostics.filter((d) => d.severity === 'error').length - errorsBefore;
+    const errors = this.ctx.errors - errorsBefore;
     const totals = this.graph.layers.map((l) => l.params);
     const g: ModelGraph = {
       name: model.name.text,
