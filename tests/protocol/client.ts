@@ -16,6 +16,7 @@ export class TestClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: { uri: string; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
   private versions = new Map<string, number>();
+  private opened = 0;
   stderr = '';
   /** Errors the server logged (a feature that failed and answered its fallback). */
   readonly loggedErrors: string[] = [];
@@ -57,6 +58,12 @@ export class TestClient {
     const wait = this.waitForDiagnostics(uri, 1);
     this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dlnet', version: 1, text } }).catch(() => {});
     return wait;
+  }
+
+  /** Opens the text as a new document (a fresh uri each time) and waits for its diagnostics. */
+  async openNew(text: string, folder = 'test'): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
+    const uri = `file:///${folder}/${this.opened++}.dlnet`;
+    return { uri, diagnostics: await this.open(uri, text) };
   }
 
   /** Replaces the whole text (or a range) and waits for the diagnostics of the new version. */

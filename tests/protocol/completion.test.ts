@@ -1,14 +1,9 @@
 import { CompletionRequest, CompletionResolveRequest, type CompletionItem } from 'vscode-languageserver-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursor, TestClient } from './client';
+import { describe, expect, it } from 'vitest';
+import { cursor } from './client';
+import { serverForTests } from './server';
 
-let client: TestClient;
-let n = 0;
-beforeAll(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-afterAll(() => client.dispose());
+const server = serverForTests();
 
 const base = `dataset rings = rings()
 dataset blobs3 = blobs(centers: 3)
@@ -25,9 +20,8 @@ train M on rings { loss: binaryCrossentropy }
 
 async function complete(marked: string): Promise<CompletionItem[]> {
   const { text, position } = cursor(marked);
-  const uri = `file:///completion/${n++}.dlnet`;
-  await client.open(uri, text);
-  const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+  const { uri } = await server().openNew(text, 'completion');
+  const result = await server().connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
   return Array.isArray(result) ? result : result?.items ?? [];
 }
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
@@ -89,7 +83,7 @@ describe('completion', () => {
     const items = await complete(base.replace('MARK', '|'));
     const dense = items.find((i) => i.label === 'dense')!;
     expect(dense.documentation).toBeUndefined();
-    const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, dense);
+    const resolved = await server().connection.sendRequest(CompletionResolveRequest.type, dense);
     expect((resolved.documentation as { value: string }).value).toContain('Fully connected');
   });
 });

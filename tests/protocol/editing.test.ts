@@ -1,26 +1,15 @@
 /** Formatting and code actions through the real server: edits applied, then the result re-checked. */
 import { CodeActionRequest, CompletionRequest, DocumentFormattingRequest, DocumentRangeFormattingRequest, HoverRequest, InlayHintRequest, SignatureHelpRequest, type CodeAction } from 'vscode-languageserver-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from './client';
+import { describe, expect, it } from 'vitest';
+import { serverForTests } from './server';
 import { applyEdits } from './edits';
 
-let client: TestClient;
-let n = 0;
-beforeAll(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-afterAll(() => client.dispose());
-
-async function open(text: string) {
-  const uri = `file:///editing/${n++}.dlnet`;
-  const diagnostics = await client.open(uri, text);
-  return { uri, diagnostics };
-}
+const server = serverForTests();
+const open = (text: string) => server().openNew(text, 'editing');
 
 async function actionsAt(uri: string, line: number, character: number, only?: string[]): Promise<CodeAction[]> {
   const range = { start: { line, character }, end: { line, character } };
-  return (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only } })) as CodeAction[];
+  return (await server().connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only } })) as CodeAction[];
 }
 
 describe('formatting', () => {
@@ -29,20 +18,20 @@ describe('formatting', () => {
 
   it('formats a document into the canonical style, keeping comments', async () => {
     const { uri } = await open(messy);
-    const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await server().connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
     expect(applyEdits(messy, edits!)).toBe(tidy);
   });
 
   it('is idempotent and leaves broken files alone', async () => {
     const { uri } = await open(tidy);
-    expect(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+    expect(await server().connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
     const broken = await open('model M {\n  dense(  4\n}\n');
-    expect(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: broken.uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+    expect(await server().connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: broken.uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
   });
 
   it('formats only the lines of a range', async () => {
     const { uri } = await open(messy);
-    const edits = await client.connection.sendRequest(DocumentRangeFormattingRequest.type, {
+    const edits = await server().connection.sendRequest(DocumentRangeFormattingRequest.type, {
       textDocument: { uri }, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 5 } }, options: { tabSize: 2, insertSpaces: true },
     });
     const out = applyEdits(messy, edits!);
@@ -92,7 +81,7 @@ describe('code actions', () => {
     const text = 'model M {\n  input x: [8]\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n  dense(1)\n}\n';
     const { uri } = await open(text);
     const range = { start: { line: 2, character: 0 }, end: { line: 3, character: 10 } };
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: ['refactor.extract'] } })) as CodeAction[];
+    const actions = (await server().connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: ['refactor.extract'] } })) as CodeAction[];
     expect(actions.map((a) => a.title)).toEqual(['Extract 2 statements into block Extracted']);
     const out = applyEdits(text, actions[0].edit!.changes![uri]);
     expect(out).toContain('block Extracted() {\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n}');
@@ -110,13 +99,13 @@ describe('resilience', () => {
     for (let line = 0; line < lines.length; line++) {
       for (let character = 0; character <= lines[line].length; character += 2) {
         const position = { line, character };
-        await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-        await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position });
+        await server().connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+        await server().connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+        await server().connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position });
       }
     }
-    await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
-    expect(client.stderr).toBe('');
-    expect(client.loggedErrors).toEqual([]);
+    await server().connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    expect(server().stderr).toBe('');
+    expect(server().loggedErrors).toEqual([]);
   });
 });
