@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', loader: { '.py': 'text' } };
 const entries = [
   { entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },

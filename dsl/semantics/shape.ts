@@ -70,6 +70,9 @@ export function deconvLength(n: Dim, kernel: number, stride: number, padding: Pa
 }
 
 /** Resolves a negative axis against a rank; undefined when out of range. */
+/** dlnet counts non-negative axes from the first axis after the batch; TensorFlow.js and PyTorch count the batch axis. */
+export const axisWithBatch = (axis: number) => (axis >= 0 ? axis + 1 : axis);
+
 export function normaliseAxis(axis: number, rank: number): number | undefined {
   const a = axis < 0 ? rank + axis : axis;
   return a >= 0 && a < rank ? a : undefined;

@@ -3,8 +3,8 @@
  * makes the compiler refuse to build when a layer is added to the catalogue without
  * a rule here.
  */
-import type { Args, Choice, LayerArg, LayerName } from '../../dsl';
-import { CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SpatialDropout2d, Subtract } from '../layers/custom';
+import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName } from '../../dsl';
+import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
 
 type Layer = InstanceType<typeof tfl.layers.Layer>;
@@ -92,7 +92,7 @@ export const rules: Record<LayerName, Rule> = {
   gelu: activationLayer('gelu'),
   tanh: activationLayer('tanh'),
   sigmoid: activationLayer('sigmoid'),
-  softmax: (args, name) => tfl.layers.softmax({ name, axis: args.axis as number }),
+  softmax: (args, name) => ((args.axis as number) === -1 ? tfl.layers.softmax({ name }) : new AxisSoftmax({ name, axis: axisWithBatch(args.axis as number) }) as unknown as Layer),
   softplus: activationLayer('softplus'),
   swish: activationLayer('swish'),
 
@@ -100,14 +100,14 @@ export const rules: Record<LayerName, Rule> = {
   spatialDropout1d: (args, name, ctx) => tfl.layers.spatialDropout1d({ name, rate: args.rate as number, seed: ctx.seed() }),
   spatialDropout2d: (args, name) => new SpatialDropout2d({ name, rate: args.rate as number }) as unknown as Layer,
   gaussianNoise: (args, name) => tfl.layers.gaussianNoise({ name, stddev: args.stddev as number }),
-  batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: args.axis as number, momentum: args.momentum as number, epsilon: args.epsilon as number }),
-  layerNorm: (args, name) => tfl.layers.layerNormalization({ name, axis: args.axis as number, epsilon: args.epsilon as number }),
+  batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: axisWithBatch(args.axis as number), momentum: args.momentum as number, epsilon: args.epsilon as number }),
+  layerNorm: (args, name) => tfl.layers.layerNormalization({ name, axis: axisWithBatch(args.axis as number), epsilon: args.epsilon as number }),
 
   conv1d: (args, name, ctx) => tfl.layers.conv1d({ name, filters: args.filters as number, kernelSize: pair(args.kernel)[0], strides: pair(args.strides)[0], padding: padding(args), dilationRate: pair(args.dilation)[0], ...weights(args, ctx) }),
   conv2d: (args, name, ctx) => tfl.layers.conv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), dilationRate: pair(args.dilation), ...weights(args, ctx) }),
   conv2dTranspose: (args, name, ctx) => tfl.layers.conv2dTranspose({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), ...weights(args, ctx) }),
   depthwiseConv2d: (args, name, ctx) => tfl.layers.depthwiseConv2d({ name, kernelSize: pair(args.kernel), depthMultiplier: args.depthMultiplier as number, strides: pair(args.strides), padding: padding(args), activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
-  separableConv2d: (args, name, ctx) => tfl.layers.separableConv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), depthMultiplier: args.depthMultiplier as number, activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), pointwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
+  separableConv2d: (args, name, ctx) => new SeparableConv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), depthMultiplier: args.depthMultiplier as number, activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), pointwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
   upSampling2d: (args, name) => tfl.layers.upSampling2d({ name, size: pair(args.size) }),
   zeroPadding2d: (args, name) => tfl.layers.zeroPadding2d({ name, padding: pair(args.padding) }),
   cropping2d: (args, name) => { const [a, b] = pair(args.cropping); return tfl.layers.cropping2D({ name, cropping: [[a, a], [b, b]] }); },
@@ -138,8 +138,8 @@ export const rules: Record<LayerName, Rule> = {
   multiply: (_args, name) => tfl.layers.multiply({ name }),
   average: (_args, name) => tfl.layers.average({ name }),
   maximum: (_args, name) => tfl.layers.maximum({ name }),
-  concat: (args, name) => tfl.layers.concatenate({ name, axis: args.axis as number }),
-  dot: (args, name) => tfl.layers.dot({ name, axes: Array.isArray(args.axes) ? (args.axes as [number, number]) : (args.axes as number), normalize: args.normalize as boolean }),
+  concat: (args, name) => tfl.layers.concatenate({ name, axis: axisWithBatch(args.axis as number) }),
+  dot: (args, name) => tfl.layers.dot({ name, axes: Array.isArray(args.axes) ? ((args.axes as number[]).map(axisWithBatch) as [number, number]) : axisWithBatch(args.axes as number), normalize: args.normalize as boolean }),
 
   roiAlign: (args, name) => new RoiAlign({ name, size: pair(args.size) }) as unknown as Layer,
   primaryCaps: (args, name, ctx) => new PrimaryCaps({ name, capsules: args.capsules as number, dim: args.dim as number, kernel: pair(args.kernel), strides: pair(args.strides), seed: ctx.seed() }) as unknown as Layer,

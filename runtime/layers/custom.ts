@@ -244,4 +244,48 @@ export class Subtract extends tfl.layers.Layer {
   }
 }
 
-for (const cls of [RoiAlign, PrimaryCaps, Capsules, CapsuleLength, SpatialDropout2d, Subtract]) tf.serialization.registerClass(cls);
+/** Softmax over any axis: tfjs's softmax takes only the last one. The axis counts the batch axis, as tfjs's do. */
+export class AxisSoftmax extends tfl.layers.Layer {
+  static className = 'DlnetAxisSoftmax';
+  private readonly axis: number;
+
+  constructor(args: { axis: number; name?: string }) {
+    super(args);
+    this.axis = args.axis;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    return tf.tidy(() => {
+      const x = asList(inputs)[0];
+      const shifted = tf.sub(x, tf.max(x, this.axis, true));
+      const e = tf.exp(shifted);
+      return tf.div(e, tf.sum(e, this.axis, true));
+    });
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}
+
+type SeparableArgs = Parameters<typeof tfl.layers.separableConv2d>[0];
+const SeparableBase = Object.getPrototypeOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })).constructor as new (args: SeparableArgs) => tfl.layers.Layer & { depthMultiplier: number };
+
+/**
+ * tfjs's SeparableConv2D leaves depthMultiplier out of its config, so a saved model
+ * with depthMultiplier > 1 does not load back. Registered under tfjs's class name, this
+ * one writes it, and reads models saved either way.
+ */
+export class SeparableConv2d extends SeparableBase {
+  static className = 'SeparableConv2D';
+
+  override getConfig() {
+    return { ...super.getConfig(), depthMultiplier: this.depthMultiplier };
+  }
+}
+
+for (const cls of [RoiAlign, PrimaryCaps, Capsules, CapsuleLength, SpatialDropout2d, Subtract, AxisSoftmax, SeparableConv2d as unknown as typeof Subtract]) tf.serialization.registerClass(cls);

@@ -42,13 +42,13 @@ export interface RunResult {
 }
 
 /** Errors that belong to a line of the .dlnet file. */
-class RunError extends Error {
+export class RunError extends Error {
   constructor(message: string, readonly line?: number) {
     super(message);
   }
 }
 
-function choosePlan(a: Analysis, model?: string): TrainPlan {
+export function choosePlan(a: Analysis, model?: string): TrainPlan {
   const plans = model ? a.trains.filter((t) => t.model === model || t.versus === model) : a.trains;
   if (plans.length === 0) {
     if (model && a.models.some((m) => m.name === model)) throw new RunError(`model ${model} has no train statement: add \`train ${model} on <dataset> { loss: ... }\``);
@@ -110,6 +110,37 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
   }
 }
 
+/** A dataset of the plan, with load errors pinned to its declaration. */
+function loadPlanData(a: Analysis, plan: TrainPlan, name: string, file: string): Data {
+  const info = a.datasets.get(name)!;
+  try {
+    return loadData(info, file);
+  } catch (e) {
+    if (e instanceof DataError) throw new RunError(`dataset ${name}: ${e.message}`, info.decl.range.start.line);
+    throw e;
+  }
+}
+
+/** The training and validation examples of a plan: its validation dataset, or a seeded split of its data. */
+export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: string): { train: Data; validation?: Data } {
+  const settings = plan.settings;
+  if (settings.validation) return { train: data, validation: loadPlanData(a, plan, settings.validation as string, file) };
+  return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
+}
+
+/** Reads and checks a .dlnet file and picks its train statement, or throws a RunError that names the line. */
+export function readPlan(file: string, model?: string): { text: string; analysis: Analysis; plan: TrainPlan; data: Data } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RunError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const analysis = analyze(text, { host: fileHost(file) });
+  const plan = choosePlan(analysis, model);
+  return { text, analysis, plan, data: loadPlanData(analysis, plan, plan.dataset, file) };
+}
+
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const control = o.control ?? new Control();
   const file = resolve(o.file);
@@ -117,22 +148,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   let plan: TrainPlan | undefined;
   const started = performance.now();
   try {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new RunError(`cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
-    const a = analyze(text, { host: fileHost(file) });
-    plan = choosePlan(a, o.model);
-    const datasetInfo = a.datasets.get(plan.dataset)!;
-    let data: Data;
-    try {
-      data = loadData(datasetInfo, file);
-    } catch (e) {
-      if (e instanceof DataError) throw new RunError(`dataset ${plan.dataset}: ${e.message}`, datasetInfo.decl.range.start.line);
-      throw e;
-    }
+    const read = readPlan(file, o.model);
+    const { text, analysis: a, data } = read;
+    plan = read.plan;
     let backend: BackendChoice = await selectBackend(o.backend ?? 'auto');
     let fallback: { from: string; missingKernels: string[] } | undefined;
     if (backend.name !== 'cpu' && backend.name !== 'tensorflow') {
@@ -146,9 +164,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const settings = plan.settings;
     const epochs = o.epochs ?? (settings.epochs as number);
     const batchSize = settings.batchSize as number;
-    const rng = new Random(settings.seed as number);
-    const validationInfo = settings.validation ? a.datasets.get(settings.validation as string) : undefined;
-    const parts = validationInfo ? { train: data, validation: loadData(validationInfo, file) } : split(data, (settings.validationSplit as number | undefined) ?? 0, rng);
+    const parts = trainingParts(a, plan, data, file);
     const g = a.models.find((m) => m.name === plan!.model)!;
     const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
 

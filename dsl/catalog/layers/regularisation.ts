@@ -1,5 +1,5 @@
 /** Regularisation and normalisation layers. */
-import { known } from '../../semantics/shape';
+import { formatShape, known, normaliseAxis } from '../../semantics/shape';
 import { axis, elementwise, family, num, rate, requireRank } from '../params';
 
 const lastAxisSize = (x: (number | string | null)[], ax: number) => x[ax < 0 ? x.length + ax : ax];
@@ -27,6 +27,12 @@ export const regularisationLayers = family('regularisation', {
       { name: 'momentum', type: { kind: 'float', min: 0, max: 1 }, default: 0.99, doc: 'Momentum of the moving averages.' },
       { name: 'epsilon', type: { kind: 'float', min: 0 }, default: 0.001, doc: 'Added to the variance to avoid dividing by zero.' },
     ]),
+    // TensorFlow.js broadcasts gamma and beta wrongly on any other axis (checked against PyTorch), so the language offers only the channels.
+    outputShape: ({ inputs: [x], args }) => {
+      const ax = normaliseAxis(num(args, 'axis'), x.length);
+      if (ax !== x.length - 1) return { code: 'invalid-argument', message: `batchNorm normalises the last axis (the channels) of ${formatShape(x)}, not axis ${num(args, 'axis')}: permute the axes first` };
+      return x;
+    },
     paramCount: ({ inputs: [x], args }) => {
       const c = lastAxisSize(x, num(args, 'axis'));
       return known(c) ? 4 * c : null;

@@ -1,0 +1,1284 @@
+"""dlnet's layers, weights and training loop in PyTorch.
+
+Written by `dlnet export --to pytorch` next to model.py and train.py; the same file
+for every export. Tensors are channels-last, as in dlnet and TensorFlow.js: an image
+is [batch, height, width, channels] and a sequence [batch, steps, features]. Layers
+that PyTorch runs channels-first (convolutions, pooling) permute on the way in and
+out, so `flatten` sees the same element order as in dlnet and weights load unchanged.
+
+Every layer with weights can read and write them in TensorFlow.js layout
+(`from_tfjs` / `to_tfjs`), which is how a model trained in the editor comes here and
+a model trained here goes back.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# ---------------------------------------------------------------- activations
+
+ACTIVATIONS = {
+    None: lambda x: x,
+    'linear': lambda x: x,
+    'relu': F.relu,
+    'relu6': lambda x: torch.clamp(x, 0, 6),
+    'elu': F.elu,
+    'selu': F.selu,
+    'gelu': F.gelu,
+    'tanh': torch.tanh,
+    'sigmoid': torch.sigmoid,
+    'hardSigmoid': lambda x: torch.clamp(0.2 * x + 0.5, 0, 1),
+    'softmax': lambda x: torch.softmax(x, -1),
+    'softplus': F.softplus,
+    'softsign': F.softsign,
+    'swish': F.silu,
+    'mish': lambda x: x * torch.tanh(F.softplus(x)),
+}
+
+
+def activation(name):
+    return ACTIVATIONS[name]
+
+
+# ---------------------------------------------------------------- initialisers
+
+
+def _fans(t):
+    """Fans as TensorFlow.js computes them, from a PyTorch-layout weight."""
+    if t.dim() < 2:
+        return t.numel(), t.numel()
+    receptive = t[0][0].numel() if t.dim() > 2 else 1
+    return t.shape[1] * receptive, t.shape[0] * receptive
+
+
+@torch.no_grad()
+def initialise(t, init):
+    """Fills a weight in place as TensorFlow.js's initialiser of that name does (truncation at 2 stddev included)."""
+    name, args = init if isinstance(init, tuple) else (init, {})
+    fan_in, fan_out = _fans(t)
+    scaling = {
+        'glorotUniform': (1.0, (fan_in + fan_out) / 2, 'uniform'), 'glorotNormal': (1.0, (fan_in + fan_out) / 2, 'normal'),
+        'heUniform': (2.0, fan_in, 'uniform'), 'heNormal': (2.0, fan_in, 'normal'),
+        'lecunUniform': (1.0, fan_in, 'uniform'), 'lecunNormal': (1.0, fan_in, 'normal'),
+    }
+    if name in scaling:
+        scale, n, dist = scaling[name]
+        scale /= max(1.0, n)
+        if dist == 'uniform':
+            limit = math.sqrt(3 * scale)
+            return t.uniform_(-limit, limit)
+        std = math.sqrt(scale)
+        return nn.init.trunc_normal_(t, 0.0, std, -2 * std, 2 * std)
+    if name == 'orthogonal':
+        return nn.init.orthogonal_(t)
+    if name == 'zeros':
+        return t.zero_()
+    if name == 'ones':
+        return t.fill_(1.0)
+    if name == 'randomNormal':
+        return t.normal_(args.get('mean', 0.0), args.get('stddev', 0.05))
+    if name == 'randomUniform':
+        return t.uniform_(args.get('minval', -0.05), args.get('maxval', 0.05))
+    if name == 'truncatedNormal':
+        mean, std = args.get('mean', 0.0), args.get('stddev', 0.05)
+        return nn.init.trunc_normal_(t, mean, std, mean - 2 * std, mean + 2 * std)
+    raise ValueError(f'unknown initialiser {name}')
+
+
+def _set(param, array):
+    with torch.no_grad():
+        value = torch.as_tensor(np.ascontiguousarray(array), dtype=param.dtype)
+        if tuple(value.shape) != tuple(param.shape):
+            raise ValueError(f'weight of shape {list(value.shape)} does not fit {list(param.shape)}')
+        param.copy_(value)
+
+
+def _np(param):
+    return param.detach().cpu().numpy()
+
+
+class Layer(nn.Module):
+    """A dlnet layer. Layers with weights override from_tfjs/to_tfjs (TensorFlow.js names → arrays)."""
+
+    def from_tfjs(self, weights):
+        if weights:
+            raise ValueError(f'{type(self).__name__} has no weights but got {sorted(weights)}')
+
+    def to_tfjs(self):
+        return {}
+
+
+# ---------------------------------------------------------------- padding like TensorFlow's 'same'
+
+
+def same_padding(size, kernel, stride, dilation=1):
+    """(before, after) so that the output has ceil(size / stride) positions; the odd pixel goes after, as in TensorFlow."""
+    effective = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def pad_same(x, kernels, strides, dilations, value=0.0):
+    """Pads the spatial axes of a channels-first tensor [B, C, *spatial]."""
+    pads = []
+    for axis in reversed(range(len(kernels))):
+        pads += same_padding(x.shape[2 + axis], kernels[axis], strides[axis], dilations[axis])
+    return F.pad(x, pads, value=value) if any(pads) else x
+
+
+def to_channels_first(x):
+    return x.movedim(-1, 1)
+
+
+def to_channels_last(x):
+    return x.movedim(1, -1)
+
+
+# ---------------------------------------------------------------- core layers
+
+
+class Dense(nn.Linear, Layer):
+    """dense(units): acts on the last axis of inputs of any rank."""
+
+    def __init__(self, inputs, units, activation=None, bias=True, init='glorotUniform', bias_init='zeros', regularizer=None):
+        nn.Linear.__init__(self, inputs, units, bias=bias)
+        self.act, self.regularizer = ACTIVATIONS[activation], regularizer
+        initialise(self.weight, init)
+        if bias:
+            initialise(self.bias, bias_init)
+
+    def forward(self, x):
+        return self.act(super().forward(x))
+
+    def kernel_weight(self):
+        return self.weight
+
+    def from_tfjs(self, w):
+        _set(self.weight, w['kernel'].T)
+        if self.bias is not None:
+            _set(self.bias, w['bias'])
+
+    def to_tfjs(self):
+        out = {'kernel': _np(self.weight).T}
+        if self.bias is not None:
+            out['bias'] = _np(self.bias)
+        return out
+
+
+class Embedding(nn.Embedding, Layer):
+    def __init__(self, input_dim, output_dim, init='randomUniform'):
+        nn.Embedding.__init__(self, input_dim, output_dim)
+        initialise(self.weight, init)
+
+    def forward(self, x):
+        return super().forward(x.long())
+
+    def from_tfjs(self, w):
+        _set(self.weight, w['embeddings'])
+
+    def to_tfjs(self):
+        return {'embeddings': _np(self.weight)}
+
+
+class Flatten(Layer):
+    def forward(self, x):
+        return x.reshape(x.shape[0], -1)
+
+
+class Reshape(Layer):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = list(shape)
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.shape)
+
+
+class Permute(Layer):
+    """dims count from 1, the batch axis excluded, as in dlnet."""
+
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = [0] + list(dims)
+
+    def forward(self, x):
+        return x.permute(*self.dims)
+
+
+class RepeatVector(Layer):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def forward(self, x):
+        return x.unsqueeze(1).expand(-1, self.n, -1)
+
+
+class Activation(Layer):
+    def __init__(self, name, **args):
+        super().__init__()
+        self.name, self.args = name, args
+
+    def forward(self, x):
+        if self.name == 'leakyRelu':
+            return F.leaky_relu(x, self.args['alpha'])
+        if self.name == 'elu':
+            return F.elu(x, self.args['alpha'])
+        if self.name == 'softmax':
+            return torch.softmax(x, self.args['axis'])
+        return ACTIVATIONS[self.name](x)
+
+
+# ---------------------------------------------------------------- regularisation
+
+
+class Dropout(Layer):
+    """dropout, spatialDropout1d/2d (whole channels: the mask is shared over the spatial axes) and gaussianNoise."""
+
+    def __init__(self, rate=0.0, spatial=False, noise=0.0):
+        super().__init__()
+        self.rate, self.spatial, self.noise = rate, spatial, noise
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        if self.noise:
+            return x + torch.randn_like(x) * self.noise
+        if self.rate == 0:
+            return x
+        if not self.spatial:
+            return F.dropout(x, self.rate, True)
+        shape = [x.shape[0]] + [1] * (x.dim() - 2) + [x.shape[-1]]
+        keep = 1 - self.rate
+        return x * (torch.rand(shape, device=x.device) < keep).to(x.dtype) / keep
+
+
+class BatchNorm(Layer):
+    """Normalises `axis` over the batch and every other axis; TensorFlow.js momentum m is PyTorch's 1 - m."""
+
+    def __init__(self, channels, axis=-1, momentum=0.99, epsilon=1e-3):
+        super().__init__()
+        self.axis = axis
+        self.norm = nn.BatchNorm1d(channels, eps=epsilon, momentum=1 - momentum)
+
+    def forward(self, x):
+        moved = x.movedim(self.axis, 1)
+        shape = moved.shape
+        y = self.norm(moved.reshape(shape[0], shape[1], -1)).reshape(shape)
+        return y.movedim(1, self.axis)
+
+    def from_tfjs(self, w):
+        _set(self.norm.weight, w['gamma'])
+        _set(self.norm.bias, w['beta'])
+        _set(self.norm.running_mean, w['moving_mean'])
+        _set(self.norm.running_var, w['moving_variance'])
+
+    def to_tfjs(self):
+        n = self.norm
+        return {'gamma': _np(n.weight), 'beta': _np(n.bias), 'moving_mean': _np(n.running_mean), 'moving_variance': _np(n.running_var)}
+
+
+class LayerNorm(Layer):
+    def __init__(self, channels, axis=-1, epsilon=1e-3):
+        super().__init__()
+        self.axis = axis
+        self.norm = nn.LayerNorm(channels, eps=epsilon)
+
+    def forward(self, x):
+        return self.norm(x.movedim(self.axis, -1)).movedim(-1, self.axis)
+
+    def from_tfjs(self, w):
+        _set(self.norm.weight, w['gamma'])
+        _set(self.norm.bias, w['beta'])
+
+    def to_tfjs(self):
+        return {'gamma': _np(self.norm.weight), 'beta': _np(self.norm.bias)}
+
+
+# ---------------------------------------------------------------- convolution
+
+
+class Conv(Layer):
+    """conv1d / conv2d on channels-last input, with TensorFlow's 'same' padding (the odd pixel after)."""
+
+    def __init__(self, dims, channels, filters, kernel, strides, padding='valid', dilation=None, activation=None, bias=True, init='glorotUniform', regularizer=None):
+        super().__init__()
+        self.regularizer = regularizer
+        dilation = dilation or [1] * dims
+        self.kernel, self.strides, self.dilation, self.same = kernel, strides, dilation, padding == 'same'
+        make = nn.Conv1d if dims == 1 else nn.Conv2d
+        self.conv = make(channels, filters, kernel, stride=strides, dilation=dilation, bias=bias)
+        self.act = ACTIVATIONS[activation]
+        initialise(self.conv.weight, init)
+        if bias:
+            nn.init.zeros_(self.conv.bias)
+
+    def forward(self, x):
+        x = to_channels_first(x)
+        if self.same:
+            x = pad_same(x, self.kernel, self.strides, self.dilation)
+        return self.act(to_channels_last(self.conv(x)))
+
+    def kernel_weight(self):
+        return self.conv.weight
+
+    # TensorFlow.js kernels are [*kernel, in, out]; PyTorch's [out, in, *kernel].
+    def from_tfjs(self, w):
+        k = w['kernel']
+        _set(self.conv.weight, np.moveaxis(k, [-1, -2], [0, 1]))
+        if self.conv.bias is not None:
+            _set(self.conv.bias, w['bias'])
+
+    def to_tfjs(self):
+        out = {'kernel': np.moveaxis(_np(self.conv.weight), [0, 1], [-1, -2])}
+        if self.conv.bias is not None:
+            out['bias'] = _np(self.conv.bias)
+        return out
+
+
+class ConvTranspose2d(Layer):
+    """conv2dTranspose: output size in·stride ('same') or (in-1)·stride + kernel ('valid'), as in TensorFlow."""
+
+    def __init__(self, channels, filters, kernel, strides, padding='valid', activation=None, bias=True, init='glorotUniform', regularizer=None):
+        super().__init__()
+        self.kernel, self.strides, self.same, self.regularizer = kernel, strides, padding == 'same', regularizer
+        self.conv = nn.ConvTranspose2d(channels, filters, kernel, stride=strides, bias=bias)
+        self.act = ACTIVATIONS[activation]
+        # PyTorch's [in, out, kh, kw] read as [out, in, ...] gives the fans of TensorFlow.js's [kh, kw, out, in] kernel.
+        initialise(self.conv.weight, init)
+        if bias:
+            nn.init.zeros_(self.conv.bias)
+
+    def forward(self, x):
+        # The bias goes on after cropping or padding: TensorFlow adds it to the padded positions too.
+        y = F.conv_transpose2d(to_channels_first(x), self.conv.weight, None, self.strides)
+        if self.same:
+            for axis in (0, 1):
+                target = x.shape[1 + axis] * self.strides[axis]
+                excess = y.shape[2 + axis] - target
+                if excess > 0:
+                    y = y.narrow(2 + axis, excess // 2, target)
+                elif excess < 0:
+                    pads = [0, 0, 0, 0]
+                    pads[(1 - axis) * 2 + 1] = -excess
+                    y = F.pad(y, pads)
+        y = to_channels_last(y)
+        return self.act(y if self.conv.bias is None else y + self.conv.bias)
+
+    def kernel_weight(self):
+        return self.conv.weight
+
+    # TensorFlow.js: [kh, kw, out, in]; PyTorch: [in, out, kh, kw].
+    def from_tfjs(self, w):
+        _set(self.conv.weight, np.transpose(w['kernel'], (3, 2, 0, 1)))
+        if self.conv.bias is not None:
+            _set(self.conv.bias, w['bias'])
+
+    def to_tfjs(self):
+        out = {'kernel': np.transpose(_np(self.conv.weight), (2, 3, 1, 0))}
+        if self.conv.bias is not None:
+            out['bias'] = _np(self.conv.bias)
+        return out
+
+
+def _depthwise_from_tfjs(k):
+    """[kh, kw, in, mult] → [in·mult, 1, kh, kw]; output channel c·mult + m, as in TensorFlow."""
+    kh, kw, c, m = k.shape
+    return np.transpose(k.reshape(kh, kw, c * m), (2, 0, 1))[:, None]
+
+
+def _depthwise_to_tfjs(w, channels):
+    cm, _, kh, kw = w.shape
+    return np.transpose(w[:, 0], (1, 2, 0)).reshape(kh, kw, channels, cm // channels)
+
+
+class DepthwiseConv2d(Conv):
+    def __init__(self, channels, kernel, strides, padding='valid', depth_multiplier=1, activation=None, bias=True, init='glorotUniform'):
+        Layer.__init__(self)
+        self.kernel, self.strides, self.dilation, self.same, self.regularizer = kernel, strides, [1, 1], padding == 'same', None
+        self.channels = channels
+        self.conv = nn.Conv2d(channels, channels * depth_multiplier, kernel, stride=strides, groups=channels, bias=bias)
+        self.act = ACTIVATIONS[activation]
+        k = torch.empty(kernel[0], kernel[1], channels, depth_multiplier)
+        initialise(k.permute(3, 2, 0, 1), init)  # fans of the TensorFlow.js kernel: in = kh·kw·c, out = kh·kw·mult
+        _set(self.conv.weight, _depthwise_from_tfjs(k.numpy()))
+        if bias:
+            nn.init.zeros_(self.conv.bias)
+
+    def from_tfjs(self, w):
+        _set(self.conv.weight, _depthwise_from_tfjs(w['depthwise_kernel']))
+        if self.conv.bias is not None:
+            _set(self.conv.bias, w['bias'])
+
+    def to_tfjs(self):
+        out = {'depthwise_kernel': _depthwise_to_tfjs(_np(self.conv.weight), self.channels)}
+        if self.conv.bias is not None:
+            out['bias'] = _np(self.conv.bias)
+        return out
+
+
+class SeparableConv2d(Layer):
+    """A depthwise convolution, then a 1x1 convolution across channels."""
+
+    def __init__(self, channels, filters, kernel, strides, padding='valid', depth_multiplier=1, activation=None, bias=True, init='glorotUniform'):
+        super().__init__()
+        self.depthwise = DepthwiseConv2d(channels, kernel, strides, padding, depth_multiplier, None, False, init)
+        self.pointwise = Conv(2, channels * depth_multiplier, filters, [1, 1], [1, 1], 'valid', None, activation, bias, init)
+
+    def forward(self, x):
+        return self.pointwise(self.depthwise(x))
+
+    def from_tfjs(self, w):
+        self.depthwise.from_tfjs({'depthwise_kernel': w['depthwise_kernel']})
+        self.pointwise.from_tfjs({'kernel': w['pointwise_kernel'], **({'bias': w['bias']} if 'bias' in w else {})})
+
+    def to_tfjs(self):
+        p = self.pointwise.to_tfjs()
+        return {'depthwise_kernel': self.depthwise.to_tfjs()['depthwise_kernel'], 'pointwise_kernel': p.pop('kernel'), **p}
+
+
+class Pool(Layer):
+    """maxPool / avgPool 1d and 2d on channels-last input; 'same' average pooling counts only real pixels, as TensorFlow does."""
+
+    def __init__(self, dims, kind, pool, strides, padding='valid'):
+        super().__init__()
+        self.dims, self.kind, self.pool, self.strides, self.same = dims, kind, pool, strides, padding == 'same'
+
+    def forward(self, x):
+        x = to_channels_first(x)
+        fn = {('max', 1): F.max_pool1d, ('max', 2): F.max_pool2d, ('avg', 1): F.avg_pool1d, ('avg', 2): F.avg_pool2d}[(self.kind, self.dims)]
+        if self.same:
+            ones = [1] * self.dims
+            if self.kind == 'max':
+                y = fn(pad_same(x, self.pool, self.strides, ones, -math.inf), self.pool, self.strides)
+            else:
+                total = fn(pad_same(x, self.pool, self.strides, ones), self.pool, self.strides)
+                count = fn(pad_same(torch.ones_like(x[:1, :1]), self.pool, self.strides, ones), self.pool, self.strides)
+                y = total / count
+        else:
+            y = fn(x, self.pool, self.strides)
+        return to_channels_last(y)
+
+
+class GlobalPool(Layer):
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def forward(self, x):
+        axes = tuple(range(1, x.dim() - 1))
+        return x.mean(axes) if self.kind == 'avg' else x.amax(axes)
+
+
+class UpSampling2d(Layer):
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def forward(self, x):
+        return x.repeat_interleave(self.size[0], 1).repeat_interleave(self.size[1], 2)
+
+
+class ZeroPadding2d(Layer):
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = padding
+
+    def forward(self, x):
+        h, w = self.padding
+        return F.pad(x, (0, 0, w, w, h, h))
+
+
+class Cropping2d(Layer):
+    def __init__(self, cropping):
+        super().__init__()
+        self.cropping = cropping
+
+    def forward(self, x):
+        h, w = self.cropping
+        return x[:, h:x.shape[1] - h, w:x.shape[2] - w]
+
+
+# ---------------------------------------------------------------- recurrent
+
+
+class Recurrent(Layer):
+    """simpleRnn, lstm and gru as TensorFlow.js computes them (gru without reset_after), a step at a time.
+
+    Weights are kept in TensorFlow.js layout (kernel [in, gates·units], recurrent_kernel
+    [units, gates·units], one bias) with its gate order: lstm i, f, c, o; gru z, r, h.
+    Dropout masks, as in TensorFlow.js, are drawn once per sequence.
+    """
+
+    GATES = {'simpleRnn': 1, 'lstm': 4, 'gru': 3}
+
+    def __init__(self, cell, inputs, units, activation='tanh', recurrent_activation='sigmoid', return_sequences=False,
+                 init='glorotUniform', recurrent_init='orthogonal', dropout=0.0, recurrent_dropout=0.0, go_backwards=False):
+        super().__init__()
+        self.cell, self.units, self.return_sequences, self.go_backwards = cell, units, return_sequences, go_backwards
+        self.act, self.gate = ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation]
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
+        g = self.GATES[cell]
+        # Created as [out, in] so the initialisers see TensorFlow.js's fans, then stored transposed.
+        self.kernel = nn.Parameter(initialise(torch.empty(g * units, inputs), init).T.contiguous())
+        self.recurrent_kernel = nn.Parameter(initialise(torch.empty(g * units, units), recurrent_init).T.contiguous())
+        self.bias = nn.Parameter(torch.zeros(g * units))
+
+    def _mask(self, x, rate):
+        if not self.training or rate == 0:
+            return None
+        return (torch.rand_like(x) >= rate).to(x.dtype) / (1 - rate)
+
+    def forward(self, x):
+        batch, steps = x.shape[0], x.shape[1]
+        h = x.new_zeros(batch, self.units)
+        c = x.new_zeros(batch, self.units)
+        in_mask = self._mask(x[:, 0], self.dropout)
+        rec_mask = self._mask(h, self.recurrent_dropout)
+        # The input projection of every step at once; only the recurrence is sequential.
+        xs = x if in_mask is None else x * in_mask.unsqueeze(1)
+        projected = xs @ self.kernel + self.bias
+        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
+        outputs = []
+        u = self.units
+        for t in order:
+            xt = projected[:, t]
+            hr = h if rec_mask is None else h * rec_mask
+            if self.cell == 'simpleRnn':
+                h = self.act(xt + hr @ self.recurrent_kernel)
+            elif self.cell == 'lstm':
+                z = xt + hr @ self.recurrent_kernel
+                i, f, g, o = self.gate(z[:, :u]), self.gate(z[:, u:2 * u]), self.act(z[:, 2 * u:3 * u]), self.gate(z[:, 3 * u:])
+                c = f * c + i * g
+                h = o * self.act(c)
+            else:
+                inner = hr @ self.recurrent_kernel[:, :2 * u]
+                zg = self.gate(xt[:, :u] + inner[:, :u])
+                r = self.gate(xt[:, u:2 * u] + inner[:, u:])
+                hh = self.act(xt[:, 2 * u:] + (r * hr) @ self.recurrent_kernel[:, 2 * u:])
+                h = zg * h + (1 - zg) * hh
+            if self.return_sequences:
+                outputs.append(h)
+        if not self.return_sequences:
+            return h
+        return torch.stack(outputs, 1)
+
+    def from_tfjs(self, w):
+        _set(self.kernel, w['kernel'])
+        _set(self.recurrent_kernel, w['recurrent_kernel'])
+        _set(self.bias, w['bias'])
+
+    def to_tfjs(self):
+        return {'kernel': _np(self.kernel), 'recurrent_kernel': _np(self.recurrent_kernel), 'bias': _np(self.bias)}
+
+
+class Bidirectional(Layer):
+    """Runs a recurrent layer forwards and a copy backwards; TensorFlow.js names their weights forward_<inner>/ and backward_<inner>/."""
+
+    def __init__(self, forward, backward, inner_name, merge='concat'):
+        super().__init__()
+        self.forward_layer, self.backward_layer, self.inner_name, self.merge = forward, backward, inner_name, merge
+        backward.go_backwards = True
+
+    def forward(self, x):
+        a = self.forward_layer(x)
+        b = self.backward_layer(x)
+        if self.backward_layer.return_sequences:
+            b = b.flip(1)
+        if self.merge == 'concat':
+            return torch.cat([a, b], -1)
+        if self.merge == 'sum':
+            return a + b
+        if self.merge == 'mul':
+            return a * b
+        return (a + b) / 2
+
+    def from_tfjs(self, w):
+        for prefix, layer in (('forward_', self.forward_layer), ('backward_', self.backward_layer)):
+            start = f'{prefix}{self.inner_name}/'
+            layer.from_tfjs({k[len(start):]: v for k, v in w.items() if k.startswith(start)})
+
+    def to_tfjs(self):
+        out = {}
+        for prefix, layer in (('forward_', self.forward_layer), ('backward_', self.backward_layer)):
+            out.update({f'{prefix}{self.inner_name}/{k}': v for k, v in layer.to_tfjs().items()})
+        return out
+
+
+class TimeDistributed(Layer):
+    """Applies a layer to every step: [batch, steps, ...] → [batch·steps, ...] and back."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x):
+        b, t = x.shape[0], x.shape[1]
+        y = self.layer(x.reshape(b * t, *x.shape[2:]))
+        return y.reshape(b, t, *y.shape[1:])
+
+    def from_tfjs(self, w):
+        self.layer.from_tfjs(w)
+
+    def to_tfjs(self):
+        return self.layer.to_tfjs()
+
+
+# ---------------------------------------------------------------- merges
+
+
+class Merge(Layer):
+    def __init__(self, kind, axis=-1, axes=(-1, -1), normalize=False):
+        super().__init__()
+        self.kind, self.axis, self.axes, self.normalize = kind, axis, axes, normalize
+
+    def forward(self, *xs):
+        if self.kind == 'add':
+            return sum(xs[1:], xs[0])
+        if self.kind == 'subtract':
+            return xs[0] - xs[1]
+        if self.kind == 'multiply':
+            out = xs[0]
+            for x in xs[1:]:
+                out = out * x
+            return out
+        if self.kind == 'average':
+            return sum(xs[1:], xs[0]) / len(xs)
+        if self.kind == 'maximum':
+            out = xs[0]
+            for x in xs[1:]:
+                out = torch.maximum(out, x)
+            return out
+        if self.kind == 'concat':
+            return torch.cat(xs, self.axis)
+        a, b = xs
+        if self.normalize:
+            a, b = F.normalize(a, dim=self.axes[0]), F.normalize(b, dim=self.axes[1])
+        # Batched tensordot over one axis of each (the batch axis stays).
+        a = a.movedim(self.axes[0], -1)
+        b = b.movedim(self.axes[1], 1)
+        out = torch.bmm(a.reshape(a.shape[0], -1, a.shape[-1]), b.reshape(b.shape[0], b.shape[1], -1))
+        shape = list(a.shape[1:-1]) + list(b.shape[2:])
+        return out.reshape(a.shape[0], *shape) if shape else out.reshape(a.shape[0], 1)
+
+
+# ---------------------------------------------------------------- regions and capsules
+
+
+class RoiAlign(Layer):
+    """Bilinear samples on a size[0] x size[1] grid inside each box (y1, x1, y2, x2 in 0..1): [B, R, oh, ow, C]."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def forward(self, features, boxes):
+        b, h, w, c = features.shape
+        oh, ow = self.size
+        frac = lambda n: (torch.arange(n, device=boxes.device, dtype=boxes.dtype) + 0.5) / n
+        y1, x1, y2, x2 = boxes[..., 0:1], boxes[..., 1:2], boxes[..., 2:3], boxes[..., 3:4]
+        ys = ((y1 + (y2 - y1) * frac(oh)) * h - 0.5).clamp(0, h - 1)  # [B, R, oh]
+        xs = ((x1 + (x2 - x1) * frac(ow)) * w - 0.5).clamp(0, w - 1)  # [B, R, ow]
+        y0, x0 = ys.floor(), xs.floor()
+        y1i, x1i = (y0 + 1).clamp(max=h - 1), (x0 + 1).clamp(max=w - 1)
+        wy = (ys - y0)[..., :, None, None]
+        wx = (xs - x0)[..., None, :, None]
+        flat = features.reshape(b * h * w, c)
+        base = (torch.arange(b, device=boxes.device) * h * w).view(b, 1, 1, 1)
+        regions = boxes.shape[1]
+
+        def gather(yy, xx):
+            idx = base + yy.long()[..., :, None] * w + xx.long()[..., None, :]
+            return flat[idx.reshape(-1)].reshape(b, regions, oh, ow, c)
+
+        top = gather(y0, x0) * (1 - wx) + gather(y0, x1i) * wx
+        bottom = gather(y1i, x0) * (1 - wx) + gather(y1i, x1i) * wx
+        return top * (1 - wy) + bottom * wy
+
+
+def squash(s, eps=1e-7):
+    sq = (s * s).sum(-1, keepdim=True)
+    return sq / (1 + sq) * s / torch.sqrt(sq + eps)
+
+
+class PrimaryCaps(Layer):
+    """A valid convolution whose channels form capsules of `dim` values, squashed: [h, w, c] → [h'·w'·capsules, dim]."""
+
+    def __init__(self, channels, capsules, dim, kernel, strides):
+        super().__init__()
+        self.dim = dim
+        self.conv = Conv(2, channels, capsules * dim, kernel, strides)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return squash(y.reshape(x.shape[0], -1, self.dim))
+
+    def from_tfjs(self, w):
+        self.conv.from_tfjs(w)
+
+    def to_tfjs(self):
+        return self.conv.to_tfjs()
+
+
+class Capsules(Layer):
+    """Capsules fed by dynamic routing by agreement (Sabour, Frosst & Hinton 2017). W is [N, D, count·dim] as in dlnet."""
+
+    def __init__(self, inputs, input_dim, count, dim, routing):
+        super().__init__()
+        self.count, self.dim, self.routing = count, dim, routing
+        w = torch.empty(count * dim, input_dim, inputs).permute(2, 1, 0)  # fans as TensorFlow.js computes them
+        initialise(w.permute(2, 1, 0), 'glorotUniform')
+        self.W = nn.Parameter(w.contiguous())
+
+    def forward(self, u):
+        b, n = u.shape[0], u.shape[1]
+        u_hat = torch.einsum('bnd,ndk->bnk', u, self.W).reshape(b, n, self.count, self.dim)
+        stopped = u_hat.detach()
+        logits = u.new_zeros(b, n, self.count)
+        v = None
+        for r in range(self.routing):
+            c = torch.softmax(logits, 2).unsqueeze(3)
+            last = r == self.routing - 1
+            v = squash((c * (u_hat if last else stopped)).sum(1))
+            if not last:
+                logits = logits + (stopped * v.unsqueeze(1)).sum(3)
+        return v
+
+    def from_tfjs(self, w):
+        _set(self.W, w['W'])
+
+    def to_tfjs(self):
+        return {'W': _np(self.W)}
+
+
+class CapsuleLength(Layer):
+    def forward(self, x):
+        return torch.sqrt((x * x).sum(-1) + 1e-7)
+
+
+# ---------------------------------------------------------------- TensorFlow.js weights
+
+
+def read_tfjs_weights(folder):
+    """model.json + its weight files → {name: array}."""
+    with open(os.path.join(folder, 'model.json')) as f:
+        manifest = json.load(f)['weightsManifest']
+    out = {}
+    for group in manifest:
+        data = b''.join(open(os.path.join(folder, p), 'rb').read() for p in group['paths'])
+        offset = 0
+        for spec in group['weights']:
+            dtype = {'float32': np.float32, 'int32': np.int32}[spec['dtype']]
+            count = int(np.prod(spec['shape'])) if spec['shape'] else 1
+            out[spec['name']] = np.frombuffer(data, dtype, count, offset).reshape(spec['shape']).copy()
+            offset += count * 4
+    return out
+
+
+def _split_names(names):
+    """{'conv1/kernel': a} → {'conv1': {'kernel': a}}."""
+    layers = {}
+    for name, value in names.items():
+        layer, _, rest = name.partition('/')
+        layers.setdefault(layer, {})[rest] = value
+    return layers
+
+
+def load_tfjs(model, folder):
+    """Loads a dlnet (TensorFlow.js) model's weights: a run folder or an export's tfjs/ folder."""
+    by_layer = _split_names(read_tfjs_weights(folder))
+    layers = model.tfjs_layers()
+    unknown = sorted(set(by_layer) - set(layers))
+    if unknown:
+        raise ValueError(f'{folder}: weights for layers this model does not have: {", ".join(unknown)}')
+    for name, layer in layers.items():
+        layer.from_tfjs(by_layer.get(name, {}))
+
+
+def save_tfjs(model, folder, template):
+    """Writes model.json (the template's topology) and weights.bin with this model's weights, for dlnet and TensorFlow.js."""
+    with open(template) as f:
+        doc = json.load(f)
+    values = {}
+    for name, layer in model.tfjs_layers().items():
+        values.update({f'{name}/{k}': v for k, v in layer.to_tfjs().items()})
+    chunks = []
+    for group in doc['weightsManifest']:
+        for spec in group['weights']:
+            array = np.asarray(values[spec['name']], dtype=np.float32 if spec['dtype'] == 'float32' else np.int32)
+            if list(array.shape) != list(spec['shape']):
+                raise ValueError(f'{spec["name"]}: shape {list(array.shape)} but model.json says {spec["shape"]}')
+            chunks.append(np.ascontiguousarray(array).tobytes())
+    merged = [w for group in doc['weightsManifest'] for w in group['weights']]
+    doc['weightsManifest'] = [{'paths': ['weights.bin'], 'weights': merged}]
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'weights.bin'), 'wb') as f:
+        f.write(b''.join(chunks))
+    with open(os.path.join(folder, 'model.json'), 'w') as f:
+        json.dump(doc, f)
+
+
+def regularization_loss(model):
+    """The kernelRegularizer penalties of every layer that has one: l1·Σ|w| + l2·Σw²."""
+    total = 0.0
+    for m in model.modules():
+        if getattr(m, 'regularizer', None):
+            l1, l2 = m.regularizer
+            w = m.kernel_weight()
+            total = total + l1 * w.abs().sum() + l2 * (w * w).sum()
+    return total
+
+
+# ---------------------------------------------------------------- losses and metrics (as TensorFlow.js computes them)
+
+EPS = 1e-7
+
+
+def binary_crossentropy(p, y):
+    p = p.clamp(EPS, 1 - EPS)
+    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+
+
+def categorical_crossentropy(p, y):
+    p = (p / p.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
+    return -(y * torch.log(p)).sum(-1).mean()
+
+
+def sparse_categorical_crossentropy(p, y):
+    p = p.clamp(EPS, 1 - EPS)
+    return F.nll_loss(torch.log(p).reshape(-1, p.shape[-1]), y.reshape(-1).long())
+
+
+def mean_squared_error(p, y):
+    return ((p - y) ** 2).mean()
+
+
+def mean_absolute_error(p, y):
+    return (p - y).abs().mean()
+
+
+def huber(p, y):
+    return F.huber_loss(p, y, delta=1.0)
+
+
+def hinge(p, y):
+    y = torch.where(y == 0, -torch.ones_like(y), y)  # 0/1 labels count as -1/1
+    return torch.clamp(1 - y * p, min=0).mean()
+
+
+def _classes(p, y, loss):
+    """Predicted and true class per example, the way `accuracy` reads the loss."""
+    if loss == 'sparseCategoricalCrossentropy':
+        return p.argmax(-1), y.reshape(p.shape[:-1]).long()
+    if loss == 'categoricalCrossentropy' or (p.shape[-1] > 1 and loss != 'binaryCrossentropy'):
+        return p.argmax(-1), y.argmax(-1)
+    return (p > 0.5).long(), (y > 0.5).long()
+
+
+def metric_sums(names, loss, p, y):
+    """{log name: (sum, count)} for one batch; summed over batches (and processes) before dividing."""
+    out = {}
+    for name in names:
+        if name in ('accuracy', 'binaryAccuracy', 'categoricalAccuracy'):
+            if name == 'binaryAccuracy':
+                pred, true = (p > 0.5).long(), (y > 0.5).long()
+            elif name == 'categoricalAccuracy':
+                pred, true = p.argmax(-1), y.argmax(-1)
+            else:
+                pred, true = _classes(p, y, loss)
+            out['acc' if name == 'accuracy' else name] = ((pred == true).float().sum().item(), pred.numel())
+        elif name in ('precision', 'recall'):
+            pred, true = (p > 0.5), (y > 0.5)
+            tp = (pred & true).sum().item()
+            out[name] = (tp, (pred if name == 'precision' else true).sum().item())
+        elif name == 'mse':
+            out[name] = (((p - y) ** 2).sum().item(), y.numel())
+        elif name == 'mae':
+            out[name] = ((p - y).abs().sum().item(), y.numel())
+    return out
+
+
+# ---------------------------------------------------------------- data written by dlnet export
+
+
+def load_data(folder, name):
+    """data/<name>.json describes the columns; each column is a .npy file (float32, examples first)."""
+    with open(os.path.join(folder, f'{name}.json')) as f:
+        meta = json.load(f)
+    features = [torch.from_numpy(np.load(os.path.join(folder, c['file']))) for c in meta['features']]
+    labels = torch.from_numpy(np.load(os.path.join(folder, meta['labels']['file']))) if meta.get('labels') else None
+    return features, labels, meta
+
+
+class Examples(torch.utils.data.Dataset):
+    def __init__(self, features, labels):
+        self.features, self.labels = features, labels
+
+    def __len__(self):
+        return len(self.features[0])
+
+    def __getitem__(self, i):
+        return [f[i] for f in self.features], (self.labels[i] if self.labels is not None else torch.zeros(0))
+
+
+# ---------------------------------------------------------------- processes
+
+
+class Processes:
+    """One process, or one of WORLD_SIZE started by torchrun: DistributedDataParallel over gloo (CPU) or nccl (CUDA)."""
+
+    def __init__(self, device):
+        self.world = int(os.environ.get('WORLD_SIZE', '1'))
+        self.rank = int(os.environ.get('RANK', '0'))
+        local = int(os.environ.get('LOCAL_RANK', '0'))
+        cuda = torch.cuda.is_available() and device != 'cpu'
+        self.device = torch.device(f'cuda:{local}' if cuda else 'cpu')
+        if cuda:
+            torch.cuda.set_device(self.device)
+        self.backend = 'nccl' if cuda else 'gloo'
+        if self.world > 1:
+            import torch.distributed as dist
+            dist.init_process_group(self.backend)
+            self.dist = dist
+
+    @property
+    def main(self):
+        return self.rank == 0
+
+    def describe(self):
+        where = torch.cuda.get_device_name(self.device) if self.device.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
+        ranks = f', {self.world} processes ({self.backend}, DistributedDataParallel)' if self.world > 1 else ''
+        return f'PyTorch {torch.__version__} on {where}{ranks}'
+
+    def sum(self, values):
+        """Sums a list of numbers over every process."""
+        if self.world == 1:
+            return values
+        t = torch.tensor(values, dtype=torch.float64, device=self.device)
+        self.dist.all_reduce(t)
+        return t.tolist()
+
+    def gather(self, value):
+        if self.world == 1:
+            return [value]
+        out = [None] * self.world
+        self.dist.all_gather_object(out, value)
+        return out
+
+    def close(self):
+        if self.world > 1:
+            self.dist.destroy_process_group()
+
+
+# ---------------------------------------------------------------- events: the same JSON lines as `dlnet train --json`
+
+
+class Events:
+    def __init__(self, as_json, enabled):
+        self.as_json, self.enabled = as_json, enabled
+        self.last_batch = 0.0
+
+    def emit(self, event):
+        if not self.enabled:
+            return
+        if self.as_json:
+            print(json.dumps(event), flush=True)
+        elif event['type'] == 'start':
+            print(f"training {event['model']} on {event['dataset']}: {event['data']['train']} examples, {event['backendReason']}", flush=True)
+        elif event['type'] == 'epoch':
+            logs = '  '.join(f'{k} {v:.4f}' for k, v in event['logs'].items())
+            print(f"epoch {event['epoch']}/{event['epochs']}  {logs}  ({event['samplesPerSec']} samples/s)", flush=True)
+        elif event['type'] == 'end':
+            print(f"{event['status']} after {event['epochs']} epochs; saved to {event.get('savedTo', '-')}", flush=True)
+        elif event['type'] == 'error':
+            print(f"error: {event['message']}", file=sys.stderr, flush=True)
+
+    def batch(self, event):
+        now = time.time()
+        if now - self.last_batch >= 0.25:
+            self.last_batch = now
+            self.emit(event)
+
+
+# ---------------------------------------------------------------- the run
+
+
+class Plan:
+    """What a train statement says, as train.py spells it out."""
+
+    def __init__(self, **settings):
+        self.__dict__.update(settings)
+
+
+def _arguments(argv, plan):
+    import argparse
+    p = argparse.ArgumentParser(description=plan.description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--epochs', type=int, default=plan.epochs)
+    p.add_argument('--batch-size', type=int, default=plan.batch_size, help='examples per step over all processes')
+    p.add_argument('--out', default=None, help='run folder (default runs/<model>-<time>)')
+    p.add_argument('--weights', default=None, help='start from a dlnet (TensorFlow.js) model folder: model.json + weights.bin')
+    p.add_argument('--resume', default=None, help='continue from a checkpoint.pt')
+    p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
+    p.add_argument('--json', action='store_true', help='print JSON-lines events, as dlnet train --json does')
+    p.add_argument('--max-batches', type=int, default=None, help='stop each epoch after this many steps (smoke tests)')
+    return p.parse_args(argv)
+
+
+def _run_folder(args, name, procs):
+    out = args.out or os.path.join(plan_root(), 'runs', f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    if procs.main:
+        os.makedirs(out, exist_ok=True)
+    return out
+
+
+def plan_root():
+    """The export folder: train.py, model.py, data/, tfjs/ and export.json live here."""
+    return os.path.dirname(os.path.abspath(__file__))
+
+
+def export_info():
+    with open(os.path.join(plan_root(), 'export.json')) as f:
+        return json.load(f)
+
+
+def _checksum(model):
+    return float(sum(p.detach().double().sum().item() for p in model.parameters()))
+
+
+def main(plan, argv=None):
+    args = _arguments(sys.argv[1:] if argv is None else argv, plan)
+    procs = Processes(args.device)
+    events = Events(args.json, procs.main)
+    started = time.time()
+    try:
+        _train(plan, args, procs, events, started)
+        code = 0
+    except Exception as e:  # every failure ends the stream with an error and a failed end, as dlnet train does
+        events.emit({'type': 'error', 'message': f'training failed: {e}', 'line': plan.info['line'], 'file': plan.info['file']})
+        events.emit({'type': 'end', 'status': 'failed', 'logs': {}, 'epochs': 0, 'elapsedMs': round((time.time() - started) * 1000)})
+        code = 1
+    procs.close()
+    return code
+
+
+def _start_event(plan, args, procs, train_size, val_size, batches, epochs):
+    info = plan.info
+    return {'type': 'start', 'file': info['file'], 'model': info['model'], 'versus': info.get('versus'), 'dataset': info['dataset'],
+            'line': info['line'], 'backend': 'pytorch', 'backendReason': procs.describe(), 'backendSkipped': [],
+            'summary': info['summary'], 'data': {'train': train_size, 'validation': val_size, 'classes': info.get('classes')},
+            'epochs': epochs, 'batchSize': args.batch_size, 'batchesPerEpoch': batches}
+
+
+def _train(plan, args, procs, events, started):
+    torch.manual_seed(plan.seed)  # the same initial weights in every process
+    root = plan_root()
+    train_x, train_y, meta = load_data(os.path.join(root, 'data'), plan.train)
+    val = load_data(os.path.join(root, 'data'), plan.validation) if plan.validation else None
+    if plan.versus is not None:
+        return _train_gan(plan, args, procs, events, started, train_x)
+    model = plan.model().to(procs.device)
+    if args.weights:
+        load_tfjs(model, args.weights)
+    optimizer = plan.optimizer(model.parameters())
+    first_epoch = 0
+    if args.resume:
+        state = torch.load(args.resume, map_location=procs.device)
+        model.load_state_dict(state['model'])
+        optimizer.load_state_dict(state['optimizer'])
+        first_epoch = state['epoch']
+    net = model
+    if procs.world > 1:
+        net = nn.parallel.DistributedDataParallel(model, device_ids=[procs.device.index] if procs.device.type == 'cuda' else None)
+    per_process = max(1, args.batch_size // procs.world)
+    examples = Examples(train_x, train_y)
+    sampler = torch.utils.data.distributed.DistributedSampler(examples, procs.world, procs.rank, shuffle=plan.shuffle, seed=plan.seed) if procs.world > 1 else None
+    generator = torch.Generator().manual_seed(plan.seed + 1)
+    per_epoch = -(-(len(sampler) if sampler else len(examples)) // per_process)
+    batches = per_epoch if args.max_batches is None else min(per_epoch, args.max_batches)
+    start = _start_event(plan, args, procs, len(examples), len(val[0][0]) if val else 0, batches, args.epochs)
+    if first_epoch:
+        start['resumedFrom'] = {'epoch': first_epoch, 'checkpoint': os.path.abspath(args.resume)}
+    events.emit(start)
+    out = _run_folder(args, plan.info['model'], procs)
+    best, waited, status, logs, epoch = math.inf, 0, 'completed', {}, first_epoch
+    for epoch in range(first_epoch, args.epochs):
+        rate = plan.learning_rate(epoch, args.epochs)
+        for group in optimizer.param_groups:
+            group['lr'] = rate
+        if sampler:
+            sampler.set_epoch(epoch)
+        net.train()
+        sums, seen, epoch_start = {}, 0, time.time()
+        order = torch.tensor(list(sampler)) if sampler else torch.randperm(len(examples), generator=generator) if plan.shuffle else torch.arange(len(examples))
+        for b in range(batches):
+            # Whole-batch indexing: a DataLoader's per-example fetch and collate would cost more than small models' steps.
+            idx = order[b * per_process:(b + 1) * per_process]
+            xs = [x[idx].to(procs.device, non_blocking=True) for x in train_x]
+            y = train_y[idx].to(procs.device, non_blocking=True)
+            p = net(*xs)
+            loss = plan.loss(p, y) + regularization_loss(model)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            n = len(y)
+            value = loss.item()
+            if not math.isfinite(value):
+                raise FloatingPointError(f'the loss became {value} at epoch {epoch + 1}, batch {b + 1}: lower the learning rate or normalise the inputs')
+            batch_sums = {'loss': (value * n, n), **metric_sums(plan.metrics, plan.loss_name, p.detach(), y)}
+            for k, (s, c) in batch_sums.items():
+                a, d = sums.get(k, (0.0, 0))
+                sums[k] = (a + s, d + c)
+            seen += n
+            events.batch({'type': 'batch', 'epoch': epoch + 1, 'batch': b + 1, 'batchesPerEpoch': batches,
+                          'logs': {k: s / max(c, 1) for k, (s, c) in batch_sums.items()},
+                          'samplesPerSec': round(seen * procs.world / max(time.time() - epoch_start, 1e-9))})
+        keys = sorted(sums)
+        totals = procs.sum([v for k in keys for v in sums[k]] + [seen])
+        logs = {k: totals[2 * i] / max(totals[2 * i + 1], 1) for i, k in enumerate(keys)}
+        elapsed = time.time() - epoch_start
+        if val:
+            logs.update(_evaluate(plan, model, val, procs))
+        for k, v in logs.items():
+            if not math.isfinite(v):
+                raise FloatingPointError(f'{k} became {v} at the end of epoch {epoch + 1}: lower the learning rate or normalise the inputs')
+        total_elapsed = time.time() - started
+        events.emit({'type': 'epoch', 'epoch': epoch + 1, 'epochs': args.epochs, 'logs': logs, 'samplesPerSec': round(totals[-1] / max(elapsed, 1e-9)),
+                     'elapsedMs': round(total_elapsed * 1000), 'etaMs': round(elapsed * (args.epochs - epoch - 1) * 1000), 'learningRate': rate})
+        if procs.main:
+            with open(os.path.join(out, 'metrics.jsonl'), 'a') as f:
+                f.write(json.dumps({'epoch': epoch + 1, **logs}) + '\n')
+            torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch + 1}, os.path.join(out, 'checkpoint.pt'))
+        if plan.early_stopping:
+            monitor, patience, min_delta = plan.early_stopping
+            value = logs.get(monitor)
+            score = None if value is None else (-value if monitor.endswith('acc') else value)
+            if score is not None and score < best - min_delta:
+                best, waited = score, 0
+            else:
+                waited += 1
+                if waited > patience:
+                    status = 'early-stopped'
+                    epoch += 1
+                    break
+    else:
+        epoch = args.epochs
+    end = {'type': 'end', 'status': status, 'logs': logs, 'epochs': epoch, 'elapsedMs': round((time.time() - started) * 1000)}
+    checksums = procs.gather(_checksum(model))
+    if procs.world > 1:
+        end['replicas'] = {'count': procs.world, 'inSync': len(set(checksums)) == 1, 'checksums': checksums}
+    if procs.main:
+        _save(model, out, os.path.join(root, 'tfjs', plan.info['model']))
+        end['savedTo'] = os.path.abspath(out)
+        confusion = _confusion(plan, model, val or (train_x, train_y, meta), procs)
+        if confusion:
+            end['confusion'] = confusion
+    events.emit(end)
+
+
+@torch.no_grad()
+def _predict(model, xs, procs, batch=512):
+    model.eval()
+    out = [model(*[x[i:i + batch].to(procs.device) for x in xs]) for i in range(0, len(xs[0]), batch)]
+    model.train()
+    return torch.cat(out)
+
+
+def _evaluate(plan, model, val, procs):
+    xs, y, _ = val
+    p = _predict(model, xs, procs)
+    y = y.to(procs.device)
+    logs = {'val_loss': plan.loss(p, y).item() + float(regularization_loss(model))}
+    for k, (s, c) in metric_sums(plan.metrics, plan.loss_name, p, y).items():
+        logs[f'val_{k}'] = s / max(c, 1)
+    return logs
+
+
+def _confusion(plan, model, data, procs):
+    xs, y, meta = data
+    classes = plan.info.get('classes')
+    if not classes or y is None or y.dim() != 2 or len(xs[0]) == 0:
+        return None
+    count = min(len(xs[0]), 5000)
+    p = _predict(model, [x[:count] for x in xs], procs).cpu()
+    pred, true = _classes(p, y[:count], plan.loss_name)
+    if pred.dim() > 1:
+        pred, true = pred.reshape(-1), true.reshape(-1)
+    k = len(classes)
+    matrix = [[0] * k for _ in range(k)]
+    for t, q in zip(true.tolist(), pred.tolist()):
+        if 0 <= t < k and 0 <= q < k:
+            matrix[t][q] += 1
+    return {'classes': classes, 'matrix': matrix}
+
+
+def _save(model, folder, template):
+    """model.pt (PyTorch state dict) and model.json + weights.bin (dlnet / TensorFlow.js) side by side, as a dlnet run folder has them."""
+    os.makedirs(folder, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(folder, 'model.pt'))
+    save_tfjs(model, folder, os.path.join(template, 'model.json'))
+
+
+def _train_gan(plan, args, procs, events, started, real):
+    """train G vs D: the discriminator learns real (1) from generated (0); the generator learns to make it answer 1."""
+    if procs.world > 1:
+        raise RuntimeError('a GAN export trains in one process; run it with python train.py, not torchrun')
+    gen, disc = plan.model().to(procs.device), plan.versus().to(procs.device)
+    g_opt, d_opt = plan.optimizer(gen.parameters()), plan.optimizer(disc.parameters())
+    latent = gen.input_shapes[0]
+    real = real[0]
+    steps = plan.discriminator_steps
+    out = _run_folder(args, plan.info['model'], procs)
+    batch = args.batch_size
+    batches = -(-len(real) // batch) if args.max_batches is None else min(-(-len(real) // batch), args.max_batches)
+    events.emit(_start_event(plan, args, procs, len(real), 0, batches, args.epochs))
+    fixed = torch.randn(plan.samples, *latent, device=procs.device)
+    logs = {}
+    for epoch in range(args.epochs):
+        rate = plan.learning_rate(epoch, args.epochs)
+        for o in (g_opt, d_opt):
+            for group in o.param_groups:
+                group['lr'] = rate
+        order = torch.randperm(len(real))
+        sums = {'d_loss': 0.0, 'd_acc': 0.0, 'g_loss': 0.0}
+        epoch_start = time.time()
+        for b in range(batches):
+            x = real[order[b * batch:(b + 1) * batch]].to(procs.device)
+            n = len(x)
+            for _ in range(steps):
+                fake = gen(torch.randn(n, *latent, device=procs.device)).detach()
+                p = disc(torch.cat([x, fake]))
+                y = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)]).to(procs.device)
+                d_loss = binary_crossentropy(p, y)
+                d_opt.zero_grad()
+                d_loss.backward()
+                d_opt.step()
+                sums['d_loss'] += d_loss.item() / steps
+                sums['d_acc'] += ((p > 0.5).float() == y).float().mean().item() / steps
+            g_loss = binary_crossentropy(disc(gen(torch.randn(n, *latent, device=procs.device))), torch.ones(n, 1, device=procs.device))
+            g_opt.zero_grad()
+            g_loss.backward()
+            g_opt.step()
+            sums['g_loss'] += g_loss.item()
+            if not (math.isfinite(sums['d_loss']) and math.isfinite(sums['g_loss'])):
+                raise FloatingPointError(f'the GAN losses became {sums["d_loss"]} / {sums["g_loss"]} at epoch {epoch + 1}, batch {b + 1}: lower the learning rate')
+        logs = {k: v / batches for k, v in sums.items()}
+        elapsed = time.time() - epoch_start
+        events.emit({'type': 'epoch', 'epoch': epoch + 1, 'epochs': args.epochs, 'logs': logs, 'samplesPerSec': round(batches * batch / max(elapsed, 1e-9)),
+                     'elapsedMs': round((time.time() - started) * 1000), 'etaMs': round(elapsed * (args.epochs - epoch - 1) * 1000), 'learningRate': rate})
+        with torch.no_grad():
+            gen.eval()
+            samples = gen(fixed).cpu()
+            gen.train()
+        if samples.dim() == 2 and samples.shape[1] == 2:
+            events.emit({'type': 'samples', 'epoch': epoch + 1, 'points': samples.tolist(), 'real': real[:plan.samples].tolist()})
+    if procs.main:
+        _save(gen, os.path.join(out, 'generator'), os.path.join(plan_root(), 'tfjs', plan.info['model']))
+        _save(disc, os.path.join(out, 'discriminator'), os.path.join(plan_root(), 'tfjs', plan.info['versus']))
+    events.emit({'type': 'end', 'status': 'completed', 'logs': logs, 'epochs': args.epochs, 'elapsedMs': round((time.time() - started) * 1000), 'savedTo': os.path.abspath(out)})
