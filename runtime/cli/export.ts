@@ -23,7 +23,8 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   const out = resolve(outFlag);
   const file = args.positional[0];
   const analysis = analyze(readSource(file), { host: fileHost(file) });
-  const name = (args.flags.get('model') as string | undefined) ?? analysis.models[0]?.name;
+  // A PyTorch project is about training: without --model it takes the first trained model.
+  const name = (args.flags.get('model') as string | undefined) ?? (to === 'pytorch' ? analysis.trains[0]?.model : undefined) ?? analysis.models[0]?.name;
   const g = analysis.models.find((m) => m.name === name);
   if (!g) throw new UsageError(name ? `no model named ${name} in ${file}` : `${file} has no model`);
   if (!g.ok) return reportErrors(io, file, analysis, `model ${name} has errors`);

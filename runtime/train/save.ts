@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import '../layers/custom'; // a saved model may use dlnet's own layers
 import { tf, tfl } from '../tf';
 
 export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {

@@ -4,7 +4,7 @@
  *
  *   model.py        one nn.Module class per model, a layer per attribute
  *   train.py        the train statement's settings; `python train.py` or `torchrun ... train.py`
- *   dlnet_torch.py  the layers, weight conversion and training loop (the same file for every export)
+ *   dlnet_torch/    the layers, weight conversion and training loop (the same package for every export)
  *   data/           the dataset as .npy files, split exactly as `dlnet train` splits it
  *   tfjs/<Model>/   the untrained dlnet model (model.json + weights.bin): the layout weights are written back in
  *   export.json     names, lines and the dlnet summary, for the training events
@@ -16,7 +16,14 @@ import type { Data } from '../../data/dataset';
 import { npy } from '../npy';
 import { moduleSource } from './model';
 import { trainSource } from './train';
-import helpers from './dlnet_torch.py';
+import init from './dlnet_torch/__init__.py';
+import fit from './dlnet_torch/fit.py';
+import layers from './dlnet_torch/layers.py';
+import losses from './dlnet_torch/losses.py';
+import weights from './dlnet_torch/weights.py';
+
+/** The helper package, the same for every export. */
+const HELPERS: Record<string, string> = { '__init__.py': init, 'layers.py': layers, 'weights.py': weights, 'losses.py': losses, 'fit.py': fit };
 
 export interface PytorchExport {
   analysis: Analysis;
@@ -37,14 +44,15 @@ export async function exportPytorch(o: PytorchExport): Promise<string[]> {
     written.push(name);
   };
   mkdirSync(join(o.out, 'data'), { recursive: true });
+  mkdirSync(join(o.out, 'dlnet_torch'), { recursive: true });
   const source = basename(o.file);
   const plan = o.training?.plan;
   const versus = plan?.versus ? o.analysis.models.find((m) => m.name === plan.versus) : undefined;
   const graphs = [o.model, ...(versus ? [versus] : [])];
   const modules = graphs.map((g) => moduleSource(g, source));
 
-  write('dlnet_torch.py', helpers);
-  write('model.py', `"""Models exported by dlnet from ${source}. Tensors are channels-last, as in dlnet; see dlnet_torch.py."""
+  for (const [name, text] of Object.entries(HELPERS)) write(`dlnet_torch/${name}`, text);
+  write('model.py', `"""Models exported by dlnet from ${source}. Tensors are channels-last, as in dlnet; see dlnet_torch/layers.py."""
 import torch.nn as nn
 
 import dlnet_torch as dl

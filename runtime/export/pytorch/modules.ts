@@ -2,7 +2,7 @@
  * One PyTorch constructor per catalogue layer, the PyTorch twin of compile/rules.ts.
  * The table's type, Record<LayerName, TorchRule>, makes the build fail when a layer is
  * added to the catalogue without a way to export it. Each rule writes a Python
- * expression that builds the layer from dlnet_torch.py.
+ * expression that builds the layer from dlnet_torch/layers.py.
  */
 import { axisWithBatch as torchAxis, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
 import { py, pyInit } from './python';

@@ -1,4 +1,4 @@
-/** A train statement → train.py: its loss, optimiser, schedule and settings spelled out in Python, the loop in dlnet_torch.py. */
+/** A train statement → train.py: its loss, optimiser, schedule and settings spelled out in Python, the loop in dlnet_torch/fit.py. */
 import type { Choice, TrainPlan } from '../../../dsl';
 import { py } from './python';
 
