@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RunHistory } from '../client/training/history';
-import { TrainingProcess } from '../client/training/process';
+import { dlnetTrainCommand, TrainingProcess } from '../client/training/process';
 
 const root = join(__dirname, '..');
 const cli = join(__dirname, 'cli.js');
@@ -18,7 +18,7 @@ const out = mkdtempSync(join(tmpdir(), 'dlnet-bench-panel-'));
 async function firstPoint(): Promise<number> {
   const t0 = performance.now();
   let first = 0;
-  const p = new TrainingProcess({ cli, file: join(root, 'samples', '01-representation.dlnet'), out, epochs: 2 }, (e) => {
+  const p = new TrainingProcess(dlnetTrainCommand({ cli, file: join(root, 'samples', '01-representation.dlnet'), out, epochs: 2 }), (e) => {
     if (e.type === 'batch' && !first) first = performance.now() - t0;
   });
   await p.done;
@@ -31,7 +31,7 @@ async function hostDelay(): Promise<{ p50: number; p99: number; max: number; eve
   let events = 0;
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
-  const p = new TrainingProcess({ cli, file: join(root, 'samples', '06-cnn.dlnet'), out, epochs: 1 }, (e) => {
+  const p = new TrainingProcess(dlnetTrainCommand({ cli, file: join(root, 'samples', '06-cnn.dlnet'), out, epochs: 1 }), (e) => {
     history.add(run, e);
     JSON.stringify(e); // what posting to the webview costs
     events++;

@@ -1,17 +1,22 @@
 /** Train, Stop, and the panel's actions: the extension-host side of training. */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
-import { TrainingProcess } from './process';
+import { dlnetTrainCommand, pytorchTrainCommand, TrainingProcess, type Command } from './process';
+
+const run = promisify(execFile);
 
 export function registerTraining(context: vscode.ExtensionContext): void {
   const history = new RunHistory({
     get: () => context.workspaceState.get<Run[]>('dlnet.runs'),
     set: (runs) => void context.workspaceState.update('dlnet.runs', runs),
   });
-  let current: { run: Run; process: TrainingProcess; uri: vscode.Uri; model?: string } | undefined;
+  let current: { run: Run; process: TrainingProcess; uri: vscode.Uri; model?: string; again: string } | undefined;
   const output = vscode.window.createOutputChannel('dlnet Training');
 
   const reveal = async (uri: vscode.Uri, line: number) => {
@@ -25,12 +30,13 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     stop: () => current?.process.stop(),
     pause: () => current?.process.pause(),
     resume: () => current?.process.resume(),
-    trainAgain: () => current && void vscode.commands.executeCommand('dlnet.train', current.uri.toString(), current.model),
+    trainAgain: () => current && void vscode.commands.executeCommand(current.again, current.uri.toString(), current.model),
     reveal: (line) => current && void reveal(current.uri, line),
     openFolder: (path) => existsSync(path) && void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path)),
   });
 
-  const train = async (uriText?: string, model?: string) => {
+  /** The .dlnet file to train, saved; undefined (after telling the user why) when training cannot start. */
+  const trainable = async (uriText?: string): Promise<vscode.Uri | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('dlnet: training is disabled in restricted mode, because it runs code on your machine. Trust the workspace to train.');
       return;
@@ -38,19 +44,22 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     const uri = uriText ? vscode.Uri.parse(uriText) : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !uri.fsPath.endsWith('.dlnet')) {
       void vscode.window.showInformationMessage('dlnet: open a .dlnet file to train its model.');
-      return;
+      return undefined;
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     if (current?.process.running) {
       const choice = await vscode.window.showWarningMessage(`dlnet: ${current.run.model} is still training.`, 'Stop it and train', 'Keep it');
-      if (choice !== 'Stop it and train') return;
+      if (choice !== 'Stop it and train') return undefined;
       current.process.stop();
       await current.process.done;
     }
-    const config = vscode.workspace.getConfiguration('dlnet');
+    return uri;
+  };
+
+  /** Streams a training process's events into the history, the panel and the output channel. */
+  const start = (uri: vscode.Uri, model: string | undefined, again: string, command: Command | Error) => {
     const run = history.start(uri.fsPath, model ?? '(first train statement)');
-    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'start') run.model = e.model;
       history.add(run, e);
@@ -62,18 +71,59 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
       if (e.type === 'end') history.persist();
     };
-    const process = new TrainingProcess({
+    if (command instanceof Error) {
+      onEvent({ type: 'error', message: command.message });
+      onEvent({ type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 0 });
+      panel.show(run.id);
+      return;
+    }
+    const process = new TrainingProcess(command, onEvent);
+    current = { run, process, uri, model, again };
+    panel.show(run.id);
+  };
+
+  const train = async (uriText?: string, model?: string) => {
+    const uri = await trainable(uriText);
+    if (!uri) return;
+    const config = vscode.workspace.getConfiguration('dlnet');
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    start(uri, model, 'dlnet.train', dlnetTrainCommand({
       cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto',
       node: config.get<string>('train.nodePath') || undefined, cwd: folder,
       env: { DLNET_MODULE_PATHS: [folder, context.globalStorageUri.fsPath].filter(Boolean).join(':') },
-    }, onEvent);
-    current = { run, process, uri, model };
-    panel.show(run.id);
+    }));
+  };
+
+  /** Exports the model to exports/<file>-pytorch/ next to the file, then runs its train.py with the configured Python. */
+  const trainWithPytorch = async (uriText?: string, model?: string) => {
+    const uri = await trainable(uriText);
+    if (!uri) return;
+    const config = vscode.workspace.getConfiguration('dlnet');
+    const python = config.get<string>('pytorch.python') || 'python3';
+    const project = join(dirname(uri.fsPath), 'exports', `${basename(uri.fsPath, '.dlnet')}${model ? `-${model}` : ''}-pytorch`);
+    const node = config.get<string>('train.nodePath') || process.execPath;
+    const command = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'dlnet: exporting to PyTorch' }, async (): Promise<Command | Error> => {
+      try {
+        await run(python, ['-c', 'import torch, numpy'], { timeout: 60_000 });
+      } catch {
+        return new Error(`${python} cannot import torch and numpy: set dlnet.pytorch.python to a Python with PyTorch (Debian: apt install python3-torch)`);
+      }
+      try {
+        const args = [context.asAbsolutePath('dist/cli.js'), 'export', uri.fsPath, '--to', 'pytorch', '--out', project, ...(model ? ['--model', model] : [])];
+        await run(node, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000 });
+      } catch (e) {
+        const stderr = (e as { stderr?: string }).stderr?.trim();
+        return new Error(`the export to PyTorch failed: ${stderr || (e as Error).message}`);
+      }
+      return pytorchTrainCommand({ python, project });
+    });
+    start(uri, model, 'dlnet.trainWithPytorch', command);
   };
 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('dlnet.train', train),
+    vscode.commands.registerCommand('dlnet.trainWithPytorch', trainWithPytorch),
     vscode.commands.registerCommand('dlnet.stopTraining', () => current?.process.stop()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (restored) => panel.restore(restored),

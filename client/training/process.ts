@@ -1,5 +1,6 @@
 /**
- * Runs `dlnet train --json` as a child process and turns its stdout into events.
+ * Runs a training process that prints dlnet's JSON-lines events (`dlnet train --json`,
+ * or an exported project's `python train.py --json`) and turns its stdout into events.
  * Training never runs in the extension host: a crash or an out-of-memory in training
  * ends as an `error` event here, and the editor keeps working. No vscode import, so
  * it is tested with a real child process.
@@ -21,6 +22,31 @@ export interface TrainRequest {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A program to start, with its arguments. */
+export interface Command {
+  program: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function dlnetTrainCommand(request: TrainRequest): Command {
+  const args = [request.cli, 'train', request.file, '--json'];
+  if (request.model) args.push('--model', request.model);
+  if (request.backend) args.push('--backend', request.backend);
+  if (request.out) args.push('--out', request.out);
+  if (request.epochs) args.push('--epochs', String(request.epochs));
+  return { program: request.node ?? process.execPath, args, cwd: request.cwd, env: { ELECTRON_RUN_AS_NODE: '1', ...request.env } };
+}
+
+/** `python train.py --json` in a project written by `dlnet export --to pytorch`. */
+export function pytorchTrainCommand(request: { python: string; project: string; epochs?: number; out?: string }): Command {
+  const args = ['train.py', '--json'];
+  if (request.epochs) args.push('--epochs', String(request.epochs));
+  if (request.out) args.push('--out', request.out);
+  return { program: request.python, args, cwd: request.project, env: { PYTHONUNBUFFERED: '1' } };
+}
+
 export class TrainingProcess {
   private readonly child: ChildProcess;
   private buffer = '';
@@ -28,15 +54,8 @@ export class TrainingProcess {
   private ended = false;
   readonly done: Promise<number | null>;
 
-  constructor(request: TrainRequest, private readonly onEvent: (e: TrainEvent) => void) {
-    const args = [request.cli, 'train', request.file, '--json'];
-    if (request.model) args.push('--model', request.model);
-    if (request.backend) args.push('--backend', request.backend);
-    if (request.out) args.push('--out', request.out);
-    if (request.epochs) args.push('--epochs', String(request.epochs));
-    this.child = spawn(request.node ?? process.execPath, args, {
-      cwd: request.cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...request.env }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  constructor(command: Command, private readonly onEvent: (e: TrainEvent) => void) {
+    this.child = spawn(command.program, command.args, { cwd: command.cwd, env: { ...process.env, ...command.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => this.read(chunk));
     this.child.stderr!.setEncoding('utf8');

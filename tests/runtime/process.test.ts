@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrainingProcess } from '../../client/training/process';
+import { dlnetTrainCommand, TrainingProcess, type TrainRequest } from '../../client/training/process';
 import type { TrainEvent } from '../../runtime/train/events';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -19,11 +19,11 @@ model M {
 train M on d { loss: binaryCrossentropy; epochs: 200; metrics: [accuracy]; validationSplit: 0.2 }
 `);
 
-function start(file: string, extra: Partial<ConstructorParameters<typeof TrainingProcess>[0]> = {}, onEvent?: (e: TrainEvent, p: TrainingProcess) => void) {
+function start(file: string, extra: Partial<TrainRequest> = {}, onEvent?: (e: TrainEvent, p: TrainingProcess) => void) {
   const events: TrainEvent[] = [];
   // eslint-disable-next-line prefer-const
   let p: TrainingProcess;
-  p = new TrainingProcess({ cli, file, out: join(dir, 'runs'), backend: 'cpu', ...extra }, (e) => {
+  p = new TrainingProcess(dlnetTrainCommand({ cli, file, out: join(dir, 'runs'), backend: 'cpu', ...extra }), (e) => {
     events.push(e);
     onEvent?.(e, p);
   });

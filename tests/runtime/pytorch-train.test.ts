@@ -13,6 +13,7 @@ import { selectBackend } from '../../runtime/backend';
 import type { EndEvent, EpochEvent, StartEvent, TrainEvent } from '../../runtime/train/events';
 import { tf } from '../../runtime/tf';
 import { loadModel } from '../../runtime/train/save';
+import { pytorchTrainCommand, TrainingProcess } from '../../client/training/process';
 import { python, requirePython } from './pytorch/python';
 
 const root = join(__dirname, '..', '..');
@@ -120,4 +121,23 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
     expect(error.line).toBeGreaterThan(0);
     expect(byType(run.events, 'end')[0].status).toBe('failed');
   });
+});
+
+describe.skipIf(!python && !requirePython)('the editor runs an exported project like dlnet train', () => {
+  it('streams its events through TrainingProcess and stops on request, saving what was learnt', async () => {
+    const project = join(work, 'panel');
+    exportSample('05-dropout.dlnet', project);
+    const seen: TrainEvent[] = [];
+    const p: TrainingProcess = new TrainingProcess(pytorchTrainCommand({ python: python!, project, epochs: 50, out: join(project, 'run') }), (e) => {
+      seen.push(e);
+      if (e.type === 'epoch' && e.epoch === 2) p.stop();
+    });
+    expect(await p.done).toBe(0);
+    expect(seen[0].type).toBe('start');
+    const end = byType(seen, 'end')[0] as EndEvent;
+    expect(end.status).toBe('stopped');
+    expect(end.epochs).toBeGreaterThanOrEqual(2);
+    expect(end.epochs).toBeLessThan(50);
+    expect(end.savedTo).toBe(join(project, 'run'));
+  }, 300_000);
 });
