@@ -3,15 +3,25 @@
  * models written by hand with tfjs-layers, on the same backend and data, median of
  * several runs; and the cost of dlnet's own training loop (events, seeded epochs)
  * over a plain model.fit. `-- --backend cpu` picks the backend (default: auto).
+ * `-- --vs-pytorch` also exports each model with `dlnet export --to pytorch` and times
+ * PyTorch training it on this CPU (2 threads), when a python3 with torch is present.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyze } from '../dsl';
 import { selectBackend, type BackendName } from '../runtime/backend';
 import { compileModel } from '../runtime/compile/compile';
 import { Control } from '../runtime/train/control';
 import { fit } from '../runtime/train/fit';
 import { tf, tfl } from '../runtime/tf';
+import { exportPytorch } from '../runtime/export/pytorch';
+import { saveModel } from '../runtime/train/save';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+const vsPytorch = process.argv.includes('--vs-pytorch');
+const PYTHON = [process.env.DLNET_PYTHON, '/usr/bin/python3', 'python3'].find((p) => p && spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
 const backendArg = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'auto';
 
 interface Case {
@@ -65,7 +75,9 @@ async function throughput(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, ba
 async function main() {
   const backend = await selectBackend(backendArg as BackendName);
   console.log(`backend: ${backend.name} (${backend.reason})`);
-  const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit']];
+  if (vsPytorch && !PYTHON) console.log('--vs-pytorch: no python3 with torch found (Debian: apt install python3-torch); PyTorch columns left out');
+  const torchColumns = vsPytorch && PYTHON ? ['PyTorch CPU samples/s', 'dlnet / PyTorch'] : [];
+  const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit', ...torchColumns]];
   for (const c of cases) {
     const x = tf.randomNormal([c.samples, ...c.input]);
     const y = tf.randomUniform([c.samples, c.output]);
@@ -86,11 +98,26 @@ async function main() {
       loopTimes.push(performance.now() - t0);
     }
     const loop = (c.samples * 1000) / median(loopTimes);
-    rows.push([c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3)]);
+    const row = [c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3)];
+    if (torchColumns.length) {
+      const torch = await pytorchThroughput(c, g);
+      row.push(torch.toFixed(0), (loop / torch).toFixed(2));
+    }
+    rows.push(row);
     tf.dispose([x, y]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+}
+
+/** The same model, exported to PyTorch and trained there on random data of the same shapes. */
+async function pytorchThroughput(c: Case, g: ReturnType<typeof analyze>['models'][number]): Promise<number> {
+  const out = mkdtempSync(join(tmpdir(), 'dlnet-bench-torch-'));
+  const analysis = analyze(c.source);
+  await exportPytorch({ analysis, file: 'bench.dlnet', model: g, out, saveTfjs: async (graph, dir) => saveModel(compileModel(graph), dir) });
+  const r = spawnSync(PYTHON!, [join(__dirname, '..', 'scripts', 'bench-pytorch.py'), out, 'M', String(c.samples), String(c.batch), String(c.output), String(RUNS), '2'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch benchmark failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!).samplesPerSec;
 }
 
 void main();

@@ -528,7 +528,28 @@ class Recurrent(Layer):
             return None
         return (torch.rand_like(x) >= rate).to(x.dtype) / (1 - rate)
 
+    def _fused(self):
+        """PyTorch's own kernel (cuDNN on a GPU) where its cell is the same: lstm with tanh/sigmoid, simpleRnn with tanh/relu, no dropout."""
+        if self.training and (self.dropout or self.recurrent_dropout):
+            return None
+        acts = (self.act, self.gate)
+        if self.cell == 'lstm' and acts == (ACTIVATIONS['tanh'], ACTIVATIONS['sigmoid']):
+            return torch.lstm
+        if self.cell == 'simpleRnn' and self.act in (ACTIVATIONS['tanh'], ACTIVATIONS['relu']):
+            return torch.rnn_tanh if self.act is ACTIVATIONS['tanh'] else torch.rnn_relu
+        return None
+
     def forward(self, x):
+        fused = self._fused()
+        if fused is not None:
+            xs = x.flip(1) if self.go_backwards else x
+            h0 = x.new_zeros(1, x.shape[0], self.units)
+            weights = [self.kernel.T, self.recurrent_kernel.T, self.bias, torch.zeros_like(self.bias)]
+            if fused is torch.lstm:
+                out, h, _ = fused(xs, (h0, h0), weights, True, 1, 0.0, self.training, False, True)
+            else:
+                out, h = fused(xs, h0, weights, True, 1, 0.0, self.training, False, True)
+            return out if self.return_sequences else h[0]
         batch, steps = x.shape[0], x.shape[1]
         h = x.new_zeros(batch, self.units)
         c = x.new_zeros(batch, self.units)
