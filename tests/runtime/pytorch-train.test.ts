@@ -112,6 +112,19 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
     }, 300_000);
   });
 
+  it('starts from weights trained by dlnet train', () => {
+    const dir = join(work, '01-representation');
+    const trained = spawnSync(process.execPath, [cli, 'train', join(root, 'samples', '01-representation.dlnet'), '--json', '--backend', 'cpu', '--epochs', '15', '--out', join(work, 'dlnet-runs')], { encoding: 'utf8' });
+    expect(trained.status, trained.stderr).toBe(0);
+    const dlnetEnd = trained.stdout.split('\n').filter((l) => l.includes('"type":"end"')).map((l) => JSON.parse(l) as EndEvent)[0];
+    const fresh = events(dir, ['train.py', '--json', '--epochs', '1', '--max-batches', '1', '--out', 'fresh']);
+    const loaded = events(dir, ['train.py', '--json', '--epochs', '1', '--max-batches', '1', '--out', 'loaded', '--weights', dlnetEnd.savedTo!]);
+    expect(loaded.status, loaded.stderr).toBe(0);
+    const firstLoss = (r: typeof fresh) => byType(r.events, 'batch')[0].logs.loss;
+    // The first step of the loaded model starts where dlnet left off, not from scratch.
+    expect(firstLoss(loaded)).toBeLessThan(firstLoss(fresh) / 2);
+  }, 300_000);
+
   it('reports a bad weights folder as an error event naming the statement', () => {
     const dir = join(work, '02-backprop');
     const run = events(dir, ['train.py', '--json', '--weights', 'no-such-folder']);
