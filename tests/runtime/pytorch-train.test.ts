@@ -113,8 +113,9 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
   });
 
   it('starts from weights trained by dlnet train', () => {
-    const dir = join(work, '01-representation');
-    const trained = spawnSync(process.execPath, [cli, 'train', join(root, 'samples', '01-representation.dlnet'), '--json', '--backend', 'cpu', '--epochs', '15', '--out', join(work, 'dlnet-runs')], { encoding: 'utf8' });
+    const dir = join(work, 'from-dlnet');
+    exportSample('01-representation.dlnet', dir);
+    const trained = spawnSync(process.execPath, [cli, 'train', join(root, 'samples', '01-representation.dlnet'), '--json', '--backend', 'cpu', '--epochs', '15', '--out', join(work, 'dlnet-runs')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     expect(trained.status, trained.stderr).toBe(0);
     const dlnetEnd = trained.stdout.split('\n').filter((l) => l.includes('"type":"end"')).map((l) => JSON.parse(l) as EndEvent)[0];
     const fresh = events(dir, ['train.py', '--json', '--epochs', '1', '--max-batches', '1', '--out', 'fresh']);
