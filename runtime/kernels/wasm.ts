@@ -7,6 +7,12 @@
  * its batch as the channels, by dy used as a filter dilated by the stride.
  *
  *
+ * The depthwise-convolution gradients are the full convolution gradients restricted to
+ * each channel's own filters: the input gradient is a transposed convolution by a
+ * block-diagonal filter (zero between channels), the filter gradient the diagonal of
+ * the full filter gradient above. That costs `channels` times the arithmetic of a
+ * dedicated kernel, all of it in wasm rather than in JavaScript.
+ *
  * UnsortedSegmentSum (the gradient of gather: embeddings, roiAlign) is a scatter-add,
  * and the wasm ScatterNd kernel adds duplicate indices.
  *
@@ -35,6 +41,35 @@ function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Record<str
   return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D;
 }
 
+/** [kh, kw, c, m] → [kh, kw, c, c·m], zero except W[:, :, i, i·m + j] = F[:, :, i, j]. */
+function blockDiagonal(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, c, m] = filter.shape;
+  const eye = tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
+  return tf.reshape(tf.mul(tf.reshape(filter, [kh, kw, c, 1, m]), eye), [kh, kw, c, c * m]) as tf.Tensor4D;
+}
+
+function depthwiseAttrs(attrs: Record<string, unknown>) {
+  const dilations = attrs.dilations as number | [number, number] | undefined;
+  if (dilations !== undefined && (Array.isArray(dilations) ? dilations.some((d) => d !== 1) : dilations !== 1)) {
+    throw new Error('the wasm depthwise-convolution gradients support dilation 1 only');
+  }
+  return { strides: attrs.strides as [number, number], pad: attrs.pad as 'valid' | 'same', dimRoundingMode: attrs.dimRoundingMode as 'floor' | undefined };
+}
+
+function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Record<string, unknown>): tf.Tensor4D {
+  const { strides, pad, dimRoundingMode } = depthwiseAttrs(attrs);
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  return tf.conv2dTranspose(dy, blockDiagonal(filter), inputShape, strides, pad, dimRoundingMode);
+}
+
+function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Record<string, unknown>): tf.Tensor4D {
+  const { strides, pad, dimRoundingMode } = depthwiseAttrs(attrs);
+  const [kh, kw, c, m] = attrs.filterShape as [number, number, number, number];
+  const full = conv2dBackpropFilter(x, dy, { filterShape: [kh, kw, c, c * m], strides, pad, dimRoundingMode }); // [kh, kw, c, c·m]
+  const eye = tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
+  return tf.sum(tf.mul(tf.reshape(full, [kh, kw, c, c, m]), eye), 3) as tf.Tensor4D;
+}
+
 function unsortedSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: number): tf.Tensor {
   const ids = segmentIds.dtype === 'int32' ? segmentIds : tf.cast(segmentIds, 'int32');
   return tf.scatterND(tf.reshape(ids, [-1, 1]), x, [numSegments, ...x.shape.slice(1)]);
@@ -49,6 +84,22 @@ export function registerWasmKernels(): string[] {
       kernelFunc: ({ inputs, attrs }) => tf.tidy(() => conv2dBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
     });
     registered.add('Conv2DBackpropFilter');
+  }
+  if (!registered.has('DepthwiseConv2dNativeBackpropInput')) {
+    tf.registerKernel({
+      kernelName: 'DepthwiseConv2dNativeBackpropInput',
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => depthwiseBackpropInput(inputs.dy as tf.Tensor4D, inputs.filter as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
+    });
+    registered.add('DepthwiseConv2dNativeBackpropInput');
+  }
+  if (!registered.has('DepthwiseConv2dNativeBackpropFilter')) {
+    tf.registerKernel({
+      kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => depthwiseBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
+    });
+    registered.add('DepthwiseConv2dNativeBackpropFilter');
   }
   if (!registered.has('UnsortedSegmentSum')) {
     tf.registerKernel({

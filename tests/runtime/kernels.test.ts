@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
-import { tf } from '../../runtime/tf';
+import { tf, tfl } from '../../runtime/tf';
 
 async function filterGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
   await selectBackend(backend);
@@ -61,5 +61,55 @@ describe('wasm UnsortedSegmentSum', () => {
       return [Array.from(direct), Array.from(grad)];
     };
     expect(await run('wasm')).toEqual(await run('cpu'));
+  });
+});
+
+/** Gradients of depthwiseConv2d with respect to its input and its filter, on one backend. */
+async function depthwiseGrads(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
+  await selectBackend(backend);
+  const xt = tf.tensor4d(x, xs as [number, number, number, number]);
+  const ft = tf.tensor4d(f, fs as [number, number, number, number]);
+  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, p), 1.5)));
+  const [dx, df] = g([xt, ft]);
+  const out = [await dx.data(), await df.data()] as Float32Array[];
+  tf.dispose([xt, ft, dx, df]);
+  return out;
+}
+
+describe('wasm depthwise-convolution gradients', () => {
+  it('match the cpu kernels for the input and the filter', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 10 }), w: fc.integer({ min: 3, max: 10 }),
+        c: fc.integer({ min: 1, max: 4 }), m: fc.integer({ min: 1, max: 3 }),
+        k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 2 }), same: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        const xs = [c.b, c.h, c.w, c.c];
+        const fs = [c.k, c.k, c.c, c.m];
+        const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
+        const x = rnd(xs.reduce((a, b) => a * b), c.seed);
+        const f = rnd(fs.reduce((a, b) => a * b), c.seed + 7);
+        const p = c.same ? 'same' : 'valid';
+        const ref = await depthwiseGrads('cpu', x, xs, f, fs, [c.s, c.s], p);
+        const got = await depthwiseGrads('wasm', x, xs, f, fs, [c.s, c.s], p);
+        for (const [r, g] of [[ref[0], got[0]], [ref[1], got[1]]]) {
+          expect(g.length).toBe(r.length);
+          for (let i = 0; i < r.length; i++) expect(Math.abs(r[i] - g[i])).toBeLessThan(1e-4 * (1 + Math.abs(r[i])));
+        }
+      },
+    ), { numRuns: 60 });
+  });
+
+  it('let a separable-convolution model train on wasm without falling back', async () => {
+    await selectBackend('wasm');
+    const x = tf.randomNormal([4, 8, 8, 3]);
+    const model = tfl.sequential({ layers: [tfl.layers.separableConv2d({ filters: 4, kernelSize: 3, depthMultiplier: 2, inputShape: [8, 8, 3] }), tfl.layers.flatten(), tfl.layers.dense({ units: 1 })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const loss = await model.trainOnBatch(x, tf.ones([4, 1]));
+    expect(Number.isFinite(loss as number)).toBe(true);
+    expect(tf.getBackend()).toBe('wasm');
+    model.dispose();
+    tf.dispose(x);
   });
 });
