@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', loader: { '.py': 'text' } };
 const entries = [
   { entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['runtime/train/parallel/worker.ts'], outfile: 'dist/train-worker.js' },
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['scripts/bench-check.ts'], outfile: 'dist/bench-check.js' },

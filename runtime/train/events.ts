@@ -24,6 +24,8 @@ export interface StartEvent {
   epochs: number;
   batchSize: number;
   batchesPerEpoch: number;
+  /** Model copies sharing every batch (data-parallel on several cores); 1 when absent. */
+  replicas?: number;
 }
 
 export interface BatchEvent {

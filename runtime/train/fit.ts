@@ -5,13 +5,14 @@
  * about 40 a second; a NaN or infinite loss stops the run with the epoch and batch.
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
-import type { Data } from '../data/dataset';
+import { take, type Data } from '../data/dataset';
 import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { EndEvent, Logs, Sink } from './events';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
+import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor } from './tensors';
 
 export class TrainingError extends Error {}
@@ -35,6 +36,8 @@ export interface FitOptions {
   representation: boolean;
   /** Chunk size for streaming large data (tests set it small). */
   chunkBytes?: number;
+  /** Replicas on other cores that share every batch (runtime/train/parallel). */
+  parallel?: DataParallel;
 }
 
 export interface FitResult {
@@ -71,6 +74,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       }
       const rate = scheduledRate(base, settings.schedule as Choice, epoch, o.epochs);
       setLearningRate(optimizer, rate);
+      o.parallel?.setLearningRate(rate);
       const order = settings.shuffle === false ? Uint32Array.from({ length: train.size }, (_, i) => i) : rng.permutation(train.size);
       let pending: Logs = {};
       let pendingCount = 0;
@@ -83,7 +87,33 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       const sums: Logs = {};
       const valLogs: Logs = {};
       let fitted = 0;
-      for (let from = 0; from < train.size && !model.stopTraining; from += chunk) {
+      const afterBatch = async (batch: number, batchLogs: Logs | undefined) => {
+        const now = performance.now();
+        const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
+        for (const [k, v] of Object.entries(batchLogs ?? {})) {
+          if (k === 'batch' || k === 'size') continue;
+          if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
+          pending[k] = (pending[k] ?? 0) + (v as number);
+        }
+        pendingCount++;
+        if (nan) model.stopTraining = true;
+        if (o.control.stopRequested) model.stopTraining = true;
+        if (now - lastEmit > 25 || batch === batches - 1) {
+          const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
+          o.sink({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: batches, logs: mean, samplesPerSec: Math.round((size * 1000) / Math.max(now - lastBatch, 1e-3)) });
+          pending = {};
+          pendingCount = 0;
+          lastEmit = now;
+        }
+        lastBatch = performance.now();
+        await o.control.checkpoint();
+      };
+      if (o.parallel) {
+        model.stopTraining = false;
+        fitted = await parallelEpoch(o.parallel, model, train, order, o.batchSize, sums, afterBatch);
+        if (valX && valY && !nan) Object.assign(valLogs, evaluate(model, valX, valY, o.batchSize));
+      }
+      for (let from = 0; !o.parallel && from < train.size && !model.stopTraining; from += chunk) {
         const indices = order.subarray(from, Math.min(from + chunk, train.size));
         const last = from + chunk >= train.size;
         const xs = featureTensors(g, train, indices);
@@ -92,30 +122,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         const history = await model.fit(one(xs), ys, {
           epochs: epoch + 1, initialEpoch: epoch, batchSize: o.batchSize, shuffle: false, verbose: 0,
           validationData: last && valX && valY ? [one(valX), valY] : undefined,
-          callbacks: {
-            onBatchEnd: async (b, batchLogs) => {
-              const batch = offset + b;
-              const now = performance.now();
-              const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
-              for (const [k, v] of Object.entries(batchLogs ?? {})) {
-                if (k === 'batch' || k === 'size') continue;
-                if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
-                pending[k] = (pending[k] ?? 0) + (v as number);
-              }
-              pendingCount++;
-              if (nan) model.stopTraining = true;
-              if (o.control.stopRequested) model.stopTraining = true;
-              if (now - lastEmit > 25 || batch === batches - 1) {
-                const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
-                o.sink({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: batches, logs: mean, samplesPerSec: Math.round((size * 1000) / Math.max(now - lastBatch, 1e-3)) });
-                pending = {};
-                pendingCount = 0;
-                lastEmit = now;
-              }
-              lastBatch = performance.now();
-              await o.control.checkpoint();
-            },
-          },
+          callbacks: { onBatchEnd: (b, batchLogs) => afterBatch(offset + b, batchLogs as Logs | undefined) },
         });
         tf.dispose([...xs, ys]);
         fitted += indices.length;
@@ -158,6 +165,30 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
     probe?.dispose();
   }
+}
+
+/** The batches of one epoch through the data-parallel replicas; adds each batch's logs × size to `sums`. */
+async function parallelEpoch(parallel: DataParallel, model: tfl.LayersModel, train: Data, order: Uint32Array, batchSize: number, sums: Logs, afterBatch: (batch: number, logs: Logs) => Promise<void>): Promise<number> {
+  const names = model.metricsNames;
+  let fitted = 0;
+  for (let from = 0, b = 0; from < train.size && !model.stopTraining; from += batchSize, b++) {
+    const indices = order.subarray(from, Math.min(from + batchSize, train.size));
+    const values = await parallel.step(take(train, indices));
+    const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * indices.length;
+    fitted += indices.length;
+    await afterBatch(b, logs);
+  }
+  return fitted;
+}
+
+/** Validation loss and metrics, named as model.fit names them (val_loss, val_acc, ...). */
+function evaluate(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor, batchSize: number): Logs {
+  const out = model.evaluate(one(xs), y, { batchSize });
+  const scalars = Array.isArray(out) ? out : [out];
+  const logs = Object.fromEntries(model.metricsNames.map((n, i) => [`val_${n}`, scalars[i].dataSync()[0]]));
+  tf.dispose(scalars);
+  return logs;
 }
 
 /** Rows: true class, columns: predicted class; for classification only. */

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
+import { analyze, modelSummary, type Analysis, type Choice, type ModelGraph, type TrainPlan } from '../../dsl';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { split, type Data } from '../data/dataset';
@@ -20,6 +20,8 @@ import { fit, TrainingError, type FitResult } from './fit';
 import { fitGan } from './gan';
 import { loss, metrics, optimizer } from './optim';
 import { RunFolder, saveModel } from './save';
+import { DataParallel } from './parallel/pool';
+import { Replica } from './parallel/replica';
 import { featureTensors, labelTensor } from './tensors';
 
 export interface RunOptions {
@@ -33,6 +35,8 @@ export interface RunOptions {
   representation?: boolean;
   /** Stream training data in chunks of this many bytes (default 64 MiB; tests use small ones). */
   chunkBytes?: number;
+  /** Replicas sharing every batch, one per core (1: train in this thread only). */
+  workers?: number;
 }
 
 export interface RunResult {
@@ -141,6 +145,15 @@ export function readPlan(file: string, model?: string): { text: string; analysis
   return { text, analysis, plan, data: loadPlanData(analysis, plan, plan.dataset, file) };
 }
 
+/** How many replicas a run gets, and why not the number asked for. */
+function parallelWorkers(asked: number, g: ModelGraph, gan: boolean): { count: number; note?: string } {
+  if (asked <= 1) return { count: 1 };
+  if (gan) return { count: 1, note: `--workers ${asked} ignored: a GAN trains in one thread` };
+  // Each replica would update batchNorm's moving statistics from its own share only.
+  if (g.layers.some((l) => l.kind === 'batchNorm')) return { count: 1, note: `--workers ${asked} ignored: batchNorm's moving statistics would differ between replicas` };
+  return { count: asked, note: `${asked} replicas, one per core, each taking 1/${asked} of every batch` };
+}
+
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const control = o.control ?? new Control();
   const file = resolve(o.file);
@@ -166,6 +179,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const batchSize = settings.batchSize as number;
     const parts = trainingParts(a, plan, data, file);
     const g = a.models.find((m) => m.name === plan!.model)!;
+    const workers = parallelWorkers(o.workers ?? 1, g, !!plan.versus);
+    if (workers.note) backend = { ...backend, reason: `${backend.reason}; ${workers.note}` };
     const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
 
     folder = new RunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
@@ -174,7 +189,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
       backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
       data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes },
-      epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize),
+      epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize), replicas: workers.count,
     });
     const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));
     let result: FitResult;
@@ -195,8 +210,15 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       } else {
         const model = compileModel(g, settings.seed as number);
         const opt = optimizer(settings.optimizer as Choice);
-        model.compile({ optimizer: opt, loss: loss(settings), metrics: metrics(settings) });
-        result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true, chunkBytes: o.chunkBytes });
+        const compile = () => model.compile({ optimizer: opt, loss: loss(settings), metrics: metrics(settings) });
+        compile();
+        const parallel = workers.count > 1 ? await DataParallel.start(new Replica(model, settings), g, settings.seed as number, settings, backend.name as BackendName, workers.count) : undefined;
+        try {
+          result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true, chunkBytes: o.chunkBytes, parallel });
+        } finally {
+          await parallel?.close();
+        }
+        if (parallel) compile(); // the replica's gradient-capturing optimiser is not one to save
         await saveModel(model, folder.partial);
         model.dispose();
       }

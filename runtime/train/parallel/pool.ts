@@ -1,0 +1,124 @@
+/**
+ * Data-parallel training on several cores: the main thread's replica and N-1 worker
+ * replicas each take an equal share of every batch, compute its gradients at the same
+ * time, and the main thread averages them (weighted by share size) and applies them
+ * everywhere. The optimisation is the same as one process taking the whole batch.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Args, ModelGraph } from '../../../dsl';
+import type { BackendName } from '../../backend';
+import { take, type Data } from '../../data/dataset';
+import { tf } from '../../tf';
+import { featureTensors, labelTensor, orderedFeatures } from '../tensors';
+import type { FromReplica, ToReplica } from './messages';
+import { averageGradients, Replica } from './replica';
+
+/** The worker bundle: next to the CLI bundle, or in dist/ when running from source (tests). */
+function workerFile(): string {
+  const candidates = [join(__dirname, 'train-worker.js'), join(__dirname, '..', '..', '..', 'dist', 'train-worker.js')];
+  const found = candidates.find(existsSync);
+  if (!found) throw new Error('the training worker (dist/train-worker.js) is missing: run npm run build');
+  return found;
+}
+
+class RemoteReplica {
+  private readonly worker: Worker;
+  private waiting?: { resolve: (m: FromReplica) => void; reject: (e: Error) => void };
+
+  constructor() {
+    this.worker = new Worker(workerFile());
+    this.worker.on('message', (m: FromReplica) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      if (m.type === 'error') w?.reject(new Error(`a training worker failed: ${m.message}`));
+      else w?.resolve(m);
+    });
+    this.worker.on('error', (e) => this.waiting?.reject(e));
+    this.worker.on('exit', (code) => this.waiting?.reject(new Error(`a training worker exited (code ${code})`)));
+  }
+
+  /** Sends a message; the answer comes back through `answer()`. */
+  send(m: ToReplica, transfer: ArrayBuffer[] = []): Promise<FromReplica> {
+    const answer = new Promise<FromReplica>((resolve, reject) => (this.waiting = { resolve, reject }));
+    this.worker.postMessage(m, transfer);
+    return answer;
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class DataParallel {
+  private pendingApply?: Float32Array[];
+  private pendingRate?: number;
+
+  private constructor(private readonly local: Replica, private readonly remotes: RemoteReplica[], private readonly graph: ModelGraph) {}
+
+  /** Starts `count - 1` workers with copies of the local replica's model and weights. */
+  static async start(local: Replica, graph: ModelGraph, seed: number, settings: Args, backend: BackendName, count: number): Promise<DataParallel> {
+    const remotes = Array.from({ length: count - 1 }, () => new RemoteReplica());
+    const weights = local.weights();
+    try {
+      await Promise.all(remotes.map((r) => r.send({ type: 'init', graph, seed, settings, backend, weights })));
+    } catch (e) {
+      await Promise.all(remotes.map((r) => r.close()));
+      throw e;
+    }
+    return new DataParallel(local, remotes, graph);
+  }
+
+  get replicas(): number {
+    return this.remotes.length + 1;
+  }
+
+  setLearningRate(rate: number): void {
+    this.local.setLearningRate(rate);
+    this.pendingRate = rate;
+  }
+
+  /** One optimisation step on `batch`; returns the batch's loss and metrics (model.metricsNames order). */
+  async step(batch: Data): Promise<number[]> {
+    const shares = this.replicas;
+    const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * batch.size) / shares));
+    const sizes = bounds.slice(1).map((b, i) => b - bounds[i]);
+    const remoteAnswers = this.remotes.map((r, i) => {
+      const size = sizes[i + 1];
+      // Every replica hears of every step, even with no examples, so none misses an update.
+      if (size === 0) return r.send({ type: 'step', apply: this.pendingApply, rate: this.pendingRate, size: 0, features: [] }).then(() => undefined);
+      const part = take(batch, Array.from({ length: size }, (_, k) => bounds[i + 1] + k));
+      const features = orderedFeatures(this.graph, part).map((c) => ({ data: c.data, shape: c.shape, name: c.name }));
+      const labels = { data: part.labels!.data, shape: part.labels!.shape };
+      const m: ToReplica = { type: 'step', apply: this.pendingApply, rate: this.pendingRate, size, features, labels };
+      return r.send(m, [...features.map((f) => f.data.buffer as ArrayBuffer), labels.data.buffer as ArrayBuffer]);
+    });
+    this.pendingRate = undefined;
+    const mine = take(batch, Array.from({ length: sizes[0] }, (_, k) => k));
+    const xs = featureTensors(this.graph, mine);
+    const y = labelTensor(mine);
+    const local = await this.local.step(xs, y);
+    tf.dispose([...xs, y]);
+    const results = [local, ...(await Promise.all(remoteAnswers)).map((a) => a as Extract<FromReplica, { type: 'step' }> | undefined)];
+    const used = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+    const avg = averageGradients(used.map((i) => results[i]!.grads), used.map((i) => sizes[i]));
+    this.local.apply(avg);
+    // Replicas that sat this step out still get the gradients with their next one.
+    this.pendingApply = avg;
+    const total = used.reduce((s, i) => s + sizes[i], 0);
+    return local.logs.map((_, k) => used.reduce((s, i) => s + results[i]!.logs[k] * sizes[i], 0) / total);
+  }
+
+  /** The workers' weights, for tests: every copy must equal the main one. */
+  async remoteWeights(): Promise<Float32Array[][]> {
+    await Promise.all(this.remotes.map((r) => r.send({ type: 'step', apply: this.pendingApply, size: 0, features: [] })));
+    this.pendingApply = undefined;
+    const answers = await Promise.all(this.remotes.map((r) => r.send({ type: 'weights' })));
+    return answers.map((a) => (a as Extract<FromReplica, { type: 'weights' }>).weights);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.remotes.map((r) => r.close()));
+  }
+}
