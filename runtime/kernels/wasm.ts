@@ -75,40 +75,27 @@ function unsortedSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: nu
   return tf.scatterND(tf.reshape(ids, [-1, 1]), x, [numSegments, ...x.shape.slice(1)]);
 }
 
+type Inputs = Record<string, tf.Tensor>;
+type Attrs = Record<string, unknown>;
+
+/** Each composite kernel, from the kernel's named inputs and attributes. */
+const composites: Record<string, (inputs: Inputs, attrs: Attrs) => tf.Tensor> = {
+  Conv2DBackpropFilter: (i, a) => conv2dBackpropFilter(i.x as tf.Tensor4D, i.dy as tf.Tensor4D, a),
+  DepthwiseConv2dNativeBackpropInput: (i, a) => depthwiseBackpropInput(i.dy as tf.Tensor4D, i.filter as tf.Tensor4D, a),
+  DepthwiseConv2dNativeBackpropFilter: (i, a) => depthwiseBackpropFilter(i.x as tf.Tensor4D, i.dy as tf.Tensor4D, a),
+  UnsortedSegmentSum: (i, a) => unsortedSegmentSum(i.x, i.segmentIds, a.numSegments as number),
+};
+
 /** Registers the composite kernels for the wasm backend (once). Returns their names. */
 export function registerWasmKernels(): string[] {
-  if (!registered.has('Conv2DBackpropFilter')) {
+  for (const [kernelName, compute] of Object.entries(composites)) {
+    if (registered.has(kernelName)) continue;
     tf.registerKernel({
-      kernelName: 'Conv2DBackpropFilter',
+      kernelName,
       backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => conv2dBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
+      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => compute(inputs as unknown as Inputs, attrs as Attrs)) as unknown as tf.TensorInfo,
     });
-    registered.add('Conv2DBackpropFilter');
-  }
-  if (!registered.has('DepthwiseConv2dNativeBackpropInput')) {
-    tf.registerKernel({
-      kernelName: 'DepthwiseConv2dNativeBackpropInput',
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => depthwiseBackpropInput(inputs.dy as tf.Tensor4D, inputs.filter as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
-    });
-    registered.add('DepthwiseConv2dNativeBackpropInput');
-  }
-  if (!registered.has('DepthwiseConv2dNativeBackpropFilter')) {
-    tf.registerKernel({
-      kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => depthwiseBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as Record<string, unknown>)) as unknown as tf.TensorInfo,
-    });
-    registered.add('DepthwiseConv2dNativeBackpropFilter');
-  }
-  if (!registered.has('UnsortedSegmentSum')) {
-    tf.registerKernel({
-      kernelName: 'UnsortedSegmentSum',
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs }) => tf.tidy(() => unsortedSegmentSum(inputs.x as tf.Tensor, inputs.segmentIds as tf.Tensor, (attrs as { numSegments: number }).numSegments)) as unknown as tf.TensorInfo,
-    });
-    registered.add('UnsortedSegmentSum');
+    registered.add(kernelName);
   }
   return [...registered];
 }
-

@@ -4,6 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
 import { tf, tfl } from '../../runtime/tf';
 
+/** Deterministic values in (-1, 1) from a seed. */
+const pseudoRandom = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
+
+function expectClose(got: Float32Array, ref: Float32Array): void {
+  expect(got.length).toBe(ref.length);
+  for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - got[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
+}
+
 async function filterGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
   await selectBackend(backend);
   const xt = tf.tensor4d(x, xs as [number, number, number, number]);
@@ -26,13 +34,12 @@ describe('wasm Conv2DBackpropFilter', () => {
       async (c) => {
         const xs = [c.b, c.h, c.w, c.ci];
         const fs = [c.kh, c.kw, c.ci, c.co];
-        const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
-        const x = rnd(xs.reduce((a, b) => a * b), c.seed);
-        const f = rnd(fs.reduce((a, b) => a * b), c.seed + 7);
+        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
+        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 7);
         const p = c.same ? 'same' : 'valid';
         const ref = await filterGrad('cpu', x, xs, f, fs, [c.sh, c.sw], p);
         const got = await filterGrad('wasm', x, xs, f, fs, [c.sh, c.sw], p);
-        for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - got[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
+        expectClose(got, ref);
       },
     ), { numRuns: 60 });
   });
@@ -87,16 +94,13 @@ describe('wasm depthwise-convolution gradients', () => {
       async (c) => {
         const xs = [c.b, c.h, c.w, c.c];
         const fs = [c.k, c.k, c.c, c.m];
-        const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
-        const x = rnd(xs.reduce((a, b) => a * b), c.seed);
-        const f = rnd(fs.reduce((a, b) => a * b), c.seed + 7);
+        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
+        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 7);
         const p = c.same ? 'same' : 'valid';
         const ref = await depthwiseGrads('cpu', x, xs, f, fs, [c.s, c.s], p);
         const got = await depthwiseGrads('wasm', x, xs, f, fs, [c.s, c.s], p);
-        for (const [r, g] of [[ref[0], got[0]], [ref[1], got[1]]]) {
-          expect(g.length).toBe(r.length);
-          for (let i = 0; i < r.length; i++) expect(Math.abs(r[i] - g[i])).toBeLessThan(1e-4 * (1 + Math.abs(r[i])));
-        }
+        expectClose(got[0], ref[0]);
+        expectClose(got[1], ref[1]);
       },
     ), { numRuns: 60 });
   });
