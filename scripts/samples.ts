@@ -61,17 +61,21 @@ async function main() {
     for (const plan of analyze(text).trains) {
       const metrics: Record<string, number> = {};
       let backend = '?';
+      let replicas = 1;
       const t0 = performance.now();
       const result = await runTraining({
-        file, model: plan.model, out: join(tmpdir(), 'dlnet-samples'), control: new Control(), representation: false,
+        file, model: plan.model, out: join(tmpdir(), 'dlnet-samples'), control: new Control(), representation: false, workers: 'auto',
         sink: (e) => {
-          if (e.type === 'start') backend = e.backend;
+          if (e.type === 'start') {
+            backend = e.backend;
+            replicas = e.replicas ?? 1;
+          }
           if (e.type === 'epoch') Object.assign(metrics, e.logs);
           if (e.type === 'samples' && e.meanDistanceToRing !== undefined) metrics.meanDistanceToRing = e.meanDistanceToRing;
           if (e.type === 'error') process.stderr.write(`${name}: ${e.message}\n`);
         },
       });
-      outcomes.push({ model: plan.model, epochs: (plan.settings.epochs as number), seconds: (performance.now() - t0) / 1000, metrics, status: result.status, backend });
+      outcomes.push({ model: plan.model, epochs: (plan.settings.epochs as number), seconds: (performance.now() - t0) / 1000, metrics, status: result.status, backend: replicas > 1 ? `${backend} ×${replicas}` : backend });
       process.stderr.write(`${name} ${plan.model}: ${result.status} in ${((performance.now() - t0) / 1000).toFixed(1)}s ${JSON.stringify(metrics)}\n`);
     }
     const met = expects.map((e) => {

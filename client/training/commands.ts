@@ -89,7 +89,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     start(uri, model, 'dlnet.train', dlnetTrainCommand({
       cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto',
-      node: config.get<string>('train.nodePath') || undefined, cwd: folder, workers: config.get<number>('train.workers') ?? 1,
+      node: config.get<string>('train.nodePath') || undefined, cwd: folder, workers: config.get<number>('train.workers') || 'auto',
       env: { DLNET_MODULE_PATHS: [folder, context.globalStorageUri.fsPath].filter(Boolean).join(':') },
     }));
   };

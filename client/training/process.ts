@@ -16,8 +16,8 @@ export interface TrainRequest {
   backend?: string;
   out?: string;
   epochs?: number;
-  /** Replicas sharing every batch, one per core (`--workers`). */
-  workers?: number;
+  /** Replicas sharing every batch, one per core (`--workers`; auto measures). */
+  workers?: number | 'auto';
   /** Node to run it with; VS Code's own binary works with ELECTRON_RUN_AS_NODE. */
   node?: string;
   cwd?: string;
@@ -38,7 +38,7 @@ export function dlnetTrainCommand(request: TrainRequest): Command {
   if (request.backend) args.push('--backend', request.backend);
   if (request.out) args.push('--out', request.out);
   if (request.epochs) args.push('--epochs', String(request.epochs));
-  if (request.workers && request.workers > 1) args.push('--workers', String(request.workers));
+  if (request.workers) args.push('--workers', String(request.workers));
   return { program: request.node ?? process.execPath, args, cwd: request.cwd, env: { ELECTRON_RUN_AS_NODE: '1', ...request.env } };
 }
 

@@ -1,4 +1,4 @@
-/** `dlnet train <file> [--model NAME] [--epochs N] [--backend ...] [--workers N] [--out DIR] [--json]` */
+/** `dlnet train <file> [--model NAME] [--epochs N] [--backend ...] [--workers auto|N] [--out DIR] [--json]` */
 import type { BackendName } from '../backend';
 import { parseArgs, UsageError } from './args';
 import type { Io } from './io';
@@ -13,8 +13,9 @@ export async function runTrain(argv: string[], io: Io): Promise<number> {
   if (!backends.includes(backend)) throw new UsageError(`--backend is one of ${backends.join(', ')}`);
   const epochs = args.flags.has('epochs') ? Number(args.flags.get('epochs')) : undefined;
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError('--epochs takes a whole number of at least 1');
-  const workers = args.flags.has('workers') ? Number(args.flags.get('workers')) : 1;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
+  const workersFlag = (args.flags.get('workers') as string | undefined) ?? 'auto';
+  const workers = workersFlag === 'auto' ? 'auto' : Number(workersFlag);
+  if (workers !== 'auto' && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new UsageError('--workers takes auto or a whole number from 1 to 64');
   const { runTraining } = await import('../train/run');
   const json = args.flags.has('json');
   const sink = json ? (e: object) => io.out(JSON.stringify(e)) : progressRenderer(io, !!process.stderr.isTTY);

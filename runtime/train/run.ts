@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, modelSummary, type Analysis, type Choice, type ModelGraph, type TrainPlan } from '../../dsl';
+import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { split, type Data } from '../data/dataset';
@@ -20,6 +20,7 @@ import { fit, TrainingError, type FitResult } from './fit';
 import { fitGan } from './gan';
 import { loss, metrics, optimizer } from './optim';
 import { RunFolder, saveModel } from './save';
+import { chooseWorkers, type WorkersRequest } from './parallel/choose';
 import { DataParallel } from './parallel/pool';
 import { Replica } from './parallel/replica';
 import { featureTensors, labelTensor } from './tensors';
@@ -35,8 +36,8 @@ export interface RunOptions {
   representation?: boolean;
   /** Stream training data in chunks of this many bytes (default 64 MiB; tests use small ones). */
   chunkBytes?: number;
-  /** Replicas sharing every batch, one per core (1: train in this thread only). */
-  workers?: number;
+  /** Replicas sharing every batch, one per core (1: train in this thread only; auto: measure). */
+  workers?: WorkersRequest;
 }
 
 export interface RunResult {
@@ -145,15 +146,6 @@ export function readPlan(file: string, model?: string): { text: string; analysis
   return { text, analysis, plan, data: loadPlanData(analysis, plan, plan.dataset, file) };
 }
 
-/** How many replicas a run gets, and why not the number asked for. */
-function parallelWorkers(asked: number, g: ModelGraph, gan: boolean): { count: number; note?: string } {
-  if (asked <= 1) return { count: 1 };
-  if (gan) return { count: 1, note: `--workers ${asked} ignored: a GAN trains in one thread` };
-  // Each replica would update batchNorm's moving statistics from its own share only.
-  if (g.layers.some((l) => l.kind === 'batchNorm')) return { count: 1, note: `--workers ${asked} ignored: batchNorm's moving statistics would differ between replicas` };
-  return { count: asked, note: `${asked} replicas, one per core, each taking 1/${asked} of every batch` };
-}
-
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const control = o.control ?? new Control();
   const file = resolve(o.file);
@@ -179,7 +171,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const batchSize = settings.batchSize as number;
     const parts = trainingParts(a, plan, data, file);
     const g = a.models.find((m) => m.name === plan!.model)!;
-    const workers = parallelWorkers(o.workers ?? 1, g, !!plan.versus);
+    const workers = await chooseWorkers(o.workers ?? 1, g, !!plan.versus, settings, parts.train, batchSize, backend.name as BackendName);
     if (workers.note) backend = { ...backend, reason: `${backend.reason}; ${workers.note}` };
     const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
 

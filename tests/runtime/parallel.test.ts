@@ -102,6 +102,31 @@ describe('dlnet train --workers', () => {
   it('refuses a bad count', () => {
     const r = spawnSync(process.execPath, [cli, 'train', 'x.dlnet', '--workers', '0'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--workers takes a whole number/);
+    expect(r.stderr).toMatch(/--workers takes auto or a whole number/);
   });
+
+  it('by default measures a convolutional model both ways and says what it measured', () => {
+    const conv = `dataset s = shapes(samples: 600, size: 12)
+model C {
+  input image: [12, 12, 1]
+  conv2d(8, kernel: 3, activation: relu)
+  flatten
+  dense(3, activation: softmax)
+}
+train C on s { loss: categoricalCrossentropy; epochs: 1; batchSize: 16 }
+`;
+    const r = run('c.dlnet', conv, []);
+    expect(r.status, r.stderr).toBe(0);
+    const start = r.events.find((e) => e.type === 'start') as StartEvent;
+    expect(start.backendReason).toMatch(/measured \d+\.\d\dx/);
+    expect(start.replicas).toBe(/one thread/.test(start.backendReason) ? 1 : 2);
+  }, 120_000);
+
+  it('by default keeps dense models in one thread without measuring', () => {
+    const r = run('d.dlnet', `dataset d = blobs(centers: 3, dims: 6, samples: 400)\n${source}\n${train}\n`, []);
+    expect(r.status, r.stderr).toBe(0);
+    const start = r.events.find((e) => e.type === 'start') as StartEvent;
+    expect(start.replicas).toBe(1);
+    expect(start.backendReason).not.toMatch(/measured|replicas/);
+  }, 120_000);
 });

@@ -1,0 +1,91 @@
+/**
+ * How many replicas a run gets. A number is taken as asked (unless the model cannot be
+ * split); `auto` measures: a few steps with one replica and with one per core, on
+ * throw-away copies of the model and real batches, and keeps the faster. Only models
+ * with convolutions are measured — for dense and recurrent models a second replica was
+ * slower in every benchmark (docs/performance.md), so they keep one without paying for
+ * the measurement.
+ */
+import { availableParallelism } from 'node:os';
+import type { Args, Choice, ModelGraph } from '../../../dsl';
+import type { BackendName } from '../../backend';
+import { compileModel } from '../../compile/compile';
+import { take, type Data } from '../../data/dataset';
+import { tf } from '../../tf';
+import { loss, metrics, optimizer } from '../optim';
+import { featureTensors, labelTensor } from '../tensors';
+import { DataParallel } from './pool';
+import { Replica } from './replica';
+
+export type WorkersRequest = number | 'auto';
+
+export interface WorkersChoice {
+  count: number;
+  /** Why, for the start event's backend line. */
+  note?: string;
+}
+
+const CONVOLUTIONS = new Set(['conv1d', 'conv2d', 'conv2dTranspose', 'depthwiseConv2d', 'separableConv2d', 'primaryCaps']);
+/** Auto measures at most this many replicas: each is a whole tfjs in a worker, and shares shrink. */
+const AUTO_MAX = 4;
+const WARM_UP = 10;
+const STEPS = 20;
+
+/** Why the model cannot be split between replicas, if it cannot. */
+function unsplittable(g: ModelGraph, gan: boolean): string | undefined {
+  if (gan) return 'a GAN trains in one thread';
+  // Each replica would update batchNorm's moving statistics from its own share only.
+  if (g.layers.some((l) => l.kind === 'batchNorm')) return "batchNorm's moving statistics would differ between replicas";
+  return undefined;
+}
+
+export async function chooseWorkers(asked: WorkersRequest, g: ModelGraph, gan: boolean, settings: Args, data: Data, batchSize: number, backend: BackendName): Promise<WorkersChoice> {
+  if (asked === 1) return { count: 1 };
+  // Native TensorFlow threads its own kernels, and a GPU is one device: replicas are for the CPU backends.
+  const why = backend === 'wasm' || backend === 'cpu' ? unsplittable(g, gan) : `the ${backend} backend runs in one process`;
+  if (asked !== 'auto') {
+    if (why) return { count: 1, note: `--workers ${asked} ignored: ${why}` };
+    return { count: asked, note: `${asked} replicas, one per core, each taking 1/${asked} of every batch` };
+  }
+  const cores = Math.min(availableParallelism(), AUTO_MAX);
+  if (why || cores < 2 || !g.layers.some((l) => CONVOLUTIONS.has(l.kind)) || data.size < batchSize * (WARM_UP + STEPS)) return { count: 1 };
+  const one = await stepsPerSecond(g, settings, data, batchSize, backend, 1);
+  const many = await stepsPerSecond(g, settings, data, batchSize, backend, cores);
+  const ratio = many / one;
+  if (ratio <= 1.1) return { count: 1, note: `one thread: ${cores} replicas measured ${ratio.toFixed(2)}x its speed` };
+  return { count: cores, note: `${cores} replicas, one per core, measured ${ratio.toFixed(2)}x faster than one` };
+}
+
+/**
+ * Training steps per second of `replicas` copies sharing each batch, on throw-away
+ * copies that learn nothing (rate 0). One replica is timed through model.fit with a
+ * batch callback, as a run trains it, so the two figures compare what a run would do.
+ */
+async function stepsPerSecond(g: ModelGraph, settings: Args, data: Data, batchSize: number, backend: BackendName, replicas: number): Promise<number> {
+  const still = { ...settings, optimizer: { name: 'sgd', args: { learningRate: 0 } } };
+  const model = compileModel(g, 0);
+  const examples = (from: number, count: number) => take(data, Array.from({ length: count * batchSize }, (_, k) => from * batchSize + k));
+  const parallel = replicas > 1 ? await DataParallel.start(new Replica(model, still), g, 0, still, backend, replicas) : undefined;
+  try {
+    if (parallel) {
+      for (let i = 0; i < WARM_UP; i++) await parallel.step(examples(i, 1)); // the first calls compile kernels and warm the JIT
+      const started = performance.now();
+      for (let i = WARM_UP; i < WARM_UP + STEPS; i++) await parallel.step(examples(i, 1));
+      return (STEPS * 1000) / (performance.now() - started);
+    }
+    model.compile({ optimizer: optimizer(still.optimizer as Choice), loss: loss(still), metrics: metrics(still) });
+    const fitOn = async (part: Data) => {
+      const xs = featureTensors(g, part);
+      const y = labelTensor(part);
+      await model.fit(xs.length === 1 ? xs[0] : xs, y, { batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: { onBatchEnd: async () => {} } });
+      tf.dispose([...xs, y]);
+    };
+    await fitOn(examples(0, WARM_UP));
+    const started = performance.now();
+    await fitOn(examples(WARM_UP, STEPS));
+    return (STEPS * 1000) / (performance.now() - started);
+  } finally {
+    await parallel?.close();
+    model.dispose();
+  }
+}
