@@ -1,6 +1,8 @@
 /** What a user sees in a real VS Code with the packaged extension: the scenarios of the end-to-end issue. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { python, requirePython } from '../runtime/pytorch/python';
 import { listRuns, step, VsCode, waitFor } from './vscode';
 
 const code = new VsCode({ trusted: true });
@@ -145,6 +147,19 @@ describe('dlnet in VS Code', () => {
       await error.locator('a').click();
       await expect.poll(() => page.locator('.monaco-editor .view-line', { hasText: 'dataset flowers' }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
       await code.shot('06-broken-run');
+    });
+  });
+
+  it.skipIf(!python && !requirePython)('8. Train Model with PyTorch: exports the rings model and the panel streams its PyTorch run', async () => {
+    await timed('train-pytorch', async () => {
+      await code.openFile('01-representation.dlnet');
+      await code.command('dlnet: Train Model with PyTorch');
+      const panel = code.panel();
+      await expect.poll(() => panel.locator('#backend').innerText(), { timeout: 120_000 }).toMatch(/backend: pytorch/);
+      await panel.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
+      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 120_000 }).toMatch(/Finished after 40 epochs; saved to .*exports.*runs/);
+      expect(existsSync(join(code.workspace, 'exports', '01-representation-pytorch', 'model.py'))).toBe(true);
+      await code.shot('08-pytorch');
     });
   });
 });

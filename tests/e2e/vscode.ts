@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { python } from '../runtime/pytorch/python';
 
 export const root = join(__dirname, '..', '..');
 export const artifacts = join(root, 'tests', 'artifacts', 'e2e');
@@ -46,6 +47,7 @@ export class VsCode {
       'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none',
       'workbench.enableExperiments': false, 'extensions.ignoreRecommendations': true, 'editor.inlayHints.enabled': 'on',
       'dlnet.train.backend': 'wasm', 'window.commandCenter': false, 'chat.commandCenter.enabled': false,
+      ...(python ? { 'dlnet.pytorch.python': python } : {}),
     }));
     const env = { ...process.env, XDG_CONFIG_HOME: join(this.run, 'xdg', 'config'), XDG_DATA_HOME: join(this.run, 'xdg', 'data'), XDG_CACHE_HOME: join(this.run, 'xdg', 'cache') };
     const args = ['--config', join(this.run, 'config.yaml'), '--user-data-dir', join(this.run, 'data'), '--extensions-dir', join(this.run, 'ext')];

@@ -53,6 +53,9 @@ class Processes:
         if cuda:
             torch.cuda.set_device(self.device)
         self.backend = 'nccl' if cuda else 'gloo'
+        if 'OMP_NUM_THREADS' not in os.environ:
+            # Some builds start with one thread where cgroups hide the cores: share the machine's cores between the processes.
+            torch.set_num_threads(max(1, (os.cpu_count() or 1) // self.world))
         if self.world > 1:
             import torch.distributed as dist
             dist.init_process_group(self.backend)
