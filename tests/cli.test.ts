@@ -1,6 +1,6 @@
 /** The command line through the built bin: exit codes, the JSON contracts, the human format. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,33 @@ describe('dlnet summary', () => {
     const f = write('seq.dlnet', 'model S {\n  input s: [T, ?]\n  dense(4)\n}\n');
     const out = JSON.parse(run('summary', '--json', f).stdout);
     expect(out.models[0].layers[0]).toMatchObject({ outputShape: ['T', 4], params: null });
+  });
+});
+
+describe('dlnet export', () => {
+  it('writes a PyTorch project for the first trained model', () => {
+    const out = join(dir, 'torch-project');
+    const r = run('export', good, '--to', 'pytorch', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wrote RingNet \(45 parameters\) as a PyTorch project/);
+    expect(readFileSync(join(out, 'model.py'), 'utf8')).toMatch(/class RingNet\(nn\.Module\)/);
+    expect(readFileSync(join(out, 'train.py'), 'utf8')).toMatch(/loss=dl\.binary_crossentropy/);
+    expect(readdirSync(join(out, 'data')).sort()).toEqual(['rings.train.json', 'rings.train.x0.npy', 'rings.train.y.npy']);
+  });
+
+  it('names the dataset line when the data cannot be read, and refuses unknown targets', () => {
+    const missing = write('missing.dlnet', `dataset d = csv("nowhere.csv", label: "y")
+model M {
+  input x: [2]
+  dense(1)
+}
+train M on d { loss: meanSquaredError }
+`);
+    const r = run('export', missing, '--to', 'pytorch', '--out', join(dir, 'never'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/missing\.dlnet:1: .*nowhere\.csv/);
+    const usage = run('export', good, '--to', 'onnx', '--out', join(dir, 'x'));
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/--to onnx: choose one of tfjs, pytorch/);
   });
 });

@@ -1,5 +1,5 @@
 /** The value tables: activations, initialisers, regularisers, losses, optimisers, metrics, ... */
-import type { ChoiceDef, ChoiceTable, ParamDef } from './types';
+import type { Choice, ChoiceDef, ChoiceTable, ParamDef } from './types';
 
 const f = (name: string, doc: string, def?: number, extra: Partial<ParamDef> = {}): ParamDef => ({
   name, type: { kind: 'float', min: 0 }, doc, ...(def === undefined ? {} : { default: def }), ...extra,
@@ -146,4 +146,11 @@ export function findChoice(table: ChoiceTable, name: string): ChoiceDef | undefi
 
 export function findLoss(name: string): LossDef | undefined {
   return losses.find((l) => l.name === name);
+}
+
+/** A choice with every parameter it leaves out set to the catalogue's default (a defaulted setting such as `optimizer` carries none). */
+export function choiceWithDefaults(table: ChoiceTable, c: Choice): Choice {
+  const args = { ...c.args };
+  for (const p of findChoice(table, c.name)?.params ?? []) if (args[p.name] === undefined && p.default !== undefined) args[p.name] = p.default;
+  return { name: c.name, args };
 }

@@ -53,7 +53,7 @@ export class RunError extends Error {
   }
 }
 
-export function choosePlan(a: Analysis, model?: string): TrainPlan {
+function choosePlan(a: Analysis, model?: string): TrainPlan {
   const plans = model ? a.trains.filter((t) => t.model === model || t.versus === model) : a.trains;
   if (plans.length === 0) {
     if (model && a.models.some((m) => m.name === model)) throw new RunError(`model ${model} has no train statement: add \`train ${model} on <dataset> { loss: ... }\``);
@@ -116,7 +116,7 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
 }
 
 /** A dataset of the plan, with load errors pinned to its declaration. */
-function loadPlanData(a: Analysis, plan: TrainPlan, name: string, file: string): Data {
+function loadPlanData(a: Analysis, name: string, file: string): Data {
   const info = a.datasets.get(name)!;
   try {
     return loadData(info, file);
@@ -129,7 +129,7 @@ function loadPlanData(a: Analysis, plan: TrainPlan, name: string, file: string):
 /** The training and validation examples of a plan: its validation dataset, or a seeded split of its data. */
 export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: string): { train: Data; validation?: Data } {
   const settings = plan.settings;
-  if (settings.validation) return { train: data, validation: loadPlanData(a, plan, settings.validation as string, file) };
+  if (settings.validation) return { train: data, validation: loadPlanData(a, settings.validation as string, file) };
   return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
 }
 
@@ -143,7 +143,7 @@ export function readPlan(file: string, model?: string): { text: string; analysis
   }
   const analysis = analyze(text, { host: fileHost(file) });
   const plan = choosePlan(analysis, model);
-  return { text, analysis, plan, data: loadPlanData(analysis, plan, plan.dataset, file) };
+  return { text, analysis, plan, data: loadPlanData(analysis, plan.dataset, file) };
 }
 
 export async function runTraining(o: RunOptions): Promise<RunResult> {

@@ -1,5 +1,5 @@
 /** A train statement → train.py: its loss, optimiser, schedule and settings spelled out in Python, the loop in dlnet_torch/fit.py. */
-import type { Choice, TrainPlan } from '../../../dsl';
+import { choiceWithDefaults, type Choice, type TrainPlan } from '../../../dsl';
 import { py } from './python';
 
 const LOSSES: Record<string, string> = {
@@ -50,9 +50,10 @@ export interface TrainSourceOptions {
 
 export function trainSource(o: TrainSourceOptions): string {
   const s = o.plan.settings;
-  const optimizer = s.optimizer as Choice;
+  const optimizer = choiceWithDefaults('optimizer', (s.optimizer as Choice | undefined) ?? { name: 'adam', args: {} });
+  const schedule = s.schedule ? choiceWithDefaults('schedule', s.schedule as Choice) : undefined;
   const lossName = (s.loss as Choice | undefined)?.name;
-  const early = s.earlyStopping as Choice | undefined;
+  const early = s.earlyStopping ? choiceWithDefaults('earlyStopping', s.earlyStopping as Choice) : undefined;
   const statement = o.plan.versus ? `train ${o.plan.model} vs ${o.plan.versus} on ${o.plan.dataset}` : `train ${o.plan.model} on ${o.plan.dataset}`;
   const imports = [o.modelClass, ...(o.versusClass ? [o.versusClass] : [])].join(', ');
   return `#!/usr/bin/env python3
@@ -81,7 +82,7 @@ def optimizer(parameters):
 
 
 def learning_rate(epoch, epochs):
-    ${scheduleBody((optimizer.args.learningRate as number | undefined) ?? 0.001, s.schedule as Choice | undefined)}
+    ${scheduleBody(optimizer.args.learningRate as number, schedule)}
 
 
 PLAN = dl.Plan(
