@@ -47,8 +47,11 @@ export class VsCode {
       'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none',
       'workbench.enableExperiments': false, 'extensions.ignoreRecommendations': true, 'editor.inlayHints.enabled': 'on',
       'dlnet.train.backend': 'wasm', 'window.commandCenter': false, 'chat.commandCenter.enabled': false,
-      ...(python ? { 'dlnet.pytorch.python': python } : {}),
     }));
+    // Machine-scoped settings (paths to programs) come from the remote machine's settings in
+    // code-server, as in any remote window; VS Code ignores them in User settings there.
+    mkdirSync(join(this.run, 'data', 'Machine'), { recursive: true });
+    writeFileSync(join(this.run, 'data', 'Machine', 'settings.json'), JSON.stringify(python ? { 'dlnet.pytorch.python': python } : {}));
     const env = { ...process.env, XDG_CONFIG_HOME: join(this.run, 'xdg', 'config'), XDG_DATA_HOME: join(this.run, 'xdg', 'data'), XDG_CACHE_HOME: join(this.run, 'xdg', 'cache') };
     const args = ['--config', join(this.run, 'config.yaml'), '--user-data-dir', join(this.run, 'data'), '--extensions-dir', join(this.run, 'ext')];
     const t0 = Date.now();
