@@ -28,7 +28,9 @@ const RESERVED = new Set([
   'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
   'while', 'with', 'yield', 'self', 'forward', 'training', 'train', 'eval', 'to', 'cuda', 'cpu', 'type', 'float', 'double', 'half',
   'apply', 'modules', 'children', 'parameters', 'buffers', 'state_dict', 'load_state_dict', 'zero_grad', 'named_modules', 'tfjs_layers',
-  'torch', 'nn', 'F', 'np',
+  'torch', 'nn', 'F', 'np', 'dl', 'math', 'sys',
+  // Builtins a generated file or its importer may use.
+  'print', 'len', 'range', 'list', 'dict', 'set', 'tuple', 'int', 'str', 'bool', 'object', 'sum', 'min', 'max', 'abs', 'super', 'isinstance',
 ]);
 
 /** A Python identifier for a dlnet name, unique within `taken`. */
