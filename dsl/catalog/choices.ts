@@ -148,7 +148,7 @@ export function findLoss(name: string): LossDef | undefined {
   return losses.find((l) => l.name === name);
 }
 
-/** A choice with every parameter it leaves out set to the catalogue's default (a defaulted setting such as `optimizer` carries none). */
+/** A choice with every parameter it leaves out set to the catalogue's default (for a setting's default value, written without arguments). */
 export function choiceWithDefaults(table: ChoiceTable, c: Choice): Choice {
   const args = { ...c.args };
   for (const p of findChoice(table, c.name)?.params ?? []) if (args[p.name] === undefined && p.default !== undefined) args[p.name] = p.default;

@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { findLoss, findSetting, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
+import { choiceWithDefaults, findLoss, findSetting, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
@@ -113,7 +113,8 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     if (def.name in out || seen.has(def.name)) continue;
     if (def.only === 'gan' && !gan) continue;
     if (def.only === 'plain' && gan) continue;
-    if (def.default !== undefined) out[def.name] = def.default;
+    // A defaulted choice gets its parameters' defaults too, as a written one does from evaluate.
+    if (def.default !== undefined) out[def.name] = def.type.kind === 'choice' ? choiceWithDefaults(def.type.table, def.default as Choice) : def.default;
   }
   if (!gan && !seen.has('loss')) {
     ctx.report(diagnostic('invalid-setting', 'error', decl.keyword, `train ${decl.model.text} needs a loss, such as loss: categoricalCrossentropy`, {

@@ -1,5 +1,5 @@
 /** A train statement → train.py: its loss, optimiser, schedule and settings spelled out in Python, the loop in dlnet_torch/fit.py. */
-import { choiceWithDefaults, type Choice, type TrainPlan } from '../../../dsl';
+import type { Choice, TrainPlan } from '../../../dsl';
 import { py } from './python';
 
 const LOSSES: Record<string, string> = {
@@ -50,10 +50,10 @@ export interface TrainSourceOptions {
 
 export function trainSource(o: TrainSourceOptions): string {
   const s = o.plan.settings;
-  const optimizer = choiceWithDefaults('optimizer', (s.optimizer as Choice | undefined) ?? { name: 'adam', args: {} });
-  const schedule = s.schedule ? choiceWithDefaults('schedule', s.schedule as Choice) : undefined;
+  const optimizer = s.optimizer as Choice;
+  const schedule = s.schedule as Choice | undefined;
   const lossName = (s.loss as Choice | undefined)?.name;
-  const early = s.earlyStopping ? choiceWithDefaults('earlyStopping', s.earlyStopping as Choice) : undefined;
+  const early = s.earlyStopping as Choice | undefined;
   const statement = o.plan.versus ? `train ${o.plan.model} vs ${o.plan.versus} on ${o.plan.dataset}` : `train ${o.plan.model} on ${o.plan.dataset}`;
   const imports = [o.modelClass, ...(o.versusClass ? [o.versusClass] : [])].join(', ');
   return `#!/usr/bin/env python3
