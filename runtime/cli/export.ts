@@ -49,11 +49,11 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
 
 async function exportToPytorch(io: Io, file: string, analysis: Analysis, g: ModelGraph, out: string, saveTfjs: (g: ModelGraph, dir: string) => Promise<void>): Promise<number> {
   const { exportPytorch } = await import('../export/pytorch');
-  const { readPlan, trainingParts, RunError } = await import('../train/run');
+  const { planWithData, trainingParts, RunError } = await import('../train/run');
   let training;
   if (analysis.trains.some((t) => t.model === g.name || t.versus === g.name)) {
     try {
-      const { plan, data } = readPlan(resolve(file), g.name);
+      const { plan, data } = planWithData(analysis, resolve(file), g.name);
       if (plan.versus === g.name) throw new RunError(`${g.name} is the discriminator of train ${plan.model} vs ${plan.versus}: export ${plan.model}`, plan.decl.range.start.line);
       training = { plan, ...trainingParts(analysis, plan, data, resolve(file)) };
     } catch (e) {

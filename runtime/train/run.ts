@@ -142,8 +142,13 @@ export function readPlan(file: string, model?: string): { text: string; analysis
     throw new RunError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const analysis = analyze(text, { host: fileHost(file) });
+  return { text, analysis, ...planWithData(analysis, file, model) };
+}
+
+/** The train statement of an analysed file and its dataset, or a RunError that names the line. */
+export function planWithData(analysis: Analysis, file: string, model?: string): { plan: TrainPlan; data: Data } {
   const plan = choosePlan(analysis, model);
-  return { text, analysis, plan, data: loadPlanData(analysis, plan.dataset, file) };
+  return { plan, data: loadPlanData(analysis, plan.dataset, file) };
 }
 
 export async function runTraining(o: RunOptions): Promise<RunResult> {
