@@ -104,7 +104,8 @@ async function main() {
     // The same loop with a second replica in a worker thread, each taking half of every batch.
     const replicated = compileModel(g);
     replicated.compile({ optimizer: opt, loss: 'meanSquaredError' });
-    const parallel = await DataParallel.start(new Replica(replicated, { ...settings, loss: { name: 'meanSquaredError', args: {} } }), g, 0, { ...settings, loss: { name: 'meanSquaredError', args: {} } }, backend.name as BackendName, 2);
+    const withLoss = { ...settings, loss: { name: 'meanSquaredError', args: {} } };
+    const parallel = await DataParallel.start(new Replica(replicated, withLoss), g, 0, withLoss, backend.name as BackendName, 2);
     const parallelTimes: number[] = [];
     const options = { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false, parallel };
     await fit(replicated, opt, g, settings, data, undefined, options);

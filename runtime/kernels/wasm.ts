@@ -41,11 +41,13 @@ function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Record<str
   return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D;
 }
 
+/** 1 where input channel i meets its own outputs i·m..i·m+m-1, as [1, 1, c, c, 1]: the depthwise part of a full filter. */
+const ownChannels = (c: number) => tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
+
 /** [kh, kw, c, m] → [kh, kw, c, c·m], zero except W[:, :, i, i·m + j] = F[:, :, i, j]. */
 function blockDiagonal(filter: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, c, m] = filter.shape;
-  const eye = tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
-  return tf.reshape(tf.mul(tf.reshape(filter, [kh, kw, c, 1, m]), eye), [kh, kw, c, c * m]) as tf.Tensor4D;
+  return tf.reshape(tf.mul(tf.reshape(filter, [kh, kw, c, 1, m]), ownChannels(c)), [kh, kw, c, c * m]) as tf.Tensor4D;
 }
 
 function depthwiseAttrs(attrs: Record<string, unknown>) {
@@ -66,8 +68,7 @@ function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Record<
   const { strides, pad, dimRoundingMode } = depthwiseAttrs(attrs);
   const [kh, kw, c, m] = attrs.filterShape as [number, number, number, number];
   const full = conv2dBackpropFilter(x, dy, { filterShape: [kh, kw, c, c * m], strides, pad, dimRoundingMode }); // [kh, kw, c, c·m]
-  const eye = tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
-  return tf.sum(tf.mul(tf.reshape(full, [kh, kw, c, c, m]), eye), 3) as tf.Tensor4D;
+  return tf.sum(tf.mul(tf.reshape(full, [kh, kw, c, c, m]), ownChannels(c)), 3) as tf.Tensor4D;
 }
 
 function unsortedSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: number): tf.Tensor {

@@ -42,7 +42,8 @@ const recurrent = (cell: 'simpleRnn' | 'lstm' | 'gru'): TorchRule => (args, [x])
   `return_sequences=${py(args.returnSequences)}, init=${pyInit(choice(args, 'init'))}, recurrent_init=${pyInit(choice(args, 'recurrentInit') ?? { name: 'orthogonal', args: {} })}, ` +
   `dropout=${py(args.dropout ?? 0)}, recurrent_dropout=${py(args.recurrentDropout ?? 0)})`;
 
-const named = (name: string, extra = ''): TorchRule => () => `dl.Activation(${py(name)}${extra})`;
+/** An activation layer; `extra` writes its arguments, if it has any. */
+const named = (name: string, extra: (args: Args) => string = () => ''): TorchRule => (args) => `dl.Activation(${py(name)}${extra(args)})`;
 const merge = (kind: string): TorchRule => () => `dl.Merge(${py(kind)})`;
 
 /** Builds the layer a bidirectional or timeDistributed wraps. */
@@ -60,13 +61,13 @@ export const torchModules: Record<LayerName, TorchRule> = {
   embedding: (args) => `dl.Embedding(${py(args.inputDim)}, ${py(args.outputDim)}, init=${pyInit(choice(args, 'init') ?? { name: 'randomUniform', args: {} })})`,
 
   relu: named('relu'),
-  leakyRelu: (args) => named('leakyRelu', `, alpha=${py(args.alpha)}`)(args, [], ''),
-  elu: (args) => named('elu', `, alpha=${py(args.alpha)}`)(args, [], ''),
+  leakyRelu: named('leakyRelu', (args) => `, alpha=${py(args.alpha)}`),
+  elu: named('elu', (args) => `, alpha=${py(args.alpha)}`),
   selu: named('selu'),
   gelu: named('gelu'),
   tanh: named('tanh'),
   sigmoid: named('sigmoid'),
-  softmax: (args) => named('softmax', `, axis=${py(torchAxis(args.axis as number))}`)(args, [], ''),
+  softmax: named('softmax', (args) => `, axis=${py(torchAxis(args.axis as number))}`),
   softplus: named('softplus'),
   swish: named('swish'),
 

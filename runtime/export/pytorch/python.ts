@@ -6,7 +6,7 @@ export function py(v: ArgValue | null | undefined): string {
   if (v === undefined) throw new Error('no value to write as Python');
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v); // 3, 0.5 and 1e-7 read the same in Python
   if (typeof v === 'string') return JSON.stringify(v).replace(/^"|"$/g, "'");
   if (Array.isArray(v)) return `[${v.map((x) => py(x as ArgValue)).join(', ')}]`;
   if ('layer' in v) throw new Error('a layer is not a Python value');

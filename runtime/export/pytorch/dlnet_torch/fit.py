@@ -27,17 +27,6 @@ def load_data(folder, name):
     return features, labels, meta
 
 
-class Examples(torch.utils.data.Dataset):
-    def __init__(self, features, labels):
-        self.features, self.labels = features, labels
-
-    def __len__(self):
-        return len(self.features[0])
-
-    def __getitem__(self, i):
-        return [f[i] for f in self.features], (self.labels[i] if self.labels is not None else torch.zeros(0))
-
-
 # ---------------------------------------------------------------- processes
 
 
@@ -254,12 +243,13 @@ def _train(plan, args, procs, events, control, started):
     if procs.world > 1:
         net = nn.parallel.DistributedDataParallel(model, device_ids=[procs.device.index] if procs.device.type == 'cuda' else None)
     per_process = max(1, args.batch_size // procs.world)
-    examples = Examples(train_x, train_y)
-    sampler = torch.utils.data.distributed.DistributedSampler(examples, procs.world, procs.rank, shuffle=plan.shuffle, seed=plan.seed) if procs.world > 1 else None
+    size = len(train_x[0])
+    # The sampler only deals out example indices; batches are taken from the tensors directly.
+    sampler = torch.utils.data.distributed.DistributedSampler(range(size), procs.world, procs.rank, shuffle=plan.shuffle, seed=plan.seed) if procs.world > 1 else None
     generator = torch.Generator().manual_seed(plan.seed + 1)
-    per_epoch = -(-(len(sampler) if sampler else len(examples)) // per_process)
+    per_epoch = -(-(len(sampler) if sampler else size) // per_process)
     batches = per_epoch if args.max_batches is None else min(per_epoch, args.max_batches)
-    start = _start_event(plan, args, procs, len(examples), len(val[0][0]) if val else 0, batches, args.epochs)
+    start = _start_event(plan, args, procs, size, len(val[0][0]) if val else 0, batches, args.epochs)
     if first_epoch:
         start['resumedFrom'] = {'epoch': first_epoch, 'checkpoint': os.path.abspath(args.resume)}
     events.emit(start)
@@ -273,7 +263,7 @@ def _train(plan, args, procs, events, control, started):
             sampler.set_epoch(epoch)
         net.train()
         sums, seen, epoch_start = {}, 0, time.time()
-        order = torch.tensor(list(sampler)) if sampler else torch.randperm(len(examples), generator=generator) if plan.shuffle else torch.arange(len(examples))
+        order = torch.tensor(list(sampler)) if sampler else torch.randperm(size, generator=generator) if plan.shuffle else torch.arange(size)
         for b in range(batches):
             if control.should_stop(procs):
                 status = 'stopped'
