@@ -5,7 +5,7 @@
  * about 40 a second; a NaN or infinite loss stops the run with the epoch and batch.
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
-import { take, type Data } from '../data/dataset';
+import type { Data } from '../data/dataset';
 import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
@@ -173,7 +173,7 @@ async function parallelEpoch(parallel: DataParallel, model: tfl.LayersModel, tra
   let fitted = 0;
   for (let from = 0, b = 0; from < train.size && !model.stopTraining; from += batchSize, b++) {
     const indices = order.subarray(from, Math.min(from + batchSize, train.size));
-    const values = await parallel.step(take(train, indices));
+    const values = await parallel.step(train, indices);
     const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
     for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * indices.length;
     fitted += indices.length;

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { Args, Choice, ModelGraph } from '../../../dsl';
 import type { BackendName } from '../../backend';
 import { compileModel } from '../../compile/compile';
-import { take, type Data } from '../../data/dataset';
+import type { Data } from '../../data/dataset';
 import { tf } from '../../tf';
 import { loss, metrics, optimizer } from '../optim';
 import { featureTensors, labelTensor } from '../tensors';
@@ -64,25 +64,26 @@ export async function chooseWorkers(asked: WorkersRequest, g: ModelGraph, gan: b
 async function stepsPerSecond(g: ModelGraph, settings: Args, data: Data, batchSize: number, backend: BackendName, replicas: number): Promise<number> {
   const still = { ...settings, optimizer: { name: 'sgd', args: { learningRate: 0 } } };
   const model = compileModel(g, 0);
-  const examples = (from: number, count: number) => take(data, Array.from({ length: count * batchSize }, (_, k) => from * batchSize + k));
+  /** The examples of `count` batches from batch `from` on. */
+  const batches = (from: number, count: number) => Array.from({ length: count * batchSize }, (_, k) => from * batchSize + k);
   const parallel = replicas > 1 ? await DataParallel.start(new Replica(model, still), g, 0, still, backend, replicas) : undefined;
   try {
     if (parallel) {
-      for (let i = 0; i < WARM_UP; i++) await parallel.step(examples(i, 1)); // the first calls compile kernels and warm the JIT
+      for (let i = 0; i < WARM_UP; i++) await parallel.step(data, batches(i, 1)); // the first calls compile kernels and warm the JIT
       const started = performance.now();
-      for (let i = WARM_UP; i < WARM_UP + STEPS; i++) await parallel.step(examples(i, 1));
+      for (let i = WARM_UP; i < WARM_UP + STEPS; i++) await parallel.step(data, batches(i, 1));
       return (STEPS * 1000) / (performance.now() - started);
     }
     model.compile({ optimizer: optimizer(still.optimizer as Choice), loss: loss(still), metrics: metrics(still) });
-    const fitOn = async (part: Data) => {
-      const xs = featureTensors(g, part);
-      const y = labelTensor(part);
+    const fitOn = async (indices: number[]) => {
+      const xs = featureTensors(g, data, indices);
+      const y = labelTensor(data, indices);
       await model.fit(xs.length === 1 ? xs[0] : xs, y, { batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: { onBatchEnd: async () => {} } });
       tf.dispose([...xs, y]);
     };
-    await fitOn(examples(0, WARM_UP));
+    await fitOn(batches(0, WARM_UP));
     const started = performance.now();
-    await fitOn(examples(WARM_UP, STEPS));
+    await fitOn(batches(WARM_UP, STEPS));
     return (STEPS * 1000) / (performance.now() - started);
   } finally {
     await parallel?.close();

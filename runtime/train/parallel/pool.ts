@@ -79,25 +79,28 @@ export class DataParallel {
     this.pendingRate = rate;
   }
 
-  /** One optimisation step on `batch`; returns the batch's loss and metrics (model.metricsNames order). */
-  async step(batch: Data): Promise<number[]> {
+  /**
+   * One optimisation step on the examples of `data` at `indices`; returns the batch's loss
+   * and metrics (model.metricsNames order). Each share is copied once, straight from `data`.
+   */
+  async step(data: Data, indices: Uint32Array | number[]): Promise<number[]> {
     const shares = this.replicas;
-    const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * batch.size) / shares));
+    const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * indices.length) / shares));
     const sizes = bounds.slice(1).map((b, i) => b - bounds[i]);
     const remoteAnswers = this.remotes.map((r, i) => {
       const size = sizes[i + 1];
       // Every replica hears of every step, even with no examples, so none misses an update.
       if (size === 0) return r.send({ type: 'step', apply: this.pendingApply, rate: this.pendingRate, size: 0, features: [] }).then(() => undefined);
-      const part = take(batch, Array.from({ length: size }, (_, k) => bounds[i + 1] + k));
+      const part = take(data, indices.slice(bounds[i + 1], bounds[i + 2]));
       const features = orderedFeatures(this.graph, part).map((c) => ({ data: c.data, shape: c.shape, name: c.name }));
       const labels = { data: part.labels!.data, shape: part.labels!.shape };
       const m: ToReplica = { type: 'step', apply: this.pendingApply, rate: this.pendingRate, size, features, labels };
       return r.send(m, [...features.map((f) => f.data.buffer as ArrayBuffer), labels.data.buffer as ArrayBuffer]);
     });
     this.pendingRate = undefined;
-    const mine = take(batch, Array.from({ length: sizes[0] }, (_, k) => k));
-    const xs = featureTensors(this.graph, mine);
-    const y = labelTensor(mine);
+    const mine = indices.slice(0, sizes[0]);
+    const xs = featureTensors(this.graph, data, mine);
+    const y = labelTensor(data, mine);
     const local = await this.local.step(xs, y);
     tf.dispose([...xs, y]);
     const results = [local, ...(await Promise.all(remoteAnswers)).map((a) => a as Extract<FromReplica, { type: 'step' }> | undefined)];
