@@ -20,11 +20,12 @@ import { DataParallel } from '../runtime/train/parallel/pool';
 import { Replica } from '../runtime/train/parallel/replica';
 import { tf, tfl } from '../runtime/tf';
 import { exportPytorch } from '../runtime/export/pytorch';
+import { findPythonWithTorch } from '../runtime/export/pytorch/findPython';
 import { saveModel } from '../runtime/train/save';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const vsPytorch = process.argv.includes('--vs-pytorch');
-const PYTHON = [process.env.DLNET_PYTHON, '/usr/bin/python3', 'python3'].find((p) => p && spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+const PYTHON = vsPytorch ? findPythonWithTorch() : undefined;
 const backendArg = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'auto';
 
 interface Case {
