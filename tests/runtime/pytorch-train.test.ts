@@ -127,7 +127,8 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
   }, 300_000);
 
   it('reports a bad weights folder as an error event naming the statement', () => {
-    const dir = join(work, '02-backprop');
+    const dir = join(work, 'bad-weights');
+    exportSample('02-backprop.dlnet', dir);
     const run = events(dir, ['train.py', '--json', '--weights', 'no-such-folder']);
     expect(run.status).toBe(1);
     const error = byType(run.events, 'error')[0];
