@@ -29,10 +29,12 @@ export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph
   const rng = new Random(settings.seed as number);
   let noiseSeed = (settings.seed as number) * 7919 + 1;
   const noise = (n: number) => tf.randomNormal([n, ...latent], 0, 1, 'float32', noiseSeed++);
-  disc.compile({ optimizer: optimizer(settings.optimizer as Choice), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const discOptimizer = optimizer(settings.optimizer as Choice);
+  const genOptimizer = optimizer(settings.optimizer as Choice);
+  disc.compile({ optimizer: discOptimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   disc.trainable = false;
   const combined = tfl.model({ inputs: gen.inputs, outputs: disc.apply(gen.outputs[0]) as tfl.SymbolicTensor });
-  combined.compile({ optimizer: optimizer(settings.optimizer as Choice), loss: 'binaryCrossentropy' });
+  combined.compile({ optimizer: genOptimizer, loss: 'binaryCrossentropy' });
   disc.trainable = true;
 
   const fixedZ = noise(SAMPLES_SHOWN);
@@ -91,7 +93,10 @@ export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph
     }
     return { status, logs, epochs: epoch };
   } finally {
+    // The optimisers' moments are the run's too (model.dispose() leaves optimisers it was given).
     fixedZ.dispose();
+    discOptimizer.dispose();
+    genOptimizer.dispose();
   }
 }
 

@@ -79,12 +79,13 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
   const missing: string[] = [];
   const g = a.models.find((m) => m.name === plan.model)!;
   const model = compileModel(g, 0);
+  const still = tf.train.sgd(0);
   try {
     const n = Math.min(4, data.size);
     const idx = Array.from({ length: n }, (_, i) => i);
     if (plan.versus) {
       const d = compileModel(a.models.find((m) => m.name === plan.versus)!, 0);
-      d.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy' });
+      d.compile({ optimizer: still, loss: 'binaryCrossentropy' });
       const z = tf.randomNormal([n, ...(g.inputs[0].shape as number[])]);
       const y = tf.ones([n, 1]);
       try {
@@ -98,7 +99,7 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
       d.dispose();
       return missing;
     }
-    model.compile({ optimizer: tf.train.sgd(0), loss: loss(plan.settings) as string });
+    model.compile({ optimizer: still, loss: loss(plan.settings) as string });
     const xs = featureTensors(g, data, idx);
     const ys = labelTensor(data, idx);
     try {
@@ -112,6 +113,7 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
     return missing;
   } finally {
     model.dispose();
+    still.dispose(); // its learning rate is a tensor
   }
 }
 
@@ -218,6 +220,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         if (parallel) compile(); // the replica's gradient-capturing optimiser is not one to save
         await saveModel(model, folder.partial);
         model.dispose();
+        opt.dispose(); // the model was given it, so does not own it
       }
     } finally {
       stopListening();
