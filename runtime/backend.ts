@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { findGpuAdapters, pickGpuAdapter, startWebgpu, type GpuAdapter } from './gpu';
 import { registerWasmKernels } from './kernels/wasm';
 import { tf } from './tf';
 
@@ -25,7 +26,8 @@ export class BackendError extends Error {}
 /** Folders where native packages may have been installed by the user. */
 export function searchPaths(extra: string[] = []): string[] {
   const env = process.env.DLNET_MODULE_PATHS?.split(':').filter(Boolean) ?? [];
-  return [...extra, ...env, process.cwd()];
+  // dlnet's own folder last: its optional dependencies (webgpu) when installed with it.
+  return [...extra, ...env, process.cwd(), join(__dirname, '..')];
 }
 
 function tryRequire(name: string, paths: string[]): unknown {
@@ -71,30 +73,31 @@ async function tryTensorflow(paths: string[], skipped: string[]): Promise<Backen
   return undefined;
 }
 
-async function tryWebgpu(paths: string[], skipped: string[]): Promise<BackendChoice | undefined> {
-  const webgpu = tryRequire('webgpu', paths) as { create?: (flags: string[]) => unknown; globals?: object } | undefined;
-  const backendPath = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths) !== undefined);
-  if (!webgpu || !backendPath) {
+async function tryWebgpu(paths: string[], skipped: string[], wanted: string | undefined, allowSoftware: boolean): Promise<BackendChoice | undefined> {
+  const webgpu = tryRequire('webgpu', paths) as Parameters<typeof findGpuAdapters>[0] | undefined;
+  const backendModule = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths) as Parameters<typeof startWebgpu>[1] | undefined);
+  if (!webgpu || !backendModule) {
     skipped.push('webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
     return undefined;
   }
-  // The GPU globals must exist before the backend module registers itself.
-  Object.assign(globalThis, webgpu.globals);
-  (globalThis as { navigator?: object }).navigator ??= {};
-  Object.assign((globalThis as unknown as { navigator: object }).navigator, { gpu: webgpu.create?.([]) });
-  const gpu = (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu;
-  const adapter = await gpu?.requestAdapter().catch(() => undefined);
-  if (!adapter) {
-    skipped.push('webgpu: no GPU adapter found');
+  let adapters: GpuAdapter[];
+  try {
+    adapters = await findGpuAdapters(webgpu, allowSoftware);
+  } catch (e) {
+    skipped.push(`webgpu: Dawn failed to start (${(e as Error).message})`);
     return undefined;
   }
-  tryRequire('@tensorflow/tfjs-backend-webgpu', paths);
-  if (await tf.setBackend('webgpu')) {
-    await tf.ready();
-    return { name: 'webgpu', reason: 'WebGPU (Dawn) on the GPU adapter found', skipped };
+  const { adapter, why } = pickGpuAdapter(adapters, wanted, allowSoftware);
+  if (!adapter) {
+    skipped.push(`webgpu: ${why}`);
+    return undefined;
   }
-  skipped.push('webgpu: the backend failed to start');
-  return undefined;
+  try {
+    return { name: 'webgpu', reason: await startWebgpu(adapter, backendModule), skipped };
+  } catch (e) {
+    skipped.push(`webgpu: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
@@ -119,8 +122,17 @@ async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
   return undefined;
 }
 
-export async function selectBackend(requested: BackendName = 'auto', paths: string[] = searchPaths()): Promise<BackendChoice> {
+export interface BackendOptions {
+  /** Where to look for the optional native and GPU packages. */
+  paths?: string[];
+  /** Part of the GPU adapter's name to train on (`--gpu`); also DLNET_GPU. */
+  gpu?: string;
+}
+
+export async function selectBackend(requested: BackendName = 'auto', options: BackendOptions = {}): Promise<BackendChoice> {
   const skipped: string[] = [];
+  const paths = options.paths ?? searchPaths();
+  const gpu = options.gpu ?? (process.env.DLNET_GPU || undefined);
   const cpu = async (): Promise<BackendChoice> => {
     await tf.setBackend('cpu');
     await tf.ready();
@@ -139,11 +151,11 @@ export async function selectBackend(requested: BackendName = 'auto', paths: stri
       return c;
     }
     case 'webgpu': {
-      const c = await tryWebgpu(paths, skipped);
+      const c = await tryWebgpu(paths, skipped, gpu, true);
       if (!c) throw new BackendError(`the webgpu backend is not available: ${skipped.join('; ')}`);
       return c;
     }
     case 'auto':
-      return (await tryTensorflow(paths, skipped)) ?? (await tryWebgpu(paths, skipped)) ?? (await tryWasm(skipped)) ?? cpu();
+      return (await tryTensorflow(paths, skipped)) ?? (await tryWebgpu(paths, skipped, gpu, false)) ?? (await tryWasm(skipped)) ?? cpu();
   }
 }

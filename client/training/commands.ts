@@ -88,7 +88,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     const config = vscode.workspace.getConfiguration('dlnet');
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     start(uri, model, 'dlnet.train', dlnetTrainCommand({
-      cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto',
+      cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto', gpu: config.get<string>('train.gpu') || undefined,
       node: config.get<string>('train.nodePath') || undefined, cwd: folder, workers: config.get<number>('train.workers') || 'auto',
       env: { DLNET_MODULE_PATHS: [folder, context.globalStorageUri.fsPath].filter(Boolean).join(':') },
     }));

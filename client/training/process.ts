@@ -14,6 +14,8 @@ export interface TrainRequest {
   file: string;
   model?: string;
   backend?: string;
+  /** Part of the GPU adapter's name, for the webgpu backend (`--gpu`). */
+  gpu?: string;
   out?: string;
   epochs?: number;
   /** Replicas sharing every batch, one per core (`--workers`; auto measures). */
@@ -36,6 +38,7 @@ export function dlnetTrainCommand(request: TrainRequest): Command {
   const args = [request.cli, 'train', request.file, '--json'];
   if (request.model) args.push('--model', request.model);
   if (request.backend) args.push('--backend', request.backend);
+  if (request.gpu) args.push('--gpu', request.gpu);
   if (request.out) args.push('--out', request.out);
   if (request.epochs) args.push('--epochs', String(request.epochs));
   if (request.workers) args.push('--workers', String(request.workers));

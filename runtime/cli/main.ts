@@ -11,7 +11,7 @@ const usage = `usage: dlnet <command> [options]
 commands:
   check <files...> [--json]              check files; exit 1 on errors
   summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
-  train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--out DIR] [--json]
+  train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]
                                          train a model; JSON events with --json
   export <file> --model NAME --out DIR   write the untrained compiled model (tfjs format)
   lsp [--stdio]                          run the language server (any LSP client)

@@ -1,4 +1,4 @@
-/** `dlnet train <file> [--model NAME] [--epochs N] [--backend ...] [--workers auto|N] [--out DIR] [--json]` */
+/** `dlnet train <file> [--model NAME] [--epochs N] [--backend ...] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]` */
 import type { BackendName } from '../backend';
 import { parseArgs, UsageError } from './args';
 import type { Io } from './io';
@@ -7,7 +7,7 @@ import { progressRenderer } from './progress';
 const backends = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export async function runTrain(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ['model', 'epochs', 'backend', 'out', 'workers'], ['json', 'no-representation']);
+  const args = parseArgs(argv, ['model', 'epochs', 'backend', 'gpu', 'out', 'workers'], ['json', 'no-representation']);
   if (args.positional.length !== 1) throw new UsageError('dlnet train takes one .dlnet file');
   const backend = (args.flags.get('backend') as string | undefined) ?? 'auto';
   if (!backends.includes(backend)) throw new UsageError(`--backend is one of ${backends.join(', ')}`);
@@ -20,7 +20,7 @@ export async function runTrain(argv: string[], io: Io): Promise<number> {
   const json = args.flags.has('json');
   const sink = json ? (e: object) => io.out(JSON.stringify(e)) : progressRenderer(io, !!process.stderr.isTTY);
   const result = await runTraining({
-    file: args.positional[0], model: args.flags.get('model') as string | undefined, epochs, backend: backend as BackendName,
+    file: args.positional[0], model: args.flags.get('model') as string | undefined, epochs, backend: backend as BackendName, gpu: args.flags.get('gpu') as string | undefined,
     out: args.flags.get('out') as string | undefined, sink, representation: !args.flags.has('no-representation'), workers,
   });
   return result.status === 'failed' ? 1 : 0;

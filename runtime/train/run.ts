@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
+import { releaseGpuMemory } from '../gpu';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { split, type Data } from '../data/dataset';
@@ -30,6 +31,8 @@ export interface RunOptions {
   model?: string;
   epochs?: number;
   backend?: BackendName;
+  /** Part of the GPU adapter's name, for the webgpu backend. */
+  gpu?: string;
   out?: string;
   sink: Sink;
   control?: Control;
@@ -163,7 +166,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const read = readPlan(file, o.model);
     const { text, analysis: a, data } = read;
     plan = read.plan;
-    let backend: BackendChoice = await selectBackend(o.backend ?? 'auto');
+    let backend: BackendChoice = await selectBackend(o.backend ?? 'auto', { gpu: o.gpu });
     let fallback: { from: string; missingKernels: string[] } | undefined;
     if (backend.name !== 'cpu' && backend.name !== 'tensorflow') {
       const missing = await preflight(a, plan, data);
@@ -224,6 +227,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       }
     } finally {
       stopListening();
+      releaseGpuMemory();
     }
     folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs }, null, 2));
     const savedTo = folder.commit();

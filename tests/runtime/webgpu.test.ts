@@ -1,0 +1,88 @@
+/**
+ * The webgpu backend, for real: Dawn (the optional `webgpu` package) on whatever adapter
+ * this machine has. Without a GPU that is Mesa's software renderer through OpenGL ES,
+ * which runs the same tfjs webgpu kernels, device and buffers as a GPU would. CI sets
+ * DLNET_REQUIRE_WEBGPU=1 so that a missing adapter fails instead of skipping.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BackendError, selectBackend } from '../../runtime/backend';
+import { tf } from '../../runtime/tf';
+import type { StartEvent, TrainEvent } from '../../runtime/train/events';
+import { runTraining } from '../../runtime/train/run';
+
+const choice = await selectBackend('webgpu').catch((e: Error) => e);
+const available = !(choice instanceof Error);
+if (!available && process.env.DLNET_REQUIRE_WEBGPU) throw new Error(`DLNET_REQUIRE_WEBGPU is set but ${choice.message}`);
+
+describe.skipIf(!available)('webgpu backend (Dawn)', () => {
+  it('starts on the adapter found and says which one, and whether it is software', async () => {
+    const c = await selectBackend('webgpu');
+    expect(c.name).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(c.reason).toMatch(/^WebGPU \(Dawn\) on .+ \((native|OpenGL ES)(, software)?\)/);
+  });
+
+  it('computes what the cpu backend computes (matMul, conv2d and their gradients)', async () => {
+    const run = async () => {
+      const x = tf.tensor4d(Array.from({ length: 2 * 9 * 9 * 3 }, (_, i) => Math.sin(i)), [2, 9, 9, 3]);
+      const w = tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i)), [3, 3, 3, 4]);
+      const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(a, b, 2, 'same')));
+      const [gx, gw] = tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)([x, w]);
+      const m = tf.matMul(tf.reshape(x, [2, -1]), tf.reshape(x, [-1, 2]));
+      const out = await Promise.all([f(x, w), gx, gw, m].map((t) => t.data()));
+      tf.dispose([x, w, gx, gw, m]);
+      return out;
+    };
+    const gpu = await run();
+    await selectBackend('cpu');
+    const cpu = await run();
+    await selectBackend('webgpu');
+    gpu.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(cpu[i][j], Math.abs(cpu[i][j]) > 100 ? 0 : 3)));
+  });
+
+  it('auto passes over a software adapter, saying why, and --gpu names one that is not there', async () => {
+    const c = await selectBackend('webgpu');
+    if (!/software/.test(c.reason)) return; // a real GPU: auto would rightly take it
+    const auto = await selectBackend('auto');
+    expect(auto.name).not.toBe('webgpu');
+    // Auto does not look on OpenGL ES; a native software adapter (lavapipe) it finds and passes over.
+    expect(auto.skipped.join('\n')).toMatch(/webgpu: (no GPU adapter found \(OpenGL ES and software adapters are tried with --backend webgpu only\)|only a software adapter \(.+\), slower than wasm; ask for it with --backend webgpu)/);
+    const wrong = await selectBackend('webgpu', { gpu: 'no-such-gpu' }).catch((e: Error) => e);
+    expect(wrong).toBeInstanceOf(BackendError);
+    expect((wrong as Error).message).toMatch(/no GPU adapter matches 'no-such-gpu' \(found: .+\)/);
+  });
+
+  it('trains a model twice in one process and gives the memory back after each run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
+    const file = join(dir, 'conv.dlnet');
+    writeFileSync(file, `dataset digits = mnist(samples: 256)
+model Small {
+  input image: [28, 28, 1]
+  conv2d(4, kernel: 3, activation: relu)
+  maxPool2d(2)
+  flatten
+  dense(10, activation: softmax)
+}
+train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64; metrics: [accuracy] }
+`);
+    await selectBackend('webgpu');
+    const memory = () => tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+    const before = memory().numTensors;
+    const after: { tensors: number; allocated: number }[] = [];
+    for (let run = 0; run < 2; run++) {
+      const events: TrainEvent[] = [];
+      const result = await runTraining({ file, backend: 'webgpu', out: join(dir, 'runs'), sink: (e) => events.push(e), representation: false, workers: 1 });
+      expect(result.status, JSON.stringify(events.filter((e) => e.type === 'error'))).toBe('completed');
+      expect((events[0] as StartEvent).backend).toBe('webgpu');
+      expect(Number.isFinite(result.logs!.loss)).toBe(true);
+      after.push({ tensors: memory().numTensors, allocated: memory().numBytesAllocatedInGPU ?? 0 });
+    }
+    // Nothing of the first run is left for the second to add to, and no buffers are kept for reuse.
+    expect(after.map((a) => a.tensors)).toEqual([before, before]);
+    expect(after[1].allocated).toBeLessThanOrEqual(after[0].allocated);
+    expect(after[1].allocated).toBeLessThan(1024 * 1024);
+  }, 120_000);
+});
