@@ -17,6 +17,8 @@ export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface BackendChoice {
   name: string;
   reason: string;
+  /** Runs on a GPU (or, for testing, a software GPU): batch-size advice applies. */
+  gpu?: boolean;
   /** Backends tried first and why they were passed over. */
   skipped: string[];
 }
@@ -66,7 +68,7 @@ async function tryTensorflow(paths: string[], skipped: string[]): Promise<Backen
       const reason = gpu
         ? usingGpu ? 'native TensorFlow on the GPU (CUDA)' : 'tfjs-node-gpu is installed but found no usable GPU (it needs CUDA 11.2 and cuDNN 8.1), so it runs on the CPU'
         : 'native TensorFlow on the CPU';
-      return { name: 'tensorflow', reason, skipped };
+      return { name: 'tensorflow', reason, skipped, gpu: !!usingGpu };
     }
     skipped.push(`${pkg}: installed but its backend failed to start`);
   }
@@ -93,7 +95,7 @@ async function tryWebgpu(paths: string[], skipped: string[], wanted: string | un
     return undefined;
   }
   try {
-    return { name: 'webgpu', reason: await startWebgpu(adapter, backendModule), skipped };
+    return { name: 'webgpu', reason: await startWebgpu(adapter, backendModule), skipped, gpu: true };
   } catch (e) {
     skipped.push(`webgpu: ${(e as Error).message}`);
     return undefined;

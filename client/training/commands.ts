@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { settingEdit } from '../../dsl/ide';
 import type { TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
@@ -26,6 +27,21 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
   };
 
+  /** Writes a setting into the train statement on `line` and shows the change; Train again then uses it. */
+  const setSetting = async (uri: vscode.Uri, line: number, key: string, value: string) => {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const edit = settingEdit(document.getText(), line, key, value);
+    if (!edit) {
+      void vscode.window.showWarningMessage(`dlnet: no train statement on line ${line + 1} of ${basename(uri.fsPath)} any more; set ${key}: ${value} by hand.`);
+      return;
+    }
+    const range = new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character);
+    const change = new vscode.WorkspaceEdit();
+    change.replace(uri, range, edit.newText);
+    await vscode.workspace.applyEdit(change);
+    await reveal(uri, line);
+  };
+
   const panel = new TrainingPanel(context, history, {
     stop: () => current?.process.stop(),
     pause: () => current?.process.pause(),
@@ -33,6 +49,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     trainAgain: () => current && void vscode.commands.executeCommand(current.again, current.uri.toString(), current.model),
     reveal: (line) => current && void reveal(current.uri, line),
     openFolder: (path) => existsSync(path) && void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path)),
+    setBatchSize: (line, value) => current && void setSetting(current.uri, line, 'batchSize', String(value)),
   });
 
   /** The .dlnet file to train, saved; undefined (after telling the user why) when training cannot start. */

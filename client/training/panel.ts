@@ -19,6 +19,7 @@ export interface PanelActions {
   trainAgain(): void;
   reveal(line: number): void;
   openFolder(path: string): void;
+  setBatchSize(line: number, value: number): void;
 }
 
 export class TrainingPanel {
@@ -84,6 +85,7 @@ export class TrainingPanel {
       case 'trainAgain': return this.actions.trainAgain();
       case 'reveal': return this.actions.reveal(m.line);
       case 'openFolder': return this.actions.openFolder(m.path);
+      case 'setBatchSize': return this.actions.setBatchSize(m.line, m.value);
     }
   }
 }

@@ -141,9 +141,24 @@ function onStart(e: StartEvent): void {
   $('backend').textContent = `backend: ${e.backend}`;
   $('backend').title = e.backendReason + (e.backendSkipped.length ? `\n\nPassed over:\n${e.backendSkipped.join('\n')}` : '');
   $('backend-reason').textContent = e.backendReason;
+  renderAdvice(e);
   $('status').textContent = 'running';
   $('epoch').textContent = `epoch 0 / ${e.epochs}`;
   renderSummary(e);
+}
+
+/** A GPU under-fed at this batch size: the measured figures, and the change in one click. */
+function renderAdvice(e: StartEvent): void {
+  const advice = e.batchAdvice;
+  if (!advice) {
+    $('advice').replaceChildren();
+    return;
+  }
+  const box = el('div', { class: 'notice', role: 'status' });
+  const use = el('a', { id: 'use-batch-size' }, `Use batchSize: ${advice.suggested}`);
+  use.addEventListener('click', () => post({ type: 'setBatchSize', line: e.line, value: advice.suggested }));
+  box.append(el('strong', {}, 'Advice: '), document.createTextNode(`${advice.message} `), use);
+  $('advice').replaceChildren(box);
 }
 
 function renderSummary(e: StartEvent): void {

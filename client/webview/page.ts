@@ -26,6 +26,7 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     </span>
   </div>
   <div id="backend-reason" class="muted"></div>
+  <div id="advice"></div>
   <div class="progress-track"><div id="progress" class="progress" style="width: 0%"></div></div>
   <div id="errors"></div>
   <div id="saved"></div>

@@ -18,7 +18,11 @@ export type FromWebview =
   | { type: 'resume' }
   | { type: 'trainAgain' }
   | { type: 'reveal'; line: number }
-  | { type: 'openFolder'; path: string };
+  | { type: 'openFolder'; path: string }
+  /** Write `batchSize: value` into the train statement on `line`. */
+  | { type: 'setBatchSize'; line: number; value: number };
+
+const isLine = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e7;
 
 /** Accepts only well-formed messages: anything else from the webview is dropped. */
 export function validateMessage(m: unknown): FromWebview | undefined {
@@ -28,7 +32,9 @@ export function validateMessage(m: unknown): FromWebview | undefined {
     case 'ready': case 'stop': case 'pause': case 'resume': case 'trainAgain':
       return { type: msg.type };
     case 'reveal':
-      return Number.isInteger(msg.line) && (msg.line as number) >= 0 && (msg.line as number) < 1e7 ? { type: 'reveal', line: msg.line as number } : undefined;
+      return isLine(msg.line) ? { type: 'reveal', line: msg.line } : undefined;
+    case 'setBatchSize':
+      return isLine(msg.line) && Number.isInteger(msg.value) && (msg.value as number) >= 1 && (msg.value as number) <= 1e6 ? { type: 'setBatchSize', line: msg.line, value: msg.value as number } : undefined;
     case 'openFolder':
       return typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096 ? { type: 'openFolder', path: msg.path } : undefined;
     default:

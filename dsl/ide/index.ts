@@ -10,3 +10,4 @@ export { format, formatEdits, type LineEdit } from './format';
 export { rename, prepareRename, symbolAt, occurrences } from './rename';
 export { extractIntoBlock } from './extract';
 export { paramsText } from './describe';
+export { settingEdit } from './setting-edit';

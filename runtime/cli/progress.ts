@@ -19,6 +19,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
         epochs = e.epochs;
         io.err(`training ${e.model}${e.versus ? ` vs ${e.versus}` : ''} on ${e.dataset}: ${e.data.train} examples${e.data.validation ? `, ${e.data.validation} for validation` : ''}, ${e.epochs} epochs of ${e.batchesPerEpoch} batches`);
         io.err(`backend: ${e.backend} (${e.backendReason})`);
+        if (e.batchAdvice) io.err(`advice (line ${e.line + 1}): ${e.batchAdvice.message}`);
         break;
       case 'batch': {
         const done = Math.round((e.batch / e.batchesPerEpoch) * 20);

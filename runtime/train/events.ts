@@ -26,6 +26,18 @@ export interface StartEvent {
   batchesPerEpoch: number;
   /** Model copies sharing every batch (data-parallel on several cores); 1 when absent. */
   replicas?: number;
+  /** On a GPU: a larger batch measured much faster than the run's (batch-advice.ts). */
+  batchAdvice?: BatchAdvice;
+}
+
+export interface BatchAdvice {
+  batchSize: number;
+  suggested: number;
+  /** samplesPerSec[1] / samplesPerSec[0]. */
+  speedup: number;
+  /** Measured at batchSize and at suggested. */
+  samplesPerSec: [number, number];
+  message: string;
 }
 
 export interface BatchEvent {

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
 import { releaseGpuMemory } from '../gpu';
+import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { split, type Data } from '../data/dataset';
@@ -41,6 +42,8 @@ export interface RunOptions {
   chunkBytes?: number;
   /** Replicas sharing every batch, one per core (1: train in this thread only; auto: measure). */
   workers?: WorkersRequest;
+  /** On a GPU, time a larger batch before training and advise it when faster (default true). */
+  adviseBatchSize?: boolean;
 }
 
 export interface RunResult {
@@ -183,6 +186,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const g = a.models.find((m) => m.name === plan!.model)!;
     const workers = await chooseWorkers(o.workers ?? 1, g, !!plan.versus, settings, parts.train, batchSize, backend.name as BackendName);
     if (workers.note) backend = { ...backend, reason: `${backend.reason}; ${workers.note}` };
+    const batchAdvice = backend.gpu && !plan.versus && o.adviseBatchSize !== false ? await adviseBatchSize(g, settings, parts.train, batchSize) : undefined;
     const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
 
     folder = new RunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
@@ -191,7 +195,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
       backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
       data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes },
-      epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize), replicas: workers.count,
+      epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize), replicas: workers.count, batchAdvice,
     });
     const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));
     let result: FitResult;

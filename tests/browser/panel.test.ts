@@ -117,6 +117,21 @@ describe('training panel', () => {
     await page.screenshot({ path: join(artifacts, 'panel-gan-dark.png'), fullPage: true });
   });
 
+  it('shows batch-size advice from a GPU run, and sends the change when asked', async () => {
+    // Recorded from `dlnet train --backend webgpu --json` (Dawn on Mesa's software renderer).
+    const events = recording('advice') as { type: string; line?: number; batchAdvice?: { suggested: number } }[];
+    const start = events[0];
+    expect(start.batchAdvice?.suggested).toBe(32);
+    const page = await openPanel(browser);
+    await deliver(page, { type: 'replay', runId: 1, events, past: [], trusted: true });
+    expect(await page.textContent('#advice')).toMatch(/batchSize 32 trained \d+\.\dx the samples per second of 8 .*under-fed/);
+    await page.click('#use-batch-size');
+    expect((await posted(page)).find((m) => m.type === 'setBatchSize')).toEqual({ type: 'setBatchSize', line: start.line, value: 32 });
+    // A run without advice clears it.
+    await deliver(page, { type: 'replay', runId: 2, events: recording('rings'), past: [], trusted: true });
+    expect(await page.textContent('#advice')).toBe('');
+  });
+
   it('shows errors with a link that reveals the statement, and explains restricted mode', async () => {
     const page = await openPanel(browser);
     await deliver(page, { type: 'replay', runId: 1, events: [{ type: 'error', message: "dataset d: nowhere.csv: cannot read the file (ENOENT)", line: 0 }, { type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 3 }], past: [], trusted: false, untrustedReason: 'restricted mode: training is disabled' });

@@ -85,4 +85,27 @@ train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64;
     expect(after[1].allocated).toBeLessThanOrEqual(after[0].allocated);
     expect(after[1].allocated).toBeLessThan(1024 * 1024);
   }, 120_000);
+
+  it('advises a larger batch when it measures much faster, with the figures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
+    const file = join(dir, 'small.dlnet');
+    writeFileSync(file, `dataset points = blobs(centers: 3, dims: 8, samples: 1200)
+model Small {
+  input x: [8]
+  dense(32, activation: relu)
+  dense(3, activation: softmax)
+}
+train Small on points { loss: categoricalCrossentropy; epochs: 1; batchSize: 8; metrics: [accuracy] }
+`);
+    const events: TrainEvent[] = [];
+    const result = await runTraining({ file, backend: 'webgpu', out: join(dir, 'runs'), sink: (e) => events.push(e), representation: false, workers: 1 });
+    expect(result.status).toBe('completed');
+    const advice = (events[0] as StartEvent).batchAdvice!;
+    expect(advice).toBeDefined();
+    expect(advice.batchSize).toBe(8);
+    expect(advice.suggested).toBe(32);
+    expect(advice.speedup).toBeGreaterThanOrEqual(1.5);
+    expect(advice.speedup).toBeCloseTo(advice.samplesPerSec[1] / advice.samplesPerSec[0], 1);
+    expect(advice.message).toMatch(/^batchSize 32 trained \d+\.\dx the samples per second of 8/);
+  }, 120_000);
 });

@@ -7,13 +7,11 @@
  * the measurement.
  */
 import { availableParallelism } from 'node:os';
-import type { Args, Choice, ModelGraph } from '../../../dsl';
+import type { Args, ModelGraph } from '../../../dsl';
 import type { BackendName } from '../../backend';
 import { compileModel } from '../../compile/compile';
 import type { Data } from '../../data/dataset';
-import { tf } from '../../tf';
-import { loss, metrics, optimizer } from '../optim';
-import { featureTensors, labelTensor } from '../tensors';
+import { batchIndices, fitStepsPerSecond, stillSettings } from '../measure';
 import { DataParallel } from './pool';
 import { Replica } from './replica';
 
@@ -58,35 +56,21 @@ export async function chooseWorkers(asked: WorkersRequest, g: ModelGraph, gan: b
 
 /**
  * Training steps per second of `replicas` copies sharing each batch, on throw-away
- * copies that learn nothing (rate 0). One replica is timed through model.fit with a
- * batch callback, as a run trains it, so the two figures compare what a run would do.
+ * copies that learn nothing. One replica is timed through model.fit (measure.ts), as a
+ * run trains it, so the two figures compare what a run would do.
  */
 async function stepsPerSecond(g: ModelGraph, settings: Args, data: Data, batchSize: number, backend: BackendName, replicas: number): Promise<number> {
-  const still = { ...settings, optimizer: { name: 'sgd', args: { learningRate: 0 } } };
+  if (replicas === 1) return fitStepsPerSecond(g, settings, data, batchSize, WARM_UP, STEPS);
+  const still = stillSettings(settings);
   const model = compileModel(g, 0);
-  /** The examples of `count` batches from batch `from` on. */
-  const batches = (from: number, count: number) => Array.from({ length: count * batchSize }, (_, k) => from * batchSize + k);
-  const parallel = replicas > 1 ? await DataParallel.start(new Replica(model, still), g, 0, still, backend, replicas) : undefined;
+  const parallel = await DataParallel.start(new Replica(model, still), g, 0, still, backend, replicas);
   try {
-    if (parallel) {
-      for (let i = 0; i < WARM_UP; i++) await parallel.step(data, batches(i, 1)); // the first calls compile kernels and warm the JIT
-      const started = performance.now();
-      for (let i = WARM_UP; i < WARM_UP + STEPS; i++) await parallel.step(data, batches(i, 1));
-      return (STEPS * 1000) / (performance.now() - started);
-    }
-    model.compile({ optimizer: optimizer(still.optimizer as Choice), loss: loss(still), metrics: metrics(still) });
-    const fitOn = async (indices: number[]) => {
-      const xs = featureTensors(g, data, indices);
-      const y = labelTensor(data, indices);
-      await model.fit(xs.length === 1 ? xs[0] : xs, y, { batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: { onBatchEnd: async () => {} } });
-      tf.dispose([...xs, y]);
-    };
-    await fitOn(batches(0, WARM_UP));
+    for (let i = 0; i < WARM_UP; i++) await parallel.step(data, batchIndices(i, 1, batchSize)); // the first calls compile kernels and warm the JIT
     const started = performance.now();
-    await fitOn(batches(WARM_UP, STEPS));
+    for (let i = WARM_UP; i < WARM_UP + STEPS; i++) await parallel.step(data, batchIndices(i, 1, batchSize));
     return (STEPS * 1000) / (performance.now() - started);
   } finally {
-    await parallel?.close();
+    await parallel.close();
     model.dispose();
   }
 }

@@ -1,0 +1,14 @@
+/** The panel's messages to the extension host: only well-formed ones get through. */
+import { describe, expect, it } from 'vitest';
+import { validateMessage } from '../client/webview/protocol';
+
+describe('validateMessage', () => {
+  it('passes setBatchSize with a line and a whole batch size, and nothing else', () => {
+    expect(validateMessage({ type: 'setBatchSize', line: 7, value: 256 })).toEqual({ type: 'setBatchSize', line: 7, value: 256 });
+    for (const bad of [{ line: -1, value: 8 }, { line: 1.5, value: 8 }, { line: 3, value: 0 }, { line: 3, value: 2.5 }, { line: 3, value: '64' }, { line: 3, value: 1e9 }, { line: 3 }]) {
+      expect(validateMessage({ type: 'setBatchSize', ...bad })).toBeUndefined();
+    }
+    expect(validateMessage({ type: 'reveal', line: 2 })).toEqual({ type: 'reveal', line: 2 });
+    expect(validateMessage({ type: 'reveal', line: -2 })).toBeUndefined();
+  });
+});
