@@ -18,8 +18,10 @@ import { bindArgs, evaluate, evaluateShape, UNKNOWN, type ValueScope } from './v
 export interface Tensor {
   id: string;
   shape: Shape | undefined;
-  /** "`flatten` on line 4": where the tensor came from, for messages. */
+  /** The layer, block or input that made it (`describeOrigin` words it for messages, only when one is reported). */
   origin: string;
+  /** The origin is a model input. */
+  fromInput?: boolean;
   originRange: Range;
   /** The recurrent call that produced it, for the returnSequences fix. */
   originCall?: ast.Call;
@@ -69,6 +71,14 @@ export class GraphBuilder {
 }
 
 const lineOf = (r: Range) => r.start.line + 1;
+
+/** "`flatten` on line 4", "input `x` on line 2": where a tensor came from. */
+function describeOrigin(t: Tensor): string {
+  return `${t.fromInput ? 'input ' : ''}\`${t.origin}\` on line ${lineOf(t.originRange)}`;
+}
+
+/** What a step that failed passes on: nothing downstream is checked against it. */
+const failed = (origin: string, range: Range): Tensor => ({ id: '', shape: undefined, origin, originRange: range });
 
 export class ModelChecker {
   private graph = new GraphBuilder();
@@ -121,7 +131,7 @@ export class ModelChecker {
       scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
       prefix: '', suffix: '', values, blockStack: [block.name.text], modelLevel: false,
     };
-    const input: Tensor = { id: 'block_input', shape: undefined, origin: `the input of block ${block.name.text}`, originRange: block.name.range };
+    const input: Tensor = { id: 'block_input', shape: undefined, origin: block.name.text, originRange: block.name.range };
     this.walkBody(block.body, input, frame);
   }
 
@@ -204,7 +214,7 @@ export class ModelChecker {
     const id = this.graph.uniqueId(name);
     const ok = shape !== undefined && shape !== UNKNOWN && shape.length > 0;
     if (ok) this.graph.inputs.push({ id, kind: 'input', shape, dtype, range: stmt.range });
-    const tensor: Tensor = { id, shape: ok ? shape : undefined, origin: `input \`${name}\` on line ${lineOf(stmt.range)}`, originRange: stmt.range };
+    const tensor: Tensor = { id, shape: ok ? shape : undefined, origin: name, fromInput: true, originRange: stmt.range };
     if (stmt.name) {
       frame.scope.set(name, tensor);
       const symbol = this.ctx.symbols.define(name, 'tensor', stmt.name.range, stmt.range, frame.container);
@@ -300,17 +310,16 @@ export class ModelChecker {
       inputs = [current];
     }
     const shapes = inputs.map((t) => t?.shape);
-    const fail = (): Tensor => ({ id: '', shape: undefined, origin: `\`${def.name}\` on line ${lineOf(call.range)}`, originRange: call.range });
     if (!bound || bound.unknown || inputs.some((t) => !t) || shapes.some((s) => s === undefined)) {
       this.ctx.noteStep(call, { inputs: shapes.filter((s): s is Shape => !!s), layer: def, args: bound?.args });
-      return fail();
+      return failed(def.name, call.range);
     }
     const ins = shapes as Shape[];
     const out = def.outputShape({ inputs: ins, args: bound.args });
     if (!Array.isArray(out)) {
       this.reportShapeError(def, call, out, inputs as Tensor[], frame);
       this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound.args });
-      return fail();
+      return failed(def.name, call.range);
     }
     const params = def.paramCount({ inputs: ins, args: bound.args });
     const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
@@ -320,7 +329,7 @@ export class ModelChecker {
     }, call);
     this.ctx.noteStep(call, { inputs: ins, output: out, params, layer: def, args: bound.args });
     return {
-      id, shape: out, origin: `\`${name ?? def.name}\` on line ${lineOf(call.range)}`, originRange: call.range,
+      id, shape: out, origin: name ?? def.name, originRange: call.range,
       originCall: def.family === 'recurrent' ? call : undefined,
     };
   }
@@ -332,7 +341,7 @@ export class ModelChecker {
   }
 
   private reportShapeError(def: LayerDef, call: ast.Call, err: ShapeError, inputs: Tensor[], frame: Frame): void {
-    const from = inputs.length === 1 ? ` (from ${inputs[0].origin})` : '';
+    const from = inputs.length === 1 ? ` (from ${describeOrigin(inputs[0])})` : '';
     const got = inputs.map((t) => formatShape(t.shape!)).join(' and ');
     const message = err.expected ? `${def.name} expects ${err.expected}, got ${got}${from}` : `${err.message}${from}`;
     const fixes: Fix[] = [];
@@ -400,7 +409,7 @@ export class ModelChecker {
     const params = created.some((p) => p === null) ? null : created.reduce<number>((a, b) => a + (b as number), 0);
     this.ctx.noteStep(call, { inputs: current?.shape ? [current.shape] : [], output: out?.shape, params, block });
     if (!out) return undefined;
-    return { ...out, origin: `\`${name ?? block.name.text}\` on line ${lineOf(call.range)}`, originRange: call.range, originCall: undefined };
+    return { ...out, origin: name ?? block.name.text, fromInput: undefined, originRange: call.range, originCall: undefined };
   }
 
   private blockUses = new Map<string, number>();
@@ -416,7 +425,7 @@ export class ModelChecker {
     const info = { inputs: current?.shape ? [current.shape] : [] };
     if (!body?.shape || !shortcut?.shape || !current?.shape) {
       this.ctx.noteStep(res, info);
-      return body?.shape && shortcut?.shape ? undefined : { id: '', shape: undefined, origin: 'residual', originRange: res.keyword };
+      return body?.shape && shortcut?.shape ? undefined : failed('residual', res.keyword);
     }
     if (compareShapes(body.shape, shortcut.shape) === 'differ') {
       const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
@@ -427,12 +436,12 @@ export class ModelChecker {
           related: [{ range: body.originRange, message: `the body's output ${formatShape(body.shape)} comes from here` }],
         }));
       this.ctx.noteStep(res, info);
-      return { id: '', shape: undefined, origin: 'residual', originRange: res.keyword };
+      return failed('residual', res.keyword);
     }
     const id = this.graph.autoId(frame.prefix, 'add');
     this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, given: [] });
     this.ctx.noteStep(res, { ...info, output: body.shape, params: 0 });
-    return { id, shape: body.shape, origin: `\`residual\` on line ${lineOf(res.range)}`, originRange: res.keyword };
+    return { id, shape: body.shape, origin: 'residual', originRange: res.keyword };
   }
 
   private walkRepeat(rep: ast.Repeat, current: Tensor | undefined, frame: Frame): Tensor | undefined {
@@ -440,7 +449,7 @@ export class ModelChecker {
     const count = evaluate(countValue, { kind: 'int', min: 1, max: 1000 }, frame.values, 'repeat');
     if (count === undefined || count === UNKNOWN) {
       this.walkBody(rep.body, current, frame);
-      return { id: '', shape: undefined, origin: 'repeat', originRange: rep.keyword };
+      return failed('repeat', rep.keyword);
     }
     let t = current;
     const start = current?.shape;

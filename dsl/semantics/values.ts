@@ -67,12 +67,13 @@ function describeValue(v: ast.Value): string {
   }
 }
 
+function badValue(value: ast.Value, type: ParamType, scope: ValueScope, what: string): undefined {
+  scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects ${typeWords(type)}, got ${describeValue(value)}`));
+  return undefined;
+}
+
 /** Evaluates a value against a parameter type; undefined after reporting an error. */
 export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, what: string): Evaluated | undefined {
-  const bad = (extra = '') => {
-    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects ${typeWords(type)}, got ${describeValue(value)}${extra}`));
-    return undefined;
-  };
   // A bare name that is a block parameter stands for the value given at the use.
   if (value.kind === 'call' && !value.args && type.kind !== 'tensor') {
     const p = scope.param(value.callee.text);
@@ -84,8 +85,8 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
   switch (type.kind) {
     case 'int':
     case 'float': {
-      if (value.kind !== 'number') return bad();
-      if (type.kind === 'int' && !Number.isInteger(value.value)) return bad();
+      if (value.kind !== 'number') return badValue(value, type, scope, what);
+      if (type.kind === 'int' && !Number.isInteger(value.value)) return badValue(value, type, scope, what);
       const v = value.value;
       const tooBig = type.max !== undefined && ((type as { maxExclusive?: boolean }).maxExclusive ? v >= type.max : v > type.max);
       if ((type.min !== undefined && v < type.min) || tooBig) {
@@ -95,20 +96,20 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       return v;
     }
     case 'bool':
-      return value.kind === 'bool' ? value.value : bad();
+      return value.kind === 'bool' ? value.value : badValue(value, type, scope, what);
     case 'string':
-      return value.kind === 'string' ? value.value : bad();
+      return value.kind === 'string' ? value.value : badValue(value, type, scope, what);
     case 'choice':
       return evaluateChoice(value, type.table, scope, what);
     case 'pair': {
       if (value.kind === 'number') return evaluate(value, { kind: 'int', min: type.min }, scope, what);
-      if (value.kind !== 'list' || value.items.length !== 2) return bad();
+      if (value.kind !== 'list' || value.items.length !== 2) return badValue(value, type, scope, what);
       const items = value.items.map((i) => evaluate(i, { kind: 'int', min: type.min }, scope, what));
       if (items.some((i) => i === undefined)) return undefined;
       return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as number[]);
     }
     case 'ints': {
-      if (value.kind !== 'list') return bad();
+      if (value.kind !== 'list') return badValue(value, type, scope, what);
       const items = value.items.map((i) => evaluate(i, { kind: 'int' }, scope, what));
       if (items.some((i) => i === undefined)) return undefined;
       return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as number[]);
@@ -116,7 +117,7 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
     case 'shape':
       return evaluateShape(value, scope, what, true);
     case 'layer': {
-      if (value.kind !== 'call') return bad();
+      if (value.kind !== 'call') return badValue(value, type, scope, what);
       const def = findLayer(value.callee.text);
       if (!def) {
         const guess = closest(value.callee.text, layerNames);
@@ -131,9 +132,9 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
     }
     case 'tensor':
     case 'dataset':
-      return value.kind === 'call' && !value.args ? value.callee.text : bad();
+      return value.kind === 'call' && !value.args ? value.callee.text : badValue(value, type, scope, what);
     case 'list': {
-      if (value.kind !== 'list') return bad();
+      if (value.kind !== 'list') return badValue(value, type, scope, what);
       const items = value.items.map((i) => evaluate(i, type.of, scope, what));
       if (items.some((i) => i === undefined)) return undefined;
       return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as ArgValue[]);
@@ -202,6 +203,14 @@ export function evaluateShape(value: ast.Value, scope: ValueScope, what: string,
   return unknown ? UNKNOWN : dims;
 }
 
+const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();
+/** The parameters that take positional arguments, in order (the catalogue's lists are fixed: computed once each). */
+function positionalOf(params: ParamDef[]): ParamDef[] {
+  let positional = positionalCache.get(params);
+  if (!positional) positionalCache.set(params, (positional = params.filter((p) => p.positional)));
+  return positional;
+}
+
 /**
  * Binds a call's arguments to `params`. Returns undefined when an argument is
  * wrong (after reporting it); missing required parameters are reported too.
@@ -212,7 +221,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
   const tensors: ast.Ident[] = [];
   let ok = true;
   let unknown = false;
-  const positional = params.filter((p) => p.positional);
+  const positional = positionalOf(params);
   let nextPositional = 0;
   const seen = new Set<string>();
   const assign = (p: ParamDef, value: ast.Value) => {

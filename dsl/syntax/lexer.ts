@@ -20,65 +20,148 @@ export interface LexResult {
   errors: LexError[];
 }
 
-const keywordTypes = new Map<string, TokenType>(t.keywordNames.map((k, i) => [k, t.keywords[i]]));
-const punctuation = new Map<number, TokenType>([
-  [0x7b, t.LCurly], [0x7d, t.RCurly], [0x28, t.LParen], [0x29, t.RParen], [0x5b, t.LBracket], [0x5d, t.RBracket],
-  [0x2c, t.Comma], [0x3a, t.Colon], [0x3b, t.Semicolon], [0x3d, t.Equals], [0x3f, t.Question],
-]);
-const dropAfter = new Set<TokenType>([t.Newline, t.Semicolon, t.LCurly, t.Arrow, t.Comma, t.Equals, t.Colon]);
-const dropBefore = new Set<TokenType>([t.Arrow, t.LCurly, t.Shortcut]);
+/**
+ * What the lexer needs to know of a token type, in one object of one shape: chevrotain's
+ * token types differ in shape (longer_alt, group, line_breaks), so reading them in the
+ * hot loop would be a megamorphic property access per token.
+ */
+class Kind {
+  readonly idx: number;
+  /** A newline right after this token ends nothing (`,`, `->`, `{`, …). */
+  readonly dropAfter: boolean;
+  /** A newline right before this token ends nothing (`->`, `{`, `shortcut`). */
+  readonly dropBefore: boolean;
+  readonly opens: boolean;
+  readonly closes: boolean;
+  /** Resets bracket tracking: braces and declaration keywords. */
+  readonly resets: boolean;
+  /** Starts a top-level declaration. */
+  readonly declaration: boolean;
+
+  constructor(readonly type: TokenType) {
+    this.idx = type.tokenTypeIdx!;
+    this.dropAfter = [t.Newline, t.Semicolon, t.LCurly, t.Arrow, t.Comma, t.Equals, t.Colon].includes(type);
+    this.dropBefore = [t.Arrow, t.LCurly, t.Shortcut].includes(type);
+    this.opens = type === t.LParen || type === t.LBracket;
+    this.closes = type === t.RParen || type === t.RBracket;
+    this.declaration = t.declarationKeywords.has(type);
+    this.resets = type === t.LCurly || type === t.RCurly || this.declaration;
+  }
+}
+
+const kinds = new Map<TokenType, Kind>(t.allTokens.map((type) => [type, new Kind(type)]));
+const kind = (type: TokenType) => kinds.get(type)!;
+const IDENTIFIER = kind(t.Identifier);
+const NUMBER = kind(t.NumberLiteral);
+const STRING = kind(t.StringLiteral);
+const ARROW = kind(t.Arrow);
+const NEWLINE = kind(t.Newline);
+const COMMENT = kind(t.Comment);
+const keywordKinds = new Map<string, Kind>(t.keywordNames.map((k, i) => [k, kind(t.keywords[i])]));
+/** Punctuation by character code (all below 128). */
+const punctuation: (Kind | undefined)[] = [];
+for (const [c, type] of [['{', t.LCurly], ['}', t.RCurly], ['(', t.LParen], [')', t.RParen], ['[', t.LBracket], [']', t.RBracket], [',', t.Comma], [':', t.Colon], [';', t.Semicolon], ['=', t.Equals], ['?', t.Question]] as const) {
+  punctuation[c.charCodeAt(0)] = kind(type);
+}
 
 const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const isPunctuation = (c: number) => c < 128 && punctuation[c] !== undefined;
 
 /** Tokens never span lines, so the end is derived from the image (see `tokenRange`). */
-function token(tokenType: TokenType, image: string, offset: number, line: number, column: number): IToken {
-  return { image, startOffset: offset, startLine: line, startColumn: column, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
+function token(k: Kind, image: string, offset: number, line: number, column: number): IToken {
+  return { image, startOffset: offset, startLine: line, startColumn: column, tokenTypeIdx: k.idx, tokenType: k.type } as IToken;
+}
+
+/**
+ * The newline filter: holds each newline back until the next token shows whether it
+ * ends anything. With `onDeclaration`, the tokens are handed over a declaration at a
+ * time (cut before each declaration keyword), so they can die young once parsed.
+ */
+class Stream {
+  tokens: IToken[] = [];
+  private pending: IToken | undefined;
+  /** The kind of the last token kept (undefined: none yet). */
+  private last: Kind | undefined;
+  private depth = 0;
+  private openIndent = 0;
+  private lineIndent = 0;
+  firstOnLine = true;
+
+  constructor(private readonly keepNewlines: boolean, private readonly onDeclaration?: (tokens: IToken[]) => void) {}
+
+  newline(tok: IToken): void {
+    if (this.pending && this.keepNewlines) this.flush();
+    if (!this.pending) this.pending = tok;
+    this.firstOnLine = true;
+  }
+
+  emit(k: Kind, tok: IToken): void {
+    if (this.firstOnLine) {
+      this.lineIndent = tok.startColumn!;
+      this.firstOnLine = false;
+    }
+    if (this.pending) {
+      let keep = true;
+      if (!this.keepNewlines) {
+        if (this.depth > 0) {
+          keep = k.type !== t.RParen && k.type !== t.RBracket && tok.startColumn! <= this.openIndent;
+          if (keep) this.depth = 0;
+        }
+        if (keep && (this.last === undefined || this.last.dropAfter || k.dropBefore)) keep = false;
+      }
+      if (keep) this.flush();
+      this.pending = undefined;
+    }
+    if (k.opens) {
+      if (this.depth === 0) this.openIndent = this.lineIndent;
+      this.depth++;
+    } else if (k.closes && this.depth > 0) this.depth--;
+    else if (k.resets) this.depth = 0;
+    if (k.declaration && this.onDeclaration) this.cut();
+    this.tokens.push(tok);
+    this.last = k;
+  }
+
+  end(): IToken[] {
+    if (this.pending && (this.keepNewlines || (this.last !== undefined && !this.last.dropAfter))) this.flush();
+    if (this.onDeclaration) this.cut();
+    return this.tokens;
+  }
+
+  private cut(): void {
+    if (this.tokens.length) this.onDeclaration!(this.tokens);
+    this.tokens = [];
+  }
+
+  private flush(): void {
+    this.tokens.push(this.pending!);
+    this.last = NEWLINE;
+    this.pending = undefined;
+  }
 }
 
 /** `keepNewlines`: every newline stays a token (for the formatter and completion, which reason about lines). */
 export function lex(text: string, keepNewlines = false): LexResult {
-  const tokens: IToken[] = [];
+  return scan(text, new Stream(keepNewlines));
+}
+
+/**
+ * Lexes for the parser: hands over the tokens a declaration at a time (and those before
+ * the first declaration, if any); returns the comments and errors of the whole text.
+ */
+export function lexDeclarations(text: string, onDeclaration: (tokens: IToken[]) => void): Omit<LexResult, 'tokens'> {
+  return scan(text, new Stream(false, onDeclaration));
+}
+
+function scan(text: string, stream: Stream): LexResult {
   const comments: IToken[] = [];
   const errors: LexError[] = [];
   const n = text.length;
   let i = 0;
   let line = 1;
   let lineStart = 0;
-  // Newline filtering state.
-  let pending: IToken | undefined;
-  let depth = 0;
-  let openIndent = 0;
-  let lineIndent = 0;
-  let firstOnLine = true;
-
-  const emit = (tok: IToken) => {
-    const type = tok.tokenType;
-    if (firstOnLine) {
-      lineIndent = tok.startColumn!;
-      firstOnLine = false;
-    }
-    if (pending && keepNewlines) {
-      tokens.push(pending);
-      pending = undefined;
-    } else if (pending) {
-      let keep = true;
-      if (depth > 0) {
-        keep = type !== t.RParen && type !== t.RBracket && tok.startColumn! <= openIndent;
-        if (keep) depth = 0;
-      }
-      if (keep && (tokens.length === 0 || dropAfter.has(tokens[tokens.length - 1].tokenType) || dropBefore.has(type))) keep = false;
-      if (keep) tokens.push(pending);
-      pending = undefined;
-    }
-    if (type === t.LParen || type === t.LBracket) {
-      if (depth === 0) openIndent = lineIndent;
-      depth++;
-    } else if ((type === t.RParen || type === t.RBracket) && depth > 0) depth--;
-    else if (type === t.LCurly || type === t.RCurly || t.declarationKeywords.has(type)) depth = 0;
-    tokens.push(tok);
-  };
 
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -87,25 +170,22 @@ export function lex(text: string, keepNewlines = false): LexResult {
       i++;
     } else if (c === 0x0a || c === 0x0d) {
       const len = c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
-      if (pending && keepNewlines) {
-        tokens.push(pending);
-        pending = undefined;
-      }
-      if (!pending) pending = token(t.Newline, text.substr(i, len), i, line, column);
+      stream.newline(token(NEWLINE, len === 2 ? '\r\n' : c === 0x0a ? '\n' : '\r', i, line, column));
       i += len;
       line++;
       lineStart = i;
-      firstOnLine = true;
     } else if (c === 0x23) {
       let j = i + 1;
       while (j < n && text.charCodeAt(j) !== 0x0a && text.charCodeAt(j) !== 0x0d) j++;
-      comments.push(token(t.Comment, text.slice(i, j), i, line, column));
+      comments.push(token(COMMENT, text.slice(i, j), i, line, column));
       i = j;
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
       const image = text.slice(i, j);
-      emit(token(keywordTypes.get(image) ?? t.Identifier, image, i, line, column));
+      // Keywords are 2 to 8 letters, all lower case: most names skip the lookup.
+      const k = j - i <= 8 && c >= 97 ? keywordKinds.get(image) ?? IDENTIFIER : IDENTIFIER;
+      stream.emit(k, token(k, image, i, line, column));
       i = j;
     } else if (isDigit(c) || ((c === 0x2d || c === 0x2e) && (isDigit(text.charCodeAt(i + 1)) || (c === 0x2d && text.charCodeAt(i + 1) === 0x2e && isDigit(text.charCodeAt(i + 2)))))) {
       let j = i + (c === 0x2d ? 1 : 0);
@@ -123,10 +203,10 @@ export function lex(text: string, keepNewlines = false): LexResult {
           j = k;
         }
       }
-      emit(token(t.NumberLiteral, text.slice(i, j), i, line, column));
+      stream.emit(NUMBER, token(NUMBER, text.slice(i, j), i, line, column));
       i = j;
     } else if (c === 0x2d && text.charCodeAt(i + 1) === 0x3e) {
-      emit(token(t.Arrow, '->', i, line, column));
+      stream.emit(ARROW, token(ARROW, '->', i, line, column));
       i += 2;
     } else if (c === 0x22 || c === 0x27) {
       let j = i + 1;
@@ -137,25 +217,22 @@ export function lex(text: string, keepNewlines = false): LexResult {
         else j++;
       }
       if (text.charCodeAt(j) === c) {
-        emit(token(t.StringLiteral, text.slice(i, j + 1), i, line, column));
+        stream.emit(STRING, token(STRING, text.slice(i, j + 1), i, line, column));
         i = j + 1;
       } else {
         errors.push({ message: 'unterminated string: add the closing quote', line: line - 1, character: column - 1, length: j - i });
         i = j;
       }
+    } else if (isPunctuation(c)) {
+      const k = punctuation[c]!;
+      stream.emit(k, token(k, text[i], i, line, column));
+      i++;
     } else {
-      const type = punctuation.get(c);
-      if (type) {
-        emit(token(type, text[i], i, line, column));
-        i++;
-      } else {
-        let j = i + 1;
-        while (j < n && !punctuation.has(text.charCodeAt(j)) && !isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) > 0x20) j++;
-        errors.push({ message: `unexpected character${j - i > 1 ? 's' : ''} '${text.slice(i, j)}'`, line: line - 1, character: column - 1, length: j - i });
-        i = j;
-      }
+      let j = i + 1;
+      while (j < n && !isPunctuation(text.charCodeAt(j)) && !isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) > 0x20) j++;
+      errors.push({ message: `unexpected character${j - i > 1 ? 's' : ''} '${text.slice(i, j)}'`, line: line - 1, character: column - 1, length: j - i });
+      i = j;
     }
   }
-  if (pending && (keepNewlines || (tokens.length > 0 && !dropAfter.has(tokens[tokens.length - 1].tokenType)))) tokens.push(pending);
-  return { tokens, comments, errors };
+  return { tokens: stream.end(), comments, errors };
 }

@@ -5,8 +5,8 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
-import type { Range } from './range';
-import { lex } from './lexer';
+import type { Position, Range } from './range';
+import { lexDeclarations } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
 export type { SyntaxError };
 
@@ -17,42 +17,38 @@ export interface ParseResult {
 
 export function parse(text: string): ParseResult {
   const errors: SyntaxError[] = [];
-  const lexed = lex(text);
+  const decls: ast.Decl[] = [];
+  const syntaxErrors: SyntaxError[] = [];
+  // Each declaration is parsed as soon as it is lexed, so its tokens die young.
+  const lexed = lexDeclarations(text, (tokens) => {
+    if (!declarationKeywords.has(tokens[0].tokenType)) {
+      const stray = tokens.find((tok) => tok.tokenType !== Newline && tok.tokenType !== Semicolon);
+      if (stray) syntaxErrors.push({ message: `expected a declaration (dataset, model, block or train), found '${stray.image}'`, range: tokenRange(stray) });
+      return;
+    }
+    const decl = cachedDeclaration(text, tokens, syntaxErrors);
+    if (decl) decls.push(decl);
+  });
   for (const e of lexed.errors) {
     errors.push({ message: e.message, range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } } });
   }
   const comments: ast.Comment[] = lexed.comments.map((tok) => ({ text: tok.image, range: tokenRange(tok) }));
-  const tokens = lexed.tokens;
-  const decls: ast.Decl[] = [];
-  const syntaxErrors: SyntaxError[] = [];
-  for (const segment of declarationSegments(tokens, syntaxErrors)) {
-    const decl = cachedDeclaration(text, segment, syntaxErrors);
-    if (decl) decls.push(decl);
-  }
   errors.push(...firstPerLine(syntaxErrors));
-  const lines = text.split(/\r\n|\r|\n/);
-  const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
-  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end } }, errors };
+  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end: endOf(text) } }, errors };
 }
 
-/** Cuts the token stream at declaration keywords; reports tokens outside any declaration. */
-function declarationSegments(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
-  const segments: IToken[][] = [];
-  let current: IToken[] | undefined;
-  let strayReported = false;
-  for (const tok of tokens) {
-    if (declarationKeywords.has(tok.tokenType)) {
-      current = [tok];
-      segments.push(current);
-      strayReported = false;
-    } else if (current) {
-      current.push(tok);
-    } else if (tok.tokenType !== Newline && tok.tokenType !== Semicolon && !strayReported) {
-      errors.push({ message: `expected a declaration (dataset, model, block or train), found '${tok.image}'`, range: tokenRange(tok) });
-      strayReported = true;
+/** The position after the last character (lines end at \n, \r\n or a lone \r). */
+function endOf(text: string): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line++;
+      lineStart = i + 1;
     }
   }
-  return segments;
+  return { line, character: text.length - lineStart };
 }
 
 /**
