@@ -180,6 +180,8 @@ function renderSummary(e: StartEvent): void {
 
 function renderConfusion(c: { classes: string[]; matrix: number[][] }): void {
   $('confusion-section').classList.remove('hidden');
+  // The run computes it on the validation data, or on the training data when it has none.
+  $('confusion-title').textContent = `Confusion matrix (${start?.data.validation ? 'validation' : 'training'} data)`;
   const table = el('table', { class: 'confusion' });
   const head = el('tr');
   head.append(el('th', {}, 'true \\ predicted'));

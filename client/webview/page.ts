@@ -44,7 +44,7 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     <div id="samples-caption" class="muted"></div>
   </section>
   <section id="confusion-section" class="hidden">
-    <h2>Confusion matrix (validation data)</h2>
+    <h2 id="confusion-title">Confusion matrix</h2>
     <div id="confusion"></div>
   </section>
   <h2>Model</h2>

@@ -104,6 +104,7 @@ describe('training panel', () => {
     const captions = await page.$$eval('[data-layer] .muted', (els) => els.map((e) => e.textContent));
     expect(captions.join(' ')).toMatch(/conv1 — PCA of 6272 values/);
     expect(await page.locator('.confusion tr').count()).toBe(11);
+    expect(await page.textContent('#confusion-title')).toBe('Confusion matrix (validation data)');
     await page.screenshot({ path: join(artifacts, 'panel-cnn-dark.png'), fullPage: true });
   });
 
@@ -125,6 +126,9 @@ describe('training panel', () => {
     const page = await openPanel(browser);
     await deliver(page, { type: 'replay', runId: 1, events, past: [], trusted: true });
     expect(await page.textContent('#advice')).toMatch(/batchSize 32 trained \d+\.\dx the samples per second of 8 .*under-fed/);
+    await page.screenshot({ path: join(artifacts, 'panel-advice.png') });
+    // That run had no validation data, so its confusion matrix is of the training data.
+    expect(await page.textContent('#confusion-title')).toBe('Confusion matrix (training data)');
     await page.click('#use-batch-size');
     expect((await posted(page)).find((m) => m.type === 'setBatchSize')).toEqual({ type: 'setBatchSize', line: start.line, value: 32 });
     // A run without advice clears it.
