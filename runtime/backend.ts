@@ -32,12 +32,19 @@ export function searchPaths(extra: string[] = []): string[] {
   return [...extra, ...env, process.cwd(), join(__dirname, '..')];
 }
 
-function tryRequire(name: string, paths: string[]): unknown {
+/**
+ * The package from the first folder that has it. A package that is there but fails to
+ * load (a missing native library, a Node too old for an ES module) is reported in
+ * `failures` with why, rather than taken for absent.
+ */
+function tryRequire(name: string, paths: string[], failures?: string[]): unknown {
   for (const base of paths) {
     try {
       return createRequire(join(base, 'noop.js'))(name);
-    } catch {
-      /* not there */
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const absent = err.code === 'MODULE_NOT_FOUND' && err.message.includes(`'${name}'`);
+      if (!absent) failures?.push(`${name}: installed but failed to load (${err.message.split('\n')[0]})`);
     }
   }
   return undefined;
@@ -56,9 +63,10 @@ function wasmDir(): string | undefined {
 
 async function tryTensorflow(paths: string[], skipped: string[]): Promise<BackendChoice | undefined> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    const mod = tryRequire(pkg, paths) as { version?: unknown } | undefined;
+    const failures: string[] = [];
+    const mod = tryRequire(pkg, paths, failures) as { version?: unknown } | undefined;
     if (!mod) {
-      skipped.push(`${pkg}: not installed (run "dlnet: Install native TensorFlow backend" where its download host is reachable)`);
+      skipped.push(failures[0] ?? `${pkg}: not installed (run "dlnet: Install native TensorFlow backend" where its download host is reachable)`);
       continue;
     }
     if (await tf.setBackend('tensorflow')) {
@@ -76,10 +84,11 @@ async function tryTensorflow(paths: string[], skipped: string[]): Promise<Backen
 }
 
 async function tryWebgpu(paths: string[], skipped: string[], wanted: string | undefined, allowSoftware: boolean): Promise<BackendChoice | undefined> {
-  const webgpu = tryRequire('webgpu', paths) as Parameters<typeof findGpuAdapters>[0] | undefined;
-  const backendModule = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths) as Parameters<typeof startWebgpu>[1] | undefined);
+  const failures: string[] = [];
+  const webgpu = tryRequire('webgpu', paths, failures) as Parameters<typeof findGpuAdapters>[0] | undefined;
+  const backendModule = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths, failures) as Parameters<typeof startWebgpu>[1] | undefined);
   if (!webgpu || !backendModule) {
-    skipped.push('webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
+    skipped.push(failures[0] ?? 'webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
     return undefined;
   }
   let adapters: GpuAdapter[];

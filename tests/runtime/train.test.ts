@@ -2,7 +2,7 @@
  * Real training on small data: learning happens, saving round-trips, stop and NaN are
  * handled, bad data gives the promised errors, GAN steps update both networks.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +173,23 @@ describe('backends', () => {
     const auto = await selectBackend('auto');
     expect(auto.name).toBe('wasm');
     expect(auto.skipped.join('\n')).toMatch(/tfjs-node: not installed/);
+    await selectBackend('cpu');
+  });
+
+  it('tells a package that is there but fails to load from one that is not there', async () => {
+    // As tfjs-node without its libtensorflow, or an ES-module package on a Node too old to require it.
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-broken-'));
+    for (const pkg of ['@tensorflow/tfjs-node', 'webgpu']) {
+      mkdirSync(join(dir, 'node_modules', pkg), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', pkg, 'package.json'), JSON.stringify({ name: pkg, main: 'index.js' }));
+      writeFileSync(join(dir, 'node_modules', pkg, 'index.js'), `throw new Error('${pkg} cannot open libbroken.so');`);
+    }
+    const auto = await selectBackend('auto', { paths: [dir] });
+    expect(auto.name).toBe('wasm');
+    const skipped = auto.skipped.join('\n');
+    expect(skipped).toContain('@tensorflow/tfjs-node-gpu: not installed');
+    expect(skipped).toContain('@tensorflow/tfjs-node: installed but failed to load (@tensorflow/tfjs-node cannot open libbroken.so)');
+    expect(skipped).toContain('webgpu: installed but failed to load (webgpu cannot open libbroken.so)');
     await selectBackend('cpu');
   });
 
