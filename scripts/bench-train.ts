@@ -5,7 +5,9 @@
  * over a plain model.fit. `-- --backend cpu` picks the backend (default: auto).
  * `-- --vs-pytorch` also exports each model with `dlnet export --to pytorch` and times
  * PyTorch training it on this CPU (2 threads), when a python3 with torch is present.
- * The "2 replicas" column is dlnet's loop with `--workers 2` (data-parallel on 2 cores).
+ * The "2 replicas" column is dlnet's loop with `--workers 2` (data-parallel on 2 cores;
+ * CPU backends only). `-- --torch-device cuda` times PyTorch on the GPU instead, and a GPU
+ * backend (webgpu) adds the 32x32x3 CNN the GPU figures of docs/performance.md use.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -24,9 +26,13 @@ import { findPythonWithTorch } from '../runtime/export/pytorch/findPython';
 import { saveModel } from '../runtime/train/save';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+/** SCALE=0.1 times a tenth of each model's samples: a smoke run of the script itself. */
+const SCALE = Number(process.env.SCALE ?? 1);
 const vsPytorch = process.argv.includes('--vs-pytorch');
 const PYTHON = vsPytorch ? findPythonWithTorch() : undefined;
-const backendArg = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'auto';
+const flag = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const backendArg = flag('--backend', 'auto');
+const torchDevice = flag('--torch-device', 'cpu');
 
 interface Case {
   name: string;
@@ -62,6 +68,15 @@ const cases: Case[] = [
   },
 ];
 
+/** On a GPU: the bigger CNN of the issue's GPU measurements (too slow to time on the CPU every run). */
+const gpuCases: Case[] = [
+  {
+    name: 'CNN 32x32x3 conv32-conv32-pool-conv64-pool-dense10', samples: 2048, batch: 128, input: [32, 32, 3], output: 10, loss: 'categoricalCrossentropy',
+    source: 'model M {\n  input x: [32, 32, 3]\n  conv2d(32, kernel: 3, padding: same, activation: relu)\n  conv2d(32, kernel: 3, padding: same, activation: relu)\n  maxPool2d(2)\n  conv2d(64, kernel: 3, padding: same, activation: relu)\n  maxPool2d(2)\n  flatten\n  dense(10, activation: softmax)\n}',
+    byHand: () => tfl.sequential({ layers: [tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [32, 32, 3] }), tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.flatten(), tfl.layers.dense({ units: 10, activation: 'softmax' })] }),
+  },
+];
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function throughput(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, batch: number): Promise<number> {
@@ -80,9 +95,11 @@ async function main() {
   const backend = await selectBackend(backendArg as BackendName);
   console.log(`backend: ${backend.name} (${backend.reason})`);
   if (vsPytorch && !PYTHON) console.log('--vs-pytorch: no python3 with torch found (Debian: apt install python3-torch); PyTorch columns left out');
-  const torchColumns = vsPytorch && PYTHON ? ['PyTorch CPU samples/s', 'best dlnet / PyTorch'] : [];
+  const torchColumns = vsPytorch && PYTHON ? [`PyTorch ${torchDevice === 'cpu' ? 'CPU' : torchDevice.toUpperCase()} samples/s`, 'best dlnet / PyTorch'] : [];
+  const cpuBackend = backend.name === 'wasm' || backend.name === 'cpu';
   const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit', '2 replicas samples/s', ...torchColumns]];
-  for (const c of cases) {
+  for (const full of backend.gpu ? [...cases, ...gpuCases] : cases) {
+    const c = { ...full, samples: Math.max(2 * full.batch, Math.round(full.samples * SCALE)) };
     const x = tf.randomNormal([c.samples, ...c.input]);
     const y = tf.randomUniform([c.samples, c.output]);
     const hand = await throughput(c.byHand(), x, y, c.batch);
@@ -102,25 +119,12 @@ async function main() {
       loopTimes.push(performance.now() - t0);
     }
     const loop = (c.samples * 1000) / median(loopTimes);
-    // The same loop with a second replica in a worker thread, each taking half of every batch.
-    const replicated = compileModel(g);
-    replicated.compile({ optimizer: opt, loss: 'meanSquaredError' });
-    const withLoss = { ...settings, loss: { name: 'meanSquaredError', args: {} } };
-    const parallel = await DataParallel.start(new Replica(replicated, withLoss), g, 0, withLoss, backend.name as BackendName, 2);
-    const parallelTimes: number[] = [];
-    const options = { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false, parallel };
-    await fit(replicated, opt, g, settings, data, undefined, options);
-    for (let r = 0; r < RUNS; r++) {
-      const t0 = performance.now();
-      await fit(replicated, opt, g, settings, data, undefined, { ...options, control: new Control() });
-      parallelTimes.push(performance.now() - t0);
-    }
-    await parallel.close();
-    const twoCores = (c.samples * 1000) / median(parallelTimes);
-    const row = [c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3), twoCores.toFixed(0)];
+    // The same loop with a second replica in a worker thread, each taking half of every batch (CPU backends: a GPU is one device).
+    const twoCores = cpuBackend ? await replicatedThroughput(c, g, opt, settings, data, backend.name as BackendName) : NaN;
+    const row = [c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3), cpuBackend ? twoCores.toFixed(0) : '-'];
     if (torchColumns.length) {
       const torch = await pytorchThroughput(c, g);
-      row.push(torch.toFixed(0), (Math.max(loop, twoCores) / torch).toFixed(2));
+      row.push(torch.toFixed(0), (Math.max(loop, cpuBackend ? twoCores : 0) / torch).toFixed(2));
     }
     rows.push(row);
     tf.dispose([x, y]);
@@ -129,12 +133,29 @@ async function main() {
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 }
 
+async function replicatedThroughput(c: Case, g: ReturnType<typeof analyze>['models'][number], opt: tf.Optimizer, settings: Parameters<typeof fit>[3], data: Parameters<typeof fit>[4], backend: BackendName): Promise<number> {
+  const replicated = compileModel(g);
+  replicated.compile({ optimizer: opt, loss: 'meanSquaredError' });
+  const withLoss = { ...settings, loss: { name: 'meanSquaredError', args: {} } };
+  const parallel = await DataParallel.start(new Replica(replicated, withLoss), g, 0, withLoss, backend, 2);
+  const parallelTimes: number[] = [];
+  const options = { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false, parallel };
+  await fit(replicated, opt, g, settings, data, undefined, options);
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    await fit(replicated, opt, g, settings, data, undefined, { ...options, control: new Control() });
+    parallelTimes.push(performance.now() - t0);
+  }
+  await parallel.close();
+  return (c.samples * 1000) / median(parallelTimes);
+}
+
 /** The same model, exported to PyTorch and trained there on random data of the same shapes. */
 async function pytorchThroughput(c: Case, g: ReturnType<typeof analyze>['models'][number]): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'dlnet-bench-torch-'));
   const analysis = analyze(c.source);
   await exportPytorch({ analysis, file: 'bench.dlnet', model: g, out, saveTfjs: async (graph, dir) => saveModel(compileModel(graph), dir) });
-  const r = spawnSync(PYTHON!, [join(__dirname, '..', 'scripts', 'bench-pytorch.py'), out, 'M', String(c.samples), String(c.batch), String(c.output), String(RUNS), '2'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON!, [join(__dirname, '..', 'scripts', 'bench-pytorch.py'), out, 'M', String(c.samples), String(c.batch), String(c.output), String(RUNS), '2', torchDevice], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch benchmark failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!).samplesPerSec;
 }

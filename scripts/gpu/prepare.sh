@@ -1,28 +1,62 @@
 #!/usr/bin/env bash
-# Prepares the GPU check of `dlnet export --to pytorch` for a session that has the device
-# machine (see the `device` tool): exports two CNN samples here into .device/ (ignored by
-# git), with a script that trains them on CUDA there and prints samples/s. Then:
+# Prepares the GPU checks for a session that has the device machine (see the `device`
+# tool), in .device/ (ignored by git). Then:
 #   device run: command "bash .device/run.sh", carry [".device"]
-# The machine has python3 with PyTorch and CUDA but no Node, so everything dlnet does
-# happens here. Not run yet: the task that wrote it had no GPU.
+# The machine has python3 with PyTorch and CUDA but no Node, so .device/ carries this
+# machine's Node (xz), the bundles, the optional webgpu packages (Dawn, and tfjs's webgpu
+# backend bundled into one file), and two CNN samples exported to PyTorch. run.sh:
+#   1. the exported samples on CUDA (3 epochs) and a 1-process torchrun (nccl);
+#   2. `bench-train --backend webgpu --vs-pytorch --torch-device cuda`: dlnet on the GPU
+#      through WebGPU against the same models in PyTorch CUDA, on the same card;
+#   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s.
+# `DEVICE=cpu bash .device/run.sh` is its twin on a machine without a GPU (PyTorch on the
+# CPU, webgpu on Mesa's software renderer): it checks the packaging, not the speed.
+# Not run on a GPU yet: the tasks that wrote it had none.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
-rm -rf .device && mkdir -p .device
+rm -rf .device && mkdir -p .device/dlnet
 npm run build --silent
 for sample in 06-cnn 07-resnet; do
   node bin/dlnet.js export "samples/$sample.dlnet" --to pytorch --out ".device/$sample"
 done
+
+# dlnet as it runs from a checkout: bin/, dist/ (no source maps), the samples, the PyTorch timer.
+d=.device/dlnet
+mkdir -p "$d/dist" "$d/scripts" "$d/node_modules/webgpu/dist/linux-x64" "$d/node_modules/@tensorflow/tfjs-backend-webgpu"
+cp -r bin samples package.json "$d/"
+cp dist/cli.js dist/train-worker.js dist/bench-train.js "$d/dist/"
+cp -r dist/wasm dist/data "$d/dist/"
+cp scripts/bench-pytorch.py "$d/scripts/"
+cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$d/node_modules/webgpu/"
+cp node_modules/webgpu/dist/linux-x64/dawn.node "$d/node_modules/webgpu/dist/linux-x64/"
+# tfjs's webgpu backend with its dependencies in one file (they share tfjs's global engine).
+node_modules/.bin/esbuild node_modules/@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.node.js --bundle --platform=node --format=cjs \
+  --outfile="$d/node_modules/@tensorflow/tfjs-backend-webgpu/index.js" --log-level=warning
+echo '{ "name": "@tensorflow/tfjs-backend-webgpu", "version": "4.22.0", "main": "index.js" }' > "$d/node_modules/@tensorflow/tfjs-backend-webgpu/package.json"
+tar -C .device -cJf .device/dlnet.tar.xz dlnet && rm -rf "$d"
+# The exported projects hold MNIST as float32 .npy: compressed, they fit the carry limit (64 MiB).
+tar -C .device -cJf .device/pytorch.tar.xz 06-cnn 07-resnet && rm -rf .device/06-cnn .device/07-resnet
+xz -T0 -6 -c "$(command -v node)" > .device/node.xz
+
 cat > .device/run.sh <<'RUN'
 #!/usr/bin/env bash
-# On the GPU machine: each exported sample on CUDA (3 epochs), then a 1-process torchrun (nccl).
+# On the GPU machine (DEVICE=cpu: the twin without a GPU). Prints the figures; keeps the logs in $OUT.
 set -uo pipefail
 cd "$(dirname "$0")"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+DEVICE="${DEVICE:-cuda}"
+OUT="${OUT:-/tmp/dlnet-device}"
+mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
+[ "$DEVICE" = cuda ] && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+[ -x node ] || { xz -dc node.xz > node && chmod +x node; }
+[ -d dlnet ] || tar -xJf dlnet.tar.xz
+[ -d 06-cnn ] || tar -xJf pytorch.tar.xz
+NODE="$PWD/node"
+echo "== 1. exported samples, PyTorch on $DEVICE"
 for p in 06-cnn 07-resnet; do
-  (cd "$p" && python3 train.py --json --epochs 3 --device cuda --out "${OUT:-/tmp}/$p" > "${OUT:-/tmp}/$p.jsonl" 2> "${OUT:-/tmp}/$p.err")
-  python3 - "$p" "${OUT:-/tmp}/$p.jsonl" <<'PY'
+  (cd "$p" && python3 train.py --json --epochs 3 --device "$DEVICE" --out "$OUT/$p" > "$OUT/$p.jsonl" 2> "$OUT/$p.err")
+  python3 - "$p" "$OUT/$p.jsonl" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[2]) if l.startswith('{')]
 start = next(e for e in events if e['type'] == 'start')
@@ -30,8 +64,21 @@ epochs = [e for e in events if e['type'] == 'epoch']
 print(sys.argv[1], start['backendReason'], 'samples/s per epoch:', [e['samplesPerSec'] for e in epochs], 'final', epochs[-1]['logs'] if epochs else None)
 PY
 done
-(cd 06-cnn && torchrun --standalone --nproc_per_node 1 train.py --epochs 1 --device cuda --out "${OUT:-/tmp}/ddp" | tail -2)
+[ "$DEVICE" = cuda ] && (cd 06-cnn && torchrun --standalone --nproc_per_node 1 train.py --epochs 1 --device cuda --out "$OUT/ddp" | tail -2)
+echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)"
+(cd dlnet && RUNS="${RUNS:-3}" "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
+echo "== 3. dlnet train samples/06-cnn.dlnet --backend webgpu"
+(cd dlnet && "$NODE" bin/dlnet.js train samples/06-cnn.dlnet --backend webgpu --epochs "${EPOCHS:-2}" --json --no-representation --out "$OUT/runs" > "$OUT/cnn-webgpu.jsonl" 2> "$OUT/cnn-webgpu.err")
+"$NODE" -e '
+const events = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+const start = events.find((e) => e.type === "start");
+if (!start) { console.log(events); process.exit(1); }
+console.log("backend:", start.backend, "-", start.backendReason);
+console.log("advice:", start.batchAdvice ? start.batchAdvice.message : "none");
+for (const e of events.filter((e) => e.type === "epoch")) console.log("epoch", e.epoch, e.samplesPerSec, "samples/s", JSON.stringify(e.logs));
+const end = events.find((e) => e.type === "end"); console.log("end:", end && end.status);
+' "$OUT/cnn-webgpu.jsonl"
 RUN
 chmod +x .device/run.sh
-du -sh .device
+du -sh .device .device/*
 echo "ready: device run with command 'bash .device/run.sh' and carry ['.device']"
