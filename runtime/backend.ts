@@ -111,6 +111,19 @@ async function tryWebgpu(paths: string[], skipped: string[], wanted: string | un
   }
 }
 
+/** Every GPU adapter Dawn finds, the software ones too (`dlnet backends` lists them); or why none can be looked for. */
+export async function listGpuAdapters(paths: string[] = searchPaths()): Promise<{ adapters: { name: string; api: string; software: boolean }[]; why?: string }> {
+  const failures: string[] = [];
+  const webgpu = tryRequire('webgpu', paths, failures) as Parameters<typeof findGpuAdapters>[0] | undefined;
+  if (!webgpu) return { adapters: [], why: failures[0] ?? 'the optional package `webgpu` is not installed' };
+  try {
+    const adapters = await findGpuAdapters(webgpu, true);
+    return { adapters: adapters.map(({ name, api, software }) => ({ name, api, software })) };
+  } catch (e) {
+    return { adapters: [], why: `Dawn failed to start (${(e as Error).message})` };
+  }
+}
+
 async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
   const dir = wasmDir();
   if (!dir) {
@@ -147,14 +160,14 @@ export async function selectBackend(requested: BackendName = 'auto', options: Ba
   const cpu = async (): Promise<BackendChoice> => {
     await tf.setBackend('cpu');
     await tf.ready();
-    return { name: 'cpu', reason: requested === 'cpu' ? 'requested' : 'plain JavaScript: the slowest, always available', skipped };
+    return { name: 'cpu', reason: 'plain JavaScript: the slowest, always available', skipped };
   };
   switch (requested) {
     case 'cpu': return cpu();
     case 'wasm': {
       const c = await tryWasm(skipped);
       if (!c) throw new BackendError(`the wasm backend is not available: ${skipped.join('; ')}`);
-      return { ...c, reason: 'requested' };
+      return c;
     }
     case 'tensorflow': {
       const c = await tryTensorflow(paths, skipped);

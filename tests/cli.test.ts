@@ -93,6 +93,25 @@ describe('dlnet summary', () => {
   });
 });
 
+describe('dlnet backends', () => {
+  it('lists every backend with why it is or is not there, the GPU adapters, and what auto picks', () => {
+    const r = spawnSync(process.execPath, [bin, 'backends', '--json'], { encoding: 'utf8', cwd: dir, env: { ...process.env, DLNET_MODULE_PATHS: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { backends: { name: string; available: boolean; detail: string }[]; gpuAdapters: { name: string; api: string; software: boolean }[]; auto: { backend: string; reason: string } };
+    expect(report.backends.map((b) => b.name)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(report.backends.find((b) => b.name === 'tensorflow')).toMatchObject({ available: false, detail: expect.stringMatching(/tfjs-node: not installed/) });
+    expect(report.backends.find((b) => b.name === 'wasm')).toMatchObject({ available: true, detail: expect.stringMatching(/WebAssembly/) });
+    const webgpu = report.backends.find((b) => b.name === 'webgpu')!;
+    // Every adapter found is listed; the one webgpu starts on is named in its detail.
+    if (webgpu.available) expect(report.gpuAdapters.some((a) => webgpu.detail.includes(a.name))).toBe(true);
+    else expect(report.gpuAdapters).toEqual([]);
+    expect(report.auto.backend).toBe(report.gpuAdapters.some((a) => !a.software) ? 'webgpu' : 'wasm');
+    const human = run('backends');
+    expect(human.stdout).toMatch(/^tensorflow +no +/m);
+    expect(human.stdout).toMatch(/^auto picks: \w+ \(/m);
+  });
+});
+
 describe('dlnet export', () => {
   it('writes a PyTorch project for the first trained model', () => {
     const out = join(dir, 'torch-project');

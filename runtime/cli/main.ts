@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { runSummary } from './summary';
 import { runTrain } from './train';
 import { runExport } from './export';
+import { runBackends } from './backends';
 
 const usage = `usage: dlnet <command> [options]
 
@@ -14,6 +15,7 @@ commands:
   train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]
                                          train a model; JSON events with --json
   export <file> --model NAME --out DIR   write the untrained compiled model (tfjs format)
+  backends [--json]                      the training backends here, the GPU adapters, what auto picks
   lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;
 
@@ -25,6 +27,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'summary': return await runSummary(rest, io);
       case 'train': return await runTrain(rest, io);
       case 'export': return await runExport(rest, io);
+      case 'backends': return await runBackends(rest, io);
       case 'lsp': {
         const { startServer } = await import('../../server/main');
         startServer();
