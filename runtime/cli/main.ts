@@ -14,7 +14,8 @@ commands:
   summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
   train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]
                                          train a model; JSON events with --json
-  export <file> --model NAME --out DIR   write the untrained compiled model (tfjs format)
+  export <file> --out DIR [--model NAME] [--to tfjs|pytorch]
+                                         the untrained compiled model (tfjs), or a PyTorch project
   backends [--json]                      the training backends here, the GPU adapters, what auto picks
   lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;
