@@ -6,6 +6,7 @@
 import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
+import { FusableLSTM } from '../layers/fused-lstm';
 
 type Layer = InstanceType<typeof tfl.layers.Layer>;
 
@@ -122,7 +123,8 @@ export const rules: Record<LayerName, Rule> = {
   globalMaxPool2d: (_args, name) => tfl.layers.globalMaxPooling2d({ name }),
 
   simpleRnn: recurrent(tfl.layers.simpleRNN as unknown as typeof tfl.layers.lstm, false),
-  lstm: recurrent(tfl.layers.lstm, true),
+  // tfjs's LSTM with its call fused into one op on the CPU backends (layers/fused-lstm.ts).
+  lstm: recurrent((args) => new FusableLSTM(args) as ReturnType<typeof tfl.layers.lstm>, true),
   gru: recurrent(tfl.layers.gru as unknown as typeof tfl.layers.lstm, true),
   bidirectional: (args, name, ctx) => {
     const inner = args.layer as LayerArg;

@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../dsl';
 import { BackendError, selectBackend } from '../../runtime/backend';
+import { compileModel } from '../../runtime/compile/compile';
 import { tf } from '../../runtime/tf';
 import type { StartEvent, TrainEvent } from '../../runtime/train/events';
 import { runTraining } from '../../runtime/train/run';
@@ -108,4 +110,14 @@ train Small on points { loss: categoricalCrossentropy; epochs: 1; batchSize: 8; 
     expect(advice.speedup).toBeCloseTo(advice.samplesPerSec[1] / advice.samplesPerSec[0], 1);
     expect(advice.message).toMatch(/^batchSize 32 trained \d+\.\dx the samples per second of 8/);
   }, 120_000);
+
+  it("runs an lstm with tfjs's own kernels on the GPU (the fused LSTM is for the CPU backends)", async () => {
+    await selectBackend('webgpu');
+    const m = compileModel(analyze('model M {\n  input x: [5, 3]\n  lstm(4)\n}').models[0], 1);
+    const x = tf.randomNormal([2, 5, 3]);
+    const { kernelNames } = await tf.profile(() => m.predict(x) as tf.Tensor);
+    expect(kernelNames).toContain('Sigmoid');
+    tf.dispose(x);
+    m.dispose();
+  });
 });
