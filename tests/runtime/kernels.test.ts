@@ -117,3 +117,41 @@ describe('wasm depthwise-convolution gradients', () => {
     tf.dispose(x);
   });
 });
+
+describe('wasm matMul with a transposed operand', () => {
+  const product = async (backend: 'cpu' | 'wasm', a: Float32Array, as: number[], b: Float32Array, bs: number[], ta: boolean, tb: boolean) => {
+    await selectBackend(backend);
+    const r = tf.tidy(() => tf.matMul(tf.tensor(a, as), tf.tensor(b, bs), ta, tb));
+    const out = (await r.data()) as Float32Array;
+    r.dispose();
+    return out;
+  };
+
+  it('matches the cpu kernel on both sides of the size where the operand is transposed first', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        batch: fc.constantFrom(0, 1, 3), m: fc.integer({ min: 1, max: 90 }), k: fc.integer({ min: 1, max: 120 }), n: fc.integer({ min: 1, max: 90 }),
+        ta: fc.boolean(), tb: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        // batch 0: rank-2 operands, as a dense layer's gradient passes them.
+        const lead = c.batch ? [c.batch] : [];
+        const as = [...lead, ...(c.ta ? [c.k, c.m] : [c.m, c.k])];
+        const bs = [...lead, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
+        const a = pseudoRandom(as.reduce((x, y) => x * y), c.seed);
+        const b = pseudoRandom(bs.reduce((x, y) => x * y), c.seed + 3);
+        expectClose(await product('wasm', a, as, b, bs, c.ta, c.tb), await product('cpu', a, as, b, bs, c.ta, c.tb));
+      },
+    ), { numRuns: 80 });
+  });
+
+  it('leaks no tensors when it transposes', async () => {
+    await selectBackend('wasm');
+    const a = tf.randomNormal([64, 784]);
+    const dy = tf.randomNormal([64, 128]);
+    const before = tf.memory().numTensors;
+    tf.matMul(a, dy, true, false).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, dy]);
+  });
+});
