@@ -20,7 +20,7 @@
  * kernel may be written with ops; tidy frees the intermediates.
  */
 import { tf } from '../tf';
-import { registerWasmMatMul } from './wasm-matmul';
+import { registerFasterWasmKernels } from './wasm-faster';
 
 const registered = new Set<string>();
 
@@ -88,9 +88,9 @@ const composites: Record<string, (inputs: Inputs, attrs: Attrs) => tf.Tensor> = 
   UnsortedSegmentSum: (i, a) => unsortedSegmentSum(i.x, i.segmentIds, a.numSegments as number),
 };
 
-/** Registers the composite kernels for the wasm backend (once), and the faster transposed matMul. Returns the composites' names. */
+/** Registers the composite kernels for the wasm backend (once), and the faster paths of wasm-faster.ts. Returns the composites' names. */
 export function registerWasmKernels(): string[] {
-  registerWasmMatMul();
+  registerFasterWasmKernels();
   for (const [kernelName, compute] of Object.entries(composites)) {
     if (registered.has(kernelName)) continue;
     tf.registerKernel({

@@ -155,3 +155,37 @@ describe('wasm matMul with a transposed operand', () => {
     tf.dispose([a, dy]);
   });
 });
+
+describe('wasm Conv2DBackpropInput', () => {
+  /** The gradient of conv2d with respect to its input, on one backend. */
+  async function inputGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: number, p: 'same' | 'valid') {
+    await selectBackend(backend);
+    const ft = tf.tensor4d(f, fs as [number, number, number, number]);
+    const xt = tf.tensor4d(x, xs as [number, number, number, number]);
+    // A different weight on every output, so that dy is not uniform (a flipped filter would show).
+    const outShape = tf.conv2d(xt, ft, s, p).shape;
+    const weights = tf.tensor(pseudoRandom(outShape.reduce((a, b) => a * b), 11), outShape);
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, ft, s, p), weights)))(xt);
+    const out = (await dx.data()) as Float32Array;
+    tf.dispose([ft, xt, weights, dx]);
+    return out;
+  }
+
+  it('matches the cpu kernel (stride 1 takes the full-convolution path, larger strides tfjs\'s)', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
+        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
+        kh: fc.integer({ min: 1, max: 4 }), kw: fc.integer({ min: 1, max: 4 }), s: fc.constantFrom(1, 1, 2), same: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        const xs = [c.b, c.h, c.w, c.ci];
+        const fs = [Math.min(c.kh, c.h), Math.min(c.kw, c.w), c.ci, c.co];
+        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
+        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 5);
+        const p = c.same ? 'same' : 'valid';
+        expectClose(await inputGrad('wasm', x, xs, f, fs, c.s, p), await inputGrad('cpu', x, xs, f, fs, c.s, p));
+      },
+    ), { numRuns: 60 });
+  });
+});
