@@ -8,6 +8,8 @@
  * renderer (llvmpipe) on machines with no GPU at all: far slower than wasm, so `auto`
  * never picks it, but it runs the webgpu path for real, and the tests use it.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BackendChoice } from './backend';
 import { tf } from './tf';
 
@@ -63,7 +65,8 @@ function describe(handle: GpuAdapterHandle, api: GpuAdapter['api'], gpu: GpuEntr
  */
 export async function findGpuAdapters(webgpu: WebgpuModule, openGl: boolean): Promise<GpuAdapter[]> {
   Object.assign(globalThis, webgpu.globals);
-  discovered.native ??= probe(webgpu, [], [{ powerPreference: 'high-performance' }, { powerPreference: 'low-power' }], 'native');
+  // Without a Vulkan driver Dawn finds nothing natively on Linux, and says so on stderr: don't ask.
+  discovered.native ??= process.platform === 'linux' && !vulkanDriverInstalled() ? Promise.resolve([]) : probe(webgpu, [], [{ powerPreference: 'high-performance' }, { powerPreference: 'low-power' }], 'native');
   const native = await discovered.native;
   if (!openGl) return native;
   // EGL needs no display on Mesa with this platform; set before Dawn first opens EGL.
@@ -73,6 +76,22 @@ export async function findGpuAdapters(webgpu: WebgpuModule, openGl: boolean): Pr
 }
 
 const discovered: { native?: Promise<GpuAdapter[]>; gl?: Promise<GpuAdapter[]> } = {};
+
+/** Whether the Vulkan loader has a driver manifest to load, where it looks on Linux (or one named by environment). */
+export function vulkanDriverInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES || env.VK_ADD_DRIVER_FILES) return true;
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const home = env.HOME ? [join(env.HOME, '.local/share')] : [];
+  const roots = ['/etc', '/usr/local/etc', ...configDirs, ...dataDirs, ...home];
+  return roots.some((root) => {
+    try {
+      return readdirSync(join(root, 'vulkan', 'icd.d')).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
 
 async function probe(webgpu: WebgpuModule, flags: string[], requests: object[], api: GpuAdapter['api']): Promise<GpuAdapter[]> {
   const gpu = webgpu.create(flags);
@@ -100,7 +119,8 @@ export function pickGpuAdapter(adapters: GpuAdapter[], wanted: string | undefine
   if (hardware) return { adapter: hardware };
   if (adapters.length && allowSoftware) return { adapter: adapters[0] };
   if (adapters.length) return { why: `only a software adapter (${list()}), slower than wasm; ask for it with --backend webgpu` };
-  return { why: allowSoftware ? 'no GPU adapter found' : 'no GPU adapter found (OpenGL ES and software adapters are tried with --backend webgpu only)' };
+  const noVulkan = process.platform === 'linux' && !vulkanDriverInstalled() ? '; no Vulkan driver is installed' : '';
+  return { why: allowSoftware ? `no GPU adapter found${noVulkan}` : `no GPU adapter found${noVulkan} (OpenGL ES and software adapters are tried with --backend webgpu only)` };
 }
 
 export function label(a: GpuAdapter): string {

@@ -4,13 +4,14 @@
  * which runs the same tfjs webgpu kernels, device and buffers as a GPU would. CI sets
  * DLNET_REQUIRE_WEBGPU=1 so that a missing adapter fails instead of skipping.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../dsl';
 import { BackendError, selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
+import { vulkanDriverInstalled } from '../../runtime/gpu';
 import { tf } from '../../runtime/tf';
 import type { StartEvent, TrainEvent } from '../../runtime/train/events';
 import { runTraining } from '../../runtime/train/run';
@@ -51,7 +52,7 @@ describe.skipIf(!available)('webgpu backend (Dawn)', () => {
     const auto = await selectBackend('auto');
     expect(auto.name).not.toBe('webgpu');
     // Auto does not look on OpenGL ES; a native software adapter (lavapipe) it finds and passes over.
-    expect(auto.skipped.join('\n')).toMatch(/webgpu: (no GPU adapter found \(OpenGL ES and software adapters are tried with --backend webgpu only\)|only a software adapter \(.+\), slower than wasm; ask for it with --backend webgpu)/);
+    expect(auto.skipped.join('\n')).toMatch(/webgpu: (no GPU adapter found(; no Vulkan driver is installed)? \(OpenGL ES and software adapters are tried with --backend webgpu only\)|only a software adapter \(.+\), slower than wasm; ask for it with --backend webgpu)/);
     const wrong = await selectBackend('webgpu', { gpu: 'no-such-gpu' }).catch((e: Error) => e);
     expect(wrong).toBeInstanceOf(BackendError);
     expect((wrong as Error).message).toMatch(/no GPU adapter matches 'no-such-gpu' \(found: .+\)/);
@@ -119,5 +120,13 @@ train Small on points { loss: categoricalCrossentropy; epochs: 1; batchSize: 8; 
     expect(kernelNames).toContain('Sigmoid');
     tf.dispose(x);
     m.dispose();
+  });
+
+  it('looks for a Vulkan driver where the loader does, or as the environment names one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-vulkan-'));
+    mkdirSync(join(dir, 'vulkan', 'icd.d'), { recursive: true });
+    writeFileSync(join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json'), '{}');
+    expect(vulkanDriverInstalled({ XDG_DATA_DIRS: dir })).toBe(true);
+    expect(vulkanDriverInstalled({ VK_ICD_FILENAMES: '/opt/driver.json' })).toBe(true);
   });
 });
