@@ -1,8 +1,8 @@
 /**
  * `npm run bench:train`: samples/s of models compiled from .dlnet against the same
  * models written by hand with tfjs-layers, on the same backend and data, median of
- * several runs; and the cost of dlnet's own training loop (events, seeded epochs)
- * over a plain model.fit. `-- --backend cpu` picks the backend (default: auto).
+ * several runs (both with tfjs's Adam); and dlnet's own training loop (events, seeded
+ * epochs, the optimiser `dlnet train` makes) against that plain model.fit. `-- --backend cpu` picks the backend (default: auto).
  * `-- --vs-pytorch` also exports each model with `dlnet export --to pytorch` and times
  * PyTorch training it on this CPU (2 threads), when a python3 with torch is present.
  * The "2 replicas" column is dlnet's loop with `--workers 2` (data-parallel on 2 cores;
@@ -23,6 +23,7 @@ import { Replica } from '../runtime/train/parallel/replica';
 import { tf, tfl } from '../runtime/tf';
 import { exportPytorch } from '../runtime/export/pytorch';
 import { findPythonWithTorch } from '../runtime/export/pytorch/findPython';
+import { optimizer } from '../runtime/train/optim';
 import { saveModel } from '../runtime/train/save';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -105,9 +106,9 @@ async function main() {
     const hand = await throughput(c.byHand(), x, y, c.batch);
     const g = analyze(c.source).models[0];
     const compiled = await throughput(compileModel(g), x, y, c.batch);
-    // dlnet's own loop over the same model: seeded epoch shuffles, batch events, checkpoints.
+    // dlnet's own loop over the same model, with the optimiser `dlnet train` makes: seeded epoch shuffles, batch events, checkpoints.
     const model = compileModel(g);
-    const opt = tf.train.adam(0.001);
+    const opt = optimizer({ name: 'adam', args: { learningRate: 0.001 } });
     model.compile({ optimizer: opt, loss: 'meanSquaredError' });
     const data = { size: c.samples, features: [{ data: (await x.data()) as Float32Array, shape: c.input }], labels: { data: (await y.data()) as Float32Array, shape: [c.output] } };
     const settings = { seed: 0, shuffle: false, optimizer: { name: 'adam', args: { learningRate: 0.001 } }, schedule: { name: 'constant', args: {} } };

@@ -1,6 +1,7 @@
 /** Train settings → tfjs optimiser, loss and metrics. */
 import type { Args, Choice } from '../../dsl';
 import { tf } from '../tf';
+import { FusedAdam } from './fused-adam';
 
 export function optimizer(c: Choice | undefined): tf.Optimizer {
   const a = c?.args ?? {};
@@ -8,7 +9,7 @@ export function optimizer(c: Choice | undefined): tf.Optimizer {
   switch (c?.name ?? 'adam') {
     case 'sgd': return tf.train.sgd(lr);
     case 'momentum': return tf.train.momentum(lr, a.momentum as number, a.nesterov as boolean);
-    case 'adam': return tf.train.adam(lr ?? 0.001, a.beta1 as number, a.beta2 as number, a.epsilon as number);
+    case 'adam': return new FusedAdam(lr ?? 0.001, (a.beta1 as number | undefined) ?? 0.9, (a.beta2 as number | undefined) ?? 0.999, a.epsilon as number | undefined);
     case 'adamax': return tf.train.adamax(lr, a.beta1 as number, a.beta2 as number);
     case 'rmsprop': return tf.train.rmsprop(lr, a.decay as number, a.momentum as number, a.epsilon as number);
     case 'adagrad': return tf.train.adagrad(lr);
