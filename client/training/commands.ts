@@ -107,7 +107,8 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     start(uri, model, 'dlnet.train', dlnetTrainCommand({
       cli: context.asAbsolutePath('dist/cli.js'), file: uri.fsPath, model, backend: config.get<string>('train.backend') ?? 'auto', gpu: config.get<string>('train.gpu') || undefined,
       node: config.get<string>('train.nodePath') || undefined, cwd: folder, workers: config.get<number>('train.workers') || 'auto',
-      env: { DLNET_MODULE_PATHS: [folder, context.globalStorageUri.fsPath].filter(Boolean).join(':') },
+      // The workspace and the extension's storage first, then any folders the user's environment names.
+      env: { DLNET_MODULE_PATHS: [folder, context.globalStorageUri.fsPath, process.env.DLNET_MODULE_PATHS].filter(Boolean).join(':') },
     }));
   };
 

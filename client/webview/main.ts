@@ -52,6 +52,10 @@ function reset(): void {
   $('saved').replaceChildren();
   $('progress').style.width = '0%';
   for (const id of ['rep-section', 'samples-section', 'confusion-section']) $(id).classList.add('hidden');
+  // The header too: a run that fails before it starts must not show the previous run's.
+  $('title').textContent = 'No run yet';
+  for (const id of ['dataset', 'backend', 'backend-reason', 'status', 'epoch', 'speed', 'time', 'advice']) $(id).replaceChildren();
+  $('backend').title = '';
 }
 
 function chart(key: string): MetricChart {
@@ -104,6 +108,7 @@ function handle(e: TrainEvent): void {
       $('samples-caption').textContent = `epoch ${e.epoch}${e.meanDistanceToRing !== undefined ? ` — mean distance to the ring ${e.meanDistanceToRing.toFixed(3)}` : ''}`;
       return;
     case 'error': {
+      if (!start && e.file) $('title').textContent = e.file.split(/[\\/]/).pop()!;
       const box = el('div', { class: 'error', role: 'alert' });
       box.append(el('strong', {}, 'Training failed: '), document.createTextNode(e.message));
       if (e.line !== undefined) {
@@ -276,6 +281,7 @@ window.addEventListener('message', (m: MessageEvent<ToWebview>) => {
     $('untrusted').classList.toggle('hidden', msg.trusted);
     $('untrusted').textContent = msg.untrustedReason ?? '';
     renderHistory();
+    if (msg.runId) $('title').textContent = 'Starting…';
     for (const e of msg.events) handle(e);
     if (!msg.events.length) updateButtons();
   } else if (msg.type === 'event') handle(msg.event);

@@ -146,6 +146,19 @@ describe('training panel', () => {
     expect(await page.getAttribute('#again', 'disabled')).not.toBeNull();
   });
 
+  it('a run that fails before it starts shows its own file, not the previous run\'s header', async () => {
+    const page = await openPanel(browser);
+    await deliver(page, { type: 'replay', runId: 1, events: recording('rings'), past: [], trusted: true });
+    expect(await page.textContent('#backend')).toMatch(/backend:/);
+    await deliver(page, { type: 'replay', runId: 2, events: [], past: [], trusted: true });
+    expect(await page.textContent('#title')).toBe('Starting…');
+    await stream(page, [{ type: 'error', message: 'the webgpu backend is not available', line: 6, file: '/work/advice.dlnet' }, { type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 5 }]);
+    expect(await page.textContent('#title')).toBe('advice.dlnet');
+    expect(await page.textContent('#backend')).toBe('');
+    expect(await page.textContent('#dataset')).toBe('');
+    expect(await page.textContent('#status')).toBe('failed');
+  });
+
   it('overlays earlier runs of the same file', async () => {
     const page = await openPanel(browser);
     const events = recording('rings') as { type: string }[];

@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { python, requirePython } from '../runtime/pytorch/python';
-import { listRuns, step, VsCode, waitFor } from './vscode';
+import { listRuns, root, step, VsCode, waitFor } from './vscode';
+
+/** The webgpu packages are optional dependencies; CI has them and Mesa's software renderer (DLNET_REQUIRE_WEBGPU). */
+const webgpu = existsSync(join(root, 'node_modules', 'webgpu')) || !!process.env.DLNET_REQUIRE_WEBGPU;
 
 const code = new VsCode({ trusted: true });
 
@@ -162,5 +165,29 @@ describe('dlnet in VS Code', () => {
       await code.shot('08-pytorch');
     });
   });
-});
 
+  it.skipIf(!webgpu)('9. on webgpu the panel advises a larger batch, and Use batchSize writes it into the train statement', async () => {
+    await timed('batch-advice', async () => {
+      const page = code.page;
+      // Training on webgpu (on this machine: Mesa's software renderer).
+      await code.setting('dlnet.train.backend', 'webgpu');
+      try {
+        await code.openFile('advice.dlnet');
+        // The code lens, not the palette: there "Train Model" also matches "Train Model with PyTorch", used just before.
+        await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
+        const panel = code.panel();
+        await expect.poll(() => panel.locator('#backend').innerText(), { timeout: 120_000 }).toMatch(/backend: webgpu/);
+        await expect.poll(() => panel.locator('#advice').innerText(), { timeout: 120_000 }).toMatch(/batchSize 32 trained .* of 8 .*under-fed/);
+        await code.shot('09-advice');
+        await panel.locator('#use-batch-size').click();
+        await expect.poll(() => code.editorText(), { timeout: 30_000 }).toContain('batchSize: 32');
+        expect(await code.editorText()).not.toContain('batchSize: 8');
+        await expect.poll(() => panel.locator('#status').innerText(), { timeout: 120_000 }).toMatch(/completed/);
+        await page.keyboard.press('Control+S');
+        await code.shot('09-batch-size-set');
+      } finally {
+        await code.setting('dlnet.train.backend', 'wasm');
+      }
+    });
+  });
+});

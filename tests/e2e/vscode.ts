@@ -39,6 +39,15 @@ export class VsCode {
     // A workspace of the samples, plus a file whose dataset does not exist.
     cpSync(join(root, 'samples'), this.workspace, { recursive: true });
     writeFileSync(join(this.workspace, 'package.json'), '{"name":"e2e-workspace","private":true}');
+    // A model trained with a small batch, for the batch-size advice on webgpu.
+    writeFileSync(join(this.workspace, 'advice.dlnet'), `dataset points = blobs(centers: 3, dims: 8, samples: 1200)
+model Small {
+  input x: [8]
+  dense(32, activation: relu)
+  dense(3, activation: softmax)
+}
+train Small on points { loss: categoricalCrossentropy; epochs: 2; batchSize: 8; metrics: [accuracy] }
+`);
     const data = join(this.run, 'data', 'User');
     mkdirSync(data, { recursive: true });
     writeFileSync(join(data, 'settings.json'), JSON.stringify({
@@ -52,7 +61,8 @@ export class VsCode {
     // code-server, as in any remote window; VS Code ignores them in User settings there.
     mkdirSync(join(this.run, 'data', 'Machine'), { recursive: true });
     writeFileSync(join(this.run, 'data', 'Machine', 'settings.json'), JSON.stringify(python ? { 'dlnet.pytorch.python': python } : {}));
-    const env = { ...process.env, XDG_CONFIG_HOME: join(this.run, 'xdg', 'config'), XDG_DATA_HOME: join(this.run, 'xdg', 'data'), XDG_CACHE_HOME: join(this.run, 'xdg', 'cache') };
+    // DLNET_MODULE_PATHS: training finds the optional webgpu packages of this checkout, as a user's workspace would hold them.
+    const env = { ...process.env, DLNET_MODULE_PATHS: root, XDG_CONFIG_HOME: join(this.run, 'xdg', 'config'), XDG_DATA_HOME: join(this.run, 'xdg', 'data'), XDG_CACHE_HOME: join(this.run, 'xdg', 'cache') };
     const args = ['--config', join(this.run, 'config.yaml'), '--user-data-dir', join(this.run, 'data'), '--extensions-dir', join(this.run, 'ext')];
     const t0 = Date.now();
     const install = spawnSync(process.execPath, [entry, ...args, '--install-extension', vsix], { env, encoding: 'utf8' });
@@ -80,6 +90,26 @@ export class VsCode {
   /** Closes whatever widget is open (hover, suggest, rename, quick pick). */
   async escape(): Promise<void> {
     for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
+  }
+
+  /**
+   * Changes a User setting. code-server does not notice the settings file changing behind
+   * its back, so the file is written, reloaded in its editor, and saved from there, which
+   * VS Code does notice.
+   */
+  async setting(key: string, value: unknown): Promise<void> {
+    const file = join(this.run, 'data', 'User', 'settings.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), [key]: value }, null, 2));
+    await this.command('Preferences: Open User Settings (JSON)');
+    await this.page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 30_000 });
+    await this.command('File: Revert File');
+    await waitFor(async () => (await this.editorText()).includes(JSON.stringify(value)), 30_000, `the settings editor to show ${key}`);
+    await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+    await this.page.keyboard.press('Control+End');
+    await this.page.keyboard.insertText('\n');
+    await this.page.keyboard.press('Control+S');
+    await this.page.waitForTimeout(1_000);
+    await this.page.keyboard.press('Control+W');
   }
 
   async openFile(name: string): Promise<void> {
