@@ -5,8 +5,9 @@
  * bias corrections, the update), and on small models those kernels are most of a step:
  * 90 of the 169 kernels of a 2-16-16-1 MLP's training step. On the CPU backends a
  * variable of at most SMALL values is updated in one pass over Float32Arrays (the same
- * arithmetic, the same moment variables, so state and serialisation are tfjs's); larger
- * ones, where tfjs's vectorised kernels win, and other backends go through tfjs's ops.
+ * arithmetic, the same moment variables, so state and serialisation are tfjs's); tfjs's
+ * own Adam then updates the larger ones, where its vectorised kernels win, and keeps the
+ * step count; other backends use it for everything.
  */
 import { tf } from '../tf';
 
@@ -37,26 +38,21 @@ export class FusedAdam extends tf.AdamOptimizer {
     const backend = tf.getBackend();
     if (backend !== 'cpu' && backend !== 'wasm') return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const inLoop = ({ name, tensor }: { name: string; tensor: tf.Tensor | null }) => tensor != null && tf.engine().registeredVariables[name].size <= SMALL;
     // tfjs computes 1 - beta^t in float32.
     const correction1 = Math.fround(1 - s.accBeta1.dataSync()[0]);
     const correction2 = Math.fround(1 - s.accBeta2.dataSync()[0]);
-    tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = tf.engine().registeredVariables[name];
-        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-        if (gradient == null) return;
-        const m = s.accumulatedFirstMoment[i].variable;
-        const v = s.accumulatedSecondMoment[i].variable;
-        if (value.size <= SMALL) updateInLoop(s, value, gradient, m, v, correction1, correction2);
-        else updateWithOps(s, value, gradient, m, v, correction1, correction2);
-      });
-      s.accBeta1.assign(tf.scalar(Math.fround(s.accBeta1.dataSync()[0] * Math.fround(s.beta1))));
-      s.accBeta2.assign(tf.scalar(Math.fround(s.accBeta2.dataSync()[0] * Math.fround(s.beta2))));
-    });
-    (this as unknown as { incrementIterations(): void }).incrementIterations();
+    tf.tidy(() => named.forEach(({ name, tensor }, i) => {
+      if (!inLoop({ name, tensor })) return;
+      const value = tf.engine().registeredVariables[name];
+      // The moments sit at the variable's position, where tfjs's Adam looks for them.
+      s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      updateInLoop(s, value, tensor!, s.accumulatedFirstMoment[i].variable, s.accumulatedSecondMoment[i].variable, correction1, correction2);
+    }));
+    // tfjs's Adam does the rest: the large variables, the powers of beta, the step count. It skips a variable without a gradient.
+    super.applyGradients(named.map((g) => ({ name: g.name, tensor: inLoop(g) ? null : g.tensor })) as unknown as VariableGradients);
   }
 }
 
@@ -90,15 +86,4 @@ function updateInLoop(s: AdamState, value: tf.Variable, gradient: tf.Tensor, m: 
   m.assign(tf.tensor(mNew, m.shape));
   v.assign(tf.tensor(vNew, v.shape));
   value.assign(tf.tensor(wNew, value.shape));
-}
-
-/** tfjs's own update (adam_optimizer.ts), for the variables too large for the loop. */
-function updateWithOps(s: AdamState, value: tf.Variable, gradient: tf.Tensor, m: tf.Variable, v: tf.Variable, correction1: number, correction2: number): void {
-  const mNew = tf.add(tf.mul(m, s.beta1), tf.mul(gradient, 1 - s.beta1));
-  const vNew = tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(gradient), 1 - s.beta2));
-  const mHat = tf.div(mNew, correction1);
-  const vHat = tf.div(vNew, correction2);
-  m.assign(mNew);
-  v.assign(vNew);
-  value.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), s.epsilon)), -s.learningRate), value));
 }
