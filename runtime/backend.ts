@@ -83,19 +83,27 @@ async function tryTensorflow(paths: string[], skipped: string[]): Promise<Backen
   return undefined;
 }
 
-async function tryWebgpu(paths: string[], skipped: string[], wanted: string | undefined, allowSoftware: boolean): Promise<BackendChoice | undefined> {
-  const failures: string[] = [];
+/**
+ * The GPU adapters Dawn finds (on OpenGL ES too with `openGl`), or undefined with why in
+ * `failures` (nothing there: the `webgpu` package is not installed).
+ */
+async function dawnAdapters(paths: string[], openGl: boolean, failures: string[]): Promise<GpuAdapter[] | undefined> {
   const webgpu = tryRequire('webgpu', paths, failures) as Parameters<typeof findGpuAdapters>[0] | undefined;
-  const backendModule = webgpu && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths, failures) as Parameters<typeof startWebgpu>[1] | undefined);
-  if (!webgpu || !backendModule) {
-    skipped.push(failures[0] ?? 'webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
+  if (!webgpu) return undefined;
+  try {
+    return await findGpuAdapters(webgpu, openGl);
+  } catch (e) {
+    failures.push(`webgpu: Dawn failed to start (${(e as Error).message})`);
     return undefined;
   }
-  let adapters: GpuAdapter[];
-  try {
-    adapters = await findGpuAdapters(webgpu, allowSoftware);
-  } catch (e) {
-    skipped.push(`webgpu: Dawn failed to start (${(e as Error).message})`);
+}
+
+async function tryWebgpu(paths: string[], skipped: string[], wanted: string | undefined, allowSoftware: boolean): Promise<BackendChoice | undefined> {
+  const failures: string[] = [];
+  const adapters = await dawnAdapters(paths, allowSoftware, failures);
+  const backendModule = adapters && (tryRequire('@tensorflow/tfjs-backend-webgpu', paths, failures) as Parameters<typeof startWebgpu>[1] | undefined);
+  if (!adapters || !backendModule) {
+    skipped.push(failures[0] ?? 'webgpu: the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are not installed');
     return undefined;
   }
   const { adapter, why } = pickGpuAdapter(adapters, wanted, allowSoftware);
@@ -114,14 +122,9 @@ async function tryWebgpu(paths: string[], skipped: string[], wanted: string | un
 /** Every GPU adapter Dawn finds, the software ones too (`dlnet backends` lists them); or why none can be looked for. */
 export async function listGpuAdapters(paths: string[] = searchPaths()): Promise<{ adapters: { name: string; api: string; software: boolean }[]; why?: string }> {
   const failures: string[] = [];
-  const webgpu = tryRequire('webgpu', paths, failures) as Parameters<typeof findGpuAdapters>[0] | undefined;
-  if (!webgpu) return { adapters: [], why: failures[0] ?? 'the optional package `webgpu` is not installed' };
-  try {
-    const adapters = await findGpuAdapters(webgpu, true);
-    return { adapters: adapters.map(({ name, api, software }) => ({ name, api, software })) };
-  } catch (e) {
-    return { adapters: [], why: `Dawn failed to start (${(e as Error).message})` };
-  }
+  const adapters = await dawnAdapters(paths, true, failures);
+  if (!adapters) return { adapters: [], why: failures[0] ?? 'the optional package `webgpu` is not installed' };
+  return { adapters: adapters.map(({ name, api, software }) => ({ name, api, software })) };
 }
 
 async function tryWasm(skipped: string[]): Promise<BackendChoice | undefined> {
