@@ -18,6 +18,8 @@ export interface LexResult {
   tokens: IToken[];
   comments: IToken[];
   errors: LexError[];
+  /** The position after the last character (0-based, as LSP): lines end at \n, \r\n or a lone \r. */
+  end: { line: number; character: number };
 }
 
 /**
@@ -234,5 +236,5 @@ function scan(text: string, stream: Stream): LexResult {
       i = j;
     }
   }
-  return { tokens: stream.end(), comments, errors };
+  return { tokens: stream.end(), comments, errors, end: { line: line - 1, character: n - lineStart } };
 }

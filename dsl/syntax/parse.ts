@@ -5,7 +5,6 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
-import type { Position, Range } from './range';
 import { lexDeclarations } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
 export type { SyntaxError };
@@ -34,21 +33,7 @@ export function parse(text: string): ParseResult {
   }
   const comments: ast.Comment[] = lexed.comments.map((tok) => ({ text: tok.image, range: tokenRange(tok) }));
   errors.push(...firstPerLine(syntaxErrors));
-  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end: endOf(text) } }, errors };
-}
-
-/** The position after the last character (lines end at \n, \r\n or a lone \r). */
-function endOf(text: string): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, character: text.length - lineStart };
+  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end: lexed.end } }, errors };
 }
 
 /**
