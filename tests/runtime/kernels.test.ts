@@ -7,19 +7,27 @@ import { tf, tfl } from '../../runtime/tf';
 /** Deterministic values in (-1, 1) from a seed. */
 const pseudoRandom = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
 
+/** A tensor of those values. */
+const seeded = (shape: number[], seed: number) => tf.tensor(pseudoRandom(shape.reduce((a, b) => a * b, 1), seed), shape);
+
 function expectClose(got: Float32Array, ref: Float32Array): void {
   expect(got.length).toBe(ref.length);
   for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - got[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
 }
 
-async function filterGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
-  await selectBackend(backend);
-  const xt = tf.tensor4d(x, xs as [number, number, number, number]);
-  const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xt, ff as tf.Tensor4D, s, p), 1.5)));
-  const r = g(tf.tensor4d(f, fs as [number, number, number, number]));
-  const out = await r.data();
-  tf.dispose([xt, r]);
-  return out as Float32Array;
+/** Runs `compute` on the cpu backend (tfjs's reference kernels) and on wasm, and expects the same values from both. */
+async function expectWasmMatchesCpu(compute: () => tf.Tensor[]): Promise<void> {
+  const run = async (backend: 'cpu' | 'wasm') => {
+    await selectBackend(backend);
+    const out = tf.tidy(compute);
+    const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(out);
+    return values;
+  };
+  const ref = await run('cpu');
+  const got = await run('wasm');
+  expect(got.length).toBe(ref.length);
+  got.forEach((g, i) => expectClose(g, ref[i]));
 }
 
 describe('wasm Conv2DBackpropFilter', () => {
@@ -32,14 +40,11 @@ describe('wasm Conv2DBackpropFilter', () => {
         sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
       }),
       async (c) => {
-        const xs = [c.b, c.h, c.w, c.ci];
-        const fs = [c.kh, c.kw, c.ci, c.co];
-        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
-        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 7);
         const p = c.same ? 'same' : 'valid';
-        const ref = await filterGrad('cpu', x, xs, f, fs, [c.sh, c.sw], p);
-        const got = await filterGrad('wasm', x, xs, f, fs, [c.sh, c.sw], p);
-        expectClose(got, ref);
+        await expectWasmMatchesCpu(() => {
+          const x = seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D;
+          return [tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, [c.sh, c.sw], p), 1.5)))(seeded([c.kh, c.kw, c.ci, c.co], c.seed + 7))];
+        });
       },
     ), { numRuns: 60 });
   });
@@ -71,18 +76,6 @@ describe('wasm UnsortedSegmentSum', () => {
   });
 });
 
-/** Gradients of depthwiseConv2d with respect to its input and its filter, on one backend. */
-async function depthwiseGrads(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: [number, number], p: 'same' | 'valid') {
-  await selectBackend(backend);
-  const xt = tf.tensor4d(x, xs as [number, number, number, number]);
-  const ft = tf.tensor4d(f, fs as [number, number, number, number]);
-  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, p), 1.5)));
-  const [dx, df] = g([xt, ft]);
-  const out = [await dx.data(), await df.data()] as Float32Array[];
-  tf.dispose([xt, ft, dx, df]);
-  return out;
-}
-
 describe('wasm depthwise-convolution gradients', () => {
   it('match the cpu kernels for the input and the filter', async () => {
     await fc.assert(fc.asyncProperty(
@@ -92,15 +85,10 @@ describe('wasm depthwise-convolution gradients', () => {
         k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 2 }), same: fc.boolean(), seed: fc.nat(),
       }),
       async (c) => {
-        const xs = [c.b, c.h, c.w, c.c];
-        const fs = [c.k, c.k, c.c, c.m];
-        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
-        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 7);
         const p = c.same ? 'same' : 'valid';
-        const ref = await depthwiseGrads('cpu', x, xs, f, fs, [c.s, c.s], p);
-        const got = await depthwiseGrads('wasm', x, xs, f, fs, [c.s, c.s], p);
-        expectClose(got[0], ref[0]);
-        expectClose(got[1], ref[1]);
+        // The gradients with respect to the input and to the filter.
+        await expectWasmMatchesCpu(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, [c.s, c.s], p), 1.5)))(
+          [seeded([c.b, c.h, c.w, c.c], c.seed), seeded([c.k, c.k, c.c, c.m], c.seed + 7)]));
       },
     ), { numRuns: 60 });
   });
@@ -119,14 +107,6 @@ describe('wasm depthwise-convolution gradients', () => {
 });
 
 describe('wasm matMul with a transposed operand', () => {
-  const product = async (backend: 'cpu' | 'wasm', a: Float32Array, as: number[], b: Float32Array, bs: number[], ta: boolean, tb: boolean) => {
-    await selectBackend(backend);
-    const r = tf.tidy(() => tf.matMul(tf.tensor(a, as), tf.tensor(b, bs), ta, tb));
-    const out = (await r.data()) as Float32Array;
-    r.dispose();
-    return out;
-  };
-
   it('matches the cpu kernel on both sides of the size where the operand is transposed first', async () => {
     await fc.assert(fc.asyncProperty(
       fc.record({
@@ -138,9 +118,7 @@ describe('wasm matMul with a transposed operand', () => {
         const lead = c.batch ? [c.batch] : [];
         const as = [...lead, ...(c.ta ? [c.k, c.m] : [c.m, c.k])];
         const bs = [...lead, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
-        const a = pseudoRandom(as.reduce((x, y) => x * y), c.seed);
-        const b = pseudoRandom(bs.reduce((x, y) => x * y), c.seed + 3);
-        expectClose(await product('wasm', a, as, b, bs, c.ta, c.tb), await product('cpu', a, as, b, bs, c.ta, c.tb));
+        await expectWasmMatchesCpu(() => [tf.matMul(seeded(as, c.seed), seeded(bs, c.seed + 3), c.ta, c.tb)]);
       },
     ), { numRuns: 80 });
   });
@@ -157,20 +135,6 @@ describe('wasm matMul with a transposed operand', () => {
 });
 
 describe('wasm Conv2DBackpropInput', () => {
-  /** The gradient of conv2d with respect to its input, on one backend. */
-  async function inputGrad(backend: 'cpu' | 'wasm', x: Float32Array, xs: number[], f: Float32Array, fs: number[], s: number, p: 'same' | 'valid') {
-    await selectBackend(backend);
-    const ft = tf.tensor4d(f, fs as [number, number, number, number]);
-    const xt = tf.tensor4d(x, xs as [number, number, number, number]);
-    // A different weight on every output, so that dy is not uniform (a flipped filter would show).
-    const outShape = tf.conv2d(xt, ft, s, p).shape;
-    const weights = tf.tensor(pseudoRandom(outShape.reduce((a, b) => a * b), 11), outShape);
-    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, ft, s, p), weights)))(xt);
-    const out = (await dx.data()) as Float32Array;
-    tf.dispose([ft, xt, weights, dx]);
-    return out;
-  }
-
   it('matches the cpu kernel (stride 1 takes the full-convolution path, larger strides tfjs\'s)', async () => {
     await fc.assert(fc.asyncProperty(
       fc.record({
@@ -179,12 +143,15 @@ describe('wasm Conv2DBackpropInput', () => {
         kh: fc.integer({ min: 1, max: 4 }), kw: fc.integer({ min: 1, max: 4 }), s: fc.constantFrom(1, 1, 2), same: fc.boolean(), seed: fc.nat(),
       }),
       async (c) => {
-        const xs = [c.b, c.h, c.w, c.ci];
-        const fs = [Math.min(c.kh, c.h), Math.min(c.kw, c.w), c.ci, c.co];
-        const x = pseudoRandom(xs.reduce((a, b) => a * b), c.seed);
-        const f = pseudoRandom(fs.reduce((a, b) => a * b), c.seed + 5);
         const p = c.same ? 'same' : 'valid';
-        expectClose(await inputGrad('wasm', x, xs, f, fs, c.s, p), await inputGrad('cpu', x, xs, f, fs, c.s, p));
+        await expectWasmMatchesCpu(() => {
+          const x = seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D;
+          const f = seeded([Math.min(c.kh, c.h), Math.min(c.kw, c.w), c.ci, c.co], c.seed + 5) as tf.Tensor4D;
+          // A different weight on every output, so that dy is not uniform (a flipped filter would show).
+          const outShape = tf.conv2d(x, f, c.s, p).shape;
+          const weights = seeded(outShape, 11);
+          return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f, c.s, p), weights)))(x)];
+        });
       },
     ), { numRuns: 60 });
   });
