@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { python } from '../runtime/pytorch/python';
+import { smallBatchModel } from '../support/models';
 
 export const root = join(__dirname, '..', '..');
 export const artifacts = join(root, 'tests', 'artifacts', 'e2e');
@@ -40,14 +41,7 @@ export class VsCode {
     cpSync(join(root, 'samples'), this.workspace, { recursive: true });
     writeFileSync(join(this.workspace, 'package.json'), '{"name":"e2e-workspace","private":true}');
     // A model trained with a small batch, for the batch-size advice on webgpu.
-    writeFileSync(join(this.workspace, 'advice.dlnet'), `dataset points = blobs(centers: 3, dims: 8, samples: 1200)
-model Small {
-  input x: [8]
-  dense(32, activation: relu)
-  dense(3, activation: softmax)
-}
-train Small on points { loss: categoricalCrossentropy; epochs: 2; batchSize: 8; metrics: [accuracy] }
-`);
+    writeFileSync(join(this.workspace, 'advice.dlnet'), smallBatchModel(2));
     const data = join(this.run, 'data', 'User');
     mkdirSync(data, { recursive: true });
     writeFileSync(join(data, 'settings.json'), JSON.stringify({

@@ -15,6 +15,7 @@ import { vulkanDriverInstalled } from '../../runtime/gpu';
 import { tf } from '../../runtime/tf';
 import type { StartEvent, TrainEvent } from '../../runtime/train/events';
 import { runTraining } from '../../runtime/train/run';
+import { smallBatchModel } from '../support/models';
 
 const choice = await selectBackend('webgpu').catch((e: Error) => e);
 const available = !(choice instanceof Error);
@@ -92,14 +93,7 @@ train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64;
   it('advises a larger batch when it measures much faster, with the figures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
     const file = join(dir, 'small.dlnet');
-    writeFileSync(file, `dataset points = blobs(centers: 3, dims: 8, samples: 1200)
-model Small {
-  input x: [8]
-  dense(32, activation: relu)
-  dense(3, activation: softmax)
-}
-train Small on points { loss: categoricalCrossentropy; epochs: 1; batchSize: 8; metrics: [accuracy] }
-`);
+    writeFileSync(file, smallBatchModel(1));
     const events: TrainEvent[] = [];
     const result = await runTraining({ file, backend: 'webgpu', out: join(dir, 'runs'), sink: (e) => events.push(e), representation: false, workers: 1 });
     expect(result.status).toBe('completed');
