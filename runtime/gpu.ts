@@ -27,7 +27,6 @@ interface GpuAdapterHandle {
   requestDevice(descriptor?: object): Promise<GpuDevice>;
 }
 interface GpuDevice {
-  lost: Promise<{ message?: string }>;
   destroy(): void;
 }
 
@@ -123,7 +122,7 @@ export function pickGpuAdapter(adapters: GpuAdapter[], wanted: string | undefine
   return { why: allowSoftware ? `no GPU adapter found${noVulkan}` : `no GPU adapter found${noVulkan} (OpenGL ES and software adapters are tried with --backend webgpu only)` };
 }
 
-export function label(a: GpuAdapter): string {
+function label(a: GpuAdapter): string {
   return `${a.name} (${a.api}${a.software ? ', software' : ''})`;
 }
 
