@@ -10,8 +10,10 @@
  *   multiply-adds are rewritten.
  * - Conv2DBackpropInput at stride 1: a full convolution of dy by the filter turned by
  *   180° with its channel axes swapped, on the fast Conv2D kernel.
+ * - MaxPoolGrad: each window's maximum found once, on the heap (./max-pool-grad.ts).
  */
 import { tf } from '../tf';
+import { maxPoolGradOnHeap } from './max-pool-grad';
 
 /** Below this many multiply-adds the extra transpose costs more than it saves. */
 export const MIN_MACS = 200_000;
@@ -19,7 +21,7 @@ export const MIN_MACS = 200_000;
 type Args = Parameters<tf.KernelFunc>[0];
 type Inputs = Record<string, tf.Tensor>;
 /** A faster path: its result, or undefined where it does not apply (tfjs's kernel runs). */
-type Path = (inputs: Inputs, attrs: Record<string, unknown>) => tf.Tensor | undefined;
+type Path = (inputs: Inputs, attrs: Record<string, unknown>, backend: unknown) => tf.Tensor | tf.TensorInfo | undefined;
 
 /** The last two axes swapped (matMul takes rank 2 or more, leading axes batch). */
 const swapLastTwo = (t: tf.Tensor) => tf.transpose(t, [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : all.length * 2 - 3 - i)));
@@ -53,6 +55,7 @@ function conv2dBackpropInput({ dy, filter }: Inputs, attrs: Record<string, unkno
 const paths: Record<string, Path> = {
   BatchMatMul: matMul,
   Conv2DBackpropInput: conv2dBackpropInput,
+  MaxPoolGrad: maxPoolGradOnHeap,
 };
 
 /** Replaces each of these wasm kernels by its faster path around tfjs's (once per process). */
@@ -63,7 +66,7 @@ export function registerFasterWasmKernels(): void {
     tf.unregisterKernel(kernelName, 'wasm');
     const kernelFunc = (args: Args) => {
       // Ops inside a kernel run on this backend and are not recorded for gradients; tidy frees the intermediates.
-      const faster = tf.tidy(() => path(args.inputs as unknown as Inputs, args.attrs as Record<string, unknown>));
+      const faster = tf.tidy(() => path(args.inputs as unknown as Inputs, args.attrs as Record<string, unknown>, args.backend) as tf.Tensor | undefined);
       return faster ? (faster as unknown as tf.TensorInfo) : original.kernelFunc(args);
     };
     tf.registerKernel({ ...original, kernelFunc, dlnet: true } as tf.KernelConfig);

@@ -156,3 +156,38 @@ describe('wasm Conv2DBackpropInput', () => {
     ), { numRuns: 60 });
   });
 });
+
+describe('wasm MaxPoolGrad', () => {
+  /** Values in a few steps, so windows tie; some windows all zero (as after a ReLU), all -Infinity, or with NaN. */
+  const pooledInput = (shape: number[], seed: number, special: boolean) => tf.tensor(pseudoRandom(shape.reduce((a, b) => a * b, 1), seed).map((v, i) =>
+    special && i % 13 === 5 ? -Infinity : special && i % 17 === 3 ? NaN : Math.max(0, Math.round(v * 3) / 3)), shape);
+
+  it('matches the cpu kernel: first maximum of each window, ties, empty windows, overlapping, strided and same-padded windows', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 2, max: 11 }), w: fc.integer({ min: 2, max: 11 }), c: fc.integer({ min: 1, max: 6 }),
+        ph: fc.integer({ min: 1, max: 3 }), pw: fc.integer({ min: 1, max: 3 }), sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }),
+        same: fc.boolean(), special: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        const p = c.same ? 'same' : 'valid';
+        const pool: [number, number] = [Math.min(c.ph, c.h), Math.min(c.pw, c.w)];
+        await expectWasmMatchesCpu(() => {
+          const x = pooledInput([c.b, c.h, c.w, c.c], c.seed, c.special) as tf.Tensor4D;
+          const weights = seeded(tf.maxPool(x, pool, [c.sh, c.sw], p).shape, c.seed + 3);
+          return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, pool, [c.sh, c.sw], p), weights)))(x)];
+        });
+      },
+    ), { numRuns: 80 });
+  });
+
+  it('leaks no tensors', async () => {
+    await selectBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'same')));
+    const before = tf.memory().numTensors;
+    g(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});
