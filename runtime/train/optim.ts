@@ -37,9 +37,12 @@ export function scheduledRate(base: number, schedule: Choice | undefined, epoch:
   }
 }
 
-/** Optimisers keep their rate in a field; setting it between epochs applies a schedule. */
+/** Sets the rate used from the next step on (a schedule, between epochs). Most optimisers read their
+ * `learningRate` field at each step; SGD and momentum keep -rate in a tensor that setLearningRate remakes. */
 export function setLearningRate(opt: tf.Optimizer, rate: number): void {
-  (opt as unknown as { learningRate: number }).learningRate = rate;
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (rate: number) => void };
+  if (o.setLearningRate) o.setLearningRate(rate);
+  else o.learningRate = rate;
 }
 
 export function loss(settings: Args): string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) {
