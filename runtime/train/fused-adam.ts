@@ -20,7 +20,7 @@ interface Moment {
 }
 
 /** AdamOptimizer's state, private in its typings. */
-interface AdamState {
+export interface AdamState {
   learningRate: number;
   beta1: number;
   beta2: number;
@@ -40,50 +40,58 @@ export class FusedAdam extends tf.AdamOptimizer {
     const s = this as unknown as AdamState;
     const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
     const inLoop = ({ name, tensor }: { name: string; tensor: tf.Tensor | null }) => tensor != null && tf.engine().registeredVariables[name].size <= SMALL;
-    // tfjs computes 1 - beta^t in float32.
-    const correction1 = Math.fround(1 - s.accBeta1.dataSync()[0]);
-    const correction2 = Math.fround(1 - s.accBeta2.dataSync()[0]);
+    const constants = adamConstants(s, s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]);
     tf.tidy(() => named.forEach(({ name, tensor }, i) => {
       if (!inLoop({ name, tensor })) return;
       const value = tf.engine().registeredVariables[name];
-      // The moments sit at the variable's position, where tfjs's Adam looks for them.
-      s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      updateInLoop(s, value, tensor!, s.accumulatedFirstMoment[i].variable, s.accumulatedSecondMoment[i].variable, correction1, correction2);
+      const [m, v] = adamMoments(this, i, value);
+      const arrays = [value, m, v].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      adamInPlace(arrays[0], tensor!.dataSync() as Float32Array, arrays[1], arrays[2], constants);
+      [value, m, v].forEach((t, k) => t.assign(tf.tensor(arrays[k], t.shape)));
     }));
     // tfjs's Adam does the rest: the large variables, the powers of beta, the step count. It skips a variable without a gradient.
     super.applyGradients(named.map((g) => ({ name: g.name, tensor: inLoop(g) ? null : g.tensor })) as unknown as VariableGradients);
   }
 }
 
-function updateInLoop(s: AdamState, value: tf.Variable, gradient: tf.Tensor, m: tf.Variable, v: tf.Variable, correction1: number, correction2: number): void {
-  const g = gradient.dataSync() as Float32Array;
-  const mOld = m.dataSync() as Float32Array;
-  const vOld = v.dataSync() as Float32Array;
-  const w = value.dataSync() as Float32Array;
-  const n = w.length;
-  const mNew = new Float32Array(n);
-  const vNew = new Float32Array(n);
-  const wNew = new Float32Array(n);
-  // Every constant and every intermediate rounded to float32 as tfjs's kernels round them, in tfjs's order.
+/** The moment variables of the i-th variable a step updates, made as tfjs's Adam makes them when missing. */
+export function adamMoments(opt: tf.AdamOptimizer, i: number, value: tf.Variable): [tf.Variable, tf.Variable] {
+  const s = opt as unknown as AdamState;
+  s.accumulatedFirstMoment[i] ??= { originalName: `${value.name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+  s.accumulatedSecondMoment[i] ??= { originalName: `${value.name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+  return [s.accumulatedFirstMoment[i].variable, s.accumulatedSecondMoment[i].variable];
+}
+
+/** The constants of one Adam step, float32 as tfjs holds them; accBeta1/2 are beta1^t and beta2^t before the step. */
+export interface AdamConstants {
+  b1: number;
+  b2: number;
+  c1: number;
+  c2: number;
+  eps: number;
+  rate: number;
+  correction1: number;
+  correction2: number;
+}
+
+export function adamConstants(s: Pick<AdamState, 'beta1' | 'beta2' | 'epsilon' | 'learningRate'>, accBeta1: number, accBeta2: number): AdamConstants {
   const f = Math.fround;
-  const b1 = f(s.beta1);
-  const b2 = f(s.beta2);
-  const c1 = f(1 - s.beta1);
-  const c2 = f(1 - s.beta2);
-  const eps = f(s.epsilon);
-  const rate = f(-s.learningRate);
-  for (let k = 0; k < n; k++) {
-    const gk = g[k];
-    const mk = f(f(mOld[k] * b1) + f(gk * c1));
-    const vk = f(f(vOld[k] * b2) + f(f(gk * gk) * c2));
-    mNew[k] = mk;
-    vNew[k] = vk;
-    const mHat = f(mk / correction1);
-    const vHat = f(vk / correction2);
-    wNew[k] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * rate) + w[k]);
+  // tfjs computes 1 - beta^t in float32.
+  return { b1: f(s.beta1), b2: f(s.beta2), c1: f(1 - s.beta1), c2: f(1 - s.beta2), eps: f(s.epsilon), rate: f(-s.learningRate), correction1: f(1 - accBeta1), correction2: f(1 - accBeta2) };
+}
+
+/** One Adam step in place: w, m and v from the gradient g. */
+export function adamInPlace(w: Float32Array, g: ArrayLike<number>, m: Float32Array, v: Float32Array, k: AdamConstants): void {
+  // Every intermediate rounded to float32 as tfjs's kernels round them, in tfjs's order.
+  const f = Math.fround;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mi = f(f(m[i] * k.b1) + f(gi * k.c1));
+    const vi = f(f(v[i] * k.b2) + f(f(gi * gi) * k.c2));
+    m[i] = mi;
+    v[i] = vi;
+    const mHat = f(mi / k.correction1);
+    const vHat = f(vi / k.correction2);
+    w[i] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + k.eps)) * k.rate) + w[i]);
   }
-  m.assign(tf.tensor(mNew, m.shape));
-  v.assign(tf.tensor(vNew, v.shape));
-  value.assign(tf.tensor(wNew, value.shape));
 }
