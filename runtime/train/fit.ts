@@ -10,10 +10,12 @@ import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { EndEvent, Logs, Sink } from './events';
+import { DenseStack } from './dense-stack';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
 import type { DataParallel } from './parallel/pool';
-import { classIndices, featureTensors, labelTensor } from './tensors';
+import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
+import { exampleLength } from '../data/dataset';
 
 export class TrainingError extends Error {}
 
@@ -63,6 +65,8 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   let status: FitResult['status'] = 'completed';
   let epoch = 0;
   const batches = Math.ceil(train.size / o.batchSize);
+  // Batches stepped one by one outside model.fit: by the replicas, or in loops for a small dense stack.
+  const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train);
   const started = performance.now();
   try {
     if (probe) o.sink(await probe.snapshot(0));
@@ -108,12 +112,12 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         lastBatch = performance.now();
         await o.control.checkpoint();
       };
-      if (o.parallel) {
+      if (stepper) {
         model.stopTraining = false;
-        fitted = await parallelEpoch(o.parallel, model, train, order, o.batchSize, sums, afterBatch);
+        fitted = await stepwiseEpoch(stepper, model, train.size, order, o.batchSize, sums, afterBatch);
         if (valX && valY && !nan) Object.assign(valLogs, evaluate(model, valX, valY, o.batchSize));
       }
-      for (let from = 0; !o.parallel && from < train.size && !model.stopTraining; from += chunk) {
+      for (let from = 0; !stepper && from < train.size && !model.stopTraining; from += chunk) {
         const indices = order.subarray(from, Math.min(from + chunk, train.size));
         const last = from + chunk >= train.size;
         const xs = featureTensors(g, train, indices);
@@ -167,17 +171,35 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   }
 }
 
-/** The batches of one epoch through the data-parallel replicas; adds each batch's logs × size to `sums`. */
-async function parallelEpoch(parallel: DataParallel, model: tfl.LayersModel, train: Data, order: Uint32Array, batchSize: number, sums: Logs, afterBatch: (batch: number, logs: Logs) => Promise<void>): Promise<number> {
+/** One batch's training step by its example indices: the loss and metrics in model.metricsNames order. */
+type Stepper = ((indices: Uint32Array) => Promise<number[]>) & { begin?: () => void; end?: () => void };
+
+/** A DenseStack's step over the data's arrays, when the model and data allow one (dense-stack.ts). */
+function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: ModelGraph, train: Data): Stepper | undefined {
+  const stack = DenseStack.for(model, optimizer);
+  const [features, ...more] = orderedFeatures(g, train);
+  const labels = train.labels;
+  if (!stack || more.length || g.inputs[0]?.dtype === 'int32' || !labels || exampleLength(labels) !== stack.outputs) return undefined;
+  const width = exampleLength(features);
+  return Object.assign(async (indices: Uint32Array) => stack.step(features.data, width, labels.data, indices), { begin: () => stack.begin(), end: () => stack.end() });
+}
+
+/** The batches of one epoch stepped one by one; adds each batch's logs × size to `sums`. */
+async function stepwiseEpoch(step: Stepper, model: tfl.LayersModel, size: number, order: Uint32Array, batchSize: number, sums: Logs, afterBatch: (batch: number, logs: Logs) => Promise<void>): Promise<number> {
   const names = model.metricsNames;
   let fitted = 0;
-  for (let from = 0, b = 0; from < train.size && !model.stopTraining; from += batchSize, b++) {
-    const indices = order.subarray(from, Math.min(from + batchSize, train.size));
-    const values = await parallel.step(train, indices);
-    const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
-    for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * indices.length;
-    fitted += indices.length;
-    await afterBatch(b, logs);
+  step.begin?.();
+  try {
+    for (let from = 0, b = 0; from < size && !model.stopTraining; from += batchSize, b++) {
+      const indices = order.subarray(from, Math.min(from + batchSize, size));
+      const values = await step(indices);
+      const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+      for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * indices.length;
+      fitted += indices.length;
+      await afterBatch(b, logs);
+    }
+  } finally {
+    step.end?.();
   }
   return fitted;
 }
