@@ -14,7 +14,7 @@ import { compileModel } from '../../runtime/compile/compile';
 import type { Data } from '../../runtime/data/dataset';
 import { Random } from '../../runtime/data/random';
 import { tf } from '../../runtime/tf';
-import { optimizer } from '../../runtime/train/optim';
+import { optimizer, setLearningRate } from '../../runtime/train/optim';
 import { DataParallel } from '../../runtime/train/parallel/pool';
 import { Replica } from '../../runtime/train/parallel/replica';
 import type { StartEvent, TrainEvent } from '../../runtime/train/events';
@@ -44,7 +44,7 @@ let parallel: DataParallel | undefined;
 afterAll(() => parallel?.close());
 
 describe('data-parallel replicas', () => {
-  it('train to the weights of one process taking whole batches, every replica identical', async () => {
+  it('train to the weights of one process taking whole batches, every replica identical, through a change of rate', async () => {
     await selectBackend('cpu');
     const g = analyze(source).models[0];
     const d = data(90);
@@ -52,7 +52,10 @@ describe('data-parallel replicas', () => {
     const single = compileModel(g, 1);
     const opt = optimizer(settings.optimizer as never);
     single.compile({ optimizer: opt, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    // Halfway, a schedule's new rate (between epochs): every replica must apply the step before it at the old rate.
+    const HALF = 40;
     for (let from = 0; from < d.size; from += 20) {
+      if (from === HALF) setLearningRate(opt, 0.01);
       const part = slice(d, from, Math.min(from + 20, d.size));
       await single.trainOnBatch(tf.tensor2d(part.features[0].data, [part.size, 6]), tf.tensor2d(part.labels!.data, [part.size, 3]));
     }
@@ -60,7 +63,10 @@ describe('data-parallel replicas', () => {
     const main = compileModel(g, 1);
     parallel = await DataParallel.start(new Replica(main, settings), g, 1, settings, 'cpu', 3);
     let logs: number[] = [];
-    for (let from = 0; from < d.size; from += 20) logs = await parallel.step(d, Array.from({ length: Math.min(20, d.size - from) }, (_, k) => from + k));
+    for (let from = 0; from < d.size; from += 20) {
+      if (from === HALF) parallel.setLearningRate(0.01);
+      logs = await parallel.step(d, Array.from({ length: Math.min(20, d.size - from) }, (_, k) => from + k));
+    }
     expect(logs).toHaveLength(2); // loss and accuracy
     const expected = single.getWeights().map((w) => w.dataSync());
     const got = main.getWeights().map((w) => w.dataSync());

@@ -10,8 +10,11 @@ export interface ColumnMessage {
 
 export type ToReplica =
   | { type: 'init'; graph: ModelGraph; seed: number; settings: Args; backend: BackendName; weights: Float32Array[] }
-  /** Apply the previous step's averaged gradients (and a new learning rate), then compute this share's. */
-  | { type: 'step'; apply?: Float32Array[]; rate?: number; size: number; features: ColumnMessage[]; labels?: ColumnMessage }
+  /** Compute this share's loss, metrics and gradients. */
+  | { type: 'step'; size: number; features: ColumnMessage[]; labels?: ColumnMessage }
+  /** Apply a step's averaged gradients, or take a new learning rate; not answered. */
+  | { type: 'apply'; grads: Float32Array[] }
+  | { type: 'rate'; rate: number }
   | { type: 'weights' };
 
 export type FromReplica =

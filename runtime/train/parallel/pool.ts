@@ -26,24 +26,37 @@ function workerFile(): string {
 class RemoteReplica {
   private readonly worker: Worker;
   private waiting?: { resolve: (m: FromReplica) => void; reject: (e: Error) => void };
+  /** A failure while nothing waited for an answer (an update that is not answered): the next request gets it. */
+  private failed?: Error;
 
   constructor() {
     this.worker = new Worker(workerFile());
     this.worker.on('message', (m: FromReplica) => {
       const w = this.waiting;
       this.waiting = undefined;
-      if (m.type === 'error') w?.reject(new Error(`a training worker failed: ${m.message}`));
+      if (m.type === 'error') this.fail(new Error(`a training worker failed: ${m.message}`), w);
       else w?.resolve(m);
     });
-    this.worker.on('error', (e) => this.waiting?.reject(e));
-    this.worker.on('exit', (code) => this.waiting?.reject(new Error(`a training worker exited (code ${code})`)));
+    this.worker.on('error', (e) => this.fail(e, this.waiting));
+    this.worker.on('exit', (code) => this.fail(new Error(`a training worker exited (code ${code})`), this.waiting));
   }
 
-  /** Sends a message; the answer comes back through `answer()`. */
+  private fail(e: Error, waiting: RemoteReplica['waiting']): void {
+    if (waiting) waiting.reject(e);
+    else this.failed ??= e;
+  }
+
+  /** Sends a request; its answer comes back. */
   send(m: ToReplica, transfer: ArrayBuffer[] = []): Promise<FromReplica> {
+    if (this.failed) return Promise.reject(this.failed);
     const answer = new Promise<FromReplica>((resolve, reject) => (this.waiting = { resolve, reject }));
     this.worker.postMessage(m, transfer);
     return answer;
+  }
+
+  /** Sends an update that is not answered; the worker handles messages in order. */
+  post(m: ToReplica): void {
+    this.worker.postMessage(m);
   }
 
   close(): Promise<number> {
@@ -52,8 +65,6 @@ class RemoteReplica {
 }
 
 export class DataParallel {
-  private pendingApply?: Float32Array[];
-  private pendingRate?: number;
 
   private constructor(private readonly local: Replica, private readonly remotes: RemoteReplica[], private readonly graph: ModelGraph) {}
 
@@ -76,7 +87,7 @@ export class DataParallel {
 
   setLearningRate(rate: number): void {
     this.local.setLearningRate(rate);
-    this.pendingRate = rate;
+    for (const r of this.remotes) r.post({ type: 'rate', rate });
   }
 
   /**
@@ -89,15 +100,13 @@ export class DataParallel {
     const sizes = bounds.slice(1).map((b, i) => b - bounds[i]);
     const remoteAnswers = this.remotes.map((r, i) => {
       const size = sizes[i + 1];
-      // Every replica hears of every step, even with no examples, so none misses an update.
-      if (size === 0) return r.send({ type: 'step', apply: this.pendingApply, rate: this.pendingRate, size: 0, features: [] }).then(() => undefined);
+      if (size === 0) return Promise.resolve(undefined);
       const part = take(data, indices.slice(bounds[i + 1], bounds[i + 2]));
       const features = orderedFeatures(this.graph, part).map((c) => ({ data: c.data, shape: c.shape, name: c.name }));
       const labels = { data: part.labels!.data, shape: part.labels!.shape };
-      const m: ToReplica = { type: 'step', apply: this.pendingApply, rate: this.pendingRate, size, features, labels };
+      const m: ToReplica = { type: 'step', size, features, labels };
       return r.send(m, [...features.map((f) => f.data.buffer as ArrayBuffer), labels.data.buffer as ArrayBuffer]);
     });
-    this.pendingRate = undefined;
     const mine = indices.slice(0, sizes[0]);
     const xs = featureTensors(this.graph, data, mine);
     const y = labelTensor(data, mine);
@@ -106,17 +115,15 @@ export class DataParallel {
     const results = [local, ...(await Promise.all(remoteAnswers)).map((a) => a as Extract<FromReplica, { type: 'step' }> | undefined)];
     const used = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
     const avg = averageGradients(used.map((i) => results[i]!.grads), used.map((i) => sizes[i]));
+    // Every replica applies the update now, at the same time as this one, so that it is not on the next step's path.
+    for (const r of this.remotes) r.post({ type: 'apply', grads: avg });
     this.local.apply(avg);
-    // Replicas that sat this step out still get the gradients with their next one.
-    this.pendingApply = avg;
     const total = used.reduce((s, i) => s + sizes[i], 0);
     return local.logs.map((_, k) => used.reduce((s, i) => s + results[i]!.logs[k] * sizes[i], 0) / total);
   }
 
   /** The workers' weights, for tests: every copy must equal the main one. */
   async remoteWeights(): Promise<Float32Array[][]> {
-    await Promise.all(this.remotes.map((r) => r.send({ type: 'step', apply: this.pendingApply, size: 0, features: [] })));
-    this.pendingApply = undefined;
     const answers = await Promise.all(this.remotes.map((r) => r.send({ type: 'weights' })));
     return answers.map((a) => (a as Extract<FromReplica, { type: 'weights' }>).weights);
   }

@@ -24,10 +24,12 @@ async function handle(m: ToReplica): Promise<void> {
     replica = new Replica(compileModel(m.graph, m.seed), m.settings);
     replica.setWeights(m.weights);
     reply({ type: 'ready', backend: backend.name });
+  } else if (m.type === 'apply') {
+    replica!.apply(m.grads);
+  } else if (m.type === 'rate') {
+    replica!.setLearningRate(m.rate);
   } else if (m.type === 'step') {
-    if (m.rate !== undefined) replica!.setLearningRate(m.rate);
-    if (m.apply) replica!.apply(m.apply);
-    if (m.size === 0) return reply({ type: 'step', logs: [], grads: [] }); // a share too small to have examples: only catch up
+    if (m.size === 0) return reply({ type: 'step', logs: [], grads: [] }); // a share too small to have examples
     const data: Data = { size: m.size, features: m.features, labels: m.labels };
     const xs = featureTensors(graph, data);
     const y = labelTensor(data);
@@ -39,7 +41,7 @@ async function handle(m: ToReplica): Promise<void> {
   }
 }
 
-// Messages are handled one at a time, in order: a step must see the gradients applied before it.
+// Messages are handled one at a time, in order: a step sees every update and rate sent before it.
 let queue = Promise.resolve();
 parentPort!.on('message', (m: ToReplica) => {
   queue = queue.then(() => handle(m)).catch((e: Error) => reply({ type: 'error', message: e.message }));
