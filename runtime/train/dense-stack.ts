@@ -13,8 +13,12 @@
  * Adam's float32 rounding — so results agree with tfjs's training to float rounding
  * (tests/runtime/dense-stack.test.ts).
  */
+import type { Args, Choice, ModelGraph } from '../../dsl';
+import type { BackendChoice, BackendName } from '../backend';
+import { compileModel } from '../compile/compile';
 import { tf, tfl } from '../tf';
 import { adamConstants, adamInPlace, adamMoments, type AdamState } from './fused-adam';
+import { loss, metrics, optimizer } from './optim';
 
 /**
  * Up to this many weights (Σ inputs·units) the loops win; measured on wasm, samples/s of loops
@@ -81,10 +85,8 @@ function categoricalAccuracy(p: Float32Array, t: Float32Array, n: number, k: num
 /** The model's layers past its input (a Sequential model lists no input layer, a functional one does). */
 const stacked = (model: tfl.LayersModel) => model.layers.filter((l) => l.getClassName() !== 'InputLayer');
 
-/** Why the model cannot train here (undefined: it can). */
+/** Why the loops cannot train the model (undefined: they can, on a CPU backend). */
 export function denseStackObstacle(model: tfl.LayersModel, opt: tf.Optimizer): string | undefined {
-  const backend = tf.getBackend();
-  if (backend !== 'cpu' && backend !== 'wasm') return `the ${backend} backend`;
   if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.inputs[0].shape.length !== 2) return 'not one flat input and one output';
   const layers = stacked(model);
   if (layers.length === 0) return 'no layers';
@@ -129,9 +131,10 @@ export class DenseStack {
   /** tfjs's optimiser classes answer instanceof for any optimiser; the class name tells them apart. */
   private readonly adam: boolean;
 
-  /** Undefined where denseStackObstacle has a reason. */
+  /** Undefined off the CPU backends and where denseStackObstacle has a reason. */
   static for(model: tfl.LayersModel, opt: tf.Optimizer): DenseStack | undefined {
-    return denseStackObstacle(model, opt) === undefined ? new DenseStack(model, opt) : undefined;
+    const cpu = tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm';
+    return cpu && denseStackObstacle(model, opt) === undefined ? new DenseStack(model, opt) : undefined;
   }
 
   private constructor(model: tfl.LayersModel, private readonly opt: tf.Optimizer) {
@@ -305,6 +308,30 @@ export class DenseStack {
     }
     return total / n;
   }
+}
+
+/** Whether the loops would train the model of a train statement: asks a throw-away copy. */
+export function trainsInLoops(g: ModelGraph, settings: Args): boolean {
+  const model = compileModel(g);
+  const opt = optimizer(settings.optimizer as Choice);
+  try {
+    model.compile({ optimizer: opt, loss: loss(settings), metrics: metrics(settings) });
+    return denseStackObstacle(model, opt) === undefined;
+  } finally {
+    model.dispose();
+    opt.dispose();
+  }
+}
+
+/**
+ * Why a run that asked for `auto` should leave the GPU it got for the loops on the CPU, if
+ * it should: a GPU step costs a dispatch per kernel (issue 5 measured tfjs's webgpu on an
+ * H200 at 2,947 samples/s on a 784-128-10 MLP), more than the loops take for a whole step
+ * of the largest stack they train (about 12,000 samples/s here).
+ */
+export function loopsOverGpu(requested: BackendName, chosen: BackendChoice, gan: boolean, inLoops: () => boolean): string | undefined {
+  if (requested !== 'auto' || !chosen.gpu || gan || !inLoops()) return undefined;
+  return `a small dense stack trains faster in loops on the CPU than dispatched to the GPU (--backend ${chosen.name} uses the GPU anyway)`;
 }
 
 /** out = act(input · W + bias), rows of `units`. */

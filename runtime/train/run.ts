@@ -18,6 +18,7 @@ import { fileHost } from '../files';
 import { tf, tfl } from '../tf';
 import { Control } from './control';
 import type { Sink } from './events';
+import { loopsOverGpu, trainsInLoops } from './dense-stack';
 import { fit, TrainingError, type FitResult } from './fit';
 import { fitGan } from './gan';
 import { loss, metrics, optimizer } from './optim';
@@ -184,6 +185,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const batchSize = settings.batchSize as number;
     const parts = trainingParts(a, plan, data, file);
     const g = a.models.find((m) => m.name === plan!.model)!;
+    const toCpu = loopsOverGpu(o.backend ?? 'auto', backend, !!plan.versus, () => trainsInLoops(g, settings));
+    if (toCpu) backend = { ...(await selectBackend('wasm').catch(() => selectBackend('cpu'))), reason: toCpu };
     const workers = await chooseWorkers(o.workers ?? 1, g, !!plan.versus, settings, parts.train, batchSize, backend.name as BackendName);
     if (workers.note) backend = { ...backend, reason: `${backend.reason}; ${workers.note}` };
     const batchAdvice = backend.gpu && !plan.versus && o.adviseBatchSize !== false ? await adviseBatchSize(g, settings, parts.train, batchSize) : undefined;

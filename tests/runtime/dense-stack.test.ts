@@ -11,7 +11,7 @@ import { selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
 import type { Data } from '../../runtime/data/dataset';
 import { Control } from '../../runtime/train/control';
-import { denseStackObstacle, MAX_WEIGHTS } from '../../runtime/train/dense-stack';
+import { denseStackObstacle, loopsOverGpu, MAX_WEIGHTS, trainsInLoops } from '../../runtime/train/dense-stack';
 import { fit } from '../../runtime/train/fit';
 import { optimizer } from '../../runtime/train/optim';
 import { tf, tfl } from '../../runtime/tf';
@@ -157,5 +157,31 @@ describe('dense stacks trained in loops', () => {
     const sequential = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] }), tfl.layers.dense({ units: 1 })] });
     sequential.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     expect(denseStackObstacle(sequential, tf.train.sgd(0.1))).toBeUndefined();
+  });
+
+  it('take a small dense stack off a GPU that auto chose, and leave everything else where it was asked to run', async () => {
+    await selectBackend('cpu');
+    const plan = (body: string, settings = 'loss: binaryCrossentropy') => {
+      const a = analyze(`dataset d = rings(samples: 40)\nmodel M {\n  input p: [2]\n${body}\n}\ntrain M on d {\n  ${settings}\n}`);
+      return { g: a.models[0], settings: a.trains[0].settings };
+    };
+    const small = plan('  dense(8, activation: tanh)\n  dense(1, activation: sigmoid)');
+    const tensors = tf.memory().numTensors;
+    expect(trainsInLoops(small.g, small.settings)).toBe(true);
+    const dropout = plan('  dense(8, activation: tanh)\n  dropout(0.2)\n  dense(1, activation: sigmoid)');
+    expect(trainsInLoops(dropout.g, dropout.settings)).toBe(false);
+    const rmsprop = plan('  dense(1, activation: sigmoid)', 'loss: binaryCrossentropy\n  optimizer: rmsprop(0.01)');
+    expect(trainsInLoops(rmsprop.g, rmsprop.settings)).toBe(false);
+    expect(tf.memory().numTensors).toBe(tensors); // the throw-away copies are gone
+
+    const gpu = { name: 'webgpu', reason: 'a GPU', gpu: true, skipped: [] };
+    expect(loopsOverGpu('auto', gpu, false, () => true)).toMatch(/faster in loops on the CPU.*--backend webgpu/);
+    const never = () => {
+      throw new Error('not asked');
+    };
+    expect(loopsOverGpu('webgpu', gpu, false, never)).toBeUndefined(); // asked for by name
+    expect(loopsOverGpu('auto', { ...gpu, name: 'wasm', gpu: undefined }, false, never)).toBeUndefined();
+    expect(loopsOverGpu('auto', gpu, true, never)).toBeUndefined(); // a GAN trains through tfjs
+    expect(loopsOverGpu('auto', gpu, false, () => false)).toBeUndefined();
   });
 });
