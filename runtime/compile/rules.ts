@@ -6,6 +6,7 @@
 import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
+import { Dropout, SpatialDropout1D } from '../layers/dropout';
 import { FusableLSTM } from '../layers/fused-lstm';
 
 type Layer = InstanceType<typeof tfl.layers.Layer>;
@@ -97,8 +98,8 @@ export const rules: Record<LayerName, Rule> = {
   softplus: activationLayer('softplus'),
   swish: activationLayer('swish'),
 
-  dropout: (args, name, ctx) => tfl.layers.dropout({ name, rate: args.rate as number, seed: ctx.seed() }),
-  spatialDropout1d: (args, name, ctx) => tfl.layers.spatialDropout1d({ name, rate: args.rate as number, seed: ctx.seed() }),
+  dropout: (args, name, ctx) => new Dropout({ name, rate: args.rate as number, seed: ctx.seed() }) as Layer,
+  spatialDropout1d: (args, name, ctx) => new SpatialDropout1D({ name, rate: args.rate as number, seed: ctx.seed() }) as Layer,
   spatialDropout2d: (args, name) => new SpatialDropout2d({ name, rate: args.rate as number }) as unknown as Layer,
   gaussianNoise: (args, name) => tfl.layers.gaussianNoise({ name, stddev: args.stddev as number }),
   batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: axisWithBatch(args.axis as number), momentum: args.momentum as number, epsilon: args.epsilon as number }),

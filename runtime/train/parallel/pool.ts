@@ -64,6 +64,9 @@ class RemoteReplica {
   }
 }
 
+/** Far enough apart that replicas' derived seeds (seed · 1000 + a layer's count) do not meet. */
+const REPLICA_SEED_STRIDE = 7919;
+
 export class DataParallel {
 
   private constructor(private readonly local: Replica, private readonly remotes: RemoteReplica[], private readonly graph: ModelGraph) {}
@@ -73,7 +76,8 @@ export class DataParallel {
     const remotes = Array.from({ length: count - 1 }, () => new RemoteReplica());
     const weights = local.weights();
     try {
-      await Promise.all(remotes.map((r) => r.send({ type: 'init', graph, seed, settings, backend, weights })));
+      // Each replica its own seed, so that it draws its own dropout masks; its weights are the main replica's.
+      await Promise.all(remotes.map((r, i) => r.send({ type: 'init', graph, seed: seed + REPLICA_SEED_STRIDE * (i + 1), settings, backend, weights })));
     } catch (e) {
       await Promise.all(remotes.map((r) => r.close()));
       throw e;
