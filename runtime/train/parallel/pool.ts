@@ -64,11 +64,10 @@ class RemoteReplica {
   }
 }
 
-/** Far enough apart that replicas' derived seeds (seed · 1000 + a layer's count) do not meet. */
+/** Far enough apart that the replicas' seeds (seed · 1000 + a layer's count, then one more at each dropout call) do not meet. */
 const REPLICA_SEED_STRIDE = 7919;
 
 export class DataParallel {
-
   private constructor(private readonly local: Replica, private readonly remotes: RemoteReplica[], private readonly graph: ModelGraph) {}
 
   /** Starts `count - 1` workers with copies of the local replica's model and weights. */
