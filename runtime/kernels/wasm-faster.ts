@@ -43,7 +43,6 @@ function matMul({ a, b }: Inputs, attrs: Record<string, unknown>): tf.Tensor | u
  * One axis of a strided convolution's input gradient, split by output position modulo the
  * stride: positions first + stride·k (k < count) are reached only by the filter taps
  * tap + stride·t (t < taps), from dy shifted so that `before` zeros lead and `after` trail.
- * Undefined where dy would have to be cut instead (padding wider than the filter).
  */
 interface Phase {
   count: number;
@@ -53,6 +52,7 @@ interface Phase {
   after: number;
 }
 
+/** The phases of one axis; undefined where dy would have to be cut instead (padding wider than the filter). */
 function phases(size: number, kernel: number, stride: number, pad: number, outSize: number): Phase[] | undefined {
   const out: Phase[] = [];
   for (let first = 0; first < Math.min(stride, size); first++) {
