@@ -116,7 +116,7 @@ describe('dlnet in VS Code', () => {
   it('5. Train above the rings model: the panel streams, draws, stops and says where it saved', async () => {
     await timed('train-panel', async () => {
       const page = code.page;
-      await code.openFile('01-representation.dlnet');
+      await code.openFile('rings-long.dlnet');
       await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
       const panel = code.panel();
       await expect.poll(() => panel.locator('#backend').innerText(), { timeout: 90_000 }).toMatch(/backend: (wasm|cpu)/);

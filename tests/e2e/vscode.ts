@@ -40,6 +40,9 @@ export class VsCode {
     // A workspace of the samples, plus a file whose dataset does not exist.
     cpSync(join(root, 'samples'), this.workspace, { recursive: true });
     writeFileSync(join(this.workspace, 'package.json'), '{"name":"e2e-workspace","private":true}');
+    // The rings sample trains in about a second now (small dense stacks train in loops): a long run of it, to stop.
+    const rings = readFileSync(join(root, 'samples', '01-representation.dlnet'), 'utf8');
+    writeFileSync(join(this.workspace, 'rings-long.dlnet'), rings.replace(/epochs: \d+/, 'epochs: 100000'));
     // A model trained with a small batch, for the batch-size advice on webgpu.
     writeFileSync(join(this.workspace, 'advice.dlnet'), smallBatchModel(2));
     const data = join(this.run, 'data', 'User');
