@@ -31,25 +31,23 @@ type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 type Loss = 'meanSquaredError' | 'binaryCrossentropy' | 'categoricalCrossentropy';
 type Metric = (p: Float32Array, t: Float32Array, n: number, k: number) => number;
 
-interface Layer {
-  inputs: number;
-  units: number;
-  activation: Activation;
-  kernel: tf.Variable;
-  bias?: tf.Variable;
-  /** Positions of kernel and bias among the variables a step updates (Adam's moments follow them). */
-  kernelIndex: number;
-  biasIndex: number;
-}
-
 /** One variable's values, gradient and (Adam) moments during an epoch. */
 interface Slot {
   variable: tf.Variable;
+  /** Its position among the variables a step updates (Adam's moments follow it). */
   index: number;
   w: Float32Array;
   g: Float32Array;
   m?: Float32Array;
   v?: Float32Array;
+}
+
+interface Layer {
+  inputs: number;
+  units: number;
+  activation: Activation;
+  kernel: Slot;
+  bias?: Slot;
 }
 
 const ACTIVATIONS = new Set<string>(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
@@ -140,21 +138,19 @@ export class DenseStack {
   private constructor(model: tfl.LayersModel, private readonly opt: tf.Optimizer) {
     this.adam = opt.getClassName() === 'Adam';
     const trainable = ((model as unknown as { collectedTrainableWeights?: tfl.LayerVariable[] }).collectedTrainableWeights ?? model.trainableWeights);
-    const position = (v: tfl.LayerVariable | undefined) => (v ? trainable.indexOf(v) : -1);
+    const slot = (v: tfl.LayerVariable): Slot => {
+      const variable = (v as unknown as { val: tf.Variable }).val;
+      return { variable, index: trainable.indexOf(v), w: new Float32Array(variable.size), g: new Float32Array(variable.size) };
+    };
     for (const layer of stacked(model)) {
       const dense = layer as unknown as { kernel: tfl.LayerVariable; bias?: tfl.LayerVariable; getConfig(): { activation: Activation } };
-      const variable = (v: tfl.LayerVariable) => (v as unknown as { val: tf.Variable }).val;
-      const [inputs, units] = variable(dense.kernel).shape;
-      this.layers.push({
-        inputs, units, activation: dense.getConfig().activation, kernel: variable(dense.kernel), bias: dense.bias && variable(dense.bias),
-        kernelIndex: position(dense.kernel), biasIndex: position(dense.bias),
-      });
+      const kernel = slot(dense.kernel);
+      const [inputs, units] = kernel.variable.shape;
+      this.layers.push({ inputs, units, activation: dense.getConfig().activation, kernel, bias: dense.bias && slot(dense.bias) });
     }
-    this.slots = this.layers.flatMap((l) => [[l.kernel, l.kernelIndex], ...(l.bias ? [[l.bias, l.biasIndex]] : [])] as [tf.Variable, number][])
-      .map(([variable, index]) => ({ variable, index, w: new Float32Array(variable.size), g: new Float32Array(variable.size) }));
+    this.slots = this.layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel]));
     this.loss = (model as unknown as { loss: Loss }).loss;
-    const last = this.layers[this.layers.length - 1];
-    this.metrics = model.metricsNames.slice(1).map(() => accuracyFor(this.loss, last.units));
+    this.metrics = model.metricsNames.slice(1).map(() => accuracyFor(this.loss, this.outputs));
   }
 
   /** Units of the last layer: values per example of the labels. */
@@ -164,15 +160,14 @@ export class DenseStack {
 
   /** Reads weights and optimiser state from tfjs's variables. */
   begin(): void {
-    const adam = this.adam;
     for (const s of this.slots) {
       s.w.set(s.variable.dataSync() as Float32Array);
-      if (!adam) continue;
+      if (!this.adam) continue;
       const [m, v] = adamMoments(this.opt as tf.AdamOptimizer, s.index, s.variable);
       s.m = Float32Array.from(m.dataSync() as Float32Array);
       s.v = Float32Array.from(v.dataSync() as Float32Array);
     }
-    if (adam) {
+    if (this.adam) {
       const state = this.opt as unknown as AdamState;
       this.accBeta1 = state.accBeta1.dataSync()[0];
       this.accBeta2 = state.accBeta2.dataSync()[0];
@@ -209,34 +204,21 @@ export class DenseStack {
     const n = rows.length;
     this.reserve(n);
     const input = this.a[0];
-    const k = this.layers[this.layers.length - 1].units;
+    const k = this.outputs;
     for (let b = 0; b < n; b++) {
       input.set(x.subarray(rows[b] * xWidth, (rows[b] + 1) * xWidth), b * xWidth);
       this.labels.set(y.subarray(rows[b] * k, (rows[b] + 1) * k), b * k);
     }
-    this.layers.forEach((l, i) => forward(l, this.weights(i), this.bias(i), this.a[i], this.a[i + 1], n));
+    this.layers.forEach((l, i) => forward(l, this.a[i], this.a[i + 1], n));
     const p = this.a[this.layers.length];
     const values = [this.lossAndGradient(p, this.labels, this.da[this.layers.length], n, k), ...this.metrics.map((m) => m(p, this.labels, n, k))];
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
       activationGradient(l.activation, this.a[i + 1], this.da[i + 1], n * l.units, l.units);
-      backward(l, this.weights(i), this.slotOf(l.kernel).g, l.bias && this.slotOf(l.bias).g, this.a[i], this.da[i + 1], i > 0 ? this.da[i] : undefined, n);
+      backward(l, this.a[i], this.da[i + 1], i > 0 ? this.da[i] : undefined, n);
     }
     this.update();
     return values;
-  }
-
-  private weights(i: number): Float32Array {
-    return this.slotOf(this.layers[i].kernel).w;
-  }
-
-  private bias(i: number): Float32Array | undefined {
-    const b = this.layers[i].bias;
-    return b && this.slotOf(b).w;
-  }
-
-  private slotOf(v: tf.Variable): Slot {
-    return this.slots.find((s) => s.variable === v)!;
   }
 
   private reserve(n: number): void {
@@ -335,8 +317,10 @@ export function loopsOverGpu(requested: BackendName, chosen: BackendChoice, gan:
 }
 
 /** out = act(input · W + bias), rows of `units`. */
-function forward(l: Layer, w: Float32Array, bias: Float32Array | undefined, input: Float32Array, out: Float32Array, n: number): void {
+function forward(l: Layer, input: Float32Array, out: Float32Array, n: number): void {
   const { inputs, units } = l;
+  const w = l.kernel.w;
+  const bias = l.bias?.w;
   const row = new Float64Array(units);
   for (let b = 0; b < n; b++) {
     row.fill(0);
@@ -387,8 +371,9 @@ function activationGradient(kind: Activation, a: Float32Array, da: Float32Array,
 }
 
 /** Gradients of W and bias from the layer's input and dz; the gradient of its input into dInput. */
-function backward(l: Layer, w: Float32Array, gw: Float32Array, gb: Float32Array | undefined, input: Float32Array, dz: Float32Array, dInput: Float32Array | undefined, n: number): void {
+function backward(l: Layer, input: Float32Array, dz: Float32Array, dInput: Float32Array | undefined, n: number): void {
   const { inputs, units } = l;
+  const [w, gw, gb] = [l.kernel.w, l.kernel.g, l.bias?.g];
   gw.fill(0);
   gb?.fill(0);
   for (let b = 0; b < n; b++) {
