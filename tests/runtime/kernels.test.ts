@@ -30,15 +30,28 @@ async function expectWasmMatchesCpu(compute: () => tf.Tensor[]): Promise<void> {
   got.forEach((g, i) => expectClose(g, ref[i]));
 }
 
+/** Expects `compute` on wasm, over inputs made first, to leave no tensor behind. */
+async function expectNoLeak<T extends [tf.Tensor, ...tf.Tensor[]]>(inputs: () => T, compute: (...made: T) => tf.Tensor): Promise<void> {
+  await selectBackend('wasm');
+  const made = inputs();
+  const before = tf.memory().numTensors;
+  compute(...made).dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  tf.dispose(made);
+}
+
+/** A convolution's batch, sizes, channels, filter up to `maxKernel`, strides per axis and padding. */
+const convCase = (maxKernel: number) => fc.record({
+  b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
+  ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
+  kh: fc.integer({ min: 1, max: maxKernel }), kw: fc.integer({ min: 1, max: maxKernel }),
+  sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
+});
+
 describe('wasm Conv2DBackpropFilter', () => {
   it('matches the cpu kernel', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.record({
-        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
-        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
-        kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
-        sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
-      }),
+      convCase(3),
       async (c) => {
         const p = c.same ? 'same' : 'valid';
         await expectWasmMatchesCpu(() => {
@@ -50,14 +63,7 @@ describe('wasm Conv2DBackpropFilter', () => {
   });
 
   it('leaks no tensors', async () => {
-    await selectBackend('wasm');
-    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
-    const f = tf.randomNormal([3, 3, 3, 4]);
-    const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(x, ff as tf.Tensor4D, 2, 'same')));
-    const before = tf.memory().numTensors;
-    g(f).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, f]);
+    await expectNoLeak(() => [tf.randomNormal([2, 8, 8, 3]), tf.randomNormal([3, 3, 3, 4])], (x, f) => tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same')))(f));
   });
 });
 
@@ -124,24 +130,14 @@ describe('wasm matMul with a transposed operand', () => {
   });
 
   it('leaks no tensors when it transposes', async () => {
-    await selectBackend('wasm');
-    const a = tf.randomNormal([64, 784]);
-    const dy = tf.randomNormal([64, 128]);
-    const before = tf.memory().numTensors;
-    tf.matMul(a, dy, true, false).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([a, dy]);
+    await expectNoLeak(() => [tf.randomNormal([64, 784]), tf.randomNormal([64, 128])], (a, dy) => tf.matMul(a, dy, true, false));
   });
 });
 
 describe('wasm Conv2DBackpropInput', () => {
   it('matches the cpu kernel at every stride (a full convolution per phase of the stride; tfjs\'s kernel where the filter is narrower than the stride)', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.record({
-        b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
-        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
-        kh: fc.integer({ min: 1, max: 5 }), kw: fc.integer({ min: 1, max: 5 }), sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
-      }),
+      convCase(5),
       async (c) => {
         const p = c.same ? 'same' : 'valid';
         const strides: [number, number] = [c.sh, c.sw];
@@ -158,14 +154,7 @@ describe('wasm Conv2DBackpropInput', () => {
   });
 
   it('leaks no tensors at stride 2', async () => {
-    await selectBackend('wasm');
-    const f = tf.randomNormal([3, 3, 2, 4]) as tf.Tensor4D;
-    const x = tf.randomNormal([2, 9, 9, 2]) as tf.Tensor4D;
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, f, 2, 'same')));
-    const before = tf.memory().numTensors;
-    g(x).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([f, x]);
+    await expectNoLeak(() => [tf.randomNormal([3, 3, 2, 4]), tf.randomNormal([2, 9, 9, 2])], (f, x) => tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 2, 'same')))(x));
   });
 });
 
@@ -194,12 +183,6 @@ describe('wasm MaxPoolGrad', () => {
   });
 
   it('leaks no tensors', async () => {
-    await selectBackend('wasm');
-    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'same')));
-    const before = tf.memory().numTensors;
-    g(x).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
+    await expectNoLeak(() => [tf.randomNormal([2, 8, 8, 3])], (x) => tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'same')))(x));
   });
 });
