@@ -5,7 +5,7 @@
  * about 40 a second; a NaN or infinite loss stops the run with the epoch and batch.
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
-import type { Data } from '../data/dataset';
+import { exampleLength, type Data } from '../data/dataset';
 import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
@@ -15,7 +15,6 @@ import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
 import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
-import { exampleLength } from '../data/dataset';
 
 export class TrainingError extends Error {}
 
