@@ -11,6 +11,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice } from './backend';
+import { registerFasterWebgpuKernels } from './kernels/webgpu-faster';
+import { uploadThroughQueue } from './kernels/webgpu-uploads';
 import { tf } from './tf';
 
 interface WebgpuModule {
@@ -58,7 +60,7 @@ function describe(handle: GpuAdapterHandle, api: GpuAdapter['api'], gpu: GpuEntr
 
 /**
  * The adapters Dawn offers: the high-performance and the low-power one natively, then
- * (with `openGl`) the OpenGL ES one. `auto` skips OpenGL ES: on most machines it finds
+ * (with `openGl`, and only when no hardware adapter was found natively) the OpenGL ES one. `auto` skips OpenGL ES: on most machines it finds
  * only the software renderer, and Dawn prints warnings on the way. Each route is asked
  * once per process: an adapter gives one device, and the backend keeps it.
  */
@@ -67,7 +69,8 @@ export async function findGpuAdapters(webgpu: WebgpuModule, openGl: boolean): Pr
   // Without a Vulkan driver Dawn finds nothing natively on Linux, and says so on stderr: don't ask.
   discovered.native ??= process.platform === 'linux' && !vulkanDriverInstalled() ? Promise.resolve([]) : probe(webgpu, [], [{ powerPreference: 'high-performance' }, { powerPreference: 'low-power' }], 'native');
   const native = await discovered.native;
-  if (!openGl) return native;
+  // OpenGL ES would only offer a GPU already found natively again, and Dawn warns when EGL is missing.
+  if (!openGl || native.some((a) => !a.software)) return native;
   // EGL needs no display on Mesa with this platform; set before Dawn first opens EGL.
   process.env.EGL_PLATFORM ??= 'surfaceless';
   discovered.gl ??= probe(webgpu, ['backend=opengles'], [{ featureLevel: 'compatibility' }], 'OpenGL ES');
@@ -93,7 +96,9 @@ export function vulkanDriverInstalled(env: NodeJS.ProcessEnv = process.env): boo
 }
 
 async function probe(webgpu: WebgpuModule, flags: string[], requests: object[], api: GpuAdapter['api']): Promise<GpuAdapter[]> {
-  const gpu = webgpu.create(flags);
+  // DLNET_DAWN_FLAGS: more of Dawn's instance flags, semicolon-separated (e.g. enable-dawn-features=skip_validation), for measuring.
+  const extra = process.env.DLNET_DAWN_FLAGS ? process.env.DLNET_DAWN_FLAGS.split(/;/) : [];
+  const gpu = webgpu.create([...flags, ...extra]);
   const found: GpuAdapter[] = [];
   for (const options of requests) {
     const handle = await gpu.requestAdapter(options).catch(() => null);
@@ -143,11 +148,13 @@ export async function startWebgpu(adapter: GpuAdapter, backendModule: { WebGPUBa
     g.navigator.gpu = adapter.gpu;
     if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new backendModule.WebGPUBackend(device, adapter.handle.info), 1);
+    registerFasterWebgpuKernels();
     current?.device.destroy();
     current = { device, adapter };
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on ' + label(adapter));
   await tf.ready();
+  if (process.env.DLNET_WEBGPU_KERNELS !== 'tfjs') uploadThroughQueue(tf.backend());
   return `WebGPU (Dawn) on ${label(adapter)}${adapter.software ? ': a software renderer on the CPU, for testing the GPU path, slower than wasm' : ''}`;
 }
 

@@ -7,8 +7,11 @@
  * variable of at most SMALL values is updated in one pass over Float32Arrays (the same
  * arithmetic, the same moment variables, so state and serialisation are tfjs's); tfjs's
  * own Adam then updates the larger ones, where its vectorised kernels win, and keeps the
- * step count; other backends use it for everything.
+ * step count. On webgpu every variable's step is dlnet's Adam kernel (three programs
+ * instead of fifteen kernels; runtime/kernels/webgpu-faster.ts) when it is registered;
+ * other backends use tfjs's Adam for everything.
  */
+import { ADAM_KERNEL } from '../kernels/webgpu-faster';
 import { tf } from '../tf';
 
 /** Up to this many values a loop in JavaScript beats tfjs's kernels on wasm. */
@@ -36,9 +39,10 @@ type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
     const backend = tf.getBackend();
+    const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    if (backend === 'webgpu' && tf.getKernel(ADAM_KERNEL, backend)) return this.applyOnDevice(named);
     if (backend !== 'cpu' && backend !== 'wasm') return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
-    const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
     const inLoop = ({ name, tensor }: { name: string; tensor: tf.Tensor | null }) => tensor != null && tf.engine().registeredVariables[name].size <= SMALL;
     const constants = adamConstants(s, s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]);
     tf.tidy(() => named.forEach(({ name, tensor }, i) => {
@@ -51,6 +55,26 @@ export class FusedAdam extends tf.AdamOptimizer {
     }));
     // tfjs's Adam does the rest: the large variables, the powers of beta, the step count. It skips a variable without a gradient.
     super.applyGradients(named.map((g) => ({ name: g.name, tensor: inLoop(g) ? null : g.tensor })) as unknown as VariableGradients);
+  }
+
+  /** Every variable's step as one kernel on the device; then the powers of beta and the step count, as tfjs's Adam. */
+  private applyOnDevice(named: { name: string; tensor: tf.Tensor | null }[]): void {
+    const s = this as unknown as AdamState;
+    tf.tidy(() => {
+      named.forEach(({ name, tensor }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        const [m, v] = adamMoments(this, i, value);
+        if (tensor == null) return;
+        const inputs = { value, gradient: tensor, m, v, accBeta1: s.accBeta1, accBeta2: s.accBeta2 };
+        const [w1, m1, v1] = tf.engine().runKernel(ADAM_KERNEL, inputs, { beta1: s.beta1, beta2: s.beta2, learningRate: s.learningRate, epsilon: s.epsilon }) as tf.Tensor[];
+        m.assign(m1);
+        v.assign(v1);
+        value.assign(w1);
+      });
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    (this as unknown as { incrementIterations(): void }).incrementIterations();
   }
 }
 

@@ -3,32 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
 import { tf, tfl } from '../../runtime/tf';
+import { convCase, expectMatchesCpu, pseudoRandom, seeded } from '../support/kernels';
 
-/** Deterministic values in (-1, 1) from a seed. */
-const pseudoRandom = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 12.9898) * 43758.5453 % 1);
-
-/** A tensor of those values. */
-const seeded = (shape: number[], seed: number) => tf.tensor(pseudoRandom(shape.reduce((a, b) => a * b, 1), seed), shape);
-
-function expectClose(got: Float32Array, ref: Float32Array): void {
-  expect(got.length).toBe(ref.length);
-  for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - got[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
-}
-
-/** Runs `compute` on the cpu backend (tfjs's reference kernels) and on wasm, and expects the same values from both. */
-async function expectWasmMatchesCpu(compute: () => tf.Tensor[]): Promise<void> {
-  const run = async (backend: 'cpu' | 'wasm') => {
-    await selectBackend(backend);
-    const out = tf.tidy(compute);
-    const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
-    tf.dispose(out);
-    return values;
-  };
-  const ref = await run('cpu');
-  const got = await run('wasm');
-  expect(got.length).toBe(ref.length);
-  got.forEach((g, i) => expectClose(g, ref[i]));
-}
+const expectWasmMatchesCpu = (compute: () => tf.Tensor[]) => expectMatchesCpu('wasm', compute);
 
 /** Expects `compute` on wasm, over inputs made first, to leave no tensor behind. */
 async function expectNoLeak<T extends [tf.Tensor, ...tf.Tensor[]]>(inputs: () => T, compute: (...made: T) => tf.Tensor): Promise<void> {
@@ -39,14 +16,6 @@ async function expectNoLeak<T extends [tf.Tensor, ...tf.Tensor[]]>(inputs: () =>
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose(made);
 }
-
-/** A convolution's batch, sizes, channels, filter up to `maxKernel`, strides per axis and padding. */
-const convCase = (maxKernel: number) => fc.record({
-  b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
-  ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
-  kh: fc.integer({ min: 1, max: maxKernel }), kw: fc.integer({ min: 1, max: maxKernel }),
-  sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
-});
 
 describe('wasm Conv2DBackpropFilter', () => {
   it('matches the cpu kernel', async () => {

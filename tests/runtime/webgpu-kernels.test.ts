@@ -1,0 +1,103 @@
+/**
+ * dlnet's webgpu kernels (runtime/kernels/webgpu-faster.ts) and uploads
+ * (webgpu-uploads.ts) against tfjs's reference: the cpu backend, on Dawn's adapter here
+ * (Mesa's software renderer without a GPU; CI requires it, as webgpu.test.ts does).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../runtime/backend';
+import { filterGradientSplits } from '../../runtime/kernels/webgpu-faster';
+import { tf } from '../../runtime/tf';
+import { optimizer } from '../../runtime/train/optim';
+import { convCase, expectClose, expectMatchesCpu, seeded } from '../support/kernels';
+
+const choice = await selectBackend('webgpu').catch((e: Error) => e);
+const available = !(choice instanceof Error);
+if (!available && process.env.DLNET_REQUIRE_WEBGPU) throw new Error(`DLNET_REQUIRE_WEBGPU is set but ${choice.message}`);
+
+describe('the filter gradient split over rows of dy', () => {
+  it('covers every row once, in parts of at least one row, enough of them to fill a GPU', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 600_000 }), (rows, width, values) => {
+      const { splits, rowsPerSplit } = filterGradientSplits(rows, width, values);
+      expect(rowsPerSplit).toBeGreaterThanOrEqual(1);
+      expect((splits - 1) * rowsPerSplit).toBeLessThan(rows);
+      expect(splits * rowsPerSplit).toBeGreaterThanOrEqual(rows);
+    }));
+    // A 3x3x3→32 filter over 128 images of 32 rows: one part per few rows, not one thread per filter value.
+    expect(filterGradientSplits(128 * 32, 32, 864).splits).toBeGreaterThan(200);
+    // Few multiply-adds in all: no split.
+    expect(filterGradientSplits(2, 5, 10).splits).toBe(1);
+  });
+});
+
+describe.skipIf(!available)('webgpu kernels of dlnet', () => {
+  it('Conv2DBackpropFilter matches the cpu kernel, split into parts or not', async () => {
+    let split = 0;
+    await fc.assert(fc.asyncProperty(convCase(4), async (c) => {
+      const p = c.same ? 'same' : 'valid';
+      const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.ci], [c.kh, c.kw, c.ci, c.co], [c.sh, c.sw], 1, p);
+      if (info.outHeight < 1 || info.outWidth < 1) return;
+      if (filterGradientSplits(c.b * info.outHeight, info.outWidth, c.kh * c.kw * c.ci * c.co).splits > 1) split++;
+      await expectMatchesCpu('webgpu', () => {
+        const x = seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D;
+        return [tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, [c.sh, c.sw], p), seeded(info.outShape, c.seed + 3))))(seeded([c.kh, c.kw, c.ci, c.co], c.seed + 7))];
+      });
+    }), { numRuns: 40 });
+    expect(split).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("Adam on the device steps as tfjs's Adam on the cpu: weights, moments, powers of beta, a variable without a gradient, a new rate", async () => {
+    const train = async (backend: 'cpu' | 'webgpu') => {
+      await selectBackend(backend);
+      const w = tf.variable(seeded([3, 4], 1), true, `w-${backend}`);
+      const b = tf.variable(seeded([4], 2), true, `b-${backend}`);
+      const idle = tf.variable(seeded([2], 3), true, `idle-${backend}`);
+      const x = seeded([5, 3], 4);
+      // dlnet's optimiser on webgpu; tfjs's own Adam, the reference, on the cpu.
+      const opt = backend === 'webgpu' ? optimizer({ name: 'adam', args: { learningRate: 0.05 } }) : tf.train.adam(0.05);
+      for (let step = 0; step < 6; step++) {
+        if (step === 3) (opt as unknown as { learningRate: number }).learningRate = 0.01;
+        opt.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b, idle]);
+      }
+      const state = await opt.getWeights();
+      const values = await Promise.all([w, b, idle, ...state.map((s) => s.tensor)].map((t) => t.data() as Promise<Float32Array>));
+      tf.dispose([w, b, idle, x]);
+      opt.dispose();
+      return values;
+    };
+    const reference = await train('cpu');
+    const device = await train('webgpu');
+    expect(device.length).toBe(reference.length);
+    device.forEach((values, i) => expectClose(values, reference[i]));
+    expect(Array.from(device[2])).toEqual(Array.from(seeded([2], 3).dataSync()));
+  });
+
+  it('uploads float32, int32 and bool values through the queue, from the buffer pool', async () => {
+    await selectBackend('webgpu');
+    const device = (tf.backend() as unknown as { device: { createBuffer: (d: object) => unknown } }).device;
+    const upload = () => {
+      const floats = tf.tensor1d([1.5, -2, 3.25, 0]);
+      const ints = tf.tensor1d([7, -8, 9, 10], 'int32');
+      const bools = tf.tensor1d([true, false, true, true], 'bool');
+      return tf.tidy(() => [tf.add(floats, 1), tf.add(ints, 1), tf.logicalNot(bools), tf.where(bools, floats, tf.neg(floats))]);
+    };
+    const first = upload();
+    expect(await Promise.all(first.map((t) => t.array()))).toEqual([[2.5, -1, 4.25, 1], [8, -7, 10, 11], [0, 1, 0, 0], [1.5, 2, 3.25, 0]]);
+    tf.dispose(first);
+    await tf.tensor1d([0]).data(); // a submit: the last uploads' buffers go back to the pool
+    const create = device.createBuffer;
+    let staging = 0;
+    device.createBuffer = (d: object) => {
+      if (((d as { usage: number }).usage & 0x0002) !== 0) staging++; // GPUBufferUsage.MAP_WRITE: tfjs's upload staging
+      return create.call(device, d);
+    };
+    try {
+      const again = upload();
+      expect(await Promise.all(again.map((t) => t.array()))).toEqual([[2.5, -1, 4.25, 1], [8, -7, 10, 11], [0, 1, 0, 0], [1.5, 2, 3.25, 0]]);
+      tf.dispose(again);
+    } finally {
+      device.createBuffer = create;
+    }
+    expect(staging).toBe(0);
+  });
+});
