@@ -12,6 +12,7 @@ const entries = [
   { entryPoints: ['scripts/bench-lsp.ts'], outfile: 'dist/bench-lsp.js' },
   { entryPoints: ['scripts/samples.ts'], outfile: 'dist/samples.js' },
   { entryPoints: ['scripts/bench-train.ts'], outfile: 'dist/bench-train.js' },
+  { entryPoints: ['scripts/bench-step.ts'], outfile: 'dist/bench-step.js' },
   { entryPoints: ['scripts/bench-panel.ts'], outfile: 'dist/bench-panel.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -4,14 +4,17 @@
 #   device run: command "bash .device/run.sh", carry [".device"]
 # The machine has python3 with PyTorch and CUDA but no Node, so .device/ carries this
 # machine's Node (xz), the bundles, the optional webgpu packages (Dawn, and tfjs's webgpu
-# backend bundled into one file), and two CNN samples exported to PyTorch. run.sh:
-#   1. the exported samples on CUDA (3 epochs) and a 1-process torchrun (nccl);
+# backend bundled into one file), the Vulkan loader (the machine has the NVIDIA driver's
+# Vulkan ICD but no loader), and two CNN samples exported to PyTorch. run.sh:
+#   0. the adapters Dawn finds (`dlnet backends`);
+#   1. `bench-step`: where a training step's time goes on webgpu, with tfjs's kernels only
+#      and with dlnet's (runtime/kernels/webgpu-faster.ts);
 #   2. `bench-train --backend webgpu --vs-pytorch --torch-device cuda`: dlnet on the GPU
 #      through WebGPU against the same models in PyTorch CUDA, on the same card;
-#   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s.
+#   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s;
+#   4. the exported samples on CUDA (1 epoch) and a 1-process torchrun (nccl).
 # `DEVICE=cpu bash .device/run.sh` is its twin on a machine without a GPU (PyTorch on the
 # CPU, webgpu on Mesa's software renderer): it checks the packaging, not the speed.
-# Not run on a GPU yet: the tasks that wrote it had none.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
@@ -25,7 +28,7 @@ done
 d=.device/dlnet
 mkdir -p "$d/dist" "$d/scripts" "$d/node_modules/webgpu/dist/linux-x64" "$d/node_modules/@tensorflow/tfjs-backend-webgpu"
 cp -r bin samples package.json "$d/"
-cp dist/cli.js dist/train-worker.js dist/bench-train.js "$d/dist/"
+cp dist/cli.js dist/train-worker.js dist/bench-train.js dist/bench-step.js "$d/dist/"
 cp -r dist/wasm dist/data "$d/dist/"
 cp scripts/bench-pytorch.py "$d/scripts/"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$d/node_modules/webgpu/"
@@ -38,6 +41,10 @@ tar -C .device -cJf .device/dlnet.tar.xz dlnet && rm -rf "$d"
 # The exported projects hold MNIST as float32 .npy: compressed, they fit the carry limit (64 MiB).
 tar -C .device -cJf .device/pytorch.tar.xz 06-cnn 07-resnet && rm -rf .device/06-cnn .device/07-resnet
 xz -T0 -6 -c "$(command -v node)" > .device/node.xz
+# The Vulkan loader (and GL dispatch libraries) from Debian, unpacked there before Dawn starts.
+mkdir -p .device/gl /tmp/dlnet-apt/partial
+apt=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/dlnet-apt)
+apt-get "${apt[@]}" update > /dev/null && (cd .device/gl && apt-get "${apt[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 2> /dev/null)
 
 cat > .device/run.sh <<'RUN'
 #!/usr/bin/env bash
@@ -48,36 +55,48 @@ DEVICE="${DEVICE:-cuda}"
 OUT="${OUT:-/tmp/dlnet-device}"
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
-[ "$DEVICE" = cuda ] && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 [ -x node ] || { xz -dc node.xz > node && chmod +x node; }
 [ -d dlnet ] || tar -xJf dlnet.tar.xz
 [ -d 06-cnn ] || tar -xJf pytorch.tar.xz
 NODE="$PWD/node"
-echo "== 1. exported samples, PyTorch on $DEVICE"
-for p in 06-cnn 07-resnet; do
-  (cd "$p" && python3 train.py --json --epochs 3 --device "$DEVICE" --out "$OUT/$p" > "$OUT/$p.jsonl" 2> "$OUT/$p.err")
-  python3 - "$p" "$OUT/$p.jsonl" <<'PY'
-import json, sys
-events = [json.loads(l) for l in open(sys.argv[2]) if l.startswith('{')]
-start = next(e for e in events if e['type'] == 'start')
-epochs = [e for e in events if e['type'] == 'epoch']
-print(sys.argv[1], start['backendReason'], 'samples/s per epoch:', [e['samplesPerSec'] for e in epochs], 'final', epochs[-1]['logs'] if epochs else None)
-PY
-done
-[ "$DEVICE" = cuda ] && (cd 06-cnn && torchrun --standalone --nproc_per_node 1 train.py --epochs 1 --device cuda --out "$OUT/ddp" | tail -2)
+if [ "$DEVICE" = cuda ]; then
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+  for f in gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+  icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+  [ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
+fi
+echo "== 0. adapters"
+(cd dlnet && timeout 60 "$NODE" bin/dlnet.js backends 2> "$OUT/backends.err")
+echo "== 1. a training step on webgpu: tfjs's kernels only, then with dlnet's"
+(cd dlnet && DLNET_WEBGPU_KERNELS=tfjs STEPS=10 timeout 150 "$NODE" dist/bench-step.js --backend webgpu 2> "$OUT/step-tfjs.err")
+(cd dlnet && STEPS=20 timeout 120 "$NODE" dist/bench-step.js --backend webgpu 2> "$OUT/step.err")
 echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)"
-(cd dlnet && RUNS="${RUNS:-3}" "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
+(cd dlnet && RUNS="${RUNS:-3}" timeout 240 "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
 echo "== 3. dlnet train samples/06-cnn.dlnet --backend webgpu"
-(cd dlnet && "$NODE" bin/dlnet.js train samples/06-cnn.dlnet --backend webgpu --epochs "${EPOCHS:-2}" --json --no-representation --out "$OUT/runs" > "$OUT/cnn-webgpu.jsonl" 2> "$OUT/cnn-webgpu.err")
+(cd dlnet && timeout 120 "$NODE" bin/dlnet.js train samples/06-cnn.dlnet --backend webgpu --epochs "${EPOCHS:-2}" --json --no-representation --out "$OUT/runs" > "$OUT/cnn-webgpu.jsonl" 2> "$OUT/cnn-webgpu.err")
 "$NODE" -e '
 const events = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
 const start = events.find((e) => e.type === "start");
-if (!start) { console.log(events); process.exit(1); }
+if (!start) { console.log(events); process.exit(0); }
 console.log("backend:", start.backend, "-", start.backendReason);
 console.log("advice:", start.batchAdvice ? start.batchAdvice.message : "none");
 for (const e of events.filter((e) => e.type === "epoch")) console.log("epoch", e.epoch, e.samplesPerSec, "samples/s", JSON.stringify(e.logs));
-const end = events.find((e) => e.type === "end"); console.log("end:", end && end.status);
+const end = events.find((e) => e.type === "end"); console.log("end:", end && end.status, end && end.message || "");
 ' "$OUT/cnn-webgpu.jsonl"
+echo "== 4. exported samples, PyTorch on $DEVICE"
+for p in 06-cnn 07-resnet; do
+  (cd "$p" && timeout 120 python3 train.py --json --epochs 1 --device "$DEVICE" --out "$OUT/$p" > "$OUT/$p.jsonl" 2> "$OUT/$p.err")
+  python3 - "$p" "$OUT/$p.jsonl" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[2]) if l.startswith('{')]
+start = next((e for e in events if e['type'] == 'start'), None)
+epochs = [e for e in events if e['type'] == 'epoch']
+print(sys.argv[1], start and start['backendReason'], 'samples/s per epoch:', [e['samplesPerSec'] for e in epochs], 'final', epochs[-1]['logs'] if epochs else None)
+PY
+done
+[ "$DEVICE" = cuda ] && (cd 06-cnn && timeout 90 torchrun --standalone --nproc_per_node 1 train.py --epochs 1 --device cuda --out "$OUT/ddp" 2>&1 | tail -2)
+tail -n 3 "$OUT"/*.err > "$OUT/errors.txt" 2>/dev/null
 RUN
 chmod +x .device/run.sh
 du -sh .device .device/*
