@@ -544,7 +544,8 @@ class Recurrent(Layer):
         if fused is not None:
             xs = x.flip(1) if self.go_backwards else x
             h0 = x.new_zeros(1, x.shape[0], self.units)
-            weights = [self.kernel.T, self.recurrent_kernel.T, self.bias, torch.zeros_like(self.bias)]
+            # Contiguous: cuDNN flattens the weights with view(), which a transposed view fails.
+            weights = [self.kernel.T.contiguous(), self.recurrent_kernel.T.contiguous(), self.bias, torch.zeros_like(self.bias)]
             if fused is torch.lstm:
                 out, h, _ = fused(xs, (h0, h0), weights, True, 1, 0.0, self.training, False, True)
             else:
