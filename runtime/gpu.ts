@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { BackendChoice } from './backend';
 import { registerFasterWebgpuKernels } from './kernels/webgpu-faster';
 import { uploadThroughQueue } from './kernels/webgpu-uploads';
+import { reuseBindGroups } from './kernels/webgpu-bind-groups';
 import { tf } from './tf';
 
 interface WebgpuModule {
@@ -154,7 +155,10 @@ export async function startWebgpu(adapter: GpuAdapter, backendModule: { WebGPUBa
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on ' + label(adapter));
   await tf.ready();
-  if (process.env.DLNET_WEBGPU_KERNELS !== 'tfjs') uploadThroughQueue(tf.backend());
+  // DLNET_WEBGPU_KERNELS=tfjs: tfjs's backend as it comes; =no-cache: all but the bind-group cache (for measuring each).
+  const mode = process.env.DLNET_WEBGPU_KERNELS;
+  if (mode !== 'tfjs') uploadThroughQueue(tf.backend());
+  if (mode !== 'tfjs' && mode !== 'no-cache') reuseBindGroups(tf.backend());
   return `WebGPU (Dawn) on ${label(adapter)}${adapter.software ? ': a software renderer on the CPU, for testing the GPU path, slower than wasm' : ''}`;
 }
 

@@ -1,7 +1,8 @@
 /**
- * dlnet's webgpu kernels (runtime/kernels/webgpu-faster.ts) and uploads
- * (webgpu-uploads.ts) against tfjs's reference: the cpu backend, on Dawn's adapter here
- * (Mesa's software renderer without a GPU; CI requires it, as webgpu.test.ts does).
+ * dlnet's webgpu kernels (runtime/kernels/webgpu-faster.ts), uploads (webgpu-uploads.ts)
+ * and reused bind groups and uniforms (webgpu-bind-groups.ts) against tfjs's reference:
+ * the cpu backend, on Dawn's adapter here (Mesa's software renderer without a GPU; CI
+ * requires it, as webgpu.test.ts does).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +100,47 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
       device.createBuffer = create;
     }
     expect(staging).toBe(0);
+  });
+
+  it("writes a kernel's uniforms once, and keeps different values apart", async () => {
+    await selectBackend('webgpu');
+    const queue = (tf.backend() as unknown as { queue: { writeBuffer: (...a: unknown[]) => void } }).queue;
+    const x = tf.tensor1d([-2, -0.5, 0.5, 2]);
+    const clip = async (low: number, high: number) => {
+      const y = tf.clipByValue(x, low, high);
+      const values = Array.from(await y.data());
+      y.dispose();
+      return values;
+    };
+    expect(await clip(-1, 1)).toEqual([-1, -0.5, 0.5, 1]);
+    expect(await clip(0, 0.75)).toEqual([0, 0, 0.5, 0.75]);
+    const write = queue.writeBuffer;
+    let writes = 0;
+    queue.writeBuffer = (...a: unknown[]) => (writes++, write.apply(queue, a));
+    try {
+      expect(await clip(-1, 1)).toEqual([-1, -0.5, 0.5, 1]);
+      expect(await clip(0, 0.75)).toEqual([0, 0, 0.5, 0.75]);
+    } finally {
+      queue.writeBuffer = write;
+    }
+    expect(writes).toBe(0);
+    x.dispose();
+  });
+
+  it('gives the same bind group for the same layout and buffers, and a new one for other buffers', async () => {
+    await selectBackend('webgpu');
+    const backend = tf.backend() as unknown as { device: { createBindGroup(d: object): object; createBuffer(d: object): { destroy(): void } }; pipelineCache: Record<string, { getBindGroupLayout(i: number): object }> };
+    await tf.sub(tf.tensor1d([1, 2, 3, 4]), tf.tensor1d([4, 3, 2, 1])).data();
+    // A binary op's program: bindings 0 (the result), 1 and 2 (the operands), 3 (the uniforms).
+    const pipeline = Object.entries(backend.pipelineCache).find(([key]) => key.startsWith('binary'))![1];
+    expect(pipeline.getBindGroupLayout(0)).toBe(pipeline.getBindGroupLayout(0));
+    const buffers = [0, 1, 2, 3].map(() => backend.device.createBuffer({ size: 16, usage: 0x0080 | 0x0008 }));
+    const uniforms = backend.device.createBuffer({ size: 256, usage: 0x0040 | 0x0008 });
+    const group = (a: object, b: object, c: object) => backend.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }, { binding: 2, resource: { buffer: c } }, { binding: 3, resource: { buffer: uniforms, offset: 0, size: 256 } }] });
+    const first = group(buffers[0], buffers[1], buffers[2]);
+    expect(group(buffers[0], buffers[1], buffers[2])).toBe(first);
+    expect(group(buffers[0], buffers[1], buffers[3])).not.toBe(first);
+    expect(group(buffers[1], buffers[0], buffers[2])).not.toBe(first);
+    [...buffers, uniforms].forEach((b) => b.destroy());
   });
 });
