@@ -65,7 +65,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   let epoch = 0;
   const batches = Math.ceil(train.size / o.batchSize);
   // Batches stepped one by one outside model.fit: by the replicas, or in loops for a small dense stack.
-  const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train);
+  const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train);
   const started = performance.now();
   try {
     if (probe) o.sink(await probe.snapshot(0));
@@ -114,7 +114,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       if (stepper) {
         model.stopTraining = false;
         fitted = await stepwiseEpoch(stepper, model, train.size, order, o.batchSize, sums, afterBatch);
-        if (valX && valY && !nan) Object.assign(valLogs, evaluate(model, valX, valY, o.batchSize));
+        if (valX && valY && !nan) Object.assign(valLogs, await evaluate(model, valX, valY, o.batchSize));
       }
       for (let from = 0; !stepper && from < train.size && !model.stopTraining; from += chunk) {
         const indices = order.subarray(from, Math.min(from + chunk, train.size));
@@ -183,6 +183,25 @@ function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: M
   return Object.assign(async (indices: Uint32Array) => stack.step(features.data, width, labels.data, indices), { begin: () => stack.begin(), end: () => stack.end() });
 }
 
+/**
+ * On a GPU, each batch through `trainOnBatch` (tfjs-layers' own loss, metrics and update):
+ * model.fit adds per batch the slicing of the epoch's tensors, its loggers' arithmetic and
+ * its callbacks, each a few more dispatches on a device where every dispatch is CPU time.
+ */
+function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data): Stepper | undefined {
+  if (tf.getBackend() !== 'webgpu' || process.env.DLNET_WEBGPU_KERNELS === 'tfjs') return undefined;
+  return async (indices: Uint32Array) => {
+    const xs = featureTensors(g, train, indices);
+    const y = labelTensor(train, indices);
+    try {
+      const out = await model.trainOnBatch(one(xs), y);
+      return Array.isArray(out) ? out : [out];
+    } finally {
+      tf.dispose([...xs, y]);
+    }
+  };
+}
+
 /** The batches of one epoch stepped one by one; adds each batch's logs × size to `sums`. */
 async function stepwiseEpoch(step: Stepper, model: tfl.LayersModel, size: number, order: Uint32Array, batchSize: number, sums: Logs, afterBatch: (batch: number, logs: Logs) => Promise<void>): Promise<number> {
   const names = model.metricsNames;
@@ -203,13 +222,13 @@ async function stepwiseEpoch(step: Stepper, model: tfl.LayersModel, size: number
   return fitted;
 }
 
-/** Validation loss and metrics, named as model.fit names them (val_loss, val_acc, ...). */
-function evaluate(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor, batchSize: number): Logs {
+/** Validation loss and metrics, named as model.fit names them (val_loss, val_acc, ...); read asynchronously (webgpu has no synchronous read in Node). */
+async function evaluate(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor, batchSize: number): Promise<Logs> {
   const out = model.evaluate(one(xs), y, { batchSize });
   const scalars = Array.isArray(out) ? out : [out];
-  const logs = Object.fromEntries(model.metricsNames.map((n, i) => [`val_${n}`, scalars[i].dataSync()[0]]));
+  const values = await Promise.all(scalars.map((s) => s.data()));
   tf.dispose(scalars);
-  return logs;
+  return Object.fromEntries(model.metricsNames.map((n, i) => [`val_${n}`, values[i][0]]));
 }
 
 /** Rows: true class, columns: predicted class; for classification only. */

@@ -90,6 +90,32 @@ train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64;
     expect(after[1].allocated).toBeLessThan(1024 * 1024);
   }, 120_000);
 
+  it('steps each batch through trainOnBatch and logs what model.fit logs on the cpu, validation included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
+    const file = join(dir, 'conv.dlnet');
+    writeFileSync(file, `dataset digits = mnist(samples: 256)
+model Small {
+  input image: [28, 28, 1]
+  conv2d(4, kernel: 3, activation: relu)
+  maxPool2d(2)
+  flatten
+  dense(10, activation: softmax)
+}
+train Small on digits { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.01); epochs: 2; batchSize: 50; validationSplit: 0.25; metrics: [accuracy] }
+`);
+    const epochs = async (backend: 'cpu' | 'webgpu') => {
+      const events: TrainEvent[] = [];
+      const result = await runTraining({ file, backend, out: join(dir, backend), sink: (e) => events.push(e), representation: false, workers: 1 });
+      expect(result.status, JSON.stringify(events.filter((e) => e.type === 'error'))).toBe('completed');
+      return events.flatMap((e) => (e.type === 'epoch' ? [e.logs] : []));
+    };
+    const reference = await epochs('cpu');
+    const device = await epochs('webgpu');
+    expect(device.map((l) => Object.keys(l).sort())).toEqual(reference.map((l) => Object.keys(l).sort()));
+    expect(Object.keys(device[0])).toEqual(expect.arrayContaining(['loss', 'acc', 'val_loss', 'val_acc']));
+    device.forEach((logs, e) => Object.entries(logs).forEach(([k, v]) => expect(v, `${k}, epoch ${e + 1}`).toBeCloseTo(reference[e][k], 3)));
+  }, 120_000);
+
   it('advises a larger batch when it measures much faster, with the figures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
     const file = join(dir, 'small.dlnet');
