@@ -14,7 +14,6 @@
  * (tests/runtime/dense-stack.test.ts).
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
-import type { BackendChoice, BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { tf, tfl } from '../tf';
 import { adamConstants, adamInPlace, adamMoments, type AdamState } from './fused-adam';
@@ -303,17 +302,6 @@ export function trainsInLoops(g: ModelGraph, settings: Args): boolean {
     model.dispose();
     opt.dispose();
   }
-}
-
-/**
- * Why a run that asked for `auto` should leave the GPU it got for the loops on the CPU, if
- * it should: a GPU step costs a dispatch per kernel (issue 5 measured tfjs's webgpu on an
- * H200 at 2,947 samples/s on a 784-128-10 MLP), more than the loops take for a whole step
- * of the largest stack they train (about 12,000 samples/s here).
- */
-export function loopsOverGpu(requested: BackendName, chosen: BackendChoice, gan: boolean, inLoops: () => boolean): string | undefined {
-  if (requested !== 'auto' || !chosen.gpu || gan || !inLoops()) return undefined;
-  return `a small dense stack trains faster in loops on the CPU than dispatched to the GPU (--backend ${chosen.name} uses the GPU anyway)`;
 }
 
 /** out = act(input · W + bias), rows of `units`. */

@@ -18,7 +18,8 @@ import { fileHost } from '../files';
 import { tf, tfl } from '../tf';
 import { Control } from './control';
 import type { Sink } from './events';
-import { loopsOverGpu, trainsInLoops } from './dense-stack';
+import { trainsInLoops } from './dense-stack';
+import { cpuOverGpu } from './gpu-or-cpu';
 import { fit, TrainingError, type FitResult } from './fit';
 import { fitGan } from './gan';
 import { loss, metrics, optimizer } from './optim';
@@ -185,7 +186,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const batchSize = settings.batchSize as number;
     const parts = trainingParts(a, plan, data, file);
     const g = a.models.find((m) => m.name === plan!.model)!;
-    const toCpu = loopsOverGpu(o.backend ?? 'auto', backend, !!plan.versus, () => trainsInLoops(g, settings));
+    const toCpu = cpuOverGpu(o.backend ?? 'auto', backend, !!plan.versus, g, () => trainsInLoops(g, settings));
     if (toCpu) backend = { ...(await selectBackend('wasm').catch(() => selectBackend('cpu'))), reason: toCpu };
     const workers = await chooseWorkers(o.workers ?? 1, g, !!plan.versus, settings, parts.train, batchSize, backend.name as BackendName);
     if (workers.note) backend = { ...backend, reason: `${backend.reason}; ${workers.note}` };

@@ -11,7 +11,8 @@ import { selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
 import type { Data } from '../../runtime/data/dataset';
 import { Control } from '../../runtime/train/control';
-import { denseStackObstacle, loopsOverGpu, MAX_WEIGHTS, trainsInLoops } from '../../runtime/train/dense-stack';
+import { denseStackObstacle, MAX_WEIGHTS, trainsInLoops } from '../../runtime/train/dense-stack';
+import { cpuOverGpu } from '../../runtime/train/gpu-or-cpu';
 import { fit } from '../../runtime/train/fit';
 import { optimizer } from '../../runtime/train/optim';
 import { tf, tfl } from '../../runtime/tf';
@@ -168,7 +169,7 @@ describe('dense stacks trained in loops', () => {
     expect(denseStackObstacle(sequential, tf.train.sgd(0.1))).toBeUndefined();
   });
 
-  it('take a small dense stack off a GPU that auto chose, and leave everything else where it was asked to run', async () => {
+  it('take a small dense stack (and, on webgpu, a recurrent model) off a GPU that auto chose, and leave everything else where it was asked to run', async () => {
     await selectBackend('cpu');
     const plan = (body: string, settings = 'loss: binaryCrossentropy') => {
       const a = analyze(`dataset d = rings(samples: 40)\nmodel M {\n  input p: [2]\n${body}\n}\ntrain M on d {\n  ${settings}\n}`);
@@ -184,13 +185,19 @@ describe('dense stacks trained in loops', () => {
     expect(tf.memory().numTensors).toBe(tensors); // the throw-away copies are gone
 
     const gpu = { name: 'webgpu', reason: 'a GPU', gpu: true, skipped: [] };
-    expect(loopsOverGpu('auto', gpu, false, () => true)).toMatch(/faster in loops on the CPU.*--backend webgpu/);
+    expect(cpuOverGpu('auto', gpu, false, small.g, () => true)).toMatch(/faster in loops on the CPU.*--backend webgpu/);
     const never = () => {
       throw new Error('not asked');
     };
-    expect(loopsOverGpu('webgpu', gpu, false, never)).toBeUndefined(); // asked for by name
-    expect(loopsOverGpu('auto', { ...gpu, name: 'wasm', gpu: undefined }, false, never)).toBeUndefined();
-    expect(loopsOverGpu('auto', gpu, true, never)).toBeUndefined(); // a GAN trains through tfjs
-    expect(loopsOverGpu('auto', gpu, false, () => false)).toBeUndefined();
+    expect(cpuOverGpu('webgpu', gpu, false, small.g, never)).toBeUndefined(); // asked for by name
+    expect(cpuOverGpu('auto', { ...gpu, name: 'wasm', gpu: undefined }, false, small.g, never)).toBeUndefined();
+    expect(cpuOverGpu('auto', gpu, true, small.g, never)).toBeUndefined(); // a GAN trains through tfjs
+    expect(cpuOverGpu('auto', gpu, false, small.g, () => false)).toBeUndefined();
+    // A recurrent layer leaves webgpu (not native TensorFlow's CUDA), without the loops' question.
+    const sequence = analyze('model S {\n  input x: [5, 3]\n  bidirectional(gru(4))\n  dense(1)\n}').models[0];
+    expect(cpuOverGpu('auto', gpu, false, sequence, never)).toMatch(/recurrent layer \(bidirectional\).*--backend webgpu uses the GPU anyway/);
+    expect(cpuOverGpu('auto', { ...gpu, name: 'tensorflow' }, false, sequence, () => false)).toBeUndefined();
+    expect(cpuOverGpu('webgpu', gpu, false, sequence, never)).toBeUndefined();
+
   });
 });
