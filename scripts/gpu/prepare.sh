@@ -7,12 +7,14 @@
 # backend bundled into one file), the Vulkan loader (the machine has the NVIDIA driver's
 # Vulkan ICD but no loader), and two CNN samples exported to PyTorch. run.sh:
 #   0. the adapters Dawn finds (`dlnet backends`);
-#   1. `bench-step`: where a training step's time goes on webgpu, with tfjs's kernels only
-#      and with dlnet's (runtime/kernels/webgpu-faster.ts);
+#   1. `bench-step`: where a training step's time goes on webgpu, with tfjs's backend as it
+#      comes, with dlnet's kernels and uploads but no bind-group cache, and with all
+#      (DLNET_WEBGPU_KERNELS=tfjs|no-cache|default; runtime/kernels/webgpu-*.ts);
 #   2. `bench-train --backend webgpu --vs-pytorch --torch-device cuda`: dlnet on the GPU
 #      through WebGPU against the same models in PyTorch CUDA, on the same card;
 #   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s;
-#   4. the exported samples on CUDA (1 epoch) and a 1-process torchrun (nccl).
+#   4. the exported samples on CUDA (1 epoch) and a 1-process torchrun (nccl); SKIP_EXPORTS=1
+#      leaves this out.
 # `DEVICE=cpu bash .device/run.sh` is its twin on a machine without a GPU (PyTorch on the
 # CPU, webgpu on Mesa's software renderer): it checks the packaging, not the speed.
 set -euo pipefail
@@ -68,9 +70,13 @@ if [ "$DEVICE" = cuda ]; then
 fi
 echo "== 0. adapters"
 (cd dlnet && timeout 60 "$NODE" bin/dlnet.js backends 2> "$OUT/backends.err")
-echo "== 1. a training step on webgpu: tfjs's kernels only, then with dlnet's"
-(cd dlnet && DLNET_WEBGPU_KERNELS=tfjs STEPS=10 timeout 150 "$NODE" dist/bench-step.js --backend webgpu 2> "$OUT/step-tfjs.err")
-(cd dlnet && STEPS=20 timeout 120 "$NODE" dist/bench-step.js --backend webgpu 2> "$OUT/step.err")
+echo "== 1. a training step on webgpu: tfjs's backend as it comes, dlnet's without the bind-group cache, all of dlnet's"
+for mode in tfjs no-cache default; do
+  for model in rings conv8 32x32 LSTM; do
+    [ "$model" = LSTM ] && [ "$mode" = no-cache ] && continue
+    (cd dlnet && DLNET_WEBGPU_KERNELS=$mode STEPS=20 timeout 60 "$NODE" dist/bench-step.js --backend webgpu --model "$model" 2>> "$OUT/step.err" | sed -n "3,4s/^/$mode: /p")
+  done
+done
 echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)"
 (cd dlnet && RUNS="${RUNS:-3}" timeout 240 "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
 echo "== 3. dlnet train samples/06-cnn.dlnet --backend webgpu"
@@ -84,6 +90,7 @@ console.log("advice:", start.batchAdvice ? start.batchAdvice.message : "none");
 for (const e of events.filter((e) => e.type === "epoch")) console.log("epoch", e.epoch, e.samplesPerSec, "samples/s", JSON.stringify(e.logs));
 const end = events.find((e) => e.type === "end"); console.log("end:", end && end.status, end && end.message || "");
 ' "$OUT/cnn-webgpu.jsonl"
+[ -n "${SKIP_EXPORTS:-}" ] && exit 0
 echo "== 4. exported samples, PyTorch on $DEVICE"
 for p in 06-cnn 07-resnet; do
   (cd "$p" && timeout 120 python3 train.py --json --epochs 1 --device "$DEVICE" --out "$OUT/$p" > "$OUT/$p.jsonl" 2> "$OUT/$p.err")

@@ -37,3 +37,5 @@ export const convCase = (maxKernel: number) => fc.record({
   kh: fc.integer({ min: 1, max: maxKernel }), kw: fc.integer({ min: 1, max: maxKernel }),
   sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
 });
+
+export type ConvCase = ReturnType<typeof convCase> extends fc.Arbitrary<infer T> ? T : never;
