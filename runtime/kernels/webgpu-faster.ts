@@ -17,29 +17,13 @@
  * DLNET_WEBGPU_KERNELS=tfjs keeps tfjs's kernels (to compare; docs/performance.md).
  */
 import { tf } from '../tf';
+import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
+import { linearWorkgroup, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
 /** Threads the first pass aims for: enough to fill a large GPU. */
 const THREADS = 1 << 18;
 /** The fewest multiply-adds a thread of the first pass is given, so that splitting stays worth its parts. */
 const ITERATIONS = 64;
-
-/** A program as tfjs's webgpu backend runs it (its `WebGPUProgram`, not exported). */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  uniforms: string;
-  getUserCode(): string;
-}
-type Uniform = { type: 'int32' | 'float32'; data: number[] };
-interface WebgpuBackend {
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: Uniform[]): tf.TensorInfo;
-  disposeData(id: object): void;
-}
 
 const WORKGROUP = 64;
 const flat = (outputShape: number[], workgroups: number): Pick<Program, 'outputShape' | 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> => ({
@@ -109,7 +93,7 @@ function sumOfParts(filterShape: number[]): Program {
     getUserCode: () => `
   var<workgroup> lanes : array<f32, ${WORKGROUP}>;
   fn main(index : i32) {
-    let value = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
+    let value = ${linearWorkgroup};
     let lane = i32(localIndex);
     var sum = 0.0;
     if (value < uniforms.size) {
@@ -198,7 +182,7 @@ type Kernel = (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<stri
 /** Kernels that take tfjs's place where they apply (tfjs's runs where they return undefined). */
 const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter };
 /** Kernels of dlnet's own. */
-const own: Record<string, Kernel> = { [ADAM_KERNEL]: adam };
+const own: Record<string, Kernel> = { [ADAM_KERNEL]: adam, [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward };
 
 /** Replaces these webgpu kernels by dlnet's and adds dlnet's own (once per process), unless DLNET_WEBGPU_KERNELS=tfjs. */
 export function registerFasterWebgpuKernels(env: NodeJS.ProcessEnv = process.env): void {

@@ -9,9 +9,11 @@
  * i, f, c, o in that order in the kernel's columns, sigmoid gates and tanh). The layer still is
  * tfjs's LSTM (same weights, same config, saved as an ordinary LSTM); only its call
  * takes this path, and only where the arithmetic is the one written here (see
- * `fusable`). On GPU backends the data would have to come to the CPU: they keep tfjs's.
+ * `fusable`). On webgpu the same op runs as dlnet's WGSL programs (lstm-on-webgpu.ts);
+ * other GPU backends keep tfjs's (their data would have to come to the CPU).
  */
 import { tf, tfl } from '../tf';
+import { lstmOnWebgpu, lstmOnWebgpuAvailable } from './lstm-on-webgpu';
 
 type Tensor = tf.Tensor;
 
@@ -176,7 +178,7 @@ interface LstmInternals {
 
 /**
  * tfjs's LSTM whose call runs the fused sequence op where it computes the same thing:
- * CPU backends, tanh and sigmoid, a bias, no dropout, no mask or initial state, not
+ * CPU backends and webgpu, tanh and sigmoid, a bias, no dropout, no mask or initial state, not
  * stateful or backwards, no returned state. Otherwise, and when loaded from a file, it
  * is tfjs's LSTM as it is (it serialises as one: `className` is LSTM).
  */
@@ -188,14 +190,15 @@ export class FusableLSTM extends TfjsLSTM {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!fusable(self, x, kwargs)) return super.call(inputs, kwargs as never);
     const c = self.cell;
-    return fusedLstm(x, c.kernel.read(), c.recurrentKernel.read(), c.bias!.read(), self.returnSequences);
+    const run = tf.getBackend() === 'webgpu' ? lstmOnWebgpu : fusedLstm;
+    return run(x, c.kernel.read(), c.recurrentKernel.read(), c.bias!.read(), self.returnSequences);
   }
 }
 
 function fusable(l: LstmInternals, x: Tensor, kwargs: Record<string, unknown>): boolean {
   const backend = tf.getBackend();
   const c = l.cell;
-  return (backend === 'cpu' || backend === 'wasm') && x.rank === 3 && x.dtype === 'float32'
+  return (backend === 'cpu' || backend === 'wasm' || lstmOnWebgpuAvailable()) && x.rank === 3 && x.dtype === 'float32'
     && kwargs?.mask == null && kwargs?.initialState == null && !l.stateful && !l.goBackwards && !l.returnState
     && c.useBias && !!c.bias && c.dropout === 0 && c.recurrentDropout === 0
     && c.activation.getClassName() === 'tanh' && c.recurrentActivation.getClassName() === 'sigmoid';

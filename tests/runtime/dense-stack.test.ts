@@ -198,6 +198,14 @@ describe('dense stacks trained in loops', () => {
     expect(cpuOverGpu('auto', gpu, false, sequence, never)).toMatch(/recurrent layer \(bidirectional\).*--backend webgpu uses the GPU anyway/);
     expect(cpuOverGpu('auto', { ...gpu, name: 'tensorflow' }, false, sequence, () => false)).toBeUndefined();
     expect(cpuOverGpu('webgpu', gpu, false, sequence, never)).toBeUndefined();
+    // A plain lstm stays on webgpu where dlnet's programs run it (that backend started), one with dropout does not.
+    if ((await selectBackend('webgpu').catch(() => undefined))?.name === 'webgpu') {
+      const lstm = (args: string) => analyze(`model L {\n  input x: [5, 3]\n  lstm(4${args})\n  dense(1)\n}`).models[0];
+      expect(cpuOverGpu('auto', gpu, false, lstm(''), () => false)).toBeUndefined();
+      expect(cpuOverGpu('auto', gpu, false, lstm(', dropout: 0.2'), never)).toMatch(/recurrent layer \(lstm\)/);
+      expect(cpuOverGpu('auto', gpu, false, lstm(', recurrentActivation: hardSigmoid'), never)).toMatch(/recurrent layer \(lstm\)/);
+      await selectBackend('cpu');
+    }
 
   });
 });

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
 import { filterGradientSplits } from '../../runtime/kernels/webgpu-faster';
-import { tf } from '../../runtime/tf';
+import { lstmOnWebgpu } from '../../runtime/layers/lstm-on-webgpu';
+import { tf, tfl } from '../../runtime/tf';
 import { optimizer } from '../../runtime/train/optim';
 import { convCase, expectClose, expectMatchesCpu, seeded, type ConvCase } from '../support/kernels';
 
@@ -50,6 +51,41 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     await check({ b: 3, h: 12, w: 11, ci: 3, co: 2, kh: 2, kw: 3, sh: 2, sw: 1, same: false, seed: 9 });
     expect(splits.slice(-2).every((n) => n > 1)).toBe(true);
     expect(splits.some((n) => n === 1)).toBe(true);
+  }, 120_000);
+
+  it("the LSTM's two programs compute tfjs's LSTM layer: outputs and the four gradients, every step's or the last, more units than a workgroup's threads", async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 5 }), fc.constantFrom(1, 3, 8, 70), fc.boolean(), fc.integer({ min: 0, max: 1000 }),
+      async (B, T, I, H, sequences, seed) => {
+        // The reference: tfjs's own LSTM layer on the cpu backend (whose gradient fails on one step: T from 2).
+        await selectBackend('cpu');
+        const init = (s: number) => tfl.initializers.randomNormal({ stddev: 0.4, seed: s });
+        const layer = tfl.layers.lstm({ units: H, returnSequences: sequences, recurrentActivation: 'sigmoid', kernelInitializer: init(seed), recurrentInitializer: init(seed + 1), biasInitializer: init(seed + 2) });
+        const x = seeded([B, T, I], seed + 3);
+        const w = seeded(sequences ? [B, T, H] : [B, H], seed + 4);
+        layer.apply(x);
+        const vars = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+        const loss = (out: tf.Tensor) => tf.sum(tf.mul(out, w)) as tf.Scalar;
+        const out = layer.apply(x) as tf.Tensor;
+        const dx = tf.grad((xx: tf.Tensor) => loss(layer.apply(xx) as tf.Tensor))(x);
+        const { grads } = tf.variableGrads(() => loss(layer.apply(x) as tf.Tensor), vars);
+        const reference = await Promise.all([out, dx, ...vars.map((v) => grads[v.name])].map((t) => t.data() as Promise<Float32Array>));
+        const weights = await Promise.all(vars.map((v) => v.data()));
+        const shapes = vars.map((v) => v.shape);
+        layer.dispose();
+        await selectBackend('webgpu');
+        const device = await tf.tidy(() => {
+          const [k, r, b] = weights.map((values, i) => tf.tensor(values, shapes[i]));
+          const xs = tf.tensor(x.dataSync(), x.shape);
+          const ws = tf.tensor(w.dataSync(), w.shape);
+          const f = (xx: tf.Tensor, kk: tf.Tensor, rr: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(lstmOnWebgpu(xx, kk, rr, bb, sequences), ws));
+          return [lstmOnWebgpu(xs, k, r, b, sequences), ...tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)([xs, k, r, b])];
+        });
+        const values = await Promise.all(device.map((t) => t.data() as Promise<Float32Array>));
+        tf.dispose(device);
+        values.forEach((v, i) => expectClose(v, reference[i]));
+      },
+    ), { numRuns: 16 });
   }, 120_000);
 
   it("Adam on the device steps as tfjs's Adam on the cpu: weights, moments, powers of beta, a variable without a gradient, a new rate", async () => {
