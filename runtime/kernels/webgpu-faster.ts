@@ -14,6 +14,8 @@
  * GPU a small model's step costs about one dispatch per kernel, and the optimiser's are
  * half of them. The same float32 arithmetic in tfjs's order.
  *
+ * DlnetLstmForward / DlnetLstmBackward: an LSTM's recurrence (./webgpu-lstm.ts).
+ *
  * DLNET_WEBGPU_KERNELS=tfjs keeps tfjs's kernels (to compare; docs/performance.md).
  */
 import { tf } from '../tf';
