@@ -14,6 +14,7 @@ import type { BackendChoice } from './backend';
 import { registerFasterWebgpuKernels } from './kernels/webgpu-faster';
 import { uploadThroughQueue } from './kernels/webgpu-uploads';
 import { reuseBindGroups } from './kernels/webgpu-bind-groups';
+import { webgpuExtras } from './kernels/webgpu-program';
 import { tf } from './tf';
 
 interface WebgpuModule {
@@ -61,8 +62,9 @@ function describe(handle: GpuAdapterHandle, api: GpuAdapter['api'], gpu: GpuEntr
 
 /**
  * The adapters Dawn offers: the high-performance and the low-power one natively, then
- * (with `openGl`, and only when no hardware adapter was found natively) the OpenGL ES one. `auto` skips OpenGL ES: on most machines it finds
- * only the software renderer, and Dawn prints warnings on the way. Each route is asked
+ * (with `openGl`, and only when no hardware adapter was found natively) the OpenGL ES
+ * one. `auto` skips OpenGL ES: on most machines it finds only the software renderer,
+ * and Dawn prints warnings on the way. Each route is asked
  * once per process: an adapter gives one device, and the backend keeps it.
  */
 export async function findGpuAdapters(webgpu: WebgpuModule, openGl: boolean): Promise<GpuAdapter[]> {
@@ -155,10 +157,8 @@ export async function startWebgpu(adapter: GpuAdapter, backendModule: { WebGPUBa
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on ' + label(adapter));
   await tf.ready();
-  // DLNET_WEBGPU_KERNELS=tfjs: tfjs's backend as it comes; =no-cache: all but the bind-group cache (for measuring each).
-  const mode = process.env.DLNET_WEBGPU_KERNELS;
-  if (mode !== 'tfjs') uploadThroughQueue(tf.backend());
-  if (mode !== 'tfjs' && mode !== 'no-cache') reuseBindGroups(tf.backend());
+  if (webgpuExtras().on) uploadThroughQueue(tf.backend());
+  if (webgpuExtras().cache) reuseBindGroups(tf.backend());
   return `WebGPU (Dawn) on ${label(adapter)}${adapter.software ? ': a software renderer on the CPU, for testing the GPU path, slower than wasm' : ''}`;
 }
 

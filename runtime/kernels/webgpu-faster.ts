@@ -20,7 +20,7 @@
  */
 import { tf } from '../tf';
 import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
-import { linearWorkgroup, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
+import { linearWorkgroup, webgpuExtras, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
 /** Threads the first pass aims for: enough to fill a large GPU. */
 const THREADS = 1 << 18;
@@ -121,7 +121,7 @@ export function filterGradientSplits(rows: number, outWidth: number, filterValue
   return { splits: Math.ceil(rows / rowsPerSplit), rowsPerSplit };
 }
 
-function conv2dBackpropFilter(args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown }): tf.TensorInfo | undefined {
+function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, dy } = args.inputs;
   const attrs = args.attrs;
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32') return undefined;
@@ -163,7 +163,7 @@ function elementwise(name: string, variableNames: string[], uniforms: string, ex
 /** The name of dlnet's one-step Adam kernel (inputs value, gradient, m, v, accBeta1, accBeta2; attrs beta1, beta2, learningRate, epsilon; outputs value, m, v). */
 export const ADAM_KERNEL = 'DlnetAdam';
 
-function adam(args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown }): tf.TensorInfo[] {
+function adam(args: KernelArgs): tf.TensorInfo[] {
   const { value, gradient, m, v, accBeta1, accBeta2 } = args.inputs;
   const { beta1, beta2, learningRate, epsilon } = args.attrs as Record<string, number>;
   const backend = args.backend as WebgpuBackend;
@@ -179,21 +179,20 @@ function adam(args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<strin
   return [w1, m1, v1];
 }
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Kernel = (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown }) => tf.TensorInfo | tf.TensorInfo[] | undefined;
+type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 /** Kernels that take tfjs's place where they apply (tfjs's runs where they return undefined). */
 const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter };
 /** Kernels of dlnet's own. */
 const own: Record<string, Kernel> = { [ADAM_KERNEL]: adam, [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward };
 
 /** Replaces these webgpu kernels by dlnet's and adds dlnet's own (once per process), unless DLNET_WEBGPU_KERNELS=tfjs. */
-export function registerFasterWebgpuKernels(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.DLNET_WEBGPU_KERNELS === 'tfjs') return;
+export function registerFasterWebgpuKernels(): void {
+  if (!webgpuExtras().on) return;
   for (const [kernelName, kernel] of Object.entries(faster)) {
     const original = tf.getKernel(kernelName, 'webgpu');
     if (!original || (original as { dlnet?: boolean }).dlnet) continue;
     tf.unregisterKernel(kernelName, 'webgpu');
-    const kernelFunc = (args: KernelArgs) => kernel(args as unknown as Parameters<Kernel>[0]) ?? original.kernelFunc(args);
+    const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => kernel(args as unknown as KernelArgs) ?? original.kernelFunc(args);
     tf.registerKernel({ ...original, kernelFunc, dlnet: true } as tf.KernelConfig);
   }
   for (const [kernelName, kernel] of Object.entries(own)) {

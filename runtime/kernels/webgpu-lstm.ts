@@ -10,7 +10,7 @@
  * The arithmetic of tfjs's LSTMCell: gates i, f, c, o in that order, sigmoid gates, tanh.
  */
 import type { tf } from '../tf';
-import { type Program, type WebgpuBackend, linearWorkgroup } from './webgpu-program';
+import { linearWorkgroup, type KernelArgs, type Program, type WebgpuBackend } from './webgpu-program';
 
 /** Threads of a sequence's workgroup: each takes every WORKGROUP-th gate or unit. */
 const WORKGROUP = 64;
@@ -132,8 +132,6 @@ function backwardProgram(state: tf.TensorInfo, units: number, sequences: boolean
   program.shaderKey += sequences ? '_sequences' : '_last';
   return program;
 }
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
 
 export const LSTM_FORWARD = 'DlnetLstmForward';
 export const LSTM_BACKWARD = 'DlnetLstmBackward';

@@ -20,5 +20,21 @@ export interface WebgpuBackend {
   disposeData(id: object): void;
 }
 
+/** What a kernel of dlnet's gets from tfjs's engine on webgpu. */
+export interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo>;
+  attrs: Record<string, unknown>;
+  backend: unknown;
+}
+
 /** WGSL: this workgroup's index, however tfjs spread the dispatch over x, y and z (beyond 65,535 workgroups). */
 export const linearWorkgroup = 'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)';
+
+/**
+ * What of dlnet's webgpu work is on: all of it, unless DLNET_WEBGPU_KERNELS says `tfjs`
+ * (tfjs's backend as it comes) or `no-cache` (all but the bind-group cache) — for measuring.
+ */
+export function webgpuExtras(env: NodeJS.ProcessEnv = process.env): { on: boolean; cache: boolean } {
+  const mode = env.DLNET_WEBGPU_KERNELS;
+  return { on: mode !== 'tfjs', cache: mode !== 'tfjs' && mode !== 'no-cache' };
+}

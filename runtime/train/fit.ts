@@ -10,6 +10,7 @@ import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { EndEvent, Logs, Sink } from './events';
+import { webgpuExtras } from '../kernels/webgpu-program';
 import { DenseStack } from './dense-stack';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
@@ -64,7 +65,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   let status: FitResult['status'] = 'completed';
   let epoch = 0;
   const batches = Math.ceil(train.size / o.batchSize);
-  // Batches stepped one by one outside model.fit: by the replicas, or in loops for a small dense stack.
+  // Batches stepped one by one outside model.fit: by the replicas, in loops for a small dense stack, or through trainOnBatch on webgpu.
   const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train);
   const started = performance.now();
   try {
@@ -189,7 +190,7 @@ function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: M
  * its callbacks, each a few more dispatches on a device where every dispatch is CPU time.
  */
 function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data): Stepper | undefined {
-  if (tf.getBackend() !== 'webgpu' || process.env.DLNET_WEBGPU_KERNELS === 'tfjs') return undefined;
+  if (tf.getBackend() !== 'webgpu' || !webgpuExtras().on) return undefined;
   return async (indices: Uint32Array) => {
     const xs = featureTensors(g, train, indices);
     const y = labelTensor(train, indices);
