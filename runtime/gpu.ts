@@ -32,6 +32,8 @@ interface GpuAdapterHandle {
 }
 interface GpuDevice {
   destroy(): void;
+  limits: Record<string, number>;
+  onuncapturederror: ((event: { error?: { message?: string } }) => void) | null;
 }
 
 export interface GpuAdapter {
@@ -154,12 +156,30 @@ export async function startWebgpu(adapter: GpuAdapter, backendModule: { WebGPUBa
     registerFasterWebgpuKernels();
     current?.device.destroy();
     current = { device, adapter };
+    // tfjs never asks whether the device accepted its work: a program that failed to compile leaves its output unwritten.
+    device.onuncapturederror = (event) => {
+      gpuError ??= event.error?.message ?? 'an error without a message';
+    };
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on ' + label(adapter));
   await tf.ready();
   if (webgpuExtras().on) uploadThroughQueue(tf.backend());
   if (webgpuExtras().cache) reuseBindGroups(tf.backend());
   return `WebGPU (Dawn) on ${label(adapter)}${adapter.software ? ': a software renderer on the CPU, for testing the GPU path, slower than wasm' : ''}`;
+}
+
+let gpuError: string | undefined;
+
+/** The first error the GPU device reported since the last call (its first line), if any. */
+export function takeGpuError(): string | undefined {
+  const error = gpuError;
+  gpuError = undefined;
+  return error?.split('\n').find((line) => line.trim())?.trim();
+}
+
+/** A limit of the device the webgpu backend runs on (undefined without one). */
+export function gpuLimit(name: string): number | undefined {
+  return current?.device.limits[name];
 }
 
 /**

@@ -18,6 +18,9 @@ const WORKGROUP = 64;
 /** Per (sequence, step) the forward pass keeps 6H values: i, f, g, o (activated), c, h. */
 export const STATE_WIDTH = 6;
 
+/** Workgroup memory a program needs for H units: h (or dL/dh), c (or dL/dc) and the 4H gates, as f32. */
+export const workgroupBytes = (units: number) => 6 * units * 4;
+
 const functions = `
   fn sigmoidOf(v : f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }
   // tanh through exp(-2|v|): no overflow for large |v|.

@@ -169,6 +169,7 @@ interface LstmInternals {
     recurrentKernel: { read(): Tensor };
     bias?: { read(): Tensor } | null;
     useBias: boolean;
+    units: number;
     dropout: number;
     recurrentDropout: number;
     activation: { getClassName(): string };
@@ -198,7 +199,7 @@ export class FusableLSTM extends TfjsLSTM {
 function fusable(l: LstmInternals, x: Tensor, kwargs: Record<string, unknown>): boolean {
   const backend = tf.getBackend();
   const c = l.cell;
-  return (backend === 'cpu' || backend === 'wasm' || lstmOnWebgpuAvailable()) && x.rank === 3 && x.dtype === 'float32'
+  return (backend === 'cpu' || backend === 'wasm' || lstmOnWebgpuAvailable(c.units)) && x.rank === 3 && x.dtype === 'float32'
     && kwargs?.mask == null && kwargs?.initialState == null && !l.stateful && !l.goBackwards && !l.returnState
     && c.useBias && !!c.bias && c.dropout === 0 && c.recurrentDropout === 0
     && c.activation.getClassName() === 'tanh' && c.recurrentActivation.getClassName() === 'sigmoid';

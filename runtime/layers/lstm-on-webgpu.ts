@@ -3,13 +3,15 @@
  * two WGSL programs (runtime/kernels/webgpu-lstm.ts), the products over all steps as
  * tfjs's matMuls — about a dozen dispatches a training step instead of ~100 per time step.
  */
-import { LSTM_BACKWARD, LSTM_FORWARD, STATE_WIDTH } from '../kernels/webgpu-lstm';
+import { gpuLimit } from '../gpu';
+import { LSTM_BACKWARD, LSTM_FORWARD, STATE_WIDTH, workgroupBytes } from '../kernels/webgpu-lstm';
 import { tf } from '../tf';
 
 type Tensor = tf.Tensor;
 
-/** Whether this backend has the two programs (webgpu, unless DLNET_WEBGPU_KERNELS=tfjs). */
-export const lstmOnWebgpuAvailable = () => tf.getBackend() === 'webgpu' && !!tf.getKernel(LSTM_FORWARD, 'webgpu');
+/** Whether this backend has the two programs (webgpu, unless DLNET_WEBGPU_KERNELS=tfjs) and the device room for this many units' state. */
+export const lstmOnWebgpuAvailable = (units: number) =>
+  tf.getBackend() === 'webgpu' && !!tf.getKernel(LSTM_FORWARD, 'webgpu') && workgroupBytes(units) <= (gpuLimit('maxComputeWorkgroupStorageSize') ?? 16384);
 
 /** h of every step [B, T, H] from the state [B, T, 6H] (i, f, g, o, c, h). */
 const hidden = (state: Tensor, H: number) => tf.slice(state, [0, 0, (STATE_WIDTH - 1) * H], [state.shape[0], state.shape[1]!, H]);

@@ -2,10 +2,12 @@
  * Plain training: one `model.fit` call per epoch over a seeded shuffle, so the data
  * order is reproducible and the schedule, early stopping, pause/stop and the
  * representation snapshots happen between epochs. Batch events are throttled to
- * about 40 a second; a NaN or infinite loss stops the run with the epoch and batch.
+ * about 40 a second; a NaN or infinite loss, or an error the GPU reports, stops the run
+ * with the epoch and batch.
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
 import { exampleLength, type Data } from '../data/dataset';
+import { takeGpuError } from '../gpu';
 import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
@@ -18,6 +20,12 @@ import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
 
 export class TrainingError extends Error {}
+
+/** The message for an error the GPU reported since the last look (0-based epoch and batch), if it did. */
+export function gpuFailure(epoch: number, batch: number): string | undefined {
+  const error = takeGpuError();
+  return error && `the GPU reported an error by epoch ${epoch + 1}, batch ${batch + 1}: ${error}`;
+}
 
 /** Above this many bytes of training data, an epoch is fed to tfjs in chunks instead of as one tensor. */
 const CHUNK_BYTES = 64 * 1024 * 1024;
@@ -68,6 +76,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   // Batches stepped one by one outside model.fit: by the replicas, in loops for a small dense stack, or through trainOnBatch on webgpu.
   const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train);
   const started = performance.now();
+  takeGpuError(); // an earlier run's or measurement's is not this run's
   try {
     if (probe) o.sink(await probe.snapshot(0));
     for (; epoch < o.epochs; epoch++) {
@@ -84,7 +93,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       let pendingCount = 0;
       let lastEmit = performance.now();
       let lastBatch = performance.now();
-      let nan: string | undefined;
+      let failure: string | undefined;
       const epochStart = performance.now();
       // Large data is streamed: the epoch goes through the shuffled examples a chunk at a time.
       const chunk = chunkExamples(train, o.batchSize, o.chunkBytes ?? CHUNK_BYTES);
@@ -96,11 +105,12 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         const size = Math.min(o.batchSize, train.size - batch * o.batchSize);
         for (const [k, v] of Object.entries(batchLogs ?? {})) {
           if (k === 'batch' || k === 'size') continue;
-          if (!Number.isFinite(v as number)) nan ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
+          if (!Number.isFinite(v as number)) failure ??= `${k} became ${v} at epoch ${epoch + 1}, batch ${batch + 1}: lower the learning rate, check the data for extreme values, or normalise the inputs`;
           pending[k] = (pending[k] ?? 0) + (v as number);
         }
         pendingCount++;
-        if (nan) model.stopTraining = true;
+        failure ??= gpuFailure(epoch, batch);
+        if (failure) model.stopTraining = true;
         if (o.control.stopRequested) model.stopTraining = true;
         if (now - lastEmit > 25 || batch === batches - 1) {
           const mean = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, v / pendingCount]));
@@ -115,7 +125,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       if (stepper) {
         model.stopTraining = false;
         fitted = await stepwiseEpoch(stepper, model, train.size, order, o.batchSize, sums, afterBatch);
-        if (valX && valY && !nan) Object.assign(valLogs, await evaluate(model, valX, valY, o.batchSize));
+        if (valX && valY && !failure) Object.assign(valLogs, await evaluate(model, valX, valY, o.batchSize));
       }
       for (let from = 0; !stepper && from < train.size && !model.stopTraining; from += chunk) {
         const indices = order.subarray(from, Math.min(from + chunk, train.size));
@@ -135,9 +145,9 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
           if (k.startsWith('val_')) valLogs[k] = value;
           else sums[k] = (sums[k] ?? 0) + value * indices.length;
         }
-        if (nan) break;
+        if (failure) break;
       }
-      if (nan) throw new TrainingError(nan);
+      if (failure) throw new TrainingError(failure);
       logs = { ...valLogs, ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(fitted, 1)])) };
       for (const [k, v] of Object.entries(logs)) if (!Number.isFinite(v)) throw new TrainingError(`${k} became ${v} at the end of epoch ${epoch + 1}: lower the learning rate or normalise the inputs`);
       const elapsed = performance.now() - started;

@@ -10,7 +10,8 @@ import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { Logs, SamplesEvent, Sink } from './events';
-import { TrainingError, type FitResult } from './fit';
+import { takeGpuError } from '../gpu';
+import { gpuFailure, TrainingError, type FitResult } from './fit';
 import { optimizer } from './optim';
 import { columnTensor } from './tensors';
 
@@ -26,6 +27,7 @@ const SAMPLES_SHOWN = 256;
 
 export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph: ModelGraph, settings: Args, data: Data, o: GanOptions): Promise<FitResult> {
   const latent = gGraph.inputs[0].shape as number[];
+  takeGpuError(); // an earlier run's or measurement's is not this run's
   const rng = new Random(settings.seed as number);
   let noiseSeed = (settings.seed as number) * 7919 + 1;
   const noise = (n: number) => tf.randomNormal([n, ...latent], 0, 1, 'float32', noiseSeed++);
@@ -78,6 +80,8 @@ export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph
         const gLoss = (await combined.trainOnBatch(z, ones)) as number;
         tf.dispose([z, ones]);
         if (![dLoss, gLoss].every(Number.isFinite)) throw new TrainingError(`the GAN losses became ${dLoss} / ${gLoss} at epoch ${epoch + 1}, batch ${b + 1}: lower the learning rate`);
+        const gpu = gpuFailure(epoch, b);
+        if (gpu) throw new TrainingError(gpu);
         sums.d_loss += dLoss;
         sums.d_acc += dAcc;
         sums.g_loss += gLoss;

@@ -10,7 +10,7 @@ import { lstmOnWebgpuAvailable } from '../layers/lstm-on-webgpu';
 const RECURRENT = new Set(['simpleRnn', 'lstm', 'gru', 'bidirectional']);
 
 /** An lstm that runs as dlnet's two WGSL programs instead (layers/fused-lstm.ts decides the same at run time). */
-const fusedOnWebgpu = (l: LayerNode) => l.kind === 'lstm' && lstmOnWebgpuAvailable() && choiceName(l.args, 'activation') === 'tanh'
+const fusedOnWebgpu = (l: LayerNode) => l.kind === 'lstm' && lstmOnWebgpuAvailable(l.args.units as number) && choiceName(l.args, 'activation') === 'tanh'
   && choiceName(l.args, 'recurrentActivation') === 'sigmoid' && !l.args.dropout && !l.args.recurrentDropout;
 
 /**

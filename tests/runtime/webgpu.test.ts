@@ -15,6 +15,7 @@ import { vulkanDriverInstalled } from '../../runtime/gpu';
 import { tf } from '../../runtime/tf';
 import type { StartEvent, TrainEvent } from '../../runtime/train/events';
 import { runTraining } from '../../runtime/train/run';
+import { lstmOnWebgpuAvailable } from '../../runtime/layers/lstm-on-webgpu';
 import { smallBatchModel } from '../support/models';
 
 const choice = await selectBackend('webgpu').catch((e: Error) => e);
@@ -115,6 +116,31 @@ train Small on digits { loss: categoricalCrossentropy; optimizer: adam(learningR
     expect(Object.keys(device[0])).toEqual(expect.arrayContaining(['loss', 'acc', 'val_loss', 'val_acc']));
     device.forEach((logs, e) => Object.entries(logs).forEach(([k, v]) => expect(v, `${k}, epoch ${e + 1}`).toBeCloseTo(reference[e][k], 3)));
   }, 120_000);
+
+  it('stops a run with the epoch, the batch and the first line of an error the GPU reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
+    const file = join(dir, 'small.dlnet');
+    writeFileSync(file, smallBatchModel(1));
+    await selectBackend('webgpu');
+    const device = (tf.backend() as unknown as { device: { createShaderModule(d: { code: string }): unknown } }).device;
+    const events: TrainEvent[] = [];
+    let broken = false;
+    const sink = (e: TrainEvent) => {
+      events.push(e);
+      // A program the device refuses, as a driver might refuse one of the kernels': tfjs never asks.
+      if (e.type === 'batch' && !broken) broken = !!device.createShaderModule({ code: 'fn main( {' });
+    };
+    const result = await runTraining({ file, backend: 'webgpu', out: join(dir, 'runs'), sink, representation: false, workers: 1, adviseBatchSize: false });
+    expect(result.status).toBe('failed');
+    const error = events.find((e) => e.type === 'error') as { message: string } | undefined;
+    expect(error?.message).toMatch(/the GPU reported an error by epoch \d+, batch \d+: Error while parsing WGSL/);
+  }, 120_000);
+
+  it("keeps tfjs's LSTM where the state of the units would not fit a workgroup's memory", async () => {
+    await selectBackend('webgpu');
+    expect(lstmOnWebgpuAvailable(32)).toBe(true);
+    expect(lstmOnWebgpuAvailable(100_000)).toBe(false);
+  });
 
   it('advises a larger batch when it measures much faster, with the figures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
