@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../dsl';
 import { BackendError, selectBackend } from '../../runtime/backend';
@@ -21,6 +21,22 @@ import { smallBatchModel } from '../support/models';
 const choice = await selectBackend('webgpu').catch((e: Error) => e);
 const available = !(choice instanceof Error);
 if (!available && process.env.DLNET_REQUIRE_WEBGPU) throw new Error(`DLNET_REQUIRE_WEBGPU is set but ${choice.message}`);
+
+/** A small CNN on 256 MNIST digits in a file of its own, trained as `settings` say. */
+function smallCnn(settings: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dlnet-webgpu-')), 'conv.dlnet');
+  writeFileSync(file, `dataset digits = mnist(samples: 256)
+model Small {
+  input image: [28, 28, 1]
+  conv2d(4, kernel: 3, activation: relu)
+  maxPool2d(2)
+  flatten
+  dense(10, activation: softmax)
+}
+train Small on digits { ${settings} }
+`);
+  return file;
+}
 
 describe.skipIf(!available)('webgpu backend (Dawn)', () => {
   it('starts on the adapter found and says which one, and whether it is software', async () => {
@@ -61,18 +77,8 @@ describe.skipIf(!available)('webgpu backend (Dawn)', () => {
   });
 
   it('trains a model twice in one process and gives the memory back after each run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
-    const file = join(dir, 'conv.dlnet');
-    writeFileSync(file, `dataset digits = mnist(samples: 256)
-model Small {
-  input image: [28, 28, 1]
-  conv2d(4, kernel: 3, activation: relu)
-  maxPool2d(2)
-  flatten
-  dense(10, activation: softmax)
-}
-train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64; metrics: [accuracy] }
-`);
+    const file = smallCnn('loss: categoricalCrossentropy; epochs: 2; batchSize: 64; metrics: [accuracy]');
+    const dir = dirname(file);
     await selectBackend('webgpu');
     const memory = () => tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
     const before = memory().numTensors;
@@ -92,18 +98,8 @@ train Small on digits { loss: categoricalCrossentropy; epochs: 2; batchSize: 64;
   }, 120_000);
 
   it('steps each batch through trainOnBatch and logs what model.fit logs on the cpu, validation included', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlnet-webgpu-'));
-    const file = join(dir, 'conv.dlnet');
-    writeFileSync(file, `dataset digits = mnist(samples: 256)
-model Small {
-  input image: [28, 28, 1]
-  conv2d(4, kernel: 3, activation: relu)
-  maxPool2d(2)
-  flatten
-  dense(10, activation: softmax)
-}
-train Small on digits { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.01); epochs: 2; batchSize: 50; validationSplit: 0.25; metrics: [accuracy] }
-`);
+    const file = smallCnn('loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.01); epochs: 2; batchSize: 50; validationSplit: 0.25; metrics: [accuracy]');
+    const dir = dirname(file);
     const epochs = async (backend: 'cpu' | 'webgpu') => {
       const events: TrainEvent[] = [];
       const result = await runTraining({ file, backend, out: join(dir, backend), sink: (e) => events.push(e), representation: false, workers: 1 });
