@@ -14,7 +14,9 @@
 #      through WebGPU against the same models in PyTorch CUDA, on the same card;
 #   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s;
 #   4. the exported samples on CUDA (1 epoch) and a 1-process torchrun (nccl); SKIP_EXPORTS=1
-#      leaves this out.
+#      leaves this out. PROFILE=1 adds a `node --cpu-prof` of the small CNN's steps (1b).
+# The fifth session's last call (all sections but 4, RUNS=3 EPOCHS=1) was planned at ~4-5
+# minutes of device time including the machine's start.
 # `DEVICE=cpu bash .device/run.sh` is its twin on a machine without a GPU (PyTorch on the
 # CPU, webgpu on Mesa's software renderer): it checks the packaging, not the speed.
 set -euo pipefail
@@ -77,6 +79,10 @@ for mode in tfjs no-cache default; do
     (cd dlnet && DLNET_WEBGPU_KERNELS=$mode STEPS=20 timeout 60 "$NODE" dist/bench-step.js --backend webgpu --model "$model" 2>> "$OUT/step.err" | sed -n "3,4s/^/$mode: /p")
   done
 done
+if [ -n "${PROFILE:-}" ]; then
+  echo "== 1b. a CPU profile of 100 steps of the small CNN on webgpu, into $OUT/prof"
+  (cd dlnet && STEPS=100 timeout 90 "$NODE" --cpu-prof --cpu-prof-dir="$OUT/prof" dist/bench-step.js --backend webgpu --model conv8 2>> "$OUT/step.err" | sed -n 4p)
+fi
 echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)"
 (cd dlnet && RUNS="${RUNS:-3}" timeout 240 "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
 echo "== 3. dlnet train samples/06-cnn.dlnet --backend webgpu"
