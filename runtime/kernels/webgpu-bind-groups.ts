@@ -95,9 +95,10 @@ function uniformCache(backend: Backend): Backend['makeUniforms'] {
     const found = kept.get(key);
     if (found) return found;
     const binding = make(uniforms);
-    if (kept.size < UNIFORMS) {
+    const pending = backend.uniformPendingDisposal.lastIndexOf(binding.buffer);
+    if (kept.size < UNIFORMS && pending >= 0) {
       // Take the buffer tfjs just filled out of its release list: it keeps these bytes for good.
-      backend.uniformPendingDisposal.splice(backend.uniformPendingDisposal.lastIndexOf(binding.buffer), 1);
+      backend.uniformPendingDisposal.splice(pending, 1);
       kept.set(key, binding);
     }
     return binding;
