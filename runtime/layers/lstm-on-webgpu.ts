@@ -20,7 +20,7 @@ export function lstmOnWebgpu(x: Tensor, kernel: Tensor, recurrent: Tensor, bias:
   const op = tf.customGrad(((xs: Tensor, k: Tensor, r: Tensor, bs: Tensor, save: (tensors: Tensor[]) => void) => {
     const [B, T, I] = xs.shape;
     const H = r.shape[0];
-    const projected = tf.reshape(tf.add(tf.matMul(tf.reshape(xs, [B * T, I]), k), bs), [B, T, 4 * H]);
+    const projected = tf.reshape(tf.fused.matMul({ a: tf.reshape(xs, [B * T, I]), b: k, bias: bs }), [B, T, 4 * H]);
     const state = tf.engine().runKernel(LSTM_FORWARD, { projected, recurrent: r }) as Tensor;
     save([xs, k, r, state]);
     const value = sequences ? hidden(state, H) : tf.reshape(tf.slice(state, [0, T - 1, (STATE_WIDTH - 1) * H], [B, 1, H]), [B, H]);
