@@ -13,6 +13,7 @@
  * other GPU backends keep tfjs's (their data would have to come to the CPU).
  */
 import { tf, tfl } from '../tf';
+import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-exp';
 import { lstmOnWebgpu, lstmOnWebgpuAvailable } from './lstm-on-webgpu';
 
 type Tensor = tf.Tensor;
@@ -30,7 +31,6 @@ interface Saved {
   hidden: Float32Array;
 }
 
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const read = (t: Tensor) => t.dataSync() as Float32Array;
 
 /**
@@ -46,12 +46,16 @@ function forward(x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor): Sa
   const saved: Saved = { gates: [], cellTanh: [], cells: [], hiddenBefore: new Float32Array(B * T * H), hidden: new Float32Array(B * T * H) };
   let h = new Float32Array(B * H);
   let c = new Float32Array(B * H);
+  // Every step's gates, cell, tanh(cell) and h in one allocation: fewer buffers for the collector.
+  const perStep = B * (G + 3 * H);
+  const store = new Float32Array(T * perStep);
   for (let t = 0; t < T; t++) {
     const recurrentPart = t > 0 ? read(tf.matMul(tf.tensor2d(h, [B, H]), recurrent)) : undefined;
-    const z = new Float32Array(B * G);
-    const cNext = new Float32Array(B * H);
-    const th = new Float32Array(B * H);
-    const hNext = new Float32Array(B * H);
+    const at = t * perStep;
+    const z = store.subarray(at, at + B * G);
+    const cNext = store.subarray(at + B * G, at + B * (G + H));
+    const th = store.subarray(at + B * (G + H), at + B * (G + 2 * H));
+    const hNext = store.subarray(at + B * (G + 2 * H), at + perStep);
     for (let b = 0; b < B; b++) {
       const row = (b * T + t) * G;
       const zb = b * G;
@@ -60,14 +64,14 @@ function forward(x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor): Sa
         const n = b * H + u;
         const i = sigmoid(z[zb + u]);
         const f = sigmoid(z[zb + H + u]);
-        const g = Math.tanh(z[zb + 2 * H + u]);
+        const g = tanh(z[zb + 2 * H + u]);
         const o = sigmoid(z[zb + 3 * H + u]);
         z[zb + u] = i;
         z[zb + H + u] = f;
         z[zb + 2 * H + u] = g;
         z[zb + 3 * H + u] = o;
         const cell = f * c[n] + i * g;
-        const tc = Math.tanh(cell);
+        const tc = tanh(cell);
         cNext[n] = cell;
         th[n] = tc;
         hNext[n] = o * tc;
