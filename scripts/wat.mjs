@@ -11,7 +11,10 @@ export async function compileWat(path) {
   return Buffer.from(module.toBinary({}).buffer);
 }
 
-const sources = { 'runtime/kernels/max-pool-grad.wat': 'runtime/kernels/max-pool-grad-binary.ts' };
+export const sources = {
+  'runtime/kernels/max-pool-grad.wat': 'runtime/kernels/max-pool-grad-binary.ts',
+  'runtime/kernels/channels.wat': 'runtime/kernels/channels-binary.ts',
+};
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   for (const [wat, ts] of Object.entries(sources)) {

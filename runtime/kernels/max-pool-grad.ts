@@ -12,33 +12,9 @@
  */
 import { tf } from '../tf';
 import { BINARY } from './max-pool-grad-binary';
+import { heapOffset, simdExports, type WasmHeap } from './wasm-simd';
 
-/** The parts of tfjs's wasm backend this kernel uses (not in its public types). */
-interface WasmHeap {
-  wasm: { HEAPU8: Uint8Array; asm: { memory: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-type SimdKernel = (x: number, dy: number, out: number, ...sizes: number[]) => void;
-const simd = new WeakMap<WebAssembly.Memory, SimdKernel>();
-
-/** The SIMD loop instantiated on this backend's memory (once per memory). */
-function simdKernel(heap: WasmHeap): SimdKernel {
-  const memory = heap.wasm.asm.memory;
-  let kernel = simd.get(memory);
-  if (!kernel) {
-    const module = new WebAssembly.Module(Buffer.from(BINARY, 'base64'));
-    kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.maxPoolGrad as SimdKernel;
-    simd.set(memory, kernel);
-  }
-  return kernel;
-}
-
-const offset = (backend: WasmHeap, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-
-const view = (backend: WasmHeap, t: tf.TensorInfo) =>
-  new Float32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(t.dataId).memoryOffset, t.shape.reduce((p, d) => p * d, 1));
+const view = (backend: WasmHeap, t: tf.TensorInfo) => new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, t), t.shape.reduce((p, d) => p * d, 1));
 
 export function maxPoolGradOnHeap(inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>, backend: unknown): tf.TensorInfo | undefined {
   const { dy, input } = inputs;
@@ -52,7 +28,7 @@ export function maxPoolGradOnHeap(inputs: Record<string, tf.TensorInfo>, attrs: 
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const dx = heap.makeOutput(input.shape, 'float32');
   if (depth % 4 === 0) {
-    simdKernel(heap)(offset(heap, input), offset(heap, dy), offset(heap, dx), batchSize, inHeight, inWidth, depth, outHeight, outWidth, fh, fw, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left);
+    simdExports(heap, BINARY).maxPoolGrad(heapOffset(heap, input), heapOffset(heap, dy), heapOffset(heap, dx), batchSize, inHeight, inWidth, depth, outHeight, outWidth, fh, fw, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left);
     return dx;
   }
   // Views are taken after the allocation: a growing heap replaces the buffer.

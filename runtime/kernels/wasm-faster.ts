@@ -11,8 +11,11 @@
  * - Conv2DBackpropInput: full convolutions of dy by the filter turned by 180° with its
  *   channel axes swapped, on the fast Conv2D kernel (one per phase of the stride).
  * - MaxPoolGrad: each window's maximum found once, on the heap (./max-pool-grad.ts).
+ * - Add of a per-channel bias and Sum over all axes but the channels' (its gradient):
+ *   SIMD on the heap (./channels.ts).
  */
 import { tf } from '../tf';
+import { addChannelBias, sumOverChannels } from './channels';
 import { maxPoolGradOnHeap } from './max-pool-grad';
 
 /** Below this many multiply-adds the extra transpose costs more than it saves. */
@@ -107,9 +110,11 @@ function conv2dBackpropInput({ dy, filter }: Inputs, attrs: Record<string, unkno
 }
 
 const paths: Record<string, Path> = {
+  Add: addChannelBias,
   BatchMatMul: matMul,
   Conv2DBackpropInput: conv2dBackpropInput,
   MaxPoolGrad: maxPoolGradOnHeap,
+  Sum: sumOverChannels,
 };
 
 /** Replaces each of these wasm kernels by its faster path around tfjs's (once per process). */

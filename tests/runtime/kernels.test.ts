@@ -157,3 +157,31 @@ describe('wasm MaxPoolGrad', () => {
     await expectNoLeak(() => [tf.randomNormal([2, 8, 8, 3])], (x) => tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'same')))(x));
   });
 });
+
+describe('wasm per-channel bias add and its gradient (SIMD)', () => {
+  it('match the cpu kernels: bias first or second, as [C] or [1, ..., 1, C], sums with and without keepDims, channel counts SIMD takes and others', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        // Enough rows that the SIMD path is taken (4,096 values or more) where C allows it.
+        rows: fc.integer({ min: 700, max: 2000 }), split: fc.integer({ min: 1, max: 3 }),
+        c: fc.oneof(fc.constantFrom(4, 8, 12, 16), fc.integer({ min: 1, max: 7 })),
+        biasFirst: fc.boolean(), biasRank: fc.boolean(), keepDims: fc.boolean(), seed: fc.nat(),
+      }),
+      async (k) => {
+        // [rows, C] as rank 2, 3 or 4.
+        const outer = k.split === 1 ? [k.rows] : k.split === 2 ? [7, Math.ceil(k.rows / 7)] : [5, 3, Math.ceil(k.rows / 15)];
+        const shape = [...outer, k.c];
+        await expectWasmMatchesCpu(() => {
+          const x = seeded(shape, k.seed);
+          const bias = seeded(k.biasRank ? [...outer.map(() => 1), k.c] : [k.c], k.seed + 1);
+          return [k.biasFirst ? tf.add(bias, x) : tf.add(x, bias), tf.sum(x, outer.map((_, i) => i), k.keepDims), tf.sum(x, -1)];
+        });
+        // The values above are compared flat: the shapes too.
+        await selectBackend('wasm');
+        const shapes = tf.tidy(() => [tf.add(seeded([k.c], 1), seeded(shape, 2)).shape, tf.sum(seeded(shape, 3), outer.map((_, i) => i), k.keepDims).shape]);
+        expect(shapes).toEqual([shape, k.keepDims ? [...outer.map(() => 1), k.c] : [k.c]]);
+      },
+    ), { numRuns: 40 });
+  });
+});
+
