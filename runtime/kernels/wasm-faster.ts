@@ -13,6 +13,7 @@
  * - MaxPoolGrad: each window's maximum found once, on the heap (./max-pool-grad.ts).
  * - Add of a per-channel bias and Sum over all axes but the channels' (its gradient):
  *   SIMD on the heap (./channels.ts).
+ * - Identity: shares the data instead of copying it.
  */
 import { tf } from '../tf';
 import { addChannelBias, sumOverChannels } from './channels';
@@ -109,8 +110,16 @@ function conv2dBackpropInput({ dy, filter }: Inputs, attrs: Record<string, unkno
   return interleave(woven, 1, inputShape[1]);
 }
 
+/** The same data under another tensor, counted once more (as tfjs's cpu backend does; its wasm Identity copies: 28 copies a CNN step). */
+function identity({ x }: Inputs, _attrs: Record<string, unknown>, backend: unknown): tf.TensorInfo | undefined {
+  if (x.dtype === 'string') return undefined;
+  (backend as { incRef(dataId: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 const paths: Record<string, Path> = {
   Add: addChannelBias,
+  Identity: identity,
   BatchMatMul: matMul,
   Conv2DBackpropInput: conv2dBackpropInput,
   MaxPoolGrad: maxPoolGradOnHeap,

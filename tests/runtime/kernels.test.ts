@@ -185,3 +185,21 @@ describe('wasm per-channel bias add and its gradient (SIMD)', () => {
   });
 });
 
+describe('wasm Identity', () => {
+  it('shares the data: a clone outlives its source, a variable keeps its value after its initial tensor goes, nothing leaks', async () => {
+    await selectBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const copy = tf.clone(x);
+    x.dispose();
+    expect(await copy.array()).toEqual([[1, 2], [3, 4]]);
+    const start = tf.tensor1d([5, 6]);
+    const v = tf.variable(start);
+    start.dispose();
+    tf.tidy(() => v.assign(tf.add(v, 1)));
+    expect(await v.array()).toEqual([6, 7]);
+    tf.dispose([copy, v]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
