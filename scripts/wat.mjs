@@ -14,6 +14,7 @@ export async function compileWat(path) {
 export const sources = {
   'runtime/kernels/max-pool-grad.wat': 'runtime/kernels/max-pool-grad-binary.ts',
   'runtime/kernels/channels.wat': 'runtime/kernels/channels-binary.ts',
+  'runtime/kernels/filter-grad.wat': 'runtime/kernels/filter-grad-binary.ts',
 };
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {

@@ -14,9 +14,12 @@
  * - Add of a per-channel bias and Sum over all axes but the channels' (its gradient):
  *   SIMD on the heap (./channels.ts).
  * - Identity: shares the data instead of copying it.
+ * - Conv2DBackpropFilter (wasm.ts's composite) for 3 filter columns, valid padding and
+ *   output channels in eights: SIMD on the heap (./filter-grad.ts).
  */
 import { tf } from '../tf';
 import { addChannelBias, sumOverChannels } from './channels';
+import { filterGradSimd } from './filter-grad';
 import { maxPoolGradOnHeap } from './max-pool-grad';
 
 /** Below this many multiply-adds the extra transpose costs more than it saves. */
@@ -121,6 +124,7 @@ const paths: Record<string, Path> = {
   Add: addChannelBias,
   Identity: identity,
   BatchMatMul: matMul,
+  Conv2DBackpropFilter: filterGradSimd,
   Conv2DBackpropInput: conv2dBackpropInput,
   MaxPoolGrad: maxPoolGradOnHeap,
   Sum: sumOverChannels,

@@ -90,7 +90,6 @@ const composites: Record<string, (inputs: Inputs, attrs: Attrs) => tf.Tensor> = 
 
 /** Registers the composite kernels for the wasm backend (once), and the faster paths of wasm-faster.ts. Returns the composites' names. */
 export function registerWasmKernels(): string[] {
-  registerFasterWasmKernels();
   for (const [kernelName, compute] of Object.entries(composites)) {
     if (registered.has(kernelName)) continue;
     tf.registerKernel({
@@ -100,5 +99,7 @@ export function registerWasmKernels(): string[] {
     });
     registered.add(kernelName);
   }
+  // After the composites: a faster path may stand in front of one of them too.
+  registerFasterWasmKernels();
   return [...registered];
 }

@@ -36,6 +36,27 @@ describe('wasm Conv2DBackpropFilter', () => {
   });
 });
 
+describe('wasm Conv2DBackpropFilter in SIMD (3 filter columns, valid padding, output channels in eights)', () => {
+  it('matches the cpu kernel, and so does the composite it leaves same padding to', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        b: fc.integer({ min: 1, max: 4 }), h: fc.integer({ min: 3, max: 14 }), w: fc.integer({ min: 3, max: 14 }),
+        ci: fc.integer({ min: 1, max: 5 }), co: fc.constantFrom(8, 16, 24), kh: fc.integer({ min: 1, max: 4 }),
+        sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), same: fc.boolean(), seed: fc.nat(),
+      }),
+      async (c) => {
+        const p = c.same ? 'same' : 'valid';
+        if (!c.same && c.kh > c.h) return;
+        await expectWasmMatchesCpu(() => {
+          const x = seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D;
+          const out = tf.conv2d(x, tf.zeros([c.kh, 3, c.ci, c.co]) as tf.Tensor4D, [c.sh, c.sw], p).shape;
+          return [tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, [c.sh, c.sw], p), seeded(out, c.seed + 5))))(seeded([c.kh, 3, c.ci, c.co], c.seed + 7))];
+        });
+      },
+    ), { numRuns: 50 });
+  });
+});
+
 describe('wasm UnsortedSegmentSum', () => {
   it('matches the cpu kernel, duplicates summed, through the gradient of gather', async () => {
     const run = async (backend: 'cpu' | 'wasm') => {
