@@ -2,6 +2,8 @@
 // that neither the build nor the runtime needs a WebAssembly toolchain: `node scripts/wat.mjs`
 // after editing a .wat (tests/runtime/wat.test.ts checks that the two agree).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 export async function compileWat(path) {
@@ -17,7 +19,8 @@ export const sources = {
   'runtime/kernels/filter-grad.wat': 'runtime/kernels/filter-grad-binary.ts',
 };
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
+// Run as a script (not imported by the test): write the binaries.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   for (const [wat, ts] of Object.entries(sources)) {
     const binary = await compileWat(wat);
     writeFileSync(ts, `// Generated from ${wat.split('/').pop()} by scripts/wat.mjs: do not edit.\nexport const BINARY = '${binary.toString('base64')}';\n`);
