@@ -12,7 +12,7 @@ import { heapOffset, simdExports, type WasmHeap } from './wasm-simd';
 /** Below this many values tfjs's kernels are as quick. */
 const MIN_VALUES = 4096;
 
-const count = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+const count = tf.util.sizeFromShape;
 const last = (shape: number[]) => shape[shape.length - 1];
 const fits = (t: tf.TensorInfo) => t.dtype === 'float32' && t.shape.length > 0 && last(t.shape) % 4 === 0 && count(t.shape) >= MIN_VALUES;
 

@@ -14,7 +14,7 @@ import { tf } from '../tf';
 import { BINARY } from './max-pool-grad-binary';
 import { heapOffset, simdExports, type WasmHeap } from './wasm-simd';
 
-const view = (backend: WasmHeap, t: tf.TensorInfo) => new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, t), t.shape.reduce((p, d) => p * d, 1));
+const view = (backend: WasmHeap, t: tf.TensorInfo) => new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, t), tf.util.sizeFromShape(t.shape));
 
 export function maxPoolGradOnHeap(inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>, backend: unknown): tf.TensorInfo | undefined {
   const { dy, input } = inputs;

@@ -20,17 +20,15 @@
  */
 import { tf } from '../tf';
 import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
-import { linearWorkgroup, webgpuExtras, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
+import { flatLayout, linearWorkgroup, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
 /** Threads the first pass aims for: enough to fill a large GPU. */
 const THREADS = 1 << 18;
 /** The fewest multiply-adds a thread of the first pass is given, so that splitting stays worth its parts. */
 const ITERATIONS = 64;
 
-const WORKGROUP = 64;
-const flat = (outputShape: number[], workgroups: number): Pick<Program, 'outputShape' | 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> => ({
-  outputShape, dispatchLayout: { x: outputShape.map((_, i) => i) }, dispatch: [workgroups, 1, 1], workgroupSize: [WORKGROUP, 1, 1], size: true,
-});
+/** One thread per output value. */
+const perValue = (outputShape: number[]) => flatLayout(outputShape, Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP));
 
 /** WGSL's i32 division truncates; these round down and up (b > 0). */
 const DIVISION = `
@@ -40,7 +38,7 @@ const DIVISION = `
 /** Pass one: part sums [splits, kh·kw·ci, co] of the filter gradient, each over `rowsPerSplit` rows (example, output row) of dy. */
 function partSums(outputShape: number[]): Program {
   return {
-    ...flat(outputShape, Math.ceil(outputShape.reduce((p, d) => p * d, 1) / WORKGROUP)),
+    ...perValue(outputShape),
     variableNames: ['x', 'dy'],
     shaderKey: 'dlnetConv2DFilterParts',
     uniforms: 'pads : vec2<i32>, strides : vec2<i32>, kw : i32, taps : i32, rows : i32, rowsPerSplit : i32,',
@@ -86,9 +84,8 @@ function partSums(outputShape: number[]): Program {
 
 /** Pass two: the filter gradient, each value the sum of its `splits` parts, by one workgroup. */
 function sumOfParts(filterShape: number[]): Program {
-  const values = filterShape.reduce((p, d) => p * d, 1);
   return {
-    ...flat(filterShape, values),
+    ...flatLayout(filterShape, tf.util.sizeFromShape(filterShape)),
     variableNames: ['parts'],
     shaderKey: 'dlnetConv2DFilterSum',
     uniforms: 'splits : i32,',
@@ -149,7 +146,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
 /** An elementwise program: `result = <expression>` of the inputs at `index`. */
 function elementwise(name: string, variableNames: string[], uniforms: string, expression: string, shape: number[]): Program {
   return {
-    ...flat(shape, Math.ceil(shape.reduce((p, d) => p * d, 1) / WORKGROUP)),
+    ...perValue(shape),
     variableNames,
     shaderKey: name,
     uniforms,

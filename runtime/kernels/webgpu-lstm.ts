@@ -10,10 +10,7 @@
  * The arithmetic of tfjs's LSTMCell: gates i, f, c, o in that order, sigmoid gates, tanh.
  */
 import type { tf } from '../tf';
-import { linearWorkgroup, type KernelArgs, type Program, type WebgpuBackend } from './webgpu-program';
-
-/** Threads of a sequence's workgroup: each takes every WORKGROUP-th gate or unit. */
-const WORKGROUP = 64;
+import { flatLayout, linearWorkgroup, WORKGROUP, type KernelArgs, type Program, type WebgpuBackend } from './webgpu-program';
 
 /** Per (sequence, step) the forward pass keeps 6H values: i, f, g, o (activated), c, h. */
 export const STATE_WIDTH = 6;
@@ -26,16 +23,12 @@ const functions = `
   // tanh through exp(-2|v|): no overflow for large |v|.
   fn tanhOf(v : f32) -> f32 { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }`;
 
+/** One workgroup per sequence; its threads take every WORKGROUP-th gate or unit. */
 function sequenceProgram(name: string, variableNames: string[], outputShape: number[], units: number, body: string, shared: string): Program {
-  const sequences = outputShape[0];
   return {
+    ...flatLayout(outputShape, outputShape[0]),
     variableNames,
-    outputShape,
     shaderKey: `${name}_${units}`,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [sequences, 1, 1],
-    workgroupSize: [WORKGROUP, 1, 1],
-    size: true,
     uniforms: '',
     getUserCode: () => `${functions}
   const H = ${units};

@@ -27,6 +27,14 @@ export interface KernelArgs {
   backend: unknown;
 }
 
+/** Threads in each workgroup of dlnet's programs. */
+export const WORKGROUP = 64;
+
+/** A program's layout over its output: flat, `workgroups` workgroups of WORKGROUP threads (tfjs spreads more than 65,535 over y and z). */
+export function flatLayout(outputShape: number[], workgroups: number): Pick<Program, 'outputShape' | 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> {
+  return { outputShape, dispatchLayout: { x: outputShape.map((_, i) => i) }, dispatch: [workgroups, 1, 1], workgroupSize: [WORKGROUP, 1, 1], size: true };
+}
+
 /** WGSL: this workgroup's index, however tfjs spread the dispatch over x, y and z (beyond 65,535 workgroups). */
 export const linearWorkgroup = 'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)';
 

@@ -10,6 +10,7 @@
  * values go through `queue.writeBuffer`, as tfjs already writes its uniforms: ordered
  * before the commands not yet submitted, so every kernel recorded later reads them.
  */
+import { tf } from '../tf';
 
 interface TensorData {
   values: ArrayLike<number> | null;
@@ -41,7 +42,7 @@ export function uploadThroughQueue(backend: object): void {
   const original = b.uploadToGPU.bind(b);
   b.uploadToGPU = (dataId: object) => {
     const data = b.tensorMap.get(dataId);
-    const size = data.shape.reduce((p, d) => p * d, 1);
+    const size = tf.util.sizeFromShape(data.shape);
     if (data.resource != null || !data.values || size === 0 || !['float32', 'int32', 'bool'].includes(data.dtype)) return original(dataId);
     const buffer = b.bufferManager.acquireBuffer(size * 4, TENSOR_USAGE);
     b.queue.writeBuffer(buffer, 0, words(data.values, data.dtype));
