@@ -66,8 +66,8 @@ function describe(handle: GpuAdapterHandle, api: GpuAdapter['api'], gpu: GpuEntr
  * The adapters Dawn offers: the high-performance and the low-power one natively, then
  * (with `openGl`, and only when no hardware adapter was found natively) the OpenGL ES
  * one. `auto` skips OpenGL ES: on most machines it finds only the software renderer,
- * and Dawn prints warnings on the way. Each route is asked
- * once per process: an adapter gives one device, and the backend keeps it.
+ * and Dawn prints warnings on the way. Each route is asked once per process: an adapter
+ * gives one device, and the backend keeps it.
  */
 export async function findGpuAdapters(webgpu: WebgpuModule, openGl: boolean): Promise<GpuAdapter[]> {
   Object.assign(globalThis, webgpu.globals);

@@ -7,12 +7,12 @@
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
 import { exampleLength, type Data } from '../data/dataset';
-import { takeGpuError } from '../gpu';
 import { Random } from '../data/random';
+import { takeGpuError } from '../gpu';
+import { webgpuExtras } from '../kernels/webgpu-program';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { EndEvent, Logs, Sink } from './events';
-import { webgpuExtras } from '../kernels/webgpu-program';
 import { DenseStack } from './dense-stack';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
@@ -76,7 +76,6 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   // Batches stepped one by one outside model.fit: by the replicas, in loops for a small dense stack, or through trainOnBatch on webgpu.
   const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train);
   const started = performance.now();
-  takeGpuError(); // an earlier run's or measurement's is not this run's
   try {
     if (probe) o.sink(await probe.snapshot(0));
     for (; epoch < o.epochs; epoch++) {

@@ -10,7 +10,6 @@ import { Random } from '../data/random';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { Logs, SamplesEvent, Sink } from './events';
-import { takeGpuError } from '../gpu';
 import { gpuFailure, TrainingError, type FitResult } from './fit';
 import { optimizer } from './optim';
 import { columnTensor } from './tensors';
@@ -27,7 +26,6 @@ const SAMPLES_SHOWN = 256;
 
 export async function fitGan(gen: tfl.LayersModel, disc: tfl.LayersModel, gGraph: ModelGraph, settings: Args, data: Data, o: GanOptions): Promise<FitResult> {
   const latent = gGraph.inputs[0].shape as number[];
-  takeGpuError(); // an earlier run's or measurement's is not this run's
   const rng = new Random(settings.seed as number);
   let noiseSeed = (settings.seed as number) * 7919 + 1;
   const noise = (n: number) => tf.randomNormal([n, ...latent], 0, 1, 'float32', noiseSeed++);

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
-import { releaseGpuMemory } from '../gpu';
+import { releaseGpuMemory, takeGpuError } from '../gpu';
 import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
@@ -204,6 +204,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));
     let result: FitResult;
     const stopListening = o.control ? () => {} : control.listen();
+    takeGpuError(); // one the GPU reported while measuring (preflight, batch advice) is not the training's
     try {
       if (plan.versus) {
         const gen = compileModel(g, settings.seed as number);
