@@ -3,53 +3,91 @@
  * 50k lines (many models, blocks and chains); median of several runs per size.
  * "cold" analyses a file never seen; "after an edit" re-analyses it after a one-line
  * change, as the language server does (unchanged declarations are not re-parsed).
+ * The other columns say where a cold analysis goes: lexing alone, the parse alone
+ * (lexing included), the garbage collector's share of the cold analysis, and the
+ * floor of any chevrotain parse of these tokens (see chevrotain-floor.ts).
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { analyze, clearParseCache } from '../dsl';
 import { lex } from '../dsl/syntax/lexer';
+import { parse } from '../dsl/syntax/parse';
 import { chevrotainFloor, floorTokens } from './chevrotain-floor';
 import { generateSource } from './generate-source';
 
 const sizes = [1_000, 5_000, 20_000, 50_000];
-const runs = Number(process.env.RUNS ?? 7);
+const runs = Number(process.env.RUNS ?? 9);
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+/** GC entries arrive on the event loop: yield once so they are counted against the run that caused them. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-// Warm up the parser (chevrotain's self-analysis) and the JIT.
-for (let i = 0; i < 5; i++) analyze(generateSource(2_000));
+function timed(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
 
-const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'after an edit ms', 'lex ms', 'chevrotain floor ms', 'errors']];
-for (const lines of sizes) {
-  const text = generateSource(lines);
-  const cold: number[] = [];
-  const edited: number[] = [];
-  let errors = 0;
-  for (let r = 0; r < runs; r++) {
-    clearParseCache();
-    let t0 = performance.now();
-    const a = analyze(text);
-    cold.push(performance.now() - t0);
-    errors = a.diagnostics.filter((d) => d.severity === 'error').length;
-    const changed = text.replace('dense(64,', `dense(${65 + r},`);
-    t0 = performance.now();
-    analyze(changed);
-    edited.push(performance.now() - t0);
-  }
-  const m = median(cold);
-  // What any chevrotain-based checker pays before building a tree: lexing, and the least grammar that consumes the tokens.
-  const lexTimes: number[] = [];
-  const floorTimes: number[] = [];
-  let tokens = 0;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const lexed = lex(text).tokens;
-    lexTimes.push(performance.now() - t0);
-    tokens = lexed.length;
-    floorTimes.push(chevrotainFloor(floorTokens(lexed)));
-  }
-  rows.push([String(text.split('\n').length), String(tokens), m.toFixed(1), Math.min(...cold).toFixed(1), ((m * 1000) / lines).toFixed(2), median(edited).toFixed(1), median(lexTimes).toFixed(1), median(floorTimes).toFixed(1), String(errors)]);
+// Warm up the parser (chevrotain's self-analysis), the floor grammar and the JIT, so
+// every column measures steady-state code rather than the first calls' compilation.
+const warm = generateSource(2_000);
+for (let i = 0; i < 5; i++) {
+  clearParseCache();
+  analyze(warm);
+}
+const warmFloor = floorTokens(lex(warm).tokens);
+for (let i = 0; i < 20; i++) chevrotainFloor(warmFloor);
+
+async function main(): Promise<void> {
+  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'lex ms', 'parse ms', 'chevrotain floor ms', 'errors']];
+  for (const lines of sizes) {
+    const text = generateSource(lines);
+    const cold: number[] = [];
+    const gc: number[] = [];
+    const edited: number[] = [];
+    const lexTimes: number[] = [];
+    const parseTimes: number[] = [];
+    const floorTimes: number[] = [];
+    let errors = 0;
+    // Each phase in a loop of its own, so one phase's garbage is not collected in another's time.
+    let tokens = lex(text).tokens;
+    const tokenCount = tokens.length;
+    const floor = floorTokens(tokens);
+    tokens = [];
+    for (let r = 0; r < runs; r++) floorTimes.push(chevrotainFloor(floor));
+    for (let r = 0; r < runs; r++) lexTimes.push(timed(() => lex(text)));
+    for (let r = 0; r < runs; r++) {
+      clearParseCache();
+      parseTimes.push(timed(() => parse(text)));
+    }
+    for (let r = 0; r < runs; r++) {
+      clearParseCache();
+      await settle();
+      const gcBefore = gcMs;
+      let analysis: ReturnType<typeof analyze> | undefined;
+      cold.push(timed(() => (analysis = analyze(text))));
+      await settle();
+      gc.push(gcMs - gcBefore);
+      errors = analysis!.diagnostics.filter((d) => d.severity === 'error').length;
+      const changed = text.replace('dense(64,', `dense(${65 + r},`);
+      edited.push(timed(() => analyze(changed)));
+    }
+    const m = median(cold);
+    rows.push([
+      String(text.split('\n').length), String(tokenCount), m.toFixed(1), Math.min(...cold).toFixed(1), ((m * 1000) / lines).toFixed(2),
+      `${Math.round((100 * median(gc)) / m)}%`, median(edited).toFixed(1), median(lexTimes).toFixed(1), median(parseTimes).toFixed(1),
+      median(floorTimes).toFixed(1), String(errors),
+    ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+}
+
+void main();
