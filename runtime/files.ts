@@ -1,5 +1,5 @@
 /** File access for .dlnet files: data paths resolve next to the file and may not leave the workspace. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { FileHost } from '../dsl';
 
@@ -23,12 +23,25 @@ export function resolveDataPath(dlnetFile: string, path: string, root = workspac
 }
 
 export function fileHost(dlnetFile: string, root?: string): FileHost {
+  const full = (path: string) => {
+    const resolved = resolveDataPath(dlnetFile, path, root);
+    return resolved instanceof Error ? undefined : resolved;
+  };
   return {
     readFile(path) {
-      const full = resolveDataPath(dlnetFile, path, root);
-      if (full instanceof Error) return undefined;
+      const file = full(path);
       try {
-        return readFileSync(full);
+        return file === undefined ? undefined : readFileSync(file);
+      } catch {
+        return undefined;
+      }
+    },
+    stamp(path) {
+      const file = full(path);
+      try {
+        // The resolved path too: the same relative path names another file next to another .dlnet file.
+        const s = file === undefined ? undefined : statSync(file);
+        return s === undefined ? undefined : `${file}\0${s.size}\0${s.mtimeMs}`;
       } catch {
         return undefined;
       }

@@ -5,6 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
+import { isCsvProblem, readCsvTable } from './csv';
 import type { Args, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -19,6 +20,12 @@ export interface DatasetShapes {
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
 export interface FileHost {
   readFile(relativePath: string): Uint8Array | undefined;
+  /**
+   * Something that changes whenever the file does (its size and modification time), or
+   * undefined when it cannot be had. With it, a file's shapes are worked out once per
+   * version instead of on every check (the server checks on every keystroke).
+   */
+  stamp?(relativePath: string): string | undefined;
 }
 
 export interface DatasetDef {
@@ -108,7 +115,7 @@ export const datasets: DatasetDef[] = [
   },
   {
     name: 'csv',
-    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or a value (numbers).',
+    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or a value (numbers). Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
       { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
@@ -127,28 +134,45 @@ export const datasets: DatasetDef[] = [
   },
 ];
 
-/** Header and first rows: enough to know the columns and, for text labels, the classes. */
-function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
-  if (!host) return { features: [null], labels: [null] };
+/** What a file gave, by path and stamp (a few entries: a file has the datasets of the open documents). */
+const byStamp = new Map<string, DatasetShapes | { error: string }>();
+const BY_STAMP_LIMIT = 32;
+
+/** `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
+function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | { error: string }): DatasetShapes | { error: string } {
+  const stamp = host.stamp?.(path);
+  const key = stamp === undefined ? undefined : `${path}\0${stamp}\0${how}`;
+  const known = key === undefined ? undefined : byStamp.get(key);
+  if (known) return known;
   const bytes = host.readFile(path);
   if (!bytes) return { error: `cannot read '${path}'` };
-  const lines = new TextDecoder().decode(bytes).split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return { error: `'${path}' is empty` };
-  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
-  const col = header.indexOf(label);
-  if (col < 0) return { error: `'${path}' has no column '${label}' (columns: ${header.join(', ')})` };
-  const values = lines.slice(1).map((l) => l.split(',')[col]?.trim().replace(/^"|"$/g, '') ?? '');
-  const numeric = values.every((v) => v !== '' && !Number.isNaN(Number(v)));
-  const classes = new Set(values).size;
-  return numeric
-    ? { features: [header.length - 1], labels: [1], labelKind: 'regression', size: values.length }
-    : { features: [header.length - 1], labels: [classes], labelKind: 'onehot', size: values.length };
+  const shapes = read(bytes);
+  if (key !== undefined) {
+    if (byStamp.size >= BY_STAMP_LIMIT) byStamp.delete(byStamp.keys().next().value!);
+    byStamp.set(key, shapes);
+  }
+  return shapes;
+}
+
+/** The whole table, read as the runtime reads it: a row it would refuse is an error here too, with its line. */
+function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
+  if (!host) return { features: [null], labels: [null] };
+  return fromFile(host, path, `label ${label}`, (bytes) => {
+    const table = readCsvTable(new TextDecoder().decode(bytes), label);
+    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
+    const features = [table.header.length - 1];
+    return table.classes
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size }
+      : { features, labels: [1], labelKind: 'regression', size: table.size };
+  });
 }
 
 function idxShapes(path: string, classes: number, host?: FileHost): DatasetShapes | { error: string } {
   if (!host) return { features: [null, null, 1], labels: [classes], labelKind: 'onehot' };
-  const bytes = host.readFile(path);
-  if (!bytes) return { error: `cannot read '${path}'` };
+  return fromFile(host, path, `classes ${classes}`, (bytes) => idxHeader(path, classes, bytes));
+}
+
+function idxHeader(path: string, classes: number, bytes: Uint8Array): DatasetShapes | { error: string } {
   if (bytes.length < 16 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[3] !== 3) return { error: `'${path}' is not an IDX image file (rank 3)` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { features: [view.getUint32(8), view.getUint32(12), 1], labels: [classes], labelKind: 'onehot', size: view.getUint32(4) };

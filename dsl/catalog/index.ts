@@ -34,5 +34,6 @@ setLayerLookup(findLayer);
 export * from './types';
 export * from './choices';
 export * from './datasets';
+export { isCsvProblem, parseCsv, readCsvTable, type CsvProblem, type CsvRecord, type CsvTable } from './csv';
 export * from './settings';
 export { choiceName, pair } from './params';

@@ -1,61 +1,12 @@
-/** File sources: CSV with a header (a real parser, typed columns, errors with line numbers) and IDX (MNIST format). */
+/** File sources: CSV with a header (read by the dsl's table reader, which the checker shares) and IDX (MNIST format). */
 import { readFileSync } from 'node:fs';
+import { isCsvProblem, readCsvTable } from '../../dsl';
 import type { Data } from './dataset';
 
 export class DataError extends Error {
   constructor(message: string, readonly file?: string, readonly line?: number) {
     super(file ? `${file}${line ? `:${line}` : ''}: ${message}` : message);
   }
-}
-
-/** RFC 4180 records: quoted fields, doubled quotes, commas and newlines inside quotes. Each record keeps its line. */
-export function parseCsv(text: string, file: string): { fields: string[]; line: number }[] {
-  const records: { fields: string[]; line: number }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let fieldStarted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (fields.length > 1 || fields[0].trim() !== '') records.push({ fields, line: recordLine });
-      fields = [];
-      field = '';
-      fieldStarted = false;
-      line++;
-      recordLine = line;
-    } else {
-      field += c;
-      if (c !== ' ' && c !== '\t') fieldStarted = true;
-    }
-  }
-  if (quoted) throw new DataError('a quoted field is never closed', file, recordLine);
-  if (field !== '' || fields.length) {
-    fields.push(field);
-    records.push({ fields, line: recordLine });
-  }
-  return records;
 }
 
 export function loadCsv(path: string, shownAs: string, label: string): Data {
@@ -65,33 +16,15 @@ export function loadCsv(path: string, shownAs: string, label: string): Data {
   } catch (e) {
     throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shownAs);
   }
-  const records = parseCsv(text, shownAs);
-  if (records.length < 2) throw new DataError('needs a header row and at least one data row', shownAs);
-  const header = records[0].fields.map((h) => h.trim());
-  const col = header.indexOf(label);
-  if (col < 0) throw new DataError(`has no column '${label}' (columns: ${header.join(', ')})`, shownAs, 1);
-  const rows = records.slice(1);
-  for (const r of rows) {
-    if (r.fields.length !== header.length) throw new DataError(`has ${r.fields.length} fields, the header has ${header.length}`, shownAs, r.line);
-  }
-  const labelValues = rows.map((r) => r.fields[col].trim());
-  const numericLabels = labelValues.every((v) => v !== '' && Number.isFinite(Number(v)));
-  const classes = numericLabels ? undefined : [...new Set(labelValues)].sort();
-  const width = header.length - 1;
-  const x = new Float32Array(rows.length * width);
-  const y = new Float32Array(rows.length * (classes ? classes.length : 1));
-  rows.forEach((r, i) => {
-    let k = 0;
-    r.fields.forEach((f, j) => {
-      if (j === col) return;
-      const v = Number(f.trim());
-      if (f.trim() === '' || !Number.isFinite(v)) throw new DataError(`column '${header[j]}' must be a number, got ${JSON.stringify(f)}`, shownAs, r.line);
-      x[i * width + k++] = v;
-    });
-    if (classes) y[i * classes.length + classes.indexOf(labelValues[i])] = 1;
-    else y[i] = Number(labelValues[i]);
+  const table = readCsvTable(text, label);
+  if (isCsvProblem(table)) throw new DataError(table.message, shownAs, table.line);
+  const { size, features, classes } = table;
+  const y = new Float32Array(size * (classes ? classes.length : 1));
+  table.labels.forEach((value, i) => {
+    if (classes) y[i * classes.length + classes.indexOf(value)] = 1;
+    else y[i] = Number(value);
   });
-  return { size: rows.length, features: [{ data: x, shape: [width] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
+  return { size, features: [{ data: features, shape: [table.header.length - 1] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
 }
 
 function readIdx(path: string, shownAs: string): { dims: number[]; data: Uint8Array } {

@@ -3,11 +3,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../dsl';
+import { analyze, parseCsv, type FileHost } from '../../dsl';
 import { loadData } from '../../runtime/data';
 import { exampleLength } from '../../runtime/data/dataset';
-import { DataError, loadCsv, loadIdx, parseCsv } from '../../runtime/data/files';
-import { resolveDataPath } from '../../runtime/files';
+import { DataError, loadCsv, loadIdx } from '../../runtime/data/files';
+import { fileHost, resolveDataPath } from '../../runtime/files';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-data-'));
 writeFileSync(join(dir, 'package.json'), '{}');
@@ -59,9 +59,15 @@ describe('generated sources', () => {
 
 describe('csv', () => {
   it('parses quotes, doubled quotes, commas inside quotes and CRLF', () => {
-    const rows = parseCsv('a,b,"c, d"\r\n1,"say ""hi""",3\r\n', 'x.csv');
+    const rows = parseCsv('a,b,"c, d"\r\n1,"say ""hi""",3\r\n');
+    if (!Array.isArray(rows)) throw new Error(rows.message);
     expect(rows.map((r) => r.fields)).toEqual([['a', 'b', 'c, d'], ['1', 'say "hi"', '3']]);
     expect(rows[1].line).toBe(2);
+  });
+
+  it('reports a quoted field that is never closed, at the line its record starts', () => {
+    writeFileSync(join(dir, 'open.csv'), 'x,kind\n1,cat\n2,"dog\n3,cat\n');
+    expect(() => loadCsv(join(dir, 'open.csv'), 'open.csv', 'kind')).toThrow('open.csv:3: a quoted field is never closed');
   });
 
   it('types columns and one-hot encodes text labels', () => {
@@ -79,6 +85,23 @@ describe('csv', () => {
     expect(() => loadCsv(join(dir, 'short.csv'), 'short.csv', 'kind')).toThrow('short.csv:2: has 2 fields, the header has 3');
     expect(() => loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'label')).toThrow("has no column 'label'");
     expect(() => loadCsv(join(dir, 'none.csv'), 'none.csv', 'label')).toThrow(/none.csv: cannot read the file \(ENOENT\)/);
+  });
+  it('is checked once per version of the file: the server checks on every keystroke', () => {
+    writeFileSync(join(dir, 'versions.csv'), 'a,b,kind\n1,2,x\n3,4,y\n');
+    const files = fileHost(dlnet);
+    let reads = 0;
+    const host: FileHost = { readFile: (p) => (reads++, files.readFile(p)), stamp: (p) => files.stamp!(p) };
+    const labels = () => analyze('dataset d = csv("versions.csv", label: "kind")', { host }).datasets.get('d')!.shapes?.labels;
+    expect(labels()).toEqual([2]);
+    expect(labels()).toEqual([2]);
+    expect(reads).toBe(1);
+    writeFileSync(join(dir, 'versions.csv'), 'a,b,kind\n1,2,x\n3,4,y\n5,6,z\n');
+    expect(labels()).toEqual([3]);
+    expect(reads).toBe(2);
+    // Another label column of the same file is another reading of it (here one the trainer would refuse).
+    const other = analyze('dataset d = csv("versions.csv", label: "b")', { host }).diagnostics.filter((d) => d.severity === 'error');
+    expect(other.map((d) => d.message)).toEqual(['dataset d: versions.csv:2: column \'kind\' must be a number, got "x"']);
+    expect(reads).toBe(3);
   });
 });
 
