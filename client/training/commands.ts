@@ -82,8 +82,9 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       history.add(run, e);
       panel.send(run.id, e);
       if (e.type === 'error') {
-        output.appendLine(`error: ${e.message}`);
-        void vscode.window.showErrorMessage(`dlnet: ${e.message}`);
+        const where = e.line !== undefined ? ` (line ${e.line + 1})` : '';
+        output.appendLine(`error${where}: ${e.message}`);
+        void vscode.window.showErrorMessage(`dlnet${where}: ${e.message}`);
       }
       if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
       if (e.type === 'end') history.persist();

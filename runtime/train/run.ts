@@ -72,7 +72,8 @@ function choosePlan(a: Analysis, model?: string): TrainPlan {
   const involved = [plan.decl, ...a.file.decls.filter((d) => d.kind !== 'train' && [plan.model, plan.versus, plan.dataset].includes(d.name.text))];
   const first = a.diagnostics.find((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line));
   if (!plan.ok || first) {
-    throw new RunError(`train ${plan.model} cannot run: ${first ? `${first.message} (line ${first.range.start.line + 1})` : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);
+    // The line travels beside the message (the CLI, the panel and the log each show it once).
+    throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);
   }
   return plan;
 }
