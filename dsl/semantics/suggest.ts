@@ -19,14 +19,27 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1];
 }
 
+/** The name as Keras or PyTorch users might write it: 'categorical_crossentropy', 'he-normal', 'BatchNorm'. */
+const folded = (name: string) => name.replace(/[_-]/g, '').toLowerCase();
+
+/** The first letters of a camel-case name's words: 'meanSquaredError' → 'mse'. */
+const initials = (name: string) => (name.match(/^[a-z]|[A-Z]/g) ?? []).join('').toLowerCase();
+
+/**
+ * The closest candidate within a small edit distance. The same name in another case or
+ * in snake_case counts as exact, and so do a multi-word name's initials ('mse'), the
+ * spellings other frameworks taught their users.
+ */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
+  const fold = folded(name);
   let best: string | undefined;
   let bestScore = Infinity;
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   for (const c of candidates) {
     if (c === name) continue;
-    const score = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    // Initials of at least two words: a one-letter name is no abbreviation.
+    const score = folded(c) === fold || (lower.length >= 2 && initials(c) === lower) ? 0 : editDistance(lower, c.toLowerCase());
     if (score <= limit && score < bestScore) {
       best = c;
       bestScore = score;

@@ -224,6 +224,8 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
   const positional = positionalOf(params);
   let nextPositional = 0;
   const seen = new Set<string>();
+  /** Parameters offered as the fix of a misspelt name: "needs 'label'" would only repeat "did you mean 'label'?". */
+  const offered = new Set<string>();
   const assign = (p: ParamDef, value: ast.Value) => {
     if (p.type.kind === 'tensor') {
       if (value.kind === 'call' && !value.args) tensors.push(value.callee);
@@ -245,6 +247,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       if (!p) {
         const guess = closest(arg.name.text, params.map((q) => q.name).filter((n) => !seen.has(n)));
         const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
+        if (guess) offered.add(guess);
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
           `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
             fixes: replaceWith(arg.name.range, guess),
@@ -279,7 +282,9 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (seen.has(p.name) || p.type.kind === 'tensor') continue;
     if (p.default !== undefined) args[p.name] = p.default;
     else if (!p.optional) {
-      scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`));
+      if (!offered.has(p.name)) {
+        scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`));
+      }
       ok = false;
     }
   }
