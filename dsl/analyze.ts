@@ -34,6 +34,8 @@ export interface Analysis {
   blocks: Map<string, ast.BlockDecl>;
   steps: Map<ast.Step, StepInfo>;
   statementShapes: Map<ast.Stmt, Shape>;
+  /** The data files the datasets read, as written (relative to the file), whether or not they could be read. */
+  dataFiles: string[];
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -43,7 +45,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 
   declare(ctx);
-  for (const info of ctx.datasets.values()) checkDataset(ctx, info, globals, options.host);
+  const dataFiles: string[] = [];
+  for (const info of ctx.datasets.values()) dataFiles.push(...checkDataset(ctx, info, globals, options.host));
   const checker = new ModelChecker(ctx, globals);
   for (const block of ctx.blocks.values()) checker.checkBlockAlone(block);
   const models: ModelGraph[] = [];
@@ -59,7 +62,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
-    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes,
+    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,
   };
 }
 
@@ -83,9 +86,10 @@ function declare(ctx: Context): void {
   }
 }
 
-function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host?: FileHost): void {
+/** Checks a dataset's source and returns the files it reads. */
+function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host?: FileHost): string[] {
   const source = info.decl.source;
-  if (!source || source.callee.text === '') return;
+  if (!source || source.callee.text === '') return [];
   const def = findDataset(source.callee.text);
   if (!def) {
     const guess = closest(source.callee.text, datasetDefs.map((d) => d.name));
@@ -93,17 +97,19 @@ function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host
       `unknown dataset source '${source.callee.text}'${guess ? `; did you mean '${guess}'?` : ` (sources: ${datasetDefs.map((d) => d.name).join(', ')})`}`, {
         fixes: replaceWith(source.callee.range, guess),
       }));
-    return;
+    return [];
   }
   const bound = bindArgs(def.name, def.params, source, globals);
-  if (!bound) return;
+  if (!bound) return [];
+  const files = def.files?.(bound.args) ?? [];
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
     ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${info.decl.name.text}: ${shapes.error}`));
-    return;
+    return files;
   }
   info.shapes = shapes;
   info.args = bound.args;
+  return files;
 }
 
 /** After a syntax error, what the parser recovered on that line is guesswork: drop other findings there. */

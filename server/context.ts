@@ -1,12 +1,13 @@
 /** What every feature module gets: the connection, the open documents and their analyses. */
 import { fileURLToPath } from 'node:url';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../dsl';
 import { fileHost } from '../runtime/files';
 
 export class Analyses {
   private readonly cache = new Map<string, { version: number; analysis: Analysis }>();
+  private readonly listeners: ((uri: string, analysis: Analysis) => void)[] = [];
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -18,7 +19,13 @@ export class Analyses {
     if (cached && cached.version === doc.version) return cached.analysis;
     const analysis = analyze(doc.getText(), { host: hostFor(uri) });
     this.cache.set(uri, { version: doc.version, analysis });
+    for (const listener of this.listeners) listener(uri, analysis);
     return analysis;
+  }
+
+  /** Calls `listener` with each new analysis (analyses are made lazily, when a feature asks). */
+  onAnalysed(listener: (uri: string, analysis: Analysis) => void): void {
+    this.listeners.push(listener);
   }
 
   forget(uri: string): void {
@@ -41,6 +48,8 @@ export interface ServerContext {
   analyses: Analyses;
   /** Workspace folders from `initialize`, as paths. */
   folders: string[];
+  /** What the client said it can do, from `initialize`. */
+  capabilities: ClientCapabilities;
 }
 
 /**

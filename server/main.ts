@@ -9,6 +9,7 @@ import { Analyses, type ServerContext } from './context';
 import { registerCodeActions } from './features/codeActions';
 import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
+import { registerDataFiles } from './features/dataFiles';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerFormatting } from './features/formatting';
 import { registerHover } from './features/hover';
@@ -23,9 +24,10 @@ import { registerSymbols } from './features/symbols';
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  const ctx: ServerContext = { connection, documents, analyses: new Analyses(documents), folders: [] };
+  const ctx: ServerContext = { connection, documents, analyses: new Analyses(documents), folders: [], capabilities: {} };
 
   connection.onInitialize((params): InitializeResult => {
+    ctx.capabilities = params.capabilities;
     ctx.folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     if (ctx.folders.length === 0 && params.rootUri?.startsWith('file:')) ctx.folders = [fileURLToPath(params.rootUri)];
     return {
@@ -53,7 +55,7 @@ export function startServer(): void {
     };
   });
 
-  registerDiagnostics(ctx);
+  registerDataFiles(ctx, registerDiagnostics(ctx));
   registerCompletion(ctx);
   registerHover(ctx);
   registerSignatureHelp(ctx);

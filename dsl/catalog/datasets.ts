@@ -33,6 +33,8 @@ export interface DatasetDef {
   doc: string;
   params: ParamDef[];
   shapes(args: Args, host?: FileHost): DatasetShapes | { error: string };
+  /** The files a file source reads, as written (relative to the .dlnet file): editors watch them. */
+  files?(args: Args): string[];
 }
 
 const samples = (def: number): ParamDef => ({ name: 'samples', type: { kind: 'int', min: 1 }, default: def, doc: 'Number of examples generated.' });
@@ -121,6 +123,7 @@ export const datasets: DatasetDef[] = [
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
     ],
     shapes: (args, host) => csvShapes(args.path as string, args.label as string, host),
+    files: (args) => [args.path as string],
   },
   {
     name: 'idx',
@@ -131,6 +134,7 @@ export const datasets: DatasetDef[] = [
       { name: 'classes', type: { kind: 'int', min: 2 }, default: 10, doc: 'Number of classes (labels become one-hot).' },
     ],
     shapes: (args, host) => idxShapes(args.images as string, n(args, 'classes'), host),
+    files: (args) => [args.images as string, args.labels as string],
   },
 ];
 

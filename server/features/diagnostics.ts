@@ -1,9 +1,12 @@
-/** Publishes diagnostics on open and change. A newer edit cancels the pending check of an older one. */
+/**
+ * Publishes diagnostics on open and change. A newer edit cancels the pending check of an
+ * older one. Returns how to re-check a document whose text did not change (a data file did).
+ */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../context';
 import { toLspDiagnostic } from '../convert';
 
-export function registerDiagnostics(ctx: ServerContext): void {
+export function registerDiagnostics(ctx: ServerContext): (uri: string) => void {
   const pending = new Map<string, NodeJS.Timeout>();
   const schedule = (doc: TextDocument) => {
     clearTimeout(pending.get(doc.uri));
@@ -26,4 +29,10 @@ export function registerDiagnostics(ctx: ServerContext): void {
     ctx.analyses.forget(e.document.uri);
     void ctx.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
+  return (uri) => {
+    const doc = ctx.documents.get(uri);
+    if (!doc) return;
+    ctx.analyses.forget(uri);
+    schedule(doc);
+  };
 }

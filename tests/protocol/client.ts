@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import {
-  DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, InitializedNotification, InitializeRequest, LogMessageNotification, MessageType,
-  PublishDiagnosticsNotification, type Diagnostic, type Position, type PublishDiagnosticsParams,
+  DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, FileChangeType, InitializedNotification, InitializeRequest,
+  LogMessageNotification, MessageType, PublishDiagnosticsNotification, RegistrationRequest, UnregistrationRequest, type ClientCapabilities, type Diagnostic,
+  type Position, type PublishDiagnosticsParams, type Registration,
 } from 'vscode-languageserver-protocol';
 
 export const serverPath = join(__dirname, '..', '..', 'dist', 'server.js');
@@ -20,6 +21,8 @@ export class TestClient {
   stderr = '';
   /** Errors the server logged (a feature that failed and answered its fallback). */
   readonly loggedErrors: string[] = [];
+  /** Capabilities the server registered dynamically and has not unregistered. */
+  readonly registrations: Registration[] = [];
 
   constructor(args: string[] = [serverPath, '--stdio']) {
     this.process = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -39,14 +42,23 @@ export class TestClient {
     this.connection.onNotification(LogMessageNotification.type, (p) => {
       if (p.type === MessageType.Error) this.loggedErrors.push(p.message);
     });
+    this.connection.onRequest(RegistrationRequest.type, (p) => {
+      this.registrations.push(...p.registrations);
+    });
+    this.connection.onRequest(UnregistrationRequest.type, (p) => {
+      for (const u of p.unregisterations) {
+        const at = this.registrations.findIndex((r) => r.id === u.id);
+        if (at >= 0) this.registrations.splice(at, 1);
+      }
+    });
     this.connection.listen();
   }
 
-  async initialize(rootPath?: string) {
+  async initialize(rootPath?: string, capabilities: ClientCapabilities = {}) {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid, rootUri: rootPath ? pathToFileURL(rootPath).href : null,
       workspaceFolders: rootPath ? [{ uri: pathToFileURL(rootPath).href, name: 'ws' }] : null,
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } }, ...capabilities },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;
@@ -75,6 +87,11 @@ export class TestClient {
       textDocument: { uri, version }, contentChanges: [range ? { range, text } : { text }],
     }).catch(() => {});
     return wait;
+  }
+
+  /** Tells the server a watched file changed on disk, as an editor's file watcher would. */
+  fileChanged(path: string): void {
+    this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path).href, type: FileChangeType.Changed }] }).catch(() => {});
   }
 
   waitForDiagnostics(uri: string, version?: number): Promise<Diagnostic[]> {
