@@ -4,6 +4,15 @@
  */
 import type { Range } from './syntax/range';
 
+/**
+ * Control characters as their Unicode pictures (U+2400 on), one column each, so a message
+ * or a source line that quotes them stays readable and cannot drive a terminal.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => String.fromCharCode(c === '\x7f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+}
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** Stable codes; documented one by one in docs/language.md. Never rename one. */

@@ -58,7 +58,12 @@ describe('dlnet check', () => {
 
   it('exits 2 on bad usage', () => {
     expect(run('check').status).toBe(2);
-    expect(run('check', join(dir, 'missing.dlnet')).stderr).toContain('no such file');
+    const missing = run('check', join(dir, 'missing.dlnet'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+    expect(missing.stderr).not.toContain('usage:'); // a file that is not there is no misuse of the command line
+    expect(run('check', dir).stderr).toContain('it is a folder');
+    expect(run('check').stderr).toContain('usage:');
     expect(run('check', '--frobnicate', good).status).toBe(2);
     expect(run('launch').status).toBe(2);
   });

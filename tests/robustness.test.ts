@@ -60,3 +60,21 @@ describe('robustness', () => {
     checkQuickly(`model M {\n  input x: [2]\n  dense(${'['.repeat(300)}\n}`);
   });
 });
+
+describe('input that is not dlnet text', () => {
+  it('says once that a binary file is binary, at its first NUL, instead of an error per byte', () => {
+    const bytes = readFileSync(process.execPath).subarray(0, 4096).toString('utf8');
+    const { diagnostics } = analyze(bytes);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0].message).toMatch(/binary data/);
+    const nul = bytes.indexOf('\0');
+    expect(diagnostics[0].range.start).toEqual({ line: bytes.slice(0, nul).split(/\r\n|\r|\n/).length - 1, character: nul - bytes.lastIndexOf('\n', nul) - 1 });
+  });
+
+  it('reports a run of stray characters as one error, control characters shown as their pictures', () => {
+    const { diagnostics } = analyze('model M {\n  input x: [2]\n  dense(2) \x01\x1b@\n}\n');
+    const stray = diagnostics.filter((d) => d.code === 'syntax-error');
+    expect(stray.map((d) => d.message)).toEqual(["unexpected characters '␁␛@'"]);
+    expect(stray[0].range).toEqual({ start: { line: 2, character: 11 }, end: { line: 2, character: 14 } });
+  });
+});

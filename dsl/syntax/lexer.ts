@@ -5,6 +5,7 @@
  * clean stream.
  */
 import type { IToken, TokenType } from 'chevrotain';
+import { visible } from '../diagnostics';
 import * as t from './tokens';
 
 export interface LexError {
@@ -70,6 +71,9 @@ const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90
 const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isPunctuation = (c: number) => c < 128 && punctuation[c] !== undefined;
+/** Characters that start no token and are no white space: a run of them is one error. */
+const isStray = (c: number) => !isPunctuation(c) && !isIdentPart(c) && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0xfeff
+  && c !== 0x23 && c !== 0x22 && c !== 0x27 && c !== 0x2d && c !== 0x2e;
 
 /** Tokens never span lines, so the end is derived from the image (see `tokenRange`). */
 function token(k: Kind, image: string, offset: number, line: number, column: number): IToken {
@@ -157,6 +161,16 @@ export function lexDeclarations(text: string, onDeclaration: (tokens: IToken[]) 
   return scan(text, new Stream(false, onDeclaration));
 }
 
+/** Where a file holds a NUL character: no text format writes one, so the file is binary (or not UTF-8 text). */
+function binaryAt(text: string): LexError | undefined {
+  const at = text.indexOf('\0');
+  if (at < 0) return undefined;
+  const before = text.slice(0, at);
+  const line = before.split(/\r\n|\r|\n/).length - 1;
+  const character = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) - 1;
+  return { message: 'this is not dlnet source: the file holds binary data (a NUL character here)', line, character, length: 1 };
+}
+
 function scan(text: string, stream: Stream): LexResult {
   const comments: IToken[] = [];
   const errors: LexError[] = [];
@@ -164,6 +178,9 @@ function scan(text: string, stream: Stream): LexResult {
   let i = 0;
   let line = 1;
   let lineStart = 0;
+  // One error for a binary file, rather than one for every byte that is no token.
+  const binary = binaryAt(text);
+  if (binary) return { tokens: stream.end(), comments, errors: [binary], end: { line: 0, character: 0 } };
 
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -231,8 +248,8 @@ function scan(text: string, stream: Stream): LexResult {
       i++;
     } else {
       let j = i + 1;
-      while (j < n && !isPunctuation(text.charCodeAt(j)) && !isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) > 0x20) j++;
-      errors.push({ message: `unexpected character${j - i > 1 ? 's' : ''} '${text.slice(i, j)}'`, line: line - 1, character: column - 1, length: j - i });
+      while (j < n && isStray(text.charCodeAt(j))) j++;
+      errors.push({ message: `unexpected character${j - i > 1 ? 's' : ''} '${visible(text.slice(i, j))}'`, line: line - 1, character: column - 1, length: j - i });
       i = j;
     }
   }

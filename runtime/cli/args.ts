@@ -6,6 +6,9 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
+/** A file named on the command line that cannot be read: exit 2 like bad usage, but the usage text would not help. */
+export class InputError extends UsageError {}
+
 export function parseArgs(argv: string[], valued: string[], booleans: string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();

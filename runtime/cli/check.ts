@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analyze, type Diagnostic } from '../../dsl';
 import { fileHost } from '../files';
-import { parseArgs, UsageError } from './args';
+import { InputError, parseArgs, UsageError } from './args';
 import { formatDiagnostic } from './format';
 import type { Io } from './io';
 
@@ -20,7 +20,8 @@ export function readSource(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Compiler-style rendering of diagnostics: file:line:col: severity[code]: message, the line, a caret. */
-import type { Diagnostic } from '../../dsl';
+import { visible, type Diagnostic } from '../../dsl';
 
 const colours = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[90m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
@@ -7,7 +7,8 @@ export function formatDiagnostic(file: string, text: string, d: Diagnostic, colo
   const c = (k: keyof typeof colours, s: string) => (colour ? `${colours[k]}${s}${colours.reset}` : s);
   const { line, character } = d.range.start;
   const lines = text.split(/\r\n|\r|\n/);
-  const source = lines[line] ?? '';
+  // One column per character, as the caret counts them: tabs as spaces, control characters as pictures.
+  const source = visible((lines[line] ?? '').replace(/\t/g, ' '));
   const endChar = d.range.end.line === line ? Math.max(d.range.end.character, character + 1) : source.length;
   const gutter = String(line + 1).length;
   const pad = ' '.repeat(gutter);

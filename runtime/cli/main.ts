@@ -1,7 +1,7 @@
 /** The `dlnet` command line. */
 import { runCheck } from './check';
 import { processIo, type Io } from './io';
-import { UsageError } from './args';
+import { InputError, UsageError } from './args';
 import { runSummary } from './summary';
 import { runTrain } from './train';
 import { runExport } from './export';
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`dlnet: ${e.message}\n\n${usage}`);
+      io.err(e instanceof InputError ? `dlnet: ${e.message}` : `dlnet: ${e.message}\n\n${usage}`);
       return 2;
     }
     throw e;
