@@ -45,6 +45,7 @@ function reset(): void {
   paused = false;
   $('charts').replaceChildren();
   $('reps').replaceChildren();
+  $('rep-legend').replaceChildren();
   $('samples').replaceChildren();
   $('summary').replaceChildren();
   $('confusion').replaceChildren();
@@ -227,6 +228,7 @@ function drawRepresentations(index: number): void {
   const event = representations[index];
   if (!event) return;
   $('rep-label').textContent = `epoch ${event.epoch}${index === representations.length - 1 ? ' (latest)' : ''}`;
+  drawLegend(event);
   const container = $('reps');
   for (const layer of event.layers) {
     let box = container.querySelector<HTMLElement>(`[data-layer="${CSS.escape(layer.name)}"]`);
@@ -245,6 +247,20 @@ function drawRepresentations(index: number): void {
     box.querySelector('div')!.textContent = `${layer.name} — ${how}`;
     drawProjection(box.querySelector('canvas')!, layer, event, colours, layer.name === 'input');
   }
+}
+
+/** Which colour is which class: the dataset's class names, in the colours the points are drawn in. */
+function drawLegend(event: RepresentationEvent): void {
+  const legend = $('rep-legend');
+  const count = Math.max(-1, ...event.labels) + 1; // -1: unlabelled or regression, no classes to tell apart
+  const names = start?.data.classes;
+  legend.replaceChildren(...Array.from({ length: count < 2 ? 0 : count }, (_, k) => {
+    const item = el('span', { class: 'legend-item' });
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.background = colours.classes[k % colours.classes.length];
+    item.append(swatch, document.createTextNode(names?.[k] ?? `class ${k}`));
+    return item;
+  }));
 }
 
 function updateButtons(): void {

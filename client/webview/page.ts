@@ -36,6 +36,7 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
   <section id="rep-section" class="hidden">
     <h2>Representations</h2>
     <div class="slider"><label for="rep-epoch">Epoch</label><input id="rep-epoch" type="range" min="0" max="0" step="1" value="0"><span id="rep-label" class="muted"></span></div>
+    <div id="rep-legend" class="legend"></div>
     <div id="reps" class="reps"></div>
   </section>
   <section id="samples-section" class="hidden">

@@ -52,6 +52,10 @@ describe('training panel', () => {
     const latest = await canvasHash(page, '[data-layer="features"] canvas');
     expect(latest).not.toBe(before);
     expect(await page.$$eval('[data-layer]', (els) => els.map((e) => e.getAttribute('data-layer')))).toEqual(['input', 'features']);
+    // The legend names the dataset's classes in the colours their points have.
+    expect(await page.$$eval('#rep-legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual(['outer', 'inner']);
+    const swatches = await page.$$eval('#rep-legend .swatch', (s) => s.map((e) => getComputedStyle(e).backgroundColor));
+    expect(new Set(swatches).size).toBe(2);
     // The slider replays an earlier epoch, and back.
     const slide = (to: string) => page.$eval('#rep-epoch', (s, v) => { (s as HTMLInputElement).value = v === 'max' ? (s as HTMLInputElement).max : v; s.dispatchEvent(new Event('input')); }, to);
     await slide('0');
@@ -104,6 +108,7 @@ describe('training panel', () => {
     const captions = await page.$$eval('[data-layer] .muted', (els) => els.map((e) => e.textContent));
     expect(captions.join(' ')).toMatch(/conv1 — PCA of 6272 values/);
     expect(await page.locator('.confusion tr').count()).toBe(11);
+    expect(await page.$$eval('#rep-legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(await page.textContent('#confusion-title')).toBe('Confusion matrix (validation data)');
     await page.screenshot({ path: join(artifacts, 'panel-cnn-dark.png'), fullPage: true });
   });
