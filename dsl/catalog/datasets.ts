@@ -15,6 +15,8 @@ export interface DatasetShapes {
   labelKind?: LabelKind;
   /** Number of examples, where the arguments fix it. */
   size?: number;
+  /** Names of the one-hot classes, in label order, where the checker can know them (a CSV's label column). */
+  classes?: string[];
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -166,7 +168,7 @@ function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes 
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
     const features = [table.header.length - 1];
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size }
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes }
       : { features, labels: [1], labelKind: 'regression', size: table.size };
   });
 }

@@ -55,7 +55,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const info = a.datasets.get(s.name);
         const shapes = info?.shapes;
         const feats = shapes ? (Array.isArray(shapes.features) && !shapes.features.some((f) => typeof f === 'object' && f !== null && 'name' in (f as object)) ? formatShape(shapes.features as never) : (shapes.features as { name: string; shape: never }[]).map((f) => `${f.name} ${formatShape(f.shape)}`).join(', ')) : '?';
-        const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${shapes.labelKind ? ` (${shapes.labelKind})` : ''}` : ' · no labels';
+        const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : ''})` : '';
+        const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
         return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }
       case 'block':
@@ -109,4 +110,10 @@ function valueHover(path: Node[]): string | undefined {
   }
   const layer = findLayer(node.text);
   return layer ? layerDoc(layer) : undefined;
+}
+
+/** Class names for a hover line: the first few, then how many more. */
+function namesText(names: string[], shown = 8): string {
+  const quoted = names.slice(0, shown).map((n) => `\`${n}\``).join(', '); // a name may hold a comma
+  return names.length <= shown ? quoted : `${quoted} and ${names.length - shown} more`;
 }

@@ -60,6 +60,14 @@ describe('hover', () => {
     const e = await client.connection.sendRequest(HoverRequest.type, { textDocument: doc, position: at(12, 10) });
     expect((e!.contents as { value: string }).value).toContain('binaryCrossentropy');
   });
+
+  it('shows a CSV dataset with its shapes, its class names and its size, read from the file', async () => {
+    writeFileSync(join(workspace, 'pets.csv'), 'weight,height,kind\n4,30,cat\n30,60,dog\n5,25,"cat, small"\n');
+    const u = pathToFileURL(join(workspace, 'pets.dlnet')).href;
+    await client.open(u, 'dataset pets = csv("pets.csv", label: "kind")\n');
+    const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: at(0, 10) });
+    expect((h!.contents as { value: string }).value).toContain('features [2] · labels [3] (onehot: `cat`, `cat, small`, `dog`) · 3 examples');
+  });
 });
 
 describe('inlay hints', () => {
