@@ -86,6 +86,11 @@ export function registerTraining(context: vscode.ExtensionContext): void {
         output.appendLine(`error${where}: ${e.message}`);
         void vscode.window.showErrorMessage(`dlnet${where}: ${e.message}`);
       }
+      if (e.type === 'epoch' && e.warning) {
+        const where = e.warning.line !== undefined ? ` (line ${e.warning.line + 1})` : '';
+        output.appendLine(`warning${where}: ${e.warning.message}`);
+        void vscode.window.showWarningMessage(`dlnet${where}: ${e.warning.message}`);
+      }
       if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
       if (e.type === 'end') history.persist();
     };

@@ -95,6 +95,7 @@ function handle(e: TrainEvent): void {
       $('progress').style.width = `${(e.epoch / e.epochs) * 100}%`;
       $('speed').textContent = `${e.samplesPerSec.toLocaleString('en')} samples/s`;
       $('time').textContent = `${(e.elapsedMs / 1000).toFixed(1)}s elapsed, ETA ${(e.etaMs / 1000).toFixed(1)}s`;
+      if (e.warning) problem('warning', 'Warning: ', e.warning.message, e.warning.line);
       return;
     }
     case 'representation':
@@ -108,18 +109,10 @@ function handle(e: TrainEvent): void {
       drawSamples(sampleCanvas(), e, colours);
       $('samples-caption').textContent = `epoch ${e.epoch}${e.meanDistanceToRing !== undefined ? ` — mean distance to the ring ${e.meanDistanceToRing.toFixed(3)}` : ''}`;
       return;
-    case 'error': {
+    case 'error':
       if (!start && e.file) $('title').textContent = e.file.split(/[\\/]/).pop()!;
-      const box = el('div', { class: 'error', role: 'alert' });
-      box.append(el('strong', {}, 'Training failed: '), document.createTextNode(e.message));
-      if (e.line !== undefined) {
-        const link = el('a', { 'data-line': String(e.line) }, ` (line ${e.line + 1})`);
-        link.addEventListener('click', () => post({ type: 'reveal', line: e.line! }));
-        box.append(link);
-      }
-      $('errors').append(box);
+      problem('error', 'Training failed: ', e.message, e.line);
       return;
-    }
     case 'end': {
       running = false;
       updateButtons();
@@ -136,6 +129,18 @@ function handle(e: TrainEvent): void {
       return;
     }
   }
+}
+
+/** A failure or a warning under the header, with a link to its line. */
+function problem(kind: 'error' | 'warning', title: string, message: string, line: number | undefined): void {
+  const box = el('div', { class: kind, role: 'alert' });
+  box.append(el('strong', {}, title), document.createTextNode(message));
+  if (line !== undefined) {
+    const link = el('a', { 'data-line': String(line) }, ` (line ${line + 1})`);
+    link.addEventListener('click', () => post({ type: 'reveal', line }));
+    box.append(link);
+  }
+  $('errors').append(box);
 }
 
 function onStart(e: StartEvent): void {

@@ -29,6 +29,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
       case 'epoch':
         if (tty) process.stderr.write('\r' + ' '.repeat(width) + '\r');
         io.err(`epoch ${e.epoch}/${e.epochs}  ${logsText(e.logs)}  ${e.samplesPerSec.toLocaleString('en')} samples/s  ${duration(e.elapsedMs)} elapsed, ETA ${duration(e.etaMs)}`);
+        if (e.warning) io.err(`warning${e.warning.line !== undefined ? ` (line ${e.warning.line + 1})` : ''}: ${e.warning.message}`);
         break;
       case 'samples':
         if (e.meanDistanceToRing !== undefined) io.err(`  generated points: mean distance to the ring ${fmt(e.meanDistanceToRing)}`);

@@ -59,6 +59,8 @@ export interface EpochEvent {
   elapsedMs: number;
   etaMs: number;
   learningRate?: number;
+  /** Said once, the epoch a run is seen to have gone wrong without failing (stall.ts). */
+  warning?: { message: string; line?: number };
 }
 
 export interface Projection {

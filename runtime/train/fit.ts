@@ -16,6 +16,7 @@ import type { EndEvent, Logs, Sink } from './events';
 import { DenseStack } from './dense-stack';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
+import { StallWatch } from './stall';
 import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
 
@@ -48,6 +49,8 @@ export interface FitOptions {
   chunkBytes?: number;
   /** Replicas on other cores that share every batch (runtime/train/parallel). */
   parallel?: DataParallel;
+  /** 0-based line a warning about the optimisation sends the user to (its optimizer setting). */
+  optimizerLine?: number;
 }
 
 export interface FitResult {
@@ -65,6 +68,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const valY = validation && labelTensor(validation);
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
+  const stall = new StallWatch(base, o.optimizerLine ?? 0);
   const early = settings.earlyStopping as Choice | undefined;
   const monitor = (early?.args.monitor as Choice | undefined)?.name ?? 'val_loss';
   let best = Infinity;
@@ -151,7 +155,11 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       for (const [k, v] of Object.entries(logs)) if (!Number.isFinite(v)) throw new TrainingError(`${k} became ${v} at the end of epoch ${epoch + 1}: lower the learning rate or normalise the inputs`);
       const elapsed = performance.now() - started;
       const perEpoch = elapsed / (epoch + 1);
-      o.sink({ type: 'epoch', epoch: epoch + 1, epochs: o.epochs, logs, samplesPerSec: Math.round((train.size * 1000) / (performance.now() - epochStart)), elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate });
+      const warning = stall.next(epoch + 1, logs.loss);
+      o.sink({
+        type: 'epoch', epoch: epoch + 1, epochs: o.epochs, logs, samplesPerSec: Math.round((train.size * 1000) / (performance.now() - epochStart)),
+        elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate, ...(warning ? { warning } : {}),
+      });
       o.onEpoch?.(epoch + 1, logs);
       if (probe) o.sink(await probe.snapshot(epoch + 1));
       if (o.control.stopRequested) {

@@ -226,7 +226,10 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         compile();
         const parallel = workers.count > 1 ? await DataParallel.start(new Replica(model, settings), g, settings.seed as number, settings, backend.name as BackendName, workers.count) : undefined;
         try {
-          result = await fit(model, opt, g, settings, parts.train, parts.validation, { epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true, chunkBytes: o.chunkBytes, parallel });
+          const optimizerLine = (plan.decl.settings.find((st) => st.key.text === 'optimizer') ?? plan.decl).range.start.line;
+          result = await fit(model, opt, g, settings, parts.train, parts.validation, {
+            epochs, batchSize, sink: o.sink, control, onEpoch, representation: o.representation ?? true, chunkBytes: o.chunkBytes, parallel, optimizerLine,
+          });
         } finally {
           await parallel?.close();
         }

@@ -151,6 +151,18 @@ describe('training panel', () => {
     expect(await page.getAttribute('#again', 'disabled')).not.toBeNull();
   });
 
+
+  it('shows a stalled run\'s warning with a link to its optimizer line', async () => {
+    const page = await openPanel(browser);
+    const epoch = (n: number, warning?: unknown) => ({ type: 'epoch', epoch: n, epochs: 5, logs: { loss: 10.7185 }, samplesPerSec: 100, elapsedMs: n * 10, etaMs: 0, ...(warning ? { warning } : {}) });
+    const warning = { message: 'the loss has stayed at 10.7185 since epoch 2: training has stalled; the learning rate 1e6 is far too high (most runs use 1e-4 to 0.1): lower it', line: 8 };
+    await deliver(page, { type: 'replay', runId: 1, events: [epoch(1), epoch(2), epoch(3), epoch(4, warning), epoch(5)], past: [], trusted: true });
+    expect(await page.locator('.warning').count()).toBe(1);
+    expect(await page.textContent('.warning')).toMatch(/^Warning: the loss has stayed at 10\.7185 .* \(line 9\)$/);
+    await page.click('.warning a');
+    expect((await posted(page)).find((m) => m.type === 'reveal')!.line).toBe(8);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
   it('a run that fails before it starts shows its own file, not the previous run\'s header', async () => {
     const page = await openPanel(browser);
     await deliver(page, { type: 'replay', runId: 1, events: recording('rings'), past: [], trusted: true });

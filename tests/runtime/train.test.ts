@@ -127,6 +127,31 @@ train M on d { loss: meanSquaredError; optimizer: sgd(learningRate: 1e6); epochs
     expect(readdirSync(out).length).toBe(before);
   });
 
+  it('warns once, at its optimizer line, when the loss stalls without failing', async () => {
+    // Softmax over relu units that a huge step killed: the clipped cross-entropy sits at one value.
+    const text = `dataset d = blobs(samples: 200, centers: 3, dims: 4)
+model M {
+  input x: [4]
+  dense(16, activation: relu)
+  dense(3, activation: softmax)
+}
+train M on d {
+  loss: categoricalCrossentropy
+  optimizer: sgd(learningRate: 1e6)
+  epochs: 6
+}
+`;
+    const { result, of } = await train(file('stall.dlnet', text));
+    expect(result.status).toBe('completed');
+    const warned = of('epoch').filter((e) => e.warning);
+    expect(warned).toHaveLength(1);
+    expect(warned[0].warning!.line).toBe(8);
+    expect(warned[0].warning!.message).toMatch(/^the loss has stayed at [\d.]+ since epoch \d: training has stalled; the learning rate 1e6 is far too high/);
+    // A run that learns says nothing.
+    const { of: fine } = await train(file('fine.dlnet', text.replace('sgd(learningRate: 1e6)', 'adam(learningRate: 0.01)')));
+    expect(fine('epoch').filter((e) => e.warning)).toEqual([]);
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
