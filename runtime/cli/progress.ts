@@ -4,6 +4,8 @@ import type { Io } from './io';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
 const duration = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` : `${(ms / 1000).toFixed(1)}s`);
+/** "1 batch", "38 batches". */
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 const logsText = (logs: Record<string, number>) => Object.entries(logs).map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
 
 export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void {
@@ -17,7 +19,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
     switch (e.type) {
       case 'start':
         epochs = e.epochs;
-        io.err(`training ${e.model}${e.versus ? ` vs ${e.versus}` : ''} on ${e.dataset}: ${e.data.train} examples${e.data.validation ? `, ${e.data.validation} for validation` : ''}, ${e.epochs} epochs of ${e.batchesPerEpoch} batches`);
+        io.err(`training ${e.model}${e.versus ? ` vs ${e.versus}` : ''} on ${e.dataset}: ${count(e.data.train, 'example')}${e.data.validation ? `, ${e.data.validation} for validation` : ''}, ${count(e.epochs, 'epoch')} of ${count(e.batchesPerEpoch, 'batch', 'batches')}`);
         io.err(`backend: ${e.backend} (${e.backendReason})`);
         if (e.batchAdvice) io.err(`advice (line ${e.line + 1}): ${e.batchAdvice.message}`);
         break;
