@@ -71,6 +71,7 @@ async function main() {
             replicas = e.replicas ?? 1;
           }
           if (e.type === 'epoch') Object.assign(metrics, e.logs);
+          if (e.type === 'epoch' && e.warning) process.stderr.write(`${name} ${plan.model}: warning at epoch ${e.epoch} (line ${(e.warning.line ?? 0) + 1}): ${e.warning.message}\n`);
           if (e.type === 'samples' && e.meanDistanceToRing !== undefined) metrics.meanDistanceToRing = e.meanDistanceToRing;
           if (e.type === 'error') process.stderr.write(`${name}: ${e.message}\n`);
         },

@@ -22,6 +22,17 @@ const choice = (args: Args, key: string) => args[key] as Choice | undefined;
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)]);
 const activation = (args: Args) => choice(args, 'activation')?.name as 'relu';
 
+/**
+ * tfjs's orthogonal initialiser, without its console warning ("Slowness may result")
+ * above 2,000 values: every LSTM with 12 units or more printed it, while the QR behind
+ * it takes milliseconds at that size. It still warns above a million values.
+ */
+function quietOrthogonal(seed: number) {
+  const init = tfl.initializers.orthogonal({ seed });
+  (init as unknown as { ELEMENTS_WARN_SLOW: number }).ELEMENTS_WARN_SLOW = 1_000_000;
+  return init;
+}
+
 /** A value-table initialiser as a tfjs initialiser with its own seed. */
 export function initializer(c: Choice | undefined, ctx: RuleContext) {
   const seed = ctx.seed();
@@ -33,7 +44,7 @@ export function initializer(c: Choice | undefined, ctx: RuleContext) {
     case 'heUniform': return tfl.initializers.heUniform({ seed });
     case 'lecunNormal': return tfl.initializers.leCunNormal({ seed });
     case 'lecunUniform': return tfl.initializers.leCunUniform({ seed });
-    case 'orthogonal': return tfl.initializers.orthogonal({ seed });
+    case 'orthogonal': return quietOrthogonal(seed);
     case 'zeros': return tfl.initializers.zeros();
     case 'ones': return tfl.initializers.ones();
     case 'randomNormal': return tfl.initializers.randomNormal({ mean: a.mean as number, stddev: a.stddev as number, seed });

@@ -16,7 +16,7 @@ import type { EndEvent, Logs, Sink } from './events';
 import { DenseStack } from './dense-stack';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
-import { StallWatch } from './stall';
+import { constantPredictionLoss, StallWatch } from './stall';
 import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
 
@@ -68,7 +68,10 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const valY = validation && labelTensor(validation);
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
-  const stall = new StallWatch(base, o.optimizerLine ?? 0);
+  const stall = new StallWatch({
+    learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
+    baseline: constantPredictionLoss((settings.loss as Choice).name, train.labels, train.size),
+  });
   const early = settings.earlyStopping as Choice | undefined;
   const monitor = (early?.args.monitor as Choice | undefined)?.name ?? 'val_loss';
   let best = Infinity;

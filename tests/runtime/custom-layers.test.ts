@@ -63,3 +63,25 @@ describe('custom layers', () => {
     expect(Array.from(await grad.data()).reduce((a, v) => a + v, 0)).toBeCloseTo(4);
   });
 });
+
+describe('initialisers', () => {
+  it('an LSTM compiles without tfjs\'s "Slowness may result" warning, and its recurrent kernel is still orthogonal', async () => {
+    await selectBackend('cpu');
+    const g = analyze('model S {\n  input x: [5, 3]\n  lstm(32)\n}\n').models[0];
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      const model = compileModel(g, 1);
+      const recurrent = model.getWeights().find((w) => w.shape[0] === 32 && w.shape[1] === 128)!; // [units, 4 units]: 4,096 values
+      expect(warnings).toEqual([]);
+      const gram = tf.tidy(() => tf.matMul(recurrent, recurrent, false, true)); // rows orthonormal: W Wᵀ = I
+      const identity = tf.eye(32);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gram, identity))).dataSync()[0])).toBeLessThan(1e-4);
+      tf.dispose([gram, identity]);
+      model.dispose();
+    } finally {
+      console.warn = warn;
+    }
+  });
+});

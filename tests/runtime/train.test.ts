@@ -152,6 +152,23 @@ train M on d {
     expect(fine('epoch').filter((e) => e.warning)).toEqual([]);
   });
 
+  it('warns once, at the model, when the loss stays at the class frequencies\' entropy', async () => {
+    // Sample 03's PoorInit: tiny initial weights in a deep relu stack, so nothing reaches the output.
+    const text = `dataset rings = rings(samples: 400, seed: 2)
+model Faded {
+  input p: [2]
+  repeat 8 { dense(16, activation: relu, init: randomNormal(stddev: 0.01)) }
+  dense(1, activation: sigmoid)
+}
+train Faded on rings { loss: binaryCrossentropy; optimizer: adam(learningRate: 0.003); epochs: 12 }
+`;
+    const { of } = await train(file('faded.dlnet', text));
+    const warned = of('epoch').filter((e) => e.warning);
+    expect(warned.map((e) => e.epoch)).toEqual([10]);
+    expect(warned[0].warning!.line).toBe(1);
+    expect(warned[0].warning!.message).toMatch(/no better than predicting the class frequencies \(0\.69\d*\) for 10 epochs/);
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
