@@ -41,7 +41,7 @@ export interface Analysis {
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
   const ctx = new Context(parsed.file);
-  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message));
+  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 
   declare(ctx);

@@ -50,16 +50,18 @@ function lintInitialisers(ctx: Context, g: ModelGraph, consumers: Map<string, La
     const call = ctx.nodeCalls.get(node);
     const arg = call?.args?.find((a) => a.name?.text === 'init');
     if (!init || !arg) continue;
-    const initRange = arg.value.kind === 'call' ? arg.value.range : arg.value.range;
+    const initRange = arg.value.range;
+    const act = effectiveActivation(node, consumers);
+    const suited = act ? suitedInit(act) : undefined;
     if (init.name === 'zeros' || init.name === 'ones') {
+      // The replacement is the one that suits the activation, so the fix raises no hint of its own.
+      const replacement = suited?.suggestion ?? 'glorotUniform';
       ctx.report(diagnostic('init-activation', 'warning', initRange,
         `init: ${init.name} starts every unit of ${node.kind} identical, and identical units get identical updates: they never learn different features`, {
-          fixes: [{ title: 'Switch to glorotUniform', edits: [{ range: initRange, newText: 'glorotUniform' }] }],
+          fixes: [{ title: `Switch to ${replacement}`, edits: [{ range: initRange, newText: replacement }] }],
         }));
       continue;
     }
-    const act = effectiveActivation(node, consumers);
-    const suited = act ? suitedInit(act) : undefined;
     if (!suited || suited.family.test(init.name)) continue;
     ctx.report(diagnostic('init-activation', 'hint', initRange,
       `init: ${init.name} does not suit ${act}: ${suited.why}; use ${suited.suggestion}`, {

@@ -238,11 +238,33 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   }
   if (loss.labels === 'onehot' && data.labelKind === 'binary') {
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
-      `${loss.name} expects one-hot labels, but dataset ${dataDecl.name.text} has yes/no labels [1]; use binaryCrossentropy with one sigmoid unit`, { fixes: replaceLoss('binaryCrossentropy') }));
+      `${loss.name} expects one-hot labels, but dataset ${dataDecl.name.text} has yes/no labels [1]; use binaryCrossentropy with one sigmoid unit`, {
+        fixes: units === 1 && out.activation === 'sigmoid' ? replaceLoss('binaryCrossentropy') : binaryOutputFix(ctx, out, lossSetting) ?? replaceLoss('binaryCrossentropy'),
+      }));
   } else if (loss.labels === 'sparse' && data.labelKind === 'onehot') {
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
       `${loss.name} expects integer class labels, but dataset ${dataDecl.name.text} has one-hot labels ${formatShape(data.labels)}; use categoricalCrossentropy`, { fixes: replaceLoss('categoricalCrossentropy') }));
   }
+}
+
+/**
+ * binaryCrossentropy and, on the output layer, one sigmoid unit: the whole of the advice,
+ * where the output is a dense layer that names its units and its activation.
+ */
+function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Setting): Fix[] | undefined {
+  const call = out.node?.kind === 'dense' ? ctx.nodeCalls.get(out.node) : undefined;
+  const units = call?.args?.find((a) => !a.name || a.name.text === 'units');
+  const activation = call?.args?.find((a) => a.name?.text === 'activation');
+  if (!call || !units || !activation) return undefined;
+  return [{
+    title: `Use binaryCrossentropy with one sigmoid unit (line ${call.range.start.line + 1})`,
+    edits: [
+      { range: lossSetting.value.range, newText: 'binaryCrossentropy' },
+      { range: units.value.range, newText: '1' },
+      { range: activation.value.range, newText: 'sigmoid' },
+    ],
+    preferred: true,
+  }];
 }
 
 function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {

@@ -4,6 +4,7 @@
  * keywords first, so a broken declaration can never swallow the next one.
  */
 import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, tokenMatcher } from 'chevrotain';
+import type { Fix } from '../diagnostics';
 import type * as ast from './ast';
 import type { Range } from './range';
 import * as t from './tokens';
@@ -13,6 +14,8 @@ const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, char
 export interface SyntaxError {
   message: string;
   range: Range;
+  /** Where the mistake has one obvious repair (two statements on a line: a ';' between them). */
+  fixes?: Fix[];
 }
 
 /** Tokens never span lines (newline tokens are one line break), so the image gives the end. */
@@ -95,11 +98,20 @@ class DlnetParser extends EmbeddedActionsParser {
     const ok = [t.Newline, t.Semicolon, t.RCurly].some((type) => tokenMatcher(next, type))
       || next.tokenType.name === 'EOF';
     if (!ok) {
+      const range = tokenRange(next);
       this.extraErrors.push({
         message: `expected the end of the statement (a new line or ';'), found '${next.image}'`,
-        range: tokenRange(next),
+        range,
+        fixes: this.startsStatement() ? [{ title: "Separate the statements with ';'", edits: [{ range: { start: range.start, end: range.start }, newText: '; ' }] }] : undefined,
       });
     }
+  }
+
+  /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
+  private startsStatement(): boolean {
+    const next = this.LA(1);
+    if ([t.Input, t.Output, t.Residual, t.Repeat].some((type) => tokenMatcher(next, type))) return true;
+    return tokenMatcher(next, t.Identifier) && !tokenMatcher(this.LA(2), t.Colon);
   }
 
   separator = this.RULE('separator', () => {
