@@ -70,7 +70,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({
     learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
-    baseline: constantPredictionLoss((settings.loss as Choice).name, train.labels, train.size),
+    baseline: constantPredictionLoss((settings.loss as Choice | undefined)?.name ?? '', train.labels, train.size),
   });
   const early = settings.earlyStopping as Choice | undefined;
   const monitor = (early?.args.monitor as Choice | undefined)?.name ?? 'val_loss';
