@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { analyze } from '../dsl';
 import { Control } from '../runtime/train/control';
 import { runTraining } from '../runtime/train/run';
+import { atLine } from '../runtime/train/events';
 
 interface Outcome {
   model: string;
@@ -71,7 +72,7 @@ async function main() {
             replicas = e.replicas ?? 1;
           }
           if (e.type === 'epoch') Object.assign(metrics, e.logs);
-          if (e.type === 'epoch' && e.warning) process.stderr.write(`${name} ${plan.model}: warning at epoch ${e.epoch} (line ${(e.warning.line ?? 0) + 1}): ${e.warning.message}\n`);
+          if (e.type === 'epoch' && e.warning) process.stderr.write(`${name} ${plan.model}: warning at epoch ${e.epoch}${atLine(e.warning.line)}: ${e.warning.message}\n`);
           if (e.type === 'samples' && e.meanDistanceToRing !== undefined) metrics.meanDistanceToRing = e.meanDistanceToRing;
           if (e.type === 'error') process.stderr.write(`${name}: ${e.message}\n`);
         },

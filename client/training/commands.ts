@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { settingEdit } from '../../dsl/ide';
-import type { TrainEvent } from '../../runtime/train/events';
+import { atLine, type TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
 import { dlnetTrainCommand, pytorchTrainCommand, TrainingProcess, type Command } from './process';
@@ -82,14 +82,12 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       history.add(run, e);
       panel.send(run.id, e);
       if (e.type === 'error') {
-        const where = e.line !== undefined ? ` (line ${e.line + 1})` : '';
-        output.appendLine(`error${where}: ${e.message}`);
-        void vscode.window.showErrorMessage(`dlnet${where}: ${e.message}`);
+        output.appendLine(`error${atLine(e.line)}: ${e.message}`);
+        void vscode.window.showErrorMessage(`dlnet${atLine(e.line)}: ${e.message}`);
       }
       if (e.type === 'epoch' && e.warning) {
-        const where = e.warning.line !== undefined ? ` (line ${e.warning.line + 1})` : '';
-        output.appendLine(`warning${where}: ${e.warning.message}`);
-        void vscode.window.showWarningMessage(`dlnet${where}: ${e.warning.message}`);
+        output.appendLine(`warning${atLine(e.warning.line)}: ${e.warning.message}`);
+        void vscode.window.showWarningMessage(`dlnet${atLine(e.warning.line)}: ${e.warning.message}`);
       }
       if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
       if (e.type === 'end') history.persist();

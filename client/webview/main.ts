@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import type { EpochEvent, RepresentationEvent, SamplesEvent, StartEvent, TrainEvent } from '../../runtime/train/events';
+import { atLine, type EpochEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
 import { drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
 import type { FromWebview, PastRun, ToWebview } from './protocol';
@@ -136,7 +136,7 @@ function problem(kind: 'error' | 'warning', title: string, message: string, line
   const box = el('div', { class: kind, role: 'alert' });
   box.append(el('strong', {}, title), document.createTextNode(message));
   if (line !== undefined) {
-    const link = el('a', { 'data-line': String(line) }, ` (line ${line + 1})`);
+    const link = el('a', { 'data-line': String(line) }, atLine(line));
     link.addEventListener('click', () => post({ type: 'reveal', line }));
     box.append(link);
   }

@@ -207,7 +207,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
     if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
       fixes.push({ title: 'Insert flatten before the output layer', edits: [{ range: { start: call.range.start, end: call.range.start }, newText: 'flatten -> ' }], preferred: true });
     } else if (call && out.node?.kind === 'dense' && out.shape.length === data.labels.length && typeof data.labels[data.labels.length - 1] === 'number') {
-      const units = call.args?.find((a) => !a.name || a.name.text === 'units');
+      const units = unitsArg(call);
       if (units) fixes.push({ title: `Change units to ${data.labels[data.labels.length - 1]}`, edits: [{ range: units.value.range, newText: String(data.labels[data.labels.length - 1]) }], preferred: true });
     }
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
@@ -251,9 +251,12 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
  * binaryCrossentropy and, on the output layer, one sigmoid unit: the whole of the advice,
  * where the output is a dense layer that names its units and its activation.
  */
+/** A dense call's units as written: named, or its first positional argument. */
+const unitsArg = (call: ast.Call) => call.args?.find((a) => !a.name || a.name.text === 'units');
+
 function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Setting): Fix[] | undefined {
   const call = out.node?.kind === 'dense' ? ctx.nodeCalls.get(out.node) : undefined;
-  const units = call?.args?.find((a) => !a.name || a.name.text === 'units');
+  const units = call && unitsArg(call);
   const activation = call?.args?.find((a) => a.name?.text === 'activation');
   if (!call || !units || !activation) return undefined;
   return [{

@@ -1,5 +1,5 @@
 /** Training events rendered for a terminal: a progress bar per epoch with loss, metrics, samples/s and ETA. */
-import type { TrainEvent } from '../train/events';
+import { atLine, type TrainEvent } from '../train/events';
 import type { Io } from './io';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
@@ -21,7 +21,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
         epochs = e.epochs;
         io.err(`training ${e.model}${e.versus ? ` vs ${e.versus}` : ''} on ${e.dataset}: ${count(e.data.train, 'example')}${e.data.validation ? `, ${e.data.validation} for validation` : ''}, ${count(e.epochs, 'epoch')} of ${count(e.batchesPerEpoch, 'batch', 'batches')}`);
         io.err(`backend: ${e.backend} (${e.backendReason})`);
-        if (e.batchAdvice) io.err(`advice (line ${e.line + 1}): ${e.batchAdvice.message}`);
+        if (e.batchAdvice) io.err(`advice${atLine(e.line)}: ${e.batchAdvice.message}`);
         break;
       case 'batch': {
         const done = Math.round((e.batch / e.batchesPerEpoch) * 20);
@@ -31,16 +31,16 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
       case 'epoch':
         if (tty) process.stderr.write('\r' + ' '.repeat(width) + '\r');
         io.err(`epoch ${e.epoch}/${e.epochs}  ${logsText(e.logs)}  ${e.samplesPerSec.toLocaleString('en')} samples/s  ${duration(e.elapsedMs)} elapsed, ETA ${duration(e.etaMs)}`);
-        if (e.warning) io.err(`warning${e.warning.line !== undefined ? ` (line ${e.warning.line + 1})` : ''}: ${e.warning.message}`);
+        if (e.warning) io.err(`warning${atLine(e.warning.line)}: ${e.warning.message}`);
         break;
       case 'samples':
         if (e.meanDistanceToRing !== undefined) io.err(`  generated points: mean distance to the ring ${fmt(e.meanDistanceToRing)}`);
         break;
       case 'error':
-        io.err(`error${e.line !== undefined ? ` (line ${e.line + 1})` : ''}: ${e.message}`);
+        io.err(`error${atLine(e.line)}: ${e.message}`);
         break;
       case 'end':
-        if (e.status !== 'failed') io.err(`${e.status} after ${e.epochs} epoch${e.epochs === 1 ? '' : 's'} in ${duration(e.elapsedMs)}; saved to ${e.savedTo}`);
+        if (e.status !== 'failed') io.err(`${e.status} after ${count(e.epochs, 'epoch')} in ${duration(e.elapsedMs)}; saved to ${e.savedTo}`);
         break;
     }
   };

@@ -115,3 +115,6 @@ export interface ErrorEvent {
 export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | SamplesEvent | EndEvent | ErrorEvent;
 
 export type Sink = (event: TrainEvent) => void;
+
+/** How every reader of the stream shows an event's 0-based line: " (line 8)", or nothing. */
+export const atLine = (line: number | undefined): string => (line === undefined ? '' : ` (line ${line + 1})`);

@@ -5,6 +5,7 @@
  * names the open documents read, and registered anew when that set changes); a client
  * that cannot register watchers re-checks at the next edit, as before.
  */
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DidChangeWatchedFilesNotification, type Disposable } from 'vscode-languageserver/node';
 import { resolveDataPath } from '../../runtime/files';
@@ -19,7 +20,7 @@ export function registerDataFiles(ctx: ServerContext, recheck: (uri: string) => 
   const canWatch = () => ctx.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
 
   const rewatch = () => {
-    const names = [...new Set([...readBy.values()].flat().map((path) => path.split(/[\\/]/).pop()!))].sort();
+    const names = [...new Set([...readBy.values()].flat().map((path) => basename(path)))].sort();
     const key = names.join('\n');
     if (key === watched || !canWatch()) return;
     watched = key;
