@@ -28,8 +28,12 @@ export interface DatasetInfo {
 
 export class Context {
   readonly diagnostics: Diagnostic[] = [];
-  /** Errors reported so far: a model or train statement compares it before and after its own check. */
-  errors = 0;
+  /**
+   * Every error reported so far, repeats included: a model or train statement looks at
+   * what its own check added. Repeats count because a block's error is reported once
+   * for the first model that uses it, yet every model that uses it is broken.
+   */
+  readonly errors: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   readonly symbols = new SymbolTable();
   readonly models = new Map<string, ast.ModelDecl>();
@@ -47,11 +51,11 @@ export class Context {
 
   /** Reports each diagnostic once: blocks and repeats are walked many times. */
   report(d: Diagnostic): void {
+    if (d.severity === 'error') this.errors.push(d);
     const key = `${d.code}@${rangeKey(d.range)}:${d.message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push(d);
-    if (d.severity === 'error') this.errors++;
   }
 
   /** Records step facts from the first walk that knows them. */

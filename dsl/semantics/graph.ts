@@ -4,6 +4,7 @@
  * this graph node by node; `dlnet summary` prints it.
  */
 import type { Args, LayerName } from '../catalog';
+import type { Diagnostic } from '../diagnostics';
 import type { Range } from '../syntax/range';
 import type { Shape } from './shape';
 
@@ -43,6 +44,8 @@ export interface ModelGraph {
   totalParams: number | null;
   /** No error diagnostics inside this model: safe to compile. */
   ok: boolean;
+  /** The first error its check found, which may lie in a block it uses (the model's own lines then show none). */
+  firstError?: Diagnostic;
 }
 
 export function outputShapes(g: ModelGraph): Shape[] {

@@ -89,7 +89,7 @@ export class ModelChecker {
   checkModel(model: ast.ModelDecl): ModelGraph {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
-    const errorsBefore = this.ctx.errors;
+    const errorsBefore = this.ctx.errors.length;
     const frame: Frame = {
       scope: new Map(), bindings: collectBindings(model.body), container: model.name.text,
       prefix: '', suffix: '', values: this.reportingScope(this.globals, undefined), blockStack: [], modelLevel: true,
@@ -100,7 +100,7 @@ export class ModelChecker {
       this.ctx.report(diagnostic('invalid-shape', 'error', model.name.range, `model ${model.name.text} has no input: start its body with \`input name: [shape]\``));
     }
     this.reportUnusedTensors();
-    const errors = this.ctx.errors - errorsBefore;
+    const firstError = this.ctx.errors[errorsBefore];
     const totals = this.graph.layers.map((l) => l.params);
     const g: ModelGraph = {
       name: model.name.text,
@@ -110,7 +110,8 @@ export class ModelChecker {
       outputs: this.graph.outputs,
       layers: this.graph.layers,
       totalParams: totals.some((p) => p === null) ? null : totals.reduce<number>((a, b) => a + (b as number), 0),
-      ok: errors === 0 && this.graph.outputs.length > 0 && this.graph.inputs.length > 0,
+      ok: !firstError && this.graph.outputs.length > 0 && this.graph.inputs.length > 0,
+      firstError,
     };
     return g;
   }

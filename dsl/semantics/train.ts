@@ -28,7 +28,7 @@ const lineOf = (r: Range) => r.start.line + 1;
 const PASS_THROUGH = new Set(['dropout', 'gaussianNoise', 'flatten', 'reshape', 'spatialDropout1d', 'spatialDropout2d']);
 
 export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScope): TrainPlan {
-  const errorsBefore = ctx.errors;
+  const errorsBefore = ctx.errors.length;
   const model = resolveModel(ctx, decl.model);
   const versus = decl.versus ? resolveModel(ctx, decl.versus) : undefined;
   const data = resolveDataset(ctx, decl.data);
@@ -46,7 +46,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
       checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
     }
   }
-  const errors = ctx.errors - errorsBefore;
+  const errors = ctx.errors.length - errorsBefore;
   return { decl, model: decl.model.text, versus: decl.versus?.text, dataset: decl.data.text, settings, ok: errors === 0 && !!model && !!data };
 }
 

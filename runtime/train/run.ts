@@ -70,7 +70,9 @@ function choosePlan(a: Analysis, model?: string): TrainPlan {
   const plan = plans[0];
   // The statement, its model(s) and its dataset must all be free of errors.
   const involved = [plan.decl, ...a.file.decls.filter((d) => d.kind !== 'train' && [plan.model, plan.versus, plan.dataset].includes(d.name.text))];
-  const first = a.diagnostics.find((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line));
+  const first = a.diagnostics.find((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line))
+    // An error in a block the model uses lies outside the model's own lines.
+    ?? a.models.find((g) => (g.name === plan.model || g.name === plan.versus) && g.firstError)?.firstError;
   if (!plan.ok || first) {
     // The line travels beside the message (the CLI, the panel and the log each show it once).
     throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);

@@ -183,6 +183,17 @@ train Faded on rings { loss: binaryCrossentropy; optimizer: adam(learningRate: 0
     expect(of('error')[0].line).toBe(3);
   });
 
+  it('refuses a model whose block is broken even when an earlier model reported the error first', async () => {
+    // The checker reports an error once; the second model that uses the block is just as broken.
+    const block = 'block Squash() {\n  dense(4)\n  reshape([3, 3])\n}\n';
+    const model = (name: string) => `model ${name} {\n  input x: [4]\n  Squash\n  flatten\n  dense(3, activation: softmax)\n}\n`;
+    const text = `dataset d = blobs(centers: 3, dims: 4)\n${block}${model('First')}${model('Second')}train Second on d { loss: categoricalCrossentropy; epochs: 1 }\n`;
+    const { result, of } = await train(file('block-error.dlnet', text));
+    expect(result.status).toBe('failed');
+    expect(of('error')[0].message).toMatch(/train Second cannot run: reshape to \[3, 3\] needs 9 elements/);
+    expect(of('error')[0].line).toBe(3);
+  });
+
   it('trains a GAN: both networks change and both losses are reported', async () => {
     const text = `dataset ring = ring2d(samples: 256)
 model G {
