@@ -11,6 +11,7 @@ import { comparePositions } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
 import { lintModel } from './semantics/lints';
+import { Remembered } from './semantics/memo';
 import { ModelChecker } from './semantics/models';
 import type { Shape } from './semantics/shape';
 import { closest } from './semantics/suggest';
@@ -38,6 +39,10 @@ export interface Analysis {
   dataFiles: string[];
 }
 
+/** Model and block checks from earlier analyses (of this text or any other): an edit re-checks only what it touched. */
+const blockChecks = new Remembered<ast.BlockDecl, void>();
+const modelChecks = new Remembered<ast.ModelDecl, ModelGraph>();
+
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
   const ctx = new Context(parsed.file);
@@ -48,13 +53,16 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const dataFiles: string[] = [];
   for (const info of ctx.datasets.values()) dataFiles.push(...checkDataset(ctx, info, globals, options.host));
   const checker = new ModelChecker(ctx, globals);
-  for (const block of ctx.blocks.values()) checker.checkBlockAlone(block);
+  for (const block of ctx.blocks.values()) blockChecks.check(ctx, block, () => checker.checkBlockAlone(block));
   const models: ModelGraph[] = [];
   for (const model of ctx.models.values()) {
-    const g = checker.checkModel(model);
+    const g = modelChecks.check(ctx, model, () => {
+      const graph = checker.checkModel(model);
+      lintModel(ctx, graph);
+      return graph;
+    });
     ctx.graphs.set(g.name, g);
     models.push(g);
-    lintModel(ctx, g);
   }
   const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => checkTrain(ctx, t, globals));
   reportUnusedDeclarations(ctx);
@@ -79,7 +87,7 @@ function declare(ctx: Context): void {
       continue;
     }
     first.set(decl.name.text, decl);
-    ctx.symbols.define(decl.name.text, decl.kind, decl.name.range, decl.range);
+    ctx.define(decl.name.text, decl.kind, decl.name.range, decl.range);
     if (decl.kind === 'model') ctx.models.set(decl.name.text, decl);
     else if (decl.kind === 'block') ctx.blocks.set(decl.name.text, decl);
     else ctx.datasets.set(decl.name.text, { decl });

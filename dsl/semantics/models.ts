@@ -119,15 +119,14 @@ export class ModelChecker {
   /** Checks a block on its own (names and arguments); shapes are checked at each use. */
   checkBlockAlone(block: ast.BlockDecl): void {
     this.graph = new GraphBuilder();
+    this.blockUses.clear();
     const params = new Map(block.params.map((p) => [p.name.text, p]));
     const values: ValueScope = {
       param: (name) => (params.has(name) ? 'unknown' : undefined),
       noteParam: (ident) => this.noteParamRef(block, ident),
       report: (d) => this.ctx.report(d),
     };
-    for (const p of block.params) {
-      this.ctx.symbols.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
-    }
+    for (const p of block.params) this.ctx.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
     const frame: Frame = {
       scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
       prefix: '', suffix: '', values, blockStack: [block.name.text], modelLevel: false,
@@ -139,8 +138,7 @@ export class ModelChecker {
   private noteParamRef(block: ast.BlockDecl, ident: ast.Ident): void {
     const p = block.params.find((q) => q.name.text === ident.text);
     if (!p) return;
-    const symbol = this.ctx.symbols.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
-    this.ctx.symbols.reference(symbol, ident.range);
+    this.ctx.refer(p.name.text, 'param', p.name.range, p.range, block.name.text, ident.range);
   }
 
   /** A scope that reports straight to the context, adding the block use as related information. */
@@ -154,7 +152,7 @@ export class ModelChecker {
 
   private report(d: Diagnostic, use: { block: ast.BlockDecl; related: RelatedInformation } | undefined): void {
     if (use && contains(use.block.range, d.range.start)) {
-      if (RESOLUTION_CODES.has(d.code)) return; // already reported by the block's own check
+      if (RESOLUTION_CODES.has(d.code)) return this.ctx.repeat(d); // the block's own check reports it
       d.related = [...(d.related ?? []), use.related];
     }
     this.ctx.report(d);
@@ -191,8 +189,7 @@ export class ModelChecker {
   private bind(name: ast.Ident, stmt: ast.Stmt, tensor: Tensor, frame: Frame): void {
     frame.scope.set(name.text, tensor);
     if (frame.modelLevel && !frame.suffix) this.bound.push({ name, id: tensor.id });
-    const symbol = this.ctx.symbols.define(name.text, 'tensor', name.range, stmt.range, frame.container);
-    symbol.shape ??= tensor.shape;
+    this.ctx.define(name.text, 'tensor', name.range, stmt.range, frame.container, tensor.shape);
     const node = this.graph.byId.get(tensor.id);
     if (node) node.named = true;
   }
@@ -218,8 +215,7 @@ export class ModelChecker {
     const tensor: Tensor = { id, shape: ok ? shape : undefined, origin: name, fromInput: true, originRange: stmt.range };
     if (stmt.name) {
       frame.scope.set(name, tensor);
-      const symbol = this.ctx.symbols.define(name, 'tensor', stmt.name.range, stmt.range, frame.container);
-      symbol.shape = tensor.shape;
+      this.ctx.define(name, 'tensor', stmt.name.range, stmt.range, frame.container, tensor.shape, true);
     }
     this.ctx.noteStatement(stmt, tensor.shape);
     return tensor;
@@ -240,8 +236,7 @@ export class ModelChecker {
   private lookupTensor(name: ast.Ident, frame: Frame): Tensor | undefined {
     const t = frame.scope.get(name.text);
     if (t) {
-      const symbol = this.ctx.symbols.find('tensor', name.text, frame.container);
-      if (symbol) this.ctx.symbols.reference(symbol, name.range);
+      this.ctx.referTensor(name.text, frame.container, name.range);
       return t;
     }
     const later = frame.bindings.get(name.text);
@@ -272,7 +267,7 @@ export class ModelChecker {
   private walkCall(call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
     const callee = call.callee.text;
     if (callee === '') return undefined; // a parse error already said so
-    if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.blocks.has(callee)) {
+    if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.block(callee)) {
       if (!atStart) {
         frame.values.report(diagnostic('invalid-argument', 'error', call.range, `a tensor name can only start a chain (\`${callee} -> ...\`); to combine tensors use a merge layer such as add(a, b)`));
         return undefined;
@@ -281,16 +276,15 @@ export class ModelChecker {
       this.ctx.noteStep(call, { inputs: [], output: t?.shape, tensor: true });
       return t;
     }
-    const block = this.ctx.blocks.get(callee);
+    const block = this.ctx.block(callee);
     if (block) {
-      this.ctx.used.add(`block:${callee}`);
-      const symbol = this.ctx.symbols.define(block.name.text, 'block', block.name.range, block.range);
-      this.ctx.symbols.reference(symbol, call.callee.range);
+      this.ctx.use(`block:${callee}`);
+      this.ctx.refer(block.name.text, 'block', block.name.range, block.range, undefined, call.callee.range);
       return this.useBlock(block, call, current, frame, name);
     }
     const def = findLayer(callee);
     if (def) return this.applyLayer(def, call, current, frame, atStart, name);
-    const candidates = [...layerNames, ...this.ctx.blocks.keys(), ...frame.scope.keys()];
+    const candidates = [...layerNames, ...this.ctx.blockNames(), ...frame.scope.keys()];
     const guess = closest(callee, candidates);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
@@ -338,7 +332,7 @@ export class ModelChecker {
   private addNode(node: LayerNode, call?: ast.Call): void {
     this.graph.layers.push(node);
     this.graph.byId.set(node.id, node);
-    if (call) this.ctx.nodeCalls.set(node, call);
+    if (call) this.ctx.noteNodeCall(node, call);
   }
 
   private reportShapeError(def: LayerDef, call: ast.Call, err: ShapeError, inputs: Tensor[], frame: Frame): void {

@@ -60,8 +60,8 @@ function resolve<T>(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset', t
     return undefined;
   }
   const decl = declOf(found);
-  ctx.used.add(`${kind}:${ident.text}`);
-  ctx.symbols.reference(ctx.symbols.define(decl.name.text, kind, decl.name.range, decl.range), ident.range);
+  ctx.use(`${kind}:${ident.text}`);
+  ctx.refer(decl.name.text, kind, decl.name.range, decl.range, undefined, ident.range);
   return found;
 }
 

@@ -1,0 +1,133 @@
+/**
+ * Incremental analysis: after any sequence of edits, analysing the new text with the
+ * caches that the earlier versions left (unchanged declarations' trees and the checks
+ * replayed for them) gives exactly what a fresh analysis of that text gives.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import * as warm from '../dsl';
+import { dlnetFiles } from './support/files';
+
+/** A second copy of dsl/ with caches of its own, cleared before every analysis. */
+let cold: typeof warm;
+beforeAll(async () => {
+  vi.resetModules();
+  cold = await import('../dsl');
+  expect(cold.analyze).not.toBe(warm.analyze);
+});
+
+function fresh(text: string): warm.Analysis {
+  cold.clearParseCache();
+  return cold.analyze(text);
+}
+
+/** Everything an analysis tells its readers, as plain data (trees by their ranges, catalogue entries by name). */
+function project(a: warm.Analysis): unknown {
+  return JSON.parse(JSON.stringify({
+    diagnostics: a.diagnostics,
+    models: a.models,
+    trains: a.trains.map((t) => ({ ...t, decl: t.decl.range })),
+    symbols: a.symbols.symbols,
+    steps: [...a.steps].map(([step, info]) => [step.range, { ...info, layer: info.layer?.name, block: info.block?.name.text }]),
+    statementShapes: [...a.statementShapes].map(([stmt, shape]) => [stmt.range, shape]),
+    datasets: [...a.datasets].map(([name, info]) => [name, info.shapes, info.args]),
+    dataFiles: a.dataFiles,
+  }));
+}
+
+function expectSameAsFresh(text: string): void {
+  expect(project(warm.analyze(text))).toEqual(project(fresh(text)));
+}
+
+const corpus = [...dlnetFiles(join(__dirname, '..', 'samples')), ...dlnetFiles(join(__dirname, 'fixtures'))].map((f) => readFileSync(f, 'utf8'));
+const pieces = ['(', ')', '{', '}', ',', ':', '\n', 'dense', 'block X() {\n  dense(2)\n}\n', '-1', '0', 'x', 'relu'];
+
+type Edit = { kind: 'delete' | 'duplicate' | 'swap'; line: number } | { kind: 'insert'; at: number; text: string };
+
+function apply(text: string, edit: Edit): string {
+  if (edit.kind === 'insert') {
+    const p = edit.at % (text.length + 1);
+    return text.slice(0, p) + edit.text + text.slice(p);
+  }
+  const lines = text.split('\n');
+  const i = edit.line % lines.length;
+  if (edit.kind === 'delete') lines.splice(i, 1);
+  else if (edit.kind === 'duplicate') lines.splice(i, 0, lines[i]);
+  else if (i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1], lines[i]];
+  return lines.join('\n');
+}
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('delete' as const, 'duplicate' as const, 'swap' as const), line: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...pieces) }),
+);
+
+const twoModelsOneBlock = `dataset d = blobs(centers: 3, dims: 4)
+block Squash() {
+  dense(4)
+  reshape([3, 3])
+}
+model First {
+  input x: [4]
+  Squash
+  flatten
+  dense(3, activation: softmax)
+}
+model Second {
+  input x: [4]
+  Squash
+  flatten
+  dense(3, activation: softmax)
+}
+train First on d { loss: categoricalCrossentropy }
+train Second on d { loss: categoricalCrossentropy }
+`;
+
+describe('incremental analysis', () => {
+  it('matches a fresh analysis after every edit of random edit sequences over the samples and fixtures', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (index, edits) => {
+        let text = corpus[index];
+        warm.analyze(text);
+        for (const e of edits) {
+          text = apply(text, e);
+          expectSameAsFresh(text);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('re-checks a model whose block error another model used to report first', () => {
+    warm.analyze(twoModelsOneBlock);
+    // First no longer uses the block: Second's use is now the one that reports its error.
+    const edited = twoModelsOneBlock.replace('model First {\n  input x: [4]\n  Squash\n  flatten\n', 'model First {\n  input x: [4]\n');
+    expectSameAsFresh(edited);
+    const second = warm.analyze(edited).models.find((g) => g.name === 'Second')!;
+    expect(second.ok).toBe(false);
+    expect(second.firstError?.message).toMatch(/reshape to \[3, 3\] needs 9 elements/);
+  });
+
+  it('re-checks the models that use a block when the block changes, is renamed, or a block takes a layer\'s name', () => {
+    warm.analyze(twoModelsOneBlock);
+    const fixedBlock = twoModelsOneBlock.replace('reshape([3, 3])', 'reshape([2, 2])');
+    expectSameAsFresh(fixedBlock);
+    expect(warm.analyze(fixedBlock).models.every((g) => g.ok)).toBe(true);
+    const renamed = fixedBlock.replace('block Squash()', 'block Squish()');
+    expectSameAsFresh(renamed);
+    expect(warm.analyze(renamed).diagnostics.filter((d) => d.code === 'unknown-layer').map((d) => d.message)[0]).toMatch(/did you mean 'Squish'/);
+    // A new block named like a layer the models call: every call of it now means the block.
+    const shadowing = `block flatten() {\n  dense(1)\n}\n${fixedBlock}`;
+    expectSameAsFresh(shadowing);
+  });
+
+  it('re-words a "did you mean" when a block that fits the misspelling is declared', () => {
+    const typo = twoModelsOneBlock.replace('model Second {\n  input x: [4]\n  Squash', 'model Second {\n  input x: [4]\n  Wobble');
+    expect(warm.analyze(typo).diagnostics.find((d) => d.code === 'unknown-layer')?.message).not.toMatch(/Wobbly/);
+    const declared = `${typo}block Wobbly() {\n  dense(4)\n}\n`;
+    expectSameAsFresh(declared);
+    expect(warm.analyze(declared).diagnostics.find((d) => d.code === 'unknown-layer')?.message).toMatch(/did you mean 'Wobbly'/);
+  });
+});
