@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as warm from '../dsl';
+import { parseWhole } from '../dsl/syntax/parse';
 import { dlnetFiles } from './support/files';
 
 /** A second copy of dsl/ with caches of its own, cleared before every analysis. */
@@ -129,5 +130,32 @@ describe('incremental analysis', () => {
     const declared = `${typo}block Wobbly() {\n  dense(4)\n}\n`;
     expectSameAsFresh(declared);
     expect(warm.analyze(declared).diagnostics.find((d) => d.code === 'unknown-layer')?.message).toMatch(/did you mean 'Wobbly'/);
+  });
+});
+
+describe('parsing by pieces', () => {
+  const lineBreaks = ['\n', '\r\n', '\r'];
+  it('gives the same trees and errors as parsing the whole text at once, whatever the line breaks', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(edit, { maxLength: 6 }), fc.constantFrom(...lineBreaks), (index, edits, lineBreak) => {
+        let text = corpus[index];
+        for (const e of edits) text = apply(text, e);
+        text = text.replace(/\n/g, lineBreak);
+        expect(JSON.parse(JSON.stringify(warm.parse(text)))).toEqual(JSON.parse(JSON.stringify(parseWhole(text))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cuts at declarations that start a line, and only there', () => {
+    const text = 'model A {\n  input x: [2]\n  dense(2)\n} model B {\n  input y: [2]\n}\n  block C() {\n  dense(1)\n}\n# model D\ntrain A on d\n';
+    expect(JSON.parse(JSON.stringify(warm.parse(text)))).toEqual(JSON.parse(JSON.stringify(parseWhole(text))));
+    expect(warm.parse(text).file.decls.map((d) => d.kind)).toEqual(['model', 'model', 'block', 'train']);
+  });
+
+  it('re-parses only the declaration an edit touches: the others keep their trees', () => {
+    const before = warm.parse(twoModelsOneBlock).file.decls;
+    const after = warm.parse(twoModelsOneBlock.replace('model Second {\n  input x: [4]', 'model Second {\n  input x: [5]')).file.decls;
+    expect(after.map((d, i) => d === before[i])).toEqual([true, true, true, false, true, true]);
   });
 });

@@ -1,8 +1,12 @@
 /** Declarations and their references, for definition, references, rename and highlights. */
 import { comparePositions, contains, type Position, type Range } from '../syntax/range';
 
-/** Identifiers never overlap, so a start position identifies one; a number key allocates nothing. */
-const positionKey = (r: Range) => r.start.line * 100_000 + r.start.character;
+/**
+ * Identifiers never overlap, so a start position identifies one. The key is a small
+ * integer (V8 stores it unboxed, and Maps hash it cheaply) for the first 4,096 columns
+ * of 262,144 lines; farther out it is a string.
+ */
+const positionKey = (r: Range): number | string => (r.start.character < 4096 && r.start.line < 262_144 ? r.start.line * 4096 + r.start.character : `${r.start.line}:${r.start.character}`);
 import type { Shape } from './shape';
 
 export type SymbolKind = 'model' | 'block' | 'dataset' | 'tensor' | 'param';
@@ -28,9 +32,10 @@ export interface Occurrence {
 
 export class SymbolTable {
   readonly symbols: SymbolInfo[] = [];
-  private readonly byKey = new Map<number, SymbolInfo>();
-  private readonly byName = new Map<string, SymbolInfo>();
-  private readonly seen = new Set<number>();
+  private readonly byKey = new Map<number | string, SymbolInfo>();
+  /** kind → container ('' at top level) → name → the first symbol so defined; nested, so a lookup builds no key string. */
+  private readonly byName = new Map<SymbolKind, Map<string, Map<string, SymbolInfo>>>();
+  private readonly seen = new Set<number | string>();
   private readonly occurrences: Occurrence[] = [];
   private sorted = true;
 
@@ -41,8 +46,11 @@ export class SymbolTable {
     if (existing) return existing;
     const symbol: SymbolInfo = { name, kind, nameRange, declRange, container, refs: [] };
     this.byKey.set(key, symbol);
-    const nameKey = `${kind}:${container ?? ''}:${name}`;
-    if (!this.byName.has(nameKey)) this.byName.set(nameKey, symbol);
+    let containers = this.byName.get(kind);
+    if (!containers) this.byName.set(kind, (containers = new Map()));
+    let names = containers.get(container ?? '');
+    if (!names) containers.set(container ?? '', (names = new Map()));
+    if (!names.has(name)) names.set(name, symbol);
     this.symbols.push(symbol);
     this.occurrences.push({ range: nameRange, symbol, isDefinition: true });
     this.sorted = false;
@@ -78,6 +86,6 @@ export class SymbolTable {
 
   /** The first symbol of a kind with this name in a container (top-level symbols have none). */
   find(kind: SymbolKind, name: string, container?: string): SymbolInfo | undefined {
-    return this.byName.get(`${kind}:${container ?? ''}:${name}`);
+    return this.byName.get(kind)?.get(container ?? '')?.get(name);
   }
 }

@@ -153,12 +153,19 @@ export function lex(text: string, keepNewlines = false): LexResult {
   return scan(text, new Stream(keepNewlines));
 }
 
+/** Where a piece of the text starts: its offset and its line (0-based). */
+export interface TextStart {
+  offset: number;
+  line: number;
+}
+
 /**
  * Lexes for the parser: hands over the tokens a declaration at a time (and those before
- * the first declaration, if any); returns the comments and errors of the whole text.
+ * the first declaration, if any); returns the comments and errors. With `from` and `to`
+ * it lexes only that piece of the text, which must start at the start of a line.
  */
-export function lexDeclarations(text: string, onDeclaration: (tokens: IToken[]) => void): Omit<LexResult, 'tokens'> {
-  return scan(text, new Stream(false, onDeclaration));
+export function lexDeclarations(text: string, onDeclaration: (tokens: IToken[]) => void, from: TextStart = { offset: 0, line: 0 }, to = text.length): Omit<LexResult, 'tokens'> {
+  return scan(text, new Stream(false, onDeclaration), from, to);
 }
 
 /** Where a file holds a NUL character: no text format writes one, so the file is binary (or not UTF-8 text). */
@@ -171,15 +178,15 @@ function binaryAt(text: string): LexError | undefined {
   return { message: 'this is not dlnet source: the file holds binary data (a NUL character here)', line, character, length: 1 };
 }
 
-function scan(text: string, stream: Stream): LexResult {
+function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line: 0 }, to = text.length): LexResult {
   const comments: IToken[] = [];
   const errors: LexError[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
+  const n = to;
+  let i = from.offset;
+  let line = from.line + 1;
+  let lineStart = i;
   // One error for a binary file, rather than one for every byte that is no token.
-  const binary = binaryAt(text);
+  const binary = from.offset === 0 ? binaryAt(text) : undefined;
   if (binary) return { tokens: stream.end(), comments, errors: [binary], end: { line: 0, character: 0 } };
 
   while (i < n) {

@@ -5,7 +5,7 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
-import { lexDeclarations } from './lexer';
+import { lexDeclarations, type TextStart } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
 export type { SyntaxError };
 
@@ -15,7 +15,87 @@ export interface ParseResult {
 }
 
 export function parse(text: string): ParseResult {
-  const errors: SyntaxError[] = [];
+  const decls: ast.Decl[] = [];
+  const comments: ast.Comment[] = [];
+  const lexErrors: SyntaxError[] = [];
+  const syntaxErrors: SyntaxError[] = [];
+  let end = { line: 0, character: 0 };
+  const pieces = piecesOf(text);
+  for (let i = 0; i < pieces.length; i++) {
+    const to = i + 1 < pieces.length ? pieces[i + 1].offset : text.length;
+    const piece = cachedPiece(text, pieces[i], to);
+    decls.push(...piece.decls);
+    comments.push(...piece.comments);
+    lexErrors.push(...piece.lexErrors);
+    syntaxErrors.push(...piece.syntaxErrors);
+    end = piece.end;
+  }
+  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end } }, errors: [...lexErrors, ...syntaxErrors] };
+}
+
+/** What one piece of the text parses to. */
+interface Piece {
+  decls: ast.Decl[];
+  comments: ast.Comment[];
+  lexErrors: SyntaxError[];
+  syntaxErrors: SyntaxError[];
+  end: { line: number; character: number };
+}
+
+/**
+ * Pieces parsed before, by their exact text and first line. An edit leaves the other
+ * pieces' text and position alone, so the editor re-lexes and re-parses only the piece
+ * it touched; the trees of the others are the same objects as before (the checks
+ * remembered for them stay valid, see semantics/memo.ts). Trees are never mutated
+ * after parsing, so sharing them is safe.
+ */
+const cache = new Map<string, Piece>();
+const CACHE_LIMIT = 20_000;
+
+/** Forgets every cached piece (benchmarks measure cold parses with it). */
+export function clearParseCache(): void {
+  cache.clear();
+}
+
+const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
+
+/**
+ * Where the pieces start: the text's start, and every line that starts with a declaration
+ * keyword (the lexer cuts there anyway, and leaves no state across such a cut: see
+ * `Stream.emit`). Line breaks are counted as the lexer counts them: \n, \r\n, a lone \r.
+ */
+function piecesOf(text: string): TextStart[] {
+  const starts: TextStart[] = [{ offset: 0, line: 0 }];
+  if (text.includes('\0')) return starts; // binary: one piece, so the lexer reports it once
+  let line = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x0a && c !== 0x0d) continue;
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    line++;
+    DECLARATION_START.lastIndex = i + 1;
+    if (DECLARATION_START.test(text)) starts.push({ offset: i + 1, line });
+  }
+  return starts;
+}
+
+function cachedPiece(text: string, from: TextStart, to: number): Piece {
+  const key = `${from.line}:${text.slice(from.offset, to)}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const piece = parsePiece(text, from, to);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, piece);
+  return piece;
+}
+
+/** The whole text as one piece, cache untouched: what `parse` must always agree with (tests compare them). */
+export function parseWhole(text: string): ParseResult {
+  const piece = parsePiece(text, { offset: 0, line: 0 }, text.length);
+  return { file: { kind: 'file', decls: piece.decls, comments: piece.comments, range: { start: { line: 0, character: 0 }, end: piece.end } }, errors: [...piece.lexErrors, ...piece.syntaxErrors] };
+}
+
+function parsePiece(text: string, from: TextStart, to: number): Piece {
   const decls: ast.Decl[] = [];
   const syntaxErrors: SyntaxError[] = [];
   // Each declaration is parsed as soon as it is lexed, so its tokens die young.
@@ -25,45 +105,12 @@ export function parse(text: string): ParseResult {
       if (stray) syntaxErrors.push({ message: `expected a declaration (dataset, model, block or train), found '${stray.image}'`, range: tokenRange(stray) });
       return;
     }
-    const decl = cachedDeclaration(text, tokens, syntaxErrors);
+    const decl = parseDeclaration(tokens, syntaxErrors);
     if (decl) decls.push(decl);
-  });
-  for (const e of lexed.errors) {
-    errors.push({ message: e.message, range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } } });
-  }
-  const comments: ast.Comment[] = lexed.comments.map((tok) => ({ text: tok.image, range: tokenRange(tok) }));
-  errors.push(...firstPerLine(syntaxErrors));
-  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end: lexed.end } }, errors };
-}
-
-/**
- * Declarations parsed before, by their exact text and position. An edit inside one
- * declaration leaves the others' text and position alone, so the editor re-parses
- * only what changed. Trees are never mutated after parsing, so sharing is safe.
- */
-const cache = new Map<string, { decl: ast.Decl | undefined; errors: SyntaxError[] }>();
-const CACHE_LIMIT = 20_000;
-
-/** Forgets every cached declaration (benchmarks measure cold parses with it). */
-export function clearParseCache(): void {
-  cache.clear();
-}
-
-function cachedDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
-  const first = segment[0];
-  const last = segment[segment.length - 1];
-  const key = `${first.startLine}:${first.startColumn}:${text.slice(first.startOffset, last.startOffset + last.image.length)}`;
-  const hit = cache.get(key);
-  if (hit) {
-    errors.push(...hit.errors);
-    return hit.decl;
-  }
-  const own: SyntaxError[] = [];
-  const decl = parseDeclaration(segment, own);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, { decl, errors: own });
-  errors.push(...own);
-  return decl;
+  }, from, to);
+  const lexErrors = lexed.errors.map((e): SyntaxError => ({ message: e.message, range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } } }));
+  const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
+  return { decls, comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors), end: lexed.end };
 }
 
 /** Later errors on a line are almost always echoes of its first one. */
