@@ -3,8 +3,24 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', loader: { '.py': 'text' } };
+
+/**
+ * The command line's heavy parts are bundles of their own, required from dist/ when a
+ * command needs them: `dlnet check` and `dlnet summary` then start without parsing
+ * TensorFlow.js or the language server.
+ */
+const separately = { './tensor-commands': './tensor-commands.js', '../../server/main': './server.js' };
+const loadSeparately = {
+  name: 'load-separately',
+  setup(build) {
+    build.onResolve({ filter: /^(\.\/tensor-commands|\.\.\/\.\.\/server\/main)$/ }, (args) =>
+      args.resolveDir.endsWith('runtime/cli') ? { path: separately[args.path], external: true } : undefined);
+  },
+};
+
 const entries = [
-  { entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/cli.js', plugins: [loadSeparately] },
+  { entryPoints: ['runtime/cli/tensor-commands.ts'], outfile: 'dist/tensor-commands.js' },
   { entryPoints: ['runtime/train/parallel/worker.ts'], outfile: 'dist/train-worker.js' },
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

@@ -1,24 +1,9 @@
 /** The `dlnet` command line. */
 import { runCheck } from './check';
 import { processIo, type Io } from './io';
-import { InputError, UsageError } from './args';
+import { UsageError } from './args';
 import { runSummary } from './summary';
-import { runTrain } from './train';
-import { runExport } from './export';
-import { runBackends } from './backends';
-
-const usage = `usage: dlnet <command> [options]
-
-commands:
-  check <files...> [--json]              check files; exit 1 on errors
-  summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
-  train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]
-                                         train a model; JSON events with --json
-  export <file> --out DIR [--model NAME] [--to tfjs|pytorch]
-                                         the untrained compiled model (tfjs), or a PyTorch project
-  backends [--json]                      the training backends here, the GPU adapters, what auto picks
-  lsp [--stdio]                          run the language server (any LSP client)
-  help                                   this text`;
+import { usage, usageFailure } from './usage';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,10 +11,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'check': return runCheck(rest, io);
       case 'summary': return await runSummary(rest, io);
-      case 'train': return await runTrain(rest, io);
-      case 'export': return await runExport(rest, io);
-      case 'backends': return await runBackends(rest, io);
+      case 'train': case 'export': case 'backends':
+        // In a bundle of their own (they need TensorFlow.js): loaded only when one runs.
+        return await (await import('./tensor-commands')).runTensorCommand(command, rest, io);
       case 'lsp': {
+        // The built command line loads the server's own bundle (dist/server.js).
         const { startServer } = await import('../../server/main');
         startServer();
         return -1; // serves until the client disconnects
@@ -41,11 +27,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(e instanceof InputError ? `dlnet: ${e.message}` : `dlnet: ${e.message}\n\n${usage}`);
-      return 2;
-    }
-    throw e;
+    return usageFailure(e, io);
   }
 }
 

@@ -12,7 +12,7 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   const analysis = analyze(readSource(file), { host: fileHost(file) });
   const models = analysis.models.map(modelSummary);
   if (args.flags.has('compiled')) {
-    const { addCompiledShapes } = await import('../compile/summary');
+    const { addCompiledShapes } = await import('./tensor-commands');
     addCompiledShapes(analysis, models);
   }
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;

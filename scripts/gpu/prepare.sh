@@ -32,7 +32,7 @@ done
 d=.device/dlnet
 mkdir -p "$d/dist" "$d/scripts" "$d/node_modules/webgpu/dist/linux-x64" "$d/node_modules/@tensorflow/tfjs-backend-webgpu"
 cp -r bin samples package.json "$d/"
-cp dist/cli.js dist/train-worker.js dist/bench-train.js dist/bench-step.js "$d/dist/"
+cp dist/cli.js dist/tensor-commands.js dist/train-worker.js dist/bench-train.js dist/bench-step.js "$d/dist/"
 cp -r dist/wasm dist/data "$d/dist/"
 cp scripts/bench-pytorch.py "$d/scripts/"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$d/node_modules/webgpu/"

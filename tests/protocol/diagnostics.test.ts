@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { TestClient } from './client';
 
 let client: TestClient;
@@ -43,5 +44,18 @@ describe('diagnostics', () => {
     const diags = await client.open(uri, 'model { ( [ -> }}} train vs on @@@ \u0000');
     expect(diags.length).toBeGreaterThan(0);
     expect(await client.change(uri, good)).toEqual([]);
+  });
+});
+
+describe('dlnet lsp', () => {
+  it('serves the same language server from the command line (which loads dist/server.js only then)', async () => {
+    const viaCli = new TestClient([join(__dirname, '..', '..', 'dist', 'cli.js'), 'lsp', '--stdio']);
+    try {
+      await viaCli.initialize();
+      const diags = await viaCli.open('file:///cli/a.dlnet', good.replace('dense(1', 'dnse(1'));
+      expect(diags.map((d) => d.code)).toContain('unknown-layer');
+    } finally {
+      viaCli.dispose();
+    }
   });
 });
