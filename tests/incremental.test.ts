@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as warm from '../dsl';
-import { parseWhole } from '../dsl/syntax/parse';
+import { parseCacheChars, parseWhole } from '../dsl/syntax/parse';
+import { generateSource } from '../scripts/generate-source';
 import { dlnetFiles } from './support/files';
 
 /** A second copy of dsl/ with caches of its own, cleared before every analysis. */
@@ -157,5 +158,19 @@ describe('parsing by pieces', () => {
     const before = warm.parse(twoModelsOneBlock).file.decls;
     const after = warm.parse(twoModelsOneBlock.replace('model Second {\n  input x: [4]', 'model Second {\n  input x: [5]')).file.decls;
     expect(after.map((d, i) => d === before[i])).toEqual([true, true, true, false, true, true]);
+  });
+});
+
+describe('the parse cache', () => {
+  it('lets old versions go once it holds 2 million characters, but never the pieces of the text being parsed', () => {
+    const text = generateSource(20_000); // ~600k characters
+    let shifted = text;
+    for (let i = 0; i < 5; i++) {
+      shifted = `\n${shifted}`; // every line moves: every piece is new
+      warm.parse(shifted);
+      expect(parseCacheChars()).toBeLessThanOrEqual(2_000_000);
+    }
+    const again = warm.parse(shifted).file.decls;
+    expect(warm.parse(shifted).file.decls.every((d, i) => d === again[i])).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ export function parse(text: string): ParseResult {
   const lexErrors: SyntaxError[] = [];
   const syntaxErrors: SyntaxError[] = [];
   let end = { line: 0, character: 0 };
+  parses++;
   const pieces = piecesOf(text);
   for (let i = 0; i < pieces.length; i++) {
     const to = i + 1 < pieces.length ? pieces[i + 1].offset : text.length;
@@ -49,12 +50,27 @@ interface Piece {
  * remembered for them stay valid, see semantics/memo.ts). Trees are never mutated
  * after parsing, so sharing them is safe.
  */
-const cache = new Map<string, Piece>();
-const CACHE_LIMIT = 20_000;
+const cache = new Map<string, { piece: Piece; used: number }>();
+/** The cached pieces' text in characters: trees and recorded checks take some 70 bytes per character. */
+let cachedChars = 0;
+/** Counts parse calls: a piece remembers the last one that used it. */
+let parses = 0;
+/**
+ * Once the cache holds more text than this, or than twice the text being parsed, the
+ * pieces this parse did not use go, oldest first: an edit that shifts every line below
+ * it re-parses all of those, and old versions must not pile up.
+ */
+const CACHE_CHARS = 2_000_000;
+
+/** How much text the cache holds, in characters (tests watch that old versions do not pile up). */
+export function parseCacheChars(): number {
+  return cachedChars;
+}
 
 /** Forgets every cached piece (benchmarks measure cold parses with it). */
 export function clearParseCache(): void {
   cache.clear();
+  cachedChars = 0;
 }
 
 const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
@@ -82,10 +98,22 @@ function piecesOf(text: string): TextStart[] {
 function cachedPiece(text: string, from: TextStart, to: number): Piece {
   const key = `${from.line}:${text.slice(from.offset, to)}`;
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    hit.used = parses;
+    return hit.piece;
+  }
   const piece = parsePiece(text, from, to);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, piece);
+  cache.set(key, { piece, used: parses });
+  cachedChars += key.length;
+  const budget = Math.max(CACHE_CHARS, 2 * text.length);
+  if (cachedChars > budget) {
+    for (const [old, entry] of cache) {
+      if (cachedChars <= budget) break;
+      if (entry.used === parses) continue;
+      cache.delete(old);
+      cachedChars -= old.length;
+    }
+  }
   return piece;
 }
 
