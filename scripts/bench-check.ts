@@ -1,8 +1,11 @@
 /**
  * `npm run bench:check`: parse + resolve + infer + lint on generated files of 1k to
  * 50k lines (many models, blocks and chains); median of several runs per size.
- * "cold" analyses a file never seen; "after an edit" re-analyses it after a one-line
- * change, as the language server does (unchanged declarations are not re-parsed).
+ * "cold" analyses a file never seen; "after an edit" re-analyses it after a change
+ * within one line, as the language server does (unchanged declarations are neither
+ * re-parsed nor re-checked); "after a new line" after inserting a line halfway down,
+ * which moves every declaration below it (their trees hold absolute positions, so
+ * those are parsed and checked again).
  * The other columns say where a cold analysis goes: lexing alone, the parse alone
  * (lexing included), the garbage collector's share of the cold analysis, and the
  * floor of any chevrotain parse of these tokens (see chevrotain-floor.ts).
@@ -46,12 +49,13 @@ const warmFloor = floorTokens(lex(warm).tokens);
 for (let i = 0; i < 20; i++) chevrotainFloor(warmFloor);
 
 async function main(): Promise<void> {
-  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'lex ms', 'parse ms', 'chevrotain floor ms', 'errors']];
+  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'after a new line ms', 'lex ms', 'parse ms', 'chevrotain floor ms', 'errors']];
   for (const lines of sizes) {
     const text = generateSource(lines);
     const cold: number[] = [];
     const gc: number[] = [];
     const edited: number[] = [];
+    const shifted: number[] = [];
     const lexTimes: number[] = [];
     const parseTimes: number[] = [];
     const floorTimes: number[] = [];
@@ -78,11 +82,16 @@ async function main(): Promise<void> {
       errors = analysis!.diagnostics.filter((d) => d.severity === 'error').length;
       const changed = text.replace('dense(64,', `dense(${65 + r},`);
       edited.push(timed(() => analyze(changed)));
+      // A new line halfway down moves every declaration below it: those are parsed and checked again.
+      const middle = text.indexOf('\nmodel', text.length / 2);
+      const inserted = `${text.slice(0, middle)}\n# a new line ${r}${text.slice(middle)}`;
+      analyze(text);
+      shifted.push(timed(() => analyze(inserted)));
     }
     const m = median(cold);
     rows.push([
       String(text.split('\n').length), String(tokenCount), m.toFixed(1), Math.min(...cold).toFixed(1), ((m * 1000) / lines).toFixed(2),
-      `${Math.round((100 * median(gc)) / m)}%`, median(edited).toFixed(1), median(lexTimes).toFixed(1), median(parseTimes).toFixed(1),
+      `${Math.round((100 * median(gc)) / m)}%`, median(edited).toFixed(1), median(shifted).toFixed(1), median(lexTimes).toFixed(1), median(parseTimes).toFixed(1),
       median(floorTimes).toFixed(1), String(errors),
     ]);
 }
