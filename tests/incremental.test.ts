@@ -125,6 +125,18 @@ describe('incremental analysis', () => {
     expectSameAsFresh(shadowing);
   });
 
+  it('keeps documents apart that share a model\'s text but not its block', () => {
+    // The model's tree is shared through the parse cache; its check must not be.
+    const model = 'model M {\n  input x: [4]\n  B\n}\n';
+    const a = `${model}block B() {\n  dense(2)\n}\n`;
+    const b = `${model}block B() {\n  dense(3)\n}\n`;
+    for (const text of [a, b, a, b]) {
+      expectSameAsFresh(text);
+    }
+    expect(warm.analyze(a).models[0].layers[0].outputShape).toEqual([2]);
+    expect(warm.analyze(b).models[0].layers[0].outputShape).toEqual([3]);
+  });
+
   it('re-words a "did you mean" when a block that fits the misspelling is declared', () => {
     const typo = twoModelsOneBlock.replace('model Second {\n  input x: [4]\n  Squash', 'model Second {\n  input x: [4]\n  Wobble');
     expect(warm.analyze(typo).diagnostics.find((d) => d.code === 'unknown-layer')?.message).not.toMatch(/Wobbly/);
