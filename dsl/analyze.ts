@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { findDataset, datasets as datasetDefs, type FileHost } from './catalog';
+import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
 import { diagnostic, replaceWith, type Diagnostic } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse } from './syntax/parse';
@@ -39,9 +39,11 @@ export interface Analysis {
   dataFiles: string[];
 }
 
-/** Model and block checks from earlier analyses (of this text or any other): an edit re-checks only what it touched. */
+/** Checks from earlier analyses (of this text or any other): an edit re-checks only what it touched. */
+const datasetChecks = new Remembered<ast.DatasetDecl, CheckedDataset>();
 const blockChecks = new Remembered<ast.BlockDecl, void>();
 const modelChecks = new Remembered<ast.ModelDecl, ModelGraph>();
+const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
@@ -51,7 +53,12 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
   declare(ctx);
   const dataFiles: string[] = [];
-  for (const info of ctx.datasets.values()) dataFiles.push(...checkDataset(ctx, info, globals, options.host));
+  for (const info of ctx.datasets.values()) {
+    const checked = datasetChecks.check(ctx, info.decl, () => checkDataset(ctx, info.decl, globals, options.host));
+    info.shapes = checked.shapes;
+    info.args = checked.args;
+    dataFiles.push(...checked.files);
+  }
   const checker = new ModelChecker(ctx, globals);
   for (const block of ctx.blocks.values()) blockChecks.check(ctx, block, () => checker.checkBlockAlone(block));
   const models: ModelGraph[] = [];
@@ -64,7 +71,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     ctx.graphs.set(g.name, g);
     models.push(g);
   }
-  const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => checkTrain(ctx, t, globals));
+  const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => trainChecks.check(ctx, t, () => checkTrain(ctx, t, globals)));
   reportUnusedDeclarations(ctx);
 
   const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
@@ -94,10 +101,17 @@ function declare(ctx: Context): void {
   }
 }
 
-/** Checks a dataset's source and returns the files it reads. */
-function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host?: FileHost): string[] {
-  const source = info.decl.source;
-  if (!source || source.callee.text === '') return [];
+interface CheckedDataset {
+  shapes?: DatasetShapes;
+  args?: Args;
+  /** The files it reads, as written, whether or not they could be read. */
+  files: string[];
+}
+
+/** Checks a dataset's source: its shapes and arguments when it is right, and the files it reads. */
+function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, host?: FileHost): CheckedDataset {
+  const source = decl.source;
+  if (!source || source.callee.text === '') return { files: [] };
   const def = findDataset(source.callee.text);
   if (!def) {
     const guess = closest(source.callee.text, datasetDefs.map((d) => d.name));
@@ -105,19 +119,19 @@ function checkDataset(ctx: Context, info: DatasetInfo, globals: ValueScope, host
       `unknown dataset source '${source.callee.text}'${guess ? `; did you mean '${guess}'?` : ` (sources: ${datasetDefs.map((d) => d.name).join(', ')})`}`, {
         fixes: replaceWith(source.callee.range, guess),
       }));
-    return [];
+    return { files: [] };
   }
   const bound = bindArgs(def.name, def.params, source, globals);
-  if (!bound) return [];
+  if (!bound) return { files: [] };
   const files = def.files?.(bound.args) ?? [];
+  // A file can change between two analyses of the same text: such a check is never replayed.
+  if (files.length) ctx.volatile();
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
-    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${info.decl.name.text}: ${shapes.error}`));
-    return files;
+    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`));
+    return { files };
   }
-  info.shapes = shapes;
-  info.args = bound.args;
-  return files;
+  return { shapes, args: bound.args, files };
 }
 
 /** After a syntax error, what the parser recovered on that line is guesswork: drop other findings there. */

@@ -4,10 +4,12 @@
  * replayed for them) gives exactly what a fresh analysis of that text gives.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as warm from '../dsl';
+import { fileHost } from '../runtime/files';
 import { parseCacheChars, parseWhole } from '../dsl/syntax/parse';
 import { generateSource } from '../scripts/generate-source';
 import { dlnetFiles } from './support/files';
@@ -135,6 +137,40 @@ describe('incremental analysis', () => {
     }
     expect(warm.analyze(a).models[0].layers[0].outputShape).toEqual([2]);
     expect(warm.analyze(b).models[0].layers[0].outputShape).toEqual([3]);
+  });
+
+  it('re-checks a train statement when its dataset, its model or the names it could mean change', () => {
+    const fixedBlock = twoModelsOneBlock.replace('reshape([3, 3])', 'reshape([2, 2])');
+    warm.analyze(fixedBlock);
+    // The dataset's features no longer fit the models' inputs.
+    const wider = fixedBlock.replace('dims: 4', 'dims: 5');
+    expectSameAsFresh(wider);
+    expect(warm.analyze(wider).diagnostics.filter((d) => d.code === 'data-mismatch')).toHaveLength(2);
+    // The model's output no longer fits the labels.
+    const fewer = fixedBlock.replace('model Second {\n  input x: [4]\n  Squash\n  flatten\n  dense(3', 'model Second {\n  input x: [4]\n  Squash\n  flatten\n  dense(2');
+    expectSameAsFresh(fewer);
+    // A train statement naming a model that is declared only later in the edit.
+    const orphan = `${fixedBlock}train Third on d { loss: categoricalCrossentropy }\n`;
+    expect(warm.analyze(orphan).diagnostics.some((d) => d.code === 'unknown-name' && /Third/.test(d.message))).toBe(true);
+    const adopted = `${orphan}model Third {\n  input x: [4]\n  dense(3, activation: softmax)\n}\n`;
+    expectSameAsFresh(adopted);
+    expect(warm.analyze(adopted).trains.find((t) => t.model === 'Third')?.ok).toBe(true);
+  });
+
+  it('re-checks a train statement when the data file it reads changes, its text unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlnet-incremental-'));
+    try {
+      const file = join(dir, 'net.dlnet');
+      const text = 'dataset d = csv("d.csv", label: "y")\nmodel M {\n  input x: [2]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n';
+      writeFileSync(join(dir, 'd.csv'), 'a,b,y\n1,2,3\n');
+      expect(warm.analyze(text, { host: fileHost(file) }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      writeFileSync(join(dir, 'd.csv'), 'a,b,c,y\n1,2,3,4\n'); // three features now, and another size (the stamp)
+      const after = warm.analyze(text, { host: fileHost(file) });
+      expect(after.diagnostics.map((d) => d.code)).toContain('data-mismatch');
+      expect(project(after)).toEqual(project((cold.clearParseCache(), cold.analyze(text, { host: fileHost(file) }))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('re-words a "did you mean" when a block that fits the misspelling is declared', () => {

@@ -35,11 +35,19 @@ export interface DatasetInfo {
 export interface Recording {
   /** Opcodes, each followed by its operands: one flat array, no object per effect. */
   effects: unknown[];
-  /** The blocks the check looked up by name, found or not: a change to any of them invalidates it. */
-  blocks: Map<string, ast.BlockDecl | undefined>;
-  /** The check listed every block name (for a "did you mean"): any new or removed block invalidates it. */
-  allBlocks?: string;
+  /**
+   * What the check looked up by name, as triples (table, name, what it found, found or
+   * not): a replay needs every lookup to find the same now. The `names` table stands for
+   * all names of a kind (a "did you mean" that listed them).
+   */
+  reads: unknown[];
+  /** It read something that cannot be compared later (a data file): never replayed. */
+  volatile?: boolean;
 }
+
+/** The analysis's tables that a check can look up by name. */
+type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names';
+type Named = 'block' | 'model' | 'dataset';
 
 const REPORT = 0, REPEAT = 1, STEP = 2, STATEMENT = 3, DEFINE = 4, REFER = 5, REFER_TENSOR = 6, NODE_CALL = 7, USE = 8;
 
@@ -64,7 +72,8 @@ export class Context {
   /** Models, blocks and datasets that something refers to (for the unused lint). */
   readonly used = new Set<string>();
   private recording: Recording | undefined;
-  private blockNamesKey: string | undefined;
+  /** Every name of a kind, joined: what a `names` read found. */
+  private readonly namesKeys = new Map<Named, string>();
 
   constructor(readonly file: ast.SourceFile) {}
 
@@ -131,24 +140,63 @@ export class Context {
 
   /** The block declared under a name; the running check now depends on that. */
   block(name: string): ast.BlockDecl | undefined {
-    const block = this.blocks.get(name);
-    this.recording?.blocks.set(name, block);
-    return block;
+    return this.read('block', name) as ast.BlockDecl | undefined;
   }
 
-  /** Every block name; the running check now depends on all of them. */
-  blockNames(): Iterable<string> {
-    if (this.recording) this.recording.allBlocks = this.allBlocksKey();
-    return this.blocks.keys();
+  model(name: string): ast.ModelDecl | undefined {
+    return this.read('model', name) as ast.ModelDecl | undefined;
   }
 
-  private allBlocksKey(): string {
-    return (this.blockNamesKey ??= [...this.blocks.keys()].join(' '));
+  graph(name: string): ModelGraph | undefined {
+    return this.read('graph', name) as ModelGraph | undefined;
+  }
+
+  /** A dataset's declaration and shapes (the check depends on both). */
+  dataset(name: string): DatasetInfo | undefined {
+    this.read('dataset', name);
+    this.read('shapes', name);
+    return this.datasets.get(name);
+  }
+
+  /** Every name of a kind; the running check now depends on all of them. */
+  names(kind: Named): Iterable<string> {
+    this.read('names', kind);
+    return this.table(kind).keys();
+  }
+
+  private table(kind: Named): Map<string, unknown> {
+    return kind === 'block' ? this.blocks : kind === 'model' ? this.models : this.datasets;
+  }
+
+  /** The running check read something that no later analysis can compare: it is not to be replayed. */
+  volatile(): void {
+    if (this.recording) this.recording.volatile = true;
+  }
+
+  private read(table: Table, name: string): unknown {
+    const found = this.lookup(table, name);
+    this.recording?.reads.push(table, name, found);
+    return found;
+  }
+
+  private lookup(table: Table, name: string): unknown {
+    switch (table) {
+      case 'block': return this.blocks.get(name);
+      case 'model': return this.models.get(name);
+      case 'graph': return this.graphs.get(name);
+      case 'dataset': return this.datasets.get(name)?.decl;
+      case 'shapes': return this.datasets.get(name)?.shapes;
+      case 'names': {
+        let key = this.namesKeys.get(name as Named);
+        if (key === undefined) this.namesKeys.set(name as Named, (key = [...this.table(name as Named).keys()].join(' ')));
+        return key;
+      }
+    }
   }
 
   /** Runs a check, recording its effects and what it read. */
   record<T>(check: () => T): { value: T; recording: Recording } {
-    const recording: Recording = { effects: [], blocks: new Map() };
+    const recording: Recording = { effects: [], reads: [] };
     this.recording = recording;
     try {
       return { value: check(), recording };
@@ -157,10 +205,12 @@ export class Context {
     }
   }
 
-  /** Whether a recorded check would read the same blocks now. */
+  /** Whether every lookup of a recorded check finds the same now. */
   stillHolds(r: Recording): boolean {
-    for (const [name, block] of r.blocks) if (this.blocks.get(name) !== block) return false;
-    return r.allBlocks === undefined || r.allBlocks === this.allBlocksKey();
+    if (r.volatile) return false;
+    const reads = r.reads;
+    for (let i = 0; i < reads.length; i += 3) if (this.lookup(reads[i] as Table, reads[i + 1] as string) !== reads[i + 2]) return false;
+    return true;
   }
 
   /** Applies a recorded check's effects, in order, as if it ran again. */

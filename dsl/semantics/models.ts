@@ -284,7 +284,7 @@ export class ModelChecker {
     }
     const def = findLayer(callee);
     if (def) return this.applyLayer(def, call, current, frame, atStart, name);
-    const candidates = [...layerNames, ...this.ctx.blockNames(), ...frame.scope.keys()];
+    const candidates = [...layerNames, ...this.ctx.names('block'), ...frame.scope.keys()];
     const guess = closest(callee, candidates);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {

@@ -40,7 +40,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   }
   const validation = settings.validation as string | undefined;
   if (validation && model && !gan) {
-    const v = ctx.datasets.get(validation);
+    const v = ctx.dataset(validation);
     if (v?.shapes) {
       const valueRange = decl.settings.find((s) => s.key.text === 'validation')!.value.range;
       checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
@@ -51,28 +51,27 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
 }
 
 /** A model or dataset named in a train statement: an unknown-name error with a suggestion, or a recorded reference. */
-function resolve<T>(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset', table: Map<string, T>, declOf: (t: T) => ast.ModelDecl | ast.DatasetDecl): T | undefined {
-  const found = table.get(ident.text);
-  if (!found) {
+function resolve(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset'): ast.ModelDecl | ast.DatasetDecl | undefined {
+  const decl = kind === 'model' ? ctx.model(ident.text) : ctx.dataset(ident.text)?.decl;
+  if (!decl) {
     if (ident.text === '') return undefined;
-    const guess = closest(ident.text, table.keys());
+    const guess = closest(ident.text, ctx.names(kind));
     ctx.report(diagnostic('unknown-name', 'error', ident.range, `no ${kind} named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, { fixes: replaceWith(ident.range, guess) }));
     return undefined;
   }
-  const decl = declOf(found);
   ctx.use(`${kind}:${ident.text}`);
   ctx.refer(decl.name.text, kind, decl.name.range, decl.range, undefined, ident.range);
-  return found;
+  return decl;
 }
 
 function resolveModel(ctx: Context, ident: ast.Ident): ModelGraph | undefined {
-  if (!resolve(ctx, ident, 'model', ctx.models, (m) => m)) return undefined;
-  const g = ctx.graphs.get(ident.text);
+  if (!resolve(ctx, ident, 'model')) return undefined;
+  const g = ctx.graph(ident.text);
   return g?.ok ? g : undefined;
 }
 
-export function resolveDataset(ctx: Context, ident: ast.Ident) {
-  return resolve(ctx, ident, 'dataset', ctx.datasets, (info) => info.decl);
+function resolveDataset(ctx: Context, ident: ast.Ident) {
+  return resolve(ctx, ident, 'dataset') ? ctx.dataset(ident.text) : undefined;
 }
 
 function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: ValueScope): Args {
@@ -129,7 +128,7 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
-  const g = ctx.graphs.get(decl.model.text);
+  const g = ctx.graph(decl.model.text);
   const out = g && outputFacts(g);
   const loss = out?.activation === 'sigmoid' ? 'binaryCrossentropy' : out?.activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError';
   if (decl.settingsRange) {
