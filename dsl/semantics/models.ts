@@ -72,6 +72,9 @@ export class GraphBuilder {
 
 const lineOf = (r: Range) => r.start.line + 1;
 
+/** Calls one model's (or block's) walk may visit, blocks and repeats expanded: see `overBudget`. */
+export const MAX_WALKED = 20_000;
+
 /** "`flatten` on line 4", "input `x` on line 2": where a tensor came from. */
 function describeOrigin(t: Tensor): string {
   return `${t.fromInput ? 'input ' : ''}\`${t.origin}\` on line ${lineOf(t.originRange)}`;
@@ -82,13 +85,41 @@ const failed = (origin: string, range: Range): Tensor => ({ id: '', shape: undef
 
 export class ModelChecker {
   private graph = new GraphBuilder();
+  /** The body being checked, its statement being walked, and how many calls the walk has visited. */
+  private top: ast.Body | undefined;
+  private topStatement: ast.Stmt | undefined;
+  private walked = 0;
+  private stopped = false;
 
   constructor(private readonly ctx: Context, private readonly globals: ValueScope) {}
 
-  /** Checks one model and returns its graph. */
-  checkModel(model: ast.ModelDecl): ModelGraph {
+  private begin(body: ast.Body): void {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
+    this.top = body;
+    this.walked = 0;
+    this.stopped = false;
+  }
+
+  /**
+   * Repeats and blocks multiply: `repeat 1000 { Deep }` where Deep repeats 1000 layers
+   * is a million layers, and nested blocks that each use the next twice double at every
+   * level. Past MAX_WALKED calls the walk stops, with one error at the statement of the
+   * model (or block) where it got there, instead of keeping the editor busy for seconds.
+   */
+  private overBudget(): boolean {
+    if (this.walked <= MAX_WALKED) return false;
+    if (!this.stopped && this.topStatement) {
+      this.stopped = true;
+      this.ctx.report(diagnostic('invalid-argument', 'error', this.topStatement.range,
+        `this expands to more than ${MAX_WALKED.toLocaleString('en')} layer and block uses (repeats and blocks multiply): the checker stops here`));
+    }
+    return true;
+  }
+
+  /** Checks one model and returns its graph. */
+  checkModel(model: ast.ModelDecl): ModelGraph {
+    this.begin(model.body);
     const errorsBefore = this.ctx.errors.length;
     const frame: Frame = {
       scope: new Map(), bindings: collectBindings(model.body), container: model.name.text,
@@ -118,8 +149,7 @@ export class ModelChecker {
 
   /** Checks a block on its own (names and arguments); shapes are checked at each use. */
   checkBlockAlone(block: ast.BlockDecl): void {
-    this.graph = new GraphBuilder();
-    this.blockUses.clear();
+    this.begin(block.body);
     const params = new Map(block.params.map((p) => [p.name.text, p]));
     const values: ValueScope = {
       param: (name) => (params.has(name) ? 'unknown' : undefined),
@@ -161,6 +191,7 @@ export class ModelChecker {
   private walkBody(body: ast.Body, input: Tensor | undefined, frame: Frame): Tensor | undefined {
     let current = input;
     for (const stmt of body.stmts) {
+      if (body === this.top) this.topStatement = stmt;
       if (stmt.kind === 'input') current = this.walkInput(stmt, frame) ?? current;
       else if (stmt.kind === 'output') this.walkOutput(stmt, frame);
       else {
@@ -267,6 +298,8 @@ export class ModelChecker {
   private walkCall(call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
     const callee = call.callee.text;
     if (callee === '') return undefined; // a parse error already said so
+    this.walked++;
+    if (this.overBudget()) return undefined;
     if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.block(callee)) {
       if (!atStart) {
         frame.values.report(diagnostic('invalid-argument', 'error', call.range, `a tensor name can only start a chain (\`${callee} -> ...\`); to combine tensors use a merge layer such as add(a, b)`));
@@ -448,7 +481,7 @@ export class ModelChecker {
     }
     let t = current;
     const start = current?.shape;
-    for (let i = 0; i < (count as number); i++) {
+    for (let i = 0; i < (count as number) && !this.overBudget(); i++) {
       t = this.walkBody(rep.body, t, { ...frame, suffix: `${frame.suffix}_${i + 1}` });
     }
     this.ctx.noteStep(rep, { inputs: start ? [start] : [], output: t?.shape });
