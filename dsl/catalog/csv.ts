@@ -33,84 +33,143 @@ export interface CsvProblem {
 /** RFC 4180 records. Blank lines are skipped. */
 export function parseCsv(text: string): CsvRecord[] | CsvProblem {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
+  const problem = eachCsvRecord(text, (fields, line) => {
+    records.push({ fields, line });
+  });
+  return problem ?? records;
+}
+
+/**
+ * Hands each record to `onRecord` as it is read (blank lines skipped), so a big file is
+ * never held as records; `onRecord` may return a problem, which ends the reading. An
+ * unquoted field is one slice of the text (no string built a character at a time).
+ */
+export function eachCsvRecord(text: string, onRecord: (fields: string[], line: number) => CsvProblem | void): CsvProblem | undefined {
+  const n = text.length;
+  let i = 0;
   let line = 1;
-  let recordLine = 1;
-  let fieldStarted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
+  while (i < n) {
+    const recordLine = line;
+    const fields: string[] = [];
+    let atEnd = false;
+    while (!atEnd) {
+      // Spaces before an opening quote belong to the field (readers trim), as do characters after its closing quote.
+      let j = i;
+      while (j < n && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j++;
+      let field: string;
+      if (text.charCodeAt(j) === 0x22) {
+        field = text.slice(i, j);
+        let k = j + 1;
+        for (;;) {
+          const q = text.indexOf('"', k);
+          if (q < 0) return { message: 'a quoted field is never closed', line: recordLine };
+          const piece = text.slice(k, q);
+          for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) line++;
+          field += piece;
+          if (text.charCodeAt(q + 1) === 0x22) {
+            field += '"';
+            k = q + 2;
+          } else {
+            k = q + 1;
+            break;
+          }
+        }
+        const rest = fieldEnd(text, k);
+        field += text.slice(k, rest);
+        j = rest;
       } else {
-        if (c === '\n') line++;
-        field += c;
+        j = fieldEnd(text, j);
+        field = text.slice(i, j);
       }
-    } else if (c === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-    } else if (c === ',') {
       fields.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (fields.length > 1 || fields[0].trim() !== '') records.push({ fields, line: recordLine });
-      fields = [];
-      field = '';
-      fieldStarted = false;
-      line++;
-      recordLine = line;
-    } else {
-      field += c;
-      if (c !== ' ' && c !== '\t') fieldStarted = true;
+      const c = text.charCodeAt(j);
+      if (c === 0x2c) i = j + 1;
+      else {
+        atEnd = true;
+        if (j >= n) i = n;
+        else {
+          i = c === 0x0d && text.charCodeAt(j + 1) === 0x0a ? j + 2 : j + 1;
+          line++;
+        }
+      }
+    }
+    if (fields.length > 1 || fields[0].trim() !== '') {
+      const problem = onRecord(fields, recordLine);
+      if (problem) return problem;
     }
   }
-  if (quoted) return { message: 'a quoted field is never closed', line: recordLine };
-  if (field !== '' || fields.length) {
-    fields.push(field);
-    records.push({ fields, line: recordLine });
-  }
-  return records;
+  return undefined;
 }
+
+/** Where an unquoted field (or what follows a closing quote) ends: the next comma or line break, or the end. */
+function fieldEnd(text: string, from: number): number {
+  let j = from;
+  const n = text.length;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === 0x2c || c === 0x0a || c === 0x0d) break;
+    j++;
+  }
+  return j;
+}
+
+/** A table's header, size and classes: what its shapes need (the checker reads only this). */
+export type CsvSummary = Omit<CsvTable, 'features' | 'labels'>;
 
 /** Reads and checks a whole table: every row as wide as the header, every feature a finite number. */
 export function readCsvTable(text: string, label: string): CsvTable | CsvProblem {
-  const records = parseCsv(text);
-  if (!Array.isArray(records)) return records;
-  if (records.length < 2) return { message: 'needs a header row and at least one data row' };
-  const header = records[0].fields.map((h) => h.trim());
-  const labelColumn = header.indexOf(label);
-  if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
-  const rows = records.slice(1);
-  const width = header.length - 1;
-  const features = new Float32Array(rows.length * width);
+  return walkTable(text, label, true) as CsvTable | CsvProblem;
+}
+
+/** Checks a whole table as `readCsvTable` does, keeping only its summary. */
+export function summarizeCsvTable(text: string, label: string): CsvSummary | CsvProblem {
+  return walkTable(text, label, false);
+}
+
+function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSummary | CsvProblem {
+  let header: string[] | undefined;
+  let labelColumn = -1;
+  let size = 0;
+  let features = new Float32Array(0);
   const labels: string[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const { fields, line } = rows[i];
+  const classes = new Set<string>();
+  let numeric = true;
+  const problem = eachCsvRecord(text, (fields, line) => {
+    if (!header) {
+      header = fields.map((h) => h.trim());
+      labelColumn = header.indexOf(label);
+      if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
+      return undefined;
+    }
     if (fields.length !== header.length) return { message: `has ${fields.length} fields, the header has ${header.length}`, line };
+    const width = header.length - 1;
+    if (keep && (size + 1) * width > features.length) {
+      const grown = new Float32Array(Math.max(1024, features.length * 2, (size + 1) * width));
+      grown.set(features);
+      features = grown;
+    }
     let k = 0;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j].trim();
       if (j === labelColumn) {
-        labels.push(f);
+        if (keep) labels.push(f);
+        if (numeric && (f === '' || !Number.isFinite(Number(f)))) numeric = false;
+        classes.add(f);
         continue;
       }
       const v = Number(f);
       if (f === '' || !Number.isFinite(v)) return { message: `column '${header[j]}' must be a number, got ${JSON.stringify(fields[j])}`, line };
-      features[i * width + k++] = v;
+      if (keep) features[size * width + k++] = v;
     }
-  }
-  const numeric = labels.every((v) => v !== '' && Number.isFinite(Number(v)));
-  return { header, labelColumn, size: rows.length, features, labels, classes: numeric ? undefined : [...new Set(labels)].sort() };
+    size++;
+    return undefined;
+  });
+  if (problem) return problem;
+  if (!header || size === 0) return { message: 'needs a header row and at least one data row' };
+  const summary: CsvSummary = { header, labelColumn, size, classes: numeric ? undefined : [...classes].sort() };
+  return keep ? { ...summary, features: features.subarray(0, size * (header.length - 1)), labels } : summary;
 }
 
-export function isCsvProblem(x: CsvTable | CsvRecord[] | CsvProblem): x is CsvProblem {
+export function isCsvProblem(x: CsvTable | CsvSummary | CsvRecord[] | CsvProblem): x is CsvProblem {
   return !Array.isArray(x) && 'message' in x;
 }

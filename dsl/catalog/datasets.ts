@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
-import { isCsvProblem, readCsvTable } from './csv';
+import { isCsvProblem, summarizeCsvTable } from './csv';
 import type { Args, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -164,7 +164,7 @@ function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8
 function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
   if (!host) return { features: [null], labels: [null] };
   return fromFile(host, path, `label ${label}`, (bytes) => {
-    const table = readCsvTable(new TextDecoder().decode(bytes), label);
+    const table = summarizeCsvTable(new TextDecoder().decode(bytes), label);
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
     const features = [table.header.length - 1];
     return table.classes

@@ -34,6 +34,6 @@ setLayerLookup(findLayer);
 export * from './types';
 export * from './choices';
 export * from './datasets';
-export { isCsvProblem, parseCsv, readCsvTable, type CsvProblem, type CsvRecord, type CsvTable } from './csv';
+export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvProblem, type CsvRecord, type CsvSummary, type CsvTable } from './csv';
 export * from './settings';
 export { choiceName, pair } from './params';

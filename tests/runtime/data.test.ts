@@ -1,4 +1,5 @@
 /** Data sources: shapes, seeding, CSV and IDX parsing with clear errors, and workspace-bound paths. */
+import fc from 'fast-check';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,30 @@ describe('csv', () => {
     if (!Array.isArray(rows)) throw new Error(rows.message);
     expect(rows.map((r) => r.fields)).toEqual([['a', 'b', 'c, d'], ['1', 'say "hi"', '3']]);
     expect(rows[1].line).toBe(2);
+  });
+
+  it('reads back any table written the RFC 4180 way: fields with commas, quotes, spaces and line breaks, records at their lines', () => {
+    const field = fc.array(fc.constantFrom('a', '1', ' ', '\t', ',', '"', '\n', '\r\n', '-'), { maxLength: 6 }).map((cs) => cs.join(''));
+    // A record of one blank field is a blank line, which readers skip.
+    const record = fc.array(field, { minLength: 1, maxLength: 5 }).filter((r) => r.length > 1 || r[0].trim() !== '');
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 6 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), (records, lineBreak, finalBreak) => {
+        const quote = (f: string) => (/[",\r\n]/.test(f) || /^[ \t]*"/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+        const lines = records.map((r) => r.map(quote).join(','));
+        const text = lines.join(lineBreak) + (finalBreak && lines.length ? lineBreak : '');
+        const parsed = parseCsv(text);
+        if (!Array.isArray(parsed)) throw new Error(parsed.message);
+        expect(parsed.map((r) => r.fields)).toEqual(records);
+        // Each record starts one line after the previous one ends (line breaks inside quotes count once each).
+        let line = 1;
+        expect(parsed.map((r, i) => {
+          const at = line;
+          line += 1 + (records[i].join('').match(/\n/g)?.length ?? 0);
+          return r.line === at;
+        })).toEqual(records.map(() => true));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reports a quoted field that is never closed, at the line its record starts', () => {
