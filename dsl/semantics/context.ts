@@ -2,11 +2,10 @@
 import type { Args, DatasetShapes, LayerDef } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { rangeKey } from '../syntax/range';
+import { rangeKey, type Range } from '../syntax/range';
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
-import type { Range } from '../syntax/range';
 
 /** What the checker learnt about one step of a chain: hover and signature help read it. */
 export interface StepInfo {

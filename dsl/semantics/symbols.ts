@@ -1,5 +1,6 @@
 /** Declarations and their references, for definition, references, rename and highlights. */
 import { comparePositions, contains, type Position, type Range } from '../syntax/range';
+import type { Shape } from './shape';
 
 /**
  * Identifiers never overlap, so a start position identifies one. The key is a small
@@ -7,7 +8,6 @@ import { comparePositions, contains, type Position, type Range } from '../syntax
  * of 262,144 lines; farther out it is a string.
  */
 const positionKey = (r: Range): number | string => (r.start.character < 4096 && r.start.line < 262_144 ? r.start.line * 4096 + r.start.character : `${r.start.line}:${r.start.character}`);
-import type { Shape } from './shape';
 
 export type SymbolKind = 'model' | 'block' | 'dataset' | 'tensor' | 'param';
 
