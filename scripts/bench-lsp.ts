@@ -1,7 +1,8 @@
 /**
  * `npm run bench:lsp`: the real server over stdio. Time to answer `initialize` after
  * the process starts; didChange → publishDiagnostics, completion and hover round
- * trips on files of 200 and 2,000 lines (p50 and p95 over many edits).
+ * trips on files of 200 and 2,000 lines (p50 and p95 over many edits), and
+ * didChange → publishDiagnostics for line breaks typed halfway down.
  */
 import { join } from 'node:path';
 import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol';
@@ -22,7 +23,7 @@ async function main() {
   const startup = performance.now() - t0;
   console.log(`initialize answered ${startup.toFixed(0)} ms after spawning the server`);
   console.log('');
-  console.log('lines  diagnostics p50/p95 ms  completion p50/p95 ms  hover p50/p95 ms');
+  console.log('lines  diagnostics p50/p95 ms  after a new line p50/p95  completion p50/p95 ms  hover p50/p95 ms');
   for (const lines of [200, 2000]) {
     const text = generateSource(lines);
     const uri = `file:///bench/${lines}.dlnet`;
@@ -44,8 +45,16 @@ async function main() {
       await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: target, character: 4 } });
       hov.push(performance.now() - h);
     }
+    // Typing Enter halfway down, again and again: every declaration below moves to lines it never was on.
+    const middle = Math.floor(textLines.length / 2);
+    const newline: number[] = [];
+    for (let i = 0; i < EDITS / 4; i++) {
+      const s = performance.now();
+      await client.change(uri, '\n', { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } });
+      newline.push(performance.now() - s);
+    }
     const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`.padEnd(22);
-    console.log(`${String(textLines.length).padStart(5)}  ${f(diag)}  ${f(comp)}  ${f(hov)}`);
+    console.log(`${String(textLines.length).padStart(5)}  ${f(diag)}  ${f(newline)}  ${f(comp)}  ${f(hov)}`);
   }
   await client.dispose();
 }
