@@ -1,6 +1,6 @@
 /** Folding ranges (bodies, multi-line argument lists, comment blocks) and selection ranges (node paths). */
 import type { Analysis } from '../analyze';
-import type { Position, Range } from '../syntax/range';
+import { splitLines, type Position, type Range } from '../syntax/range';
 import { pathAt, walk } from './locate';
 
 export interface Fold {
@@ -23,7 +23,7 @@ export function foldingRanges(a: Analysis): Fold[] {
   // Runs of whole-line comments.
   let start = -1;
   let prev = -2;
-  const lines = a.text.split('\n');
+  const lines = splitLines(a.text);
   for (const c of a.file.comments) {
     const whole = lines[c.range.start.line]?.trim().startsWith('#');
     if (!whole) continue;

@@ -6,6 +6,7 @@
  */
 import type { TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
+import { splitLines } from '../syntax/range';
 import { parse } from '../syntax/parse';
 
 export function settingEdit(text: string, line: number, key: string, value: string): TextEdit | undefined {
@@ -28,6 +29,6 @@ export function settingEdit(text: string, line: number, key: string, value: stri
     // `{ loss: mse; epochs: 3 }`: one more on the same line.
     return { range: { start: last.range.end, end: last.range.end }, newText: `; ${key}: ${value}` };
   }
-  const indent = text.split(/\r\n|\r|\n/)[last.range.start.line].match(/^\s*/)![0];
+  const indent = splitLines(text)[last.range.start.line].match(/^\s*/)![0];
   return { range: { start: last.range.end, end: last.range.end }, newText: `\n${indent}${key}: ${value}` };
 }

@@ -6,6 +6,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { visible } from '../diagnostics';
+import { splitLines } from './range';
 import * as t from './tokens';
 
 export interface LexError {
@@ -173,7 +174,7 @@ function binaryAt(text: string): LexError | undefined {
   const at = text.indexOf('\0');
   if (at < 0) return undefined;
   const before = text.slice(0, at);
-  const line = before.split(/\r\n|\r|\n/).length - 1;
+  const line = splitLines(before).length - 1;
   const character = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) - 1;
   return { message: 'this is not dlnet source: the file holds binary data (a NUL character here)', line, character, length: 1 };
 }

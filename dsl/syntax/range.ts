@@ -1,4 +1,9 @@
 /** Positions and ranges are 0-based line/character, exactly as LSP has them. */
+
+/** The text's lines as positions count them: a line ends at \n, \r\n or a lone \r (as in LSP and the lexer). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
 export interface Position {
   line: number;
   character: number;

@@ -1,7 +1,7 @@
 /** `dlnet check <files...> [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { analyze, type Diagnostic } from '../../dsl';
+import { analyze, splitLines, type Diagnostic } from '../../dsl';
 import { fileHost } from '../files';
 import { InputError, parseArgs, UsageError } from './args';
 import { formatDiagnostic } from './format';
@@ -43,7 +43,8 @@ export function runCheck(argv: string[], io: Io): number {
   } else {
     for (const r of results) {
       const name = relative(process.cwd(), r.file) || r.file;
-      for (const d of r.diagnostics) io.err(formatDiagnostic(name, r.text, d, io.colour) + '\n');
+      const lines = splitLines(r.text);
+      for (const d of r.diagnostics) io.err(formatDiagnostic(name, lines, d, io.colour) + '\n');
     }
     const files = `${results.length} file${results.length === 1 ? '' : 's'}`;
     io.err(`${files} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);

@@ -3,10 +3,10 @@ import { visible, type Diagnostic } from '../../dsl';
 
 const colours = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[90m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
-export function formatDiagnostic(file: string, text: string, d: Diagnostic, colour = false): string {
+/** `lines`: the file's lines (`splitLines`), split once for all its diagnostics: splitting for each made 1,600 of them take 4 s. */
+export function formatDiagnostic(file: string, lines: readonly string[], d: Diagnostic, colour = false): string {
   const c = (k: keyof typeof colours, s: string) => (colour ? `${colours[k]}${s}${colours.reset}` : s);
   const { line, character } = d.range.start;
-  const lines = text.split(/\r\n|\r|\n/);
   // One column per character, as the caret counts them: tabs as spaces, control characters as pictures.
   const source = visible((lines[line] ?? '').replace(/\t/g, ' '));
   const endChar = d.range.end.line === line ? Math.max(d.range.end.character, character + 1) : source.length;

@@ -149,6 +149,12 @@ describe('symbols and structure', () => {
     expect(chain[chain.length - 1]).toBe('4:0-9:1');
   });
 
+  it('folds comment runs by the lines positions count, in files with lone \\r line breaks too', async () => {
+    const { uri: crUri } = await client.openNew('model M {\r  input x: [2]\r  # one\r  # two\r  # three\r  dense(1)\r}\r');
+    const folds = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: crUri } });
+    expect(folds!.map((f) => `${f.startLine}-${f.endLine}${f.kind ? ` ${f.kind}` : ''}`)).toEqual(expect.arrayContaining(['2-4 comment']));
+  });
+
   it('classifies layers, tensors, parameters, enum values and numbers', async () => {
     const tokens = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: doc });
     const data = tokens!.data;
