@@ -25,6 +25,19 @@ const folded = (name: string) => name.replace(/[_-]/g, '').toLowerCase();
 /** The first letters of a camel-case name's words: 'meanSquaredError' → 'mse'. */
 const initials = (name: string) => (name.match(/^[a-z]|[A-Z]/g) ?? []).join('').toLowerCase();
 
+/** Each candidate's spellings, worked out once: the same layer and block names are candidates for every misspelling in a file. */
+const spellings = new Map<string, { lower: string; folded: string; initials: string }>();
+const SPELLINGS_LIMIT = 10_000;
+
+function spellingsOf(c: string) {
+  let known = spellings.get(c);
+  if (!known) {
+    if (spellings.size >= SPELLINGS_LIMIT) spellings.clear();
+    spellings.set(c, (known = { lower: c.toLowerCase(), folded: folded(c), initials: initials(c) }));
+  }
+  return known;
+}
+
 /**
  * The closest candidate within a small edit distance. The same name in another case or
  * in snake_case counts as exact, and so do a multi-word name's initials ('mse'), the
@@ -38,8 +51,13 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   for (const c of candidates) {
     if (c === name) continue;
+    const spelt = spellingsOf(c);
     // Initials of at least two words: a one-letter name is no abbreviation.
-    const score = folded(c) === fold || (lower.length >= 2 && initials(c) === lower) ? 0 : editDistance(lower, c.toLowerCase());
+    let score: number;
+    if (spelt.folded === fold || (lower.length >= 2 && spelt.initials === lower)) score = 0;
+    // Lengths further apart than the limit are further apart in edits too.
+    else if (Math.abs(c.length - name.length) > Math.min(limit, bestScore - 1)) continue;
+    else score = editDistance(lower, spelt.lower);
     if (score <= limit && score < bestScore) {
       best = c;
       bestScore = score;

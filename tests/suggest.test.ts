@@ -1,0 +1,36 @@
+/** "Did you mean": the fast path (cached spellings, length pruning) picks what trying every candidate in full picks. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { closest, editDistance } from '../dsl/semantics/suggest';
+
+/** Every candidate scored in full, first best wins: the rule `closest` must keep. */
+function tryEvery(name: string, candidates: string[]): string | undefined {
+  const plain = (s: string) => s.replace(/[_-]/g, '').toLowerCase();
+  const firsts = (s: string) => (s.match(/^[a-z]|[A-Z]/g) ?? []).join('').toLowerCase();
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const exact = plain(c) === plain(name) || (name.length >= 2 && firsts(c) === name.toLowerCase());
+    const score = exact ? 0 : editDistance(name.toLowerCase(), c.toLowerCase());
+    if (score <= limit && score < bestScore) [best, bestScore] = [c, score];
+  }
+  return best;
+}
+
+describe('closest', () => {
+  it('agrees with scoring every candidate in full', () => {
+    const word = fc.array(fc.constantFrom('a', 'b', 'e', 'r', 'l', 'u', 'D', 'S', '_', '-'), { minLength: 1, maxLength: 9 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(word, fc.array(word, { maxLength: 12 }), (name, candidates) => {
+      expect(closest(name, candidates)).toBe(tryEvery(name, candidates));
+    }), { numRuns: 5000 });
+  });
+
+  it('knows the spellings of other frameworks', () => {
+    expect(closest('mse', ['meanAbsoluteError', 'meanSquaredError'])).toBe('meanSquaredError');
+    expect(closest('he_normal', ['glorotUniform', 'heNormal'])).toBe('heNormal');
+    expect(closest('rleu', ['relu', 'elu', 'selu'])).toBe('relu');
+    expect(closest('xyzzy', ['dense', 'conv2d'])).toBeUndefined();
+  });
+});
