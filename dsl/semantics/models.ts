@@ -73,7 +73,7 @@ export class GraphBuilder {
 const lineOf = (r: Range) => r.start.line + 1;
 
 /** Calls one model's (or block's) walk may visit, blocks and repeats expanded: see `overBudget`. */
-export const MAX_WALKED = 20_000;
+const MAX_WALKED = 20_000;
 
 /** "`flatten` on line 4", "input `x` on line 2": where a tensor came from. */
 function describeOrigin(t: Tensor): string {
@@ -97,6 +97,7 @@ export class ModelChecker {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
     this.top = body;
+    this.topStatement = undefined;
     this.walked = 0;
     this.stopped = false;
   }
