@@ -132,8 +132,11 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
   let size = 0;
   let features = new Float32Array(0);
   const labels: string[] = [];
+  // Classes are collected only once a label is not a number: a regression column's million distinct values would cost more than the rest of the read.
   const classes = new Set<string>();
   let numeric = true;
+  /** Rows read before the first label that is not a number, whose labels are classes too. */
+  let numericRows = 0;
   const problem = eachCsvRecord(text, (fields, line) => {
     if (!header) {
       header = fields.map((h) => h.trim());
@@ -153,8 +156,11 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
       const f = fields[j].trim();
       if (j === labelColumn) {
         if (keep) labels.push(f);
-        if (numeric && (f === '' || !Number.isFinite(Number(f)))) numeric = false;
-        classes.add(f);
+        if (numeric && (f === '' || !Number.isFinite(Number(f)))) {
+          numeric = false;
+          numericRows = size;
+        }
+        if (!numeric) classes.add(f);
         continue;
       }
       const v = Number(f);
@@ -166,8 +172,19 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
   });
   if (problem) return problem;
   if (!header || size === 0) return { message: 'needs a header row and at least one data row' };
+  if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
   const summary: CsvSummary = { header, labelColumn, size, classes: numeric ? undefined : [...classes].sort() };
   return keep ? { ...summary, features: features.subarray(0, size * (header.length - 1)), labels } : summary;
+}
+
+/** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */
+function addLeadingLabels(text: string, labelColumn: number, rows: number, classes: Set<string>): void {
+  let row = -1; // the header
+  const enough = { message: '' };
+  eachCsvRecord(text, (fields) => {
+    if (row >= 0) classes.add(fields[labelColumn].trim());
+    return ++row >= rows ? enough : undefined;
+  });
 }
 
 export function isCsvProblem(x: CsvTable | CsvSummary | CsvRecord[] | CsvProblem): x is CsvProblem {

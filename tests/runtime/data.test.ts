@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, parseCsv, type FileHost } from '../../dsl';
+import { analyze, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
 import { loadData } from '../../runtime/data';
 import { exampleLength } from '../../runtime/data/dataset';
 import { DataError, loadCsv, loadIdx } from '../../runtime/data/files';
@@ -101,6 +101,15 @@ describe('csv', () => {
     expect(d.classes).toEqual(['cat', 'dog']);
     expect(Array.from(d.features[0].data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(d.labels!.data)).toEqual([1, 0, 0, 1, 1, 0]);
+  });
+
+  it('takes every label as a class once one is not a number, those before it included, and none for numeric labels', () => {
+    const mixed = 'x,kind\n1,2\n2,1\n3,cat\n4,2\n5,"10"\n6,dog\n';
+    for (const read of [readCsvTable, summarizeCsvTable]) {
+      expect((read(mixed, 'kind') as CsvSummary).classes).toEqual(['1', '10', '2', 'cat', 'dog']);
+      expect((read('x,y\n1,0.5\n2,1e3\n', 'y') as CsvSummary).classes).toBeUndefined();
+      expect((read('x,kind\n1,cat\n2,3\n', 'kind') as CsvSummary).classes).toEqual(['3', 'cat']);
+    }
   });
 
   it('reports a bad row with its line number', () => {
