@@ -246,13 +246,13 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   }
 }
 
+/** A dense call's units as written: named, or its first positional argument. */
+const unitsArg = (call: ast.Call) => call.args?.find((a) => !a.name || a.name.text === 'units');
+
 /**
  * binaryCrossentropy and, on the output layer, one sigmoid unit: the whole of the advice,
  * where the output is a dense layer that names its units and its activation.
  */
-/** A dense call's units as written: named, or its first positional argument. */
-const unitsArg = (call: ast.Call) => call.args?.find((a) => !a.name || a.name.text === 'units');
-
 function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Setting): Fix[] | undefined {
   const call = out.node?.kind === 'dense' ? ctx.nodeCalls.get(out.node) : undefined;
   const units = call && unitsArg(call);

@@ -15,23 +15,23 @@ export interface ParseResult {
 }
 
 export function parse(text: string): ParseResult {
-  const decls: ast.Decl[] = [];
-  const comments: ast.Comment[] = [];
+  parses++;
+  const starts = piecesOf(text);
+  return assemble(starts.map((from, i) => cachedPiece(text, from, i + 1 < starts.length ? starts[i + 1].offset : text.length)));
+}
+
+/** The file that pieces make, in order: all lexer errors first, then the syntax errors. */
+function assemble(pieces: Piece[]): ParseResult {
+  const file: ast.SourceFile = { kind: 'file', decls: [], comments: [], range: { start: { line: 0, character: 0 }, end: pieces[pieces.length - 1].end } };
   const lexErrors: SyntaxError[] = [];
   const syntaxErrors: SyntaxError[] = [];
-  let end = { line: 0, character: 0 };
-  parses++;
-  const pieces = piecesOf(text);
-  for (let i = 0; i < pieces.length; i++) {
-    const to = i + 1 < pieces.length ? pieces[i + 1].offset : text.length;
-    const piece = cachedPiece(text, pieces[i], to);
-    decls.push(...piece.decls);
-    comments.push(...piece.comments);
+  for (const piece of pieces) {
+    file.decls.push(...piece.decls);
+    file.comments.push(...piece.comments);
     lexErrors.push(...piece.lexErrors);
     syntaxErrors.push(...piece.syntaxErrors);
-    end = piece.end;
   }
-  return { file: { kind: 'file', decls, comments, range: { start: { line: 0, character: 0 }, end } }, errors: [...lexErrors, ...syntaxErrors] };
+  return { file, errors: [...lexErrors, ...syntaxErrors] };
 }
 
 /** What one piece of the text parses to. */
@@ -119,8 +119,7 @@ function cachedPiece(text: string, from: TextStart, to: number): Piece {
 
 /** The whole text as one piece, cache untouched: what `parse` must always agree with (tests compare them). */
 export function parseWhole(text: string): ParseResult {
-  const piece = parsePiece(text, { offset: 0, line: 0 }, text.length);
-  return { file: { kind: 'file', decls: piece.decls, comments: piece.comments, range: { start: { line: 0, character: 0 }, end: piece.end } }, errors: [...piece.lexErrors, ...piece.syntaxErrors] };
+  return assemble([parsePiece(text, { offset: 0, line: 0 }, text.length)]);
 }
 
 function parsePiece(text: string, from: TextStart, to: number): Piece {
