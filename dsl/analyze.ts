@@ -7,7 +7,7 @@ import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, ty
 import { diagnostic, replaceWith, type Diagnostic } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse } from './syntax/parse';
-import { comparePositions } from './syntax/range';
+import { comparePositions, lineBreakOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
 import { lintModel } from './semantics/lints';
@@ -47,7 +47,7 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
-  const ctx = new Context(parsed.file);
+  const ctx = new Context(parsed.file, lineBreakOf(text));
   for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 

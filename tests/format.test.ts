@@ -26,3 +26,19 @@ describe('formatter', () => {
     });
   }
 });
+
+describe('formatter and line breaks', () => {
+  const messy = 'model M{\n      input x :[2]\n\n\n  dense( 1 )\n}\n';
+  const tidy = 'model M {\n  input x: [2]\n\n  dense(1)\n}\n';
+  for (const br of ['\r\n', '\r']) {
+    it(`keeps ${JSON.stringify(br)} line breaks`, () => {
+      expect(ide.format(messy.replace(/\n/g, br))).toBe(tidy.replace(/\n/g, br));
+      expect(ide.format(tidy.replace(/\n/g, br))).toBe(tidy.replace(/\n/g, br));
+    });
+    it(`edits the right lines of a file with ${JSON.stringify(br)} line breaks`, () => {
+      const edits = ide.formatEdits(messy.replace(/\n/g, br), tidy.replace(/\n/g, br));
+      expect(edits).toEqual(ide.formatEdits(messy, tidy));
+      expect(edits.map((e) => e.line)).toEqual([0, 1, 2, 4]);
+    });
+  }
+});

@@ -32,6 +32,10 @@ describe('settingEdit', () => {
   it('adds a line of its own, indented like the others, to a block over several lines', () => {
     expect(apply('train M on d {\n    loss: categoricalCrossentropy\n    epochs: 2\n}\n')).toBe('train M on d {\n    loss: categoricalCrossentropy\n    epochs: 2\n    batchSize: 128\n}\n');
   });
+  it('adds its line with the line break the file uses', () => {
+    const text = (model + 'train M on d {\n  loss: categoricalCrossentropy\n}\n').replace(/\n/g, '\r\n');
+    expect(applyEdits(text, [settingEdit(text, 5, 'batchSize', '128')!]).slice(model.length + 5)).toBe('train M on d {\r\n  loss: categoricalCrossentropy\r\n  batchSize: 128\r\n}\r\n');
+  });
   it('fills an empty block and adds a block where there is none', () => {
     // A train statement needs a loss, so these two are checked for the edit's text only.
     const text = model + 'train M on d {}';

@@ -9,7 +9,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
 import { choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { lex } from '../syntax/lexer';
-import type { Position } from '../syntax/range';
+import { offsetAt, type Position } from '../syntax/range';
 import * as t from '../syntax/tokens';
 import { choiceDoc, datasetDoc, layerDoc, paramDoc, paramLine, typeName } from './describe';
 import { paramsOf } from './hover';
@@ -39,19 +39,9 @@ interface Frame {
   braces?: 'body' | 'settings' | 'other';
 }
 
-export const offsetOf = (text: string, pos: Position): number => {
-  let offset = 0;
-  for (let line = 0; line < pos.line; line++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return Math.min(offset + pos.character, text.length);
-};
-
 /** The call whose argument list holds the cursor: its name and which parameter the cursor is on. */
 export function callAtCursor(a: Analysis, pos: Position): { callee: string; params: ParamDef[]; active: number } | undefined {
-  const tokens = lex(a.text.slice(0, offsetOf(a.text, pos)), true).tokens;
+  const tokens = lex(a.text.slice(0, offsetAt(a.text, pos)), true).tokens;
   const frame = openFrames(tokens).filter((f) => f.open === t.LParen).pop();
   if (!frame?.callee || tokens[frame.index - 2]?.tokenType === t.Block) return undefined;
   const params = paramsOf(a, fakeCall(frame.callee))?.filter((p) => p.type.kind !== 'tensor' || p.positional);
@@ -67,7 +57,7 @@ export function callAtCursor(a: Analysis, pos: Position): { callee: string; para
 }
 
 export function complete(a: Analysis, pos: Position): Completion[] {
-  const offset = offsetOf(a.text, pos);
+  const offset = offsetAt(a.text, pos);
   const all = lex(a.text.slice(0, offset), true).tokens;
   // A name being typed right at the cursor is the prefix, not context.
   const last = all[all.length - 1];

@@ -2,7 +2,7 @@
 import type { Analysis } from '../analyze';
 import type { Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { comparePositions, contains, type Range } from '../syntax/range';
+import { comparePositions, contains, lineBreakOf, splitLines, type Range } from '../syntax/range';
 
 export function extractIntoBlock(a: Analysis, selection: Range): Fix | undefined {
   const decl = a.file.decls.find((d) => (d.kind === 'model' || d.kind === 'block') && contains(d.range, selection.start));
@@ -22,19 +22,25 @@ export function extractIntoBlock(a: Analysis, selection: Range): Fix | undefined
     if (!boundInside && s.refs.some(inside)) return undefined;
     if (boundInside && s.refs.some((r) => !inside(r))) return undefined;
   }
-  const lines = a.text.split(/\r?\n/);
+  const lines = splitLines(a.text);
+  const br = lineBreakOf(a.text);
   const names = new Set(a.file.decls.filter((d): d is Exclude<ast.Decl, ast.TrainDecl> => d.kind !== 'train').map((d) => d.name.text));
   let name = 'Extracted';
   for (let i = 2; names.has(name); i++) name = `Extracted${i}`;
-  const indent = lines[first.range.start.line].match(/^\s*/)![0];
-  const bodyText = lines.slice(first.range.start.line, last.range.end.line + 1).map((l) => (l.startsWith(indent) ? '  ' + l.slice(indent.length) : l)).join('\n');
+  // Exactly the statements' text: a statement may share its line with others (`a; b`) or with its body's braces.
+  const start = first.range.start;
+  const end = last.range.end;
+  const indent = lines[start.line].match(/^\s*/)![0];
+  const own = lines.slice(start.line, end.line + 1);
+  own[own.length - 1] = own[own.length - 1].slice(0, end.character);
+  own[0] = indent + own[0].slice(start.character);
+  const bodyText = own.map((l) => (l.startsWith(indent) ? '  ' + l.slice(indent.length) : l)).join(br);
   const declStart = { line: decl.range.start.line, character: 0 };
-  const replaceRange: Range = { start: { line: first.range.start.line, character: 0 }, end: { line: last.range.end.line, character: lines[last.range.end.line].length } };
   return {
     title: `Extract ${chosen.length} statement${chosen.length > 1 ? 's' : ''} into block ${name}`,
     edits: [
-      { range: { start: declStart, end: declStart }, newText: `block ${name}() {\n${bodyText}\n}\n\n` },
-      { range: replaceRange, newText: `${indent}${name}()` },
+      { range: { start: declStart, end: declStart }, newText: `block ${name}() {${br}${bodyText}${br}}${br}${br}` },
+      { range: { start, end }, newText: `${name}()` },
     ],
   };
 }

@@ -6,6 +6,7 @@
 import type { IToken } from 'chevrotain';
 import { lex } from '../syntax/lexer';
 import { parse } from '../syntax/parse';
+import { lineBreakOf, splitLines } from '../syntax/range';
 import * as t from '../syntax/tokens';
 
 export interface FormatOptions {
@@ -24,7 +25,7 @@ function spaceBetween(a: IToken, b: IToken): string {
   return ' ';
 }
 
-/** The formatted text, or undefined when the text has syntax errors. */
+/** The formatted text, in the text's own line breaks (its first one), or undefined when the text has syntax errors. */
 export function format(text: string, options: FormatOptions = { indent: '  ' }): string | undefined {
   if (parse(text).errors.length > 0) return undefined;
   const { tokens, comments } = lex(text, true);
@@ -58,7 +59,8 @@ export function format(text: string, options: FormatOptions = { indent: '  ' }):
     }
   }
   while (out.length && out[out.length - 1] === '') out.pop();
-  return out.join('\n') + '\n';
+  const br = lineBreakOf(text);
+  return out.join(br) + br;
 }
 
 export interface LineEdit {
@@ -70,8 +72,8 @@ export interface LineEdit {
 
 /** Line-level edits from `before` to `after`, limited to lines startLine..endLine of `before` (all when omitted). */
 export function formatEdits(before: string, after: string, startLine = 0, endLine = Number.MAX_SAFE_INTEGER): LineEdit[] {
-  const a = before.split(/\r?\n/);
-  const b = after.split('\n');
+  const a = splitLines(before);
+  const b = splitLines(after);
   if (b[b.length - 1] === '') b.pop();
   if (a[a.length - 1] === '') a.pop();
   // The formatter keeps lines except blank ones; align on non-blank lines.

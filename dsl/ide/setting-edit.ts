@@ -6,7 +6,7 @@
  */
 import type { TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { splitLines } from '../syntax/range';
+import { lineBreakOf, splitLines } from '../syntax/range';
 import { parse } from '../syntax/parse';
 
 export function settingEdit(text: string, line: number, key: string, value: string): TextEdit | undefined {
@@ -30,5 +30,5 @@ export function settingEdit(text: string, line: number, key: string, value: stri
     return { range: { start: last.range.end, end: last.range.end }, newText: `; ${key}: ${value}` };
   }
   const indent = splitLines(text)[last.range.start.line].match(/^\s*/)![0];
-  return { range: { start: last.range.end, end: last.range.end }, newText: `\n${indent}${key}: ${value}` };
+  return { range: { start: last.range.end, end: last.range.end }, newText: `${lineBreakOf(text)}${indent}${key}: ${value}` };
 }

@@ -74,7 +74,8 @@ export class Context {
   /** Every name of a kind, joined: what a `names` read found. */
   private readonly namesKeys = new Map<Named, string>();
 
-  constructor(readonly file: ast.SourceFile) {}
+  /** @param lineBreak the file's line break, for fixes that add lines. */
+  constructor(readonly file: ast.SourceFile, readonly lineBreak = '\n') {}
 
   /** Reports each diagnostic once: blocks and repeats are walked many times. */
   report(d: Diagnostic): void {

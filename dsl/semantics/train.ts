@@ -130,14 +130,15 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
   const g = ctx.graph(decl.model.text);
   const out = g && outputFacts(g);
+  const br = ctx.lineBreak;
   const loss = out?.activation === 'sigmoid' ? 'binaryCrossentropy' : out?.activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError';
   if (decl.settingsRange) {
     const at = decl.settingsRange.start;
     const pos = { line: at.line, character: at.character + 1 };
-    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: `\n  loss: ${loss}` }], preferred: true }];
+    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: `${br}  loss: ${loss}` }], preferred: true }];
   }
   const end = decl.data.range.end;
-  return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: end, end }, newText: ` {\n  loss: ${loss}\n}` }], preferred: true }];
+  return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: end, end }, newText: ` {${br}  loss: ${loss}${br}}` }], preferred: true }];
 }
 
 interface OutputFacts {

@@ -4,6 +4,23 @@
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
+
+/** The offset in `text` of a position (lines counted as `splitLines` counts them), clamped to the text. */
+export function offsetAt(text: string, pos: Position): number {
+  const lineBreak = /\r\n|\r|\n/g;
+  let offset = 0;
+  for (let line = 0; line < pos.line; line++) {
+    if (!lineBreak.exec(text)) return text.length;
+    offset = lineBreak.lastIndex;
+  }
+  const end = lineBreak.exec(text)?.index ?? text.length;
+  return Math.min(offset + pos.character, end);
+}
+
+/** The line break a text uses (its first one; \n when it has none): edits that add lines use it too. */
+export function lineBreakOf(text: string): string {
+  return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+}
 export interface Position {
   line: number;
   character: number;

@@ -1,20 +1,21 @@
 /** Whole-document and range formatting, as line edits (the formatter never joins or splits lines). */
 import type { TextEdit } from 'vscode-languageserver';
-import { ide } from '../../dsl';
+import { ide, lineBreakOf, splitLines } from '../../dsl';
 import { safely, type ServerContext } from '../context';
 
 function edits(text: string, tabSize: number, insertSpaces: boolean, startLine?: number, endLine?: number): TextEdit[] {
   const formatted = ide.format(text, { indent: insertSpaces ? ' '.repeat(tabSize) : '\t' });
   if (formatted === undefined || formatted === text) return [];
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
+  const br = lineBreakOf(text);
   return ide.formatEdits(text, formatted, startLine, endLine).map((e) => {
     const end = e.line + e.count;
     // Replace whole lines, newline included, so that blank-line changes work too.
     const range = end < lines.length
       ? { start: { line: e.line, character: 0 }, end: { line: end, character: 0 } }
       : { start: { line: e.line, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
-    const newText = e.text.map((l) => l + '\n').join('');
-    return { range, newText: end < lines.length ? newText : newText.replace(/\n$/, '') };
+    const newText = e.text.map((l) => l + br).join('');
+    return { range, newText: end < lines.length ? newText : newText.slice(0, newText.length - br.length) };
   });
 }
 

@@ -38,6 +38,24 @@ describe('formatting', () => {
     expect(out.split('\n')[6]).toBe('  h = dense(8, activation: tanh) -> dense(1, activation: sigmoid)');
     expect(out.split('\n')[0]).toBe('dataset   d=xor( samples:40 ,noise :0.1 )');
   });
+
+  it('keeps the line breaks of CRLF and CR files, formatting the lines a range names', async () => {
+    for (const br of ['\r\n', '\r']) {
+      const text = messy.replace(/\n/g, br);
+      const { uri } = await open(text);
+      const whole = await server().connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      expect(applyEdits(text, whole!)).toBe(tidy.replace(/\n/g, br));
+      const formatted = await open(tidy.replace(/\n/g, br));
+      expect(await server().connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: formatted.uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+      const edits = await server().connection.sendRequest(DocumentRangeFormattingRequest.type, {
+        textDocument: { uri }, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 5 } }, options: { tabSize: 2, insertSpaces: true },
+      });
+      const out = applyEdits(text, edits!);
+      expect(out.split(br)[6]).toBe('  h = dense(8, activation: tanh) -> dense(1, activation: sigmoid)');
+      expect(out.split(br)[0]).toBe('dataset   d=xor( samples:40 ,noise :0.1 )');
+      expect(out.replaceAll(br, '')).not.toMatch(/[\r\n]/);
+    }
+  });
 });
 
 describe('code actions', () => {

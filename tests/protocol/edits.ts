@@ -1,14 +1,7 @@
 import type { TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
-/** Applies LSP text edits to a text (edits must not overlap). */
+/** Applies LSP text edits to a text as an editor does (lines end at \n, \r\n or a lone \r; edits must not overlap). */
 export function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => {
-    let o = 0;
-    for (let i = 0; i < p.line && i < lines.length; i++) o += lines[i].length + 1;
-    return o + p.character;
-  };
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  for (const e of sorted) text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
-  return text;
+  return TextDocument.applyEdits(TextDocument.create('file:///edited.dlnet', 'dlnet', 1, text), edits);
 }
