@@ -29,10 +29,16 @@ export interface Tensor {
 
 const RESOLUTION_CODES = new Set(['unknown-layer', 'unknown-parameter', 'unknown-name', 'used-before-bound', 'duplicate-name', 'unused', 'syntax-error']);
 
+/** Where a body binds a name: the identifier and its statement. */
+interface Binding {
+  name: ast.Ident;
+  stmt: ast.Stmt;
+}
+
 interface Frame {
   scope: Map<string, Tensor>;
   /** Every name bound anywhere in this body, for used-before-bound. */
-  bindings: Map<string, ast.Ident>;
+  bindings: Map<string, Binding>;
   container: string;
   prefix: string;
   suffix: string;
@@ -273,9 +279,10 @@ export class ModelChecker {
     }
     const later = frame.bindings.get(name.text);
     if (later) {
-      frame.values.report(diagnostic('used-before-bound', 'error', name.range, `\`${name.text}\` is used before it is bound on line ${lineOf(later.range)}`, {
-        related: [{ range: later.range, message: `\`${name.text}\` is bound here` }],
+      frame.values.report(diagnostic('used-before-bound', 'error', name.range, `\`${name.text}\` is used before it is bound on line ${lineOf(later.name.range)}`, {
+        related: [{ range: later.name.range, message: `\`${name.text}\` is bound here` }],
       }));
+      this.referLater(name, later, frame);
     } else if (name.text !== '') {
       const guess = closest(name.text, frame.scope.keys());
       frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}${guess ? `; did you mean \`${guess}\`?` : ''}`, {
@@ -283,6 +290,11 @@ export class ModelChecker {
       }));
     }
     return undefined;
+  }
+
+  /** A use of a name the body binds only further down: still a reference to that binding (for rename and references). */
+  private referLater(name: ast.Ident, binding: Binding, frame: Frame): void {
+    this.ctx.refer(name.text, 'tensor', binding.name.range, binding.stmt.range, frame.container, name.range);
   }
 
   private walkChain(stmt: ast.ChainStmt, input: Tensor | undefined, frame: Frame): Tensor | undefined {
@@ -304,6 +316,10 @@ export class ModelChecker {
     if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.block(callee)) {
       if (!atStart) {
         frame.values.report(diagnostic('invalid-argument', 'error', call.range, `a tensor name can only start a chain (\`${callee} -> ...\`); to combine tensors use a merge layer such as add(a, b)`));
+        // Still a use of that tensor: rename and references must find it.
+        const bound = frame.bindings.get(callee);
+        if (frame.scope.has(callee)) this.ctx.referTensor(callee, frame.container, call.callee.range);
+        else if (bound) this.referLater(call.callee, bound, frame);
         return undefined;
       }
       const t = this.lookupTensor(call.callee, frame);
@@ -491,9 +507,9 @@ export class ModelChecker {
 }
 
 /** Every name bound in a body (recursively), first binding wins. */
-function collectBindings(body: ast.Body, out = new Map<string, ast.Ident>()): Map<string, ast.Ident> {
+function collectBindings(body: ast.Body, out = new Map<string, Binding>()): Map<string, Binding> {
   for (const stmt of body.stmts) {
-    if (stmt.kind === 'input' && stmt.name && !out.has(stmt.name.text)) out.set(stmt.name.text, stmt.name);
+    if (stmt.kind === 'input' && stmt.name && !out.has(stmt.name.text)) out.set(stmt.name.text, { name: stmt.name, stmt });
     if (stmt.kind !== 'chain') continue;
     for (const step of stmt.steps) {
       if (step.kind === 'residual') {
@@ -501,7 +517,7 @@ function collectBindings(body: ast.Body, out = new Map<string, ast.Ident>()): Ma
         if (step.shortcut) collectBindings(step.shortcut, out);
       } else if (step.kind === 'repeat') collectBindings(step.body, out);
     }
-    if (stmt.target && !out.has(stmt.target.text)) out.set(stmt.target.text, stmt.target);
+    if (stmt.target && !out.has(stmt.target.text)) out.set(stmt.target.text, { name: stmt.target, stmt });
   }
   return out;
 }
