@@ -135,7 +135,9 @@ function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
   if (decl.settingsRange) {
     const at = decl.settingsRange.start;
     const pos = { line: at.line, character: at.character + 1 };
-    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: `${br}  loss: ${loss}` }], preferred: true }];
+    // `{ epochs: 3 }` on one line takes `loss: ...;` first on that line; a block over several lines, a line of its own.
+    const oneLine = decl.settings.length > 0 && decl.settings[0].range.start.line === at.line;
+    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: oneLine ? ` loss: ${loss};` : `${br}  loss: ${loss}` }], preferred: true }];
   }
   const end = decl.data.range.end;
   return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: end, end }, newText: ` {${br}  loss: ${loss}${br}}` }], preferred: true }];
