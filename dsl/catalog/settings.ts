@@ -13,7 +13,7 @@ export const trainSettings: SettingDef[] = [
   { name: 'optimizer', type: { kind: 'choice', table: 'optimizer' }, default: choice('adam'), doc: 'How weights are updated from gradients, with its parameters: adam(learningRate: 0.001).' },
   { name: 'epochs', type: { kind: 'int', min: 1 }, default: 10, doc: 'Passes over the training data.' },
   { name: 'batchSize', type: { kind: 'int', min: 1 }, default: 32, doc: 'Examples per gradient step.' },
-  { name: 'validationSplit', type: { kind: 'float', min: 0, max: 1, maxExclusive: true }, default: 0, doc: 'Fraction of the data held out for validation (taken from the end, after a seeded shuffle).', only: 'plain' },
+  { name: 'validationSplit', type: { kind: 'float', min: 0, max: 1, maxExclusive: true }, default: 0, doc: 'Fraction of the data held out for validation (taken from the end, after a seeded shuffle): at least one example, and never all of them.', only: 'plain' },
   { name: 'validation', type: { kind: 'dataset' }, optional: true, doc: 'A separate dataset for validation, instead of validationSplit.', only: 'plain' },
   { name: 'metrics', type: { kind: 'list', of: { kind: 'choice', table: 'metric' } }, default: [], doc: 'Values reported each epoch besides the loss: [accuracy].', only: 'plain' },
   { name: 'shuffle', type: { kind: 'bool' }, default: true, doc: 'Shuffle the training data every epoch.' },
@@ -26,4 +26,9 @@ export const trainSettings: SettingDef[] = [
 
 export function findSetting(name: string): SettingDef | undefined {
   return trainSettings.find((s) => s.name === name);
+}
+
+/** How many of `size` examples validationSplit holds out: at least one once the fraction is above 0 (the trainer's split and the checker agree on it). */
+export function heldOut(size: number, fraction: number): number {
+  return fraction <= 0 ? 0 : Math.max(1, Math.round(size * fraction));
 }

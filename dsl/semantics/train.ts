@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, findLoss, findSetting, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
+import { choiceWithDefaults, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
@@ -190,8 +190,20 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
   return ok;
 }
 
+/** A validation split that leaves no example to train on (a small CSV, say). */
+function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
+  const fraction = settings.validationSplit as number | undefined;
+  const setting = decl.settings.find((x) => x.key.text === 'validationSplit');
+  if (data.size === undefined || fraction === undefined || !setting) return;
+  const held = heldOut(data.size, fraction);
+  if (held < data.size) return;
+  ctx.report(diagnostic('invalid-setting', 'error', setting.value.range,
+    `validationSplit ${fraction} holds out ${held} of dataset ${dataDecl.name.text}'s ${data.size} example${data.size === 1 ? '' : 's'} (line ${lineOf(dataDecl.range)}), which leaves none to train on`));
+}
+
 function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
   checkFeatures(ctx, decl.data.range, g, data, dataDecl);
+  checkSplit(ctx, decl, data, dataDecl, settings);
   const out = outputFacts(g);
   if (!out) return;
   const lossChoice = settings.loss as Choice | undefined;

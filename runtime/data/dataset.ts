@@ -1,4 +1,5 @@
 /** Data in memory: one flat array per feature input and for the labels, `size` examples each. */
+import { heldOut } from '../../dsl';
 import type { Random } from './random';
 
 export interface Column {
@@ -33,7 +34,7 @@ export function take(data: Data, indices: ArrayLike<number>): Data {
 /** A seeded shuffle, then the last `fraction` held out for validation. */
 export function split(data: Data, fraction: number, rng: Random): { train: Data; validation?: Data } {
   const order = rng.permutation(data.size);
-  if (fraction <= 0) return { train: take(data, order) };
-  const n = Math.max(1, Math.round(data.size * fraction));
+  const n = heldOut(data.size, fraction);
+  if (n === 0) return { train: take(data, order) };
   return { train: take(data, order.subarray(0, data.size - n)), validation: take(data, order.subarray(data.size - n)) };
 }
