@@ -164,6 +164,17 @@ export function planWithData(analysis: Analysis, file: string, model?: string): 
   return { plan, data: loadPlanData(analysis, plan.dataset, file) };
 }
 
+/** The run's folder, made before training starts: a folder that cannot be made is the user's to fix, not a failed training. */
+function openRunFolder(out: string, model: string): RunFolder {
+  try {
+    return new RunFolder(out, model);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file stands where the folder should be' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
+    throw new RunError(`cannot save the run in ${out}: ${why}`);
+  }
+}
+
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const control = o.control ?? new Control();
   const file = resolve(o.file);
@@ -196,7 +207,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const batchAdvice = backend.gpu && !plan.versus && o.adviseBatchSize !== false ? await adviseBatchSize(g, settings, parts.train, batchSize) : undefined;
     const summaries = [g, ...(plan.versus ? [a.models.find((m) => m.name === plan!.versus)!] : [])].map(modelSummary);
 
-    folder = new RunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
+    folder = openRunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
     folder.write('source.dlnet', text);
     o.sink({
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,

@@ -176,6 +176,14 @@ train Faded on rings { loss: binaryCrossentropy; optimizer: adam(learningRate: 0
     expect(of('error')[0].message).toMatch(/nowhere\.csv/);
   });
 
+  it('says so before training when the output folder cannot be made, and trains nothing', async () => {
+    const blocker = file('not-a-folder', '');
+    const { result, of } = await train(file('out-blocked.dlnet', rings(2)), { out: join(blocker, 'runs') });
+    expect(result.status).toBe('failed');
+    expect(of('start')).toEqual([]);
+    expect(of('error')[0]).toMatchObject({ message: `cannot save the run in ${join(blocker, 'runs')}: a file stands where the folder should be`, line: undefined });
+  });
+
   it('refuses a file with errors, pointing at the first one', async () => {
     const { result, of } = await train(file('broken.dlnet', rings(2).replace('dense(16, activation: tanh)', 'conv2d(8, kernel: 3)')));
     expect(result.status).toBe('failed');
