@@ -91,6 +91,12 @@ describe('dlnet summary', () => {
     expect(execFileSync(process.execPath, [bin, 'summary', good], { encoding: 'utf8' })).toMatchSnapshot();
   });
 
+  it('says when a file has no models, rather than printing nothing', () => {
+    const f = write('data-only.dlnet', 'dataset d = xor()\n');
+    expect(run('summary', f)).toMatchObject({ status: 0, stdout: `${f}: no models\n` });
+    expect(JSON.parse(run('summary', '--json', f).stdout)).toEqual({ models: [] });
+  });
+
   it('keeps symbolic sizes as names and unknown sizes as null', () => {
     const f = write('seq.dlnet', 'model S {\n  input s: [T, ?]\n  dense(4)\n}\n');
     const out = JSON.parse(run('summary', '--json', f).stdout);

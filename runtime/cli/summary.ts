@@ -17,7 +17,7 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   }
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   if (args.flags.has('json')) io.out(JSON.stringify({ models }));
-  else io.out(models.map(renderModel).join('\n\n'));
+  else io.out(models.length ? models.map(renderModel).join('\n\n') : `${file}: no models`);
   if (errors > 0) io.err(`${file}: ${errors} error${errors === 1 ? '' : 's'}; run dlnet check ${file} for details`);
   return errors > 0 ? 1 : 0;
 }
@@ -29,5 +29,5 @@ function renderModel(m: ModelSummary): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
   const total = m.totalParams === null ? '?' : m.totalParams.toLocaleString('en');
-  return [`model ${m.name}: ${total} parameters`, ...lines.map((l, i) => (i === 0 ? `  ${l}` : `  ${l}`))].join('\n');
+  return [`model ${m.name}: ${total} parameters`, ...lines.map((l) => `  ${l}`)].join('\n');
 }
