@@ -8,7 +8,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
 import { choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
-import { lex } from '../syntax/lexer';
+import { declarationStartBefore, lex } from '../syntax/lexer';
 import { offsetAt, type Position } from '../syntax/range';
 import * as t from '../syntax/tokens';
 import { choiceDoc, datasetDoc, layerDoc, paramDoc, paramLine, typeName } from './describe';
@@ -39,9 +39,14 @@ interface Frame {
   braces?: 'body' | 'settings' | 'other';
 }
 
+/** The tokens of the declaration the cursor is in, up to the cursor (offsets relative to where it starts): context never reaches into an earlier declaration. */
+function tokensBefore(text: string, offset: number): IToken[] {
+  return lex(text.slice(declarationStartBefore(text, offset), offset), true).tokens;
+}
+
 /** The call whose argument list holds the cursor: its name and which parameter the cursor is on. */
 export function callAtCursor(a: Analysis, pos: Position): { callee: string; params: ParamDef[]; active: number } | undefined {
-  const tokens = lex(a.text.slice(0, offsetAt(a.text, pos)), true).tokens;
+  const tokens = tokensBefore(a.text, offsetAt(a.text, pos));
   const frame = openFrames(tokens).filter((f) => f.open === t.LParen).pop();
   if (!frame?.callee || tokens[frame.index - 2]?.tokenType === t.Block) return undefined;
   const params = paramsOf(a, fakeCall(frame.callee))?.filter((p) => p.type.kind !== 'tensor' || p.positional);
@@ -58,10 +63,11 @@ export function callAtCursor(a: Analysis, pos: Position): { callee: string; para
 
 export function complete(a: Analysis, pos: Position): Completion[] {
   const offset = offsetAt(a.text, pos);
-  const all = lex(a.text.slice(0, offset), true).tokens;
+  const from = declarationStartBefore(a.text, offset);
+  const all = lex(a.text.slice(from, offset), true).tokens;
   // A name being typed right at the cursor is the prefix, not context.
   const last = all[all.length - 1];
-  const typing = last && (last.tokenType === t.Identifier || t.keywords.includes(last.tokenType)) && last.startOffset + last.image.length === offset;
+  const typing = last && (last.tokenType === t.Identifier || t.keywords.includes(last.tokenType)) && from + last.startOffset + last.image.length === offset;
   const tokens = typing ? all.slice(0, -1) : all;
   const frames = openFrames(tokens);
   const frame = frames[frames.length - 1];

@@ -154,6 +154,26 @@ export function lex(text: string, keepNewlines = false): LexResult {
   return scan(text, new Stream(keepNewlines));
 }
 
+/** Whether a line starting at `offset` starts with a declaration keyword: the lexer keeps no state across such a line. */
+const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
+export function startsDeclaration(text: string, offset: number): boolean {
+  DECLARATION_START.lastIndex = offset;
+  return DECLARATION_START.test(text);
+}
+
+/**
+ * Where lexing may start to get the tokens before `offset` that matter: the last line at
+ * or before it that starts with a declaration keyword (0 when there is none). What comes
+ * earlier belongs to other declarations, and the lexer carries nothing across.
+ */
+export function declarationStartBefore(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x0a || c === 0x0d) && startsDeclaration(text, i + 1)) return i + 1;
+  }
+  return 0;
+}
+
 /** Where a piece of the text starts: its offset and its line (0-based). */
 export interface TextStart {
   offset: number;

@@ -5,7 +5,7 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
-import { lexDeclarations, type TextStart } from './lexer';
+import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
 export type { SyntaxError };
 
@@ -73,8 +73,6 @@ export function clearParseCache(): void {
   cachedChars = 0;
 }
 
-const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
-
 /**
  * Where the pieces start: the text's start, and every line that starts with a declaration
  * keyword (the lexer cuts there anyway, and leaves no state across such a cut: see
@@ -89,8 +87,7 @@ function piecesOf(text: string): TextStart[] {
     if (c !== 0x0a && c !== 0x0d) continue;
     if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
     line++;
-    DECLARATION_START.lastIndex = i + 1;
-    if (DECLARATION_START.test(text)) starts.push({ offset: i + 1, line });
+    if (startsDeclaration(text, i + 1)) starts.push({ offset: i + 1, line });
   }
   return starts;
 }

@@ -79,6 +79,13 @@ describe('completion', () => {
     expect(items.find((i) => i.label === 'model')?.insertTextFormat).toBe(2);
   });
 
+  it('takes a line that starts with a declaration keyword as a new declaration, as the parser does', async () => {
+    // The train block above is never closed; the parser starts over at `model`, and so does completion.
+    const items = await complete('train M on rings { loss: binaryCrossentropy\nmod|el N {\n}\n');
+    expect(labels(items)).toEqual(expect.arrayContaining(['model', 'block', 'dataset', 'train']));
+    expect(labels(items)).not.toContain('epochs');
+  });
+
   it('resolves documentation lazily', async () => {
     const items = await complete(base.replace('MARK', '|'));
     const dense = items.find((i) => i.label === 'dense')!;
