@@ -124,7 +124,8 @@ export class MetricChart {
         { label: 'epoch', value: (_u, v) => (v == null ? '' : v.toFixed(2)) },
         { label: 'batch', stroke: c0 + '55', width: 1, spanGaps: true, points: { show: false } },
         { label: 'batch (smoothed)', stroke: c0, width: 2, spanGaps: true, points: { show: false } },
-        { label: 'epoch', stroke: c1, width: 2, spanGaps: true, points: { show: true, size: 5 } },
+        // Not just 'epoch': the x value is called that too, and this is the training data's mean over each epoch.
+        { label: 'train (epoch mean)', stroke: c1, width: 2, spanGaps: true, points: { show: true, size: 5 } },
         { label: 'validation', stroke: c2, width: 2, spanGaps: true, points: { show: true, size: 5 } },
         ...this.overlays.map((o, i) => ({ label: o.label, stroke: this.palette.series[(i + 3) % this.palette.series.length], width: 1, dash: [5, 4], spanGaps: true })),
       ],

@@ -80,7 +80,7 @@ describe('training panel', () => {
     const epochs = events.filter((e) => e.type === 'epoch').length;
     // uPlot draws into a canvas; its legend shows the series it has.
     const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (rows) => rows.map((r) => r.textContent ?? ''));
-    expect(legend.join(' ')).toMatch(/batch \(smoothed\)/);
+    expect(legend.join(' ')).toMatch(/batch \(smoothed\).*train \(epoch mean\).*validation/);
     const points = await page.evaluate(() => document.querySelectorAll('.chart').length);
     expect(points).toBeGreaterThanOrEqual(2);
     expect(batches).toBeGreaterThan(50);
