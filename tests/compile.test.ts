@@ -1,13 +1,16 @@
 /**
  * The checker and TensorFlow.js never disagree: every model of every sample and
  * fixture is compiled, and each layer's output shape and parameter count must equal
- * what the checker inferred.
+ * what the checker inferred; then it runs on a batch of two, and its outputs must have
+ * the shapes the checker said (a layer can build and still fail when it runs).
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, modelSummary } from '../dsl';
+import { compileModel } from '../runtime/compile/compile';
 import { addCompiledShapes, type CompiledLayer } from '../runtime/compile/summary';
+import { tf } from '../runtime/tf';
 import { fileHost } from '../runtime/files';
 import { dlnetFiles } from './support/files';
 
@@ -29,6 +32,24 @@ describe('checker vs tfjs', () => {
           const inferred = l.outputShape.map((d) => (typeof d === 'number' ? d : null));
           if (JSON.stringify(inferred) !== JSON.stringify(l.compiledOutputShape)) mismatches.push(`${m.name}.${l.name}: shape ${JSON.stringify(inferred)} vs tfjs ${JSON.stringify(l.compiledOutputShape)}`);
           if (l.params !== null && l.params !== l.compiledParams) mismatches.push(`${m.name}.${l.name}: params ${l.params} vs tfjs ${l.compiledParams}`);
+        }
+      }
+      for (const g of ok) {
+        // Symbolic and unknown sizes become 3; the checker's output shapes say where they reappear.
+        const size = (d: number | string | null) => (typeof d === 'number' ? d : 3);
+        const xs = g.inputs.map((i) => (i.dtype === 'int32' ? tf.zeros([2, ...i.shape.map(size)], 'int32') : tf.randomUniform([2, ...i.shape.map(size)])));
+        const model = compileModel(g);
+        try {
+          const out = model.predict(xs.length === 1 ? xs[0] : xs);
+          const shapes = (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
+          const expected = modelSummary(g).outputs.map((o) => o?.map(size));
+          if (JSON.stringify(shapes) !== JSON.stringify(expected)) mismatches.push(`${g.name}: runs to ${JSON.stringify(shapes)}, checker ${JSON.stringify(expected)}`);
+          tf.dispose(out);
+        } catch (e) {
+          mismatches.push(`${g.name}: fails to run: ${(e as Error).message}`);
+        } finally {
+          tf.dispose(xs);
+          model.dispose();
         }
       }
       expect(mismatches).toEqual([]);

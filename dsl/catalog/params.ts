@@ -1,6 +1,6 @@
 /** Parameter definitions shared by many layers, and typed access to bound arguments. */
 import type { Args, ArgValue, Choice, LayerDef, ParamDef, ShapeError } from './types';
-import { formatShape, type Shape } from '../semantics/shape';
+import { formatShape, normaliseAxis, type Shape } from '../semantics/shape';
 
 export const units = (doc = 'Number of output units.'): ParamDef => ({ name: 'units', type: { kind: 'int', min: 1 }, doc, positional: true });
 export const filters = (doc = 'Number of output channels (filters).'): ParamDef => ({ name: 'filters', type: { kind: 'int', min: 1 }, doc, positional: true });
@@ -68,6 +68,13 @@ export function family<K extends string>(fam: LayerDef['family'], defs: Record<K
 }
 
 /** Layers that act element-wise: output shape = input shape, no weights. */
+/** An `axis` argument that names no axis of the input (axes count from the first one after the batch). */
+export function requireAxis(x: Shape, args: Args, owner: string): ShapeError | undefined {
+  const axis = num(args, 'axis');
+  if (normaliseAxis(axis, x.length) !== undefined) return undefined;
+  return { code: 'invalid-argument', message: `${owner} axis ${axis} is outside a rank-${x.length} input ${formatShape(x)} (axes ${-x.length} to ${x.length - 1})` };
+}
+
 export function elementwise(doc: string, params: ParamDef[] = [], act?: string): LayerBody {
   return {
     doc,

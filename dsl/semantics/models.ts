@@ -102,6 +102,7 @@ export class ModelChecker {
   private begin(body: ast.Body): void {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
+    this.named.clear();
     this.top = body;
     this.topStatement = undefined;
     this.walked = 0;
@@ -213,9 +214,14 @@ export class ModelChecker {
   /** Model-level names and the tensors they bind, for the unused lint. */
   private bound: { name: ast.Ident; id: string }[] = [];
 
+  /** Tensors a statement took by name, whether or not that statement checked: one with an error still uses them. */
+  private named = new Set<string>();
+
   private reportUnusedTensors(): void {
     const consumed = new Set<string>(this.graph.outputs);
     for (const l of this.graph.layers) for (const i of l.inputs) consumed.add(i);
+    for (const id of this.named) consumed.add(id);
+    this.named.clear();
     for (const { name, id } of this.bound) {
       if (id && !consumed.has(id)) {
         this.ctx.report(diagnostic('unused', 'hint', name.range, `\`${name.text}\` is never used: nothing takes it as input and it is not an output`, { unnecessary: true }));
@@ -275,6 +281,7 @@ export class ModelChecker {
     const t = frame.scope.get(name.text);
     if (t) {
       this.ctx.referTensor(name.text, frame.container, name.range);
+      this.named.add(t.id);
       return t;
     }
     const later = frame.bindings.get(name.text);

@@ -1,5 +1,5 @@
 /** A checked model graph → a TensorFlow.js LayersModel, through the functional API. Node ids become layer names. */
-import type { ModelGraph } from '../../dsl';
+import type { ModelGraph, Shape } from '../../dsl';
 import { tf, tfl } from '../tf';
 import { rules, type RuleContext } from './rules';
 
@@ -15,8 +15,9 @@ const batchShape = (shape: (number | string | null)[]) => [null, ...shape.map((d
 export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
   if (!g.ok) throw new CompileError(`model ${g.name} has errors; run dlnet check`, g.nameRange.start.line);
   let counter = 0;
-  const ctx: RuleContext = { seed: () => seed * 1000 + ++counter };
+  const ctx: RuleContext = { seed: () => seed * 1000 + ++counter, inputs: [] };
   const tensors = new Map<string, tfl.SymbolicTensor>();
+  const shapes = new Map<string, Shape>(g.inputs.map((i) => [i.id, i.shape]));
   const inputs = g.inputs.map((i) => {
     const t = tfl.input({ batchShape: batchShape(i.shape), dtype: i.dtype, name: i.id });
     tensors.set(i.id, t);
@@ -26,6 +27,8 @@ export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
     try {
       // tfjs leaves a reshape's -1 unknown in its static shape; give it the size the checker worked out.
       const resolved = node.kind === 'reshape' && node.outputShape.every((d) => typeof d === 'number');
+      ctx.inputs = node.inputs.map((id) => shapes.get(id)!);
+      shapes.set(node.id, node.outputShape);
       const layer = rules[node.kind](resolved ? { ...node.args, shape: node.outputShape as number[] } : node.args, node.id, ctx);
       const ins = node.inputs.map((id) => tensors.get(id)!);
       const out = layer.apply(ins.length === 1 ? ins[0] : ins) as tfl.SymbolicTensor;

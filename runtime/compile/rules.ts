@@ -3,7 +3,7 @@
  * makes the compiler refuse to build when a layer is added to the catalogue without
  * a rule here.
  */
-import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName } from '../../dsl';
+import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
@@ -14,6 +14,8 @@ type Layer = InstanceType<typeof tfl.layers.Layer>;
 export interface RuleContext {
   /** A fresh seed per weight initialiser, derived from the train seed. */
   seed(): number;
+  /** The shapes of the node's inputs, batch axis left out, as the checker inferred them. */
+  inputs: Shape[];
 }
 
 type Rule = (args: Args, name: string, ctx: RuleContext) => Layer;
@@ -92,7 +94,12 @@ const activationLayer = (act: string): Rule => (_args, name) => tfl.layers.activ
 
 export const rules: Record<LayerName, Rule> = {
   dense: (args, name, ctx) => tfl.layers.dense({ name, units: args.units as number, ...weights(args, ctx), biasInitializer: initializer(choice(args, 'biasInit'), ctx) }),
-  flatten: (_args, name) => tfl.layers.flatten({ name }),
+  // tfjs's Flatten refuses what is flat already ([n]); the checker and Keras take it, as the identity it is.
+  flatten: (_args, name, ctx) => {
+    const [x] = ctx.inputs;
+    if (x?.length !== 1) return tfl.layers.flatten({ name });
+    return tfl.layers.reshape({ name, targetShape: [typeof x[0] === 'number' ? x[0] : -1] });
+  },
   reshape: (args, name) => tfl.layers.reshape({ name, targetShape: args.shape as number[] }),
   permute: (args, name) => tfl.layers.permute({ name, dims: args.dims as number[] }),
   repeatVector: (args, name) => tfl.layers.repeatVector({ name, n: args.n as number }),
@@ -105,7 +112,8 @@ export const rules: Record<LayerName, Rule> = {
   gelu: activationLayer('gelu'),
   tanh: activationLayer('tanh'),
   sigmoid: activationLayer('sigmoid'),
-  softmax: (args, name) => ((args.axis as number) === -1 ? tfl.layers.softmax({ name }) : new AxisSoftmax({ name, axis: axisWithBatch(args.axis as number) }) as unknown as Layer),
+  // tfjs's Softmax layer defaults to axis 1 (Keras: -1), which its kernel refuses on sequences and images: -1 said outright.
+  softmax: (args, name) => ((args.axis as number) === -1 ? tfl.layers.softmax({ name, axis: -1 }) : new AxisSoftmax({ name, axis: axisWithBatch(args.axis as number) }) as unknown as Layer),
   softplus: activationLayer('softplus'),
   swish: activationLayer('swish'),
 

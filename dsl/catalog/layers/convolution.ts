@@ -42,6 +42,14 @@ function checkPositive(out: Shape, x: Shape, what: string): Shape | ShapeError {
   return out;
 }
 
+/** TensorFlow.js (and Keras) convolve with strides or with dilation, never both above 1. */
+function stridesOrDilation(args: Args, what: string): ShapeError | undefined {
+  const strided = pair(args, 'strides').some((n) => n > 1);
+  const dilated = args.dilation !== undefined && pair(args, 'dilation').some((n) => n > 1);
+  if (!strided || !dilated) return undefined;
+  return { code: 'invalid-argument', message: `${what} takes strides or dilation above 1, not both (TensorFlow.js cannot run it): set one of them to 1` };
+}
+
 const convParams = [filters(), kernel(), strides, padding, dilation, activation(), init(), useBias, kernelRegularizer];
 const biasOf = (args: Args) => (bool(args, 'useBias') ? num(args, 'filters') : 0);
 
@@ -51,7 +59,7 @@ export const convolutionLayers = family('convolution', {
     doc: 'Slides learned filters along a sequence [steps, channels].',
     params: convParams,
     inputs: 'chain',
-    outputShape: ({ inputs: [x], args }) => requireRank(x, 2, SEQUENCE)
+    outputShape: ({ inputs: [x], args }) => requireRank(x, 2, SEQUENCE) ?? stridesOrDilation(args, 'conv1d')
       ?? checkPositive([convLength(x[0], pair(args, 'kernel')[0], pair(args, 'strides')[0], choiceName(args, 'padding') as Padding, pair(args, 'dilation')[0]), num(args, 'filters')], x, 'conv1d'),
     paramCount: ({ inputs: [x], args }) => (known(x[1]) ? pair(args, 'kernel')[0] * x[1] * num(args, 'filters') + biasOf(args) : null),
     activation: (args) => choiceName(args, 'activation'),
@@ -62,7 +70,7 @@ export const convolutionLayers = family('convolution', {
     doc: 'Slides learned filters over an image [height, width, channels]; each filter gives one output channel.',
     params: convParams,
     inputs: 'chain',
-    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'conv2d'),
+    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? stridesOrDilation(args, 'conv2d') ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'conv2d'),
     paramCount: ({ inputs: [x], args }) => {
       const [kh, kw] = pair(args, 'kernel');
       return known(x[2]) ? kh * kw * x[2] * num(args, 'filters') + biasOf(args) : null;

@@ -1,6 +1,6 @@
 /** Core layers: dense, reshaping, embedding, and the activation layers. */
 import { formatShape, known, product, type Dim, type Shape } from '../../semantics/shape';
-import { activation, choice, choiceName, elementwise, family, init, kernelRegularizer, num, requireMinRank, useBias, units, bool } from '../params';
+import { activation, choice, choiceName, elementwise, family, init, kernelRegularizer, num, requireAxis, requireMinRank, useBias, units, bool } from '../params';
 import type { ShapeError } from '../types';
 
 export const coreLayers = family('core', {
@@ -110,9 +110,12 @@ export const activationLayers = family('activation', {
   gelu: elementwise('Gaussian error linear unit: x·Φ(x), as in Transformers.', [], 'gelu'),
   tanh: elementwise('Hyperbolic tangent: squashes to (-1, 1); saturates for large |x|.', [], 'tanh'),
   sigmoid: elementwise('Logistic sigmoid: squashes to (0, 1); saturates for large |x|.', [], 'sigmoid'),
-  softmax: elementwise('Softmax: turns scores into probabilities that sum to 1 along an axis.', [
-    { name: 'axis', type: { kind: 'int' }, default: -1, doc: 'Axis that sums to 1.', positional: true },
-  ], 'softmax'),
+  softmax: {
+    ...elementwise('Softmax: turns scores into probabilities that sum to 1 along an axis.', [
+      { name: 'axis', type: { kind: 'int' }, default: -1, doc: 'Axis that sums to 1.', positional: true },
+    ], 'softmax'),
+    outputShape: ({ inputs: [x], args }) => requireAxis(x, args, 'softmax') ?? x,
+  },
   softplus: elementwise('Softplus: log(1 + exp(x)), a smooth ReLU.', [], 'softplus'),
   swish: elementwise('Swish (SiLU): x·sigmoid(x).', [], 'swish'),
 });

@@ -1,6 +1,6 @@
 /** Layers that combine tensors named in their arguments. */
 import { compareDims, compareShapes, formatShape, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
-import { axis, family, mismatch, num } from '../params';
+import { axis, family, mismatch, num, requireAxis } from '../params';
 import type { Args, LayerDef, ParamDef, ShapeError } from '../types';
 
 const tensors: ParamDef = { name: 'inputs', type: { kind: 'tensor' }, doc: 'The tensors to combine, by name.', positional: true, variadic: true };
@@ -29,8 +29,9 @@ const elementwise = (name: string, doc: string, exactly?: number): Omit<LayerDef
 function concat(inputs: Shape[], args: Args): Shape | ShapeError {
   if (inputs.length < 2) return { code: 'invalid-argument', message: `concat takes at least 2 tensors, got ${inputs.length}` };
   const rank = inputs[0].length;
-  const ax = normaliseAxis(num(args, 'axis'), rank);
-  if (ax === undefined) return { code: 'invalid-argument', message: `concat axis ${num(args, 'axis')} is outside a rank-${rank} input` };
+  const outside = requireAxis(inputs[0], args, 'concat');
+  if (outside) return outside;
+  const ax = normaliseAxis(num(args, 'axis'), rank)!;
   let total: Dim = 0;
   for (const s of inputs) {
     if (s.length !== rank) return { code: 'rank-mismatch', message: `concat needs tensors of the same rank, got ${inputs.map(formatShape).join(' and ')}` };
