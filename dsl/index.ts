@@ -7,7 +7,7 @@ export { parse, clearParseCache, type ParseResult } from './syntax/parse';
 export * from './syntax/range';
 export * from './semantics/shape';
 export type { ModelGraph, LayerNode, InputNode, GraphNode } from './semantics/graph';
-export { nodeShape, outputShapes } from './semantics/graph';
+export { nodeShape, outputShapes, unbuildable } from './semantics/graph';
 export type { StepInfo, DatasetInfo } from './semantics/context';
 export type { SymbolInfo, SymbolKind, Occurrence, SymbolTable } from './semantics/symbols';
 export type { TrainPlan } from './semantics/train';

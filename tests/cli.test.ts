@@ -97,6 +97,17 @@ describe('dlnet summary', () => {
     expect(JSON.parse(run('summary', '--json', f).stdout)).toEqual({ models: [] });
   });
 
+  it('says which model cannot be compiled and why, with --compiled, and export refuses it the same way', () => {
+    const f = write('open.dlnet', 'model M {\n  input x: [?]\n  dense(1)\n}\n');
+    const human = run('summary', '--compiled', f);
+    expect(human.status).toBe(1);
+    expect(human.stderr).toContain(`${f}: model M cannot be built: dense (line 3) needs sizes of its input that the model leaves unknown; give them`);
+    expect(JSON.parse(run('summary', '--compiled', '--json', f).stdout).models[0].compileError).toMatch(/^model M cannot be built/);
+    const exported = run('export', f, '--out', join(dir, 'open-export'));
+    expect(exported.status).toBe(1);
+    expect(exported.stderr).toContain(`${f}:3: model M cannot be built`);
+  });
+
   it('keeps symbolic sizes as names and unknown sizes as null', () => {
     const f = write('seq.dlnet', 'model S {\n  input s: [T, ?]\n  dense(4)\n}\n');
     const out = JSON.parse(run('summary', '--json', f).stdout);

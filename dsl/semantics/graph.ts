@@ -42,7 +42,7 @@ export interface ModelGraph {
   outputs: string[];
   layers: LayerNode[];
   totalParams: number | null;
-  /** No error diagnostics inside this model: safe to compile. */
+  /** No error diagnostics inside this model: safe to compile, unless `unbuildable` names a layer whose weights need a size it leaves open. */
   ok: boolean;
   /** The first error its check found, which may lie in a block it uses (the model's own lines then show none). */
   firstError?: Diagnostic;
@@ -56,4 +56,15 @@ export function nodeShape(g: ModelGraph, id: string): Shape | undefined {
   const input = g.inputs.find((n) => n.id === id);
   if (input) return input.shape;
   return g.layers.find((n) => n.id === id)?.outputShape;
+}
+
+/**
+ * The first layer whose weights need a size the model leaves open (`dense` on `[?]`),
+ * and the words for it: the check skips what it cannot know, but such a model cannot be
+ * built to run.
+ */
+export function unbuildable(g: ModelGraph): { layer: LayerNode; message: string } | undefined {
+  const layer = g.layers.find((l) => l.params === null);
+  if (!layer) return undefined;
+  return { layer, message: `model ${g.name} cannot be built: ${layer.kind} (line ${layer.range.start.line + 1}) needs sizes of its input that the model leaves unknown; give them` };
 }

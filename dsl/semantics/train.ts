@@ -7,7 +7,7 @@ import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
 import type { Context } from './context';
-import { nodeShape, type LayerNode, type ModelGraph } from './graph';
+import { nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
@@ -38,6 +38,9 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
     if (gan && versus) checkGan(ctx, decl, model, versus, data.shapes, data.decl);
     else checkFit(ctx, decl, model, data.shapes, data.decl, settings);
   }
+  const features = data?.shapes && isShape(data.shapes.features) ? data.shapes.features : undefined;
+  if (model) checkBuildable(ctx, decl.model, model, gan ? undefined : features);
+  if (versus) checkBuildable(ctx, decl.versus!, versus, features);
   const validation = settings.validation as string | undefined;
   if (validation && model && !gan) {
     const v = ctx.dataset(validation);
@@ -188,6 +191,27 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
     }
   });
   return ok;
+}
+
+const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
+
+/**
+ * A model whose weights need a size its input leaves open (`dense` on `[?]`, or after
+ * flattening `[T, 8]`) checks, since a check that needs an unknown size is skipped, but
+ * cannot be built to train. Said at the train statement; where the data has every size of
+ * that input, the fix writes them in.
+ */
+function checkBuildable(ctx: Context, at: ast.Ident, g: ModelGraph, features: Shape | undefined): void {
+  const layer = g.ok ? unbuildable(g)?.layer : undefined;
+  if (!layer) return;
+  const open = g.inputs.find((i) => i.shape.some((d) => typeof d !== 'number'));
+  const stmt = open && ctx.model(g.name)?.body.stmts.find((st): st is ast.InputStmt => st.kind === 'input' && st.range === open.range);
+  const known = features && open && features.length === open.shape.length && features.every((d) => typeof d === 'number');
+  ctx.report(diagnostic('invalid-shape', 'error', at.range,
+    `model ${g.name} cannot be built to train: ${layer.kind} (line ${lineOf(layer.range)}) needs sizes of its input to make its weights, and ${open ? `input \`${open.id}\` ${formatShape(open.shape)} (line ${lineOf(open.range)})` : 'the model\'s input'} leaves them unknown; give the sizes`, {
+      fixes: known && stmt ? [{ title: `Give input ${open.id} the data's sizes ${formatShape(features)}`, edits: [{ range: stmt.shape.range, newText: formatShape(features) }], preferred: true }] : undefined,
+      related: [{ range: layer.range, message: `${layer.kind} needs its input's sizes to make its weights` }],
+    }));
 }
 
 /** A validation split that leaves no example to train on (a small CSV, say). */

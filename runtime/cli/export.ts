@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyze, type Analysis, type ModelGraph } from '../../dsl';
+import { analyze, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
@@ -28,6 +28,11 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   const g = analysis.models.find((m) => m.name === name);
   if (!g) throw new UsageError(name ? `no model named ${name} in ${file}` : `${file} has no model`);
   if (!g.ok) return reportErrors(io, file, analysis, `model ${name} has errors`);
+  const open = unbuildable(g);
+  if (open) {
+    io.err(`${file}:${open.layer.range.start.line + 1}: ${open.message}`);
+    return 1;
+  }
   const { compileModel } = await import('../compile/compile');
   const { saveModel } = await import('../train/save');
   const { selectBackend } = await import('../backend');

@@ -10,7 +10,7 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('dlnet summary takes one .dlnet file');
   const file = args.positional[0];
   const analysis = analyze(readSource(file), { host: fileHost(file) });
-  const models = analysis.models.map(modelSummary);
+  const models: (ModelSummary & { compileError?: string })[] = analysis.models.map(modelSummary);
   if (args.flags.has('compiled')) {
     const { addCompiledShapes } = await import('./tensor-commands');
     addCompiledShapes(analysis, models);
@@ -19,7 +19,8 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   if (args.flags.has('json')) io.out(JSON.stringify({ models }));
   else io.out(models.length ? models.map(renderModel).join('\n\n') : `${file}: no models`);
   if (errors > 0) io.err(`${file}: ${errors} error${errors === 1 ? '' : 's'}; run dlnet check ${file} for details`);
-  return errors > 0 ? 1 : 0;
+  for (const m of models) if (m.compileError) io.err(`${file}: ${m.compileError}`);
+  return errors > 0 || models.some((m) => m.compileError) ? 1 : 0;
 }
 
 function renderModel(m: ModelSummary): string {

@@ -1,5 +1,5 @@
 /** A checked model graph → a TensorFlow.js LayersModel, through the functional API. Node ids become layer names. */
-import type { ModelGraph, Shape } from '../../dsl';
+import { unbuildable, type ModelGraph, type Shape } from '../../dsl';
 import { tf, tfl } from '../tf';
 import { rules, type RuleContext } from './rules';
 
@@ -14,6 +14,8 @@ const batchShape = (shape: (number | string | null)[]) => [null, ...shape.map((d
 
 export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
   if (!g.ok) throw new CompileError(`model ${g.name} has errors; run dlnet check`, g.nameRange.start.line);
+  const open = unbuildable(g);
+  if (open) throw new CompileError(open.message, open.layer.range.start.line);
   let counter = 0;
   const ctx: RuleContext = { seed: () => seed * 1000 + ++counter, inputs: [] };
   const tensors = new Map<string, tfl.SymbolicTensor>();

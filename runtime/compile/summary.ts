@@ -1,14 +1,23 @@
 /** `dlnet summary --compiled`: what TensorFlow.js itself computes for each layer, beside what the checker inferred. */
 import type { Analysis, ModelSummary } from '../../dsl';
-import { compileModel } from './compile';
+import { CompileError, compileModel } from './compile';
 
 export type CompiledLayer = ModelSummary['layers'][number] & { compiledOutputShape?: (number | null)[]; compiledParams?: number };
+/** A model that could not be compiled says why. */
+export type CompiledModel = ModelSummary & { compileError?: string };
 
-export function addCompiledShapes(analysis: Analysis, models: ModelSummary[]): void {
+export function addCompiledShapes(analysis: Analysis, models: CompiledModel[]): void {
   for (const summary of models) {
     const g = analysis.models.find((m) => m.name === summary.name);
     if (!g?.ok) continue;
-    const model = compileModel(g);
+    let model;
+    try {
+      model = compileModel(g);
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      summary.compileError = e.message;
+      continue;
+    }
     const present = new Set(model.layers.map((l) => l.name));
     for (const layer of summary.layers as CompiledLayer[]) {
       if (!present.has(layer.name)) continue; // feeds no output, so tfjs leaves it out
