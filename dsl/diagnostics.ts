@@ -32,6 +32,7 @@ export const diagnosticCodes = {
   'init-activation': 'The initialiser does not suit the activation it feeds.',
   'vanishing-gradient': 'A deep stack of saturating activations without normalisation or residual connections.',
   'dropout-placement': 'Dropout where it cannot help: after the output layer.',
+  'embedding-input': 'An embedding fed numbers a layer computed, where it needs indices.',
   'invalid-setting': 'A train setting that is unknown, missing or out of range.',
   unused: 'A model, dataset, block or tensor that nothing uses.',
 } as const;

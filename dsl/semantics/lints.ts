@@ -1,6 +1,7 @@
 /**
  * Lints drawn from what makes deep nets train: initialisers that suit their
- * activation, deep saturating stacks, dropout where it cannot help.
+ * activation, deep saturating stacks, dropout where it cannot help, embeddings fed
+ * computed numbers instead of indices.
  */
 import { findLayer } from '../catalog';
 import { diagnostic } from '../diagnostics';
@@ -12,6 +13,8 @@ const SATURATING = new Set(['sigmoid', 'tanh', 'hardSigmoid', 'softsign']);
 const NORMALISING = new Set(['batchNorm', 'layerNorm', 'add']);
 const DROPOUTS = new Set(['dropout', 'spatialDropout1d', 'spatialDropout2d', 'gaussianNoise']);
 export const VANISHING_DEPTH = 6;
+/** Layers that move, repeat, pad with zeros or pick among their input's values without computing new ones: indices stay indices. */
+const KEEPS_VALUES = new Set(['reshape', 'flatten', 'permute', 'repeatVector', 'cropping2d', 'zeroPadding2d', 'upSampling2d', 'maxPool1d', 'maxPool2d', 'globalMaxPool1d', 'globalMaxPool2d']);
 
 /** The activation a layer's weights feed: its own, or that of an activation layer right after it. */
 export function effectiveActivation(node: LayerNode, consumers: Map<string, LayerNode[]>): string | undefined {
@@ -40,6 +43,22 @@ export function lintModel(ctx: Context, g: ModelGraph): void {
   lintInitialisers(ctx, g, consumers);
   lintVanishing(ctx, g);
   lintDropout(ctx, g);
+  lintEmbeddingInput(ctx, g);
+}
+
+/** An embedding reads its input as row numbers: one fed by dense, conv and the like gets real numbers, cast to whole ones (a negative one fails). */
+function lintEmbeddingInput(ctx: Context, g: ModelGraph): void {
+  const byId = new Map(g.layers.map((l) => [l.id, l]));
+  for (const node of g.layers) {
+    if (node.kind !== 'embedding') continue;
+    let source = byId.get(node.inputs[0]);
+    while (source && KEEPS_VALUES.has(source.kind)) source = byId.get(source.inputs[0]);
+    if (!source) continue; // a model input: its data are the indices
+    ctx.report(diagnostic('embedding-input', 'warning', node.range,
+      `embedding looks up rows by index, but its input comes from ${source.kind} (line ${source.range.start.line + 1}), which computes real numbers: they are cut to whole numbers, and a negative one fails in training; feed it an input of indices, such as input ids: [10] int32`, {
+        related: [{ range: source.range, message: `${source.kind} computes the embedding's input` }],
+      }));
+  }
 }
 
 function lintInitialisers(ctx: Context, g: ModelGraph, consumers: Map<string, LayerNode[]>): void {
