@@ -52,6 +52,10 @@ export function requireMinRank(input: Shape, rank: number, words: string): Shape
   return input.length >= rank ? undefined : rankError(`an input of rank ${rank} or more ${words}`);
 }
 
+export function requireMaxRank(input: Shape, rank: number, words: string): ShapeError | undefined {
+  return input.length <= rank ? undefined : rankError(`an input of rank ${rank} or less ${words}`);
+}
+
 export function mismatch(message: string): ShapeError {
   return { code: 'shape-mismatch', message };
 }

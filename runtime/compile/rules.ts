@@ -8,6 +8,7 @@ import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableC
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
 import { FusableLSTM } from '../layers/fused-lstm';
+import { Conv1d, Conv2d } from '../layers/dilated-conv';
 
 type Layer = InstanceType<typeof tfl.layers.Layer>;
 
@@ -124,8 +125,8 @@ export const rules: Record<LayerName, Rule> = {
   batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: axisWithBatch(args.axis as number), momentum: args.momentum as number, epsilon: args.epsilon as number }),
   layerNorm: (args, name) => tfl.layers.layerNormalization({ name, axis: axisWithBatch(args.axis as number), epsilon: args.epsilon as number }),
 
-  conv1d: (args, name, ctx) => tfl.layers.conv1d({ name, filters: args.filters as number, kernelSize: pair(args.kernel)[0], strides: pair(args.strides)[0], padding: padding(args), dilationRate: pair(args.dilation)[0], ...weights(args, ctx) }),
-  conv2d: (args, name, ctx) => tfl.layers.conv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), dilationRate: pair(args.dilation), ...weights(args, ctx) }),
+  conv1d: (args, name, ctx) => new Conv1d({ name, filters: args.filters as number, kernelSize: pair(args.kernel)[0], strides: pair(args.strides)[0], padding: padding(args), dilationRate: pair(args.dilation)[0], ...weights(args, ctx) }),
+  conv2d: (args, name, ctx) => new Conv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), dilationRate: pair(args.dilation), ...weights(args, ctx) }),
   conv2dTranspose: (args, name, ctx) => tfl.layers.conv2dTranspose({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), ...weights(args, ctx) }),
   depthwiseConv2d: (args, name, ctx) => tfl.layers.depthwiseConv2d({ name, kernelSize: pair(args.kernel), depthMultiplier: args.depthMultiplier as number, strides: pair(args.strides), padding: padding(args), activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
   separableConv2d: (args, name, ctx) => new SeparableConv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), depthMultiplier: args.depthMultiplier as number, activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), pointwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),

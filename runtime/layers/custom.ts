@@ -4,6 +4,7 @@
  * spatialDropout2d and subtract. Each is registered so that a saved model loads back.
  */
 import { tf, tfl } from '../tf';
+import './dilated-conv'; // registers the trainable dilated Conv1D and Conv2D
 
 type Tensor = tf.Tensor;
 type Shape = (number | null)[];

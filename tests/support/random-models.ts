@@ -5,7 +5,7 @@ function generator(seed: number) {
   let state = seed & 0x7fffffff;
   const rnd = (n: number) => {
     state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state % n;
+    return Math.floor((state / 0x80000000) * n); // the high bits: an LCG's low bits repeat with a short period
   };
   const int = (lo: number, hi: number) => lo + rnd(hi - lo + 1);
   const pick = <T>(xs: T[]) => xs[rnd(xs.length)];

@@ -1,7 +1,9 @@
 /** Regularisation and normalisation layers. */
 import { formatShape, known, normaliseAxis } from '../../semantics/shape';
-import { axis, elementwise, family, num, rate, requireAxis, requireRank } from '../params';
+import { axis, elementwise, family, num, rate, requireAxis, requireMaxRank, requireRank } from '../params';
 
+/** TensorFlow.js normalises tensors of up to 4 axes, the batch's included. */
+const NORMALISABLE = '(TensorFlow.js normalises up to [height, width, channels])';
 const lastAxisSize = (x: (number | string | null)[], ax: number) => x[ax < 0 ? x.length + ax : ax];
 
 export const regularisationLayers = family('regularisation', {
@@ -29,7 +31,7 @@ export const regularisationLayers = family('regularisation', {
     ]),
     // TensorFlow.js broadcasts gamma and beta wrongly on any other axis (checked against PyTorch), so the language offers only the channels.
     outputShape: ({ inputs: [x], args }) => {
-      const outside = requireAxis(x, args, 'batchNorm');
+      const outside = requireMaxRank(x, 3, NORMALISABLE) ?? requireAxis(x, args, 'batchNorm');
       if (outside) return outside;
       if (normaliseAxis(num(args, 'axis'), x.length) !== x.length - 1) return { code: 'invalid-argument', message: `batchNorm normalises the last axis (the channels) of ${formatShape(x)}, not axis ${num(args, 'axis')}: permute the axes first` };
       return x;
@@ -44,7 +46,7 @@ export const regularisationLayers = family('regularisation', {
       axis(),
       { name: 'epsilon', type: { kind: 'float', min: 0 }, default: 0.001, doc: 'Added to the variance to avoid dividing by zero.' },
     ]),
-    outputShape: ({ inputs: [x], args }) => requireAxis(x, args, 'layerNorm') ?? x,
+    outputShape: ({ inputs: [x], args }) => requireMaxRank(x, 3, NORMALISABLE) ?? requireAxis(x, args, 'layerNorm') ?? x,
     paramCount: ({ inputs: [x], args }) => {
       const c = lastAxisSize(x, num(args, 'axis'));
       return known(c) ? 2 * c : null;
