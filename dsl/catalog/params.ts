@@ -71,7 +71,6 @@ export function family<K extends string>(fam: LayerDef['family'], defs: Record<K
   return out;
 }
 
-/** Layers that act element-wise: output shape = input shape, no weights. */
 /** An `axis` argument that names no axis of the input (axes count from the first one after the batch). */
 export function requireAxis(x: Shape, args: Args, owner: string): ShapeError | undefined {
   const axis = num(args, 'axis');
@@ -79,6 +78,7 @@ export function requireAxis(x: Shape, args: Args, owner: string): ShapeError | u
   return { code: 'invalid-argument', message: `${owner} axis ${axis} is outside a rank-${x.length} input ${formatShape(x)} (axes ${-x.length} to ${x.length - 1})` };
 }
 
+/** Layers that act element-wise: output shape = input shape, no weights. */
 export function elementwise(doc: string, params: ParamDef[] = [], act?: string): LayerBody {
   return {
     doc,

@@ -196,8 +196,8 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
 /**
- * A model whose weights need a size its input leaves open (`dense` on `[?]`, or after
- * flattening `[T, 8]`) checks, since a check that needs an unknown size is skipped, but
+ * A model whose weights need a size its input leaves open (`dense` on `[?]`, `lstm` on
+ * `[T, F]`) checks, since a check that needs an unknown size is skipped, but
  * cannot be built to train. Said at the train statement; where the data has every size of
  * that input, the fix writes them in.
  */

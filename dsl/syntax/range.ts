@@ -21,6 +21,7 @@ export function offsetAt(text: string, pos: Position): number {
 export function lineBreakOf(text: string): string {
   return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
 }
+
 export interface Position {
   line: number;
   character: number;

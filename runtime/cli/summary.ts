@@ -1,5 +1,6 @@
 /** `dlnet summary <file> [--json] [--compiled]`: per model, its inputs, outputs and layers. */
 import { analyze, formatShape, modelSummary, type ModelSummary } from '../../dsl';
+import type { CompiledModel } from '../compile/summary';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
@@ -10,7 +11,7 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('dlnet summary takes one .dlnet file');
   const file = args.positional[0];
   const analysis = analyze(readSource(file), { host: fileHost(file) });
-  const models: (ModelSummary & { compileError?: string })[] = analysis.models.map(modelSummary);
+  const models: CompiledModel[] = analysis.models.map(modelSummary);
   if (args.flags.has('compiled')) {
     const { addCompiledShapes } = await import('./tensor-commands');
     addCompiledShapes(analysis, models);
