@@ -12,4 +12,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 tf.enableProdMode();
 if (!tf.findBackend('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
 
+// tfjs hands an op with a single output its gradient as a tensor, not a list, and unstack's
+// gradient then fails ("tensors passed to stack must be a Tensor[]"): simpleRnn, gru,
+// timeDistributed and bidirectional over a one-step sequence that a layer computed could
+// not train. The same gradient, taking either.
+tf.registerGradient({
+  kernelName: tf.Unpack,
+  gradFunc: (dy, _saved, attrs) => ({ value: () => tf.stack(Array.isArray(dy) ? dy : [dy], (attrs as unknown as tf.UnpackAttrs).axis) }),
+});
+
 export { tf, tfl };
