@@ -36,14 +36,14 @@ for i, case in enumerate(manifest['cases']):
         inputs = [torch.from_numpy(np.load(p)) for p in case['inputs']]
         outs = run(model, inputs)
         for j, o in enumerate(outs):
-            np.save(os.path.join(case['dir'], f'torch_out{j}.npy'), o.numpy().astype(np.float32))
+            np.save(os.path.join(case['dir'], f'torch_out{j}.npy'), np.ascontiguousarray(o.numpy(), dtype=np.float32))
         params = sum(p.numel() for p in model.parameters())
         params += sum(b.numel() for n, b in model.named_buffers() if n.endswith(('running_mean', 'running_var')))
         with torch.no_grad():
             for p in model.parameters():
                 p.add_(torch.randn_like(p) * 0.05)
         for j, o in enumerate(run(model, inputs)):
-            np.save(os.path.join(case['dir'], f'torch_back{j}.npy'), o.numpy().astype(np.float32))
+            np.save(os.path.join(case['dir'], f'torch_back{j}.npy'), np.ascontiguousarray(o.numpy(), dtype=np.float32))
         dl.save_tfjs(model, os.path.join(case['dir'], 'back'), os.path.join(case['weights'], 'model.json'))
         results.append({'params': params, 'outputs': len(outs)})
     except Exception as e:  # reported per case, so one failure names its model

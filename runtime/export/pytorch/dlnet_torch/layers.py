@@ -336,7 +336,7 @@ class Conv(Layer):
 
 
 class ConvTranspose2d(Layer):
-    """conv2dTranspose: output size in·stride ('same') or (in-1)·stride + kernel ('valid'), as in TensorFlow."""
+    """conv2dTranspose: output size in·stride ('same') or in·stride + max(kernel - stride, 0) ('valid'), as in TensorFlow."""
 
     def __init__(self, channels, filters, kernel, strides, padding='valid', activation=None, bias=True, init='glorotUniform', regularizer=None):
         super().__init__()
@@ -351,16 +351,17 @@ class ConvTranspose2d(Layer):
     def forward(self, x):
         # The bias goes on after cropping or padding: TensorFlow adds it to the padded positions too.
         y = F.conv_transpose2d(to_channels_first(x), self.conv.weight, None, self.strides)
-        if self.same:
-            for axis in (0, 1):
-                target = x.shape[1 + axis] * self.strides[axis]
-                excess = y.shape[2 + axis] - target
-                if excess > 0:
-                    y = y.narrow(2 + axis, excess // 2, target)
-                elif excess < 0:
-                    pads = [0, 0, 0, 0]
-                    pads[(1 - axis) * 2 + 1] = -excess
-                    y = F.pad(y, pads)
+        for axis in (0, 1):
+            # PyTorch gives (in-1)·stride + kernel; a kernel smaller than its stride ('valid') leaves TensorFlow's last stride-kernel rows empty.
+            size, stride, kernel = x.shape[1 + axis], self.strides[axis], self.kernel[axis]
+            target = size * stride if self.same else size * stride + max(kernel - stride, 0)
+            excess = y.shape[2 + axis] - target
+            if excess > 0:
+                y = y.narrow(2 + axis, excess // 2, target)
+            elif excess < 0:
+                pads = [0, 0, 0, 0]
+                pads[(1 - axis) * 2 + 1] = -excess
+                y = F.pad(y, pads)
         y = to_channels_last(y)
         return self.act(y if self.conv.bias is None else y + self.conv.bias)
 
