@@ -17,9 +17,11 @@ export interface ClassifiedToken {
 
 const choiceNames = new Set((Object.keys(choiceTables) as ChoiceTable[]).flatMap((tb) => choiceTables[tb].map((c) => c.name)));
 
-export function classify(a: Analysis): ClassifiedToken[] {
+/** The classified tokens of the file, or of the lines `range` covers (an editor asks for what it shows first). */
+export function classify(a: Analysis, range?: Range): ClassifiedToken[] {
   const out: ClassifiedToken[] = [];
   const push = (range: Range, cls: TokenClass, declaration = false) => out.push({ range, cls, declaration });
+  const lines = range && { start: range.start.line, end: range.end.line };
   walk(a.file, (node: Node, parent: Node | undefined) => {
     switch (node.kind) {
       case 'number': push(node.range, 'number'); break;
@@ -40,8 +42,9 @@ export function classify(a: Analysis): ClassifiedToken[] {
       case 'arg': if (node.name) push(node.name.range, 'parameter'); break;
       case 'call': push(node.callee.range, callClass(a, node, parent)); break;
     }
-  });
-  return out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+  }, lines);
+  const shown = lines ? out.filter((t) => t.range.start.line >= lines.start && t.range.start.line <= lines.end) : out;
+  return shown.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
 }
 
 function callClass(a: Analysis, call: ast.Call, parent: Node | undefined): TokenClass {

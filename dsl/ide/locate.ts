@@ -43,12 +43,14 @@ export function enclosingDecl(file: ast.SourceFile, pos: Position): ast.Decl | u
   return file.decls.find((d) => contains(d.range, pos) || (d.range.start.line <= pos.line && pos.line <= d.range.end.line));
 }
 
-/** Visits every node of the file depth-first. */
-export function walk(file: ast.SourceFile, visit: (node: Node, parent: Node | undefined) => void): void {
+/** Visits every node of the file depth-first (of the declarations that `lines` overlaps, when given). */
+export function walk(file: ast.SourceFile, visit: (node: Node, parent: Node | undefined) => void, lines?: { start: number; end: number }): void {
   const go = (node: Node, parent: Node | undefined) => {
     if (!node) return;
     visit(node, parent);
     for (const c of children(node)) go(c, node);
   };
-  for (const d of file.decls) go(d, undefined);
+  for (const d of file.decls) {
+    if (!lines || (d.range.start.line <= lines.end && d.range.end.line >= lines.start)) go(d, undefined);
+  }
 }

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeLensRequest, DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
-  InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensRequest,
-  SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location, type Position,
+  InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensDeltaRequest,
+  SemanticTokensRangeRequest, SemanticTokensRequest, SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location,
+  type Position, type SemanticTokens, type SemanticTokensDelta,
 } from 'vscode-languageserver-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursor, TestClient } from './client';
@@ -170,6 +171,38 @@ describe('symbols and structure', () => {
     expect(decoded).toContain('6:2:5:0');
     expect(decoded.some((d) => d.startsWith('6:8:1:'))).toBe(true);
     expect(decoded.length).toBeGreaterThan(15);
+  });
+
+  it('sends semantic tokens as edits to the last result, and for a range of lines', async () => {
+    /** Absolute line:character:length:type of each token. */
+    const decode = (data: number[]) => {
+      const out: string[] = [];
+      let line = 0;
+      let ch = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i];
+        ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
+        out.push(`${line}:${ch}:${data[i + 2]}:${data[i + 3]}`);
+      }
+      return out;
+    };
+    const { uri: edited } = await client.openNew(source, 'tokens');
+    const first = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: edited } }))!;
+    expect(first.resultId).toBeDefined();
+    await client.change(edited, 'features2', { start: at(6, 2), end: at(6, 10) });
+    const delta = (await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri: edited }, previousResultId: first.resultId! })) as SemanticTokensDelta;
+    expect(delta.edits.length).toBeGreaterThan(0);
+    let data = [...first.data];
+    for (const e of [...delta.edits].sort((x, y) => y.start - x.start)) data.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    const fresh = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: edited } }))!;
+    expect(data).toEqual(fresh.data);
+    expect(delta.edits.reduce((n, e) => n + (e.data?.length ?? 0), 0)).toBeLessThan(fresh.data.length / 4); // a few numbers, not the file
+    // A result id the server does not hold gets the whole file.
+    const unknown = (await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri: edited }, previousResultId: 'nope' })) as SemanticTokens;
+    expect(unknown.data).toEqual(fresh.data);
+    const range = (await client.connection.sendRequest(SemanticTokensRangeRequest.type, { textDocument: { uri: edited }, range: { start: at(5, 0), end: at(7, 0) } }))!;
+    expect(decode(range.data)).toEqual(decode(fresh.data).filter((t) => ['5', '6', '7'].includes(t.split(':')[0])));
+    expect(range.data.length).toBeGreaterThan(0);
   });
 
   it('offers Train and Summary code lenses', async () => {
