@@ -2,11 +2,11 @@
  * `npm run bench:lsp`: the real server over stdio. Time to answer `initialize` after
  * the process starts; didChange → publishDiagnostics, completion and hover round
  * trips on files of 200, 2,000 and 20,000 lines (p50 and p95 over many edits; a tenth
- * as many on the largest), and didChange → publishDiagnostics for line breaks typed
- * halfway down.
+ * as many on the largest), semantic tokens as edits to the last result after each edit,
+ * and didChange → publishDiagnostics for line breaks typed halfway down.
  */
 import { join } from 'node:path';
-import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol';
+import { CompletionRequest, HoverRequest, SemanticTokensDeltaRequest, SemanticTokensRequest } from 'vscode-languageserver-protocol';
 import { TestClient } from '../tests/protocol/client';
 import { generateSource } from './generate-source';
 
@@ -24,7 +24,7 @@ async function main() {
   const startup = performance.now() - t0;
   console.log(`initialize answered ${startup.toFixed(0)} ms after spawning the server`);
   console.log('');
-  console.log('lines  diagnostics p50/p95 ms  after a new line p50/p95  completion p50/p95 ms  hover p50/p95 ms');
+  console.log('lines  diagnostics p50/p95 ms  after a new line p50/p95  completion p50/p95 ms  hover p50/p95 ms  semantic tokens p50/p95 ms (bytes)');
   for (const lines of [200, 2000, 20000]) {
     const edits = lines > 10_000 ? EDITS / 10 : EDITS;
     const text = generateSource(lines);
@@ -35,6 +35,9 @@ async function main() {
     const diag: number[] = [];
     const comp: number[] = [];
     const hov: number[] = [];
+    const tok: number[] = [];
+    let tokenBytes = 0;
+    let resultId = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }))!.resultId!;
     for (let i = 0; i < edits; i++) {
       const units = String(10 + (i % 80)).padStart(2, '0');
       const s = performance.now();
@@ -46,6 +49,11 @@ async function main() {
       const h = performance.now();
       await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: target, character: 4 } });
       hov.push(performance.now() - h);
+      const k = performance.now();
+      const tokens = await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: resultId });
+      tok.push(performance.now() - k);
+      tokenBytes = Math.max(tokenBytes, JSON.stringify(tokens).length);
+      resultId = tokens!.resultId!;
     }
     // Typing Enter halfway down, again and again: every declaration below moves to lines it never was on.
     const middle = Math.floor(textLines.length / 2);
@@ -56,7 +64,7 @@ async function main() {
       newline.push(performance.now() - s);
     }
     const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`.padEnd(22);
-    console.log(`${String(textLines.length).padStart(5)}  ${f(diag)}  ${f(newline)}  ${f(comp)}  ${f(hov)}`);
+    console.log(`${String(textLines.length).padStart(5)}  ${f(diag)}  ${f(newline)}  ${f(comp)}  ${f(hov)}  ${f(tok)} (${tokenBytes})`);
   }
   await client.dispose();
 }
