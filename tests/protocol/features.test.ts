@@ -42,6 +42,19 @@ beforeAll(async () => {
 afterAll(() => client.dispose());
 
 const at = (line: number, character: number): Position => ({ line, character });
+
+/** Semantic tokens as absolute line:character:length:type, one string each. */
+function decodeTokens(data: number[]): string[] {
+  const out: string[] = [];
+  let line = 0;
+  let ch = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
+    out.push(`${line}:${ch}:${data[i + 2]}:${data[i + 3]}`);
+  }
+  return out;
+}
 const doc = { uri };
 
 describe('hover', () => {
@@ -158,15 +171,7 @@ describe('symbols and structure', () => {
 
   it('classifies layers, tensors, parameters, enum values and numbers', async () => {
     const tokens = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: doc });
-    const data = tokens!.data;
-    const decoded: string[] = [];
-    let line = 0;
-    let ch = 0;
-    for (let i = 0; i < data.length; i += 5) {
-      line += data[i];
-      ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
-      decoded.push(`${line}:${ch}:${data[i + 2]}:${data[i + 3]}`);
-    }
+    const decoded = decodeTokens(tokens!.data);
     // dense on line 6 is a function (layer, index 0), 8 a number, tanh an enumMember.
     expect(decoded).toContain('6:2:5:0');
     expect(decoded.some((d) => d.startsWith('6:8:1:'))).toBe(true);
@@ -174,18 +179,6 @@ describe('symbols and structure', () => {
   });
 
   it('sends semantic tokens as edits to the last result, and for a range of lines', async () => {
-    /** Absolute line:character:length:type of each token. */
-    const decode = (data: number[]) => {
-      const out: string[] = [];
-      let line = 0;
-      let ch = 0;
-      for (let i = 0; i < data.length; i += 5) {
-        line += data[i];
-        ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
-        out.push(`${line}:${ch}:${data[i + 2]}:${data[i + 3]}`);
-      }
-      return out;
-    };
     const { uri: edited } = await client.openNew(source, 'tokens');
     const first = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: edited } }))!;
     expect(first.resultId).toBeDefined();
@@ -201,7 +194,7 @@ describe('symbols and structure', () => {
     const unknown = (await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri: edited }, previousResultId: 'nope' })) as SemanticTokens;
     expect(unknown.data).toEqual(fresh.data);
     const range = (await client.connection.sendRequest(SemanticTokensRangeRequest.type, { textDocument: { uri: edited }, range: { start: at(5, 0), end: at(7, 0) } }))!;
-    expect(decode(range.data)).toEqual(decode(fresh.data).filter((t) => ['5', '6', '7'].includes(t.split(':')[0])));
+    expect(decodeTokens(range.data)).toEqual(decodeTokens(fresh.data).filter((t) => ['5', '6', '7'].includes(t.split(':')[0])));
     expect(range.data.length).toBeGreaterThan(0);
   });
 
