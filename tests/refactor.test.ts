@@ -48,7 +48,7 @@ describe('refactorings', () => {
             const out = applyEdits(text, fix.edits);
             expect(errors(out), `lines ${first + 1}-${last + 1}`).toEqual([]);
             expect(models(out), `lines ${first + 1}-${last + 1}`).toEqual(shape);
-            expect(out.replace(/\r\n|\r|\n/g, ''), 'the file keeps its line breaks').toBe(out.replace(/\r\n|\r|\n/g, '').replaceAll(br, ''));
+            expect(out.split(br).join(''), 'the file keeps its line breaks').not.toMatch(/[\r\n]/);
           }
         }
       });
