@@ -7,7 +7,7 @@ import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, ty
 import { diagnostic, replaceWith, type Diagnostic } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse } from './syntax/parse';
-import { comparePositions, lineBreakOf } from './syntax/range';
+import { comparePositions, lineBreakOf, lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
 import { lintModel } from './semantics/lints';
@@ -88,7 +88,7 @@ function declare(ctx: Context): void {
     if (decl.kind === 'train' || decl.name.text === '') continue;
     const prior = first.get(decl.name.text);
     if (prior) {
-      ctx.report(diagnostic('duplicate-name', 'error', decl.name.range, `${decl.name.text} is already declared as a ${prior.kind} on line ${prior.name.range.start.line + 1}`, {
+      ctx.report(diagnostic('duplicate-name', 'error', decl.name.range, `${decl.name.text} is already declared as a ${prior.kind} on line ${lineOf(prior.name.range)}`, {
         related: [{ range: prior.name.range, message: `first declared here` }],
       }));
       continue;

@@ -5,7 +5,7 @@
  */
 import type { Args, LayerName } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
-import type { Range } from '../syntax/range';
+import { lineOf, type Range } from '../syntax/range';
 import type { Shape } from './shape';
 
 export interface InputNode {
@@ -66,5 +66,5 @@ export function nodeShape(g: ModelGraph, id: string): Shape | undefined {
 export function unbuildable(g: ModelGraph): { layer: LayerNode; message: string } | undefined {
   const layer = g.layers.find((l) => l.params === null);
   if (!layer) return undefined;
-  return { layer, message: `model ${g.name} cannot be built: ${layer.kind} (line ${layer.range.start.line + 1}) needs sizes of its input that the model leaves unknown; give them` };
+  return { layer, message: `model ${g.name} cannot be built: ${layer.kind} (line ${lineOf(layer.range)}) needs sizes of its input that the model leaves unknown; give them` };
 }

@@ -5,6 +5,7 @@
  */
 import { findLayer } from '../catalog';
 import { diagnostic } from '../diagnostics';
+import { lineOf } from '../syntax/range';
 import type { Context } from './context';
 import type { LayerNode, ModelGraph } from './graph';
 
@@ -55,7 +56,7 @@ function lintEmbeddingInput(ctx: Context, g: ModelGraph): void {
     while (source && KEEPS_VALUES.has(source.kind)) source = byId.get(source.inputs[0]);
     if (!source) continue; // a model input: its data are the indices
     ctx.report(diagnostic('embedding-input', 'warning', node.range,
-      `embedding looks up rows by index, but its input comes from ${source.kind} (line ${source.range.start.line + 1}), which computes real numbers: they are cut to whole numbers, and a negative one fails in training; feed it an input of indices, such as input ids: [10] int32`, {
+      `embedding looks up rows by index, but its input comes from ${source.kind} (line ${lineOf(source.range)}), which computes real numbers: they are cut to whole numbers, and a negative one fails in training; feed it an input of indices, such as input ids: [10] int32`, {
         related: [{ range: source.range, message: `${source.kind} computes the embedding's input` }],
       }));
   }
@@ -106,7 +107,7 @@ function lintVanishing(ctx: Context, g: ModelGraph): void {
     if (d === VANISHING_DEPTH) {
       const start = first.get(node.id)!;
       ctx.report(diagnostic('vanishing-gradient', 'warning', node.range,
-        `${VANISHING_DEPTH} saturating (sigmoid/tanh) layers in a row from line ${start.range.start.line + 1} without normalisation or residual connections: each can shrink the gradient up to 4x, so the first layers barely learn; use relu with heNormal, batchNorm, or residual blocks`, {
+        `${VANISHING_DEPTH} saturating (sigmoid/tanh) layers in a row from line ${lineOf(start.range)} without normalisation or residual connections: each can shrink the gradient up to 4x, so the first layers barely learn; use relu with heNormal, batchNorm, or residual blocks`, {
           related: [{ range: start.range, message: 'the stack starts here' }],
         }));
       return;

@@ -7,7 +7,7 @@
 import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { contains, type Range } from '../syntax/range';
+import { contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
@@ -75,8 +75,6 @@ export class GraphBuilder {
     return id;
   }
 }
-
-const lineOf = (r: Range) => r.start.line + 1;
 
 /** Calls one model's (or block's) walk may visit, blocks and repeats expanded: see `overBudget`. */
 const MAX_WALKED = 20_000;
@@ -221,7 +219,6 @@ export class ModelChecker {
     const consumed = new Set<string>(this.graph.outputs);
     for (const l of this.graph.layers) for (const i of l.inputs) consumed.add(i);
     for (const id of this.named) consumed.add(id);
-    this.named.clear();
     for (const { name, id } of this.bound) {
       if (id && !consumed.has(id)) {
         this.ctx.report(diagnostic('unused', 'hint', name.range, `\`${name.text}\` is never used: nothing takes it as input and it is not an output`, { unnecessary: true }));
@@ -278,18 +275,15 @@ export class ModelChecker {
 
   /** Resolves a tensor name, reporting unknown and used-before-bound names. */
   private lookupTensor(name: ast.Ident, frame: Frame): Tensor | undefined {
-    const t = frame.scope.get(name.text);
-    if (t) {
-      this.ctx.referTensor(name.text, frame.container, name.range);
-      this.named.add(t.id);
-      return t;
+    const { tensor, later } = this.referTo(name, frame);
+    if (tensor) {
+      this.named.add(tensor.id);
+      return tensor;
     }
-    const later = frame.bindings.get(name.text);
     if (later) {
       frame.values.report(diagnostic('used-before-bound', 'error', name.range, `\`${name.text}\` is used before it is bound on line ${lineOf(later.name.range)}`, {
         related: [{ range: later.name.range, message: `\`${name.text}\` is bound here` }],
       }));
-      this.referLater(name, later, frame);
     } else if (name.text !== '') {
       const guess = closest(name.text, frame.scope.keys());
       frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}${guess ? `; did you mean \`${guess}\`?` : ''}`, {
@@ -299,9 +293,19 @@ export class ModelChecker {
     return undefined;
   }
 
-  /** A use of a name the body binds only further down: still a reference to that binding (for rename and references). */
-  private referLater(name: ast.Ident, binding: Binding, frame: Frame): void {
-    this.ctx.refer(name.text, 'tensor', binding.name.range, binding.stmt.range, frame.container, name.range);
+  /**
+   * What a tensor name refers to, recorded as a reference (for rename and references) even
+   * where its use is an error: the tensor bound above, or the binding further down.
+   */
+  private referTo(name: ast.Ident, frame: Frame): { tensor?: Tensor; later?: Binding } {
+    const tensor = frame.scope.get(name.text);
+    if (tensor) {
+      this.ctx.referTensor(name.text, frame.container, name.range);
+      return { tensor };
+    }
+    const later = frame.bindings.get(name.text);
+    if (later) this.ctx.refer(name.text, 'tensor', later.name.range, later.stmt.range, frame.container, name.range);
+    return { later };
   }
 
   private walkChain(stmt: ast.ChainStmt, input: Tensor | undefined, frame: Frame): Tensor | undefined {
@@ -323,10 +327,7 @@ export class ModelChecker {
     if (!call.args && (frame.scope.has(callee) || frame.bindings.has(callee)) && !findLayer(callee) && !this.ctx.block(callee)) {
       if (!atStart) {
         frame.values.report(diagnostic('invalid-argument', 'error', call.range, `a tensor name can only start a chain (\`${callee} -> ...\`); to combine tensors use a merge layer such as add(a, b)`));
-        // Still a use of that tensor: rename and references must find it.
-        const bound = frame.bindings.get(callee);
-        if (frame.scope.has(callee)) this.ctx.referTensor(callee, frame.container, call.callee.range);
-        else if (bound) this.referLater(call.callee, bound, frame);
+        this.referTo(call.callee, frame); // still a use of that tensor: rename and references must find it
         return undefined;
       }
       const t = this.lookupTensor(call.callee, frame);

@@ -5,7 +5,7 @@
 import { choiceWithDefaults, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import type { Range } from '../syntax/range';
+import { lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -24,7 +24,6 @@ export interface TrainPlan {
   ok: boolean;
 }
 
-const lineOf = (r: Range) => r.start.line + 1;
 const PASS_THROUGH = new Set(['dropout', 'gaussianNoise', 'flatten', 'reshape', 'spatialDropout1d', 'spatialDropout2d']);
 
 export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScope): TrainPlan {
@@ -165,10 +164,11 @@ function outputFacts(g: ModelGraph): OutputFacts | undefined {
   return { node, shape, activation: effectiveActivation(node, new Map()) };
 }
 
+/** Features of one shape, rather than one per named input. */
+const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
+
 function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): boolean {
-  const features = Array.isArray(data.features) && !data.features.some((f) => typeof f === 'object' && f !== null && 'name' in (f as object))
-    ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features as Shape }]
-    : (data.features as { name: string; shape: Shape }[]);
+  const features = isShape(data.features) ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features }] : data.features;
   if (features.length !== g.inputs.length) {
     ctx.report(diagnostic('data-mismatch', 'error', at,
       `model ${g.name} takes ${g.inputs.length} input${g.inputs.length === 1 ? '' : 's'} (${g.inputs.map((i) => i.id).join(', ')}), but dataset ${dataDecl.name.text} gives ${features.length} (${features.map((f) => f.name).join(', ')})`, {
@@ -192,8 +192,6 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
   });
   return ok;
 }
-
-const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
 /**
  * A model whose weights need a size its input leaves open (`dense` on `[?]`, `lstm` on
@@ -298,7 +296,7 @@ function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Settin
   const activation = call?.args?.find((a) => a.name?.text === 'activation');
   if (!call || !units || !activation) return undefined;
   return [{
-    title: `Use binaryCrossentropy with one sigmoid unit (line ${call.range.start.line + 1})`,
+    title: `Use binaryCrossentropy with one sigmoid unit (line ${lineOf(call.range)})`,
     edits: [
       { range: lossSetting.value.range, newText: 'binaryCrossentropy' },
       { range: units.value.range, newText: '1' },

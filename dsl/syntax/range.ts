@@ -40,6 +40,9 @@ export function spanning(a: Range, b: Range): Range {
   return { start: a.start, end: b.end };
 }
 
+/** The 1-based line a range starts on, as messages name lines. */
+export const lineOf = (r: Range): number => r.start.line + 1;
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
