@@ -39,14 +39,15 @@ interface Frame {
   braces?: 'body' | 'settings' | 'other';
 }
 
-/** The tokens of the declaration the cursor is in, up to the cursor (offsets relative to where it starts): context never reaches into an earlier declaration. */
-function tokensBefore(text: string, offset: number): IToken[] {
-  return lex(text.slice(declarationStartBefore(text, offset), offset), true).tokens;
+/** The tokens of the declaration the cursor is in, up to the cursor, and where that declaration starts (their offsets count from there): context never reaches into an earlier declaration. */
+function tokensBefore(text: string, offset: number): { tokens: IToken[]; from: number } {
+  const from = declarationStartBefore(text, offset);
+  return { tokens: lex(text.slice(from, offset), true).tokens, from };
 }
 
 /** The call whose argument list holds the cursor: its name and which parameter the cursor is on. */
 export function callAtCursor(a: Analysis, pos: Position): { callee: string; params: ParamDef[]; active: number } | undefined {
-  const tokens = tokensBefore(a.text, offsetAt(a.text, pos));
+  const { tokens } = tokensBefore(a.text, offsetAt(a.text, pos));
   const frame = openFrames(tokens).filter((f) => f.open === t.LParen).pop();
   if (!frame?.callee || tokens[frame.index - 2]?.tokenType === t.Block) return undefined;
   const params = paramsOf(a, fakeCall(frame.callee))?.filter((p) => p.type.kind !== 'tensor' || p.positional);
@@ -63,8 +64,7 @@ export function callAtCursor(a: Analysis, pos: Position): { callee: string; para
 
 export function complete(a: Analysis, pos: Position): Completion[] {
   const offset = offsetAt(a.text, pos);
-  const from = declarationStartBefore(a.text, offset);
-  const all = lex(a.text.slice(from, offset), true).tokens;
+  const { tokens: all, from } = tokensBefore(a.text, offset);
   // A name being typed right at the cursor is the prefix, not context.
   const last = all[all.length - 1];
   const typing = last && (last.tokenType === t.Identifier || t.keywords.includes(last.tokenType)) && from + last.startOffset + last.image.length === offset;
