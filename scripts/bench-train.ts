@@ -17,6 +17,7 @@ import { analyze } from '../dsl';
 import { selectBackend, type BackendName } from '../runtime/backend';
 import { compileModel } from '../runtime/compile/compile';
 import { Control } from '../runtime/train/control';
+import { replayNote } from '../runtime/train/device-steps';
 import { fit } from '../runtime/train/fit';
 import { DataParallel } from '../runtime/train/parallel/pool';
 import { Replica } from '../runtime/train/parallel/replica';
@@ -57,6 +58,7 @@ async function main() {
   const torchColumns = vsPytorch && PYTHON ? [`PyTorch ${torchDevice === 'cpu' ? 'CPU' : torchDevice.toUpperCase()} samples/s`, 'best dlnet / PyTorch'] : [];
   const cpuBackend = backend.name === 'wasm' || backend.name === 'cpu';
   const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit', '2 replicas samples/s', ...torchColumns]];
+  const notes: string[] = [];
   for (const full of backend.gpu ? [...cases, ...gpuCases] : cases) {
     const c = { ...full, samples: Math.max(2 * full.batch, Math.round(full.samples * SCALE)) };
     const x = tf.randomNormal([c.samples, ...c.input]);
@@ -78,6 +80,7 @@ async function main() {
       loopTimes.push(performance.now() - t0);
     }
     const loop = (c.samples * 1000) / median(loopTimes);
+    if (backend.gpu) notes.push(`${c.name}: ${replayNote}`);
     // The same loop with a second replica in a worker thread, each taking half of every batch (CPU backends: a GPU is one device).
     const twoCores = cpuBackend ? await replicatedThroughput(c, g, opt, settings, data, backend.name as BackendName) : NaN;
     const row = [c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3), cpuBackend ? twoCores.toFixed(0) : '-'];
@@ -90,6 +93,8 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  // On a GPU the loop replays recorded steps where it can (runtime/train/device-steps.ts): whether it did, in each model's last run.
+  for (const n of notes) console.log(`dlnet loop, ${n}`);
 }
 
 async function replicatedThroughput(c: Case, g: ReturnType<typeof analyze>['models'][number], opt: tf.Optimizer, settings: Parameters<typeof fit>[3], data: Parameters<typeof fit>[4], backend: BackendName): Promise<number> {

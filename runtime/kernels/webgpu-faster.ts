@@ -9,11 +9,6 @@
  * sum; pass two adds the parts, one workgroup per filter value. Same products, summed in
  * another order (float rounding differs, as between any two reductions).
  *
- * DlnetAdam: one Adam step of one variable — the new value and both moments — in three
- * programs instead of tfjs's fifteen kernels (runtime/train/fused-adam.ts calls it). On a
- * GPU a small model's step costs about one dispatch per kernel, and the optimiser's are
- * half of them. The same float32 arithmetic in tfjs's order.
- *
  * DlnetLstmForward / DlnetLstmBackward: an LSTM's recurrence (./webgpu-lstm.ts).
  *
  * DLNET_WEBGPU_KERNELS=tfjs keeps tfjs's kernels (to compare; docs/performance.md).
@@ -143,44 +138,11 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   return summed;
 }
 
-/** An elementwise program: `result = <expression>` of the inputs at `index`. */
-function elementwise(name: string, variableNames: string[], uniforms: string, expression: string, shape: number[]): Program {
-  return {
-    ...perValue(shape),
-    variableNames,
-    shaderKey: name,
-    uniforms,
-    getUserCode: () => `
-  fn main(index : i32) {
-    if (index < uniforms.size) { setOutputAtIndex(index, ${expression}); }
-  }`,
-  };
-}
-
-/** The name of dlnet's one-step Adam kernel (inputs value, gradient, m, v, accBeta1, accBeta2; attrs beta1, beta2, learningRate, epsilon; outputs value, m, v). */
-export const ADAM_KERNEL = 'DlnetAdam';
-
-function adam(args: KernelArgs): tf.TensorInfo[] {
-  const { value, gradient, m, v, accBeta1, accBeta2 } = args.inputs;
-  const { beta1, beta2, learningRate, epsilon } = args.attrs as Record<string, number>;
-  const backend = args.backend as WebgpuBackend;
-  const shape = value.shape;
-  const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
-  // As tfjs's Adam: m·β₁ + g·(1 - β₁), v·β₂ + g²·(1 - β₂), value + (m̂ / (√v̂ + ε))·(-rate) with m̂ = m / (1 - β₁ᵗ), v̂ = v / (1 - β₂ᵗ).
-  const m1 = backend.runWebGPUProgram(elementwise('dlnetAdamFirst', ['m', 'g'], 'beta : f32, rest : f32,', 'm[index] * uniforms.beta + g[index] * uniforms.rest', shape), [m, gradient], 'float32', [f32(beta1), f32(1 - beta1)]);
-  const v1 = backend.runWebGPUProgram(elementwise('dlnetAdamSecond', ['v', 'g'], 'beta : f32, rest : f32,', 'v[index] * uniforms.beta + (g[index] * g[index]) * uniforms.rest', shape), [v, gradient], 'float32', [f32(beta2), f32(1 - beta2)]);
-  const w1 = backend.runWebGPUProgram(
-    elementwise('dlnetAdamValue', ['w', 'm1', 'v1', 'accBeta1', 'accBeta2'], 'rate : f32, epsilon : f32,',
-      '((m1[index] / (1.0 - accBeta1[0])) / (sqrt(v1[index] / (1.0 - accBeta2[0])) + uniforms.epsilon)) * uniforms.rate + w[index]', shape),
-    [value, m1, v1, accBeta1, accBeta2], 'float32', [f32(-learningRate), f32(epsilon)]);
-  return [w1, m1, v1];
-}
-
 type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 /** Kernels that take tfjs's place where they apply (tfjs's runs where they return undefined). */
 const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter };
 /** Kernels of dlnet's own. */
-const own: Record<string, Kernel> = { [ADAM_KERNEL]: adam, [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward };
+const own: Record<string, Kernel> = { [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward };
 
 /** Replaces these webgpu kernels by dlnet's and adds dlnet's own (once per process), unless DLNET_WEBGPU_KERNELS=tfjs. */
 export function registerFasterWebgpuKernels(): void {

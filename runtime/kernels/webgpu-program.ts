@@ -40,9 +40,11 @@ export const linearWorkgroup = 'i32(workgroupId.z * numWorkgroups.x * numWorkgro
 
 /**
  * What of dlnet's webgpu work is on: all of it, unless DLNET_WEBGPU_KERNELS says `tfjs`
- * (tfjs's backend as it comes) or `no-cache` (all but the bind-group cache) — for measuring.
+ * (tfjs's backend as it comes), `no-cache` (all but the bind-group cache and the replay of
+ * recorded steps, which needs it) or `no-replay` (all but that replay) — for measuring.
  */
-export function webgpuExtras(env: NodeJS.ProcessEnv = process.env): { on: boolean; cache: boolean } {
+export function webgpuExtras(env: NodeJS.ProcessEnv = process.env): { on: boolean; cache: boolean; replay: boolean } {
   const mode = env.DLNET_WEBGPU_KERNELS;
-  return { on: mode !== 'tfjs', cache: mode !== 'tfjs' && mode !== 'no-cache' };
+  const cache = mode !== 'tfjs' && mode !== 'no-cache';
+  return { on: mode !== 'tfjs', cache, replay: cache && mode !== 'no-replay' };
 }

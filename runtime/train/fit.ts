@@ -9,11 +9,11 @@ import type { Args, Choice, ModelGraph } from '../../dsl';
 import { exampleLength, type Data } from '../data/dataset';
 import { Random } from '../data/random';
 import { takeGpuError } from '../gpu';
-import { webgpuExtras } from '../kernels/webgpu-program';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
 import type { EndEvent, Logs, Sink } from './events';
 import { DenseStack } from './dense-stack';
+import { deviceStepper } from './device-steps';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { RepresentationProbe } from './representation';
 import { constantPredictionLoss, StallWatch } from './stall';
@@ -81,7 +81,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   let epoch = 0;
   const batches = Math.ceil(train.size / o.batchSize);
   // Batches stepped one by one outside model.fit: by the replicas, in loops for a small dense stack, or through trainOnBatch on webgpu.
-  const stepper = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train);
+  const stepper: Stepper | undefined = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train, o.batchSize);
   const started = performance.now();
   try {
     if (probe) o.sink(await probe.snapshot(0));
@@ -186,13 +186,14 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     }
     return { status, logs, epochs: epoch, confusion: await confusion(model, g, validation ?? train) };
   } finally {
+    stepper?.close?.();
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
     probe?.dispose();
   }
 }
 
 /** One batch's training step by its example indices: the loss and metrics in model.metricsNames order. */
-type Stepper = ((indices: Uint32Array) => Promise<number[]>) & { begin?: () => void; end?: () => void };
+export type Stepper = ((indices: Uint32Array) => Promise<number[]>) & { begin?: () => void; end?: () => void; close?: () => void };
 
 /** A DenseStack's step over the data's arrays, when the model and data allow one (dense-stack.ts). */
 function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: ModelGraph, train: Data): Stepper | undefined {
@@ -202,25 +203,6 @@ function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: M
   if (!stack || more.length || g.inputs[0]?.dtype === 'int32' || !labels || exampleLength(labels) !== stack.outputs) return undefined;
   const width = exampleLength(features);
   return Object.assign(async (indices: Uint32Array) => stack.step(features.data, width, labels.data, indices), { begin: () => stack.begin(), end: () => stack.end() });
-}
-
-/**
- * On a GPU, each batch through `trainOnBatch` (tfjs-layers' own loss, metrics and update):
- * model.fit adds per batch the slicing of the epoch's tensors, its loggers' arithmetic and
- * its callbacks, each a few more dispatches on a device where every dispatch is CPU time.
- */
-function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data): Stepper | undefined {
-  if (tf.getBackend() !== 'webgpu' || !webgpuExtras().on) return undefined;
-  return async (indices: Uint32Array) => {
-    const xs = featureTensors(g, train, indices);
-    const y = labelTensor(train, indices);
-    try {
-      const out = await model.trainOnBatch(one(xs), y);
-      return Array.isArray(out) ? out : [out];
-    } finally {
-      tf.dispose([...xs, y]);
-    }
-  };
 }
 
 /** The batches of one epoch stepped one by one; adds each batch's logs × size to `sums`. */

@@ -7,11 +7,12 @@
  * variable of at most SMALL values is updated in one pass over Float32Arrays (the same
  * arithmetic, the same moment variables, so state and serialisation are tfjs's); tfjs's
  * own Adam then updates the larger ones, where its vectorised kernels win, and keeps the
- * step count. On webgpu every variable's step is dlnet's Adam kernel (three programs
- * instead of fifteen kernels; runtime/kernels/webgpu-faster.ts) when it is registered;
- * other backends use tfjs's Adam for everything.
+ * step count. On webgpu every variable's step is one dispatch that updates it in place
+ * (runtime/kernels/webgpu-adam.ts) instead of fifteen kernels; other backends use tfjs's
+ * Adam for everything.
  */
-import { ADAM_KERNEL } from '../kernels/webgpu-faster';
+import { adamInPlaceOnDevice, canStepInPlace } from '../kernels/webgpu-adam';
+import { webgpuExtras } from '../kernels/webgpu-program';
 import { tf } from '../tf';
 
 /** Up to this many values a loop in JavaScript beats tfjs's kernels on wasm. */
@@ -40,7 +41,7 @@ export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
     const backend = tf.getBackend();
     const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
-    if (backend === 'webgpu' && tf.getKernel(ADAM_KERNEL, backend)) return this.applyOnDevice(named);
+    if (backend === 'webgpu' && webgpuExtras().on && this.applyOnDevice(named)) return;
     if (backend !== 'cpu' && backend !== 'wasm') return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
     const inLoop = ({ name, tensor }: { name: string; tensor: tf.Tensor | null }) => tensor != null && tf.engine().registeredVariables[name].size <= SMALL;
@@ -57,24 +58,22 @@ export class FusedAdam extends tf.AdamOptimizer {
     super.applyGradients(named.map((g) => ({ name: g.name, tensor: inLoop(g) ? null : g.tensor })) as unknown as VariableGradients);
   }
 
-  /** Every variable's step as one kernel on the device; then the powers of beta and the step count, as tfjs's Adam. */
-  private applyOnDevice(named: { name: string; tensor: tf.Tensor | null }[]): void {
+  /**
+   * Every variable's step in place on the device, then the powers of beta, and the step
+   * count as tfjs's Adam keeps it; false (nothing done) where a variable shares its
+   * values with another tensor, which a step in place would change too.
+   */
+  private applyOnDevice(named: { name: string; tensor: tf.Tensor | null }[]): boolean {
     const s = this as unknown as AdamState;
-    tf.tidy(() => {
-      named.forEach(({ name, tensor }, i) => {
-        const value = tf.engine().registeredVariables[name];
-        const [m, v] = adamMoments(this, i, value);
-        if (tensor == null) return;
-        const inputs = { value, gradient: tensor, m, v, accBeta1: s.accBeta1, accBeta2: s.accBeta2 };
-        const [w1, m1, v1] = tf.engine().runKernel(ADAM_KERNEL, inputs, { beta1: s.beta1, beta2: s.beta2, learningRate: s.learningRate, epsilon: s.epsilon }) as tf.Tensor[];
-        m.assign(m1);
-        v.assign(v1);
-        value.assign(w1);
-      });
-      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
-      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    const steps = named.flatMap(({ name, tensor }, i) => {
+      const value = tf.engine().registeredVariables[name];
+      const [m, v] = adamMoments(this, i, value);
+      return tensor == null ? [] : [{ value, gradient: tensor, m, v }];
     });
+    if (!canStepInPlace(tf.backend(), [...steps.flatMap((x) => [x.value, x.m, x.v]), s.accBeta1, s.accBeta2])) return false;
+    adamInPlaceOnDevice(tf.backend(), steps, s.accBeta1, s.accBeta2, { beta1: s.beta1, beta2: s.beta2, learningRate: s.learningRate, epsilon: s.epsilon });
     (this as unknown as { incrementIterations(): void }).incrementIterations();
+    return true;
   }
 }
 

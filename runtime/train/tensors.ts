@@ -3,12 +3,17 @@ import type { ModelGraph } from '../../dsl';
 import { exampleLength, type Column, type Data } from '../data/dataset';
 import { tf } from '../tf';
 
-export function columnTensor(c: Column, size: number, indices?: ArrayLike<number>): tf.Tensor {
-  if (!indices) return tf.tensor(c.data, [size, ...c.shape]);
+/** The examples of a column at these indices, one after another. */
+function gather(c: Column, indices: ArrayLike<number>): Float32Array {
   const len = exampleLength(c);
   const out = new Float32Array(indices.length * len);
   for (let i = 0; i < indices.length; i++) out.set(c.data.subarray(indices[i] * len, (indices[i] + 1) * len), i * len);
-  return tf.tensor(out, [indices.length, ...c.shape]);
+  return out;
+}
+
+export function columnTensor(c: Column, size: number, indices?: ArrayLike<number>): tf.Tensor {
+  if (!indices) return tf.tensor(c.data, [size, ...c.shape]);
+  return tf.tensor(gather(c, indices), [indices.length, ...c.shape]);
 }
 
 /** The feature columns ordered as the model's inputs (by name when the data names them). */
@@ -29,6 +34,19 @@ export function featureTensors(g: ModelGraph, data: Data, indices?: ArrayLike<nu
 
 export function labelTensor(data: Data, indices?: ArrayLike<number>): tf.Tensor {
   return columnTensor(data.labels!, data.size, indices);
+}
+
+/** A batch's values: each feature column's in the order of the model's inputs (int32 where the input is), then the labels'. */
+export function batchValues(g: ModelGraph, data: Data, indices: ArrayLike<number>): (Float32Array | Int32Array)[] {
+  const features = orderedFeatures(g, data).map((c, i) => (g.inputs[i]?.dtype === 'int32' ? Int32Array.from(gather(c, indices)) : gather(c, indices)));
+  return [...features, gather(data.labels!, indices)];
+}
+
+/** The tensors of a batch's values (these very arrays, not copies): the model's inputs and the labels. */
+export function batchTensors(g: ModelGraph, data: Data, values: (Float32Array | Int32Array)[]): { xs: tf.Tensor[]; y: tf.Tensor } {
+  const columns = [...orderedFeatures(g, data), data.labels!];
+  const tensors = values.map((v, i) => tf.tensor(v, [v.length / exampleLength(columns[i]), ...columns[i].shape], v instanceof Int32Array ? 'int32' : 'float32'));
+  return { xs: tensors.slice(0, -1), y: tensors[tensors.length - 1] };
 }
 
 /** Class index per example: argmax of one-hot labels, or the 0/1 label of binary ones; -1 for regression. */

@@ -50,67 +50,7 @@ mkdir -p .device/gl /tmp/dlnet-apt/partial
 apt=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/dlnet-apt)
 apt-get "${apt[@]}" update > /dev/null && (cd .device/gl && apt-get "${apt[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 2> /dev/null)
 
-cat > .device/run.sh <<'RUN'
-#!/usr/bin/env bash
-# On the GPU machine (DEVICE=cpu: the twin without a GPU). Prints the figures; keeps the logs in $OUT.
-set -uo pipefail
-cd "$(dirname "$0")"
-DEVICE="${DEVICE:-cuda}"
-OUT="${OUT:-/tmp/dlnet-device}"
-mkdir -p "$OUT"
-export PYTHONUNBUFFERED=1
-[ -x node ] || { xz -dc node.xz > node && chmod +x node; }
-[ -d dlnet ] || tar -xJf dlnet.tar.xz
-[ -d 06-cnn ] || tar -xJf pytorch.tar.xz
-NODE="$PWD/node"
-if [ "$DEVICE" = cuda ]; then
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-  for f in gl/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-  icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  [ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
-fi
-echo "== 0. adapters"
-(cd dlnet && timeout 60 "$NODE" bin/dlnet.js backends 2> "$OUT/backends.err")
-echo "== 1. a training step on webgpu: tfjs's backend as it comes, dlnet's without the bind-group cache, all of dlnet's"
-for mode in tfjs no-cache default; do
-  for model in rings conv8 32x32 LSTM; do
-    [ "$model" = LSTM ] && [ "$mode" = no-cache ] && continue
-    (cd dlnet && DLNET_WEBGPU_KERNELS=$mode STEPS=20 timeout 60 "$NODE" dist/bench-step.js --backend webgpu --model "$model" 2>> "$OUT/step.err" | sed -n "3,4s/^/$mode: /p")
-  done
-done
-if [ -n "${PROFILE:-}" ]; then
-  echo "== 1b. a CPU profile of 100 steps of the small CNN on webgpu, into $OUT/prof"
-  (cd dlnet && STEPS=100 timeout 90 "$NODE" --cpu-prof --cpu-prof-dir="$OUT/prof" dist/bench-step.js --backend webgpu --model conv8 2>> "$OUT/step.err" | sed -n 4p)
-fi
-echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)"
-(cd dlnet && RUNS="${RUNS:-3}" timeout 240 "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$OUT/bench.err")
-echo "== 3. dlnet train samples/06-cnn.dlnet --backend webgpu"
-(cd dlnet && timeout 120 "$NODE" bin/dlnet.js train samples/06-cnn.dlnet --backend webgpu --epochs "${EPOCHS:-2}" --json --no-representation --out "$OUT/runs" > "$OUT/cnn-webgpu.jsonl" 2> "$OUT/cnn-webgpu.err")
-"$NODE" -e '
-const events = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-const start = events.find((e) => e.type === "start");
-if (!start) { console.log(events); process.exit(0); }
-console.log("backend:", start.backend, "-", start.backendReason);
-console.log("advice:", start.batchAdvice ? start.batchAdvice.message : "none");
-for (const e of events.filter((e) => e.type === "epoch")) console.log("epoch", e.epoch, e.samplesPerSec, "samples/s", JSON.stringify(e.logs));
-const end = events.find((e) => e.type === "end"); console.log("end:", end && end.status, end && end.message || "");
-' "$OUT/cnn-webgpu.jsonl"
-[ -n "${SKIP_EXPORTS:-}" ] && exit 0
-echo "== 4. exported samples, PyTorch on $DEVICE"
-for p in 06-cnn 07-resnet; do
-  (cd "$p" && timeout 120 python3 train.py --json --epochs 1 --device "$DEVICE" --out "$OUT/$p" > "$OUT/$p.jsonl" 2> "$OUT/$p.err")
-  python3 - "$p" "$OUT/$p.jsonl" <<'PY'
-import json, sys
-events = [json.loads(l) for l in open(sys.argv[2]) if l.startswith('{')]
-start = next((e for e in events if e['type'] == 'start'), None)
-epochs = [e for e in events if e['type'] == 'epoch']
-print(sys.argv[1], start and start['backendReason'], 'samples/s per epoch:', [e['samplesPerSec'] for e in epochs], 'final', epochs[-1]['logs'] if epochs else None)
-PY
-done
-[ "$DEVICE" = cuda ] && (cd 06-cnn && timeout 90 torchrun --standalone --nproc_per_node 1 train.py --epochs 1 --device cuda --out "$OUT/ddp" 2>&1 | tail -2)
-tail -n 3 "$OUT"/*.err > "$OUT/errors.txt" 2>/dev/null
-RUN
+cp scripts/gpu/run.sh .device/run.sh
 chmod +x .device/run.sh
 du -sh .device .device/*
 echo "ready: device run with command 'bash .device/run.sh' and carry ['.device']"

@@ -90,7 +90,7 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     ), { numRuns: 16 });
   }, 120_000);
 
-  it("Adam on the device steps as tfjs's Adam on the cpu: weights, moments, powers of beta, a variable without a gradient, a new rate", async () => {
+  it("Adam on the device steps as tfjs's Adam on the cpu, in place: weights, moments, powers of beta, a variable without a gradient, a new rate", async () => {
     const train = async (backend: 'cpu' | 'webgpu') => {
       await selectBackend(backend);
       const w = tf.variable(seeded([3, 4], 1), true, `w-${backend}`);
@@ -99,10 +99,15 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
       const x = seeded([5, 3], 4);
       // dlnet's optimiser on webgpu; tfjs's own Adam, the reference, on the cpu.
       const opt = backend === 'webgpu' ? optimizer({ name: 'adam', args: { learningRate: 0.05 } }) : tf.train.adam(0.05);
-      for (let step = 0; step < 6; step++) {
-        if (step === 3) (opt as unknown as { learningRate: number }).learningRate = 0.01;
-        opt.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b, idle]);
+      const step = () => opt.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b, idle]);
+      step();
+      const buffers = [w.dataId, b.dataId];
+      for (let i = 1; i < 6; i++) {
+        if (i === 3) (opt as unknown as { learningRate: number }).learningRate = 0.01;
+        step();
       }
+      // On the device each step writes into the variables' own buffers; tfjs's Adam assigns new ones.
+      if (backend === 'webgpu') expect([w.dataId, b.dataId]).toEqual(buffers);
       const state = await opt.getWeights();
       const values = await Promise.all([w, b, idle, ...state.map((s) => s.tensor)].map((t) => t.data() as Promise<Float32Array>));
       tf.dispose([w, b, idle, x]);

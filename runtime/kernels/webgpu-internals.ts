@@ -1,0 +1,105 @@
+/**
+ * The parts of tfjs's webgpu backend and of WebGPU that dlnet's own dispatches use
+ * (webgpu-adam.ts, webgpu-replay.ts): tfjs exports neither its backend's internals nor
+ * WebGPU's types, and Node has no DOM typings.
+ */
+
+export interface GpuBuffer {
+  readonly size: number;
+  readonly usage: number;
+  mapAsync(mode: number): Promise<void>;
+  getMappedRange(): ArrayBuffer;
+  unmap(): void;
+  destroy(): void;
+}
+
+export interface GpuPass {
+  setPipeline(pipeline: object): void;
+  setBindGroup(index: number, group: object): void;
+  dispatchWorkgroups(x: number, y?: number, z?: number): void;
+  end(): void;
+}
+
+export interface GpuEncoder {
+  beginComputePass(descriptor?: object): GpuPass;
+  copyBufferToBuffer(from: GpuBuffer, fromOffset: number, to: GpuBuffer, toOffset: number, size: number): void;
+  finish(): object;
+}
+
+export interface GpuQueue {
+  writeBuffer(buffer: GpuBuffer, offset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): void;
+  submit(buffers: object[]): void;
+}
+
+export interface GpuDevice {
+  createBuffer(descriptor: { size: number; usage: number }): GpuBuffer;
+  createShaderModule(descriptor: { code: string }): object;
+  createComputePipeline(descriptor: object): { getBindGroupLayout(index: number): object };
+  createBindGroup(descriptor: { layout: object; entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] }): object;
+  createCommandEncoder(): GpuEncoder;
+  readonly limits: Record<string, number>;
+}
+
+/** WebGPU's GPUBufferUsage and GPUMapMode flags. */
+export const Usage = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080 } as const;
+export const MAP_READ = 0x0001;
+
+export interface TensorData {
+  values: ArrayLike<number> | null;
+  dtype: string;
+  shape: number[];
+  resource: unknown;
+  refCount: number;
+}
+
+export interface BufferManager {
+  acquireBuffer(size: number, usage: number): GpuBuffer;
+  releaseBuffer(buffer: GpuBuffer): void;
+  freeBuffers: Map<string, GpuBuffer[]>;
+  usedBuffers: Map<string, GpuBuffer[]>;
+  numFreeBuffers: number;
+  numUsedBuffers: number;
+  numBytesUsed: number;
+}
+
+/** tfjs's WebGPUBackend, as far as dlnet reaches into it. */
+export interface TfjsWebgpu {
+  device: GpuDevice;
+  queue: GpuQueue;
+  tensorMap: { get(dataId: object): TensorData; has(dataId: object): boolean };
+  bufferManager: BufferManager;
+  commandEncoder: GpuEncoder | null;
+  computePassEncoder: GpuPass | null;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  uploadToGPU(dataId: object): void;
+  getBufferData(buffer: GpuBuffer): Promise<ArrayBuffer>;
+  recordAndSubmit(...args: unknown[]): void;
+}
+
+/** The GPU buffer holding a tensor's values, uploaded first if they are still on the CPU. */
+export function bufferOf(backend: TfjsWebgpu, dataId: object): GpuBuffer {
+  backend.uploadToGPU(dataId);
+  return backend.tensorMap.get(dataId).resource as GpuBuffer;
+}
+
+/**
+ * Encodes one dispatch of a pipeline of dlnet's own into tfjs's current compute pass, so it
+ * runs in order with tfjs's kernels; `read` are the tensors it reads, which tfjs must not
+ * give back to its pool before the work is submitted.
+ */
+export function encodeDispatch(backend: TfjsWebgpu, pipeline: object, group: object, workgroups: [number, number], read: object[], submitAfter: number): void {
+  backend.ensureCommandEncoderReady();
+  backend.computePassEncoder ??= backend.commandEncoder!.beginComputePass({});
+  backend.computePassEncoder.setPipeline(pipeline);
+  backend.computePassEncoder.setBindGroup(0, group);
+  backend.computePassEncoder.dispatchWorkgroups(workgroups[0], workgroups[1], 1);
+  for (const id of read) backend.commandQueueOwnedIds.add(id);
+  if (++backend.dispatchCountInPass >= submitAfter) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
