@@ -120,7 +120,7 @@ export const rules: Record<LayerName, Rule> = {
 
   dropout: (args, name, ctx) => new Dropout({ name, rate: args.rate as number, seed: ctx.seed() }) as Layer,
   spatialDropout1d: (args, name, ctx) => new SpatialDropout1D({ name, rate: args.rate as number, seed: ctx.seed() }) as Layer,
-  spatialDropout2d: (args, name) => new SpatialDropout2d({ name, rate: args.rate as number }) as unknown as Layer,
+  spatialDropout2d: (args, name, ctx) => new SpatialDropout2d({ name, rate: args.rate as number, seed: ctx.seed() }) as unknown as Layer,
   gaussianNoise: (args, name) => tfl.layers.gaussianNoise({ name, stddev: args.stddev as number }),
   batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: axisWithBatch(args.axis as number), momentum: args.momentum as number, epsilon: args.epsilon as number }),
   layerNorm: (args, name) => tfl.layers.layerNormalization({ name, axis: axisWithBatch(args.axis as number), epsilon: args.epsilon as number }),

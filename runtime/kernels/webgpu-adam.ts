@@ -11,8 +11,8 @@
  * float32.
  */
 import { tf } from '../tf';
-import { bufferOf, encodeDispatch, Usage, type GpuBuffer, type TfjsWebgpu } from './webgpu-internals';
-import { writtenBindings } from './webgpu-replay';
+import { bufferOf, encodeDispatch, makePipeline, Usage, type GpuBuffer, type TfjsWebgpu } from './webgpu-internals';
+import { inPlaceBindings } from './webgpu-replay';
 
 const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
@@ -76,10 +76,9 @@ const pipelines = new WeakMap<object, Pipelines>();
 function pipelinesOf(backend: TfjsWebgpu): Pipelines {
   let p = pipelines.get(backend.device);
   if (!p) {
-    const make = (code: string) => backend.device.createComputePipeline({ layout: 'auto', compute: { module: backend.device.createShaderModule({ code }), entryPoint: 'main' } });
-    p = { step: make(STEP), powers: make(POWERS), params: new Map() };
-    writtenBindings.set(p.step, 3); // w, m, v
-    writtenBindings.set(p.powers, 2); // β₁ᵗ, β₂ᵗ
+    p = { step: makePipeline(backend.device, STEP), powers: makePipeline(backend.device, POWERS), params: new Map() };
+    inPlaceBindings.set(p.step, 3); // w, m, v
+    inPlaceBindings.set(p.powers, 2); // β₁ᵗ, β₂ᵗ
     pipelines.set(backend.device, p);
   }
   return p;

@@ -11,19 +11,20 @@
  *
  * DlnetLstmForward / DlnetLstmBackward: an LSTM's recurrence (./webgpu-lstm.ts).
  *
+ * DlnetDropoutMask: dropout's mask drawn on the device (./webgpu-dropout.ts).
+ *
  * DLNET_WEBGPU_KERNELS=tfjs keeps tfjs's kernels (to compare; docs/performance.md).
  */
 import { tf } from '../tf';
+import { dropoutMask, DROPOUT_MASK } from './webgpu-dropout';
 import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
-import { flatLayout, linearWorkgroup, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
+import { flatLayout, linearWorkgroup, perValue, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
 /** Threads the first pass aims for: enough to fill a large GPU. */
 const THREADS = 1 << 18;
 /** The fewest multiply-adds a thread of the first pass is given, so that splitting stays worth its parts. */
 const ITERATIONS = 64;
 
-/** One thread per output value. */
-const perValue = (outputShape: number[]) => flatLayout(outputShape, Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP));
 
 /** WGSL's i32 division truncates; these round down and up (b > 0). */
 const DIVISION = `
@@ -142,7 +143,7 @@ type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 /** Kernels that take tfjs's place where they apply (tfjs's runs where they return undefined). */
 const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter };
 /** Kernels of dlnet's own. */
-const own: Record<string, Kernel> = { [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward };
+const own: Record<string, Kernel> = { [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward, [DROPOUT_MASK]: dropoutMask };
 
 /** Replaces these webgpu kernels by dlnet's and adds dlnet's own (once per process), unless DLNET_WEBGPU_KERNELS=tfjs. */
 export function registerFasterWebgpuKernels(): void {

@@ -80,6 +80,11 @@ export interface TfjsWebgpu {
   recordAndSubmit(...args: unknown[]): void;
 }
 
+/** A compute pipeline of dlnet's own from WGSL whose entry point is `main` (its bind group layout derived from the code). */
+export function makePipeline(device: GpuDevice, code: string): { getBindGroupLayout(index: number): object } {
+  return device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+}
+
 /** The GPU buffer holding a tensor's values, uploaded first if they are still on the CPU. */
 export function bufferOf(backend: TfjsWebgpu, dataId: object): GpuBuffer {
   backend.uploadToGPU(dataId);

@@ -35,6 +35,9 @@ export function flatLayout(outputShape: number[], workgroups: number): Pick<Prog
   return { outputShape, dispatchLayout: { x: outputShape.map((_, i) => i) }, dispatch: [workgroups, 1, 1], workgroupSize: [WORKGROUP, 1, 1], size: true };
 }
 
+/** One thread per output value. */
+export const perValue = (outputShape: number[]) => flatLayout(outputShape, Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP));
+
 /** WGSL: this workgroup's index, however tfjs spread the dispatch over x, y and z (beyond 65,535 workgroups). */
 export const linearWorkgroup = 'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)';
 

@@ -18,8 +18,12 @@
  */
 import { MAP_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
 
-/** How many leading bindings of a pipeline's group 0 it writes (tfjs's programs: their output, binding 0). */
-export const writtenBindings = new WeakMap<object, number>();
+/**
+ * Pipelines of dlnet's own that update buffers in place: how many leading bindings of
+ * group 0 each reads and writes. Any other pipeline (tfjs's programs) writes binding 0,
+ * its output, and reads the rest.
+ */
+export const inPlaceBindings = new WeakMap<object, number>();
 
 type Dispatch = { kind: 'dispatch'; pipeline: object; group: object; buffers: GpuBuffer[]; workgroups: [number, number, number] };
 type Copy = { kind: 'copy'; from: GpuBuffer; to: GpuBuffer; fromOffset: number; toOffset: number; size: number };
@@ -142,12 +146,14 @@ const dispatches = (r: Recording) => r.commands.filter((c): c is Dispatch => c.k
 const uploads = (r: Recording) => r.commands.filter((c): c is Write => c.kind === 'write' && !isUniform(c.buffer));
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The buffers a command reads and writes (a dispatch's by its pipeline's written bindings; uniforms left out). */
+/** The buffers a command reads and writes (a dispatch's by its bindings, uniforms left out). */
 function access(c: Command): { reads: GpuBuffer[]; writes: GpuBuffer[] } {
   if (c.kind === 'write') return { reads: [], writes: [c.buffer] };
   if (c.kind === 'copy') return { reads: [c.from], writes: [c.to] };
-  const written = writtenBindings.get(c.pipeline) ?? 1;
-  return { reads: c.buffers.slice(written).filter((b) => !isUniform(b)), writes: c.buffers.slice(0, written) };
+  const inPlace = inPlaceBindings.get(c.pipeline);
+  const writes = c.buffers.slice(0, inPlace ?? 1);
+  const reads = c.buffers.slice(inPlace ?? 1).filter((b) => !isUniform(b));
+  return { reads: inPlace ? [...writes, ...reads] : reads, writes };
 }
 
 /** Why the second of two consecutive steps cannot be replayed, if it cannot, by comparing it with the first; `reads` is how many values a step reads back. */
@@ -175,7 +181,9 @@ export class Replay {
   private readonly segments: { writes: Write[]; commands: (Dispatch | Copy)[] }[] = [];
   private readonly claimed: GpuBuffer[] = [];
   private readonly reads: GpuBuffer[];
-  private readonly staging: GpuBuffer;
+  /** Where the values read back go: two, so that a step can be issued while the last one's are read. */
+  private readonly staging: GpuBuffer[];
+  private turn = 0;
   private released = false;
 
   /** The replay of the second of two steps just recorded, or why there is none; call before tfjs runs anything else. */
@@ -216,7 +224,7 @@ export class Replay {
     this.reads = recording.reads;
     // Buffers no tensor holds after the step are its intermediates: out of the pool while the replay lives.
     for (const buffer of written) if (!live.has(buffer) && this.take(buffer)) this.claimed.push(buffer);
-    this.staging = b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: MAP_READ | Usage.COPY_DST });
+    this.staging = [0, 1].map(() => b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: MAP_READ | Usage.COPY_DST }));
   }
 
   /** Moves a free buffer of tfjs's pool to its used ones, as acquireBuffer would (false if it is not free). */
@@ -236,10 +244,15 @@ export class Replay {
     return false;
   }
 
-  /** Runs the step again on a batch (its arrays as recorded: same order, same lengths); the loss and metrics it read back. */
+  /**
+   * Runs the step again on a batch (its arrays as recorded: same order, same lengths): its
+   * work is submitted before this returns; the promise gives the loss and metrics it read
+   * back. At most two may be unsettled at a time.
+   */
   async run(inputs: ArrayBufferView[]): Promise<number[]> {
     if (this.released) throw new Error('a released replay was run');
     const b = this.b;
+    const staging = this.staging[this.turn++ % 2];
     flush(b);
     this.segments.forEach((segment, i) => {
       for (const w of segment.writes) b.queue.writeBuffer(w.buffer, w.offset, w.input === undefined ? w.bytes : inputs[w.input]);
@@ -258,12 +271,12 @@ export class Replay {
         }
       }
       pass?.end();
-      if (i === this.segments.length - 1) this.reads.forEach((r, k) => encoder.copyBufferToBuffer(r, 0, this.staging, 4 * k, 4));
+      if (i === this.segments.length - 1) this.reads.forEach((r, k) => encoder.copyBufferToBuffer(r, 0, staging, 4 * k, 4));
       b.queue.submit([encoder.finish()]);
     });
-    await this.staging.mapAsync(MAP_READ);
-    const values = Array.from(new Float32Array(this.staging.getMappedRange().slice(0)));
-    this.staging.unmap();
+    await staging.mapAsync(MAP_READ);
+    const values = Array.from(new Float32Array(staging.getMappedRange().slice(0)));
+    staging.unmap();
     return values.slice(0, this.reads.length);
   }
 
@@ -277,6 +290,6 @@ export class Replay {
     if (this.released) return;
     this.released = true;
     for (const buffer of this.claimed) this.b.bufferManager.releaseBuffer(buffer);
-    this.staging.destroy();
+    this.staging.forEach((s) => s.destroy());
   }
 }

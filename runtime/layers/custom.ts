@@ -4,6 +4,7 @@
  * spatialDropout2d and subtract. Each is registered so that a saved model loads back.
  */
 import { tf, tfl } from '../tf';
+import { DeviceMasks } from './dropout';
 import './dilated-conv'; // registers the trainable dilated Conv1D and Conv2D
 
 type Tensor = tf.Tensor;
@@ -203,10 +204,13 @@ export class CapsuleLength extends tfl.layers.Layer {
 export class SpatialDropout2d extends tfl.layers.Layer {
   static className = 'DlnetSpatialDropout2d';
   private readonly rate: number;
+  /** On webgpu the masks are drawn on the device (a replayed step can repeat that), from the seed. */
+  private readonly device: DeviceMasks;
 
-  constructor(args: { rate: number; name?: string }) {
+  constructor(args: { rate: number; name?: string; seed?: number }) {
     super(args);
     this.rate = args.rate;
+    this.device = new DeviceMasks(args.seed);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -218,10 +222,18 @@ export class SpatialDropout2d extends tfl.layers.Layer {
       const x = asList(inputs)[0];
       if (!kwargs.training || this.rate === 0) return x.clone();
       const [b, , , c] = x.shape as number[];
+      const onDevice = this.device.drop(x, this.rate, [b, 1, 1, c]);
+      if (onDevice) return onDevice;
       const keep = 1 - this.rate;
       const mask = tf.floor(tf.add(tf.randomUniform([b, 1, 1, c]), keep));
       return tf.div(tf.mul(x, mask), keep);
     });
+  }
+
+  override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0) this.device.dispose();
+    return result;
   }
 
   override getConfig() {

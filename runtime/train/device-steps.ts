@@ -44,17 +44,19 @@ export function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data
       tf.dispose([...xs, y]);
     }
   };
+  // A replayed step is issued at once; its values come when the device is done (fit.ts reads them after issuing the next).
+  const issue = (indices: Uint32Array) => {
+    if (!replay || indices.length !== batchSize) return undefined;
+    steps++;
+    replayed++;
+    const values = replay.steps.run(batchValues(g, train, indices));
+    optimizer.incrementIterations?.();
+    return values;
+  };
   const step = async (indices: Uint32Array) => {
     steps++;
     const values = batchValues(g, train, indices);
-    const full = indices.length === batchSize;
-    if (replay && full) {
-      const out = await replay.steps.run(values);
-      optimizer.incrementIterations?.();
-      replayed++;
-      return out;
-    }
-    if (!full || refused) return trainOn(values);
+    if (indices.length !== batchSize || refused) return trainOn(values);
     const { result, recording } = await record(tf.backend(), values, () => trainOn(values));
     if (previous) {
       const made = Replay.from(tf.backend(), previous, recording, model.metricsNames.length);
@@ -76,5 +78,5 @@ export function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data
     replayNote = refused ? `not replayed: ${refused}` : `replayed ${replayed} of ${steps} steps`;
     replayed = steps = 0;
   };
-  return Object.assign(step, { begin, end, close });
+  return Object.assign(step, { issue, begin, end, close });
 }

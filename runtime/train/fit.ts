@@ -192,8 +192,17 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   }
 }
 
-/** One batch's training step by its example indices: the loss and metrics in model.metricsNames order. */
-export type Stepper = ((indices: Uint32Array) => Promise<number[]>) & { begin?: () => void; end?: () => void; close?: () => void };
+/**
+ * One batch's training step by its example indices: the loss and metrics in
+ * model.metricsNames order. `issue`, where a stepper has it, starts a batch's step without
+ * waiting for it and gives its values later (undefined: step it by calling the stepper).
+ */
+export type Stepper = ((indices: Uint32Array) => Promise<number[]>) & {
+  issue?: (indices: Uint32Array) => Promise<number[]> | undefined;
+  begin?: () => void;
+  end?: () => void;
+  close?: () => void;
+};
 
 /** A DenseStack's step over the data's arrays, when the model and data allow one (dense-stack.ts). */
 function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: ModelGraph, train: Data): Stepper | undefined {
@@ -205,21 +214,43 @@ function denseStackStepper(model: tfl.LayersModel, optimizer: tf.Optimizer, g: M
   return Object.assign(async (indices: Uint32Array) => stack.step(features.data, width, labels.data, indices), { begin: () => stack.begin(), end: () => stack.end() });
 }
 
-/** The batches of one epoch stepped one by one; adds each batch's logs × size to `sums`. */
+/**
+ * The batches of one epoch stepped one by one; adds each batch's logs × size to `sums`.
+ * A step the stepper can issue without waiting is read after the next one is issued, so
+ * that the device computes one step while the CPU prepares the next.
+ */
 async function stepwiseEpoch(step: Stepper, model: tfl.LayersModel, size: number, order: Uint32Array, batchSize: number, sums: Logs, afterBatch: (batch: number, logs: Logs) => Promise<void>): Promise<number> {
   const names = model.metricsNames;
   let fitted = 0;
+  let pending: { values: Promise<number[]>; batch: number; size: number } | undefined;
+  const settle = async (step: Promise<number[]>, batch: number, size: number) => {
+    const values = await step;
+    const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * size;
+    fitted += size;
+    await afterBatch(batch, logs);
+  };
+  const settlePending = async () => {
+    const p = pending;
+    pending = undefined;
+    if (p) await settle(p.values, p.batch, p.size);
+  };
   step.begin?.();
   try {
     for (let from = 0, b = 0; from < size && !model.stopTraining; from += batchSize, b++) {
       const indices = order.subarray(from, Math.min(from + batchSize, size));
-      const values = await step(indices);
-      const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
-      for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * indices.length;
-      fitted += indices.length;
-      await afterBatch(b, logs);
+      const issued = step.issue?.(indices);
+      if (issued) {
+        await settlePending();
+        pending = { values: issued, batch: b, size: indices.length };
+        continue;
+      }
+      await settlePending();
+      await settle(step(indices), b, indices.length);
     }
+    await settlePending();
   } finally {
+    await pending?.values.catch(() => undefined);
     step.end?.();
   }
   return fitted;

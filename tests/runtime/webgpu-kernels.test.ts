@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
 import { filterGradientSplits } from '../../runtime/kernels/webgpu-faster';
+import { Dropout, SpatialDropout1D } from '../../runtime/layers/dropout';
 import { lstmOnWebgpu } from '../../runtime/layers/lstm-on-webgpu';
 import { tf, tfl } from '../../runtime/tf';
 import { optimizer } from '../../runtime/train/optim';
@@ -119,6 +120,31 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     expect(device.length).toBe(reference.length);
     device.forEach((values, i) => expectClose(values, reference[i]));
     expect(Array.from(device[2])).toEqual(Array.from(seeded([2], 3).dataSync()));
+  });
+
+  it("draws dropout's masks on the device: the rate's share dropped, tfjs's scale, a new mask at every call, the same masks for the same seed", async () => {
+    await selectBackend('webgpu');
+    const draw = async (seed: number, calls: number, noise?: boolean) => {
+      const layer = noise ? new SpatialDropout1D({ rate: 0.25, seed }) : new Dropout({ rate: 0.25, seed });
+      const x = tf.ones(noise ? [4, 8, 512] : [8, 4096]);
+      const masks: Float32Array[] = [];
+      for (let i = 0; i < calls; i++) masks.push((await tf.tidy(() => layer.apply(x, { training: true }) as tf.Tensor).data()) as Float32Array);
+      layer.dispose();
+      x.dispose();
+      return masks;
+    };
+    const masks = await draw(5, 3);
+    for (const m of masks) {
+      expect(new Set(m)).toEqual(new Set([0, Math.fround(1 / 0.75)]));
+      const dropped = m.filter((v) => v === 0).length / m.length;
+      expect(Math.abs(dropped - 0.25)).toBeLessThan(0.015); // 32,768 draws: 3σ is 0.007
+    }
+    expect(masks[1]).not.toEqual(masks[0]);
+    expect(await draw(5, 3)).toEqual(masks);
+    expect((await draw(6, 1))[0]).not.toEqual(masks[0]);
+    // SpatialDropout1D drops whole channels: one draw per example and channel, the same at every step of the sequence.
+    const [spatial] = await draw(5, 1, true);
+    for (let b = 0; b < 4; b++) for (let c = 0; c < 512; c++) for (let t = 1; t < 8; t++) expect(spatial[(b * 8 + t) * 512 + c]).toBe(spatial[b * 8 * 512 + c]);
   });
 
   it('uploads float32, int32 and bool values through the queue, from the buffer pool', async () => {
