@@ -4,10 +4,12 @@
  * Conv2DBackpropFilter: tfjs runs one GPU thread per filter value, and that thread sums
  * over every example and output pixel in turn — for a 3x3x3→32 convolution on a batch of
  * 128 32x32 images, 864 threads of 131,072 multiply-adds each, on a chip that keeps
- * 270,000 threads in flight. Here the sum is split: pass one gives each thread a run of
- * rows of dy (about ITERATIONS multiply-adds) for one filter value, and writes its part
- * sum; pass two adds the parts, one workgroup per filter value. Same products, summed in
- * another order (float rounding differs, as between any two reductions).
+ * 270,000 threads in flight. Here it is a matrix product split over the positions: pass
+ * one gives each workgroup a block of the filter gradient and a run of positions, loads
+ * x's patches and dy's rows for 16 positions at a time into workgroup memory (each value
+ * loaded once serves 32 products) and writes its part sums; pass two adds the parts, one
+ * workgroup per filter value. Same products, summed in another order (float rounding
+ * differs, as between any two reductions).
  *
  * DlnetLstmForward / DlnetLstmBackward: an LSTM's recurrence (./webgpu-lstm.ts).
  *
@@ -18,62 +20,98 @@
 import { tf } from '../tf';
 import { dropoutMask, DROPOUT_MASK } from './webgpu-dropout';
 import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
-import { flatLayout, linearWorkgroup, perValue, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
+import { flatLayout, linearWorkgroup, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
-/** Threads the first pass aims for: enough to fill a large GPU. */
-const THREADS = 1 << 18;
-/** The fewest multiply-adds a thread of the first pass is given, so that splitting stays worth its parts. */
-const ITERATIONS = 64;
+/** The filter gradient as a matrix product, dW[m, n] = Σₚ A[p, m]·dy[p, n] over the positions p (example, output row, output column), A being x's patches: a workgroup computes a TILE×TILE block of dW over a run of positions, STEP positions at a time through workgroup memory. */
+const TILE = 32;
+const STEP = 16;
+/** Workgroups the first pass aims for, to fill a large GPU; and the fewest positions one is given. */
+const WORKGROUPS = 4096;
+const MIN_POSITIONS = 256;
 
-
-/** WGSL's i32 division truncates; these round down and up (b > 0). */
-const DIVISION = `
-  fn floorDiv(a : i32, b : i32) -> i32 { return select(a / b, (a - b + 1) / b, a < 0); }
-  fn ceilDiv(a : i32, b : i32) -> i32 { return -floorDiv(-a, b); }`;
-
-/** Pass one: part sums [splits, kh·kw·ci, co] of the filter gradient, each over `rowsPerSplit` rows (example, output row) of dy. */
-function partSums(outputShape: number[]): Program {
+/**
+ * Pass one: part sums [splits, kh·kw·ci, co] of the filter gradient, each over a run of
+ * `perSplit` positions; a workgroup of 256 threads per (part, block of dW), each thread
+ * 2×2 values of the block. A block's rows (taps·channels) are consecutive in x's last
+ * axis and its columns in dy's, so the loads into workgroup memory are contiguous.
+ */
+function partSums(outputShape: number[], workgroups: number): Program {
   return {
-    ...perValue(outputShape),
+    ...flatLayout(outputShape, workgroups),
+    workgroupSize: [256, 1, 1],
     variableNames: ['x', 'dy'],
-    shaderKey: 'dlnetConv2DFilterParts',
-    uniforms: 'pads : vec2<i32>, strides : vec2<i32>, kw : i32, taps : i32, rows : i32, rowsPerSplit : i32,',
-    getUserCode: () => `${DIVISION}
+    shaderKey: 'dlnetConv2DFilterTiles',
+    uniforms: 'pads : vec2<i32>, strides : vec2<i32>, kw : i32, taps : i32, positions : i32, perSplit : i32,',
+    getUserCode: () => `
+  var<workgroup> patches : array<f32, ${STEP * TILE}>;
+  var<workgroup> grads : array<f32, ${STEP * TILE}>;
   fn main(index : i32) {
-    if (index >= uniforms.size) { return; }
     let inH = uniforms.xShape[1];
     let inW = uniforms.xShape[2];
     let ci = uniforms.xShape[3];
     let outH = uniforms.dyShape[1];
     let outW = uniforms.dyShape[2];
-    let co = uniforms.dyShape[3];
-    let d2 = index % co;
-    let rest = index / co;
-    let tap = rest % uniforms.taps;
-    let split = rest / uniforms.taps;
-    let d1 = tap % ci;
-    let wC = (tap / ci) % uniforms.kw;
-    let wR = (tap / ci) / uniforms.kw;
-    // The output columns whose input column wC + yC·stride - pad lies inside the image.
-    let sw = uniforms.strides[1];
-    let yC0 = max(0, ceilDiv(uniforms.pads[1] - wC, sw));
-    let yC1 = min(outW, floorDiv(inW - 1 + uniforms.pads[1] - wC, sw) + 1);
-    let first = split * uniforms.rowsPerSplit;
-    let last = min(first + uniforms.rowsPerSplit, uniforms.rows);
-    var sum = 0.0;
-    for (var r = first; r < last; r = r + 1) {
-      let b = r / outH;
-      let xR = wR + (r - b * outH) * uniforms.strides[0] - uniforms.pads[0];
-      if (xR < 0 || xR >= inH) { continue; }
-      var xi = ((b * inH + xR) * inW + wC + yC0 * sw - uniforms.pads[1]) * ci + d1;
-      var di = (r * outW + yC0) * co + d2;
-      for (var yC = yC0; yC < yC1; yC = yC + 1) {
-        sum = sum + x[xi] * dy[di];
-        xi = xi + sw * ci;
-        di = di + co;
+    let M = uniforms.taps;
+    let N = uniforms.dyShape[3];
+    let blocksN = (N + ${TILE - 1}) / ${TILE};
+    let blocks = ((M + ${TILE - 1}) / ${TILE}) * blocksN;
+    let group = ${linearWorkgroup};
+    let split = group / blocks;
+    let m0 = ((group % blocks) / blocksN) * ${TILE};
+    let n0 = (group % blocksN) * ${TILE};
+    let t = i32(localIndex);
+    let first = split * uniforms.perSplit;
+    let last = min(first + uniforms.perSplit, uniforms.positions);
+    // What this thread loads: column i of the block, at rows k and k + 8 of each round's 16 positions; its patch value's tap and channel, once.
+    let i = t % ${TILE};
+    let k = t / ${TILE};
+    let loadsPatch = m0 + i < M;
+    let loadsGrad = n0 + i < N;
+    let channel = (m0 + i) % ci;
+    let tap = (m0 + i) / ci;
+    let tapR = tap / uniforms.kw - uniforms.pads[0];
+    let tapC = tap % uniforms.kw - uniforms.pads[1];
+    // What this thread sums: rows tm, tm + 1 and columns tn, tn + 1 of the block.
+    let tm = (t / 16) * 2;
+    let tn = (t % 16) * 2;
+    var s00 = 0.0; var s01 = 0.0; var s10 = 0.0; var s11 = 0.0;
+    // As many rounds in every workgroup (barriers need uniform control flow); the last part's extra positions load zeros.
+    for (var round = 0; round < uniforms.perSplit; round = round + ${STEP}) {
+      for (var j = 0; j < ${STEP * TILE / 256}; j = j + 1) {
+        let e = (k + j * ${256 / TILE}) * ${TILE} + i;
+        let p = first + round + k + j * ${256 / TILE};
+        var a = 0.0;
+        var g = 0.0;
+        if (p < last) {
+          let row = p / outW;
+          let xR = (row % outH) * uniforms.strides[0] + tapR;
+          let xC = (p - row * outW) * uniforms.strides[1] + tapC;
+          if (loadsPatch && xR >= 0 && xR < inH && xC >= 0 && xC < inW) { a = x[(((row / outH) * inH + xR) * inW + xC) * ci + channel]; }
+          if (loadsGrad) { g = dy[p * N + n0 + i]; }
+        }
+        patches[e] = a;
+        grads[e] = g;
       }
+      workgroupBarrier();
+      for (var q = 0; q < ${STEP}; q = q + 1) {
+        let a0 = patches[q * ${TILE} + tm];
+        let a1 = patches[q * ${TILE} + tm + 1];
+        let g0 = grads[q * ${TILE} + tn];
+        let g1 = grads[q * ${TILE} + tn + 1];
+        s00 = s00 + a0 * g0;
+        s01 = s01 + a0 * g1;
+        s10 = s10 + a1 * g0;
+        s11 = s11 + a1 * g1;
+      }
+      workgroupBarrier();
     }
-    setOutputAtIndex(index, sum);
+    let m = m0 + tm;
+    let n = n0 + tn;
+    let base = split * M * N;
+    if (m < M && n < N) { setOutputAtIndex(base + m * N + n, s00); }
+    if (m < M && n + 1 < N) { setOutputAtIndex(base + m * N + n + 1, s01); }
+    if (m + 1 < M && n < N) { setOutputAtIndex(base + (m + 1) * N + n, s10); }
+    if (m + 1 < M && n + 1 < N) { setOutputAtIndex(base + (m + 1) * N + n + 1, s11); }
   }`,
   };
 }
@@ -107,12 +145,15 @@ function sumOfParts(filterShape: number[]): Program {
   };
 }
 
-/** How the rows (example, output row) of dy are split: enough threads, each with enough work. */
-export function filterGradientSplits(rows: number, outWidth: number, filterValues: number): { splits: number; rowsPerSplit: number } {
-  const wanted = Math.max(1, Math.min(rows, Math.ceil(THREADS / filterValues), Math.floor((rows * outWidth) / ITERATIONS)));
-  const rowsPerSplit = Math.ceil(rows / wanted);
-  return { splits: Math.ceil(rows / rowsPerSplit), rowsPerSplit };
+/** How the positions are split: enough workgroups to fill a GPU, each with at least MIN_POSITIONS positions; `blocks` is dW's count of TILE×TILE blocks. */
+export function filterGradientSplits(positions: number, blocks: number): { splits: number; perSplit: number } {
+  const wanted = Math.max(1, Math.min(Math.ceil(positions / MIN_POSITIONS), Math.ceil(WORKGROUPS / blocks)));
+  const perSplit = Math.ceil(positions / wanted / STEP) * STEP;
+  return { splits: Math.ceil(positions / perSplit), perSplit };
 }
+
+/** dW's count of TILE×TILE blocks for a filter [kh, kw, ci, co]. */
+export const filterBlocks = ([kh, kw, ci, co]: number[]) => Math.ceil((kh * kw * ci) / TILE) * Math.ceil(co / TILE);
 
 function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, dy } = args.inputs;
@@ -121,19 +162,20 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   const filterShape = attrs.filterShape as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, attrs.strides as [number, number], 1, attrs.pad as 'valid', attrs.dimRoundingMode as 'floor' | undefined);
   const [kh, kw, ci, co] = filterShape;
-  const rows = info.batchSize * info.outHeight;
-  const { splits, rowsPerSplit } = filterGradientSplits(rows, info.outWidth, kh * kw * ci * co);
+  const positions = info.batchSize * info.outHeight * info.outWidth;
+  const blocks = filterBlocks(filterShape);
+  const { splits, perSplit } = filterGradientSplits(positions, blocks);
   const backend = args.backend as WebgpuBackend;
   const uniforms: Uniform[] = [
     { type: 'int32', data: [info.padInfo.top, info.padInfo.left] },
     { type: 'int32', data: [info.strideHeight, info.strideWidth] },
     { type: 'int32', data: [kw] },
     { type: 'int32', data: [kh * kw * ci] },
-    { type: 'int32', data: [rows] },
-    { type: 'int32', data: [rowsPerSplit] },
+    { type: 'int32', data: [positions] },
+    { type: 'int32', data: [perSplit] },
   ];
-  if (splits === 1) return backend.runWebGPUProgram(partSums(filterShape), [x, dy], 'float32', uniforms);
-  const parts = backend.runWebGPUProgram(partSums([splits, kh * kw * ci, co]), [x, dy], 'float32', uniforms);
+  if (splits === 1) return backend.runWebGPUProgram(partSums(filterShape, blocks), [x, dy], 'float32', uniforms);
+  const parts = backend.runWebGPUProgram(partSums([splits, kh * kw * ci, co], blocks * splits), [x, dy], 'float32', uniforms);
   const summed = backend.runWebGPUProgram(sumOfParts(filterShape), [parts], 'float32', [{ type: 'int32', data: [splits] }]);
   backend.disposeData(parts.dataId);
   return summed;

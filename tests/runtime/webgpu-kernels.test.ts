@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
-import { filterGradientSplits } from '../../runtime/kernels/webgpu-faster';
+import { filterBlocks, filterGradientSplits } from '../../runtime/kernels/webgpu-faster';
 import { Dropout, SpatialDropout1D } from '../../runtime/layers/dropout';
 import { lstmOnWebgpu } from '../../runtime/layers/lstm-on-webgpu';
 import { tf, tfl } from '../../runtime/tf';
@@ -18,18 +18,18 @@ const choice = await selectBackend('webgpu').catch((e: Error) => e);
 const available = !(choice instanceof Error);
 if (!available && process.env.DLNET_REQUIRE_WEBGPU) throw new Error(`DLNET_REQUIRE_WEBGPU is set but ${choice.message}`);
 
-describe('the filter gradient split over rows of dy', () => {
-  it('covers every row once, in parts of at least one row, enough of them to fill a GPU', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 600_000 }), (rows, width, values) => {
-      const { splits, rowsPerSplit } = filterGradientSplits(rows, width, values);
-      expect(rowsPerSplit).toBeGreaterThanOrEqual(1);
-      expect((splits - 1) * rowsPerSplit).toBeLessThan(rows);
-      expect(splits * rowsPerSplit).toBeGreaterThanOrEqual(rows);
+describe('the filter gradient split over positions', () => {
+  it('covers every position once, in parts of at least one position, enough of them to fill a GPU', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 5000 }), (positions, blocks) => {
+      const { splits, perSplit } = filterGradientSplits(positions, blocks);
+      expect(perSplit).toBeGreaterThanOrEqual(1);
+      expect((splits - 1) * perSplit).toBeLessThan(positions);
+      expect(splits * perSplit).toBeGreaterThanOrEqual(positions);
     }));
-    // A 3x3x3→32 filter over 128 images of 32 rows: one part per few rows, not one thread per filter value.
-    expect(filterGradientSplits(128 * 32, 32, 864).splits).toBeGreaterThan(200);
-    // Few multiply-adds in all: no split.
-    expect(filterGradientSplits(2, 5, 10).splits).toBe(1);
+    // A 3x3x3→32 filter (one block) over 128 32x32 images: hundreds of parts.
+    expect(filterGradientSplits(128 * 32 * 32, filterBlocks([3, 3, 3, 32])).splits).toBeGreaterThan(200);
+    // Few positions: no split.
+    expect(filterGradientSplits(10, 1).splits).toBe(1);
   });
 });
 
@@ -40,19 +40,21 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
       const p = c.same ? 'same' : 'valid';
       const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.ci], [c.kh, c.kw, c.ci, c.co], [c.sh, c.sw], 1, p);
       if (info.outHeight < 1 || info.outWidth < 1) return;
-      splits.push(filterGradientSplits(c.b * info.outHeight, info.outWidth, c.kh * c.kw * c.ci * c.co).splits);
+      splits.push(filterGradientSplits(c.b * info.outHeight * info.outWidth, filterBlocks([c.kh, c.kw, c.ci, c.co])).splits);
       await expectMatchesCpu('webgpu', () => {
         const x = seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D;
         return [tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, [c.sh, c.sw], p), seeded(info.outShape, c.seed + 3))))(seeded([c.kh, c.kw, c.ci, c.co], c.seed + 7))];
       });
     };
     await fc.assert(fc.asyncProperty(convCase(4), check), { numRuns: 40 });
-    // Three that are split for certain: rows of dy in several parts, strided and not.
+    // Four that are split for certain: positions in several parts, strided and not, padded and not.
     await check({ b: 3, h: 12, w: 12, ci: 2, co: 3, kh: 3, kw: 3, sh: 1, sw: 1, same: true, seed: 5 });
-    await check({ b: 3, h: 12, w: 11, ci: 3, co: 2, kh: 2, kw: 3, sh: 2, sw: 1, same: false, seed: 9 });
+    await check({ b: 6, h: 24, w: 22, ci: 3, co: 2, kh: 2, kw: 3, sh: 2, sw: 1, same: false, seed: 9 });
+    // Several blocks of the filter gradient each way, partly filled.
+    await check({ b: 8, h: 14, w: 13, ci: 16, co: 40, kh: 3, kw: 3, sh: 2, sw: 2, same: true, seed: 13 });
     // More filter values than a dispatch's 65,535 workgroups on one axis: the sum's workgroups spread over y (tfjs reshapes the dispatch).
-    await check({ b: 2, h: 8, w: 8, ci: 256, co: 260, kh: 1, kw: 1, sh: 1, sw: 1, same: false, seed: 11 });
-    expect(splits.slice(-3).every((n) => n > 1)).toBe(true);
+    await check({ b: 8, h: 8, w: 8, ci: 256, co: 260, kh: 1, kw: 1, sh: 1, sw: 1, same: false, seed: 11 });
+    expect(splits.slice(-4).every((n) => n > 1)).toBe(true);
     expect(splits.some((n) => n === 1)).toBe(true);
   }, 120_000);
 
