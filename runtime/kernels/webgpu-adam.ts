@@ -11,7 +11,7 @@
  * float32.
  */
 import { tf } from '../tf';
-import { bufferOf, encodeDispatch, makePipeline, Usage, type GpuBuffer, type TfjsWebgpu } from './webgpu-internals';
+import { bufferOf, encodeDispatch, forgetCpuCopy, makePipeline, Usage, type GpuBuffer, type TfjsWebgpu } from './webgpu-internals';
 import { inPlaceBindings } from './webgpu-replay';
 
 const WORKGROUP = 64;
@@ -120,7 +120,9 @@ export function adamInPlaceOnDevice(backend: object, variables: AdamVariable[], 
     const groups = Math.ceil(size / WORKGROUP);
     const x = Math.min(groups, MAX_GROUPS);
     encodeDispatch(b, p.step, group, [x, Math.ceil(groups / x)], [gradient.dataId], submitAfter);
+    [value, m, v].forEach((t) => forgetCpuCopy(b, t.dataId));
   }
   const group = b.device.createBindGroup({ layout: p.powers.getBindGroupLayout(0), entries: [acc1, acc2, paramsBuffer(b, p, k, 1)].map((buffer, binding) => ({ binding, resource: { buffer } })) });
   encodeDispatch(b, p.powers, group, [1, 1], [], submitAfter);
+  [accBeta1, accBeta2].forEach((t) => forgetCpuCopy(b, t.dataId));
 }

@@ -10,7 +10,7 @@
  * The same seed gives the same masks run after run (they are not the CPU's masks).
  */
 import { tf } from '../tf';
-import { bufferOf, encodeDispatch, makePipeline, type TfjsWebgpu } from './webgpu-internals';
+import { bufferOf, encodeDispatch, forgetCpuCopy, makePipeline, type TfjsWebgpu } from './webgpu-internals';
 import { perValue, type KernelArgs, type Program, type WebgpuBackend } from './webgpu-program';
 import { inPlaceBindings } from './webgpu-replay';
 
@@ -62,5 +62,6 @@ export function dropoutMask(args: KernelArgs): tf.TensorInfo {
   }
   const group = b.device.createBindGroup({ layout: advance.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: bufferOf(b, calls.dataId) } }] });
   encodeDispatch(b, advance, group, [1, 1], [], tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number);
+  forgetCpuCopy(b, calls.dataId);
   return mask;
 }

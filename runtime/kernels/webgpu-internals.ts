@@ -54,7 +54,7 @@ export interface TensorData {
 
 export interface BufferManager {
   acquireBuffer(size: number, usage: number): GpuBuffer;
-  releaseBuffer(buffer: GpuBuffer): void;
+  releaseBuffer(buffer: GpuBuffer, reuse?: boolean): void;
   freeBuffers: Map<string, GpuBuffer[]>;
   usedBuffers: Map<string, GpuBuffer[]>;
   numFreeBuffers: number;
@@ -89,6 +89,17 @@ export function makePipeline(device: GpuDevice, code: string): { getBindGroupLay
 export function bufferOf(backend: TfjsWebgpu, dataId: object): GpuBuffer {
   backend.uploadToGPU(dataId);
   return backend.tensorMap.get(dataId).resource as GpuBuffer;
+}
+
+/**
+ * Drops the copy of a tensor's values that tfjs keeps on the CPU once they were read
+ * (it answers later reads from it): a program that changes the values in place makes
+ * that copy stale. The GPU buffer stays the tensor's values.
+ */
+export function forgetCpuCopy(backend: object, dataId: object): void {
+  const map = (backend as TfjsWebgpu).tensorMap;
+  const data = map.has(dataId) ? map.get(dataId) : undefined;
+  if (data && data.resource != null) data.values = null;
 }
 
 /**

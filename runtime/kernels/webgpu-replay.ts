@@ -10,12 +10,16 @@
  * A step is replayable when running it again from the same buffers computes the next
  * step: two consecutive steps are recorded and must agree — the same pipelines, dispatch
  * sizes and uniforms, and the same bytes in every upload but the batch's (a dropout mask
- * drawn on the CPU differs, so a model with dropout is not replayed) — and every buffer
- * the step reads before writing it must still belong to a live tensor afterwards (state
- * such as weights and moments is updated in place: webgpu-adam.ts). The buffers the step
+ * drawn on the CPU differs, so noise drawn there is not replayed) — and every buffer the
+ * step reads before writing it must still belong to a live tensor afterwards, or be the
+ * buffer a variable left: tfjs moves a variable it assigns (momentum's accumulators,
+ * batchNorm's moving statistics) onto the new value's buffer, so a replay first copies
+ * each such variable's values back into the buffer the recorded step read it from
+ * (dlnet's Adam updates in place and needs no copy: webgpu-adam.ts). The buffers the step
  * uses for its intermediate values are taken out of tfjs's pool while the replay lives,
  * and given back by `release`.
  */
+import { tf } from '../tf';
 import { MAP_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
 
 /**
@@ -38,6 +42,8 @@ export interface Recording {
   reads: GpuBuffer[];
   /** How many batch arrays it was given. */
   inputs: number;
+  /** Variables the step moved onto other buffers: where each was before the step and after it. */
+  moved: { before: GpuBuffer; after: GpuBuffer }[];
   /** Why it cannot be replayed, found while recording. */
   refused?: string;
 }
@@ -49,7 +55,9 @@ export interface Recording {
 export async function record<T>(backend: object, inputs: ArrayBufferView[], run: () => Promise<T>): Promise<{ result: T; recording: Recording }> {
   const b = backend as TfjsWebgpu;
   flush(b);
-  const recording: Recording = { commands: [], reads: [], inputs: inputs.length };
+  const recording: Recording = { commands: [], reads: [], inputs: inputs.length, moved: [] };
+  const buffers = () => new Map(Object.values(tf.engine().registeredVariables).map((v) => [v, b.tensorMap.has(v.dataId) ? b.tensorMap.get(v.dataId).resource : undefined]));
+  const before = buffers();
   const groups = new WeakMap<object, GpuBuffer[]>();
   const undo = [
     patch(b.device, 'createBindGroup', (create) => (d: Parameters<TfjsWebgpu['device']['createBindGroup']>[0]) => {
@@ -69,13 +77,21 @@ export async function record<T>(backend: object, inputs: ArrayBufferView[], run:
       recording.reads.push(buffer);
       return read(buffer);
     }),
+    // No buffer is given back to the pool until the step ends, so none serves two values within it (a replay could not tell them apart).
+    patch(b.bufferManager, 'releaseBuffer', (release) => (buffer: GpuBuffer, reuse?: boolean) => void released.push(() => release(buffer, reuse))),
   ];
+  const released: (() => void)[] = [];
   try {
     const result = await run();
     flush(b);
+    for (const [variable, after] of buffers()) {
+      const was = before.get(variable);
+      if (was && after && was !== after) recording.moved.push({ before: was as GpuBuffer, after: after as GpuBuffer });
+    }
     return { result, recording };
   } finally {
     undo.reverse().forEach((u) => u());
+    released.forEach((r) => r());
   }
 }
 
@@ -192,12 +208,15 @@ export class Replay {
     const why = whyNotReplayable(first, second, reads);
     if (why) return why;
     const live = new Set([...b.bufferManager.usedBuffers.values()].flat());
-    const written = new Set<GpuBuffer>();
+    // A replay starts by copying each moved variable back to where the step read it.
+    const restored = new Set(second.moved.map((m) => m.before));
+    const written = new Set<GpuBuffer>(restored);
     for (const c of second.commands) {
       const { reads: r, writes } = access(c);
-      if (r.some((x) => !written.has(x) && !live.has(x))) return 'the step reads a buffer that no tensor holds afterwards (state kept by reassigning, not in place)';
+      if (r.some((x) => !written.has(x) && !live.has(x))) return 'the step reads a buffer that no tensor holds afterwards';
       writes.forEach((w) => written.add(w));
     }
+    if ([...restored].some((x) => live.has(x))) return "a variable's old buffer went to another tensor";
     return new Replay(b, second, written, live);
   }
 
@@ -205,7 +224,8 @@ export class Replay {
     // A queue write lands before the next submit: one to a buffer that a command of this segment uses starts a new segment.
     let touched = new Set<GpuBuffer>();
     let segment: Replay['segments'][number] = { writes: [], commands: [] };
-    for (const c of recording.commands) {
+    const restore: Copy[] = recording.moved.map(({ before, after }) => ({ kind: 'copy', from: after, to: before, fromOffset: 0, toOffset: 0, size: Math.min(before.size, after.size) }));
+    for (const c of [...restore, ...recording.commands]) {
       if (c.kind === 'write') {
         if (isUniform(c.buffer)) continue;
         if (touched.has(c.buffer)) {

@@ -11,6 +11,7 @@
 import type { ModelGraph } from '../../dsl';
 import type { Data } from '../data/dataset';
 import { webgpuExtras } from '../kernels/webgpu-program';
+import { forgetCpuCopy } from '../kernels/webgpu-internals';
 import { record, Replay, type Recording } from '../kernels/webgpu-replay';
 import { tf, tfl } from '../tf';
 import type { Stepper } from './fit';
@@ -49,6 +50,8 @@ export function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data
     if (!replay || indices.length !== batchSize) return undefined;
     steps++;
     replayed++;
+    // The step changes variables in place: any copy of their values tfjs keeps on the CPU goes stale.
+    for (const v of Object.values(tf.engine().registeredVariables)) forgetCpuCopy(tf.backend(), v.dataId);
     const values = replay.steps.run(batchValues(g, train, indices));
     optimizer.incrementIterations?.();
     return values;

@@ -107,6 +107,8 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
       const buffers = [w.dataId, b.dataId];
       for (let i = 1; i < 6; i++) {
         if (i === 3) (opt as unknown as { learningRate: number }).learningRate = 0.01;
+        // Reading a variable keeps a copy of its values on the CPU: a step in place must not leave that copy behind.
+        if (i === 2) await Promise.all([w.data(), b.data()]);
         step();
       }
       // On the device each step writes into the variables' own buffers; tfjs's Adam assigns new ones.

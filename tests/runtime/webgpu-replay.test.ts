@@ -29,6 +29,8 @@ interface Case {
   indices?: number;
   output: number;
   loss: string;
+  /** The optimiser (adam at 0.01 unless said). */
+  optimizer?: { name: string; args: Record<string, number> };
 }
 
 const cases: Case[] = [
@@ -44,6 +46,15 @@ const cases: Case[] = [
   {
     name: 'an MLP with dropout', input: [12], output: 3, loss: 'categoricalCrossentropy',
     source: 'model M {\n  input x: [12]\n  dense(16, activation: relu)\n  dropout(0.3)\n  dense(3, activation: softmax)\n}',
+  },
+  // State that tfjs assigns at every step (the momentum's, batchNorm's moving statistics, RMSprop's), kept in place on webgpu.
+  {
+    name: 'a CNN with batchNorm by momentum', input: [10, 10, 1], output: 4, loss: 'categoricalCrossentropy', optimizer: { name: 'momentum', args: { learningRate: 0.02, momentum: 0.9 } },
+    source: 'model M {\n  input x: [10, 10, 1]\n  conv2d(4, kernel: 3)\n  batchNorm\n  relu\n  flatten\n  dense(4, activation: softmax)\n}',
+  },
+  {
+    name: 'an MLP by RMSprop', input: [12], output: 3, loss: 'categoricalCrossentropy', optimizer: { name: 'rmsprop', args: { learningRate: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-7 } },
+    source: 'model M {\n  input x: [12]\n  dense(16, activation: tanh)\n  dense(3, activation: softmax)\n}',
   },
 ];
 
@@ -63,9 +74,10 @@ async function train(c: Case, mode: 'no-replay' | undefined, schedule = { name: 
     await selectBackend('webgpu');
     const g = analyze(c.source).models[0];
     const model = compileModel(g, 3);
-    const opt = optimizer({ name: 'adam', args: { learningRate: 0.01 } });
+    const choice = c.optimizer ?? { name: 'adam', args: { learningRate: 0.01 } };
+    const opt = optimizer(choice);
     model.compile({ optimizer: opt, loss: c.loss, metrics: ['accuracy'] });
-    const settings = { seed: 1, shuffle: true, optimizer: { name: 'adam', args: { learningRate: 0.01 } }, schedule };
+    const settings = { seed: 1, shuffle: true, optimizer: choice, schedule };
     const logs: Record<string, number>[] = [];
     const result = await fit(model, opt, g, settings, data(c, 100), undefined, { epochs: 2, batchSize: 16, sink: () => {}, control: new Control(), representation: false, onEpoch: (_, l) => logs.push(l) });
     expect(result.status).toBe('completed');
@@ -85,7 +97,10 @@ describe.skipIf(!available)('replayed training steps on webgpu', () => {
     const replayed = await train(c, undefined);
     expect(reference.note).toBe('not replayed: turned off (DLNET_WEBGPU_KERNELS)');
     // The first epoch records two steps and replays four, the second replays all six full batches; the partial last batch goes through tfjs.
-    expect(replayed.note).toBe('replayed 6 of 7 steps');
+    // A variable that tfjs assigns moves to another buffer in that partial batch, so the second epoch records again (two or three steps:
+    // the first after the partial batch may upload one more constant).
+    if (c.optimizer) expect(replayed.note).toMatch(/^replayed [34] of 7 steps$/);
+    else expect(replayed.note).toBe('replayed 6 of 7 steps');
     replayed.logs.forEach((logs, e) => Object.entries(logs).forEach(([k, v]) => expect(v, `${k}, epoch ${e + 1}`).toBeCloseTo(reference.logs[e][k], 5)));
     replayed.weights.forEach((w, i) => expectClose(w, reference.weights[i]));
   }, 120_000);
