@@ -11,6 +11,8 @@
  * workgroup per filter value. Same products, summed in another order (float rounding
  * differs, as between any two reductions).
  *
+ * Sum over leading axes (bias gradients): split over rows, then the parts added.
+ *
  * DlnetLstmForward / DlnetLstmBackward: an LSTM's recurrence (./webgpu-lstm.ts).
  *
  * DlnetDropoutMask: dropout's mask drawn on the device (./webgpu-dropout.ts).
@@ -20,7 +22,7 @@
 import { tf } from '../tf';
 import { dropoutMask, DROPOUT_MASK } from './webgpu-dropout';
 import { lstmBackward, lstmForward, LSTM_BACKWARD, LSTM_FORWARD } from './webgpu-lstm';
-import { flatLayout, linearWorkgroup, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
+import { flatLayout, linearWorkgroup, perValue, webgpuExtras, WORKGROUP, type KernelArgs, type Program, type Uniform, type WebgpuBackend } from './webgpu-program';
 
 /** The filter gradient as a matrix product, dW[m, n] = Σₚ A[p, m]·dy[p, n] over the positions p (example, output row, output column), A being x's patches: a workgroup computes a TILE×TILE block of dW over a run of positions, STEP positions at a time through workgroup memory. */
 const TILE = 32;
@@ -116,12 +118,12 @@ function partSums(outputShape: number[], workgroups: number): Program {
   };
 }
 
-/** Pass two: the filter gradient, each value the sum of its `splits` parts, by one workgroup. */
-function sumOfParts(filterShape: number[]): Program {
+/** Pass two (of the filter gradient and of column sums): each value of the output the sum of its `splits` parts [splits, ...outputShape], by one workgroup. */
+function sumOfParts(outputShape: number[]): Program {
   return {
-    ...flatLayout(filterShape, tf.util.sizeFromShape(filterShape)),
+    ...flatLayout(outputShape, tf.util.sizeFromShape(outputShape)),
     variableNames: ['parts'],
-    shaderKey: 'dlnetConv2DFilterSum',
+    shaderKey: 'dlnetSumOfParts',
     uniforms: 'splits : i32,',
     getUserCode: () => `
   var<workgroup> lanes : array<f32, ${WORKGROUP}>;
@@ -181,9 +183,60 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   return summed;
 }
 
+/** Threads the first pass of a column sum aims for, and the fewest rows a thread is given. */
+const SUM_THREADS = 1 << 18;
+const SUM_ROWS = 64;
+
+/** Pass one of a column sum of x as [rows, columns]: part sums [splits, ...outputShape], each over `rowsPerSplit` rows, a thread per part and column (neighbouring threads read neighbouring values). */
+function columnParts(outputShape: number[]): Program {
+  return {
+    ...perValue(outputShape),
+    variableNames: ['x'],
+    shaderKey: 'dlnetColumnParts',
+    uniforms: 'columns : i32, rows : i32, rowsPerSplit : i32,',
+    getUserCode: () => `
+  fn main(index : i32) {
+    if (index >= uniforms.size) { return; }
+    let column = index % uniforms.columns;
+    let first = (index / uniforms.columns) * uniforms.rowsPerSplit;
+    let last = min(first + uniforms.rowsPerSplit, uniforms.rows);
+    var sum = 0.0;
+    for (var r = first; r < last; r = r + 1) { sum = sum + x[r * uniforms.columns + column]; }
+    setOutputAtIndex(index, sum);
+  }`,
+  };
+}
+
+/**
+ * Sum over leading axes (a bias's gradient: dy summed over examples, rows and columns).
+ * tfjs transposes the reduced axes last and gives each output one workgroup, 32 of them
+ * for a 32-channel convolution over 131,072 positions; here the rows are split into parts
+ * summed by many threads, then the parts added. Other sums are tfjs's.
+ */
+function sumLeadingAxes(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs;
+  const axes = tf.util.parseAxisParam(args.attrs.axis as number | number[], x.shape);
+  const k = axes.length;
+  if (x.dtype !== 'float32' || k === 0 || k >= x.shape.length || [...axes].sort((a, b) => a - b).some((a, i) => a !== i)) return undefined;
+  const rows = tf.util.sizeFromShape(x.shape.slice(0, k));
+  const columns = tf.util.sizeFromShape(x.shape.slice(k));
+  if (rows < 2 * SUM_ROWS || columns === 0) return undefined;
+  const outShape = args.attrs.keepDims ? x.shape.map((n, i) => (i < k ? 1 : n)) : x.shape.slice(k);
+  const splits = Math.max(1, Math.min(Math.floor(rows / SUM_ROWS), Math.ceil(SUM_THREADS / columns)));
+  const rowsPerSplit = Math.ceil(rows / splits);
+  const parts = Math.ceil(rows / rowsPerSplit);
+  const backend = args.backend as WebgpuBackend;
+  const uniforms: Uniform[] = [{ type: 'int32', data: [columns] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [rowsPerSplit] }];
+  if (parts === 1) return backend.runWebGPUProgram(columnParts(outShape), [x], 'float32', uniforms);
+  const partial = backend.runWebGPUProgram(columnParts([parts, columns]), [x], 'float32', uniforms);
+  const summed = backend.runWebGPUProgram(sumOfParts(outShape), [partial], 'float32', [{ type: 'int32', data: [parts] }]);
+  backend.disposeData(partial.dataId);
+  return summed;
+}
+
 type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 /** Kernels that take tfjs's place where they apply (tfjs's runs where they return undefined). */
-const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter };
+const faster: Record<string, Kernel> = { Conv2DBackpropFilter: conv2dBackpropFilter, Sum: sumLeadingAxes };
 /** Kernels of dlnet's own. */
 const own: Record<string, Kernel> = { [LSTM_FORWARD]: lstmForward, [LSTM_BACKWARD]: lstmBackward, [DROPOUT_MASK]: dropoutMask };
 

@@ -58,6 +58,26 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     expect(splits.some((n) => n === 1)).toBe(true);
   }, 120_000);
 
+  it('sums over leading axes as the cpu does (split into parts or not, keeping dimensions or not), and leaves other sums to tfjs', async () => {
+    const shapes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 });
+    await fc.assert(fc.asyncProperty(shapes, fc.nat(), fc.boolean(), fc.nat(), async (shape, leading, keepDims, seed) => {
+      const axes = Array.from({ length: 1 + (leading % (shape.length - 1)) }, (_, i) => i);
+      await expectMatchesCpu('webgpu', () => [tf.sum(seeded(shape, seed), axes, keepDims)]);
+    }), { numRuns: 30 });
+    // A bias gradient's shape: many rows, split for certain; a sum over the last axis and one over axes out of order.
+    await expectMatchesCpu('webgpu', () => [tf.sum(seeded([64, 30, 30, 16], 3), [0, 1, 2]), tf.sum(seeded([300, 7], 4), [1, 0]), tf.sum(seeded([50, 60], 5), -1)]);
+    const backend = tf.backend() as unknown as { runWebGPUProgram(p: { shaderKey: string }, ...rest: unknown[]): unknown };
+    const run = backend.runWebGPUProgram;
+    const programs: string[] = [];
+    backend.runWebGPUProgram = (p, ...rest) => (programs.push(p.shaderKey), run.call(backend, p, ...rest));
+    try {
+      tf.dispose([tf.sum(seeded([64, 30, 30, 16], 3), [0, 1, 2]), tf.sum(seeded([50, 60], 5), -1)]);
+    } finally {
+      backend.runWebGPUProgram = run;
+    }
+    expect(programs.filter((k) => k.startsWith('dlnet'))).toEqual(['dlnetColumnParts', 'dlnetSumOfParts']);
+  }, 120_000);
+
   it("the LSTM's two programs compute tfjs's LSTM layer: outputs and the four gradients, every step's or the last, more units than a workgroup's threads", async () => {
     await fc.assert(fc.asyncProperty(
       fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 5 }), fc.constantFrom(1, 3, 8, 70), fc.boolean(), fc.integer({ min: 0, max: 1000 }),
