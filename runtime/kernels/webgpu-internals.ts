@@ -40,9 +40,9 @@ export interface GpuDevice {
   readonly limits: Record<string, number>;
 }
 
-/** WebGPU's GPUBufferUsage and GPUMapMode flags. */
-export const Usage = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080 } as const;
-export const MAP_READ = 0x0001;
+/** WebGPU's GPUBufferUsage flags, and GPUMapMode's READ. */
+export const Usage = { MAP_READ: 0x0001, MAP_WRITE: 0x0002, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080 } as const;
+export const MAP_MODE_READ = 0x0001;
 
 export interface TensorData {
   values: ArrayLike<number> | null;
@@ -77,7 +77,6 @@ export interface TfjsWebgpu {
   submitQueue(): void;
   uploadToGPU(dataId: object): void;
   getBufferData(buffer: GpuBuffer): Promise<ArrayBuffer>;
-  recordAndSubmit(...args: unknown[]): void;
 }
 
 /** A compute pipeline of dlnet's own from WGSL whose entry point is `main` (its bind group layout derived from the code). */

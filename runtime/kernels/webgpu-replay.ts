@@ -20,7 +20,7 @@
  * and given back by `release`.
  */
 import { tf } from '../tf';
-import { MAP_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
+import { MAP_MODE_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
 
 /**
  * Pipelines of dlnet's own that update buffers in place: how many leading bindings of
@@ -49,8 +49,9 @@ export interface Recording {
 }
 
 /**
- * Records what the backend's device does while `run` runs (and changes nothing of it).
- * `inputs` are the batch's arrays: an upload of one of them (by identity) is marked as such.
+ * Records what the backend's device does while `run` runs; it runs as it would, except
+ * that buffers go back to tfjs's pool only when it is done. `inputs` are the batch's
+ * arrays: an upload of one of them (by identity) is marked as such.
  */
 export async function record<T>(backend: object, inputs: ArrayBufferView[], run: () => Promise<T>): Promise<{ result: T; recording: Recording }> {
   const b = backend as TfjsWebgpu;
@@ -59,6 +60,7 @@ export async function record<T>(backend: object, inputs: ArrayBufferView[], run:
   const buffers = () => new Map(Object.values(tf.engine().registeredVariables).map((v) => [v, b.tensorMap.has(v.dataId) ? b.tensorMap.get(v.dataId).resource : undefined]));
   const before = buffers();
   const groups = new WeakMap<object, GpuBuffer[]>();
+  const released: (() => void)[] = [];
   const undo = [
     patch(b.device, 'createBindGroup', (create) => (d: Parameters<TfjsWebgpu['device']['createBindGroup']>[0]) => {
       const group = create(d);
@@ -80,7 +82,6 @@ export async function record<T>(backend: object, inputs: ArrayBufferView[], run:
     // No buffer is given back to the pool until the step ends, so none serves two values within it (a replay could not tell them apart).
     patch(b.bufferManager, 'releaseBuffer', (release) => (buffer: GpuBuffer, reuse?: boolean) => void released.push(() => release(buffer, reuse))),
   ];
-  const released: (() => void)[] = [];
   try {
     const result = await run();
     flush(b);
@@ -143,8 +144,8 @@ function recordingEncoder(encoder: GpuEncoder, recording: Recording, groups: Wea
     }, recording, 'a compute pass');
   };
   const copyBufferToBuffer = (from: GpuBuffer, fromOffset: number, to: GpuBuffer, toOffset: number, size: number) => {
-    if (from.usage & 0x0002) recording.refused ??= 'an upload through a staging buffer'; // GPUBufferUsage.MAP_WRITE
-    else if (!(to.usage & MAP_READ)) recording.commands.push({ kind: 'copy', from, to, fromOffset, toOffset, size });
+    if (from.usage & Usage.MAP_WRITE) recording.refused ??= 'an upload through a staging buffer';
+    else if (!(to.usage & Usage.MAP_READ)) recording.commands.push({ kind: 'copy', from, to, fromOffset, toOffset, size });
     encoder.copyBufferToBuffer(from, fromOffset, to, toOffset, size);
   };
   return logging(encoder, { beginComputePass, copyBufferToBuffer, finish: () => encoder.finish() }, recording, 'a command encoder');
@@ -244,7 +245,7 @@ export class Replay {
     this.reads = recording.reads;
     // Buffers no tensor holds after the step are its intermediates: out of the pool while the replay lives.
     for (const buffer of written) if (!live.has(buffer) && this.take(buffer)) this.claimed.push(buffer);
-    this.staging = [0, 1].map(() => b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: MAP_READ | Usage.COPY_DST }));
+    this.staging = [0, 1].map(() => b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: Usage.MAP_READ | Usage.COPY_DST }));
   }
 
   /** Moves a free buffer of tfjs's pool to its used ones, as acquireBuffer would (false if it is not free). */
@@ -294,7 +295,7 @@ export class Replay {
       if (i === this.segments.length - 1) this.reads.forEach((r, k) => encoder.copyBufferToBuffer(r, 0, staging, 4 * k, 4));
       b.queue.submit([encoder.finish()]);
     });
-    await staging.mapAsync(MAP_READ);
+    await staging.mapAsync(MAP_MODE_READ);
     const values = Array.from(new Float32Array(staging.getMappedRange().slice(0)));
     staging.unmap();
     return values.slice(0, this.reads.length);

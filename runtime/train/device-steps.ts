@@ -17,7 +17,7 @@ import { tf, tfl } from '../tf';
 import type { Stepper } from './fit';
 import { batchTensors, batchValues } from './tensors';
 
-/** Recordings compared before giving up on replaying: the first steps of a run also make the optimiser's state. */
+/** Recordings in a row that may differ before replaying is given up: the first steps of a run also make the optimiser's state. */
 const ATTEMPTS = 4;
 
 /** What became of replaying in a run's last epoch: 'replayed N of M steps', or why it did not (for the benchmarks and tests). */
@@ -63,8 +63,10 @@ export function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data
     const { result, recording } = await record(tf.backend(), values, () => trainOn(values));
     if (previous) {
       const made = Replay.from(tf.backend(), previous, recording, model.metricsNames.length);
-      if (typeof made !== 'string') replay = { steps: made, rate: rate(), variables: variables() };
-      else if (++attempts >= ATTEMPTS) refused = made;
+      if (typeof made !== 'string') {
+        replay = { steps: made, rate: rate(), variables: variables() };
+        attempts = 0;
+      } else if (++attempts >= ATTEMPTS) refused = made;
     }
     previous = recording;
     return result;
@@ -75,7 +77,7 @@ export function deviceStepper(model: tfl.LayersModel, g: ModelGraph, train: Data
   };
   const begin = () => {
     const now = variables();
-    if (replay && (replay.rate !== rate() || now.length !== replay.variables.length || now.some((id, i) => id !== replay!.variables[i]))) close();
+    if (replay && (!Object.is(replay.rate, rate()) || now.length !== replay.variables.length || now.some((id, i) => id !== replay!.variables[i]))) close();
   };
   const end = () => {
     replayNote = refused ? `not replayed: ${refused}` : `replayed ${replayed} of ${steps} steps`;

@@ -223,8 +223,8 @@ async function stepwiseEpoch(step: Stepper, model: tfl.LayersModel, size: number
   const names = model.metricsNames;
   let fitted = 0;
   let pending: { values: Promise<number[]>; batch: number; size: number } | undefined;
-  const settle = async (step: Promise<number[]>, batch: number, size: number) => {
-    const values = await step;
+  const settle = async (result: Promise<number[]>, batch: number, size: number) => {
+    const values = await result;
     const logs = Object.fromEntries(names.map((n, i) => [n, values[i]]));
     for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * size;
     fitted += size;
