@@ -66,8 +66,8 @@ function data(c: Case, size: number): Data {
   return { size, features: [{ data: features, shape: c.input }], labels: { data: labels, shape: [c.output] } };
 }
 
-/** Trains a fresh model of the case for two epochs (7 batches each, the last one partial); its epoch logs, weights and what became of replaying. */
-async function train(c: Case, mode: 'no-replay' | undefined, schedule = { name: 'constant', args: {} }) {
+/** Trains a fresh model of the case for two epochs or more (7 batches each, the last one partial); its epoch logs, weights and what became of replaying. */
+async function train(c: Case, mode: 'no-replay' | undefined, schedule = { name: 'constant', args: {} }, epochs = 2) {
   const previous = process.env.DLNET_WEBGPU_KERNELS;
   if (mode) process.env.DLNET_WEBGPU_KERNELS = mode;
   try {
@@ -79,7 +79,7 @@ async function train(c: Case, mode: 'no-replay' | undefined, schedule = { name: 
     model.compile({ optimizer: opt, loss: c.loss, metrics: ['accuracy'] });
     const settings = { seed: 1, shuffle: true, optimizer: choice, schedule };
     const logs: Record<string, number>[] = [];
-    const result = await fit(model, opt, g, settings, data(c, 100), undefined, { epochs: 2, batchSize: 16, sink: () => {}, control: new Control(), representation: false, onEpoch: (_, l) => logs.push(l) });
+    const result = await fit(model, opt, g, settings, data(c, 100), undefined, { epochs, batchSize: 16, sink: () => {}, control: new Control(), representation: false, onEpoch: (_, l) => logs.push(l) });
     expect(result.status).toBe('completed');
     const weights = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
     model.dispose();
@@ -112,6 +112,12 @@ describe.skipIf(!available)('replayed training steps on webgpu', () => {
     expect(replayed.note).toBe('replayed 4 of 7 steps');
     replayed.logs.forEach((logs, e) => Object.entries(logs).forEach(([k, v]) => expect(v, `${k}, epoch ${e + 1}`).toBeCloseTo(reference.logs[e][k], 5)));
     replayed.weights.forEach((w, i) => expectClose(w, reference.weights[i]));
+  }, 120_000);
+
+  it('replays an optimiser that assigns its state epoch after epoch, recording again after each partial batch', async () => {
+    const c = cases.find((x) => x.name.includes('batchNorm'))!;
+    const { note } = await train(c, undefined, undefined, 6);
+    expect(note).toMatch(/^replayed [34] of 7 steps$/);
   }, 120_000);
 
   it('does not replay a step that uploads new values each time, and says why', async () => {
