@@ -102,7 +102,8 @@ describe('incremental analysis', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // ~15 s alone on the 2-core machine; a fixed count of runs, not a speed goal, so room for a busy CI.
+  }, 120_000);
 
   it('re-checks a model whose block error another model used to report first', () => {
     warm.analyze(twoModelsOneBlock);
