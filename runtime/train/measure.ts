@@ -1,12 +1,15 @@
 /**
  * Training speed of a model on this backend, measured on a throw-away copy that learns
- * nothing (rate 0), through model.fit with a batch callback as a run trains it: the
- * figure that decisions about a run (replicas, batch size) compare.
+ * nothing (rate 0), stepped as a run steps it — through model.fit with a batch callback,
+ * or on webgpu through dlnet's device steps, replayed once they can be: the figure that
+ * decisions about a run (replicas, batch size) compare.
  */
 import type { Args, Choice, ModelGraph } from '../../dsl';
 import { compileModel } from '../compile/compile';
 import type { Data } from '../data/dataset';
 import { tf, type tfl } from '../tf';
+import { deviceStepper } from './device-steps';
+import type { Stepper } from './fit';
 import { loss, metrics, optimizer } from './optim';
 import { featureTensors, labelTensor } from './tensors';
 
@@ -27,6 +30,8 @@ export async function fitStepsPerSecond(g: ModelGraph, settings: Args, data: Dat
   const opt = optimizer(still.optimizer as Choice);
   try {
     model.compile({ optimizer: opt, loss: loss(still), metrics: metrics(still) });
+    const device = deviceStepper(model, g, data, batchSize);
+    if (device) return await deviceStepsPerSecond(device, batchSize, warmUp, steps);
     const fitOn = async (indices: number[]) => {
       const xs = featureTensors(g, data, indices);
       const y = labelTensor(data, indices);
@@ -40,5 +45,21 @@ export async function fitStepsPerSecond(g: ModelGraph, settings: Args, data: Dat
   } finally {
     model.dispose();
     opt.dispose();
+  }
+}
+
+/** The same through a device stepper: each step read before the next, as a run reads the one before. */
+async function deviceStepsPerSecond(step: Stepper, batchSize: number, warmUp: number, steps: number): Promise<number> {
+  const run = (from: number) => {
+    const indices = Uint32Array.from(batchIndices(from, 1, batchSize));
+    return step.issue?.(indices) ?? step(indices);
+  };
+  try {
+    for (let b = 0; b < warmUp; b++) await run(b);
+    const started = performance.now();
+    for (let b = warmUp; b < warmUp + steps; b++) await run(b);
+    return (steps * 1000) / (performance.now() - started);
+  } finally {
+    step.close?.();
   }
 }
