@@ -9,8 +9,9 @@
  *
  * A step is replayable when running it again from the same buffers computes the next
  * step: two consecutive steps are recorded and must agree — the same pipelines, dispatch
- * sizes and uniforms, and the same bytes in every upload but the batch's (a dropout mask
- * drawn on the CPU differs, so noise drawn there is not replayed) — and every buffer the
+ * sizes and uniforms, and the same bytes in every upload but the batch's (noise drawn on
+ * the CPU differs, so a step that draws it is not replayed; dlnet's dropout draws its
+ * masks on the device: webgpu-dropout.ts) — and every buffer the
  * step reads before writing it must still belong to a live tensor afterwards, or be the
  * buffer a variable left: tfjs moves a variable it assigns (momentum's accumulators,
  * batchNorm's moving statistics) onto the new value's buffer, so a replay first copies
@@ -188,7 +189,7 @@ export function whyNotReplayable(first: Recording, second: Recording, reads: num
   const [u, v] = [uploads(first), uploads(second)];
   for (let k = 0; k < second.inputs; k++) if (v.filter((w) => w.input === k).length !== 1) return 'the batch was not uploaded once in the step';
   if (u.length !== v.length) return `two steps uploaded ${u.length} and ${v.length} tensors`;
-  if (v.some((w, i) => w.input === undefined && !sameBytes(w.bytes, u[i].bytes))) return 'the values a step uploads change from step to step (random numbers drawn on the CPU, as dropout draws its mask)';
+  if (v.some((w, i) => w.input === undefined && !sameBytes(w.bytes, u[i].bytes))) return 'the values a step uploads change from step to step (random numbers drawn on the CPU, as tfjs draws noise)';
   return undefined;
 }
 
