@@ -15,8 +15,9 @@
 #   3. `dlnet train` of the CNN sample on webgpu: the adapter chosen, batch advice, samples/s;
 #   4. the exported samples on CUDA (1 epoch) and a 1-process torchrun (nccl); SKIP_EXPORTS=1
 #      leaves this out. PROFILE=1 adds a `node --cpu-prof` of the small CNN's steps (1b).
-# The fifth session's last call (all sections but 4, RUNS=3 EPOCHS=1) was planned at ~4-5
-# minutes of device time including the machine's start.
+# The ninth session's runs on an H200: all sections but 4 with PROFILE=1 (RUNS=3 EPOCHS=1)
+# took 148 s of command and 180 s of device time; SECTIONS="2 3" (RUNS=3 EPOCHS=2) 84-112 s
+# of command, ~30 s more for the machine's start. The script is scripts/gpu/run.sh.
 # `DEVICE=cpu bash .device/run.sh` is its twin on a machine without a GPU (PyTorch on the
 # CPU, webgpu on Mesa's software renderer): it checks the packaging, not the speed.
 set -euo pipefail
