@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyze, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
+import { analyze, lineOf, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
@@ -30,7 +30,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   if (!g.ok) return reportErrors(io, file, analysis, `model ${name} has errors`);
   const open = unbuildable(g);
   if (open) {
-    io.err(`${file}:${open.layer.range.start.line + 1}: ${open.message}`);
+    io.err(`${file}:${lineOf(open.layer.range)}: ${open.message}`);
     return 1;
   }
   const { compileModel } = await import('../compile/compile');

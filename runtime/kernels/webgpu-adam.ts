@@ -11,8 +11,7 @@
  * float32.
  */
 import { tf } from '../tf';
-import { bufferOf, encodeDispatch, forgetCpuCopy, makePipeline, Usage, type GpuBuffer, type TfjsWebgpu } from './webgpu-internals';
-import { inPlaceBindings } from './webgpu-replay';
+import { bufferOf, dispatchInPlace, inPlacePipeline, Usage, type GpuBuffer, type GpuDevice, type TfjsWebgpu } from './webgpu-internals';
 
 const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
@@ -64,37 +63,22 @@ export interface AdamVariable {
   v: tf.TensorInfo;
 }
 
-interface Pipelines {
-  step: { getBindGroupLayout(i: number): object };
-  powers: { getBindGroupLayout(i: number): object };
-  /** A uniform buffer per variable size and constants (the rate changes with a schedule). */
-  params: Map<string, GpuBuffer>;
-}
+/** Per device, a uniform buffer per variable size and constants (the rate changes with a schedule). */
+const paramsBuffers = new WeakMap<GpuDevice, Map<string, GpuBuffer>>();
 
-const pipelines = new WeakMap<object, Pipelines>();
-
-function pipelinesOf(backend: TfjsWebgpu): Pipelines {
-  let p = pipelines.get(backend.device);
-  if (!p) {
-    p = { step: makePipeline(backend.device, STEP), powers: makePipeline(backend.device, POWERS), params: new Map() };
-    inPlaceBindings.set(p.step, 3); // w, m, v
-    inPlaceBindings.set(p.powers, 2); // β₁ᵗ, β₂ᵗ
-    pipelines.set(backend.device, p);
-  }
-  return p;
-}
-
-function paramsBuffer(backend: TfjsWebgpu, p: Pipelines, k: AdamParams, size: number): GpuBuffer {
+function paramsBuffer(backend: TfjsWebgpu, k: AdamParams, size: number): GpuBuffer {
+  let buffers = paramsBuffers.get(backend.device);
+  if (!buffers) paramsBuffers.set(backend.device, (buffers = new Map()));
   const key = `${k.beta1},${k.beta2},${k.learningRate},${k.epsilon},${size}`;
-  let buffer = p.params.get(key);
+  let buffer = buffers.get(key);
   if (!buffer) {
-    if (p.params.size > 1024) p.params.clear(); // a schedule changes the rate every epoch: keep the recent ones
+    if (buffers.size > 1024) buffers.clear(); // a schedule changes the rate every epoch: keep the recent ones
     const words = new ArrayBuffer(32);
     new Float32Array(words, 0, 6).set([k.beta1, k.beta2, 1 - k.beta1, 1 - k.beta2, -k.learningRate, k.epsilon]);
     new Uint32Array(words, 24, 2).set([size, 0]);
     buffer = backend.device.createBuffer({ size: 32, usage: Usage.UNIFORM | Usage.COPY_DST });
     backend.queue.writeBuffer(buffer, 0, words);
-    p.params.set(key, buffer);
+    buffers.set(key, buffer);
   }
   return buffer;
 }
@@ -108,21 +92,16 @@ export function canStepInPlace(backend: object, tensors: tf.TensorInfo[]): boole
 /** One Adam step of every variable in place, then β₁ᵗ ← β₁ᵗ·β₁ and β₂ᵗ ← β₂ᵗ·β₂ (both read by the steps before). */
 export function adamInPlaceOnDevice(backend: object, variables: AdamVariable[], accBeta1: tf.TensorInfo, accBeta2: tf.TensorInfo, k: AdamParams): void {
   const b = backend as TfjsWebgpu;
-  const p = pipelinesOf(b);
-  const submitAfter = tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number;
+  const step = inPlacePipeline(b.device, STEP, 3); // w, m, v
   const [acc1, acc2] = [bufferOf(b, accBeta1.dataId), bufferOf(b, accBeta2.dataId)];
   for (const { value, gradient, m, v } of variables) {
     const size = tf.util.sizeFromShape(value.shape);
     if (size === 0) continue;
     const buffers = [value, m, v, gradient].map((t) => bufferOf(b, t.dataId));
-    const entries = [...buffers, acc1, acc2, paramsBuffer(b, p, k, size)].map((buffer, binding) => ({ binding, resource: { buffer } }));
-    const group = b.device.createBindGroup({ layout: p.step.getBindGroupLayout(0), entries });
     const groups = Math.ceil(size / WORKGROUP);
     const x = Math.min(groups, MAX_GROUPS);
-    encodeDispatch(b, p.step, group, [x, Math.ceil(groups / x)], [gradient.dataId], submitAfter);
-    [value, m, v].forEach((t) => forgetCpuCopy(b, t.dataId));
+    dispatchInPlace(b, step, [...buffers, acc1, acc2, paramsBuffer(b, k, size)], [x, Math.ceil(groups / x)], [value, m, v].map((t) => t.dataId), [gradient.dataId]);
   }
-  const group = b.device.createBindGroup({ layout: p.powers.getBindGroupLayout(0), entries: [acc1, acc2, paramsBuffer(b, p, k, 1)].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-  encodeDispatch(b, p.powers, group, [1, 1], [], submitAfter);
-  [accBeta1, accBeta2].forEach((t) => forgetCpuCopy(b, t.dataId));
+  // β₁ᵗ, β₂ᵗ
+  dispatchInPlace(b, inPlacePipeline(b.device, POWERS, 2), [acc1, acc2, paramsBuffer(b, k, 1)], [1, 1], [accBeta1.dataId, accBeta2.dataId]);
 }

@@ -10,9 +10,8 @@
  * The same seed gives the same masks run after run (they are not the CPU's masks).
  */
 import { tf } from '../tf';
-import { bufferOf, encodeDispatch, forgetCpuCopy, makePipeline, type TfjsWebgpu } from './webgpu-internals';
+import { bufferOf, dispatchInPlace, inPlacePipeline, type TfjsWebgpu } from './webgpu-internals';
 import { perValue, type KernelArgs, type Program, type WebgpuBackend } from './webgpu-program';
-import { inPlaceBindings } from './webgpu-replay';
 
 /** The name of dlnet's dropout mask kernel (input: calls, an int32 [1] on the device; attrs: rate, seed, shape; output: the multiplier of that shape). */
 export const DROPOUT_MASK = 'DlnetDropoutMask';
@@ -48,20 +47,11 @@ const ADVANCE = `
 @compute @workgroup_size(1)
 fn main() { calls[0] = calls[0] + 1; }`;
 
-const advancers = new WeakMap<object, { getBindGroupLayout(i: number): object }>();
-
 export function dropoutMask(args: KernelArgs): tf.TensorInfo {
   const { calls } = args.inputs;
   const { rate, seed, shape } = args.attrs as { rate: number; seed: number; shape: number[] };
   const mask = (args.backend as WebgpuBackend).runWebGPUProgram(maskProgram(shape), [calls], 'float32', [{ type: 'float32', data: [rate] }, { type: 'int32', data: [seed | 0] }]);
   const b = args.backend as TfjsWebgpu;
-  let advance = advancers.get(b.device);
-  if (!advance) {
-    advancers.set(b.device, (advance = makePipeline(b.device, ADVANCE)));
-    inPlaceBindings.set(advance, 1);
-  }
-  const group = b.device.createBindGroup({ layout: advance.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: bufferOf(b, calls.dataId) } }] });
-  encodeDispatch(b, advance, group, [1, 1], [], tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number);
-  forgetCpuCopy(b, calls.dataId);
+  dispatchInPlace(b, inPlacePipeline(b.device, ADVANCE, 1), [bufferOf(b, calls.dataId)], [1, 1], [calls.dataId]);
   return mask;
 }

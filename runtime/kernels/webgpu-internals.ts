@@ -1,8 +1,9 @@
 /**
  * The parts of tfjs's webgpu backend and of WebGPU that dlnet's own dispatches use
- * (webgpu-adam.ts, webgpu-replay.ts): tfjs exports neither its backend's internals nor
+ * (webgpu-adam.ts, webgpu-dropout.ts, webgpu-replay.ts): tfjs exports neither its backend's internals nor
  * WebGPU's types, and Node has no DOM typings.
  */
+import { tf } from '../tf';
 
 export interface GpuBuffer {
   readonly size: number;
@@ -79,9 +80,28 @@ export interface TfjsWebgpu {
   getBufferData(buffer: GpuBuffer): Promise<ArrayBuffer>;
 }
 
-/** A compute pipeline of dlnet's own from WGSL whose entry point is `main` (its bind group layout derived from the code). */
-export function makePipeline(device: GpuDevice, code: string): { getBindGroupLayout(index: number): object } {
-  return device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+type Pipeline = { getBindGroupLayout(index: number): object };
+
+/**
+ * Pipelines of dlnet's own that update buffers in place: how many leading bindings of
+ * group 0 each reads and writes (a recorded step needs to know: webgpu-replay.ts). Any
+ * other pipeline (tfjs's programs) writes binding 0, its output, and reads the rest.
+ */
+export const inPlaceBindings = new WeakMap<object, number>();
+
+const pipelines = new WeakMap<GpuDevice, Map<string, Pipeline>>();
+
+/** The compute pipeline of WGSL `code` (entry point `main`) that reads and writes its first `inPlace` bindings, made once per device. */
+export function inPlacePipeline(device: GpuDevice, code: string, inPlace: number): Pipeline {
+  let made = pipelines.get(device);
+  if (!made) pipelines.set(device, (made = new Map()));
+  let pipeline = made.get(code);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    inPlaceBindings.set(pipeline, inPlace);
+    made.set(code, pipeline);
+  }
+  return pipeline;
 }
 
 /** The GPU buffer holding a tensor's values, uploaded first if they are still on the CPU. */
@@ -102,18 +122,21 @@ export function forgetCpuCopy(backend: object, dataId: object): void {
 }
 
 /**
- * Encodes one dispatch of a pipeline of dlnet's own into tfjs's current compute pass, so it
- * runs in order with tfjs's kernels; `read` are the tensors it reads, which tfjs must not
- * give back to its pool before the work is submitted.
+ * Runs a pipeline of dlnet's own on these buffers (binding i: buffers[i]) in tfjs's current
+ * compute pass, so that it runs in order with tfjs's kernels. `changed` are the tensors it
+ * changes in place (tfjs's CPU copy of their values goes stale), `read` the tensors tfjs
+ * must not give back to its pool before the work is submitted.
  */
-export function encodeDispatch(backend: TfjsWebgpu, pipeline: object, group: object, workgroups: [number, number], read: object[], submitAfter: number): void {
+export function dispatchInPlace(backend: TfjsWebgpu, pipeline: Pipeline, buffers: GpuBuffer[], workgroups: [number, number], changed: object[], read: object[] = []): void {
+  const group = backend.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
   backend.ensureCommandEncoderReady();
   backend.computePassEncoder ??= backend.commandEncoder!.beginComputePass({});
   backend.computePassEncoder.setPipeline(pipeline);
   backend.computePassEncoder.setBindGroup(0, group);
   backend.computePassEncoder.dispatchWorkgroups(workgroups[0], workgroups[1], 1);
   for (const id of read) backend.commandQueueOwnedIds.add(id);
-  if (++backend.dispatchCountInPass >= submitAfter) {
+  for (const id of changed) forgetCpuCopy(backend, id);
+  if (++backend.dispatchCountInPass >= (tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number)) {
     backend.endComputePassEncoder();
     backend.submitQueue();
   }

@@ -21,14 +21,7 @@
  * and given back by `release`.
  */
 import { tf } from '../tf';
-import { MAP_MODE_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
-
-/**
- * Pipelines of dlnet's own that update buffers in place: how many leading bindings of
- * group 0 each reads and writes. Any other pipeline (tfjs's programs) writes binding 0,
- * its output, and reads the rest.
- */
-export const inPlaceBindings = new WeakMap<object, number>();
+import { inPlaceBindings, MAP_MODE_READ, Usage, type GpuBuffer, type GpuEncoder, type GpuPass, type TfjsWebgpu } from './webgpu-internals';
 
 type Dispatch = { kind: 'dispatch'; pipeline: object; group: object; buffers: GpuBuffer[]; workgroups: [number, number, number] };
 type Copy = { kind: 'copy'; from: GpuBuffer; to: GpuBuffer; fromOffset: number; toOffset: number; size: number };
@@ -175,7 +168,7 @@ function access(c: Command): { reads: GpuBuffer[]; writes: GpuBuffer[] } {
 }
 
 /** Why the second of two consecutive steps cannot be replayed, if it cannot, by comparing it with the first; `reads` is how many values a step reads back. */
-export function whyNotReplayable(first: Recording, second: Recording, reads: number): string | undefined {
+function whyNotReplayable(first: Recording, second: Recording, reads: number): string | undefined {
   if (second.refused ?? first.refused) return second.refused ?? first.refused;
   if (second.reads.length !== reads) return `the step read ${second.reads.length} values back, not its ${reads} (loss and metrics)`;
   const [a, b] = [dispatches(first), dispatches(second)];

@@ -36,15 +36,17 @@ export function labelTensor(data: Data, indices?: ArrayLike<number>): tf.Tensor 
   return columnTensor(data.labels!, data.size, indices);
 }
 
-/** A batch's values: each feature column's in the order of the model's inputs (int32 where the input is), then the labels'. */
+/** A batch's columns: the features in the order of the model's inputs, then the labels. */
+const batchColumns = (g: ModelGraph, data: Data): Column[] => [...orderedFeatures(g, data), data.labels!];
+
+/** A batch's values: each column's (int32 for a model input that takes int32), as batchColumns orders them. */
 export function batchValues(g: ModelGraph, data: Data, indices: ArrayLike<number>): (Float32Array | Int32Array)[] {
-  const features = orderedFeatures(g, data).map((c, i) => (g.inputs[i]?.dtype === 'int32' ? Int32Array.from(gather(c, indices)) : gather(c, indices)));
-  return [...features, gather(data.labels!, indices)];
+  return batchColumns(g, data).map((c, i) => (g.inputs[i]?.dtype === 'int32' ? Int32Array.from(gather(c, indices)) : gather(c, indices)));
 }
 
 /** The tensors of a batch's values (these very arrays, not copies): the model's inputs and the labels. */
 export function batchTensors(g: ModelGraph, data: Data, values: (Float32Array | Int32Array)[]): { xs: tf.Tensor[]; y: tf.Tensor } {
-  const columns = [...orderedFeatures(g, data), data.labels!];
+  const columns = batchColumns(g, data);
   const tensors = values.map((v, i) => tf.tensor(v, [v.length / exampleLength(columns[i]), ...columns[i].shape], v instanceof Int32Array ? 'int32' : 'float32'));
   return { xs: tensors.slice(0, -1), y: tensors[tensors.length - 1] };
 }
