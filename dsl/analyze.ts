@@ -22,6 +22,12 @@ import { bindArgs, type ValueScope } from './semantics/values';
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
   host?: FileHost;
+  /**
+   * The editor's name for the document (its URI), when the analysis is of one. Adding or
+   * removing a line then keeps the trees and remembered checks of the declarations below
+   * it (moved in place: see syntax/parse.ts): the analysis this one replaces is stale.
+   */
+  document?: string;
 }
 
 export interface Analysis {
@@ -46,7 +52,7 @@ const modelChecks = new Remembered<ast.ModelDecl, ModelGraph>();
 const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const parsed = parse(text);
+  const parsed = parse(text, options.document);
   const ctx = new Context(parsed.file, lineBreakOf(text));
   for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };

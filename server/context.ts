@@ -17,7 +17,7 @@ export class Analyses {
     if (!doc) return undefined;
     const cached = this.cache.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText(), { host: hostFor(uri) });
+    const analysis = analyze(doc.getText(), { host: hostFor(uri), document: uri });
     this.cache.set(uri, { version: doc.version, analysis });
     for (const listener of this.listeners) listener(uri, analysis);
     return analysis;

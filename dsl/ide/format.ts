@@ -11,6 +11,8 @@ import * as t from '../syntax/tokens';
 
 export interface FormatOptions {
   indent: string;
+  /** The editor's name for the document, as the analysis is given it (see `AnalyzeOptions.document`). */
+  document?: string;
 }
 
 const OPENERS = new Set([t.LCurly, t.LParen, t.LBracket]);
@@ -27,7 +29,7 @@ function spaceBetween(a: IToken, b: IToken): string {
 
 /** The formatted text, in the text's own line breaks (its first one), or undefined when the text has syntax errors. */
 export function format(text: string, options: FormatOptions = { indent: '  ' }): string | undefined {
-  if (parse(text).errors.length > 0) return undefined;
+  if (parse(text, options.document).errors.length > 0) return undefined;
   const { tokens, comments } = lex(text, true);
   const all = [...tokens, ...comments].sort((x, y) => x.startOffset - y.startOffset);
   const lines: IToken[][] = [[]];

@@ -2,7 +2,7 @@
 import type { Args, DatasetShapes, LayerDef } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { rangeKey, type Range } from '../syntax/range';
+import { rangeKey, readLinesWith, type Position, type Range } from '../syntax/range';
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
@@ -35,9 +35,10 @@ export interface Recording {
   /** Opcodes, each followed by its operands: one flat array, no object per effect. */
   effects: unknown[];
   /**
-   * What the check looked up by name, as triples (table, name, what it found, found or
-   * not): a replay needs every lookup to find the same now. The `names` table stands for
-   * all names of a kind (a "did you mean" that listed them).
+   * What the check looked up by name, as triples (table, name, what it found): a replay
+   * needs every lookup to find the same now. The `names` table stands for all names of a
+   * kind (a "did you mean" that listed them); the `line` table for the line of a position
+   * that went into a message or a new position (positions move when lines are added above).
    */
   reads: unknown[];
   /** It read something that cannot be compared later (a data file): never replayed. */
@@ -45,7 +46,7 @@ export interface Recording {
 }
 
 /** The analysis's tables that a check can look up by name. */
-type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names';
+type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names' | 'line';
 type Named = 'block' | 'model' | 'dataset';
 
 const REPORT = 0, REPEAT = 1, STEP = 2, STATEMENT = 3, DEFINE = 4, REFER = 5, REFER_TENSOR = 6, NODE_CALL = 7, USE = 8;
@@ -179,13 +180,14 @@ export class Context {
     return found;
   }
 
-  private lookup(table: Table, name: string): unknown {
+  private lookup(table: Table, name: unknown): unknown {
     switch (table) {
-      case 'block': return this.blocks.get(name);
-      case 'model': return this.models.get(name);
-      case 'graph': return this.graphs.get(name);
-      case 'dataset': return this.datasets.get(name)?.decl;
-      case 'shapes': return this.datasets.get(name)?.shapes;
+      case 'line': return (name as Position).line;
+      case 'block': return this.blocks.get(name as string);
+      case 'model': return this.models.get(name as string);
+      case 'graph': return this.graphs.get(name as string);
+      case 'dataset': return this.datasets.get(name as string)?.decl;
+      case 'shapes': return this.datasets.get(name as string)?.shapes;
       case 'names': {
         let key = this.namesKeys.get(name as Named);
         if (key === undefined) this.namesKeys.set(name as Named, (key = [...this.table(name as Named).keys()].join(' ')));
@@ -198,10 +200,12 @@ export class Context {
   record<T>(check: () => T): { value: T; recording: Recording } {
     const recording: Recording = { effects: [], reads: [] };
     this.recording = recording;
+    readLinesWith((p) => recording.reads.push('line', p, p.line));
     try {
       return { value: check(), recording };
     } finally {
       this.recording = undefined;
+      readLinesWith(undefined);
     }
   }
 
@@ -209,7 +213,7 @@ export class Context {
   stillHolds(r: Recording): boolean {
     if (r.volatile) return false;
     const reads = r.reads;
-    for (let i = 0; i < reads.length; i += 3) if (this.lookup(reads[i] as Table, reads[i + 1] as string) !== reads[i + 2]) return false;
+    for (let i = 0; i < reads.length; i += 3) if (this.lookup(reads[i] as Table, reads[i + 1]) !== reads[i + 2]) return false;
     return true;
   }
 

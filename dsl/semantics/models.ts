@@ -7,7 +7,7 @@
 import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { contains, lineOf, type Range } from '../syntax/range';
+import { besides, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
@@ -28,6 +28,12 @@ export interface Tensor {
 }
 
 const RESOLUTION_CODES = new Set(['unknown-layer', 'unknown-parameter', 'unknown-name', 'used-before-bound', 'duplicate-name', 'unused', 'syntax-error']);
+
+/** A block's use being walked: what a report from inside the block adds as related information. */
+interface BlockUse {
+  block: ast.BlockDecl;
+  related: () => RelatedInformation;
+}
 
 /** Where a body binds a name: the identifier and its statement. */
 interface Binding {
@@ -178,7 +184,7 @@ export class ModelChecker {
   }
 
   /** A scope that reports straight to the context, adding the block use as related information. */
-  private reportingScope(base: ValueScope, use: { block: ast.BlockDecl; related: RelatedInformation } | undefined): ValueScope {
+  private reportingScope(base: ValueScope, use: BlockUse | undefined): ValueScope {
     return {
       param: (name) => base.param(name),
       noteParam: base.noteParam,
@@ -186,10 +192,10 @@ export class ModelChecker {
     };
   }
 
-  private report(d: Diagnostic, use: { block: ast.BlockDecl; related: RelatedInformation } | undefined): void {
+  private report(d: Diagnostic, use: BlockUse | undefined): void {
     if (use && contains(use.block.range, d.range.start)) {
       if (RESOLUTION_CODES.has(d.code)) return this.ctx.repeat(d); // the block's own check reports it
-      d.related = [...(d.related ?? []), use.related];
+      d.related = [...(d.related ?? []), use.related()];
     }
     this.ctx.report(d);
   }
@@ -449,7 +455,8 @@ export class ModelChecker {
     }
     if (!ok) return undefined;
     const instance = name ?? `${block.name.text}_${this.blockCount(block.name.text)}`;
-    const related: RelatedInformation = { range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` };
+    // Worded only for a report: the line it names would make every use depend on where it is.
+    const related = (): RelatedInformation => ({ range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` });
     const use = { block, related };
     const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {} }, use);
     const inner: Frame = {
@@ -537,7 +544,7 @@ function returnSequencesFix(call: ast.Call): Fix | undefined {
   }
   if (!call.argsRange) return undefined;
   const end = call.argsRange.end;
-  const at = { line: end.line, character: end.character - 1 };
+  const at = besides(end, -1);
   return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: { start: at, end: at }, newText: call.args?.length ? ', returnSequences: true' : 'returnSequences: true' }], preferred: true };
 }
 

@@ -7,6 +7,7 @@ import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
+import type { Position } from './range';
 export type { SyntaxError };
 
 export interface ParseResult {
@@ -14,10 +15,16 @@ export interface ParseResult {
   errors: SyntaxError[];
 }
 
-export function parse(text: string): ParseResult {
+/**
+ * @param document who holds the result: the editor's name for the document (its URI).
+ * A piece that only this document has parsed may then be moved when lines are added or
+ * removed above it (see `cachedPiece`), keeping its tree. Without one, pieces are only
+ * ever shared at the line they were parsed at.
+ */
+export function parse(text: string, document?: string): ParseResult {
   parses++;
   const starts = piecesOf(text);
-  return assemble(starts.map((from, i) => cachedPiece(text, from, i + 1 < starts.length ? starts[i + 1].offset : text.length)));
+  return assemble(starts.map((from, i) => cachedPiece(text, from, i + 1 < starts.length ? starts[i + 1].offset : text.length, document)));
 }
 
 /** The file that pieces make, in order: all lexer errors first, then the syntax errors. */
@@ -40,17 +47,34 @@ interface Piece {
   comments: ast.Comment[];
   lexErrors: SyntaxError[];
   syntaxErrors: SyntaxError[];
-  end: { line: number; character: number };
+  end: Position;
 }
 
+/** A piece parsed before: where it is now, and who has it. */
+interface Entry {
+  piece: Piece;
+  /** The line it starts on; its positions say the same. */
+  line: number;
+  /** The parse that last used it. */
+  used: number;
+  /** The one document that has it, or SHARED (also when a parse named none). */
+  holder: string | typeof SHARED;
+  /** Every position in its tree and errors, once it has moved. */
+  positions?: Position[];
+}
+
+const SHARED = Symbol('shared');
+
 /**
- * Pieces parsed before, by their exact text and first line. An edit leaves the other
- * pieces' text and position alone, so the editor re-lexes and re-parses only the piece
- * it touched; the trees of the others are the same objects as before (the checks
- * remembered for them stay valid, see semantics/memo.ts). Trees are never mutated
- * after parsing, so sharing them is safe.
+ * Pieces parsed before, by their exact text. An edit leaves the other pieces' text
+ * alone, so the editor re-lexes and re-parses only the piece it touched; the trees of
+ * the others are the same objects as before (the checks remembered for them stay
+ * valid, see semantics/memo.ts). A piece found at its line is shared as it is: trees are
+ * not changed after parsing. A piece found at another line (lines were added or
+ * removed above it) is moved there, its positions shifted in place, if the document
+ * being parsed is the only one that has it: nobody else holds those positions.
  */
-const cache = new Map<string, { piece: Piece; used: number }>();
+const cache = new Map<string, Entry[]>();
 /** The cached pieces' text in characters: trees and recorded checks take some 70 bytes per character. */
 let cachedChars = 0;
 /** Counts parse calls: a piece remembers the last one that used it. */
@@ -92,26 +116,75 @@ function piecesOf(text: string): TextStart[] {
   return starts;
 }
 
-function cachedPiece(text: string, from: TextStart, to: number): Piece {
-  const key = `${from.line}:${text.slice(from.offset, to)}`;
-  const hit = cache.get(key);
+function cachedPiece(text: string, from: TextStart, to: number, document: string | undefined): Piece {
+  const body = text.slice(from.offset, to);
+  const holder = document ?? SHARED;
+  const entries = cache.get(body);
+  const hit = entries && (entries.find((e) => e.line === from.line) ?? movable(entries, from.line, holder));
   if (hit) {
+    if (hit.holder !== holder) hit.holder = SHARED;
+    if (hit.line !== from.line) move(hit, from.line);
     hit.used = parses;
     return hit.piece;
   }
   const piece = parsePiece(text, from, to);
-  cache.set(key, { piece, used: parses });
-  cachedChars += key.length;
+  const entry: Entry = { piece, line: from.line, used: parses, holder };
+  if (entries) entries.push(entry);
+  else cache.set(body, [entry]);
+  cachedChars += body.length;
   const budget = Math.max(CACHE_CHARS, 2 * text.length);
-  if (cachedChars > budget) {
-    for (const [old, entry] of cache) {
-      if (cachedChars <= budget) break;
-      if (entry.used === parses) continue;
-      cache.delete(old);
-      cachedChars -= old.length;
-    }
-  }
+  if (cachedChars > budget) evictUnused(budget);
   return piece;
+}
+
+/** Of the pieces with this text, the one nearest `line` that `holder` alone has and this parse has not taken. */
+function movable(entries: Entry[], line: number, holder: string | typeof SHARED): Entry | undefined {
+  if (holder === SHARED) return undefined;
+  let best: Entry | undefined;
+  for (const e of entries) {
+    if (e.holder !== holder || e.used === parses) continue;
+    if (!best || Math.abs(e.line - line) < Math.abs(best.line - line)) best = e;
+  }
+  return best;
+}
+
+/** Moves a piece to start at `line`: every position in it shifts by the same number of lines. */
+function move(entry: Entry, line: number): void {
+  const delta = line - entry.line;
+  for (const p of (entry.positions ??= positionsIn(entry.piece))) p.line += delta;
+  entry.line = line;
+}
+
+/** Every position object reachable from the piece, each once (ranges share them). */
+function positionsIn(piece: Piece): Position[] {
+  const found = new Set<Position>();
+  const stack: unknown[] = [piece];
+  while (stack.length) {
+    const o = stack.pop();
+    if (typeof o !== 'object' || o === null) continue;
+    if (isPosition(o)) {
+      found.add(o);
+      continue;
+    }
+    if (Array.isArray(o)) stack.push(...o);
+    else for (const key in o) stack.push((o as Record<string, unknown>)[key]);
+  }
+  return [...found];
+}
+
+function isPosition(o: object): o is Position {
+  return typeof (o as Position).line === 'number' && typeof (o as Position).character === 'number';
+}
+
+/** Drops pieces that this parse did not use, oldest text first, until the cache is within `budget`. */
+function evictUnused(budget: number): void {
+  for (const [body, entries] of cache) {
+    if (cachedChars <= budget) break;
+    const kept = entries.filter((e) => e.used === parses);
+    cachedChars -= body.length * (entries.length - kept.length);
+    if (kept.length) cache.set(body, kept);
+    else cache.delete(body);
+  }
 }
 
 /** The whole text as one piece, cache untouched: what `parse` must always agree with (tests compare them). */

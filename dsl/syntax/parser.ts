@@ -9,7 +9,8 @@ import type * as ast from './ast';
 import type { Range } from './range';
 import * as t from './tokens';
 
-const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** Where nothing has been consumed yet; fresh each time: a tree may share its positions, and they move with it (see parse.ts). */
+const nowhere = (): Range => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
 
 export interface SyntaxError {
   message: string;
@@ -49,7 +50,7 @@ const messages: IParserErrorMessageProvider = {
 
 class DlnetParser extends EmbeddedActionsParser {
   /** End of the last real token consumed: where recovery-inserted tokens are placed. */
-  private lastEnd: Range = NO_RANGE;
+  private lastEnd: Range = nowhere();
   /** Alternatives built once: chevrotain's OR would otherwise allocate them on every call. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private alts: Record<string, IOrAlt<any>[]> = {};
@@ -63,7 +64,7 @@ class DlnetParser extends EmbeddedActionsParser {
   begin(tokens: IToken[]): void {
     this.input = tokens;
     this.extraErrors = [];
-    this.lastEnd = NO_RANGE;
+    this.lastEnd = nowhere();
   }
 
   private at(tok: IToken): Range {

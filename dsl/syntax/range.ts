@@ -40,8 +40,30 @@ export function spanning(a: Range, b: Range): Range {
   return { start: a.start, end: b.end };
 }
 
+/**
+ * Who wants to know which positions' lines went into text: a check being recorded (see
+ * `Context.record`). A position of an unchanged declaration moves in place when lines
+ * are added above it (see syntax/parse.ts), so a recorded message that names its line,
+ * or a position made from it, is stale once it moves.
+ */
+let lineReader: ((p: Position) => void) | undefined;
+
+/** Calls `reader` with every position whose line `lineOf` or `besides` reads, until called again. */
+export function readLinesWith(reader: ((p: Position) => void) | undefined): void {
+  lineReader = reader;
+}
+
 /** The 1-based line a range starts on, as messages name lines. */
-export const lineOf = (r: Range): number => r.start.line + 1;
+export function lineOf(r: Range): number {
+  lineReader?.(r.start);
+  return r.start.line + 1;
+}
+
+/** The position `by` characters after `p` on its line (before it, when negative). */
+export function besides(p: Position, by: number): Position {
+  lineReader?.(p);
+  return { line: p.line, character: p.character + by };
+}
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;

@@ -3,8 +3,8 @@ import type { TextEdit } from 'vscode-languageserver';
 import { ide, lineBreakOf, splitLines } from '../../dsl';
 import { safely, type ServerContext } from '../context';
 
-function edits(text: string, tabSize: number, insertSpaces: boolean, startLine?: number, endLine?: number): TextEdit[] {
-  const formatted = ide.format(text, { indent: insertSpaces ? ' '.repeat(tabSize) : '\t' });
+function edits(document: string, text: string, tabSize: number, insertSpaces: boolean, startLine?: number, endLine?: number): TextEdit[] {
+  const formatted = ide.format(text, { indent: insertSpaces ? ' '.repeat(tabSize) : '\t', document });
   if (formatted === undefined || formatted === text) return [];
   const lines = splitLines(text);
   const br = lineBreakOf(text);
@@ -24,13 +24,13 @@ export function registerFormatting(ctx: ServerContext): void {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return [];
     const text = doc.getText();
-    const formatted = ide.format(text, { indent: params.options.insertSpaces ? ' '.repeat(params.options.tabSize) : '\t' });
+    const formatted = ide.format(text, { indent: params.options.insertSpaces ? ' '.repeat(params.options.tabSize) : '\t', document: doc.uri });
     if (formatted === undefined || formatted === text) return [];
     return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
   }));
   ctx.connection.onDocumentRangeFormatting(safely(ctx, 'range formatting', [] as TextEdit[], (params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return [];
-    return edits(doc.getText(), params.options.tabSize, params.options.insertSpaces, params.range.start.line, params.range.end.line);
+    return edits(doc.uri, doc.getText(), params.options.tabSize, params.options.insertSpaces, params.range.start.line, params.range.end.line);
   }));
 }

@@ -39,6 +39,24 @@ describe('diagnostics', () => {
     expect(fixed).toEqual([]);
   });
 
+  it('moves the diagnostics of the declarations below a new line, and leaves another document with the same text alone', async () => {
+    const text = `model M {\n  input x: [2]\n  dense(3)\n  later\n  later = dense(1)\n}\nmodel N {\n  input x: [4]\n  flatten\n  conv2d(8, kernel: 3)\n}\n`;
+    const summary = (ds: { code?: unknown; range: { start: { line: number } }; message: string }[]) => ds.filter((d) => d.code !== 'unused').map((d) => `${d.code}@${d.range.start.line}: ${d.message}`).sort();
+    const before = summary(await client.open('file:///diag/moves.dlnet', text));
+    const other = summary(await client.open('file:///diag/same.dlnet', text));
+    expect(other).toEqual(before);
+    expect(before).toEqual(['rank-mismatch@9: conv2d expects a rank-3 input [height, width, channels], got [4] (from `flatten` on line 9)', 'used-before-bound@3: `later` is used before it is bound on line 5']);
+    for (let n = 1; n <= 3; n++) {
+      const after = summary(await client.change('file:///diag/moves.dlnet', '\n', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
+      expect(after).toEqual([
+        `rank-mismatch@${9 + n}: conv2d expects a rank-3 input [height, width, channels], got [4] (from \`flatten\` on line ${9 + n})`,
+        `used-before-bound@${3 + n}: \`later\` is used before it is bound on line ${5 + n}`,
+      ]);
+    }
+    // The other document's analysis is untouched: a fresh edit there still finds its lines.
+    expect(summary(await client.change('file:///diag/same.dlnet', text))).toEqual(before);
+  });
+
   it('survives garbage and keeps serving', async () => {
     const uri = 'file:///diag/c.dlnet';
     const diags = await client.open(uri, 'model { ( [ -> }}} train vs on @@@ \u0000');
