@@ -241,6 +241,15 @@ train M on d { loss: categoricalCrossentropy }
     expect(fix(after)).toEqual({ line: 18, character: 8 });
   });
 
+  it('moves a declaration with a list of 300,000 items', () => {
+    const huge = `model Big {\n  input x: [2]\n  reshape([${Array(300_000).fill('1').join(', ')}])\n}\n`;
+    const document = 'file:///huge.dlnet';
+    const before = warm.parse(huge, document).file.decls[0];
+    const after = warm.parse(`\n${huge}`, document).file.decls[0];
+    expect(after).toBe(before);
+    expect(after.range.start.line).toBe(1);
+  });
+
   it('leaves alone the trees another document or a parse without a document has too', () => {
     const a = { document: 'file:///a.dlnet' };
     const b = { document: 'file:///b.dlnet' };

@@ -166,7 +166,8 @@ function positionsIn(piece: Piece): Position[] {
       found.add(o);
       continue;
     }
-    if (Array.isArray(o)) stack.push(...o);
+    // One at a time: a list literal of a million items must not become a million arguments.
+    if (Array.isArray(o)) for (const item of o) stack.push(item);
     else for (const key in o) stack.push((o as Record<string, unknown>)[key]);
   }
   return [...found];
