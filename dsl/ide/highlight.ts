@@ -2,8 +2,8 @@
 import type { Analysis } from '../analyze';
 import { choiceTables, findLayer, type ChoiceTable } from '../catalog';
 import type * as ast from '../syntax/ast';
-import type { Range } from '../syntax/range';
-import { walk, type Node } from './locate';
+import { comparePositions, type Range } from '../syntax/range';
+import { walkDecl, type Node } from './locate';
 
 export const tokenClasses = ['layer', 'block', 'tensor', 'parameter', 'enumValue', 'number', 'model', 'dataset', 'setting', 'string'] as const;
 export type TokenClass = (typeof tokenClasses)[number];
@@ -20,9 +20,34 @@ const choiceNames = new Set((Object.keys(choiceTables) as ChoiceTable[]).flatMap
 /** The classified tokens of the file, or of the lines `range` covers (an editor asks for what it shows first). */
 export function classify(a: Analysis, range?: Range): ClassifiedToken[] {
   const out: ClassifiedToken[] = [];
-  const push = (range: Range, cls: TokenClass, declaration = false) => out.push({ range, cls, declaration });
   const lines = range && { start: range.start.line, end: range.end.line };
-  walk(a.file, (node: Node, parent: Node | undefined) => {
+  for (const d of a.file.decls) {
+    if (lines && (d.range.start.line > lines.end || d.range.end.line < lines.start)) continue;
+    for (const slot of slotsOf(d)) {
+      const tok = 'call' in slot ? { range: slot.call.callee.range, cls: callClass(a, slot.call, slot.parent), declaration: false } : slot;
+      if (!lines || (tok.range.start.line >= lines.start && tok.range.start.line <= lines.end)) out.push(tok);
+    }
+  }
+  return out;
+}
+
+/** A token of a declaration whose class is syntax alone, or a call, whose class the analysis decides. */
+type Slot = ClassifiedToken | { call: ast.Call; parent: Node | undefined };
+
+/**
+ * Each declaration's slots in source order, kept with its tree: an edit elsewhere leaves
+ * the tree the same object (and a new line above moves its positions in place, order
+ * and all), so a keystroke looks up only the calls' classes again.
+ */
+const slotCache = new WeakMap<ast.Decl, Slot[]>();
+
+function slotsOf(decl: ast.Decl): Slot[] {
+  let slots = slotCache.get(decl);
+  if (slots) return slots;
+  slots = [];
+  const out = slots;
+  const push = (range: Range, cls: TokenClass, declaration = false) => out.push({ range, cls, declaration });
+  walkDecl(decl, (node: Node, parent: Node | undefined) => {
     switch (node.kind) {
       case 'number': push(node.range, 'number'); break;
       case 'string': push(node.range, 'string'); break;
@@ -40,11 +65,13 @@ export function classify(a: Analysis, range?: Range): ClassifiedToken[] {
       case 'output': for (const n of node.names) push(n.range, 'tensor'); break;
       case 'chain': if (node.target) push(node.target.range, 'tensor', true); break;
       case 'arg': if (node.name) push(node.name.range, 'parameter'); break;
-      case 'call': push(node.callee.range, callClass(a, node, parent)); break;
+      case 'call': out.push({ call: node, parent }); break;
     }
-  }, lines);
-  const shown = lines ? out.filter((t) => t.range.start.line >= lines.start && t.range.start.line <= lines.end) : out;
-  return shown.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+  });
+  const start = (slot: Slot) => ('call' in slot ? slot.call.callee.range.start : slot.range.start);
+  slots.sort((x, y) => comparePositions(start(x), start(y)));
+  slotCache.set(decl, slots);
+  return slots;
 }
 
 function callClass(a: Analysis, call: ast.Call, parent: Node | undefined): TokenClass {

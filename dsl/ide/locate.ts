@@ -45,12 +45,17 @@ export function enclosingDecl(file: ast.SourceFile, pos: Position): ast.Decl | u
 
 /** Visits every node of the file depth-first (of the declarations that `lines` overlaps, when given). */
 export function walk(file: ast.SourceFile, visit: (node: Node, parent: Node | undefined) => void, lines?: { start: number; end: number }): void {
+  for (const d of file.decls) {
+    if (!lines || (d.range.start.line <= lines.end && d.range.end.line >= lines.start)) walkDecl(d, visit);
+  }
+}
+
+/** Visits every node of one declaration depth-first, each with its parent. */
+export function walkDecl(decl: ast.Decl, visit: (node: Node, parent: Node | undefined) => void): void {
   const go = (node: Node, parent: Node | undefined) => {
     if (!node) return;
     visit(node, parent);
     for (const c of children(node)) go(c, node);
   };
-  for (const d of file.decls) {
-    if (!lines || (d.range.start.line <= lines.end && d.range.end.line >= lines.start)) go(d, undefined);
-  }
+  go(decl, undefined);
 }

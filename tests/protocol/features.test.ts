@@ -7,7 +7,7 @@ import {
   CodeLensRequest, DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
   InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensDeltaRequest,
   SemanticTokensRangeRequest, SemanticTokensRequest, SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location,
-  type Position, type SemanticTokens, type SemanticTokensDelta,
+  type Position, type Range, type SemanticTokens, type SemanticTokensDelta,
 } from 'vscode-languageserver-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursor, TestClient } from './client';
@@ -196,6 +196,29 @@ describe('symbols and structure', () => {
     const range = (await client.connection.sendRequest(SemanticTokensRangeRequest.type, { textDocument: { uri: edited }, range: { start: at(5, 0), end: at(7, 0) } }))!;
     expect(decodeTokens(range.data)).toEqual(decodeTokens(fresh.data).filter((t) => ['5', '6', '7'].includes(t.split(':')[0])));
     expect(range.data.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the edits right over a run of edits: new lines, deletions, a new declaration, a rename', async () => {
+    const { uri: edited } = await client.openNew(source, 'tokens');
+    let held = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: edited } }))!;
+    const changes: [string, Range][] = [
+      ['\n\n', { start: at(0, 0), end: at(0, 0) }],
+      ['', { start: at(0, 0), end: at(1, 0) }],
+      ['block Extra(n) {\n  dense(n, activation: relu)\n}\n', { start: at(3, 0), end: at(3, 0) }],
+      ['Extra(4)\n  ', { start: at(9, 2), end: at(9, 2) }],
+      ['Ringy', { start: at(7, 6), end: at(7, 13) }],
+      ['', { start: at(0, 0), end: at(4, 0) }],
+    ];
+    for (const [text, range] of changes) {
+      await client.change(edited, text, range);
+      const delta = (await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri: edited }, previousResultId: held.resultId! })) as SemanticTokensDelta;
+      const data = [...held.data];
+      for (const e of [...delta.edits].sort((x, y) => y.start - x.start)) data.splice(e.start, e.deleteCount, ...(e.data ?? []));
+      const fresh = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: edited } }))!;
+      expect(data).toEqual(fresh.data);
+      expect(fresh.resultId).not.toBe(delta.resultId);
+      held = fresh;
+    }
   });
 
   it('offers Train and Summary code lenses', async () => {
