@@ -4,8 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyses, type ServerContext } from './context';
+import { documentText } from './documents';
 import { registerCodeActions } from './features/codeActions';
 import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
@@ -23,7 +23,7 @@ import { registerSymbols } from './features/symbols';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(documentText);
   const ctx: ServerContext = { connection, documents, analyses: new Analyses(documents), folders: [], capabilities: {} };
 
   connection.onInitialize((params): InitializeResult => {

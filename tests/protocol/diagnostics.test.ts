@@ -57,6 +57,16 @@ describe('diagnostics', () => {
     expect(summary(await client.change('file:///diag/same.dlnet', text))).toEqual(before);
   });
 
+  it('keeps its copy of the text right when an edit joins a \\r and a \\n into one line break', async () => {
+    const uri = 'file:///diag/crlf.dlnet';
+    await client.open(uri, good);
+    // `{` then a \r typed before the \n: one CRLF line break, not two.
+    await client.change(uri, '\r', { start: { line: 1, character: 9 }, end: { line: 1, character: 9 } });
+    const after = await client.change(uri, 'x', { start: { line: 3, character: 2 }, end: { line: 3, character: 2 } });
+    expect(after.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`)).toEqual(['unknown-layer@3:2']);
+    expect(after[0].message).toMatch(/unknown layer 'xdense'/);
+  });
+
   it('survives garbage and keeps serving', async () => {
     const uri = 'file:///diag/c.dlnet';
     const diags = await client.open(uri, 'model { ( [ -> }}} train vs on @@@ \u0000');
