@@ -7,7 +7,7 @@
 import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { besides, contains, lineOf, type Range } from '../syntax/range';
+import { alongLine, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
@@ -544,7 +544,7 @@ function returnSequencesFix(call: ast.Call): Fix | undefined {
   }
   if (!call.argsRange) return undefined;
   const end = call.argsRange.end;
-  const at = besides(end, -1);
+  const at = alongLine(end, -1);
   return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: { start: at, end: at }, newText: call.args?.length ? ', returnSequences: true' : 'returnSequences: true' }], preferred: true };
 }
 

@@ -5,7 +5,7 @@
 import { choiceWithDefaults, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { besides, lineOf, type Range } from '../syntax/range';
+import { alongLine, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -136,7 +136,7 @@ function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
   const loss = out?.activation === 'sigmoid' ? 'binaryCrossentropy' : out?.activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError';
   if (decl.settingsRange) {
     const at = decl.settingsRange.start;
-    const pos = besides(at, 1);
+    const pos = alongLine(at, 1);
     // `{ epochs: 3 }` on one line takes `loss: ...;` first on that line; a block over several lines, a line of its own.
     const oneLine = decl.settings.length > 0 && decl.settings[0].range.start.line === at.line;
     return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: oneLine ? ` loss: ${loss};` : `${br}  loss: ${loss}` }], preferred: true }];

@@ -1,7 +1,10 @@
 /**
  * The syntax tree. Every node has the exact source range it came from. The tree is
  * built by the parser even for broken input: missing pieces are absent (optional
- * fields) or identifiers with empty text, never exceptions.
+ * fields) or identifiers with empty text, never exceptions. Nothing changes a tree
+ * after parsing, except that its positions' lines move when an analysis of its
+ * document finds it further up or down (syntax/parse.ts): read `line` when you need it,
+ * do not copy it.
  */
 import type { Range } from './range';
 

@@ -48,7 +48,7 @@ export function spanning(a: Range, b: Range): Range {
  */
 let lineReader: ((p: Position) => void) | undefined;
 
-/** Calls `reader` with every position whose line `lineOf` or `besides` reads, until called again. */
+/** Calls `reader` with every position whose line `lineOf` or `alongLine` reads, until called again. */
 export function readLinesWith(reader: ((p: Position) => void) | undefined): void {
   lineReader = reader;
 }
@@ -60,7 +60,7 @@ export function lineOf(r: Range): number {
 }
 
 /** The position `by` characters after `p` on its line (before it, when negative). */
-export function besides(p: Position, by: number): Position {
+export function alongLine(p: Position, by: number): Position {
   lineReader?.(p);
   return { line: p.line, character: p.character + by };
 }
