@@ -3,8 +3,8 @@
  * built by the parser even for broken input: missing pieces are absent (optional
  * fields) or identifiers with empty text, never exceptions. Nothing changes a tree
  * after parsing, except that its positions' lines move when an analysis of its
- * document finds it further up or down (syntax/parse.ts): read `line` when you need it,
- * do not copy it.
+ * document finds it further up or down (syntax/parse.ts): a line read from a tree holds
+ * for the analysis it was read from, not for later ones.
  */
 import type { Range } from './range';
 
