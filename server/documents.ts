@@ -2,7 +2,7 @@
  * The open documents' text, as the editor's edits make it. vscode-languageserver-textdocument
  * updates its table of line starts edit by edit, and misses a `\r` and a `\n` that an edit
  * brings together into one line break (or apart into two): `ab\n` with a `\r` typed
- * before the `\n` still counts two lines breaks there, and every later edit lands a line
+ * before the `\n` still counts two line breaks there, and every later edit lands a line
  * off, so the server's text drifts from the editor's for good. A document with a `\r` in
  * it is therefore indexed whole after each change (a few milliseconds for a 20,000-line
  * file); the others keep the library's quick update.
