@@ -15,6 +15,9 @@ const tokenTypes = [...new Set(Object.values(types))];
 export const legend: SemanticTokensLegend = { tokenTypes, tokenModifiers: ['declaration'] };
 const typeIndex = new Map(Object.entries(types).map(([cls, type]) => [cls, tokenTypes.indexOf(type)]));
 
+/** The legend's index of a token class. */
+export const tokenTypeOf = (cls: ide.TokenClass): number => typeIndex.get(cls)!;
+
 /**
  * The tokens as LSP encodes them, five numbers each, relative to the token before. In a
  * typed array: a plain array grown to the half million numbers of a 20,000-line file
@@ -34,7 +37,7 @@ function encode(a: Analysis | undefined, range?: Range): Int32Array {
     data[n++] = start.line - line;
     data[n++] = start.line === line ? start.character - character : start.character;
     data[n++] = end.character - start.character;
-    data[n++] = typeIndex.get(tok.cls)!;
+    data[n++] = tokenTypeOf(tok.cls);
     data[n++] = tok.declaration ? 1 : 0;
     line = start.line;
     character = start.character;

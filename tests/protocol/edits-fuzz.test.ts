@@ -1,16 +1,17 @@
 /**
  * The server's incremental state against a fresh analysis: random edits (line breaks of
  * every kind among them) to the samples and fixtures, sent as the editor sends them, and
- * after each one the published diagnostics must be those of analysing the same text
- * from scratch. A twin of each document, with the same text at first, gets line breaks
+ * after each one the published diagnostics and the semantic tokens must be those of
+ * analysing the same text from scratch. A twin of each document, with the same text at first, gets line breaks
  * of its own, so the two share pieces of the parse cache and then part.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { SemanticTokensRequest, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expect, it } from 'vitest';
-import { analyze, clearParseCache } from '../../dsl';
+import { analyze, clearParseCache, ide } from '../../dsl';
+import { tokenTypeOf } from '../../server/features/semanticTokens';
 import { dlnetFiles } from '../support/files';
 import { serverForTests } from './server';
 
@@ -29,10 +30,34 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-/** This process's analysis, from scratch (the server is another process, with caches of its own). */
-function fresh(text: string): string[] {
+/** This process's analysis, from scratch (the server is another process, with caches of its own): diagnostics, and semantic tokens as line:character:length:type. */
+function fresh(text: string): { diagnostics: string[]; tokens: string[] } {
   clearParseCache();
-  return summary(analyze(text).diagnostics);
+  const a = analyze(text);
+  const tokens = ide.classify(a).filter((t) => t.range.start.line === t.range.end.line)
+    .map((t) => `${t.range.start.line}:${t.range.start.character}:${t.range.end.character - t.range.start.character}:${tokenTypeOf(t.cls)}`);
+  return { diagnostics: summary(a.diagnostics), tokens };
+}
+
+/** The server's semantic tokens of a document, decoded to line:character:length:type. */
+async function tokensOf(uri: string): Promise<string[]> {
+  const data = (await server().connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }))!.data;
+  const out: string[] = [];
+  let line = 0;
+  let character = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    character = data[i] === 0 ? character + data[i + 1] : data[i + 1];
+    line += data[i];
+    out.push(`${line}:${character}:${data[i + 2]}:${data[i + 3]}`);
+  }
+  return out;
+}
+
+/** The server's diagnostics and semantic tokens of a document equal a fresh analysis's. */
+async function expectFresh(doc: TextDocument, published: Diagnostic[], what: string): Promise<void> {
+  const expected = fresh(doc.getText());
+  expect(summary(published), what).toEqual(expected.diagnostics);
+  expect(await tokensOf(doc.uri), what).toEqual(expected.tokens);
 }
 
 const summary = (ds: { code?: unknown; range: { start: { line: number; character: number }; end: { line: number; character: number } }; message: string }[]) =>
@@ -52,7 +77,7 @@ async function edit(doc: TextDocument, offset: number, length: number, text: str
   return { doc: next, published: await server().change(doc.uri, text, range) };
 }
 
-it('publishes after every edit what a fresh analysis of the same text finds', async () => {
+it('publishes after every edit, and highlights, what a fresh analysis of the same text finds', async () => {
   const rnd = random(11);
   let checked = 0;
   for (let n = 0; n < 8; n++) {
@@ -65,13 +90,13 @@ it('publishes after every edit what a fresh analysis of the same text finds', as
       const offset = rnd(4) === 0 ? lineEnd(doc.getText(), rnd) : rnd(doc.getText().length + 1);
       const changed = await edit(doc, offset, Math.min(rnd(6), doc.getText().length - offset), inserts[rnd(inserts.length)]);
       doc = changed.doc;
-      expect(summary(changed.published), `${doc.uri} after edit ${e}`).toEqual(fresh(doc.getText()));
+      await expectFresh(doc, changed.published, `${doc.uri} after edit ${e}`);
       checked++;
       if (rnd(3) === 0) {
         const lineBreak = ['\n', '\r\n', '\r'][rnd(3)];
         const moved = await edit(twin, rnd(twin.getText().length + 1), 0, lineBreak);
         twin = moved.doc;
-        expect(summary(moved.published), `${twin.uri} after edit ${e}`).toEqual(fresh(twin.getText()));
+        await expectFresh(twin, moved.published, `${twin.uri} after edit ${e}`);
       }
     }
   }
