@@ -38,8 +38,9 @@ function project(a: warm.Analysis): unknown {
     statementShapes: [...a.statementShapes].map(([stmt, shape]) => [stmt.range, shape]),
     datasets: [...a.datasets].map(([name, info]) => [name, info.shapes, info.args]),
     dataFiles: a.dataFiles,
-    // Each declaration's tokens are kept with its tree (ide/highlight.ts): they must move with it.
+    // Each declaration's tokens and foldable ranges are kept with its tree (ide/): they must move with it.
     tokens: warm.ide.classify(a),
+    folds: warm.ide.foldingRanges(a),
   }));
 }
 

@@ -43,13 +43,6 @@ export function enclosingDecl(file: ast.SourceFile, pos: Position): ast.Decl | u
   return file.decls.find((d) => contains(d.range, pos) || (d.range.start.line <= pos.line && pos.line <= d.range.end.line));
 }
 
-/** Visits every node of the file depth-first (of the declarations that `lines` overlaps, when given). */
-export function walk(file: ast.SourceFile, visit: (node: Node, parent: Node | undefined) => void, lines?: { start: number; end: number }): void {
-  for (const d of file.decls) {
-    if (!lines || (d.range.start.line <= lines.end && d.range.end.line >= lines.start)) walkDecl(d, visit);
-  }
-}
-
 /** Visits every node of one declaration depth-first, each with its parent. */
 export function walkDecl(decl: ast.Decl, visit: (node: Node, parent: Node | undefined) => void): void {
   const go = (node: Node, parent: Node | undefined) => {

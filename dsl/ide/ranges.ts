@@ -1,7 +1,8 @@
 /** Folding ranges (bodies, multi-line argument lists, comment blocks) and selection ranges (node paths). */
 import type { Analysis } from '../analyze';
 import { splitLines, type Position, type Range } from '../syntax/range';
-import { pathAt, walk } from './locate';
+import type * as ast from '../syntax/ast';
+import { pathAt, walkDecl } from './locate';
 
 export interface Fold {
   startLine: number;
@@ -11,15 +12,9 @@ export interface Fold {
 
 export function foldingRanges(a: Analysis): Fold[] {
   const folds: Fold[] = [];
-  const add = (r: Range | undefined) => {
-    if (r && r.end.line > r.start.line) folds.push({ startLine: r.start.line, endLine: r.end.line - 1 });
-  };
-  walk(a.file, (node) => {
-    if (node.kind === 'body') add(node.range);
-    else if (node.kind === 'train') add(node.settingsRange);
-    else if (node.kind === 'call') add(node.argsRange);
-    else if (node.kind === 'list') add(node.range);
-  });
+  for (const d of a.file.decls) {
+    for (const r of foldableIn(d)) if (r.end.line > r.start.line) folds.push({ startLine: r.start.line, endLine: r.end.line - 1 });
+  }
   // Runs of whole-line comments.
   let start = -1;
   let prev = -2;
@@ -35,6 +30,25 @@ export function foldingRanges(a: Analysis): Fold[] {
   }
   if (start >= 0 && prev > start) folds.push({ startLine: start, endLine: prev, kind: 'comment' });
   return folds;
+}
+
+/**
+ * A declaration's bodies, settings blocks, argument lists and lists, kept with its tree
+ * (syntax alone decides them, and their positions move with the tree): a keystroke walks
+ * only the declaration it changed.
+ */
+const foldable = new WeakMap<ast.Decl, Range[]>();
+
+function foldableIn(decl: ast.Decl): Range[] {
+  let ranges = foldable.get(decl);
+  if (ranges) return ranges;
+  const found: Range[] = [];
+  walkDecl(decl, (node) => {
+    const r = node.kind === 'body' || node.kind === 'list' ? node.range : node.kind === 'train' ? node.settingsRange : node.kind === 'call' ? node.argsRange : undefined;
+    if (r) found.push(r);
+  });
+  foldable.set(decl, (ranges = found));
+  return ranges;
 }
 
 /** For each position, the ranges of the nodes around it, innermost first. */
