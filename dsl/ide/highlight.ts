@@ -3,7 +3,7 @@ import type { Analysis } from '../analyze';
 import { choiceTables, findLayer, type ChoiceTable } from '../catalog';
 import type * as ast from '../syntax/ast';
 import { comparePositions, type Range } from '../syntax/range';
-import { walkDecl, type Node } from './locate';
+import { keptWithTree, walkDecl, type Node } from './locate';
 
 export const tokenClasses = ['layer', 'block', 'tensor', 'parameter', 'enumValue', 'number', 'model', 'dataset', 'setting', 'string'] as const;
 export type TokenClass = (typeof tokenClasses)[number];
@@ -35,18 +35,12 @@ export function classify(a: Analysis, range?: Range): ClassifiedToken[] {
 type Slot = ClassifiedToken | { call: ast.Call; parent: Node | undefined };
 
 /**
- * Each declaration's slots in source order, kept with its tree: an edit elsewhere leaves
- * the tree the same object (and a new line above moves its positions in place, order
- * and all), so a keystroke looks up only the calls' classes again.
+ * Each declaration's slots in source order, kept with its tree: a keystroke elsewhere
+ * looks up only the calls' classes again (order holds too: a move shifts every position).
  */
-const slotCache = new WeakMap<ast.Decl, Slot[]>();
-
-function slotsOf(decl: ast.Decl): Slot[] {
-  let slots = slotCache.get(decl);
-  if (slots) return slots;
-  slots = [];
-  const out = slots;
-  const push = (range: Range, cls: TokenClass, declaration = false) => out.push({ range, cls, declaration });
+const slotsOf = keptWithTree((decl): Slot[] => {
+  const slots: Slot[] = [];
+  const push = (range: Range, cls: TokenClass, declaration = false) => slots.push({ range, cls, declaration });
   walkDecl(decl, (node: Node, parent: Node | undefined) => {
     switch (node.kind) {
       case 'number': push(node.range, 'number'); break;
@@ -65,14 +59,12 @@ function slotsOf(decl: ast.Decl): Slot[] {
       case 'output': for (const n of node.names) push(n.range, 'tensor'); break;
       case 'chain': if (node.target) push(node.target.range, 'tensor', true); break;
       case 'arg': if (node.name) push(node.name.range, 'parameter'); break;
-      case 'call': out.push({ call: node, parent }); break;
+      case 'call': slots.push({ call: node, parent }); break;
     }
   });
   const start = (slot: Slot) => ('call' in slot ? slot.call.callee.range.start : slot.range.start);
-  slots.sort((x, y) => comparePositions(start(x), start(y)));
-  slotCache.set(decl, slots);
-  return slots;
-}
+  return slots.sort((x, y) => comparePositions(start(x), start(y)));
+});
 
 function callClass(a: Analysis, call: ast.Call, parent: Node | undefined): TokenClass {
   const occurrence = a.symbols.at(call.callee.range.start);

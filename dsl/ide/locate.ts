@@ -52,3 +52,16 @@ export function walkDecl(decl: ast.Decl, visit: (node: Node, parent: Node | unde
   };
   go(decl, undefined);
 }
+
+/**
+ * `derive` memoised per declaration tree, for what syntax alone decides. An edit
+ * elsewhere leaves a tree the same object, and a new line above it moves its positions
+ * in place (syntax/parse.ts), so what was derived from it holds as long as the tree does.
+ */
+export function keptWithTree<T>(derive: (decl: ast.Decl) => T): (decl: ast.Decl) => T {
+  const kept = new WeakMap<ast.Decl, T>();
+  return (decl) => {
+    if (!kept.has(decl)) kept.set(decl, derive(decl));
+    return kept.get(decl)!;
+  };
+}

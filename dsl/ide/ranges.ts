@@ -1,8 +1,7 @@
 /** Folding ranges (bodies, multi-line argument lists, comment blocks) and selection ranges (node paths). */
 import type { Analysis } from '../analyze';
 import { splitLines, type Position, type Range } from '../syntax/range';
-import type * as ast from '../syntax/ast';
-import { pathAt, walkDecl } from './locate';
+import { keptWithTree, pathAt, walkDecl } from './locate';
 
 export interface Fold {
   startLine: number;
@@ -32,24 +31,15 @@ export function foldingRanges(a: Analysis): Fold[] {
   return folds;
 }
 
-/**
- * A declaration's bodies, settings blocks, argument lists and lists, kept with its tree
- * (syntax alone decides them, and their positions move with the tree): a keystroke walks
- * only the declaration it changed.
- */
-const foldable = new WeakMap<ast.Decl, Range[]>();
-
-function foldableIn(decl: ast.Decl): Range[] {
-  let ranges = foldable.get(decl);
-  if (ranges) return ranges;
+/** A declaration's bodies, settings blocks, argument lists and lists: a keystroke walks only the declaration it changed. */
+const foldableIn = keptWithTree((decl): Range[] => {
   const found: Range[] = [];
   walkDecl(decl, (node) => {
     const r = node.kind === 'body' || node.kind === 'list' ? node.range : node.kind === 'train' ? node.settingsRange : node.kind === 'call' ? node.argsRange : undefined;
     if (r) found.push(r);
   });
-  foldable.set(decl, (ranges = found));
-  return ranges;
-}
+  return found;
+});
 
 /** For each position, the ranges of the nodes around it, innermost first. */
 export function selectionRanges(a: Analysis, positions: Position[]): Range[][] {
