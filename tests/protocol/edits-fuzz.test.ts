@@ -73,7 +73,7 @@ function lineEnd(text: string, rnd: (n: number) => number): number {
 /** The edit, sent to the server; the document as the server's own copy must now read. */
 async function edit(doc: TextDocument, offset: number, length: number, text: string): Promise<{ doc: TextDocument; published: Diagnostic[] }> {
   const range = { start: doc.positionAt(offset), end: doc.positionAt(offset + length) };
-  const next = TextDocument.create(doc.uri, 'dlnet', doc.version + 1, TextDocument.update(TextDocument.create(doc.uri, 'dlnet', doc.version, doc.getText()), [{ range, text }], doc.version + 1).getText());
+  const next = TextDocument.create(doc.uri, 'dlnet', doc.version + 1, TextDocument.applyEdits(doc, [{ range, newText: text }]));
   return { doc: next, published: await server().change(doc.uri, text, range) };
 }
 
