@@ -8,12 +8,21 @@
  * JavaScript side alone spends issuing them. `-- --flag NAME=VALUE` sets a tfjs flag
  * (e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64); DLNET_WEBGPU_KERNELS=tfjs keeps tfjs's
  * own webgpu kernels, for comparing.
+ *
+ * On webgpu it then times the step as `dlnet train` takes it once replayed
+ * (runtime/kernels/webgpu-replay.ts): ms a step with 1, 2 or 3 issued beyond the one being
+ * read (fit.ts's STEPS_AHEAD), awaited one by one, the JavaScript time to issue one, and the device's
+ * time for one from timestamp queries — from its first compute pass's start to its last's
+ * end ("span"), and the passes' own time summed.
  */
 import { analyze } from '../dsl';
 import { selectBackend, type BackendName } from '../runtime/backend';
 import { compileModel } from '../runtime/compile/compile';
+import type { TfjsWebgpu } from '../runtime/kernels/webgpu-internals';
+import { Replay, record } from '../runtime/kernels/webgpu-replay';
 import { optimizer } from '../runtime/train/optim';
-import { tf } from '../runtime/tf';
+import { batchTensors, batchValues } from '../runtime/train/tensors';
+import { tf, type tfl } from '../runtime/tf';
 import { cases, gpuCases } from './bench-models';
 
 const STEPS = Number(process.env.STEPS ?? 20);
@@ -67,6 +76,70 @@ async function main() {
     tf.dispose([x, y]);
     model.dispose();
     opt.dispose();
+    if (backend.name === 'webgpu' && process.env.DLNET_WEBGPU_KERNELS !== 'tfjs') await replayed(c);
+  }
+}
+
+type Case = (typeof cases)[number];
+
+/** The replayed step's times (see the top of the file), on random data of the case's shapes. */
+async function replayed(c: Case): Promise<void> {
+  const g = analyze(c.source).models[0];
+  const model: tfl.LayersModel = compileModel(g, 0);
+  model.compile({ optimizer: optimizer({ name: 'adam', args: { learningRate: 0.001 } }), loss: 'meanSquaredError' });
+  const size = 8 * c.batch;
+  const random = (n: number) => Float32Array.from({ length: n }, () => Math.random());
+  const data = { size, features: [{ data: random(size * c.input.reduce((a, b) => a * b, 1)), shape: c.input }], labels: { data: random(size * c.output), shape: [c.output] } };
+  let at = 0;
+  const nextBatch = () => batchValues(g, data, Uint32Array.from({ length: c.batch }, () => at++ % size));
+  const trainOn = async (values: (Float32Array | Int32Array)[]) => {
+    const { xs, y } = batchTensors(g, data, values);
+    await model.trainOnBatch(xs[0], y);
+    tf.dispose([...xs, y]);
+  };
+  for (let i = 0; i < 3; i++) await trainOn(nextBatch());
+  const recorded = async () => {
+    const values = nextBatch();
+    return (await record(tf.backend(), values, () => trainOn(values))).recording;
+  };
+  const replay = Replay.from(tf.backend(), await recorded(), await recorded(), model.metricsNames.length);
+  if (typeof replay === 'string') {
+    console.log(`  replayed: not replayable (${replay})`);
+    model.dispose();
+    return;
+  }
+  try {
+    for (let i = 0; i < 3; i++) await replay.run(nextBatch());
+    let issuing = 0;
+    // ms a step with `depth` steps issued beyond the one being read (fit.ts's STEPS_AHEAD).
+    const ahead = async (depth: number) => {
+      issuing = 0;
+      const t0 = performance.now();
+      const unsettled: Promise<number[]>[] = [];
+      for (let i = 0; i < STEPS; i++) {
+        const values = nextBatch();
+        const t = performance.now();
+        unsettled.push(replay.run(values));
+        issuing += performance.now() - t;
+        if (unsettled.length > depth) await unsettled.shift();
+      }
+      await Promise.all(unsettled);
+      return (performance.now() - t0) / STEPS;
+    };
+    const depths = [1, 2, 3].map((d) => Math.min(d, Replay.unsettled - 1));
+    const aheads: number[] = [];
+    for (const d of depths) aheads.push(await ahead(d));
+    const t0 = performance.now();
+    for (let i = 0; i < STEPS; i++) await replay.run(nextBatch());
+    const awaited = (performance.now() - t0) / STEPS;
+    const timings = [];
+    if ((tf.backend() as unknown as TfjsWebgpu).device.features.has('timestamp-query')) for (let i = 0; i < 5; i++) timings.push(await replay.timed(nextBatch()));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const device = timings.length ? `device span ${median(timings.map((t) => t.spanMs)).toFixed(2)}, passes ${median(timings.map((t) => t.passesMs)).toFixed(2)}` : 'no timestamp queries on this device';
+    console.log(`  replayed (${replay.submits} submits): ms a step ${depths.map((d, i) => `${d} ahead ${aheads[i].toFixed(2)}`).join(', ')} (issuing ${(issuing / STEPS).toFixed(2)}), awaited ${awaited.toFixed(2)}; ${device}; samples/s 1 ahead ${Math.round((c.batch * 1000) / aheads[0])}`);
+  } finally {
+    replay.release();
+    model.dispose();
   }
 }
 

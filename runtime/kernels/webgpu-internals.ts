@@ -24,6 +24,7 @@ export interface GpuPass {
 export interface GpuEncoder {
   beginComputePass(descriptor?: object): GpuPass;
   copyBufferToBuffer(from: GpuBuffer, fromOffset: number, to: GpuBuffer, toOffset: number, size: number): void;
+  resolveQuerySet(querySet: object, first: number, count: number, to: GpuBuffer, offset: number): void;
   finish(): object;
 }
 
@@ -38,11 +39,13 @@ export interface GpuDevice {
   createComputePipeline(descriptor: object): { getBindGroupLayout(index: number): object };
   createBindGroup(descriptor: { layout: object; entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] }): object;
   createCommandEncoder(): GpuEncoder;
+  createQuerySet(descriptor: { type: 'timestamp'; count: number }): object & { destroy(): void };
+  readonly features: { has(name: string): boolean };
   readonly limits: Record<string, number>;
 }
 
 /** WebGPU's GPUBufferUsage flags, and GPUMapMode's READ. */
-export const Usage = { MAP_READ: 0x0001, MAP_WRITE: 0x0002, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080 } as const;
+export const Usage = { MAP_READ: 0x0001, MAP_WRITE: 0x0002, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
 export const MAP_MODE_READ = 0x0001;
 
 export interface TensorData {

@@ -188,11 +188,13 @@ function whyNotReplayable(first: Recording, second: Recording, reads: number): s
 
 /** A recorded step, replayable: its buffers taken out of tfjs's pool until `release`. */
 export class Replay {
+  /** How many steps may be issued and not yet read back at a time. */
+  static readonly unsettled = 4;
   /** The commands between queue writes that must wait for them; the writes come first. */
   private readonly segments: { writes: Write[]; commands: (Dispatch | Copy)[] }[] = [];
   private readonly claimed: GpuBuffer[] = [];
   private readonly reads: GpuBuffer[];
-  /** Where the values read back go: two, so that a step can be issued while the last one's are read. */
+  /** Where the values read back go, in turn: one per step that may be unsettled at a time. */
   private readonly staging: GpuBuffer[];
   private turn = 0;
   private released = false;
@@ -239,7 +241,7 @@ export class Replay {
     this.reads = recording.reads;
     // Buffers no tensor holds after the step are its intermediates: out of the pool while the replay lives.
     for (const buffer of written) if (!live.has(buffer) && this.take(buffer)) this.claimed.push(buffer);
-    this.staging = [0, 1].map(() => b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: Usage.MAP_READ | Usage.COPY_DST }));
+    this.staging = Array.from({ length: Replay.unsettled }, () => b.device.createBuffer({ size: 4 * Math.max(1, this.reads.length), usage: Usage.MAP_READ | Usage.COPY_DST }));
   }
 
   /** Moves a free buffer of tfjs's pool to its used ones, as acquireBuffer would (false if it is not free). */
@@ -262,12 +264,58 @@ export class Replay {
   /**
    * Runs the step again on a batch (its arrays as recorded: same order, same lengths): its
    * work is submitted before this returns; the promise gives the loss and metrics it read
-   * back. At most two may be unsettled at a time.
+   * back. At most `Replay.unsettled` may be unsettled at a time.
    */
   async run(inputs: ArrayBufferView[]): Promise<number[]> {
+    const staging = this.staging[this.turn++ % Replay.unsettled];
+    this.submit(inputs, staging);
+    return this.readBack(staging);
+  }
+
+  /**
+   * Runs the step as `run` does, and how long its compute passes took on the device: from
+   * the first one's start to the last one's end, and their sum (ms; timestamp queries, so
+   * only where the device has 'timestamp-query'). For benchmarks: run nothing else meanwhile.
+   */
+  async timed(inputs: ArrayBufferView[]): Promise<{ values: number[]; spanMs: number; passesMs: number }> {
+    const d = this.b.device;
+    const count = 2 * this.passes;
+    const querySet = d.createQuerySet({ type: 'timestamp', count });
+    const resolved = d.createBuffer({ size: 8 * count, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC });
+    const read = d.createBuffer({ size: 8 * count, usage: Usage.MAP_READ | Usage.COPY_DST });
+    try {
+      const staging = this.staging[this.turn++ % Replay.unsettled];
+      this.submit(inputs, staging, querySet);
+      const encoder = d.createCommandEncoder();
+      encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, read, 0, 8 * count);
+      this.b.queue.submit([encoder.finish()]);
+      const values = await this.readBack(staging);
+      await read.mapAsync(MAP_MODE_READ);
+      const ns = Array.from(new BigUint64Array(read.getMappedRange().slice(0)), Number);
+      read.unmap();
+      let passesNs = 0;
+      for (let k = 0; k < ns.length; k += 2) passesNs += ns[k + 1] - ns[k];
+      return { values, spanMs: (ns[ns.length - 1] - ns[0]) / 1e6, passesMs: passesNs / 1e6 };
+    } finally {
+      querySet.destroy();
+      resolved.destroy();
+      read.destroy();
+    }
+  }
+
+  /** Compute passes a replayed step encodes (a copy between dispatches ends one). */
+  private get passes(): number {
+    let count = 0;
+    for (const segment of this.segments) segment.commands.forEach((c, i) => c.kind === 'dispatch' && (i === 0 || segment.commands[i - 1].kind !== 'dispatch') && count++);
+    return count;
+  }
+
+  /** Encodes and submits the step, its loss and metrics copied to `staging`; pass k writes timestamps 2k and 2k + 1 of `querySet`, if given. */
+  private submit(inputs: ArrayBufferView[], staging: GpuBuffer, querySet?: object): void {
     if (this.released) throw new Error('a released replay was run');
     const b = this.b;
-    const staging = this.staging[this.turn++ % 2];
+    let passes = 0;
     flush(b);
     this.segments.forEach((segment, i) => {
       for (const w of segment.writes) b.queue.writeBuffer(w.buffer, w.offset, w.input === undefined ? w.bytes : inputs[w.input]);
@@ -275,7 +323,7 @@ export class Replay {
       let pass: GpuPass | null = null;
       for (const c of segment.commands) {
         if (c.kind === 'dispatch') {
-          pass ??= encoder.beginComputePass({});
+          pass ??= encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * passes, endOfPassWriteIndex: 2 * passes++ + 1 } } : {});
           pass.setPipeline(c.pipeline);
           pass.setBindGroup(0, c.group);
           pass.dispatchWorkgroups(...c.workgroups);
@@ -289,6 +337,9 @@ export class Replay {
       if (i === this.segments.length - 1) this.reads.forEach((r, k) => encoder.copyBufferToBuffer(r, 0, staging, 4 * k, 4));
       b.queue.submit([encoder.finish()]);
     });
+  }
+
+  private async readBack(staging: GpuBuffer): Promise<number[]> {
     await staging.mapAsync(MAP_MODE_READ);
     const values = Array.from(new Float32Array(staging.getMappedRange().slice(0)));
     staging.unmap();

@@ -30,16 +30,22 @@ if [ "$DEVICE" = cuda ]; then
   [ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
 fi
 want 0 && echo "== 0. adapters" && (cd dlnet && timeout 60 "$NODE" bin/dlnet.js backends 2> "$LOGS/backends.err")
-want 1 && echo "== 1. a training step on webgpu: tfjs's backend as it comes, dlnet's without the bind-group cache, all of dlnet's" &&
-for mode in tfjs no-cache default; do
-  for model in rings conv8 32x32 LSTM; do
+# STEP_MODES and STEP_MODELS narrow section 1 (default: all three modes, all four models);
+# STEP_FLAGS="A=1 B=2|A=0" runs each model once per '|'-separated set of tfjs flags.
+want 1 && echo "== 1. a training step on webgpu: tfjs's backend as it comes, dlnet's without the bind-group cache, all of dlnet's (with the replayed step's times)" &&
+IFS='|' read -ra flagsets <<< "${STEP_FLAGS:- }" &&
+for mode in ${STEP_MODES:-tfjs no-cache default}; do
+  for model in ${STEP_MODELS:-rings conv8 32x32 LSTM}; do
     [ "$model" = LSTM ] && [ "$mode" = no-cache ] && continue
-    (cd dlnet && DLNET_WEBGPU_KERNELS=$mode STEPS=20 timeout 60 "$NODE" dist/bench-step.js --backend webgpu --model "$model" 2>> "$LOGS/step.err" | sed -n "3,4s/^/$mode: /p")
+    for flags in "${flagsets[@]}"; do
+      args=(); label=$mode; for f in $flags; do args+=(--flag "$f"); label+=" $f"; done
+      (cd dlnet && DLNET_WEBGPU_KERNELS=$mode STEPS=20 timeout 60 "$NODE" dist/bench-step.js --backend webgpu --model "$model" "${args[@]}" 2>> "$LOGS/step.err" | sed -n "3,\$s/^/$label: /p")
+    done
   done
 done
 if want 1 && [ -n "${PROFILE:-}" ]; then
-  echo "== 1b. a CPU profile of 100 steps of the small CNN on webgpu (step.cpuprofile)"
-  (cd dlnet && STEPS=100 timeout 90 "$NODE" --cpu-prof --cpu-prof-dir="$LOGS/prof-step" dist/bench-step.js --backend webgpu --model conv8 2>> "$LOGS/step.err" | sed -n 4p)
+  echo "== 1b. a CPU profile of 100 steps on webgpu (step.cpuprofile)"
+  (cd dlnet && STEPS=100 timeout 90 "$NODE" --cpu-prof --cpu-prof-dir="$LOGS/prof-step" dist/bench-step.js --backend webgpu --model "${PROFILE_MODEL:-conv8}" 2>> "$LOGS/step.err" | sed -n '4p;6p')
 fi
 want 2 && echo "== 2. dlnet on webgpu against PyTorch on $DEVICE (samples/s)" && (cd dlnet && RUNS="${RUNS:-3}" timeout 240 "$NODE" dist/bench-train.js --backend webgpu --vs-pytorch --torch-device "$DEVICE" 2> "$LOGS/bench.err")
 if want 3; then
