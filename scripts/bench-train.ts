@@ -2,7 +2,8 @@
  * `npm run bench:train`: samples/s of models compiled from .dlnet against the same
  * models written by hand with tfjs-layers, on the same backend and data, median of
  * several runs (both with tfjs's Adam); and dlnet's own training loop (events, seeded
- * epochs, the optimiser `dlnet train` makes) against that plain model.fit. `-- --backend cpu` picks the backend (default: auto).
+ * epochs, the optimiser `dlnet train` makes; one run of 1 + RUNS epochs, the median of
+ * all but the first, as `dlnet train` runs them) against that plain model.fit. `-- --backend cpu` picks the backend (default: auto).
  * `-- --vs-pytorch` also exports each model with `dlnet export --to pytorch` and times
  * PyTorch training it on this CPU (2 threads), when a python3 with torch is present.
  * The "2 replicas" column is dlnet's loop with `--workers 2` (data-parallel on 2 cores;
@@ -17,6 +18,7 @@ import { analyze } from '../dsl';
 import { selectBackend, type BackendName } from '../runtime/backend';
 import { compileModel } from '../runtime/compile/compile';
 import { Control } from '../runtime/train/control';
+import type { TrainEvent } from '../runtime/train/events';
 import { replayNote } from '../runtime/train/device-steps';
 import { fit } from '../runtime/train/fit';
 import { DataParallel } from '../runtime/train/parallel/pool';
@@ -36,6 +38,8 @@ const PYTHON = vsPytorch ? findPythonWithTorch() : undefined;
 const flag = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const backendArg = flag('--backend', 'auto');
 const torchDevice = flag('--torch-device', 'cpu');
+/** `-- --model LSTM` times only the models whose name has that text. */
+const only = flag('--model', '');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -59,7 +63,7 @@ async function main() {
   const cpuBackend = backend.name === 'wasm' || backend.name === 'cpu';
   const rows = [['model', 'hand-written samples/s', 'compiled samples/s', 'compiled / hand', 'dlnet loop samples/s', 'loop / plain fit', '2 replicas samples/s', ...torchColumns]];
   const notes: string[] = [];
-  for (const full of backend.gpu ? [...cases, ...gpuCases] : cases) {
+  for (const full of (backend.gpu ? [...cases, ...gpuCases] : cases).filter((c) => c.name.includes(only))) {
     const c = { ...full, samples: Math.max(2 * full.batch, Math.round(full.samples * SCALE)) };
     const x = tf.randomNormal([c.samples, ...c.input]);
     const y = tf.randomUniform([c.samples, c.output]);
@@ -72,15 +76,22 @@ async function main() {
     model.compile({ optimizer: opt, loss: 'meanSquaredError' });
     const data = { size: c.samples, features: [{ data: (await x.data()) as Float32Array, shape: c.input }], labels: { data: (await y.data()) as Float32Array, shape: [c.output] } };
     const settings = { seed: 0, shuffle: false, optimizer: { name: 'adam', args: { learningRate: 0.001 } }, schedule: { name: 'constant', args: {} } };
-    const loopTimes: number[] = [];
-    await fit(model, opt, g, settings, data, undefined, { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false });
-    for (let r = 0; r < RUNS; r++) {
-      const t0 = performance.now();
-      await fit(model, opt, g, settings, data, undefined, { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false });
-      loopTimes.push(performance.now() - t0);
+    // As `dlnet train` runs: one run of 1 + RUNS epochs, the median of the epochs after the first (as PyTorch's figure is the median of epochs after a warm-up one).
+    const epochRates: number[] = [];
+    const sink = (e: TrainEvent) => void (e.type === 'epoch' && e.epoch > 1 && epochRates.push(e.samplesPerSec));
+    await fit(model, opt, g, settings, data, undefined, { epochs: 1 + RUNS, batchSize: c.batch, sink, control: new Control(), representation: false });
+    const loop = median(epochRates);
+    if (backend.gpu) {
+      notes.push(`${c.name}: ${replayNote}`);
+      // Each epoch a run of its own instead: on a GPU each records its first steps anew (runtime/train/device-steps.ts).
+      const runTimes: number[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const t0 = performance.now();
+        await fit(model, opt, g, settings, data, undefined, { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false });
+        runTimes.push(performance.now() - t0);
+      }
+      notes.push(`${c.name}: an epoch as a run of its own ${((c.samples * 1000) / median(runTimes)).toFixed(0)} samples/s (${replayNote})`);
     }
-    const loop = (c.samples * 1000) / median(loopTimes);
-    if (backend.gpu) notes.push(`${c.name}: ${replayNote}`);
     // The same loop with a second replica in a worker thread, each taking half of every batch (CPU backends: a GPU is one device).
     const twoCores = cpuBackend ? await replicatedThroughput(c, g, opt, settings, data, backend.name as BackendName) : NaN;
     const row = [c.name, hand.toFixed(0), compiled.toFixed(0), (compiled / hand).toFixed(3), loop.toFixed(0), (loop / compiled).toFixed(3), cpuBackend ? twoCores.toFixed(0) : '-'];
@@ -93,7 +104,7 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-  // On a GPU the loop replays recorded steps where it can (runtime/train/device-steps.ts): whether it did, in each model's last run.
+  // On a GPU the loop replays recorded steps where it can (runtime/train/device-steps.ts): whether it did, in each model's last epoch.
   for (const n of notes) console.log(`dlnet loop, ${n}`);
 }
 
