@@ -58,6 +58,34 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     expect(splits.some((n) => n === 1)).toBe(true);
   }, 120_000);
 
+  it("Conv2DBackpropInput by tfjs's matrix-product program, which dlnet turns on, matches the cpu kernel", async () => {
+    await selectBackend('webgpu');
+    expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
+    const programs: string[] = [];
+    const check = async (c: ConvCase) => {
+      const p = c.same ? 'same' : 'valid';
+      const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.ci], [c.kh, c.kw, c.ci, c.co], [c.sh, c.sw], 1, p);
+      if (info.outHeight < 1 || info.outWidth < 1) return;
+      await expectMatchesCpu('webgpu', () => {
+        const f = seeded([c.kh, c.kw, c.ci, c.co], c.seed + 7) as tf.Tensor4D;
+        const backend = tf.backend() as unknown as { runWebGPUProgram?(p: { shaderKey: string }, ...rest: unknown[]): unknown };
+        const run = backend.runWebGPUProgram;
+        if (run) backend.runWebGPUProgram = (p, ...rest) => (programs.push(p.shaderKey), run.call(backend, p, ...rest));
+        try {
+          return [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f, [c.sh, c.sw], p), seeded(info.outShape, c.seed + 3))))(seeded([c.b, c.h, c.w, c.ci], c.seed))];
+        } finally {
+          if (run) backend.runWebGPUProgram = run;
+        }
+      });
+    };
+    await fc.assert(fc.asyncProperty(convCase(4), check), { numRuns: 40 });
+    // The 32x32 CNN's input gradients (docs/performance.md), on a batch of 4.
+    await check({ b: 4, h: 32, w: 32, ci: 32, co: 32, kh: 3, kw: 3, sh: 1, sw: 1, same: true, seed: 5 });
+    await check({ b: 4, h: 16, w: 16, ci: 32, co: 64, kh: 3, kw: 3, sh: 1, sw: 1, same: true, seed: 6 });
+    expect(programs.some((k) => k.startsWith('conv2DDerInputMM'))).toBe(true);
+    expect(programs.some((k) => k.startsWith('conv2DDerInput_'))).toBe(false);
+  }, 300_000);
+
   it('sums over leading axes as the cpu does (split into parts or not, keeping dimensions or not), and leaves other sums to tfjs', async () => {
     const shapes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 });
     await fc.assert(fc.asyncProperty(shapes, fc.nat(), fc.boolean(), fc.nat(), async (shape, leading, keepDims, seed) => {
