@@ -76,11 +76,7 @@ async function main() {
     model.compile({ optimizer: opt, loss: 'meanSquaredError' });
     const data = { size: c.samples, features: [{ data: (await x.data()) as Float32Array, shape: c.input }], labels: { data: (await y.data()) as Float32Array, shape: [c.output] } };
     const settings = { seed: 0, shuffle: false, optimizer: { name: 'adam', args: { learningRate: 0.001 } }, schedule: { name: 'constant', args: {} } };
-    // As `dlnet train` runs: one run of 1 + RUNS epochs, the median of the epochs after the first (as PyTorch's figure is the median of epochs after a warm-up one).
-    const epochRates: number[] = [];
-    const sink = (e: TrainEvent) => void (e.type === 'epoch' && e.epoch > 1 && epochRates.push(e.samplesPerSec));
-    await fit(model, opt, g, settings, data, undefined, { epochs: 1 + RUNS, batchSize: c.batch, sink, control: new Control(), representation: false });
-    const loop = median(epochRates);
+    const loop = await loopThroughput(model, opt, g, settings, data, c.batch);
     if (backend.gpu) {
       notes.push(`${c.name}: ${replayNote}`);
       // Each epoch a run of its own instead: on a GPU each records its first steps anew (runtime/train/device-steps.ts).
@@ -108,21 +104,28 @@ async function main() {
   for (const n of notes) console.log(`dlnet loop, ${n}`);
 }
 
+/**
+ * samples/s of dlnet's loop as `dlnet train` runs it: one run of 1 + RUNS epochs, the
+ * median of the epochs after the first (the epoch events' figures), as PyTorch's figure is
+ * the median of epochs after a warm-up one.
+ */
+async function loopThroughput(model: tfl.LayersModel, opt: tf.Optimizer, g: ReturnType<typeof analyze>['models'][number], settings: Parameters<typeof fit>[3], data: Parameters<typeof fit>[4], batchSize: number, parallel?: DataParallel): Promise<number> {
+  const rates: number[] = [];
+  const sink = (e: TrainEvent) => void (e.type === 'epoch' && e.epoch > 1 && rates.push(e.samplesPerSec));
+  await fit(model, opt, g, settings, data, undefined, { epochs: 1 + RUNS, batchSize, sink, control: new Control(), representation: false, parallel });
+  return median(rates);
+}
+
 async function replicatedThroughput(c: Case, g: ReturnType<typeof analyze>['models'][number], opt: tf.Optimizer, settings: Parameters<typeof fit>[3], data: Parameters<typeof fit>[4], backend: BackendName): Promise<number> {
   const replicated = compileModel(g);
   replicated.compile({ optimizer: opt, loss: 'meanSquaredError' });
   const withLoss = { ...settings, loss: { name: 'meanSquaredError', args: {} } };
   const parallel = await DataParallel.start(new Replica(replicated, withLoss), g, 0, withLoss, backend, 2);
-  const parallelTimes: number[] = [];
-  const options = { epochs: 1, batchSize: c.batch, sink: () => {}, control: new Control(), representation: false, parallel };
-  await fit(replicated, opt, g, settings, data, undefined, options);
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    await fit(replicated, opt, g, settings, data, undefined, { ...options, control: new Control() });
-    parallelTimes.push(performance.now() - t0);
+  try {
+    return await loopThroughput(replicated, opt, g, settings, data, c.batch, parallel);
+  } finally {
+    await parallel.close();
   }
-  await parallel.close();
-  return (c.samples * 1000) / median(parallelTimes);
 }
 
 /** The same model, exported to PyTorch and trained there on random data of the same shapes. */
