@@ -9,7 +9,7 @@ import { compileModel } from '../compile/compile';
 import type { Data } from '../data/dataset';
 import { tf, type tfl } from '../tf';
 import { deviceStepper } from './device-steps';
-import type { Stepper } from './fit';
+import { stepwiseEpoch, type Stepper } from './fit';
 import { loss, metrics, optimizer } from './optim';
 import { featureTensors, labelTensor } from './tensors';
 
@@ -31,7 +31,7 @@ export async function fitStepsPerSecond(g: ModelGraph, settings: Args, data: Dat
   try {
     model.compile({ optimizer: opt, loss: loss(still), metrics: metrics(still) });
     const device = deviceStepper(model, g, data, batchSize);
-    if (device) return await deviceStepsPerSecond(device, batchSize, warmUp, steps);
+    if (device) return await deviceStepsPerSecond(device, model, batchSize, warmUp, steps);
     const fitOn = async (indices: number[]) => {
       const xs = featureTensors(g, data, indices);
       const y = labelTensor(data, indices);
@@ -48,16 +48,16 @@ export async function fitStepsPerSecond(g: ModelGraph, settings: Args, data: Dat
   }
 }
 
-/** The same through a device stepper: each step read before the next, as a run reads the one before. */
-async function deviceStepsPerSecond(step: Stepper, batchSize: number, warmUp: number, steps: number): Promise<number> {
-  const run = (from: number) => {
-    const indices = Uint32Array.from(batchIndices(from, 1, batchSize));
-    return step.issue?.(indices) ?? step(indices);
+/** The same through a device stepper, stepped by a run's own loop: replayed steps issued ahead of the one being read, as a run issues them. */
+async function deviceStepsPerSecond(step: Stepper, model: tfl.LayersModel, batchSize: number, warmUp: number, steps: number): Promise<number> {
+  const batches = (from: number, count: number) => {
+    const order = Uint32Array.from(batchIndices(from, count, batchSize));
+    return stepwiseEpoch(step, model, order.length, order, batchSize, {}, async () => {});
   };
   try {
-    for (let b = 0; b < warmUp; b++) await run(b);
+    await batches(0, warmUp);
     const started = performance.now();
-    for (let b = warmUp; b < warmUp + steps; b++) await run(b);
+    await batches(warmUp, steps);
     return (steps * 1000) / (performance.now() - started);
   } finally {
     step.close?.();
