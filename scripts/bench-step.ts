@@ -13,13 +13,16 @@
  * (runtime/kernels/webgpu-replay.ts): ms a step with 1, 2 or 3 issued beyond the one being
  * read (fit.ts's STEPS_AHEAD), awaited one by one, the JavaScript time to issue one, and the device's
  * time for one from timestamp queries — from its first compute pass's start to its last's
- * end ("span"), and the passes' own time summed.
+ * end ("span"), and the passes' own time summed; and last, ms a step through a run's own
+ * loop (runtime/train/measure.ts), STEPS batches until the last is read.
  */
 import { analyze } from '../dsl';
 import { selectBackend, type BackendName } from '../runtime/backend';
 import { compileModel } from '../runtime/compile/compile';
 import type { TfjsWebgpu } from '../runtime/kernels/webgpu-internals';
 import { Replay, record } from '../runtime/kernels/webgpu-replay';
+import { deviceStepper } from '../runtime/train/device-steps';
+import { deviceStepsPerSecond } from '../runtime/train/measure';
 import { optimizer } from '../runtime/train/optim';
 import { batchTensors, batchValues } from '../runtime/train/tensors';
 import { tf, type tfl } from '../runtime/tf';
@@ -87,7 +90,8 @@ async function replayed(c: Case): Promise<void> {
   const g = analyze(c.source).models[0];
   const model: tfl.LayersModel = compileModel(g, 0);
   model.compile({ optimizer: optimizer({ name: 'adam', args: { learningRate: 0.001 } }), loss: 'meanSquaredError' });
-  const size = 8 * c.batch;
+  // Enough examples for the loop's warm-up and timed batches (measure.ts takes them in order).
+  const size = (3 + STEPS) * c.batch;
   const random = (n: number) => Float32Array.from({ length: n }, () => Math.random());
   const data = { size, features: [{ data: random(size * c.input.reduce((a, b) => a * b, 1)), shape: c.input }], labels: { data: random(size * c.output), shape: [c.output] } };
   let at = 0;
@@ -139,6 +143,12 @@ async function replayed(c: Case): Promise<void> {
     console.log(`  replayed (${replay.submits} submits): ms a step ${depths.map((d, i) => `${d} ahead ${aheads[i].toFixed(2)}`).join(', ')} (issuing ${(issuing / STEPS).toFixed(2)}), awaited ${awaited.toFixed(2)}; ${device}; samples/s 1 ahead ${Math.round((c.batch * 1000) / aheads[0])}`);
   } finally {
     replay.release();
+  }
+  try {
+    // The same model's steps through a run's own loop (a device stepper, which records anew, and fit.ts's stepwiseEpoch): STEPS batches, until the last is read.
+    const perSecond = await deviceStepsPerSecond(deviceStepper(model, g, data, c.batch)!, model, c.batch, 3, STEPS);
+    console.log(`  through a run's loop: ms a step ${(1000 / perSecond).toFixed(2)}; samples/s ${Math.round(c.batch * perSecond)}`);
+  } finally {
     model.dispose();
   }
 }

@@ -48,8 +48,8 @@ export async function fitStepsPerSecond(g: ModelGraph, settings: Args, data: Dat
   }
 }
 
-/** The same through a device stepper, stepped by a run's own loop: replayed steps issued ahead of the one being read, as a run issues them. */
-async function deviceStepsPerSecond(step: Stepper, model: tfl.LayersModel, batchSize: number, warmUp: number, steps: number): Promise<number> {
+/** The same through a device stepper (which it closes), stepped by a run's own loop: replayed steps issued ahead of the one being read, as a run issues them. */
+export async function deviceStepsPerSecond(step: Stepper, model: tfl.LayersModel, batchSize: number, warmUp: number, steps: number): Promise<number> {
   const batches = (from: number, count: number) => {
     const order = Uint32Array.from(batchIndices(from, count, batchSize));
     return stepwiseEpoch(step, model, order.length, order, batchSize, {}, async () => {});
