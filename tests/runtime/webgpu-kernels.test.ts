@@ -58,7 +58,7 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     expect(splits.some((n) => n === 1)).toBe(true);
   }, 120_000);
 
-  it("Conv2DBackpropInput by tfjs's matrix-product program, which dlnet turns on, matches the cpu kernel", async () => {
+  it("Conv2DBackpropInput by tfjs's matrix-product program, which dlnet turns on, matches the cpu kernel: gradients and conv2dTranspose", async () => {
     await selectBackend('webgpu');
     expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
     const programs: string[] = [];
@@ -79,6 +79,12 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
       });
     };
     await fc.assert(fc.asyncProperty(convCase(4), check), { numRuns: 40 });
+    // A conv2dTranspose layer runs the same kernel forward: its output shape is the one asked for, strides and paddings as a layer has them.
+    await fc.assert(fc.asyncProperty(convCase(4), async (c) => {
+      const p = c.same ? 'same' : 'valid';
+      const out: [number, number, number, number] = [c.b, c.h * c.sh + (c.same ? 0 : Math.max(c.kh - c.sh, 0)), c.w * c.sw + (c.same ? 0 : Math.max(c.kw - c.sw, 0)), c.co];
+      await expectMatchesCpu('webgpu', () => [tf.conv2dTranspose(seeded([c.b, c.h, c.w, c.ci], c.seed) as tf.Tensor4D, seeded([c.kh, c.kw, c.co, c.ci], c.seed + 1) as tf.Tensor4D, out, [c.sh, c.sw], p)]);
+    }), { numRuns: 30 });
     // The 32x32 CNN's input gradients (docs/performance.md), on a batch of 4.
     await check({ b: 4, h: 32, w: 32, ci: 32, co: 32, kh: 3, kw: 3, sh: 1, sw: 1, same: true, seed: 5 });
     await check({ b: 4, h: 16, w: 16, ci: 32, co: 64, kh: 3, kw: 3, sh: 1, sw: 1, same: true, seed: 6 });
