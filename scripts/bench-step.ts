@@ -22,11 +22,12 @@ import { compileModel } from '../runtime/compile/compile';
 import type { TfjsWebgpu } from '../runtime/kernels/webgpu-internals';
 import { Replay, record } from '../runtime/kernels/webgpu-replay';
 import { deviceStepper } from '../runtime/train/device-steps';
+import { STEPS_AHEAD } from '../runtime/train/fit';
 import { deviceStepsPerSecond } from '../runtime/train/measure';
 import { optimizer } from '../runtime/train/optim';
 import { batchTensors, batchValues } from '../runtime/train/tensors';
 import { tf, type tfl } from '../runtime/tf';
-import { cases, gpuCases } from './bench-models';
+import { cases, gpuCases, type Case } from './bench-models';
 
 const STEPS = Number(process.env.STEPS ?? 20);
 const argv = process.argv.slice(2);
@@ -83,8 +84,6 @@ async function main() {
   }
 }
 
-type Case = (typeof cases)[number];
-
 /** The replayed step's times (see the top of the file), on random data of the case's shapes. */
 async function replayed(c: Case): Promise<void> {
   const g = analyze(c.source).models[0];
@@ -140,7 +139,7 @@ async function replayed(c: Case): Promise<void> {
     if ((tf.backend() as unknown as TfjsWebgpu).device.features.has('timestamp-query')) for (let i = 0; i < 5; i++) timings.push(await replay.timed(nextBatch()));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const device = timings.length ? `device span ${median(timings.map((t) => t.spanMs)).toFixed(2)}, passes ${median(timings.map((t) => t.passesMs)).toFixed(2)}` : 'no timestamp queries on this device';
-    console.log(`  replayed (${replay.submits} submits): ms a step ${depths.map((d, i) => `${d} ahead ${aheads[i].toFixed(2)}`).join(', ')} (issuing ${(issuing / STEPS).toFixed(2)}), awaited ${awaited.toFixed(2)}; ${device}; samples/s 1 ahead ${Math.round((c.batch * 1000) / aheads[0])}`);
+    console.log(`  replayed (${replay.submits} submits): ms a step ${depths.map((d, i) => `${d} ahead ${aheads[i].toFixed(2)}`).join(', ')} (issuing ${(issuing / STEPS).toFixed(2)}), awaited ${awaited.toFixed(2)}; ${device}; samples/s ${depths[STEPS_AHEAD - 1]} ahead ${Math.round((c.batch * 1000) / aheads[STEPS_AHEAD - 1])}`);
   } finally {
     replay.release();
   }

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { STEPS_AHEAD, stepwiseEpoch, type Stepper } from '../../runtime/train/fit';
 import type { tfl } from '../../runtime/tf';
 
-/** A stepper whose issued steps settle when the test says; it logs what happened, in order. */
+/** A stepper whose issued steps settle in order, a millisecond after each is issued; it logs what happened, in order. */
 function fakeStepper(batchSize: number) {
   const log: string[] = [];
-  const unsettled: { resolve: () => void; batch: number }[] = [];
+  const unsettled: (() => void)[] = [];
   let most = 0;
   let batch = 0;
   const step = async (indices: Uint32Array) => {
@@ -19,12 +19,11 @@ function fakeStepper(batchSize: number) {
   };
   const issue = (indices: Uint32Array) => {
     if (indices.length !== batchSize) return undefined;
-    const b = batch++;
-    log.push(`issue ${b}`);
-    const values = new Promise<number[]>((resolve) => unsettled.push({ batch: b, resolve: () => resolve([indices.length]) }));
+    log.push(`issue ${batch++}`);
+    const values = new Promise<number[]>((resolve) => unsettled.push(() => resolve([indices.length])));
     most = Math.max(most, unsettled.length);
     // The device finishes steps in order, some time after they were issued.
-    setTimeout(() => unsettled.shift()?.resolve(), 1);
+    setTimeout(() => unsettled.shift()?.(), 1);
     return values;
   };
   return { stepper: Object.assign(step, { issue }) as Stepper, log, most: () => most };
