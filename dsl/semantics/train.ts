@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findDataset, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, lineOf, type Range } from '../syntax/range';
@@ -28,9 +28,9 @@ const PASS_THROUGH = new Set(['dropout', 'gaussianNoise', 'flatten', 'reshape', 
 
 export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScope): TrainPlan {
   const errorsBefore = ctx.errors.length;
-  const model = resolveModel(ctx, decl.model);
-  const versus = decl.versus ? resolveModel(ctx, decl.versus) : undefined;
-  const data = resolveDataset(ctx, decl.data);
+  const model = resolveModel(ctx, decl, decl.model);
+  const versus = decl.versus ? resolveModel(ctx, decl, decl.versus) : undefined;
+  const data = resolveDataset(ctx, decl, decl.data);
   const gan = decl.versus !== undefined;
   const settings = bindSettings(ctx, decl, gan, globals);
   if (model && data?.shapes && (!gan || versus)) {
@@ -52,13 +52,18 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   return { decl, model: decl.model.text, versus: decl.versus?.text, dataset: decl.data.text, settings, ok: errors === 0 && !!model && !!data };
 }
 
-/** A model or dataset named in a train statement: an unknown-name error with a suggestion, or a recorded reference. */
-function resolve(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset'): ast.ModelDecl | ast.DatasetDecl | undefined {
+/**
+ * A model or dataset named in train statement `train`: an unknown-name error with a
+ * suggestion, or a recorded reference.
+ */
+function resolve(ctx: Context, train: ast.TrainDecl, ident: ast.Ident, kind: 'model' | 'dataset'): ast.ModelDecl | ast.DatasetDecl | undefined {
   const decl = kind === 'model' ? ctx.model(ident.text) : ctx.dataset(ident.text)?.decl;
   if (!decl) {
     if (ident.text === '') return undefined;
     const guess = closest(ident.text, ctx.names(kind));
-    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no ${kind} named ${ident.text}${guess ? `; did you mean ${guess}?` : ''}`, { fixes: replaceWith(ident.range, guess) }));
+    const declare = !guess && kind === 'dataset' ? declarationOf(ctx, train, ident) : undefined;
+    const advice = guess ? `; did you mean ${guess}?` : declare ? `; declare it first, such as \`${declare.text}\`` : '';
+    ctx.report(diagnostic('unknown-name', 'error', ident.range, `no ${kind} named ${ident.text}${advice}`, { fixes: declare?.fixes ?? replaceWith(ident.range, guess) }));
     return undefined;
   }
   ctx.use(`${kind}:${ident.text}`);
@@ -66,14 +71,27 @@ function resolve(ctx: Context, ident: ast.Ident, kind: 'model' | 'dataset'): ast
   return decl;
 }
 
-function resolveModel(ctx: Context, ident: ast.Ident): ModelGraph | undefined {
-  if (!resolve(ctx, ident, 'model')) return undefined;
+/**
+ * `train M on mnist` with no dataset called mnist, as Keras users write it: a declaration
+ * of it from the source of that name (or nearly), on a line of its own above the train
+ * statement. Only for sources that need no argument, so the declaration checks as inserted.
+ */
+function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { text: string; fixes: Fix[] } | undefined {
+  const source = findDataset(ident.text) ?? findDataset(closest(ident.text, sources.map((d) => d.name)) ?? '');
+  if (!source || source.params.some((p) => p.default === undefined && !p.optional)) return undefined;
+  const text = `dataset ${ident.text} = ${source.name}()`;
+  const lineStart = alongLine(train.keyword.start, -train.keyword.start.character);
+  return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: lineStart, end: lineStart }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
+}
+
+function resolveModel(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): ModelGraph | undefined {
+  if (!resolve(ctx, train, ident, 'model')) return undefined;
   const g = ctx.graph(ident.text);
   return g?.ok ? g : undefined;
 }
 
-function resolveDataset(ctx: Context, ident: ast.Ident) {
-  return resolve(ctx, ident, 'dataset') ? ctx.dataset(ident.text) : undefined;
+function resolveDataset(ctx: Context, train: ast.TrainDecl, ident: ast.Ident) {
+  return resolve(ctx, train, ident, 'dataset') ? ctx.dataset(ident.text) : undefined;
 }
 
 function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: ValueScope): Args {
@@ -106,7 +124,7 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     if (v === undefined || v === UNKNOWN) continue;
     if (def.type.kind === 'dataset') {
       const ident = (s.value as ast.Call).callee;
-      if (!resolveDataset(ctx, ident)) continue;
+      if (!resolveDataset(ctx, decl, ident)) continue;
     }
     out[def.name] = v;
   }
