@@ -52,3 +52,28 @@ describe('quick fixes', () => {
     });
   }
 });
+
+describe('what a fix writes', () => {
+  const model = 'model M {\n  input x: [28, 28, 1]\n  flatten\n  dense(10, activation: softmax)\n}\n';
+  const fixed = (text: string): string => {
+    const fixes = analyze(text).diagnostics.flatMap((d) => d.fixes ?? []);
+    expect(fixes).toHaveLength(1);
+    const out = applyEdits(text, fixes[0].edits);
+    expect(analyze(out).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return out;
+  };
+
+  it('separates train settings written with commas', () => {
+    expect(fixed(`dataset d = mnist()\n${model}train M on d { loss: categoricalCrossentropy, epochs: 3, }\n`))
+      .toContain('train M on d { loss: categoricalCrossentropy; epochs: 3 }\n');
+    expect(fixed(`dataset d = mnist()\n${model}train M on d {\n  loss: categoricalCrossentropy,\n  epochs: 3,\n}\n`))
+      .toContain('train M on d {\n  loss: categoricalCrossentropy\n  epochs: 3\n}\n');
+  });
+
+  it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {
+    expect(fixed(`${model}\ntrain M on mnist { loss: categoricalCrossentropy }\n`))
+      .toBe(`${model}\ndataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\n`);
+    const crlf = `${model}train M on mnist { loss: categoricalCrossentropy }\n`.replace(/\n/g, '\r\n');
+    expect(fixed(crlf)).toContain('}\r\ndataset mnist = mnist()\r\ntrain M on mnist');
+  });
+});

@@ -55,6 +55,8 @@ class DlnetParser extends EmbeddedActionsParser {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private alts: Record<string, IOrAlt<any>[]> = {};
   extraErrors: SyntaxError[] = [];
+  /** The commas between the settings of the train block being parsed (see `commasBetweenSettings`). */
+  private settingCommas: { comma: IToken; lineEnds: boolean }[] = [];
 
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
@@ -93,10 +95,14 @@ class DlnetParser extends EmbeddedActionsParser {
     return { start: from.start, end: this.lastEnd.end };
   }
 
-  /** Statements end at a newline, `;`, or the `}` that closes their body. */
-  private endOfStatement(): void {
+  /**
+   * Statements end at a newline, `;`, or the `}` that closes their body; a train setting
+   * also at a `,`, which `commaBetweenSettings` reports.
+   */
+  private endOfStatement(inSettings = false): void {
     const next = this.LA(1);
     const ok = [t.Newline, t.Semicolon, t.RCurly].some((type) => tokenMatcher(next, type))
+      || (inSettings && tokenMatcher(next, t.Comma))
       || next.tokenType.name === 'EOF';
     if (!ok) {
       const range = tokenRange(next);
@@ -106,6 +112,21 @@ class DlnetParser extends EmbeddedActionsParser {
         fixes: this.startsStatement() ? [{ title: "Separate the statements with ';'", edits: [{ range: { start: range.start, end: range.start }, newText: '; ' }] }] : undefined,
       });
     }
+  }
+
+  /**
+   * `{ loss: mse, epochs: 3 }`, as JSON and Python write it: the settings parse on, and one
+   * error at the first comma of the block has the fix for all of them.
+   */
+  private commasBetweenSettings(commas: { comma: IToken; lineEnds: boolean }[]): void {
+    if (commas.length === 0) return;
+    // A comma that ends its line (or the block) goes: the line break already separates.
+    const edits = commas.map(({ comma, lineEnds }) => ({ range: tokenRange(comma), newText: lineEnds ? '' : ';' }));
+    this.extraErrors.push({
+      message: "train settings are separated by ';' or a new line, not ','",
+      range: edits[0].range,
+      fixes: [{ title: "Separate the settings with ';' or a new line", edits }],
+    });
   }
 
   /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
@@ -196,13 +217,26 @@ class DlnetParser extends EmbeddedActionsParser {
     this.OPTION2(() => {
       const open = this.CONSUME(t.LCurly);
       const openRange = this.ACTION(() => this.at(open));
+      this.ACTION(() => (this.settingCommas = []));
       this.MANY(() => {
         const s = this.OR((this.alts.settingOrSeparator ??= [
           { ALT: () => { this.SUBRULE(this.separator); return undefined; } },
+          {
+            ALT: () => {
+              const comma = this.CONSUME(t.Comma);
+              // The lexer drops a line break after a comma: the next token is then on a later line.
+              this.ACTION(() => {
+                const next = this.LA(1);
+                this.settingCommas.push({ comma, lineEnds: tokenMatcher(next, t.RCurly) || !(next.startLine! <= comma.startLine!) });
+              });
+              return undefined;
+            },
+          },
           { ALT: () => this.SUBRULE(this.setting) },
         ]));
         this.ACTION(() => s && settings.push(s));
       });
+      this.ACTION(() => this.commasBetweenSettings(this.settingCommas));
       const close = this.CONSUME(t.RCurly);
       this.ACTION(() => {
         this.at(close);
@@ -219,7 +253,7 @@ class DlnetParser extends EmbeddedActionsParser {
     const keyNode = this.ACTION(() => this.ident(key));
     this.CONSUME(t.Colon);
     const value = this.SUBRULE(this.value);
-    this.ACTION(() => this.endOfStatement());
+    this.ACTION(() => this.endOfStatement(true));
     return this.ACTION(() => ({ kind: 'setting', key: keyNode, value, range: this.span(keyNode.range) }) as ast.Setting);
   });
 
