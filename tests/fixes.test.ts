@@ -70,6 +70,16 @@ describe('what a fix writes', () => {
       .toContain('train M on d {\n  loss: categoricalCrossentropy\n  epochs: 3\n}\n');
   });
 
+  it('writes what Keras code means in dlnet: brackets for a tuple, a colon for =, a bare name for a quoted one', () => {
+    const keras = `dataset d = mnist()\nmodel M {\n  input x: [28, 28, 1]\n  STEP\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
+    const step = (text: string) => keras.replace('STEP', text);
+    expect(fixed(step('conv2d(8, kernel: (3, 3))'))).toBe(step('conv2d(8, kernel: [3, 3])'));
+    expect(fixed(step('conv2d(8, kernel=3)'))).toBe(step('conv2d(8, kernel: 3)'));
+    expect(fixed(step('conv2d(8, kernel = 3)'))).toBe(step('conv2d(8, kernel: 3)'));
+    expect(fixed(step("conv2d(8, kernel: 3, activation: 'relu')"))).toBe(step('conv2d(8, kernel: 3, activation: relu)'));
+    expect(fixed(step('conv2d(8, kernel: 3, init: "he_normal")'))).toBe(step('conv2d(8, kernel: 3, init: heNormal)'));
+  });
+
   it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {
     expect(fixed(`${model}\ntrain M on mnist { loss: categoricalCrossentropy }\n`))
       .toBe(`${model}\ndataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\n`);

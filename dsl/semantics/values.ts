@@ -144,7 +144,13 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
 
 function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
   if (value.kind !== 'call') {
-    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects one of the ${table} names, got ${describeValue(value)}`));
+    // activation: "relu", as Keras takes it: the name is written bare (or its closest, for "he_normal").
+    const exact = value.kind === 'string' ? findChoice(table, value.value)?.name : undefined;
+    const name = exact ?? (value.kind === 'string' ? closest(value.value, choiceTables[table].map((c) => c.name)) : undefined);
+    const advice = exact ? `; write the name without quotes: ${exact}` : name ? `; did you mean ${name}, without quotes?` : '';
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects one of the ${table} names, got ${describeValue(value)}${advice}`, {
+      fixes: name ? [{ title: `Change to ${name}`, edits: [{ range: value.range, newText: name }], preferred: true }] : undefined,
+    }));
     return undefined;
   }
   const def = findChoice(table, value.callee.text);

@@ -129,6 +129,31 @@ class DlnetParser extends EmbeddedActionsParser {
     });
   }
 
+  /** `activation=relu`, as Python writes a named argument: an error with the `:` it means, and the call parses on. */
+  private equalsForColon(name: IToken, eq: IToken): void {
+    const next = this.LA(1);
+    const range = tokenRange(eq);
+    // From the name to the value, so `units = 3` and `units=3` both become `units: 3`.
+    const sameLine = next.startLine === name.startLine && !Number.isNaN(next.startOffset);
+    const span = sameLine ? { start: tokenRange(name).end, end: tokenRange(next).start } : range;
+    this.extraErrors.push({
+      message: `a named argument takes ':' (${name.image}: ...), not '='`,
+      range,
+      fixes: [{ title: "Replace '=' with ':'", edits: [{ range: span, newText: sameLine ? ': ' : ':' }] }],
+    });
+  }
+
+  /** `(3, 3)`, as Python writes a tuple: an error with the list it means, read as that list. */
+  private parenthesesForList(open: IToken, close: IToken): void {
+    const openRange = tokenRange(open);
+    const closeRange = tokenRange(close);
+    this.extraErrors.push({
+      message: "a list is written in brackets, such as [3, 3], not parentheses",
+      range: { start: openRange.start, end: closeRange.end },
+      fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, { range: closeRange, newText: ']' }] }],
+    });
+  }
+
   /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
   private startsStatement(): boolean {
     const next = this.LA(1);
@@ -413,11 +438,13 @@ class DlnetParser extends EmbeddedActionsParser {
   arg = this.RULE('arg', (): ast.Arg => {
     let name: ast.Ident | undefined;
     this.OPTION({
-      GATE: () => tokenMatcher(this.LA(2), t.Colon),
+      GATE: () => tokenMatcher(this.LA(2), t.Colon) || tokenMatcher(this.LA(2), t.Equals),
       DEF: () => {
         const n = this.CONSUME(t.Identifier);
         name = this.ACTION(() => this.ident(n));
-        this.CONSUME(t.Colon);
+        // The alternatives are built once, so they must not close over `n`: the caller looks at what they consumed.
+        const separator = this.OR1((this.alts.argColon ??= [{ ALT: () => this.CONSUME(t.Colon) }, { ALT: () => this.CONSUME(t.Equals) }]));
+        this.ACTION(() => tokenMatcher(separator, t.Equals) && this.equalsForColon(n, separator));
       },
     });
     const value = this.SUBRULE(this.value);
@@ -456,6 +483,7 @@ class DlnetParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.list) },
+      { ALT: () => this.SUBRULE(this.tuple) },
     ])),
   { recoveryValueFunc: this.missingCall });
 
@@ -484,6 +512,32 @@ class DlnetParser extends EmbeddedActionsParser {
     const close = this.CONSUME(t.RBracket);
     return this.ACTION(() => {
       this.at(close);
+      return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
+    });
+  }, { recoveryValueFunc: this.missingList });
+
+  /** A list in parentheses, as Python writes a tuple: reported (see `parenthesesForList`) and read as the list. */
+  tuple = this.RULE('tuple', (): ast.ListLit => {
+    const open = this.CONSUME(t.LParen);
+    const openRange = this.ACTION(() => this.at(open));
+    const items: ast.Value[] = [];
+    this.OPTION(() => {
+      const first = this.SUBRULE(this.value);
+      this.ACTION(() => first && items.push(first));
+      this.MANY({
+        GATE: () => !tokenMatcher(this.LA(2), t.RParen),
+        DEF: () => {
+          this.CONSUME(t.Comma);
+          const v = this.SUBRULE2(this.value);
+          this.ACTION(() => v && items.push(v));
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(t.Comma));
+    });
+    const close = this.CONSUME(t.RParen);
+    return this.ACTION(() => {
+      this.at(close);
+      this.parenthesesForList(open, close);
       return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
     });
   }, { recoveryValueFunc: this.missingList });
