@@ -1,6 +1,6 @@
 /** The command line through the built bin: exit codes, the JSON contracts, the human format. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,10 +62,34 @@ describe('dlnet check', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no such file');
     expect(missing.stderr).not.toContain('usage:'); // a file that is not there is no misuse of the command line
-    expect(run('check', dir).stderr).toContain('it is a folder');
+    expect(run('summary', dir).stderr).toContain('it is a folder');
     expect(run('check').stderr).toContain('usage:');
     expect(run('check', '--frobnicate', good).status).toBe(2);
     expect(run('launch').status).toBe(2);
+  });
+});
+
+describe('dlnet check on a folder', () => {
+  it('checks every .dlnet file under it in name order, leaving out dot folders and node_modules', () => {
+    const project = mkdtempSync(join(tmpdir(), 'dlnet-folder-'));
+    for (const sub of ['models/deep', '.cache', 'node_modules/pkg']) mkdirSync(join(project, sub), { recursive: true });
+    const text = readFileSync(good, 'utf8');
+    for (const file of ['models/b.dlnet', 'models/a.dlnet', 'models/deep/c.dlnet', 'models/notes.txt', '.cache/x.dlnet', 'node_modules/pkg/y.dlnet']) writeFileSync(join(project, file), text);
+    writeFileSync(join(project, 'models/deep/broken.dlnet'), readFileSync(bad, 'utf8'));
+    const r = spawnSync(process.execPath, [bin, 'check', '--json', 'models'], { encoding: 'utf8', cwd: project });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.files.map((f: { file: string }) => f.file)).toEqual(['models/a.dlnet', 'models/b.dlnet', 'models/deep/broken.dlnet', 'models/deep/c.dlnet'].map((f) => join(...f.split('/'))));
+    expect(out.errors).toBe(1);
+    const human = spawnSync(process.execPath, [bin, 'check', '.'], { encoding: 'utf8', cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    expect(human.stderr).toContain('4 files checked: 1 error, 0 warnings');
+  });
+
+  it('exits 2 on a folder with no .dlnet file', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dlnet-empty-'));
+    const r = run('check', empty);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`no .dlnet files in the folder ${empty}`);
   });
 });
 

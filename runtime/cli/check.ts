@@ -1,6 +1,6 @@
-/** `dlnet check <files...> [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+/** `dlnet check <files or folders...> [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { analyze, splitLines, type Diagnostic } from '../../dsl';
 import { fileHost } from '../files';
 import { InputError, parseArgs, UsageError } from './args';
@@ -25,10 +25,49 @@ export function readSource(file: string): string {
   }
 }
 
+/** Folders hold no state worth checking here: dependencies and tools' own (dot) folders. */
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+/**
+ * The files to check: each path as given, and for a folder every .dlnet file under it, in
+ * name order (as `tsc` and `eslint` take a folder). A folder with none is an input error:
+ * a CI job that checks nothing should say so.
+ */
+export function sourcesIn(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      // Not there: readSource says so, in the words it uses for any file.
+    }
+    if (!folder) {
+      out.push(path);
+      continue;
+    }
+    const found = dlnetFilesUnder(path);
+    if (found.length === 0) throw new InputError(`no .dlnet files in the folder ${path}`);
+    out.push(...found);
+  }
+  return out;
+}
+
+function dlnetFilesUnder(folder: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) out.push(...dlnetFilesUnder(path));
+    else if (entry.isFile() && entry.name.endsWith('.dlnet')) out.push(path);
+  }
+  return out;
+}
+
 export function runCheck(argv: string[], io: Io): number {
   const args = parseArgs(argv, [], ['json']);
-  if (args.positional.length === 0) throw new UsageError('dlnet check needs at least one .dlnet file');
-  const results = args.positional.map((file) => {
+  if (args.positional.length === 0) throw new UsageError('dlnet check needs at least one .dlnet file or folder');
+  const results = sourcesIn(args.positional).map((file) => {
     const text = readSource(file);
     return { file, text, diagnostics: analyze(text, { host: fileHost(file) }).diagnostics };
   });
