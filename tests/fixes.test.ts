@@ -80,6 +80,18 @@ describe('what a fix writes', () => {
     expect(fixed(step('conv2d(8, kernel: 3, init: "he_normal")'))).toBe(step('conv2d(8, kernel: 3, init: heNormal)'));
   });
 
+  it('writes an input shape as a list, and None as ? or without the batch axis', () => {
+    const input = (shape: string) => `dataset d = mnist()\nmodel M {\n  input x: ${shape}\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
+    const flat = (shape: string) => `model M {\n  input x: ${shape}\n  dense(10, activation: softmax)\n}\n`;
+    expect(fixed(flat('784'))).toBe(flat('[784]'));
+    expect(fixed(input('(28, 28, 1)'))).toBe(input('[28, 28, 1]'));
+    const none = analyze(input('[None, 28, 28, 1]')).diagnostics.find((d) => d.code === 'invalid-shape' && d.severity === 'warning')!;
+    expect(none.fixes!.map((f) => [f.title, applyEdits(input('[None, 28, 28, 1]'), f.edits), f.preferred])).toEqual([
+      ['Write ? (a size not known)', input('[?, 28, 28, 1]'), false],
+      ['Leave out the batch axis', input('[28, 28, 1]'), undefined],
+    ]);
+  });
+
   it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {
     expect(fixed(`${model}\ntrain M on mnist { loss: categoricalCrossentropy }\n`))
       .toBe(`${model}\ndataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\n`);

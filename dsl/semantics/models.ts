@@ -7,7 +7,7 @@
 import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, contains, lineOf, type Range } from '../syntax/range';
+import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
@@ -247,7 +247,9 @@ export class ModelChecker {
       return undefined;
     }
     const shape = evaluateShape(stmt.shape, frame.values, 'input', false);
-    if (shape !== undefined && shape !== UNKNOWN && shape.length === 0) {
+    // A shape the parser stood in for (empty range, after a syntax error there) is no `[]`: the syntax error says it.
+    const written = comparePositions(stmt.shape.range.start, stmt.shape.range.end) < 0;
+    if (shape !== undefined && shape !== UNKNOWN && shape.length === 0 && written) {
       frame.values.report(diagnostic('invalid-shape', 'error', stmt.shape.range, 'an input needs at least one axis, such as [2]'));
     }
     let dtype: 'float32' | 'int32' = 'float32';

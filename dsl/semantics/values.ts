@@ -5,7 +5,7 @@
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
 import { choiceTables, findChoice, findLayer, layerNames, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
-import { diagnostic, replaceWith, type Diagnostic } from '../diagnostics';
+import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Dim } from './shape';
 import { closest } from './suggest';
@@ -200,13 +200,30 @@ export function evaluateShape(value: ast.Value, scope: ValueScope, what: string,
         if (v === undefined) return undefined;
         if (v === UNKNOWN) unknown = true;
         else dims.push(v as number);
-      } else dims.push(item.callee.text);
+      } else {
+        if (item.callee.text === 'None') reportNone(value, item, scope, what);
+        dims.push(item.callee.text);
+      }
     } else {
       scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are whole numbers, '?' or a name; got ${describeValue(item)}`));
       return undefined;
     }
   }
   return unknown ? UNKNOWN : dims;
+}
+
+/**
+ * `None` in a shape, as Keras prints and takes one: here it is a size named None. Keras's
+ * None is a size not known, `?`; first in an input it is often the batch axis, which
+ * dlnet shapes leave out.
+ */
+function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: string): void {
+  const next = list.items[1];
+  const batch = what === 'input' && list.items[0] === item && next !== undefined;
+  // Which one is meant is the writer's to say when both could be: then neither is applied unasked.
+  const fixes: Fix[] = [{ title: 'Write ? (a size not known)', edits: [{ range: item.range, newText: '?' }], preferred: !batch }];
+  if (batch) fixes.push({ title: 'Leave out the batch axis', edits: [{ range: { start: item.range.start, end: next.range.start }, newText: '' }] });
+  scope.report(diagnostic('invalid-shape', 'warning', item.range, "`None` here is a size named None: a size that is not known is written ?, and shapes leave out the batch axis", { fixes }));
 }
 
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();

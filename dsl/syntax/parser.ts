@@ -32,6 +32,8 @@ const ruleWords: Record<string, string> = {
   statement: 'a statement (input, output, or a chain of layers)',
   step: 'a layer, block, residual or repeat',
   value: 'a value (a number, string, name, call or list)',
+  shape: 'a shape such as [28, 28, 1]',
+  outputStmt: 'the names of the outputs (output a, b)',
   repeat: 'a repeat count',
 };
 
@@ -148,10 +150,29 @@ class DlnetParser extends EmbeddedActionsParser {
     const openRange = tokenRange(open);
     const closeRange = tokenRange(close);
     this.extraErrors.push({
-      message: "a list is written in brackets, such as [3, 3], not parentheses",
+      message: 'a list is written in brackets [ ], not parentheses ( )',
       range: { start: openRange.start, end: closeRange.end },
       fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, { range: closeRange, newText: ']' }] }],
     });
+  }
+
+  /** `input x: 784`: an error with the list it means, `[784]`, read as that list. */
+  private bareSize(size: ast.NumberLit): ast.ListLit {
+    this.extraErrors.push({
+      message: `an input's shape is a list of sizes, such as [${size.text}]`,
+      range: size.range,
+      fixes: [{ title: `Write it as [${size.text}]`, edits: [{ range: size.range, newText: `[${size.text}]` }] }],
+    });
+    return { kind: 'list', items: [size], range: size.range };
+  }
+
+  /**
+   * `output = dense(2)`: a tensor named after a statement keyword. Said at the keyword, so
+   * that this, not the grammar's "expected ..." at the `=`, is the line's error.
+   */
+  private keywordAsName(kw: IToken, range: Range): void {
+    if (!tokenMatcher(this.LA(1), t.Equals)) return;
+    this.extraErrors.push({ message: `'${kw.image}' is a keyword and cannot name a tensor (${kw.image === 'output' ? 'output a, b names the outputs' : 'input x: [2] declares an input'}); choose another name`, range });
   }
 
   /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
@@ -313,13 +334,14 @@ class DlnetParser extends EmbeddedActionsParser {
   inputStmt = this.RULE('inputStmt', (): ast.InputStmt => {
     const kw = this.CONSUME(t.Input);
     const keyword = this.ACTION(() => this.at(kw));
+    this.ACTION(() => this.keywordAsName(kw, keyword));
     let name: ast.Ident | undefined;
     this.OPTION(() => {
       const n = this.CONSUME(t.Identifier);
       name = this.ACTION(() => this.ident(n));
       this.CONSUME(t.Colon);
     });
-    const shape = this.SUBRULE(this.list);
+    const shape = this.SUBRULE(this.shape);
     let dtype: ast.Ident | undefined;
     this.OPTION2(() => {
       const d = this.CONSUME2(t.Identifier);
@@ -331,6 +353,7 @@ class DlnetParser extends EmbeddedActionsParser {
   outputStmt = this.RULE('outputStmt', (): ast.OutputStmt => {
     const kw = this.CONSUME(t.Output);
     const keyword = this.ACTION(() => this.at(kw));
+    this.ACTION(() => this.keywordAsName(kw, keyword));
     const names: ast.Ident[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: t.Comma,
@@ -515,6 +538,20 @@ class DlnetParser extends EmbeddedActionsParser {
       return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
     });
   }, { recoveryValueFunc: this.missingList });
+
+  /** An input's shape: a list; a tuple or one bare size is reported and read as the list it means. */
+  shape = this.RULE('shape', (): ast.ListLit =>
+    this.OR((this.alts.shape ??= [
+      { ALT: () => this.SUBRULE(this.list) },
+      { ALT: () => this.SUBRULE(this.tuple) },
+      {
+        ALT: () => {
+          const size = this.SUBRULE(this.numberLit);
+          return this.ACTION(() => this.bareSize(size));
+        },
+      },
+    ])),
+  { recoveryValueFunc: this.missingList });
 
   /** A list in parentheses, as Python writes a tuple: reported (see `parenthesesForList`) and read as the list. */
   tuple = this.RULE('tuple', (): ast.ListLit => {
