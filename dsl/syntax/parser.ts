@@ -34,6 +34,7 @@ const ruleWords: Record<string, string> = {
   value: 'a value (a number, string, name, call or list)',
   shape: 'a shape such as [28, 28, 1]',
   outputStmt: 'the names of the outputs (output a, b)',
+  chainStmt: 'a layer, block, residual or repeat',
   repeat: 'a repeat count',
 };
 
