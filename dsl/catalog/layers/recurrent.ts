@@ -26,6 +26,11 @@ function recurrent(gates: number, doc: string): Omit<LayerDef, 'name' | 'family'
       const e = requireRank(x, 2, SEQUENCE);
       if (e) {
         if (x.length === 1) e.hint = { kind: 'return-sequences' };
+        // Feature maps [h, w, c] into a recurrent layer: each row a step of w·c features (as the classic MNIST LSTM reads an image).
+        if (x.length === 3 && known(x[1]) && known(x[2])) {
+          const reshape = `reshape([${known(x[0]) ? x[0] : -1}, ${x[1] * x[2]}])`;
+          e.hint = { kind: 'insert-before', text: reshape, title: `Insert ${reshape} (each row a step)` };
+        }
         return e;
       }
       return bool(args, 'returnSequences') ? [x[0], num(args, 'units')] : [num(args, 'units')];
