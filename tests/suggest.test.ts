@@ -1,6 +1,8 @@
 /** "Did you mean": the fast path (cached spellings, length pruning) picks what trying every candidate in full picks. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findLayer, layerAlias, layerNames, layers, parameterAlias } from '../dsl/catalog';
+import { fold, layerAliases, parameterAliases } from '../dsl/catalog/aliases';
 import { closest, editDistance } from '../dsl/semantics/suggest';
 
 /** Every candidate scored in full, first best wins: the rule `closest` must keep. */
@@ -32,5 +34,30 @@ describe('closest', () => {
     expect(closest('he_normal', ['glorotUniform', 'heNormal'])).toBe('heNormal');
     expect(closest('rleu', ['relu', 'elu', 'selu'])).toBe('relu');
     expect(closest('xyzzy', ['dense', 'conv2d'])).toBeUndefined();
+  });
+});
+
+describe('other frameworks\' names (catalog/aliases.ts)', () => {
+  it('lead only to what exists, and never hide a dlnet name', () => {
+    const paramNames = new Set(Object.values(layers).flatMap((l) => l.params.map((p) => p.name)));
+    for (const [alias, targets] of Object.entries(parameterAliases)) {
+      expect(alias).toBe(fold(alias));
+      // (An alias may be another layer's own parameter, as dim is the capsules': it is only asked for a name the layer lacks.)
+      for (const t of targets) expect(paramNames, `${alias} → ${t}`).toContain(t);
+    }
+    for (const [alias, layer] of Object.entries(layerAliases)) {
+      expect(alias).toBe(fold(alias));
+      expect(findLayer(layer)).toBeDefined();
+      // An alias that folds to a layer's own name would only repeat what spelling finds.
+      expect(layerNames.map(fold)).not.toContain(alias);
+    }
+  });
+
+  it('pick the parameter the layer has', () => {
+    expect(parameterAlias('kernel_size', ['filters', 'kernel'])).toBe('kernel');
+    expect(parameterAlias('kernel_size', ['pool', 'strides'])).toBe('pool');
+    expect(parameterAlias('kernel_size', ['units'])).toBeUndefined();
+    expect(layerAlias('BatchNorm2d')).toBe('batchNorm');
+    expect(layerAlias('nn')).toBeUndefined();
   });
 });

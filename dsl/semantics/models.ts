@@ -4,7 +4,7 @@
  * each use with the arguments given), residuals and repeats into a graph of layer
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
-import { findLayer, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { findLayer, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
@@ -351,7 +351,7 @@ export class ModelChecker {
     const def = findLayer(callee);
     if (def) return this.applyLayer(def, call, current, frame, atStart, name);
     const candidates = [...layerNames, ...this.ctx.names('block'), ...frame.scope.keys()];
-    const guess = closest(callee, candidates);
+    const guess = layerAlias(callee) ?? closest(callee, candidates);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
         fixes: replaceWith(call.callee.range, guess),

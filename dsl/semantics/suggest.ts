@@ -1,4 +1,5 @@
 /** "Did you mean" for misspelt names: the closest candidate within a small edit distance. */
+import { fold } from '../catalog/aliases';
 
 /** Optimal string alignment distance: edits plus swaps of neighbours ('rleu' → 'relu' is 1). */
 export function editDistance(a: string, b: string): number {
@@ -20,7 +21,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The name as Keras or PyTorch users might write it: 'categorical_crossentropy', 'he-normal', 'BatchNorm'. */
-const folded = (name: string) => name.replace(/[_-]/g, '').toLowerCase();
+const folded = fold;
 
 /** The first letters of a camel-case name's words: 'meanSquaredError' → 'mse'. */
 const initials = (name: string) => (name.match(/^[a-z]|[A-Z]/g) ?? []).join('').toLowerCase();

@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceTables, findChoice, findLayer, layerNames, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceTables, findChoice, findLayer, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Dim } from './shape';
@@ -120,7 +120,7 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       if (value.kind !== 'call') return badValue(value, type, scope, what);
       const def = findLayer(value.callee.text);
       if (!def) {
-        const guess = closest(value.callee.text, layerNames);
+        const guess = layerAlias(value.callee.text) ?? closest(value.callee.text, layerNames);
         scope.report(diagnostic('unknown-layer', 'error', value.callee.range, `unknown layer '${value.callee.text}'${guess ? `; did you mean '${guess}'?` : ''}`, {
           fixes: replaceWith(value.callee.range, guess),
         }));
@@ -268,7 +268,8 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (arg.name) {
       const p = params.find((q) => q.name === arg.name!.text);
       if (!p) {
-        const guess = closest(arg.name.text, params.map((q) => q.name).filter((n) => !seen.has(n)));
+        const unseen = params.map((q) => q.name).filter((n) => !seen.has(n));
+        const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
         const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
         if (guess) offered.add(guess);
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,

@@ -1,0 +1,60 @@
+/**
+ * What Keras and PyTorch call a layer or a parameter, where the spelling alone would not
+ * lead to the dlnet name ("did you mean" already takes another case, snake_case and
+ * small misspellings: `Conv2D`, `use_bias`, `MaxPool2d`). Keys are folded as `fold` does.
+ */
+import type { LayerName } from './index';
+
+export const fold = (name: string): string => name.replace(/[_-]/g, '').toLowerCase();
+
+export const layerAliases: Readonly<Record<string, LayerName>> = {
+  linear: 'dense',
+  batchnormalization: 'batchNorm',
+  batchnorm1d: 'batchNorm',
+  batchnorm2d: 'batchNorm',
+  layernormalization: 'layerNorm',
+  maxpooling1d: 'maxPool1d',
+  maxpooling2d: 'maxPool2d',
+  averagepooling1d: 'avgPool1d',
+  averagepooling2d: 'avgPool2d',
+  globalaveragepooling1d: 'globalAvgPool1d',
+  globalaveragepooling2d: 'globalAvgPool2d',
+  globalmaxpooling1d: 'globalMaxPool1d',
+  globalmaxpooling2d: 'globalMaxPool2d',
+  convtranspose2d: 'conv2dTranspose',
+  concatenate: 'concat',
+  cat: 'concat',
+  upsample: 'upSampling2d',
+  dropout1d: 'spatialDropout1d',
+  dropout2d: 'spatialDropout2d',
+  rnn: 'simpleRnn',
+};
+
+/** Parameter names and the dlnet parameters they may stand for (the layer has one of them). */
+export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
+  kernelsize: ['kernel', 'pool'],
+  poolsize: ['pool'],
+  outchannels: ['filters'],
+  outfeatures: ['units'],
+  hiddensize: ['units'],
+  numembeddings: ['inputDim'],
+  embeddingdim: ['outputDim'],
+  p: ['rate'],
+  eps: ['epsilon'],
+  dim: ['axis'],
+  negativeslope: ['alpha'],
+  std: ['stddev'],
+  returnsequence: ['returnSequences'],
+};
+
+/** The layer another framework's name stands for. */
+export function layerAlias(name: string): LayerName | undefined {
+  return Object.prototype.hasOwnProperty.call(layerAliases, fold(name)) ? layerAliases[fold(name)] : undefined;
+}
+
+/** The parameter among `params` that another framework's name stands for. */
+export function parameterAlias(name: string, params: readonly string[]): string | undefined {
+  const key = fold(name);
+  if (!Object.prototype.hasOwnProperty.call(parameterAliases, key)) return undefined;
+  return parameterAliases[key].find((p) => params.includes(p));
+}
