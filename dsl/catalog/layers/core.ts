@@ -34,7 +34,7 @@ export const coreLayers = family('core', {
   },
   reshape: {
     rule: '[...] → shape (same element count)',
-    doc: 'Rearranges the values into a new shape with the same number of elements; one size may be -1 (inferred).',
+    doc: 'Rearranges the values into a new shape with the same number of elements; one size may be -1, ? or a name, worked out from the others.',
     params: [{ name: 'shape', type: { kind: 'shape' }, doc: 'Target shape, without the batch axis.', positional: true }],
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => reshape(x, args.shape as Shape),
@@ -77,11 +77,25 @@ export const coreLayers = family('core', {
   },
 });
 
+/** A shape's known sizes multiplied, and its names (symbolic sizes) sorted; `open` when some size is `?`. */
+function factors(s: Shape): { known: number; names: string; open: boolean } {
+  const names = s.filter((d): d is string => typeof d === 'string').sort().join(' ');
+  return { known: s.reduce<number>((acc, d) => (typeof d === 'number' ? acc * d : acc), 1), names, open: s.includes(null) };
+}
+
 function reshape(x: Shape, target: Shape): Shape | ShapeError {
+  // The compiled layer works out one size (tfjs takes -1 there): a name or ? in the target is that size too.
+  const inferred = target.filter((d) => !known(d) || d === -1).length;
+  if (inferred > 1) return { code: 'invalid-shape', message: `reshape can work out one size of its target (-1, ? or a name), got ${formatShape(target)}` };
   const wildcards = target.filter((d) => d === -1).length;
-  if (wildcards > 1) return { code: 'invalid-shape', message: `reshape allows one -1 in its target, got ${formatShape(target)}` };
   if (target.some((d) => typeof d === 'number' && d !== -1 && d <= 0)) {
     return { code: 'invalid-shape', message: `reshape target sizes must be positive, got ${formatShape(target)}` };
+  }
+  // [T, 4] to [T, 2, 2]: the same names on both sides cancel, so the known sizes must agree.
+  const from = factors(x);
+  const to = factors(target);
+  if (!wildcards && to.names && to.names === from.names && !from.open && from.known !== to.known) {
+    return { code: 'invalid-shape', message: `reshape to ${formatShape(target)} needs ${to.names}·${to.known} elements, but the input ${formatShape(x)} has ${from.names}·${from.known}` };
   }
   const total = product(x);
   const fixed = product(target.filter((d) => d !== -1));
