@@ -38,3 +38,4 @@ export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable,
 export * from './settings';
 export { choiceName, pair } from './params';
 export { layerAlias, parameterAlias } from './aliases';
+export { reshapeTarget } from './layers/core';

@@ -3,7 +3,7 @@
  * makes the compiler refuse to build when a layer is added to the catalogue without
  * a rule here.
  */
-import { axisWithBatch, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
+import { axisWithBatch, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
@@ -101,8 +101,7 @@ export const rules: Record<LayerName, Rule> = {
     if (x?.length !== 1) return tfl.layers.flatten({ name });
     return tfl.layers.reshape({ name, targetShape: [typeof x[0] === 'number' ? x[0] : -1] });
   },
-  // A name or ? in the target is the one size the layer works out (the checker allows one).
-  reshape: (args, name) => tfl.layers.reshape({ name, targetShape: (args.shape as Shape).map((d) => (typeof d === 'number' ? d : -1)) }),
+  reshape: (args, name) => tfl.layers.reshape({ name, targetShape: reshapeTarget(args.shape as Shape) }),
   permute: (args, name) => tfl.layers.permute({ name, dims: args.dims as number[] }),
   repeatVector: (args, name) => tfl.layers.repeatVector({ name, n: args.n as number }),
   embedding: (args, name, ctx) => tfl.layers.embedding({ name, inputDim: args.inputDim as number, outputDim: args.outputDim as number, embeddingsInitializer: initializer(choice(args, 'init'), ctx) }),

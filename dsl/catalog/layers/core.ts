@@ -77,6 +77,11 @@ export const coreLayers = family('core', {
   },
 });
 
+/** A checked reshape target as tfjs and PyTorch take it: the one size to work out (-1, ? or a name) as -1. */
+export function reshapeTarget(target: Shape): number[] {
+  return target.map((d) => (typeof d === 'number' ? d : -1));
+}
+
 /** A shape's known sizes multiplied, and its names (symbolic sizes) sorted; `open` when some size is `?`. */
 function factors(s: Shape): { known: number; names: string; open: boolean } {
   const names = s.filter((d): d is string => typeof d === 'string').sort().join(' ');

@@ -4,7 +4,7 @@
  * added to the catalogue without a way to export it. Each rule writes a Python
  * expression that builds the layer from dlnet_torch/layers.py.
  */
-import { axisWithBatch as torchAxis, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
+import { axisWithBatch as torchAxis, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
 import { py, pyInit } from './python';
 
 /** The layer's bound arguments and the shapes of its inputs (batch axis excluded). */
@@ -55,7 +55,7 @@ const inner = (args: Args, input: Shape, name: string) => {
 export const torchModules: Record<LayerName, TorchRule> = {
   dense: (args, [x]) => `dl.Dense(${py(last(x))}, ${py(args.units)}, ${kernelOptions(args)}, bias_init=${pyInit(choice(args, 'biasInit') ?? { name: 'zeros', args: {} })})`,
   flatten: () => 'dl.Flatten()',
-  reshape: (args) => `dl.Reshape(${py(args.shape)})`,
+  reshape: (args) => `dl.Reshape(${py(reshapeTarget(args.shape as Shape))})`,
   permute: (args) => `dl.Permute(${py(args.dims)})`,
   repeatVector: (args) => `dl.RepeatVector(${py(args.n)})`,
   embedding: (args) => `dl.Embedding(${py(args.inputDim)}, ${py(args.outputDim)}, init=${pyInit(choice(args, 'init') ?? { name: 'randomUniform', args: {} })})`,
