@@ -92,6 +92,14 @@ describe('what a fix writes', () => {
     ]);
   });
 
+  it('takes input_shape out of a layer, with its comma', () => {
+    const layer = (call: string) => `model M {\n  input x: [8]\n  ${call}\n}\n`;
+    expect(fixed(layer('dense(4, input_shape: [8])'))).toBe(layer('dense(4)'));
+    expect(fixed(layer('dense(input_shape: [8], units: 4)'))).toBe(layer('dense(units: 4)'));
+    expect(fixed(layer('dense(4, input_dim: 8, activation: relu)'))).toBe(layer('dense(4, activation: relu)'));
+    expect(fixed(layer('dense(4, useBias: False)'))).toBe(layer('dense(4, useBias: false)'));
+  });
+
   it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {
     expect(fixed(`${model}\ntrain M on mnist { loss: categoricalCrossentropy }\n`))
       .toBe(`${model}\ndataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\n`);

@@ -1,8 +1,8 @@
 /** "Did you mean": the fast path (cached spellings, length pruning) picks what trying every candidate in full picks. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findLayer, layerAlias, layerNames, layers, parameterAlias } from '../dsl/catalog';
-import { fold, layerAliases, parameterAliases } from '../dsl/catalog/aliases';
+import { findChoice, findLayer, layerAlias, layerNames, layers, parameterAlias, type ChoiceTable } from '../dsl/catalog';
+import { choiceAliases, fold, layerAliases, parameterAliases } from '../dsl/catalog/aliases';
 import { closest, editDistance } from '../dsl/semantics/suggest';
 
 /** Every candidate scored in full, first best wins: the rule `closest` must keep. */
@@ -50,6 +50,15 @@ describe('other frameworks\' names (catalog/aliases.ts)', () => {
       expect(findLayer(layer)).toBeDefined();
       // An alias that folds to a layer's own name would only repeat what spelling finds.
       expect(layerNames.map(fold)).not.toContain(alias);
+    }
+  });
+
+  it('name values that exist', () => {
+    for (const [table, aliases] of Object.entries(choiceAliases)) {
+      for (const [alias, name] of Object.entries(aliases!)) {
+        expect(alias).toBe(fold(alias));
+        expect(findChoice(table as ChoiceTable, name), `${table}: ${alias} → ${name}`).toBeDefined();
+      }
     }
   });
 

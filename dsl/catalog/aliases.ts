@@ -3,7 +3,7 @@
  * lead to the dlnet name ("did you mean" already takes another case, snake_case and
  * small misspellings: `Conv2D`, `use_bias`, `MaxPool2d`). Keys are folded as `fold` does.
  */
-import type { LayerName } from './index';
+import type { ChoiceTable, LayerName } from './index';
 
 export const fold = (name: string): string => name.replace(/[_-]/g, '').toLowerCase();
 
@@ -46,6 +46,24 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   std: ['stddev'],
   returnsequence: ['returnSequences'],
 };
+
+/** Value names (activations, initialisers, losses) as Keras and PyTorch spell them. */
+export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
+  activation: { none: 'linear', silu: 'swish' },
+  initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
+  loss: { mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
+};
+
+/** The value of a table that another framework's name stands for. */
+export function choiceAlias(table: ChoiceTable, name: string): string | undefined {
+  const aliases = choiceAliases[table];
+  return aliases && Object.prototype.hasOwnProperty.call(aliases, fold(name)) ? aliases[fold(name)] : undefined;
+}
+
+/** Keras's way to give a layer its input's shape, which a dlnet model declares once, with `input`. */
+export function isInputShapeParameter(name: string): boolean {
+  return ['inputshape', 'batchinputshape', 'inputdim', 'inputlength'].includes(fold(name));
+}
 
 /** The layer another framework's name stands for. */
 export function layerAlias(name: string): LayerName | undefined {

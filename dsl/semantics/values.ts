@@ -4,9 +4,10 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceTables, findChoice, findLayer, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, isInputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
+import type { Range } from '../syntax/range';
 import type { Dim } from './shape';
 import { closest } from './suggest';
 
@@ -95,8 +96,16 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       }
       return v;
     }
-    case 'bool':
-      return value.kind === 'bool' ? value.value : badValue(value, type, scope, what);
+    case 'bool': {
+      if (value.kind === 'bool') return value.value;
+      // True and False, as Python writes them.
+      const python = value.kind === 'call' && !value.args && (value.callee.text === 'True' || value.callee.text === 'False') ? value.callee.text.toLowerCase() : undefined;
+      if (!python) return badValue(value, type, scope, what);
+      scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects true or false, got '${(value as ast.Call).callee.text}'; write it in lower case: ${python}`, {
+        fixes: [{ title: `Change to ${python}`, edits: [{ range: value.range, newText: python }], preferred: true }],
+      }));
+      return undefined;
+    }
     case 'string':
       return value.kind === 'string' ? value.value : badValue(value, type, scope, what);
     case 'choice':
@@ -146,7 +155,7 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
   if (value.kind !== 'call') {
     // activation: "relu", as Keras takes it: the name is written bare (or its closest, for "he_normal").
     const exact = value.kind === 'string' ? findChoice(table, value.value)?.name : undefined;
-    const name = exact ?? (value.kind === 'string' ? closest(value.value, choiceTables[table].map((c) => c.name)) : undefined);
+    const name = exact ?? (value.kind === 'string' ? choiceAlias(table, value.value) ?? closest(value.value, choiceTables[table].map((c) => c.name)) : undefined);
     const advice = exact ? `; write the name without quotes: ${exact}` : name ? `; did you mean ${name}, without quotes?` : '';
     scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects one of the ${table} names, got ${describeValue(value)}${advice}`, {
       fixes: name ? [{ title: `Change to ${name}`, edits: [{ range: value.range, newText: name }], preferred: true }] : undefined,
@@ -155,7 +164,7 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
   }
   const def = findChoice(table, value.callee.text);
   if (!def) {
-    const guess = closest(value.callee.text, choiceTables[table].map((c) => c.name));
+    const guess = choiceAlias(table, value.callee.text) ?? closest(value.callee.text, choiceTables[table].map((c) => c.name));
     const names = choiceTables[table].map((c) => c.name);
     scope.report(diagnostic('invalid-argument', 'error', value.callee.range,
       `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean '${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
@@ -226,6 +235,14 @@ function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: 
   scope.report(diagnostic('invalid-shape', 'warning', item.range, "`None` here is a size named None: a size that is not known is written ?, and shapes leave out the batch axis", { fixes }));
 }
 
+/** What to delete to take one argument out of a call: it and the comma before it (after it, for the first). */
+function withoutArgument(call: ast.Call, arg: ast.Arg): Range {
+  const args = call.args!;
+  const i = args.indexOf(arg);
+  if (i > 0) return { start: args[i - 1].range.end, end: arg.range.end };
+  return { start: arg.range.start, end: args[1]?.range.start ?? arg.range.end };
+}
+
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();
 /** The parameters that take positional arguments, in order (the catalogue's lists are fixed: computed once each). */
 function positionalOf(params: ParamDef[]): ParamDef[] {
@@ -267,6 +284,13 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (!arg.value) continue; // a parse error already reported
     if (arg.name) {
       const p = params.find((q) => q.name === arg.name!.text);
+      if (!p && isInputShapeParameter(arg.name.text)) {
+        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
+          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutArgument(call, arg), newText: '' }] }],
+        }));
+        ok = false;
+        continue;
+      }
       if (!p) {
         const unseen = params.map((q) => q.name).filter((n) => !seen.has(n));
         const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
