@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../dsl';
+import { analyze, type Analysis, type Diagnostic } from '../dsl';
 import { fileHost } from '../runtime/files';
 
 export class Analyses {
@@ -26,6 +26,15 @@ export class Analyses {
   /** Calls `listener` with each new analysis (analyses are made lazily, when a feature asks). */
   onAnalysed(listener: (uri: string, analysis: Analysis) => void): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * The diagnostics of a text that is not the document's current one (a step of "fix
+   * all"), reading the document's data files. Not named as the document: its remembered
+   * pieces must not move to where this text has them.
+   */
+  diagnosticsOf(uri: string, text: string): Diagnostic[] {
+    return analyze(text, { host: hostFor(uri) }).diagnostics;
   }
 
   forget(uri: string): void {

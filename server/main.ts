@@ -47,7 +47,7 @@ export function startServer(): void {
         semanticTokensProvider: { legend, full: { delta: true }, range: true },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, CodeActionKind.RefactorExtract] },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
       },

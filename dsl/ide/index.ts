@@ -11,3 +11,4 @@ export { rename, prepareRename, symbolAt, occurrences } from './rename';
 export { extractIntoBlock } from './extract';
 export { paramsText } from './describe';
 export { settingEdit } from './setting-edit';
+export { fixAll, replacementEdit, type FixedText } from './fix-all';

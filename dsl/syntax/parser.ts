@@ -128,7 +128,7 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push({
       message: "train settings are separated by ';' or a new line, not ','",
       range: edits[0].range,
-      fixes: [{ title: "Separate the settings with ';' or a new line", edits }],
+      fixes: [{ title: "Separate the settings with ';' or a new line", edits, preferred: true }],
     });
   }
 
@@ -142,7 +142,7 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push({
       message: `a named argument takes ':' (${name.image}: ...), not '='`,
       range,
-      fixes: [{ title: "Replace '=' with ':'", edits: [{ range: span, newText: sameLine ? ': ' : ':' }] }],
+      fixes: [{ title: "Replace '=' with ':'", edits: [{ range: span, newText: sameLine ? ': ' : ':' }], preferred: true }],
     });
   }
 
@@ -153,7 +153,7 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push({
       message: 'a list is written in brackets [ ], not parentheses ( )',
       range: { start: openRange.start, end: closeRange.end },
-      fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, { range: closeRange, newText: ']' }] }],
+      fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, { range: closeRange, newText: ']' }], preferred: true }],
     });
   }
 
@@ -162,7 +162,7 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push({
       message: `an input's shape is a list of sizes, such as [${size.text}]`,
       range: size.range,
-      fixes: [{ title: `Write it as [${size.text}]`, edits: [{ range: size.range, newText: `[${size.text}]` }] }],
+      fixes: [{ title: `Write it as [${size.text}]`, edits: [{ range: size.range, newText: `[${size.text}]` }], preferred: true }],
     });
     return { kind: 'list', items: [size], range: size.range };
   }

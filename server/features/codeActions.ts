@@ -1,4 +1,4 @@
-/** Code actions: every fix the checker offers, as a quick fix; and "extract into block". */
+/** Code actions: every fix the checker offers, as a quick fix; all the safe ones at once (source.fixAll); and "extract into block". */
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
 import { ide, comparePositions } from '../../dsl';
 import { safely, type ServerContext } from '../context';
@@ -24,6 +24,19 @@ export function registerCodeActions(ctx: ServerContext): void {
             isPreferred: fix.preferred, edit: { changes: { [uri]: fix.edits.map(toLspEdit) } },
           });
         }
+      }
+    }
+    // Only when asked for by kind (on save, or the "Fix All" command): it checks the file again for each pass.
+    if (only && wants(CodeActionKind.SourceFixAll)) {
+      const doc = ctx.documents.get(uri);
+      const text = doc?.getText() ?? '';
+      const fixed = ide.fixAll(text, (t) => (t === text ? a.diagnostics : ctx.analyses.diagnosticsOf(uri, t)));
+      const edit = ide.replacementEdit(text, fixed.text);
+      if (edit) {
+        actions.push({
+          title: `Fix all: ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`, kind: CodeActionKind.SourceFixAll,
+          edit: { changes: { [uri]: [toLspEdit(edit)] } },
+        });
       }
     }
     if (wants(CodeActionKind.RefactorExtract)) {

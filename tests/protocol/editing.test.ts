@@ -95,6 +95,42 @@ describe('code actions', () => {
     await fixAndRecheck('dataset d = mnist(flat: true)\nmodel M {\n  input x: [784]\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: binaryCrossentropy }\n', 'loss-mismatch', /categoricalCrossentropy/);
   });
 
+  it('fixes all the safe fixes of a file at once, pass after pass, when asked for source.fixAll', async () => {
+    const keras = [
+      'model M {',
+      '  input image: (28, 28, 1)',
+      "  conv2d(8, kernel=(3, 3), activation='relu', useBias: True)",
+      '  BatchNormalization',
+      '  flatten',
+      '  Dense(10, activation: "softmax")',
+      '}',
+      'train M on mnist { loss: "categorical_crossentropy", epochs: 2 }',
+      '',
+    ].join('\r\n');
+    const { uri } = await open(keras);
+    // Not among the quick fixes at a position: it checks the file again for every pass.
+    expect((await actionsAt(uri, 2, 4)).some((a) => a.kind === 'source.fixAll')).toBe(false);
+    const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
+    expect(actions.map((a) => a.kind)).toEqual(['source.fixAll']);
+    expect(actions[0].title).toMatch(/^Fix all: \d+ safe fixes$/);
+    const fixed = applyEdits(keras, actions[0].edit!.changes![uri]);
+    expect(fixed).toBe([
+      'model M {',
+      '  input image: [28, 28, 1]',
+      '  conv2d(8, kernel: [3, 3], activation: relu, useBias: true)',
+      '  batchNorm',
+      '  flatten',
+      '  dense(10, activation: softmax)',
+      '}',
+      'dataset mnist = mnist()',
+      'train M on mnist { loss: categoricalCrossentropy; epochs: 2 }',
+      '',
+    ].join('\r\n'));
+    const after = await open(fixed);
+    expect(after.diagnostics).toEqual([]);
+    expect(await actionsAt(after.uri, 0, 0, ['source.fixAll'])).toEqual([]);
+  });
+
   it('extracts statements into a block', async () => {
     const text = 'model M {\n  input x: [8]\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n  dense(1)\n}\n';
     const { uri } = await open(text);

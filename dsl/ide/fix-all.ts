@@ -1,0 +1,87 @@
+/**
+ * "Fix all": every fix the checker marks as safe to apply unasked (`preferred`), applied
+ * together, pass after pass, since one fix can uncover the next (`activation='relu'`
+ * is first a `=` to fix, then a quoted name). Pure: the caller says how to check a text.
+ */
+import type { Diagnostic, Fix, TextEdit } from '../diagnostics';
+import type { Position } from '../syntax/range';
+
+/** Where each line starts, for turning positions into offsets (lines end at \n, \r\n or a lone \r). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    if (c === 0x0a || c === 0x0d) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function offsetOf(text: string, starts: number[], p: Position): number {
+  if (p.line >= starts.length) return text.length;
+  return Math.min(starts[p.line] + p.character, p.line + 1 < starts.length ? starts[p.line + 1] : text.length);
+}
+
+/** The text with each of one pass's fixes applied, those that overlap one taken earlier left for the next pass. */
+function applyPass(text: string, fixes: Fix[]): { text: string; applied: number } {
+  const starts = lineStarts(text);
+  const taken: { from: number; to: number; newText: string }[] = [];
+  let applied = 0;
+  for (const fix of fixes) {
+    const edits = fix.edits.map((e) => ({ from: offsetOf(text, starts, e.range.start), to: offsetOf(text, starts, e.range.end), newText: e.newText }));
+    // Two inserts at one place, or an edit inside another, would each change what the other meant.
+    const clashes = edits.some((e) => taken.some((t) => e.from <= t.to && t.from <= e.to));
+    if (clashes) continue;
+    taken.push(...edits);
+    applied++;
+  }
+  taken.sort((a, b) => b.from - a.from);
+  let out = text;
+  for (const e of taken) out = out.slice(0, e.from) + e.newText + out.slice(e.to);
+  return { text: out, applied };
+}
+
+/** The safe fix of each diagnostic (its first preferred one), in the order of the diagnostics. */
+function safeFixes(diagnostics: Diagnostic[]): Fix[] {
+  return diagnostics.flatMap((d) => d.fixes?.find((f) => f.preferred) ?? []);
+}
+
+export interface FixedText {
+  text: string;
+  /** How many fixes were applied, over all passes. */
+  applied: number;
+}
+
+/** Applies the safe fixes of `check(text)` until none is left, or for at most `passes` passes. */
+export function fixAll(text: string, check: (text: string) => Diagnostic[], passes = 10): FixedText {
+  let current = text;
+  let applied = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const fixes = safeFixes(check(current));
+    if (fixes.length === 0) break;
+    const next = applyPass(current, fixes);
+    if (next.applied === 0 || next.text === current) break;
+    current = next.text;
+    applied += next.applied;
+  }
+  return { text: current, applied };
+}
+
+/** One edit that turns `before` into `after`: the part between what they share at the start and at the end. */
+export function replacementEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  // Never between the \r and \n of one line break: a position cannot point there.
+  if (start > 0 && before[start - 1] === '\r' && before[start] === '\n') start--;
+  if (end > 0 && before[before.length - end] === '\n' && before[before.length - end - 1] === '\r') end--;
+  const starts = lineStarts(before);
+  const position = (offset: number): Position => {
+    let line = 0;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return { line, character: offset - starts[line] };
+  };
+  return { range: { start: position(start), end: position(before.length - end) }, newText: after.slice(start, after.length - end) };
+}

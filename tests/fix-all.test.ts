@@ -1,0 +1,43 @@
+/** "Fix all" over the dsl alone: passes, overlapping fixes, and the one edit it hands the editor. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, ide, type Diagnostic } from '../dsl';
+import { applyEdits } from './protocol/edits';
+
+const check = (text: string) => analyze(text).diagnostics;
+
+describe('fixAll', () => {
+  it('applies a fix that the one before uncovers, in a later pass', () => {
+    // activation='relu' is first a '=' to fix (its line's other findings wait for that), then a quoted name.
+    const text = "model M {\n  input x: [2]\n  dense(1, activation='relu')\n}\n";
+    expect(ide.fixAll(text, check)).toEqual({ text: 'model M {\n  input x: [2]\n  dense(1, activation: relu)\n}\n', applied: 2 });
+  });
+
+  it('leaves a fix that overlaps one taken in the same pass for the next', () => {
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const fix = (newText: string) => ({ title: newText, edits: [{ range: at, newText }], preferred: true });
+    const offered = (text: string): Diagnostic[] => (text.startsWith('a')
+      ? [{ range: at, severity: 'error', code: 'syntax-error', message: 'a', fixes: [fix('b')] }, { range: at, severity: 'error', code: 'syntax-error', message: 'a', fixes: [fix('c')] }]
+      : []);
+    expect(ide.fixAll('abc', offered)).toEqual({ text: 'bbc', applied: 1 });
+  });
+
+  it('applies only the fixes marked safe, and stops after its passes', () => {
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const asked: Diagnostic[] = [{ range: at, severity: 'error', code: 'syntax-error', message: 'm', fixes: [{ title: 'ask', edits: [{ range: at, newText: 'x' }] }] }];
+    expect(ide.fixAll('t', () => asked)).toEqual({ text: 't', applied: 0 });
+    const always: Diagnostic[] = [{ ...asked[0], fixes: [{ title: 'grow', edits: [{ range: at, newText: 'x' }], preferred: true }] }];
+    expect(ide.fixAll('t', () => always, 3)).toEqual({ text: 'xxxt', applied: 3 });
+  });
+});
+
+describe('replacementEdit', () => {
+  it('is one edit that turns the text into the other, whatever the line breaks', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r', '\r\n', ' '), { maxLength: 20 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(text, text, (before, after) => {
+      const edit = ide.replacementEdit(before, after);
+      if (before === after) expect(edit).toBeUndefined();
+      else expect(applyEdits(before, [edit!])).toBe(after);
+    }), { numRuns: 3000 });
+  });
+});
