@@ -69,6 +69,23 @@ describe('dlnet check', () => {
   });
 });
 
+describe('dlnet check --fix', () => {
+  it('writes the safe fixes into the file, says how many, and reports what is left', () => {
+    const file = write('keras.dlnet', "model M {\n  input x: (8)\n  Dense(4, activation='relu', input_dim: 8)\n}\n");
+    const r = run('check', '--fix', '--json', file);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.files[0].fixed).toBe(4); // (8), =, 'relu', Dense
+    expect(out.files[0].diagnostics.map((d: { code: string }) => d.code)).toEqual(['unused', 'unknown-parameter']);
+    expect(readFileSync(file, 'utf8')).toBe('model M {\n  input x: [8]\n  dense(4, activation: relu, input_dim: 8)\n}\n');
+    const again = run('check', '--fix', file);
+    expect(again.stderr).not.toContain('applied');
+    expect(again.stderr).toContain('1 file checked: 1 error, 0 warnings');
+    // Without --fix the JSON is as it was: no `fixed` field.
+    expect(JSON.parse(run('check', '--json', file).stdout).files[0]).not.toHaveProperty('fixed');
+  });
+});
+
 describe('dlnet check on a folder', () => {
   it('checks every .dlnet file under it in name order, leaving out dot folders and node_modules', () => {
     const project = mkdtempSync(join(tmpdir(), 'dlnet-folder-'));

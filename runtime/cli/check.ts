@@ -1,7 +1,7 @@
-/** `dlnet check <files or folders...> [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+/** `dlnet check <files or folders...> [--fix] [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyze, splitLines, type Diagnostic } from '../../dsl';
+import { analyze, ide, splitLines, type Diagnostic } from '../../dsl';
 import { fileHost } from '../files';
 import { InputError, parseArgs, UsageError } from './args';
 import { formatDiagnostic } from './format';
@@ -64,24 +64,47 @@ function dlnetFilesUnder(folder: string): string[] {
   return out;
 }
 
+/** A file checked: with --fix, after its safe fixes were written back (`fixed` of them). */
+interface Checked {
+  file: string;
+  text: string;
+  diagnostics: Diagnostic[];
+  fixed?: number;
+}
+
+function checkFile(file: string, fix: boolean): Checked {
+  const original = readSource(file);
+  const host = fileHost(file);
+  const check = (text: string) => analyze(text, { host }).diagnostics;
+  if (!fix) return { file, text: original, diagnostics: check(original) };
+  const { text, applied } = ide.fixAll(original, check);
+  if (text !== original) {
+    try {
+      writeFileSync(file, text);
+    } catch (e) {
+      throw new InputError(`cannot write the fixes to ${file}: ${(e as Error).message}`);
+    }
+  }
+  return { file, text, diagnostics: check(text), fixed: applied };
+}
+
 export function runCheck(argv: string[], io: Io): number {
-  const args = parseArgs(argv, [], ['json']);
+  const args = parseArgs(argv, [], ['json', 'fix']);
   if (args.positional.length === 0) throw new UsageError('dlnet check needs at least one .dlnet file or folder');
-  const results = sourcesIn(args.positional).map((file) => {
-    const text = readSource(file);
-    return { file, text, diagnostics: analyze(text, { host: fileHost(file) }).diagnostics };
-  });
+  const fix = args.flags.has('fix');
+  const results = sourcesIn(args.positional).map((file) => checkFile(file, fix));
   const all = results.flatMap((r) => r.diagnostics);
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (args.flags.has('json')) {
     io.out(JSON.stringify({
-      files: results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(diagnosticJson) })),
+      files: results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(diagnosticJson), ...(r.fixed !== undefined ? { fixed: r.fixed } : {}) })),
       errors, warnings,
     }));
   } else {
     for (const r of results) {
       const name = relative(process.cwd(), r.file) || r.file;
+      if (r.fixed) io.err(`${name}: ${r.fixed} fix${r.fixed === 1 ? '' : 'es'} applied`);
       const lines = splitLines(r.text);
       for (const d of r.diagnostics) io.err(formatDiagnostic(name, lines, d, io.colour) + '\n');
     }

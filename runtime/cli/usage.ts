@@ -5,7 +5,9 @@ import type { Io } from './io';
 export const usage = `usage: dlnet <command> [options]
 
 commands:
-  check <files|folders...> [--json]      check files (a folder: every .dlnet file in it); exit 1 on errors
+  check <files|folders...> [--fix] [--json]
+                                         check files (a folder: every .dlnet file in it); exit 1 on errors;
+                                         --fix first writes every safe fix into the files
   summary <file> [--json] [--compiled]   layers, shapes and parameter counts per model
   train <file> [--model NAME] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--gpu NAME] [--workers auto|N] [--out DIR] [--json]
                                          train a model; JSON events with --json
