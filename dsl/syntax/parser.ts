@@ -3,7 +3,7 @@
  * and recovers from errors. The file is cut into declarations at the declaration
  * keywords first, so a broken declaration can never swallow the next one.
  */
-import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, tokenMatcher } from 'chevrotain';
+import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
 import type { Fix } from '../diagnostics';
 import type * as ast from './ast';
 import type { Range } from './range';
@@ -516,15 +516,14 @@ class DlnetParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'number', value: Number(n.image), text: n.image, range: this.at(n) }) as ast.NumberLit);
   }, { recoveryValueFunc: () => ({ kind: 'number', value: NaN, text: '', range: this.here() }) as ast.NumberLit });
 
-  list = this.RULE('list', (): ast.ListLit => {
-    const open = this.CONSUME(t.LBracket);
-    const openRange = this.ACTION(() => this.at(open));
+  /** The values of a list up to its closing bracket (`close`), a trailing comma allowed. */
+  listItems = this.RULE('listItems', (close: TokenType): ast.Value[] => {
     const items: ast.Value[] = [];
     this.OPTION(() => {
       const first = this.SUBRULE(this.value);
       this.ACTION(() => first && items.push(first));
       this.MANY({
-        GATE: () => !tokenMatcher(this.LA(2), t.RBracket),
+        GATE: () => !tokenMatcher(this.LA(2), close),
         DEF: () => {
           this.CONSUME(t.Comma);
           const v = this.SUBRULE2(this.value);
@@ -533,6 +532,13 @@ class DlnetParser extends EmbeddedActionsParser {
       });
       this.OPTION2(() => this.CONSUME2(t.Comma));
     });
+    return items;
+  }, { recoveryValueFunc: () => [] });
+
+  list = this.RULE('list', (): ast.ListLit => {
+    const open = this.CONSUME(t.LBracket);
+    const openRange = this.ACTION(() => this.at(open));
+    const items = this.SUBRULE(this.listItems, { ARGS: [t.RBracket] });
     const close = this.CONSUME(t.RBracket);
     return this.ACTION(() => {
       this.at(close);
@@ -558,20 +564,7 @@ class DlnetParser extends EmbeddedActionsParser {
   tuple = this.RULE('tuple', (): ast.ListLit => {
     const open = this.CONSUME(t.LParen);
     const openRange = this.ACTION(() => this.at(open));
-    const items: ast.Value[] = [];
-    this.OPTION(() => {
-      const first = this.SUBRULE(this.value);
-      this.ACTION(() => first && items.push(first));
-      this.MANY({
-        GATE: () => !tokenMatcher(this.LA(2), t.RParen),
-        DEF: () => {
-          this.CONSUME(t.Comma);
-          const v = this.SUBRULE2(this.value);
-          this.ACTION(() => v && items.push(v));
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(t.Comma));
-    });
+    const items = this.SUBRULE(this.listItems, { ARGS: [t.RParen] });
     const close = this.CONSUME(t.RParen);
     return this.ACTION(() => {
       this.at(close);
