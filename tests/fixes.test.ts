@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, type TextEdit } from '../dsl';
+import { analyze, ide, type TextEdit } from '../dsl';
 import { comparePositions, type Position } from '../dsl/syntax/range';
 import { fileHost } from '../runtime/files';
 import { applyEdits } from './protocol/edits';
@@ -98,6 +98,15 @@ describe('what a fix writes', () => {
     expect(fixed(layer('dense(input_shape: [8], units: 4)'))).toBe(layer('dense(units: 4)'));
     expect(fixed(layer('dense(4, input_dim: 8, activation: relu)'))).toBe(layer('dense(4, activation: relu)'));
     expect(fixed(layer('dense(4, useBias: False)'))).toBe(layer('dense(4, useBias: false)'));
+  });
+
+  it('declares a dataset once, above the first train statement that names it, however many do', () => {
+    const text = `${model}train M on mnist { loss: categoricalCrossentropy }\ntrain M on d2 { loss: categoricalCrossentropy; validation: mnist }\ndataset d2 = mnist()\n`;
+    const fixes = analyze(text).diagnostics.flatMap((d) => d.fixes ?? []);
+    expect(fixes.map((f) => f.edits)).toEqual([fixes[0].edits, fixes[0].edits]);
+    const all = ide.fixAll(text, (t) => analyze(t).diagnostics);
+    expect(all.text).toBe(`${model}dataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\ntrain M on d2 { loss: categoricalCrossentropy; validation: mnist }\ndataset d2 = mnist()\n`);
+    expect(analyze(all.text).diagnostics).toEqual([]);
   });
 
   it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {

@@ -73,15 +73,23 @@ function resolve(ctx: Context, train: ast.TrainDecl, ident: ast.Ident, kind: 'mo
 
 /**
  * `train M on mnist` with no dataset called mnist, as Keras users write it: a declaration
- * of it from the source of that name (or nearly), on a line of its own above the train
- * statement. Only for sources that need no argument, so the declaration checks as inserted.
+ * of it from the source of that name (or nearly), on a line of its own above the first
+ * train statement that names it, so that every statement naming it offers the same edit
+ * (and "fix all" makes one). Only for sources that need no argument, so the declaration
+ * checks as inserted.
  */
 function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { text: string; fixes: Fix[] } | undefined {
   const source = findDataset(ident.text) ?? findDataset(closest(ident.text, sources.map((d) => d.name)) ?? '');
   if (!source || source.params.some((p) => p.default === undefined && !p.optional)) return undefined;
   const text = `dataset ${ident.text} = ${source.name}()`;
-  const lineStart = alongLine(train.keyword.start, -train.keyword.start.character);
+  const first = ctx.file.decls.find((d): d is ast.TrainDecl => d.kind === 'train' && namesDataset(d, ident.text)) ?? train;
+  const lineStart = alongLine(first.keyword.start, -first.keyword.start.character);
   return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: lineStart, end: lineStart }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
+}
+
+/** The train statement trains on, or validates on, the dataset of this name. */
+function namesDataset(train: ast.TrainDecl, name: string): boolean {
+  return train.data.text === name || train.settings.some((s) => s.key.text === 'validation' && s.value?.kind === 'call' && s.value.callee.text === name);
 }
 
 function resolveModel(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): ModelGraph | undefined {

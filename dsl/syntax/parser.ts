@@ -100,7 +100,7 @@ class DlnetParser extends EmbeddedActionsParser {
 
   /**
    * Statements end at a newline, `;`, or the `}` that closes their body; a train setting
-   * also at a `,`, which `commaBetweenSettings` reports.
+   * also at a `,`, which `commasBetweenSettings` reports.
    */
   private endOfStatement(inSettings = false): void {
     const next = this.LA(1);
