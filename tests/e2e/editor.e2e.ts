@@ -153,6 +153,26 @@ describe('dlnet in VS Code', () => {
     });
   });
 
+  it('10. Fix All turns a model written as Keras code into dlnet', async () => {
+    await timed('fix-all', async () => {
+      const page = code.page;
+      await code.openFile('keras.dlnet');
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+      await code.command('Fix All');
+      const fixed = [
+        'input image: [28, 28, 1]',
+        'conv2d(8, kernel: 3, activation: relu)',
+        'dense(10, activation: softmax)',
+        'dataset mnist = mnist()',
+        'train Digits on mnist { loss: categoricalCrossentropy; epochs: 1 }',
+      ];
+      // Inlay hints are part of the rendered text, so each fixed line is looked for on its own.
+      for (const line of fixed) await expect.poll(() => code.editorText(), { timeout: 30_000 }).toContain(line);
+      await waitFor(async () => (await page.locator('.monaco-editor .squiggly-error').count()) === 0, 30_000, 'the errors to go away');
+      await code.shot('10-fixed-all');
+    });
+  });
+
   it.skipIf(!python && !requirePython)('8. Train Model with PyTorch: exports the rings model and the panel streams its PyTorch run', async () => {
     await timed('train-pytorch', async () => {
       await code.openFile('01-representation.dlnet');

@@ -45,6 +45,17 @@ export class VsCode {
     writeFileSync(join(this.workspace, 'rings-long.dlnet'), rings.replace(/epochs: \d+/, 'epochs: 100000'));
     // A model trained with a small batch, for the batch-size advice on webgpu.
     writeFileSync(join(this.workspace, 'advice.dlnet'), smallBatchModel(2));
+    // A model as Keras code writes it, for Fix All.
+    writeFileSync(join(this.workspace, 'keras.dlnet'), [
+      'model Digits {',
+      '  input image: (28, 28, 1)',
+      "  Conv2D(8, kernel_size=3, activation='relu')",
+      '  flatten',
+      '  Dense(10, activation="softmax")',
+      '}',
+      'train Digits on mnist { loss: "categorical_crossentropy", epochs: 1 }',
+      '',
+    ].join('\n'));
     const data = join(this.run, 'data', 'User');
     mkdirSync(data, { recursive: true });
     writeFileSync(join(data, 'settings.json'), JSON.stringify({
