@@ -14,6 +14,9 @@ export interface LexError {
   line: number;
   character: number;
   length: number;
+  /** The text that repairs the error, in place of its span (as a fix titled `repairTitle`). */
+  repair?: string;
+  repairTitle?: string;
 }
 
 export interface LexResult {
@@ -221,10 +224,12 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
       i += len;
       line++;
       lineStart = i;
-    } else if (c === 0x23) {
+    } else if (c === 0x23 || (c === 0x2f && text.charCodeAt(i + 1) === 0x2f)) {
       let j = i + 1;
       while (j < n && text.charCodeAt(j) !== 0x0a && text.charCodeAt(j) !== 0x0d) j++;
       comments.push(token(COMMENT, text.slice(i, j), i, line, column));
+      // `// ...`, as C, Java and JavaScript write a comment: read as one, and said.
+      if (c === 0x2f) errors.push({ message: "comments start with '#', not '//'", line: line - 1, character: column - 1, length: 2, repair: '#', repairTitle: "Write '#'" });
       i = j;
     } else if (isIdentStart(c)) {
       let j = i + 1;

@@ -206,9 +206,14 @@ function parsePiece(text: string, from: TextStart, to: number): Piece {
     const decl = parseDeclaration(tokens, syntaxErrors);
     if (decl) decls.push(decl);
   }, from, to);
-  const lexErrors = lexed.errors.map((e): SyntaxError => ({ message: e.message, range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } } }));
+  const lexErrors = firstPerLine(lexed.errors.map((e): SyntaxError => {
+    const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } };
+    return { message: e.message, range, fixes: e.repair === undefined ? undefined : [{ title: e.repairTitle!, edits: [{ range, newText: e.repair }], preferred: true }] };
+  }));
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
-  return { decls, comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors), end: lexed.end };
+  // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
+  const lexLines = new Set(lexErrors.map((e) => e.range.start.line));
+  return { decls, comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end };
 }
 
 /** Later errors on a line are almost always echoes of its first one. */

@@ -7,10 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SemanticTokensRequest, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expect, it } from 'vitest';
 import { analyze, clearParseCache, ide } from '../../dsl';
+import { fileHost } from '../../runtime/files';
 import { tokenTypeOf } from '../../server/features/semanticTokens';
 import { dlnetFiles } from '../support/files';
 import { serverForTests } from './server';
@@ -30,10 +32,15 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-/** This process's analysis, from scratch (the server is another process, with caches of its own): diagnostics, and semantic tokens as line:character:length:type. */
-function fresh(text: string): { diagnostics: string[]; tokens: string[] } {
+/**
+ * This process's analysis, from scratch (the server is another process, with caches of its
+ * own): diagnostics, and semantic tokens as line:character:length:type. It reads data files
+ * next to the document, as the server does (under /fuzz there are none: a fixture whose
+ * dataset reads a table gets "cannot read" from both).
+ */
+function fresh(uri: string, text: string): { diagnostics: string[]; tokens: string[] } {
   clearParseCache();
-  const a = analyze(text);
+  const a = analyze(text, { host: fileHost(fileURLToPath(uri)) });
   const tokens = ide.classify(a).filter((t) => t.range.start.line === t.range.end.line)
     .map((t) => `${t.range.start.line}:${t.range.start.character}:${t.range.end.character - t.range.start.character}:${tokenTypeOf(t.cls)}`);
   return { diagnostics: summary(a.diagnostics), tokens };
@@ -55,7 +62,7 @@ async function tokensOf(uri: string): Promise<string[]> {
 
 /** The server's diagnostics and semantic tokens of a document equal a fresh analysis's. */
 async function expectFresh(doc: TextDocument, published: Diagnostic[], what: string): Promise<void> {
-  const expected = fresh(doc.getText());
+  const expected = fresh(doc.uri, doc.getText());
   expect(summary(published), what).toEqual(expected.diagnostics);
   expect(await tokensOf(doc.uri), what).toEqual(expected.tokens);
 }
