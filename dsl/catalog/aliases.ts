@@ -70,6 +70,11 @@ export function layerAlias(name: string): LayerName | undefined {
   return Object.prototype.hasOwnProperty.call(layerAliases, fold(name)) ? layerAliases[fold(name)] : undefined;
 }
 
+/** The names other frameworks give a layer, folded (for completion to match them). */
+export function aliasesOf(layer: LayerName): string[] {
+  return Object.keys(layerAliases).filter((alias) => layerAliases[alias] === layer);
+}
+
 /** The parameter among `params` that another framework's name stands for. */
 export function parameterAlias(name: string, params: readonly string[]): string | undefined {
   const key = fold(name);

@@ -7,7 +7,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
-import { choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { aliasesOf, choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type LayerName, type ParamDef, type ParamType } from '../catalog';
 import { declarationStartBefore, lex } from '../syntax/lexer';
 import { offsetAt, type Position } from '../syntax/range';
 import * as t from '../syntax/tokens';
@@ -24,6 +24,8 @@ export interface Completion {
   insertText?: string;
   snippet?: boolean;
   sortText?: string;
+  /** What the typed word is matched against, when more than the label: a layer's names in Keras and PyTorch. */
+  filterText?: string;
   /** Which table a value came from, so its documentation can be found later. */
   table?: ChoiceTable;
   /** The layer, source or value a parameter belongs to. */
@@ -182,7 +184,11 @@ function layerItems(): Completion[] {
   return Object.values(layers).map((def) => {
     const required = def.params.filter((p) => p.positional && p.default === undefined && !p.optional);
     const insertText = required.length ? `${def.name}(${required.map((p, i) => `\${${i + 1}:${p.name}}`).join(', ')})` : def.name;
-    return { label: def.name, kind: 'layer' as const, detail: def.rule, insertText, snippet: required.length > 0, sortText: `1${def.name}` };
+    const aliases = aliasesOf(def.name as LayerName);
+    return {
+      label: def.name, kind: 'layer' as const, detail: def.rule, insertText, snippet: required.length > 0, sortText: `1${def.name}`,
+      filterText: aliases.length ? [def.name, ...aliases].join(' ') : undefined,
+    };
   });
 }
 

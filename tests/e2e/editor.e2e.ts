@@ -170,6 +170,14 @@ describe('dlnet in VS Code', () => {
       for (const line of fixed) await expect.poll(() => code.editorText(), { timeout: 30_000 }).toContain(line);
       await waitFor(async () => (await page.locator('.monaco-editor .squiggly-error').count()) === 0, 30_000, 'the errors to go away');
       await code.shot('10-fixed-all');
+      // Completion finds a layer by its PyTorch name too.
+      await code.goTo(4, 1);
+      await page.keyboard.press('End');
+      await page.keyboard.type('\nLin');
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget .monaco-list-row', { hasText: /^dense/ }).first().waitFor({ timeout: 30_000 });
+      await code.shot('10-completion-by-alias');
+      await page.keyboard.press('Escape');
     });
   });
 

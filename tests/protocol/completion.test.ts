@@ -32,6 +32,15 @@ describe('completion', () => {
     expect(items).toEqual(expect.arrayContaining(['dense', 'conv2d', 'lstm', 'Stack', 'h', 'x', 'residual', 'repeat', 'output']));
   });
 
+  it('lets a layer be found by its Keras or PyTorch name', async () => {
+    const items = await complete(base.replace('MARK', 'Lin|'));
+    const dense = items.find((i) => i.label === 'dense')!;
+    expect(dense.filterText?.split(' ')).toEqual(['dense', 'linear']);
+    expect(items.find((i) => i.label === 'batchNorm')!.filterText?.split(' ')).toEqual(['batchNorm', 'batchnormalization', 'batchnorm1d', 'batchnorm2d']);
+    // A layer other frameworks call as dlnet does needs no second name.
+    expect(items.find((i) => i.label === 'conv2d')!.filterText).toBeUndefined();
+  });
+
   it('offers layers and blocks after ->', async () => {
     const items = labels(await complete(base.replace('MARK', 'h -> |')));
     expect(items).toContain('dropout');
