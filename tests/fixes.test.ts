@@ -100,6 +100,15 @@ describe('what a fix writes', () => {
     expect(fixed(layer('dense(4, useBias: False)'))).toBe(layer('dense(4, useBias: false)'));
   });
 
+  it('turns the input_shape of a model\'s first layer, as Keras writes it, into the model\'s input', () => {
+    const model = (body: string) => `model M {\n${body}\n  flatten\n  dense(10, activation: softmax)\n}\n`;
+    const keras = model('  conv2d(8, kernel: 3, input_shape: [28, 28, 1])');
+    const declared = analyze(keras).diagnostics.find((d) => d.message.startsWith('conv2d has no input'))!.fixes!;
+    expect(declared.map((f) => f.title)).toEqual(['Declare the input from input_shape: input x: [28, 28, 1]']);
+    expect(applyEdits(keras, declared[0].edits)).toBe(model('  input x: [28, 28, 1]\n  conv2d(8, kernel: 3)'));
+    expect(ide.fixAll(model('  dense(4, batch_input_shape: [None, 8])'), (t) => analyze(t).diagnostics).text).toBe(model('  input x: [8]\n  dense(4)'));
+  });
+
   it('declares a dataset once, above the first train statement that names it, however many do', () => {
     const text = `${model}train M on mnist { loss: categoricalCrossentropy }\ntrain M on d2 { loss: categoricalCrossentropy; validation: mnist }\ndataset d2 = mnist()\n`;
     const fixes = analyze(text).diagnostics.flatMap((d) => d.fixes ?? []);

@@ -4,7 +4,8 @@
  * each use with the arguments given), residuals and repeats into a graph of layer
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
-import { findLayer, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { findLayer, isInputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { fold } from '../catalog/aliases';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
@@ -12,7 +13,7 @@ import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
-import { bindArgs, evaluate, evaluateShape, UNKNOWN, type ValueScope } from './values';
+import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
 
 /** A tensor flowing through the walk. `shape` undefined: unknown after an earlier error, so nothing downstream is checked. */
 export interface Tensor {
@@ -366,7 +367,9 @@ export class ModelChecker {
     if (def.inputs === 'merge') inputs = atStart ? merged : [current, ...merged];
     else {
       if (!current && frame.modelLevel && !this.graph.inputs.length && this.graph.layers.length === 0) {
-        frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``));
+        frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``, {
+          fixes: inputFromShapeArgument(call, frame, this.ctx.lineBreak),
+        }));
       }
       inputs = [current];
     }
@@ -537,6 +540,39 @@ function collectBindings(body: ast.Body, out = new Map<string, Binding>()): Map<
     if (stmt.target && !out.has(stmt.target.text)) out.set(stmt.target.text, { name: stmt.target, stmt });
   }
   return out;
+}
+
+/** A size as written in a shape, `?` for Keras's None; undefined for what a shape cannot hold. */
+function sizeText(v: ast.Value): string | undefined {
+  if (v.kind === 'number') return v.text;
+  if (v.kind === 'unknown') return '?';
+  if (v.kind === 'call' && !v.args) return v.callee.text === 'None' ? '?' : v.callee.text;
+  return undefined;
+}
+
+/**
+ * Keras's first layer, `conv2d(8, kernel: 3, input_shape: [28, 28, 1])`, in a model with
+ * no input: the fix declares that input above the layer and takes the argument out.
+ */
+function inputFromShapeArgument(call: ast.Call, frame: Frame, lineBreak: string): Fix[] | undefined {
+  const arg = call.args?.find((a) => a.name && isInputShapeParameter(a.name.text));
+  if (!arg?.name || !arg.value) return undefined;
+  const kind = fold(arg.name.text);
+  let sizes: ast.Value[];
+  if (kind === 'inputdim' && arg.value.kind === 'number') sizes = [arg.value];
+  else if ((kind === 'inputshape' || kind === 'batchinputshape') && arg.value.kind === 'list') sizes = kind === 'batchinputshape' ? arg.value.items.slice(1) : arg.value.items;
+  else return undefined;
+  const texts = sizes.map(sizeText);
+  if (texts.length === 0 || texts.some((t) => t === undefined)) return undefined;
+  const name = ['x', 'inputs', 'features'].find((n) => !frame.bindings.has(n));
+  if (!name) return undefined;
+  const at = call.range.start;
+  const declaration = `input ${name}: [${texts.join(', ')}]`;
+  return [{
+    title: `Declare the input from ${arg.name.text}: ${declaration}`,
+    edits: [{ range: { start: at, end: at }, newText: `${declaration}${lineBreak}${' '.repeat(at.character)}` }, { range: withoutArgument(call, arg), newText: '' }],
+    preferred: true,
+  }];
 }
 
 function returnSequencesFix(call: ast.Call): Fix | undefined {

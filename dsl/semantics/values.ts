@@ -236,7 +236,7 @@ function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: 
 }
 
 /** What to delete to take one argument out of a call: it and the comma before it (after it, for the first). */
-function withoutArgument(call: ast.Call, arg: ast.Arg): Range {
+export function withoutArgument(call: ast.Call, arg: ast.Arg): Range {
   const args = call.args!;
   const i = args.indexOf(arg);
   if (i > 0) return { start: args[i - 1].range.end, end: arg.range.end };
