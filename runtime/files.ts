@@ -1,6 +1,9 @@
-/** File access for .dlnet files: data paths resolve next to the file and may not leave the workspace. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+/**
+ * File access for .dlnet files: data paths resolve next to the file and may not leave the
+ * workspace; and the .dlnet files of a folder.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { FileHost } from '../dsl';
 
 /** The workspace: the nearest folder above the file with a package.json or .git, else the file's folder. */
@@ -47,4 +50,25 @@ export function fileHost(dlnetFile: string, root?: string): FileHost {
       }
     },
   };
+}
+
+/** Folders deeper than this are not searched: a link back up would otherwise never end. */
+const MAX_DEPTH = 8;
+
+/**
+ * Every .dlnet file under a folder, in name order, leaving out dependencies (node_modules)
+ * and tools' own folders (a name starting with a dot): what `dlnet check` takes a folder
+ * for, and where workspace symbols look.
+ */
+export function dlnetFilesUnder(folder: string, depth = 0): string[] {
+  if (depth > MAX_DEPTH) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(folder).sort()) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(folder, name);
+    const st = statSync(full, { throwIfNoEntry: false });
+    if (st?.isDirectory()) out.push(...dlnetFilesUnder(full, depth + 1));
+    else if (st?.isFile() && name.endsWith('.dlnet')) out.push(full);
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 /** `dlnet check <files or folders...> [--fix] [--json]`: exit 0 without errors, 1 with errors, 2 on bad usage. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { analyze, ide, splitLines, type Diagnostic } from '../../dsl';
-import { fileHost } from '../files';
+import { dlnetFilesUnder, fileHost } from '../files';
 import { InputError, parseArgs, UsageError } from './args';
 import { formatDiagnostic } from './format';
 import type { Io } from './io';
@@ -25,9 +25,6 @@ export function readSource(file: string): string {
   }
 }
 
-/** Folders hold no state worth checking here: dependencies and tools' own (dot) folders. */
-const SKIPPED_FOLDERS = new Set(['node_modules']);
-
 /**
  * The files to check: each path as given, and for a folder every .dlnet file under it, in
  * name order (as `tsc` and `eslint` take a folder). A folder with none is an input error:
@@ -49,17 +46,6 @@ export function sourcesIn(paths: string[]): string[] {
     const found = dlnetFilesUnder(path);
     if (found.length === 0) throw new InputError(`no .dlnet files in the folder ${path}`);
     out.push(...found);
-  }
-  return out;
-}
-
-function dlnetFilesUnder(folder: string): string[] {
-  const out: string[] = [];
-  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) out.push(...dlnetFilesUnder(path));
-    else if (entry.isFile() && entry.name.endsWith('.dlnet')) out.push(path);
   }
   return out;
 }

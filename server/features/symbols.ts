@@ -1,9 +1,9 @@
 /** Document symbols (the outline) and workspace symbols (every .dlnet file of the workspace folders). */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
 import { analyze, ide } from '../../dsl';
+import { dlnetFilesUnder } from '../../runtime/files';
 import { safely, type ServerContext } from '../context';
 
 const kinds: Record<ide.OutlineItem['kind'], SymbolKind> = {
@@ -17,18 +17,6 @@ const kinds: Record<ide.OutlineItem['kind'], SymbolKind> = {
 
 function toDocumentSymbol(item: ide.OutlineItem): DocumentSymbol {
   return { name: item.name, detail: item.detail, kind: kinds[item.kind], range: item.range, selectionRange: item.selectionRange, children: item.children.map(toDocumentSymbol) };
-}
-
-function dlnetFiles(dir: string, out: string[] = [], depth = 0): string[] {
-  if (depth > 8) return out;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    const st = statSync(full, { throwIfNoEntry: false });
-    if (st?.isDirectory()) dlnetFiles(full, out, depth + 1);
-    else if (name.endsWith('.dlnet')) out.push(full);
-  }
-  return out;
 }
 
 export function registerSymbols(ctx: ServerContext): void {
@@ -54,7 +42,7 @@ export function registerSymbols(ctx: ServerContext): void {
       if (a) add(doc.uri, ide.outline(a));
     }
     for (const folder of ctx.folders) {
-      for (const file of dlnetFiles(folder)) {
+      for (const file of dlnetFilesUnder(folder)) {
         const uri = pathToFileURL(file).href;
         if (seen.has(uri)) continue;
         const mtime = statSync(file).mtimeMs;
