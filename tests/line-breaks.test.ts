@@ -4,10 +4,12 @@
  * with \r, gets the same answers as with \n: diagnostics, completion, hover, signature
  * help, inlay hints, outline, folding, highlighting, selection ranges.
  */
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, ide, splitLines, type Position } from '../dsl';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, ide, LineIndex, offsetAt, splitLines, type Position } from '../dsl';
 import { dlnetFiles } from './support/files';
 
 const root = join(__dirname, '..');
@@ -44,4 +46,16 @@ describe('line breaks', () => {
       expect(answers(text.replace(/\n/g, '\r'))).toEqual(expected);
     });
   }
+});
+
+describe('LineIndex', () => {
+  it('turns positions into offsets as offsetAt does, and offsets back as an editor does', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r', '\r\n'), { maxLength: 24 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(text, fc.nat(8), fc.nat(8), fc.nat(30), (t, line, character, offset) => {
+      const lines = new LineIndex(t);
+      expect(lines.offset({ line, character })).toBe(offsetAt(t, { line, character }));
+      const doc = TextDocument.create('file:///x.dlnet', 'dlnet', 1, t);
+      expect(lines.position(Math.min(offset, t.length))).toEqual(doc.positionAt(offset));
+    }), { numRuns: 3000 });
+  });
 });

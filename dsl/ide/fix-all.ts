@@ -4,31 +4,15 @@
  * is first a `=` to fix, then a quoted name). Pure: the caller says how to check a text.
  */
 import type { Diagnostic, Fix, TextEdit } from '../diagnostics';
-import type { Position } from '../syntax/range';
-
-/** Where each line starts, for turning positions into offsets (lines end at \n, \r\n or a lone \r). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-    if (c === 0x0a || c === 0x0d) starts.push(i + 1);
-  }
-  return starts;
-}
-
-function offsetOf(text: string, starts: number[], p: Position): number {
-  if (p.line >= starts.length) return text.length;
-  return Math.min(starts[p.line] + p.character, p.line + 1 < starts.length ? starts[p.line + 1] : text.length);
-}
+import { LineIndex } from '../syntax/range';
 
 /** The text with each of one pass's fixes applied, those that overlap one taken earlier left for the next pass. */
 function applyPass(text: string, fixes: Fix[]): { text: string; applied: number } {
-  const starts = lineStarts(text);
+  const lines = new LineIndex(text);
   const taken: { from: number; to: number; newText: string }[] = [];
   let applied = 0;
   for (const fix of fixes) {
-    const edits = fix.edits.map((e) => ({ from: offsetOf(text, starts, e.range.start), to: offsetOf(text, starts, e.range.end), newText: e.newText }));
+    const edits = fix.edits.map((e) => ({ from: lines.offset(e.range.start), to: lines.offset(e.range.end), newText: e.newText }));
     // Two inserts at one place, or an edit inside another, would each change what the other meant.
     const clashes = edits.some((e) => taken.some((t) => e.from <= t.to && t.from <= e.to));
     if (clashes) continue;
@@ -77,11 +61,6 @@ export function replacementEdit(before: string, after: string): TextEdit | undef
   // Never between the \r and \n of one line break: a position cannot point there.
   if (start > 0 && before[start - 1] === '\r' && before[start] === '\n') start--;
   if (end > 0 && before[before.length - end] === '\n' && before[before.length - end - 1] === '\r') end--;
-  const starts = lineStarts(before);
-  const position = (offset: number): Position => {
-    let line = 0;
-    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
-    return { line, character: offset - starts[line] };
-  };
-  return { range: { start: position(start), end: position(before.length - end) }, newText: after.slice(start, after.length - end) };
+  const lines = new LineIndex(before);
+  return { range: { start: lines.position(start), end: lines.position(before.length - end) }, newText: after.slice(start, after.length - end) };
 }

@@ -5,7 +5,10 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-/** The offset in `text` of a position (lines counted as `splitLines` counts them), clamped to the text. */
+/**
+ * The offset in `text` of a position (lines counted as `splitLines` counts them), clamped
+ * to the text and a character to its line's end. One lookup: for many in one text, `LineIndex`.
+ */
 export function offsetAt(text: string, pos: Position): number {
   const lineBreak = /\r\n|\r|\n/g;
   let offset = 0;
@@ -15,6 +18,44 @@ export function offsetAt(text: string, pos: Position): number {
   }
   const end = lineBreak.exec(text)?.index ?? text.length;
   return Math.min(offset + pos.character, end);
+}
+
+/** Where each line of a text starts, for turning many positions into offsets and back (as LSP's TextDocument does). */
+export class LineIndex {
+  private readonly starts = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      if (c === 0x0a || c === 0x0d) this.starts.push(i + 1);
+    }
+  }
+
+  /** As `offsetAt`. */
+  offset(p: Position): number {
+    if (p.line >= this.starts.length) return this.text.length;
+    return Math.min(this.starts[p.line] + p.character, this.lineEnd(p.line));
+  }
+
+  /** The position of an offset (one inside a \r\n counts as the end of its line). */
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: Math.min(offset, this.lineEnd(lo)) - this.starts[lo] };
+  }
+
+  /** Where a line's text ends, before its line break. */
+  private lineEnd(line: number): number {
+    const next = this.starts[line + 1];
+    if (next === undefined) return this.text.length;
+    return next - (this.text.charCodeAt(next - 2) === 0x0d && this.text.charCodeAt(next - 1) === 0x0a ? 2 : 1);
+  }
 }
 
 /** The line break a text uses (its first one; \n when it has none): edits that add lines use it too. */
