@@ -60,9 +60,12 @@ export function choiceAlias(table: ChoiceTable, name: string): string | undefine
   return aliases && Object.prototype.hasOwnProperty.call(aliases, fold(name)) ? aliases[fold(name)] : undefined;
 }
 
-/** Keras's way to give a layer its input's shape, which a dlnet model declares once, with `input`. */
-export function isInputShapeParameter(name: string): boolean {
-  return ['inputshape', 'batchinputshape', 'inputdim', 'inputlength'].includes(fold(name));
+const inputShapeParameters = ['inputshape', 'batchinputshape', 'inputdim', 'inputlength'] as const;
+export type InputShapeParameter = (typeof inputShapeParameters)[number];
+
+/** Which of Keras's ways to give a layer its input's shape a parameter name is (folded), if any: a dlnet model declares its input once, with `input`. */
+export function inputShapeParameter(name: string): InputShapeParameter | undefined {
+  return inputShapeParameters.find((p) => p === fold(name));
 }
 
 /** The layer another framework's name stands for. */

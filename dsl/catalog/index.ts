@@ -37,5 +37,5 @@ export * from './datasets';
 export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvProblem, type CsvRecord, type CsvSummary, type CsvTable } from './csv';
 export * from './settings';
 export { choiceName, pair } from './params';
-export { aliasesOf, choiceAlias, isInputShapeParameter, layerAlias, parameterAlias } from './aliases';
+export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, parameterAlias, type InputShapeParameter } from './aliases';
 export { reshapeTarget } from './layers/core';

@@ -4,8 +4,7 @@
  * each use with the arguments given), residuals and repeats into a graph of layer
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
-import { findLayer, isInputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
-import { fold } from '../catalog/aliases';
+import { findLayer, inputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
@@ -555,9 +554,9 @@ function sizeText(v: ast.Value): string | undefined {
  * no input: the fix declares that input above the layer and takes the argument out.
  */
 function inputFromShapeArgument(call: ast.Call, frame: Frame, lineBreak: string): Fix[] | undefined {
-  const arg = call.args?.find((a) => a.name && isInputShapeParameter(a.name.text));
+  const arg = call.args?.find((a) => a.name && inputShapeParameter(a.name.text));
   if (!arg?.name || !arg.value) return undefined;
-  const kind = fold(arg.name.text);
+  const kind = inputShapeParameter(arg.name.text);
   let sizes: ast.Value[];
   if (kind === 'inputdim' && arg.value.kind === 'number') sizes = [arg.value];
   else if ((kind === 'inputshape' || kind === 'batchinputshape') && arg.value.kind === 'list') sizes = kind === 'batchinputshape' ? arg.value.items.slice(1) : arg.value.items;

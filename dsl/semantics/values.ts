@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, isInputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
@@ -284,7 +284,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (!arg.value) continue; // a parse error already reported
     if (arg.name) {
       const p = params.find((q) => q.name === arg.name!.text);
-      if (!p && isInputShapeParameter(arg.name.text)) {
+      if (!p && inputShapeParameter(arg.name.text)) {
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
           fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutArgument(call, arg), newText: '' }] }],
         }));

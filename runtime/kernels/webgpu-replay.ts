@@ -267,7 +267,7 @@ export class Replay {
    * back. At most `Replay.unsettled` may be unsettled at a time.
    */
   async run(inputs: ArrayBufferView[]): Promise<number[]> {
-    const staging = this.staging[this.turn++ % Replay.unsettled];
+    const staging = this.nextStaging();
     this.submit(inputs, staging);
     return this.readBack(staging);
   }
@@ -284,7 +284,7 @@ export class Replay {
     const resolved = d.createBuffer({ size: 8 * count, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC });
     const read = d.createBuffer({ size: 8 * count, usage: Usage.MAP_READ | Usage.COPY_DST });
     try {
-      const staging = this.staging[this.turn++ % Replay.unsettled];
+      const staging = this.nextStaging();
       this.submit(inputs, staging, querySet);
       const encoder = d.createCommandEncoder();
       encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
@@ -302,6 +302,11 @@ export class Replay {
       resolved.destroy();
       read.destroy();
     }
+  }
+
+  /** The staging buffer of the next step issued: they take turns. */
+  private nextStaging(): GpuBuffer {
+    return this.staging[this.turn++ % Replay.unsettled];
   }
 
   /** Compute passes a replayed step encodes (a copy between dispatches ends one). */

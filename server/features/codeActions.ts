@@ -28,10 +28,8 @@ export function registerCodeActions(ctx: ServerContext): void {
     }
     // Only when asked for by kind (on save, or the "Fix All" command): it checks the file again for each pass.
     if (only && wants(CodeActionKind.SourceFixAll)) {
-      const doc = ctx.documents.get(uri);
-      const text = doc?.getText() ?? '';
-      const fixed = ide.fixAll(text, (t) => (t === text ? a.diagnostics : ctx.analyses.diagnosticsOf(uri, t)));
-      const edit = ide.replacementEdit(text, fixed.text);
+      const fixed = ide.fixAll(a.text, (t) => (t === a.text ? a.diagnostics : ctx.analyses.diagnosticsOf(uri, t)));
+      const edit = ide.replacementEdit(a.text, fixed.text);
       if (edit) {
         actions.push({
           title: `Fix all: ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`, kind: CodeActionKind.SourceFixAll,
