@@ -111,6 +111,14 @@ describe('incremental analysis', () => {
     // ~15 s alone on the 2-core machine; a fixed count of runs, not a speed goal, so room for a busy CI.
   }, 120_000);
 
+  it('re-checks a train statement whose fix declares its dataset above another train statement, when that one goes', () => {
+    // Both offer `dataset rings = rings()` above the first train on rings; breaking the first moves the second's fix,
+    // though nothing else the second read changes (the broken line joins the piece of the train before it, not the model's).
+    const text = 'dataset d2 = rings()\nmodel M {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\ntrain M on d2 { loss: binaryCrossentropy }\ntrain M on rings { loss: binaryCrossentropy }\ntrain M on rings { epochs: 2; loss: binaryCrossentropy }\n';
+    warm.analyze(text, asDocument);
+    expectSameAsFresh(text.replace('train M on rings { loss', 't(rain M on rings { loss'));
+  });
+
   it('re-checks a model whose block error another model used to report first', () => {
     warm.analyze(twoModelsOneBlock);
     // First no longer uses the block: Second's use is now the one that reports its error.

@@ -46,8 +46,13 @@ export interface Recording {
 }
 
 /** The analysis's tables that a check can look up by name. */
-type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names' | 'line';
+type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names' | 'line' | 'trainOn';
 type Named = 'block' | 'model' | 'dataset';
+
+/** The train statement trains on, or validates on, the dataset of this name. */
+function trainsOn(train: ast.TrainDecl, dataset: string): boolean {
+  return train.data.text === dataset || train.settings.some((s) => s.key.text === 'validation' && s.value?.kind === 'call' && s.value.callee.text === dataset);
+}
 
 const REPORT = 0, REPEAT = 1, STEP = 2, STATEMENT = 3, DEFINE = 4, REFER = 5, REFER_TENSOR = 6, NODE_CALL = 7, USE = 8;
 
@@ -159,6 +164,11 @@ export class Context {
     return this.datasets.get(name);
   }
 
+  /** The first train statement that trains or validates on the dataset of this name; the running check now depends on which. */
+  firstTrainOn(dataset: string): ast.TrainDecl | undefined {
+    return this.read('trainOn', dataset) as ast.TrainDecl | undefined;
+  }
+
   /** Every name of a kind; the running check now depends on all of them. */
   names(kind: Named): Iterable<string> {
     this.read('names', kind);
@@ -188,6 +198,7 @@ export class Context {
       case 'graph': return this.graphs.get(name as string);
       case 'dataset': return this.datasets.get(name as string)?.decl;
       case 'shapes': return this.datasets.get(name as string)?.shapes;
+      case 'trainOn': return this.file.decls.find((d): d is ast.TrainDecl => d.kind === 'train' && trainsOn(d, name as string));
       case 'names': {
         let key = this.namesKeys.get(name as Named);
         if (key === undefined) this.namesKeys.set(name as Named, (key = [...this.table(name as Named).keys()].join(' ')));

@@ -82,14 +82,9 @@ function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { 
   const source = findDataset(ident.text) ?? findDataset(closest(ident.text, sources.map((d) => d.name)) ?? '');
   if (!source || source.params.some((p) => p.default === undefined && !p.optional)) return undefined;
   const text = `dataset ${ident.text} = ${source.name}()`;
-  const first = ctx.file.decls.find((d): d is ast.TrainDecl => d.kind === 'train' && namesDataset(d, ident.text)) ?? train;
+  const first = ctx.firstTrainOn(ident.text) ?? train;
   const lineStart = alongLine(first.keyword.start, -first.keyword.start.character);
   return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: lineStart, end: lineStart }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
-}
-
-/** The train statement trains on, or validates on, the dataset of this name. */
-function namesDataset(train: ast.TrainDecl, name: string): boolean {
-  return train.data.text === name || train.settings.some((s) => s.key.text === 'validation' && s.value?.kind === 'call' && s.value.callee.text === name);
 }
 
 function resolveModel(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): ModelGraph | undefined {
