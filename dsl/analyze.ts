@@ -81,9 +81,13 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   reportUnusedDeclarations(ctx);
 
   const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const facts = ctx.facts;
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
-    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,
+    blocks: ctx.blocks, dataFiles,
+    // Built when an editor feature first asks: no check reads them (see `StepFacts`).
+    get steps() { return facts.steps; },
+    get statementShapes() { return facts.statementShapes; },
   };
 }
 
@@ -148,8 +152,8 @@ function withoutEchoes(diagnostics: Diagnostic[]): Diagnostic[] {
 }
 
 function reportUnusedDeclarations(ctx: Context): void {
-  const unused = (kind: string, name: ast.Ident, why: string) => {
-    if (!ctx.used.has(`${kind}:${name.text}`)) {
+  const unused = (kind: 'model' | 'block' | 'dataset', name: ast.Ident, why: string) => {
+    if (!ctx.isUsed(kind, name.text)) {
       ctx.report(diagnostic('unused', 'hint', name.range, `${kind} ${name.text} ${why}`, { unnecessary: true }));
     }
   };

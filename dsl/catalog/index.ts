@@ -25,8 +25,11 @@ export type LayerName = keyof typeof layers;
 
 export const layerNames = Object.keys(layers) as LayerName[];
 
+/** By name, in a Map: the checker looks a layer up at every call, and a keyed read of a 40-key object is a slow path. */
+const layerIndex = new Map<string, LayerDef>(Object.entries(layers));
+
 export function findLayer(name: string): LayerDef | undefined {
-  return Object.prototype.hasOwnProperty.call(layers, name) ? layers[name as LayerName] : undefined;
+  return layerIndex.get(name);
 }
 
 setLayerLookup(findLayer);

@@ -54,6 +54,60 @@ function trainsOn(train: ast.TrainDecl, dataset: string): boolean {
   return train.data.text === dataset || train.settings.some((s) => s.key.text === 'validation' && s.value?.kind === 'call' && s.value.callee.text === dataset);
 }
 
+/**
+ * Step and statement facts for hover, inlay hints and the outline. No check reads them
+ * back, so they are kept as (key, value) pairs in the order the checks noted them, and the
+ * maps are built when an editor feature first asks: a check then pays an array push per
+ * step, not a Map insert.
+ */
+export class StepFacts {
+  private readonly stepLog: unknown[] = [];
+  private readonly statementLog: unknown[] = [];
+  private stepMap: Map<ast.Step, StepInfo> | undefined;
+  private statementMap: Map<ast.Stmt, Shape> | undefined;
+
+  noteStep(step: ast.Step, info: StepInfo): void {
+    if (this.stepMap) addStep(this.stepMap, step, info);
+    else this.stepLog.push(step, info);
+  }
+
+  noteStatement(stmt: ast.Stmt, shape: Shape): void {
+    if (this.statementMap) addFirst(this.statementMap, stmt, shape);
+    else this.statementLog.push(stmt, shape);
+  }
+
+  /** What the checks learnt of each step: from the first walk that knew its output (blocks and repeats are walked many times). */
+  get steps(): Map<ast.Step, StepInfo> {
+    if (!this.stepMap) {
+      this.stepMap = new Map();
+      const log = this.stepLog;
+      for (let i = 0; i < log.length; i += 2) addStep(this.stepMap, log[i] as ast.Step, log[i + 1] as StepInfo);
+      log.length = 0;
+    }
+    return this.stepMap;
+  }
+
+  /** Each statement's output shape, from the first walk that knew it. */
+  get statementShapes(): Map<ast.Stmt, Shape> {
+    if (!this.statementMap) {
+      this.statementMap = new Map();
+      const log = this.statementLog;
+      for (let i = 0; i < log.length; i += 2) addFirst(this.statementMap, log[i] as ast.Stmt, log[i + 1] as Shape);
+      log.length = 0;
+    }
+    return this.statementMap;
+  }
+}
+
+function addStep(steps: Map<ast.Step, StepInfo>, step: ast.Step, info: StepInfo): void {
+  const old = steps.get(step);
+  if (!old || (old.output === undefined && info.output !== undefined)) steps.set(step, info);
+}
+
+function addFirst<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (!map.has(key)) map.set(key, value);
+}
+
 const REPORT = 0, REPEAT = 1, STEP = 2, STATEMENT = 3, DEFINE = 4, REFER = 5, REFER_TENSOR = 6, NODE_CALL = 7, USE = 8;
 
 export class Context {
@@ -69,13 +123,12 @@ export class Context {
   readonly models = new Map<string, ast.ModelDecl>();
   readonly blocks = new Map<string, ast.BlockDecl>();
   readonly datasets = new Map<string, DatasetInfo>();
-  readonly steps = new Map<ast.Step, StepInfo>();
-  readonly statementShapes = new Map<ast.Stmt, Shape>();
+  readonly facts = new StepFacts();
   readonly graphs = new Map<string, ModelGraph>();
   /** The call each layer node came from (many nodes share one call inside blocks and repeats). */
   readonly nodeCalls = new Map<LayerNode, ast.Call>();
-  /** Models, blocks and datasets that something refers to (for the unused lint). */
-  readonly used = new Set<string>();
+  /** Models, blocks and datasets that something refers to (for the unused lint), a set per kind. */
+  private readonly used = { model: new Set<string>(), block: new Set<string>(), dataset: new Set<string>() };
   private recording: Recording | undefined;
   /** Every name of a kind, joined: what a `names` read found. */
   private readonly namesKeys = new Map<Named, string>();
@@ -99,17 +152,16 @@ export class Context {
     if (d.severity === 'error') this.errors.push(d);
   }
 
-  /** Records step facts from the first walk that knows them. */
+  /** Records step facts; the first walk that knows them wins (see `StepFacts.steps`). */
   noteStep(step: ast.Step, info: StepInfo): void {
     this.recording?.effects.push(STEP, step, info);
-    const old = this.steps.get(step);
-    if (!old || (old.output === undefined && info.output !== undefined)) this.steps.set(step, info);
+    this.facts.noteStep(step, info);
   }
 
   noteStatement(stmt: ast.Stmt, shape: Shape | undefined): void {
     if (!shape) return;
     this.recording?.effects.push(STATEMENT, stmt, shape);
-    if (!this.statementShapes.has(stmt)) this.statementShapes.set(stmt, shape);
+    this.facts.noteStatement(stmt, shape);
   }
 
   /** Defines a symbol (once per declaring identifier); `shape` is kept unless an earlier walk gave one, or `replaceShape`. */
@@ -138,10 +190,14 @@ export class Context {
     this.nodeCalls.set(node, call);
   }
 
-  /** Marks a model, block or dataset as used (`kind:name`). */
-  use(key: string): void {
-    this.recording?.effects.push(USE, key);
-    this.used.add(key);
+  /** Marks a model, block or dataset as used. */
+  use(kind: Named, name: string): void {
+    this.recording?.effects.push(USE, kind, name);
+    this.used[kind].add(name);
+  }
+
+  isUsed(kind: Named, name: string): boolean {
+    return this.used[kind].has(name);
   }
 
   /** The block declared under a name; the running check now depends on that. */
@@ -245,7 +301,7 @@ export class Context {
         case REFER: this.refer(e[i + 1] as string, e[i + 2] as SymbolKind, e[i + 3] as Range, e[i + 4] as Range, e[i + 5] as string | undefined, e[i + 6] as Range); i += 7; break;
         case REFER_TENSOR: this.referTensor(e[i + 1] as string, e[i + 2] as string, e[i + 3] as Range); i += 4; break;
         case NODE_CALL: this.noteNodeCall(e[i + 1] as LayerNode, e[i + 2] as ast.Call); i += 3; break;
-        case USE: this.use(e[i + 1] as string); i += 2; break;
+        case USE: this.use(e[i + 1] as Named, e[i + 2] as string); i += 3; break;
         default: throw new Error(`unknown effect ${String(e[i])}`);
       }
     }

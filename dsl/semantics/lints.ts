@@ -36,20 +36,23 @@ function suitedInit(act: string): { family: RegExp; suggestion: string; why: str
 
 export function lintModel(ctx: Context, g: ModelGraph): void {
   const consumers = new Map<string, LayerNode[]>();
-  for (const node of g.layers) for (const input of node.inputs) {
-    const list = consumers.get(input) ?? [];
-    list.push(node);
-    consumers.set(input, list);
+  const byId = new Map<string, LayerNode>();
+  for (const node of g.layers) {
+    byId.set(node.id, node);
+    for (const input of node.inputs) {
+      const list = consumers.get(input);
+      if (list) list.push(node);
+      else consumers.set(input, [node]);
+    }
   }
   lintInitialisers(ctx, g, consumers);
   lintVanishing(ctx, g);
-  lintDropout(ctx, g);
-  lintEmbeddingInput(ctx, g);
+  lintDropout(ctx, g, byId);
+  lintEmbeddingInput(ctx, g, byId);
 }
 
 /** An embedding reads its input as row numbers: one fed by dense, conv and the like gets real numbers, cast to whole ones (a negative one fails). */
-function lintEmbeddingInput(ctx: Context, g: ModelGraph): void {
-  const byId = new Map(g.layers.map((l) => [l.id, l]));
+function lintEmbeddingInput(ctx: Context, g: ModelGraph, byId: Map<string, LayerNode>): void {
   for (const node of g.layers) {
     if (node.kind !== 'embedding') continue;
     let source = byId.get(node.inputs[0]);
@@ -94,9 +97,16 @@ function lintVanishing(ctx: Context, g: ModelGraph): void {
   const depth = new Map<string, number>();
   const first = new Map<string, LayerNode>();
   for (const node of g.layers) {
-    const upstream = node.inputs.map((i) => depth.get(i) ?? 0);
-    const deepest = Math.max(0, ...upstream);
-    const from = node.inputs.find((i) => (depth.get(i) ?? 0) === deepest);
+    // The deepest input, the first of equals.
+    let deepest = 0;
+    let from: string | undefined;
+    for (const input of node.inputs) {
+      const d = depth.get(input) ?? 0;
+      if (from === undefined || d > deepest) {
+        deepest = d;
+        from = input;
+      }
+    }
     const act = findLayer(node.kind)?.activation?.(node.args);
     let d: number;
     if (NORMALISING.has(node.kind) || (act && RELU_FAMILY.has(act))) d = 0;
@@ -115,8 +125,7 @@ function lintVanishing(ctx: Context, g: ModelGraph): void {
   }
 }
 
-function lintDropout(ctx: Context, g: ModelGraph): void {
-  const byId = new Map(g.layers.map((n) => [n.id, n]));
+function lintDropout(ctx: Context, g: ModelGraph, byId: Map<string, LayerNode>): void {
   for (const out of g.outputs) {
     let node = byId.get(out);
     while (node && node.params === 0 && node.inputs.length === 1) {

@@ -134,7 +134,7 @@ export class ModelChecker {
     this.begin(model.body);
     const errorsBefore = this.ctx.errors.length;
     const frame: Frame = {
-      scope: new Map(), bindings: collectBindings(model.body), container: model.name.text,
+      scope: new Map(), bindings: bindingsIn(model.body), container: model.name.text,
       prefix: '', suffix: '', values: this.reportingScope(this.globals, undefined), blockStack: [], modelLevel: true,
     };
     const last = this.walkBody(model.body, undefined, frame);
@@ -170,7 +170,7 @@ export class ModelChecker {
     };
     for (const p of block.params) this.ctx.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
     const frame: Frame = {
-      scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
+      scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: '', suffix: '', values, blockStack: [block.name.text], modelLevel: false,
     };
     const input: Tensor = { id: 'block_input', shape: undefined, origin: block.name.text, originRange: block.name.range };
@@ -318,12 +318,14 @@ export class ModelChecker {
 
   private walkChain(stmt: ast.ChainStmt, input: Tensor | undefined, frame: Frame): Tensor | undefined {
     let current = input;
-    stmt.steps.forEach((step, i) => {
-      const name = i === stmt.steps.length - 1 ? stmt.target?.text : undefined;
+    const steps = stmt.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      const name = i === steps.length - 1 ? stmt.target?.text : undefined;
       if (step.kind === 'call') current = this.walkCall(step, current, frame, i === 0, name);
       else if (step.kind === 'residual') current = this.walkResidual(step, current, frame);
       else current = this.walkRepeat(step, current, frame);
-    });
+    }
     return current;
   }
 
@@ -344,7 +346,7 @@ export class ModelChecker {
     }
     const block = this.ctx.block(callee);
     if (block) {
-      this.ctx.use(`block:${callee}`);
+      this.ctx.use('block', callee);
       this.ctx.refer(block.name.text, 'block', block.name.range, block.range, undefined, call.callee.range);
       return this.useBlock(block, call, current, frame, name);
     }
@@ -361,10 +363,11 @@ export class ModelChecker {
 
   private applyLayer(def: LayerDef, call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
     const bound = bindArgs(def.name, def.params, call, frame.values);
-    const merged = bound?.tensors.map((t) => this.lookupTensor(t, frame)) ?? [];
     let inputs: (Tensor | undefined)[];
-    if (def.inputs === 'merge') inputs = atStart ? merged : [current, ...merged];
-    else {
+    if (def.inputs === 'merge') {
+      const merged = bound ? bound.tensors.map((t) => this.lookupTensor(t, frame)) : [];
+      inputs = atStart ? merged : [current, ...merged];
+    } else {
       if (!current && frame.modelLevel && !this.graph.inputs.length && this.graph.layers.length === 0) {
         frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``, {
           fixes: inputFromShapeArgument(call, frame, this.ctx.lineBreak),
@@ -372,19 +375,25 @@ export class ModelChecker {
       }
       inputs = [current];
     }
-    const shapes = inputs.map((t) => t?.shape);
-    if (!bound || bound.unknown || inputs.some((t) => !t) || shapes.some((s) => s === undefined)) {
-      this.ctx.noteStep(call, { inputs: shapes.filter((s): s is Shape => !!s), layer: def, args: bound?.args });
+    // The input shapes, and whether every one is known (with arguments that are).
+    const ins: Shape[] = [];
+    let complete = !!bound && !bound.unknown;
+    for (const t of inputs) {
+      if (t?.shape) ins.push(t.shape);
+      else complete = false;
+    }
+    if (!bound || !complete) {
+      this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound?.args });
       return failed(def.name, call.range);
     }
-    const ins = shapes as Shape[];
-    const out = def.outputShape({ inputs: ins, args: bound.args });
+    const applied = { inputs: ins, args: bound.args };
+    const out = def.outputShape(applied);
     if (!Array.isArray(out)) {
       this.reportShapeError(def, call, out, inputs as Tensor[], frame);
       this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound.args });
       return failed(def.name, call.range);
     }
-    const params = def.paramCount({ inputs: ins, args: bound.args });
+    const params = def.paramCount(applied);
     const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
     this.addNode({
       id, kind: def.name as LayerName, args: bound.args, inputs: (inputs as Tensor[]).map((t) => t.id),
@@ -464,7 +473,7 @@ export class ModelChecker {
     const use = { block, related };
     const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {} }, use);
     const inner: Frame = {
-      scope: new Map(), bindings: collectBindings(block.body), container: block.name.text,
+      scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: `${frame.prefix}${instance}_`, suffix: '', values, blockStack: [...frame.blockStack, block.name.text], modelLevel: false,
     };
     const before = this.graph.layers.length;
@@ -473,7 +482,8 @@ export class ModelChecker {
     const params = created.some((p) => p === null) ? null : created.reduce<number>((a, b) => a + (b as number), 0);
     this.ctx.noteStep(call, { inputs: current?.shape ? [current.shape] : [], output: out?.shape, params, block });
     if (!out) return undefined;
-    return { ...out, origin: name ?? block.name.text, fromInput: undefined, originRange: call.range, originCall: undefined };
+    // Spelt out, not spread: object spread is a slow path in V8, and this runs at every block use.
+    return { id: out.id, shape: out.shape, origin: name ?? block.name.text, originRange: call.range };
   }
 
   private blockUses = new Map<string, number>();
@@ -504,7 +514,7 @@ export class ModelChecker {
     }
     const id = this.graph.autoId(frame.prefix, 'add');
     this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, given: [] });
-    this.ctx.noteStep(res, { ...info, output: body.shape, params: 0 });
+    this.ctx.noteStep(res, { inputs: info.inputs, output: body.shape, params: 0 });
     return { id, shape: body.shape, origin: 'residual', originRange: res.keyword };
   }
 
@@ -518,11 +528,26 @@ export class ModelChecker {
     let t = current;
     const start = current?.shape;
     for (let i = 0; i < (count as number) && !this.overBudget(); i++) {
-      t = this.walkBody(rep.body, t, { ...frame, suffix: `${frame.suffix}_${i + 1}` });
+      t = this.walkBody(rep.body, t, withSuffix(frame, `${frame.suffix}_${i + 1}`));
     }
     this.ctx.noteStep(rep, { inputs: start ? [start] : [], output: t?.shape });
     return t;
   }
+}
+
+/** A frame for one round of a repeat: the same in all but the suffix of its layers' names (spelt out: object spread is a slow path in V8). */
+function withSuffix(f: Frame, suffix: string): Frame {
+  return { scope: f.scope, bindings: f.bindings, container: f.container, prefix: f.prefix, suffix, values: f.values, blockStack: f.blockStack, modelLevel: f.modelLevel };
+}
+
+/** Bindings by body: a tree does not change after parsing, and a block's body is walked at every use. */
+const bindingsOf = new WeakMap<ast.Body, Map<string, Binding>>();
+
+/** Every name bound in a body (recursively), first binding wins; the map is shared, so never changed. */
+function bindingsIn(body: ast.Body): Map<string, Binding> {
+  let bindings = bindingsOf.get(body);
+  if (!bindings) bindingsOf.set(body, (bindings = collectBindings(body)));
+  return bindings;
 }
 
 /** Every name bound in a body (recursively), first binding wins. */

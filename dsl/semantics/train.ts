@@ -66,7 +66,7 @@ function resolve(ctx: Context, train: ast.TrainDecl, ident: ast.Ident, kind: 'mo
     ctx.report(diagnostic('unknown-name', 'error', ident.range, `no ${kind} named ${ident.text}${advice}`, { fixes: declare?.fixes ?? replaceWith(ident.range, guess) }));
     return undefined;
   }
-  ctx.use(`${kind}:${ident.text}`);
+  ctx.use(kind, ident.text);
   ctx.refer(decl.name.text, kind, decl.name.range, decl.range, undefined, ident.range);
   return decl;
 }

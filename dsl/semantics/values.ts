@@ -256,30 +256,14 @@ function positionalOf(params: ParamDef[]): ParamDef[] {
  * wrong (after reporting it); missing required parameters are reported too.
  */
 export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope): Bound | undefined {
-  const args: Args = {};
-  const given: string[] = [];
-  const tensors: ast.Ident[] = [];
+  const bound: Bound = { args: {}, unknown: false, tensors: [], given: [] };
+  // `given` doubles as the set of parameters seen: a call gives a handful, so a list beats a Set.
+  const given = bound.given;
   let ok = true;
-  let unknown = false;
   const positional = positionalOf(params);
   let nextPositional = 0;
-  const seen = new Set<string>();
   /** Parameters offered as the fix of a misspelt name: "needs 'label'" would only repeat "did you mean 'label'?". */
-  const offered = new Set<string>();
-  const assign = (p: ParamDef, value: ast.Value) => {
-    if (p.type.kind === 'tensor') {
-      if (value.kind === 'call' && !value.args) tensors.push(value.callee);
-      else {
-        scope.report(diagnostic('invalid-argument', 'error', value.range, `${owner} expects tensor names here, got ${describeValue(value)}`));
-        ok = false;
-      }
-      return;
-    }
-    const v = evaluate(value, p.type, scope, `${owner} '${p.name}'`);
-    if (v === undefined) ok = false;
-    else if (v === UNKNOWN) unknown = true;
-    else args[p.name] = v;
-  };
+  let offered: string[] | undefined;
   for (const arg of call.args ?? []) {
     if (!arg.value) continue; // a parse error already reported
     if (arg.name) {
@@ -292,10 +276,10 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         continue;
       }
       if (!p) {
-        const unseen = params.map((q) => q.name).filter((n) => !seen.has(n));
+        const unseen = params.map((q) => q.name).filter((n) => !given.includes(n));
         const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
         const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
-        if (guess) offered.add(guess);
+        if (guess) (offered ??= []).push(guess);
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
           `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
             fixes: replaceWith(arg.name.range, guess),
@@ -303,17 +287,16 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         ok = false;
         continue;
       }
-      if (seen.has(p.name) && !p.variadic) {
+      if (given.includes(p.name) && !p.variadic) {
         scope.report(diagnostic('invalid-argument', 'error', arg.range, `${owner} '${p.name}' is given twice`));
         ok = false;
         continue;
       }
-      seen.add(p.name);
       given.push(p.name);
-      assign(p, arg.value);
+      ok = assign(bound, owner, p, arg.value, scope) && ok;
     } else {
       let p = positional[nextPositional];
-      while (p && seen.has(p.name) && !p.variadic) p = positional[++nextPositional];
+      while (p && given.includes(p.name) && !p.variadic) p = positional[++nextPositional];
       if (!p) {
         scope.report(diagnostic('invalid-argument', 'error', arg.range,
           `${owner} takes ${positional.length === 0 ? 'no positional arguments' : `at most ${positional.length} positional argument${positional.length > 1 ? 's' : ''} (${positional.map((q) => q.name).join(', ')})`}; name this one`));
@@ -321,20 +304,36 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         continue;
       }
       if (!p.variadic) nextPositional++;
-      seen.add(p.name);
       if (!given.includes(p.name)) given.push(p.name);
-      assign(p, arg.value);
+      ok = assign(bound, owner, p, arg.value, scope) && ok;
     }
   }
   for (const p of params) {
-    if (seen.has(p.name) || p.type.kind === 'tensor') continue;
-    if (p.default !== undefined) args[p.name] = p.default;
+    if (p.type.kind === 'tensor' || given.includes(p.name)) continue;
+    if (p.default !== undefined) bound.args[p.name] = p.default;
     else if (!p.optional) {
-      if (!offered.has(p.name)) {
+      if (!offered?.includes(p.name)) {
         scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`));
       }
       ok = false;
     }
   }
-  return ok ? { args, unknown, tensors, given } : undefined;
+  return ok ? bound : undefined;
+}
+
+/** Binds one argument to its parameter; false after reporting what is wrong with it. */
+function assign(bound: Bound, owner: string, p: ParamDef, value: ast.Value, scope: ValueScope): boolean {
+  if (p.type.kind === 'tensor') {
+    if (value.kind === 'call' && !value.args) {
+      bound.tensors.push(value.callee);
+      return true;
+    }
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${owner} expects tensor names here, got ${describeValue(value)}`));
+    return false;
+  }
+  const v = evaluate(value, p.type, scope, `${owner} '${p.name}'`);
+  if (v === undefined) return false;
+  if (v === UNKNOWN) bound.unknown = true;
+  else bound.args[p.name] = v;
+  return true;
 }
