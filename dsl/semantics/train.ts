@@ -172,16 +172,22 @@ interface OutputFacts {
   activation?: string;
 }
 
+/** A layer by id, searched from the end, where outputs are (no map for a look at a few layers). */
+function layerById(g: ModelGraph, id: string): LayerNode | undefined {
+  for (let i = g.layers.length - 1; i >= 0; i--) if (g.layers[i].id === id) return g.layers[i];
+  return undefined;
+}
+
 function outputFacts(g: ModelGraph): OutputFacts | undefined {
   if (g.outputs.length !== 1) return undefined;
   const id = g.outputs[0];
   const shape = nodeShape(g, id);
   if (!shape) return undefined;
-  const byId = new Map(g.layers.map((l) => [l.id, l]));
-  let node = byId.get(id);
+  let node = layerById(g, id);
   if (!node) return { shape };
   // Look through layers that pass values on unchanged (dropout, reshaping) for the activation.
-  while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && byId.has(node.inputs[0])) node = byId.get(node.inputs[0])!;
+  let before: LayerNode | undefined;
+  while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && (before = layerById(g, node.inputs[0]))) node = before;
   return { node, shape, activation: effectiveActivation(node, new Map()) };
 }
 

@@ -94,7 +94,9 @@ class DlnetParser extends EmbeddedActionsParser {
     return { kind: 'ident', text: tok.isInsertedInRecovery ? '' : tok.image, range };
   }
 
+  /** From `from` to the end of the last token consumed: `from` itself when nothing came after it (a bare name is a call, an argument and a statement at once, and the tree keeps one range for them). */
   private span(from: Range): Range {
+    if (from.end === this.lastEnd.end) return from;
     return { start: from.start, end: this.lastEnd.end };
   }
 
