@@ -78,25 +78,21 @@ export class StepFacts {
 
   /** What the checks learnt of each step: from the first walk that knew its output (blocks and repeats are walked many times). */
   get steps(): Map<ast.Step, StepInfo> {
-    if (!this.stepMap) {
-      this.stepMap = new Map();
-      const log = this.stepLog;
-      for (let i = 0; i < log.length; i += 2) addStep(this.stepMap, log[i] as ast.Step, log[i + 1] as StepInfo);
-      log.length = 0;
-    }
-    return this.stepMap;
+    return (this.stepMap ??= fromLog(this.stepLog, addStep));
   }
 
   /** Each statement's output shape, from the first walk that knew it. */
   get statementShapes(): Map<ast.Stmt, Shape> {
-    if (!this.statementMap) {
-      this.statementMap = new Map();
-      const log = this.statementLog;
-      for (let i = 0; i < log.length; i += 2) addFirst(this.statementMap, log[i] as ast.Stmt, log[i + 1] as Shape);
-      log.length = 0;
-    }
-    return this.statementMap;
+    return (this.statementMap ??= fromLog(this.statementLog, addFirst));
   }
+}
+
+/** The map that a log of (key, value) pairs makes, each pair added by `add`; the log is emptied. */
+function fromLog<K, V>(log: unknown[], add: (map: Map<K, V>, key: K, value: V) => void): Map<K, V> {
+  const map = new Map<K, V>();
+  for (let i = 0; i < log.length; i += 2) add(map, log[i] as K, log[i + 1] as V);
+  log.length = 0;
+  return map;
 }
 
 function addStep(steps: Map<ast.Step, StepInfo>, step: ast.Step, info: StepInfo): void {
