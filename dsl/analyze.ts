@@ -81,13 +81,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   reportUnusedDeclarations(ctx);
 
   const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
-  const facts = ctx.facts;
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
-    blocks: ctx.blocks, dataFiles,
-    // Built when an editor feature first asks: no check reads them (see `StepFacts`).
-    get steps() { return facts.steps; },
-    get statementShapes() { return facts.statementShapes; },
+    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,
   };
 }
 

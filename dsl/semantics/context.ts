@@ -54,56 +54,6 @@ function trainsOn(train: ast.TrainDecl, dataset: string): boolean {
   return train.data.text === dataset || train.settings.some((s) => s.key.text === 'validation' && s.value?.kind === 'call' && s.value.callee.text === dataset);
 }
 
-/**
- * Step and statement facts for hover, inlay hints and the outline. No check reads them
- * back, so they are kept as (key, value) pairs in the order the checks noted them, and the
- * maps are built when an editor feature first asks: a check then pays an array push per
- * step, not a Map insert.
- */
-export class StepFacts {
-  private readonly stepLog: unknown[] = [];
-  private readonly statementLog: unknown[] = [];
-  private stepMap: Map<ast.Step, StepInfo> | undefined;
-  private statementMap: Map<ast.Stmt, Shape> | undefined;
-
-  noteStep(step: ast.Step, info: StepInfo): void {
-    if (this.stepMap) addStep(this.stepMap, step, info);
-    else this.stepLog.push(step, info);
-  }
-
-  noteStatement(stmt: ast.Stmt, shape: Shape): void {
-    if (this.statementMap) addFirst(this.statementMap, stmt, shape);
-    else this.statementLog.push(stmt, shape);
-  }
-
-  /** What the checks learnt of each step: from the first walk that knew its output (blocks and repeats are walked many times). */
-  get steps(): Map<ast.Step, StepInfo> {
-    return (this.stepMap ??= fromLog(this.stepLog, addStep));
-  }
-
-  /** Each statement's output shape, from the first walk that knew it. */
-  get statementShapes(): Map<ast.Stmt, Shape> {
-    return (this.statementMap ??= fromLog(this.statementLog, addFirst));
-  }
-}
-
-/** The map that a log of (key, value) pairs makes, each pair added by `add`; the log is emptied. */
-function fromLog<K, V>(log: unknown[], add: (map: Map<K, V>, key: K, value: V) => void): Map<K, V> {
-  const map = new Map<K, V>();
-  for (let i = 0; i < log.length; i += 2) add(map, log[i] as K, log[i + 1] as V);
-  log.length = 0;
-  return map;
-}
-
-function addStep(steps: Map<ast.Step, StepInfo>, step: ast.Step, info: StepInfo): void {
-  const old = steps.get(step);
-  if (!old || (old.output === undefined && info.output !== undefined)) steps.set(step, info);
-}
-
-function addFirst<K, V>(map: Map<K, V>, key: K, value: V): void {
-  if (!map.has(key)) map.set(key, value);
-}
-
 const REPORT = 0, REPEAT = 1, STEP = 2, STATEMENT = 3, DEFINE = 4, REFER = 5, REFER_TENSOR = 6, NODE_CALL = 7, USE = 8;
 
 export class Context {
@@ -119,7 +69,8 @@ export class Context {
   readonly models = new Map<string, ast.ModelDecl>();
   readonly blocks = new Map<string, ast.BlockDecl>();
   readonly datasets = new Map<string, DatasetInfo>();
-  readonly facts = new StepFacts();
+  readonly steps = new Map<ast.Step, StepInfo>();
+  readonly statementShapes = new Map<ast.Stmt, Shape>();
   readonly graphs = new Map<string, ModelGraph>();
   /** The call each layer node came from (many nodes share one call inside blocks and repeats). */
   readonly nodeCalls = new Map<LayerNode, ast.Call>();
@@ -148,16 +99,17 @@ export class Context {
     if (d.severity === 'error') this.errors.push(d);
   }
 
-  /** Records step facts; the first walk that knows them wins (see `StepFacts.steps`). */
+  /** Records step facts from the first walk that knows them. */
   noteStep(step: ast.Step, info: StepInfo): void {
     this.recording?.effects.push(STEP, step, info);
-    this.facts.noteStep(step, info);
+    const old = this.steps.get(step);
+    if (!old || (old.output === undefined && info.output !== undefined)) this.steps.set(step, info);
   }
 
   noteStatement(stmt: ast.Stmt, shape: Shape | undefined): void {
     if (!shape) return;
     this.recording?.effects.push(STATEMENT, stmt, shape);
-    this.facts.noteStatement(stmt, shape);
+    if (!this.statementShapes.has(stmt)) this.statementShapes.set(stmt, shape);
   }
 
   /** Defines a symbol (once per declaring identifier); `shape` is kept unless an earlier walk gave one, or `replaceShape`. */
