@@ -101,9 +101,9 @@ function lintVanishing(ctx: Context, g: ModelGraph): void {
     let deepest = 0;
     let from: string | undefined;
     for (const input of node.inputs) {
-      const d = depth.get(input) ?? 0;
-      if (from === undefined || d > deepest) {
-        deepest = d;
+      const inputDepth = depth.get(input) ?? 0;
+      if (from === undefined || inputDepth > deepest) {
+        deepest = inputDepth;
         from = input;
       }
     }
