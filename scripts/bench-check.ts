@@ -7,8 +7,10 @@
  * which moves every declaration below it (as in the editor, the analyses name their
  * document, so those declarations move with their trees and checks: syntax/parse.ts).
  * The other columns say where a cold analysis goes: lexing alone, the parse alone
- * (lexing included), the garbage collector's share of the cold analysis, and the
- * floor of any chevrotain parse of these tokens (see chevrotain-floor.ts).
+ * (lexing included), the checks alone (an analysis of trees just parsed: the parse
+ * cache hands them over, and nothing is remembered of them yet), the garbage
+ * collector's share of the cold analysis, and the floor of any chevrotain parse of these
+ * tokens (see chevrotain-floor.ts).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { analyze, clearParseCache } from '../dsl';
@@ -51,7 +53,7 @@ const warmFloor = floorTokens(lex(warm).tokens);
 for (let i = 0; i < 20; i++) chevrotainFloor(warmFloor);
 
 async function main(): Promise<void> {
-  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'after a new line ms', 'lex ms', 'parse ms', 'chevrotain floor ms', 'errors']];
+  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'after a new line ms', 'lex ms', 'parse ms', 'check ms', 'chevrotain floor ms', 'errors']];
   for (const lines of sizes) {
     const text = generateSource(lines);
     const cold: number[] = [];
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     const shifted: number[] = [];
     const lexTimes: number[] = [];
     const parseTimes: number[] = [];
+    const checkTimes: number[] = [];
     const floorTimes: number[] = [];
     let errors = 0;
     // Each phase in a loop of its own, so one phase's garbage is not collected in another's time.
@@ -72,6 +75,11 @@ async function main(): Promise<void> {
     for (let r = 0; r < runs; r++) {
       clearParseCache();
       parseTimes.push(timed(() => parse(text)));
+    }
+    for (let r = 0; r < runs; r++) {
+      clearParseCache();
+      parse(text, asDocument.document);
+      checkTimes.push(timed(() => analyze(text, asDocument)));
     }
     for (let r = 0; r < runs; r++) {
       clearParseCache();
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
     rows.push([
       String(text.split('\n').length), String(tokenCount), m.toFixed(1), Math.min(...cold).toFixed(1), ((m * 1000) / lines).toFixed(2),
       `${Math.round((100 * median(gc)) / m)}%`, median(edited).toFixed(1), median(shifted).toFixed(1), median(lexTimes).toFixed(1), median(parseTimes).toFixed(1),
-      median(floorTimes).toFixed(1), String(errors),
+      median(checkTimes).toFixed(1), median(floorTimes).toFixed(1), String(errors),
     ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
