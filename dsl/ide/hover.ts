@@ -4,6 +4,7 @@ import { choiceTables, findChoice, findDataset, findLayer, findSetting, type Cho
 import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
+import { outputShapes } from '../semantics/graph';
 import { formatShape } from '../semantics/shape';
 import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
 import { pathAt, type Node } from './locate';
@@ -48,7 +49,7 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
     switch (s.kind) {
       case 'model': {
         const g = a.models.find((m) => m.name === s.name);
-        const io = g ? ` — ${g.inputs.map((i) => `${i.id} ${formatShape(i.shape)}`).join(', ')} → ${g.outputs.map((o) => formatShape(g.layers.find((l) => l.id === o)?.outputShape ?? g.inputs.find((i) => i.id === o)?.shape ?? [])).join(', ')}` : '';
+        const io = g ? ` — ${g.inputs.map((i) => `${i.id} ${formatShape(i.shape)}`).join(', ')} → ${outputShapes(g).map(formatShape).join(', ')}` : '';
         return { range, markdown: `**model ${s.name}**${io}\n\n${g ? paramsText(g.totalParams) : ''} · ${g?.layers.length ?? 0} layers · defined on ${where}` };
       }
       case 'dataset': {

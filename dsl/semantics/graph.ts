@@ -55,7 +55,13 @@ export function outputShapes(g: ModelGraph): Shape[] {
 export function nodeShape(g: ModelGraph, id: string): Shape | undefined {
   const input = g.inputs.find((n) => n.id === id);
   if (input) return input.shape;
-  return g.layers.find((n) => n.id === id)?.outputShape;
+  return layerNode(g, id)?.outputShape;
+}
+
+/** The layer of this id, searched from the end, where the outputs and the layers feeding them are (ids are unique in a graph). */
+export function layerNode(g: ModelGraph, id: string): LayerNode | undefined {
+  for (let i = g.layers.length - 1; i >= 0; i--) if (g.layers[i].id === id) return g.layers[i];
+  return undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
-import { nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
+import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
@@ -172,22 +172,16 @@ interface OutputFacts {
   activation?: string;
 }
 
-/** A layer by id, searched from the end, where outputs are (no map for a look at a few layers). */
-function layerById(g: ModelGraph, id: string): LayerNode | undefined {
-  for (let i = g.layers.length - 1; i >= 0; i--) if (g.layers[i].id === id) return g.layers[i];
-  return undefined;
-}
-
 function outputFacts(g: ModelGraph): OutputFacts | undefined {
   if (g.outputs.length !== 1) return undefined;
   const id = g.outputs[0];
   const shape = nodeShape(g, id);
   if (!shape) return undefined;
-  let node = layerById(g, id);
+  let node = layerNode(g, id);
   if (!node) return { shape };
   // Look through layers that pass values on unchanged (dropout, reshaping) for the activation.
   let before: LayerNode | undefined;
-  while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && (before = layerById(g, node.inputs[0]))) node = before;
+  while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && (before = layerNode(g, node.inputs[0]))) node = before;
   return { node, shape, activation: effectiveActivation(node, new Map()) };
 }
 
