@@ -6,6 +6,7 @@ import { rangeKey, readLinesWith, type Position, type Range } from '../syntax/ra
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
+import { fitted } from '../fitted';
 
 /** What the checker learnt about one step of a chain: hover and signature help read it. */
 export interface StepInfo {
@@ -217,7 +218,10 @@ export class Context {
     this.recording = recording;
     readLinesWith((p) => recording.reads.push('line', p, p.line));
     try {
-      return { value: check(), recording };
+      const value = check();
+      recording.effects = fitted(recording.effects);
+      recording.reads = fitted(recording.reads);
+      return { value, recording };
     } finally {
       this.recording = undefined;
       readLinesWith(undefined);

@@ -13,6 +13,7 @@ import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
+import { fitted } from '../fitted';
 
 /** A tensor flowing through the walk. `shape` undefined: unknown after an earlier error, so nothing downstream is checked. */
 export interface Tensor {
@@ -376,12 +377,13 @@ export class ModelChecker {
       inputs = [current];
     }
     // The input shapes, and whether every one is known (with arguments that are).
-    const ins: Shape[] = [];
+    let ins: Shape[] = [];
     let complete = !!bound && !bound.unknown;
     for (const t of inputs) {
       if (t?.shape) ins.push(t.shape);
       else complete = false;
     }
+    ins = fitted(ins);
     if (!bound || !complete) {
       this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound?.args });
       return failed(def.name, call.range);
@@ -397,7 +399,7 @@ export class ModelChecker {
     const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
     this.addNode({
       id, kind: def.name as LayerName, args: bound.args, inputs: (inputs as Tensor[]).map((t) => t.id),
-      outputShape: out, params, range: call.range, named: false, given: bound.given,
+      outputShape: out, params, range: call.range, named: false, given: fitted(bound.given),
     }, call);
     this.ctx.noteStep(call, { inputs: ins, output: out, params, layer: def, args: bound.args });
     return {

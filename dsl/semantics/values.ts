@@ -10,6 +10,7 @@ import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
 import type { Dim } from './shape';
 import { closest } from './suggest';
+import { fitted } from '../fitted';
 
 /** A value that depends on a block parameter whose value is not known here. */
 export const UNKNOWN = Symbol('unknown');
@@ -218,7 +219,7 @@ export function evaluateShape(value: ast.Value, scope: ValueScope, what: string,
       return undefined;
     }
   }
-  return unknown ? UNKNOWN : dims;
+  return unknown ? UNKNOWN : fitted(dims);
 }
 
 /**

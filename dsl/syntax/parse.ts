@@ -4,6 +4,7 @@
  */
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as ast from './ast';
+import { fitted } from '../fitted';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
@@ -213,7 +214,7 @@ function parsePiece(text: string, from: TextStart, to: number): Piece {
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
   // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
   const lexLines = new Set(lexErrors.map((e) => e.range.start.line));
-  return { decls, comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end };
+  return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end };
 }
 
 /** Later errors on a line are almost always echoes of its first one. */

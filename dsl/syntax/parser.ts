@@ -5,6 +5,7 @@
  */
 import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
 import type { Fix } from '../diagnostics';
+import { fitted } from '../fitted';
 import type * as ast from './ast';
 import type { Range } from './range';
 import * as t from './tokens';
@@ -233,7 +234,7 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RParen);
     const body = this.SUBRULE(this.body);
-    return this.ACTION(() => ({ kind: 'block', keyword, name: nameNode, params, body, range: this.span(keyword) }) as ast.BlockDecl);
+    return this.ACTION(() => ({ kind: 'block', keyword, name: nameNode, params: fitted(params), body, range: this.span(keyword) }) as ast.BlockDecl);
   });
 
   blockParam = this.RULE('blockParam', (): ast.BlockParam => {
@@ -293,7 +294,7 @@ class DlnetParser extends EmbeddedActionsParser {
       });
     });
     return this.ACTION(() => ({
-      kind: 'train', keyword, model: modelNode, versus, data: dataNode, settings, settingsRange, range: this.span(keyword),
+      kind: 'train', keyword, model: modelNode, versus, data: dataNode, settings: fitted(settings), settingsRange, range: this.span(keyword),
     }) as ast.TrainDecl);
   });
 
@@ -320,7 +321,7 @@ class DlnetParser extends EmbeddedActionsParser {
     const close = this.CONSUME(t.RCurly);
     return this.ACTION(() => {
       this.at(close);
-      return { kind: 'body', stmts, range: this.span(openRange) } as ast.Body;
+      return { kind: 'body', stmts: fitted(stmts), range: this.span(openRange) } as ast.Body;
     });
   }, { recoveryValueFunc: this.missingBody });
 
@@ -365,7 +366,7 @@ class DlnetParser extends EmbeddedActionsParser {
         this.ACTION(() => names.push(this.ident(n)));
       },
     });
-    return this.ACTION(() => ({ kind: 'output', names, keyword, range: this.span(keyword) }) as ast.OutputStmt);
+    return this.ACTION(() => ({ kind: 'output', names: fitted(names), keyword, range: this.span(keyword) }) as ast.OutputStmt);
   });
 
   chainStmt = this.RULE('chainStmt', (): ast.ChainStmt => {
@@ -388,7 +389,7 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const start = target?.range ?? steps[0]?.range ?? this.lastEnd;
-      return { kind: 'chain', target, steps, range: this.span(start) } as ast.ChainStmt;
+      return { kind: 'chain', target, steps: fitted(steps), range: this.span(start) } as ast.ChainStmt;
     });
   });
 
@@ -458,7 +459,7 @@ class DlnetParser extends EmbeddedActionsParser {
         argsRange = this.span(openRange);
       });
     });
-    return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args, argsRange, range: this.span(calleeNode.range) }) as ast.Call);
+    return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args: args && fitted(args), argsRange, range: this.span(calleeNode.range) }) as ast.Call);
   }, { recoveryValueFunc: this.missingCall });
 
   arg = this.RULE('arg', (): ast.Arg => {
@@ -534,7 +535,7 @@ class DlnetParser extends EmbeddedActionsParser {
       });
       this.OPTION2(() => this.CONSUME2(t.Comma));
     });
-    return items;
+    return fitted(items);
   }, { recoveryValueFunc: () => [] });
 
   list = this.RULE('list', (): ast.ListLit => {
