@@ -144,7 +144,7 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
       if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
       return undefined;
     }
-    if (fields.length !== header.length) return { message: `has ${fields.length} fields, the header has ${header.length}`, line };
+    if (fields.length !== header.length) return { message: `has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`, line };
     const width = header.length - 1;
     if (keep && (size + 1) * width > features.length) {
       const grown = new Float32Array(Math.max(1024, features.length * 2, (size + 1) * width));

@@ -5,10 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyze, lineOf, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
+import { analyze, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
+import { formatError } from './format';
 import type { Io } from './io';
 
 const TARGETS = ['tfjs', 'pytorch'];
@@ -30,7 +31,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   if (!g.ok) return reportErrors(io, file, analysis, `model ${name} has errors`);
   const open = unbuildable(g);
   if (open) {
-    io.err(`${file}:${lineOf(open.layer.range)}: ${open.message}`);
+    io.err(formatError(file, open.layer.range.start, open.message));
     return 1;
   }
   const { compileModel } = await import('../compile/compile');
@@ -63,7 +64,7 @@ async function exportToPytorch(io: Io, file: string, analysis: Analysis, g: Mode
       training = { plan, ...trainingParts(analysis, plan, data, resolve(file)) };
     } catch (e) {
       if (!(e instanceof RunError)) throw e;
-      io.err(`${file}:${(e.line ?? 0) + 1}: ${e.message}`);
+      io.err(formatError(file, e, e.message));
       return 1;
     }
   }
@@ -75,6 +76,6 @@ async function exportToPytorch(io: Io, file: string, analysis: Analysis, g: Mode
 
 function reportErrors(io: Io, file: string, analysis: Analysis, what: string): number {
   const first = analysis.diagnostics.find((d) => d.severity === 'error');
-  io.err(`${file}:${(first?.range.start.line ?? 0) + 1}: ${what}: ${first?.message ?? 'see dlnet check'}`);
+  io.err(formatError(file, first ? { ...first.range.start, code: first.code } : {}, `${what}: ${first?.message ?? 'see dlnet check'}`));
   return 1;
 }

@@ -1,4 +1,5 @@
 /** Compiler-style rendering of diagnostics: file:line:col: severity[code]: message, the line, a caret. */
+import { isAbsolute, relative } from 'node:path';
 import { visible, type Diagnostic } from '../../dsl';
 
 const colours = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[90m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -21,4 +22,27 @@ export function formatDiagnostic(file: string, lines: readonly string[], d: Diag
   for (const r of d.related ?? []) out.push(`${pad} = note: ${r.message} (${file}:${r.range.start.line + 1}:${r.range.start.character + 1})`);
   for (const f of d.fixes ?? []) out.push(`${pad} = fix: ${f.title}`);
   return out.join('\n');
+}
+
+/** Where an error lies, as far as it is known: a line, a column, the diagnostic's code. */
+export interface ErrorPlace {
+  line?: number;
+  character?: number;
+  code?: string;
+}
+
+/**
+ * One line for an error of a file that has no diagnostic to show in full (a train run that
+ * cannot start, an export refused), in the words `formatDiagnostic` starts with:
+ * `file:line:col: error[code]: message`, each part where known.
+ */
+export function formatError(file: string, at: ErrorPlace, message: string): string {
+  const place = at.line === undefined ? '' : `:${at.line + 1}${at.character === undefined ? '' : `:${at.character + 1}`}`;
+  return `${file}${place}: error${at.code ? `[${at.code}]` : ''}: ${message}`;
+}
+
+/** A path as a person reads it: relative to the working folder when it lies inside it. */
+export function shownPath(file: string): string {
+  const r = relative(process.cwd(), file);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
 }

@@ -109,6 +109,10 @@ export interface ErrorEvent {
   message: string;
   /** 0-based line of the statement the error belongs to, where known. */
   line?: number;
+  /** 0-based character on that line, when the error is a diagnostic of the file (as `dlnet check` places it). */
+  character?: number;
+  /** The diagnostic's code, when the error is one (`invalid-argument`, `shape-mismatch`, …). */
+  code?: string;
   file?: string;
 }
 

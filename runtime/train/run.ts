@@ -54,9 +54,9 @@ export interface RunResult {
   logs?: Record<string, number>;
 }
 
-/** Errors that belong to a line of the .dlnet file. */
+/** Errors that belong to a line of the .dlnet file (and, when they come from a diagnostic, to its column and code). */
 export class RunError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(message: string, readonly line?: number, readonly character?: number, readonly code?: string) {
     super(message);
   }
 }
@@ -75,7 +75,8 @@ function choosePlan(a: Analysis, model?: string): TrainPlan {
     ?? a.models.find((g) => (g.name === plan.model || g.name === plan.versus) && g.firstError)?.firstError;
   if (!plan.ok || first) {
     // The line travels beside the message (the CLI, the panel and the log each show it once).
-    throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, first?.range.start.line ?? plan.decl.range.start.line);
+    const at = (first ?? plan.decl).range.start;
+    throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, at.line, at.character, first?.code);
   }
   return plan;
 }
@@ -134,7 +135,10 @@ function loadPlanData(a: Analysis, name: string, file: string): Data {
   try {
     return loadData(info, file);
   } catch (e) {
-    if (e instanceof DataError) throw new RunError(`dataset ${name}: ${e.message}`, info.decl.range.start.line);
+    if (e instanceof DataError) {
+      const at = (info.decl.source ?? info.decl).range.start;
+      throw new RunError(`dataset ${name}: ${e.message}`, at.line, at.character);
+    }
     throw e;
   }
 }
@@ -261,9 +265,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     return { status: result.status, savedTo, logs: result.logs };
   } catch (e) {
     folder?.discard();
-    const line = e instanceof RunError ? e.line : plan?.decl.range.start.line;
     const message = e instanceof RunError || e instanceof TrainingError ? e.message : `training failed: ${(e as Error).message}`;
-    o.sink({ type: 'error', message, line, file });
+    const at = e instanceof RunError ? { line: e.line, character: e.character, code: e.code } : { line: plan?.decl.range.start.line };
+    o.sink({ type: 'error', message, ...at, file });
     o.sink({ type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: Math.round(performance.now() - started) });
     return { status: 'failed' };
   }

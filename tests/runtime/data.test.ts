@@ -117,6 +117,8 @@ describe('csv', () => {
     expect(() => loadCsv(join(dir, 'bad.csv'), 'bad.csv', 'kind')).toThrow("bad.csv:3: column 'y' must be a number, got \"oops\"");
     writeFileSync(join(dir, 'short.csv'), 'x,y,kind\n1,2\n');
     expect(() => loadCsv(join(dir, 'short.csv'), 'short.csv', 'kind')).toThrow('short.csv:2: has 2 fields, the header has 3');
+    writeFileSync(join(dir, 'shorter.csv'), 'x,y,kind\n1,2,cat\n3\n');
+    expect(() => loadCsv(join(dir, 'shorter.csv'), 'shorter.csv', 'kind')).toThrow('shorter.csv:3: has 1 field, the header has 3');
     expect(() => loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'label')).toThrow("has no column 'label'");
     expect(() => loadCsv(join(dir, 'none.csv'), 'none.csv', 'label')).toThrow(/none.csv: cannot read the file \(ENOENT\)/);
   });

@@ -73,7 +73,7 @@ describe('training process', () => {
     expect(await p.done).toBe(1);
     const err = events.find((e) => e.type === 'error') as Extract<TrainEvent, { type: 'error' }>;
     expect(err.message).toMatch(/missing\.csv/);
-    expect(err.line).toBe(0);
+    expect(err).toMatchObject({ line: 0, character: 15, code: 'invalid-argument' });
   });
 });
 
