@@ -27,8 +27,6 @@ export interface LayerNode {
   range: Range;
   /** Bound by name in the source (`features = dense(2)`): a representation worth drawing. */
   named: boolean;
-  /** Explicitly given argument names, for lints that only judge the user's own choices. */
-  given: string[];
 }
 
 export type GraphNode = InputNode | LayerNode;

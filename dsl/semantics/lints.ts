@@ -67,11 +67,9 @@ function lintEmbeddingInput(ctx: Context, g: ModelGraph, byId: Map<string, Layer
 
 function lintInitialisers(ctx: Context, g: ModelGraph, consumers: Map<string, LayerNode[]>): void {
   for (const node of g.layers) {
-    if (!node.given.includes('init')) continue;
-    const def = findLayer(node.kind);
-    const init = def?.initializer?.(node.args);
-    const call = ctx.nodeCalls.get(node);
-    const arg = call?.args?.find((a) => a.name?.text === 'init');
+    // Only the user's own choice is judged: an initialiser given at the layer's call.
+    const arg = ctx.nodeCalls.get(node)?.args?.find((a) => a.name?.text === 'init');
+    const init = arg && findLayer(node.kind)?.initializer?.(node.args);
     if (!init || !arg) continue;
     const initRange = arg.value.range;
     const act = effectiveActivation(node, consumers);

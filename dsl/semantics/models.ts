@@ -399,7 +399,7 @@ export class ModelChecker {
     const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
     this.addNode({
       id, kind: def.name as LayerName, args: bound.args, inputs: (inputs as Tensor[]).map((t) => t.id),
-      outputShape: out, params, range: call.range, named: false, given: fitted(bound.given),
+      outputShape: out, params, range: call.range, named: false,
     }, call);
     this.ctx.noteStep(call, { inputs: ins, output: out, params, layer: def, args: bound.args });
     return {
@@ -515,7 +515,7 @@ export class ModelChecker {
       return failed('residual', res.keyword);
     }
     const id = this.graph.autoId(frame.prefix, 'add');
-    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, given: [] });
+    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false });
     this.ctx.noteStep(res, { inputs: info.inputs, output: body.shape, params: 0 });
     return { id, shape: body.shape, origin: 'residual', originRange: res.keyword };
   }

@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
@@ -31,8 +31,6 @@ export interface Bound {
   unknown: boolean;
   /** Identifiers passed for tensor-typed parameters, in order. */
   tensors: ast.Ident[];
-  /** Names of the parameters the call gives explicitly. */
-  given: string[];
 }
 
 const typeWords = (t: ParamType): string => {
@@ -74,6 +72,16 @@ function badValue(value: ast.Value, type: ParamType, scope: ValueScope, what: st
   return undefined;
 }
 
+/**
+ * A number read from the tree comes boxed: a literal's value field also holds fractions
+ * (0.25), so V8 stores it as a double. A whole number is handed on as a small integer,
+ * or the arguments, shapes and parameter counts made from it would each keep a box too
+ * (a heap object apiece for the garbage collector to copy; docs/performance.md).
+ */
+function unboxed(v: number): number {
+  return v === (v | 0) ? v | 0 : v;
+}
+
 /** Evaluates a value against a parameter type; undefined after reporting an error. */
 export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, what: string): Evaluated | undefined {
   // A bare name that is a block parameter stands for the value given at the use.
@@ -95,7 +103,7 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
         scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} must be ${rangeWords(type)}, got ${value.text}`));
         return undefined;
       }
-      return v;
+      return unboxed(v);
     }
     case 'bool': {
       if (value.kind === 'bool') return value.value;
@@ -152,6 +160,14 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
   }
 }
 
+/** One value for each choice that takes no arguments (`relu`, `same`): a file names them thousands of times. Frozen, as it is shared. */
+const bareChoices = new Map<ChoiceDef, Choice>();
+function bareChoice(def: ChoiceDef): Choice {
+  let c = bareChoices.get(def);
+  if (!c) bareChoices.set(def, (c = Object.freeze({ name: def.name, args: Object.freeze({}) })));
+  return c;
+}
+
 function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
   if (value.kind !== 'call') {
     // activation: "relu", as Keras takes it: the name is written bare (or its closest, for "he_normal").
@@ -178,7 +194,7 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
       scope.report(diagnostic('invalid-argument', 'error', value.argsRange ?? value.range, `${def.name} takes no arguments`));
       return undefined;
     }
-    return { name: def.name, args: {} };
+    return bareChoice(def);
   }
   const bound = bindArgs(def.name, def.params, value, scope);
   if (!bound) return undefined;
@@ -200,7 +216,7 @@ export function evaluateShape(value: ast.Value, scope: ValueScope, what: string,
         scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are positive whole numbers${wildcard ? ' (or -1)' : ''}, '?' or a name; got ${item.text}`));
         return undefined;
       }
-      dims.push(item.value);
+      dims.push(unboxed(item.value));
     } else if (item.kind === 'call' && !item.args) {
       const p = scope.param(item.callee.text);
       if (p === 'unknown') unknown = true;
@@ -257,9 +273,9 @@ function positionalOf(params: ParamDef[]): ParamDef[] {
  * wrong (after reporting it); missing required parameters are reported too.
  */
 export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope): Bound | undefined {
-  const bound: Bound = { args: {}, unknown: false, tensors: [], given: [] };
-  // `given` doubles as the set of parameters seen: a call gives a handful, so a list beats a Set.
-  const given = bound.given;
+  const bound: Bound = { args: {}, unknown: false, tensors: [] };
+  /** The parameters the call gives, which are the ones seen: a call gives a handful, so a list beats a Set. */
+  const given: string[] = [];
   let ok = true;
   const positional = positionalOf(params);
   let nextPositional = 0;
