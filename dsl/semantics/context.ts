@@ -1,12 +1,12 @@
 /** What one analysis accumulates, shared by the passes that fill it. */
 import type { Args, DatasetShapes, LayerDef } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
+import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { rangeKey, readLinesWith, type Position, type Range } from '../syntax/range';
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
-import { fitted } from '../fitted';
 
 /** What the checker learnt about one step of a chain: hover and signature help read it. */
 export interface StepInfo {

@@ -6,6 +6,7 @@
  */
 import { findLayer, inputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
+import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
@@ -13,7 +14,6 @@ import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
-import { fitted } from '../fitted';
 
 /** A tensor flowing through the walk. `shape` undefined: unknown after an earlier error, so nothing downstream is checked. */
 export interface Tensor {

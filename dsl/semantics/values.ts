@@ -6,11 +6,11 @@
  */
 import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
+import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import type { Range } from '../syntax/range';
 import type { Dim } from './shape';
 import { closest } from './suggest';
-import { fitted } from '../fitted';
 
 /** A value that depends on a block parameter whose value is not known here. */
 export const UNKNOWN = Symbol('unknown');

@@ -3,8 +3,8 @@
  * with gaps) and every error found, not only the first.
  */
 import type { IRecognitionException, IToken } from 'chevrotain';
-import type * as ast from './ast';
 import { fitted } from '../fitted';
+import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, Newline, Semicolon } from './tokens';
