@@ -65,6 +65,15 @@ describe('robustness', () => {
     checkQuickly(`dataset d = ${'f('.repeat(500)}${')'.repeat(500)}`);
     checkQuickly(`model M {\n  input x: [2]\n  dense(${'['.repeat(300)}\n}`);
   });
+
+  it('says how deep brackets nest when they nest deeper than the parser can follow', () => {
+    const deep = `model M {\n  input x: [4]\n  ${'residual { '.repeat(5000)}dense(4)${' }'.repeat(5000)}\n}\ntrain M on d { loss: mse }\n`;
+    const syntax = analyze(deep).diagnostics.filter((d) => d.code === 'syntax-error');
+    expect(syntax).toEqual([expect.objectContaining({
+      message: 'this declaration nests brackets 5,002 levels deep, more than the parser can follow; no network needs that many (`repeat N { }` writes a deep stack)',
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } },
+    })]);
+  });
 });
 
 describe('input that is not dlnet text', () => {

@@ -7,7 +7,7 @@ import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { declarationKeywords, Newline, Semicolon } from './tokens';
+import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
 import type { Position } from './range';
 export type { SyntaxError };
 
@@ -239,13 +239,26 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
     decl = parser.declaration();
   } catch (e) {
     // Chevrotain recovers from recognition errors; anything else is a parser bug,
-    // reported as a syntax error on the declaration rather than a crash.
-    errors.push({ message: `internal parser error: ${(e as Error).message}`, range: tokenRange(tokens[0]) });
+    // reported as a syntax error on the declaration rather than a crash. Brackets
+    // nested past what the parser's recursion can follow are the one input that does it.
+    const message = e instanceof RangeError ? tooDeep(tokens) : `internal parser error: ${(e as Error).message}`;
+    errors.push({ message, range: tokenRange(tokens[0]) });
     return undefined;
   }
   for (const e of parser.errors) errors.push(fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
   return decl;
+}
+
+/** What to say of a declaration whose brackets nest deeper than the parser can follow. */
+function tooDeep(tokens: IToken[]): string {
+  let depth = 0;
+  let deepest = 0;
+  for (const tok of tokens) {
+    if (tok.tokenType === LParen || tok.tokenType === LBracket || tok.tokenType === LCurly) deepest = Math.max(deepest, ++depth);
+    else if (tok.tokenType === RParen || tok.tokenType === RBracket || tok.tokenType === RCurly) depth--;
+  }
+  return `this declaration nests brackets ${deepest.toLocaleString('en')} levels deep, more than the parser can follow; no network needs that many (\`repeat N { }\` writes a deep stack)`;
 }
 
 function fromRecognition(e: IRecognitionException, tokens: IToken[]): SyntaxError {
