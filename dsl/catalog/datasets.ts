@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
-import { isCsvProblem, summarizeCsvTable } from './csv';
+import { isCsvProblem, readCsvTable, summarizeCsvTable, type CsvTable } from './csv';
 import type { Args, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -28,6 +28,12 @@ export interface FileHost {
    * version instead of on every check (the server checks on every keystroke).
    */
   stamp?(relativePath: string): string | undefined;
+  /**
+   * Given, a CSV table is read whole when it is checked and handed over here (its path
+   * as the file writes it): a trainer checks the file and then loads its data, and so
+   * reads each table once. Without it the check keeps only the table's summary.
+   */
+  keepTable?(relativePath: string, label: string, table: CsvTable): void;
 }
 
 export interface DatasetDef {
@@ -164,8 +170,10 @@ function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8
 function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
   if (!host) return { features: [null], labels: [null] };
   return fromFile(host, path, `label ${label}`, (bytes) => {
-    const table = summarizeCsvTable(new TextDecoder().decode(bytes), label);
+    const text = new TextDecoder().decode(bytes);
+    const table = host.keepTable ? readCsvTable(text, label) : summarizeCsvTable(text, label);
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
+    if (host.keepTable) host.keepTable(path, label, table as CsvTable);
     const features = [table.header.length - 1];
     return table.classes
       ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes }

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze, unbuildable, type Analysis, type ModelGraph } from '../../dsl';
+import { keepingTables } from '../data';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
@@ -23,7 +24,8 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   if (!outFlag) throw new UsageError('dlnet export needs --out DIR');
   const out = resolve(outFlag);
   const file = args.positional[0];
-  const analysis = analyze(readSource(file), { host: fileHost(file) });
+  // A PyTorch project takes the training data along: the check's tables are kept for it.
+  const analysis = analyze(readSource(file), { host: keepingTables(fileHost(file), file) });
   // A PyTorch project is about training: without --model it takes the first trained model.
   const name = (args.flags.get('model') as string | undefined) ?? (to === 'pytorch' ? analysis.trains[0]?.model : undefined) ?? analysis.models[0]?.name;
   const g = analysis.models.find((m) => m.name === name);

@@ -1,6 +1,7 @@
 /** File sources: CSV with a header (read by the dsl's table reader, which the checker shares) and IDX (MNIST format). */
-import { readFileSync } from 'node:fs';
-import { isCsvProblem, readCsvTable } from '../../dsl';
+import { readFileSync, statSync } from 'node:fs';
+import { isCsvProblem, readCsvTable, type CsvTable, type FileHost } from '../../dsl';
+import { resolveDataPath } from '../files';
 import type { Data } from './dataset';
 
 export class DataError extends Error {
@@ -9,7 +10,46 @@ export class DataError extends Error {
   }
 }
 
+/** Tables the check read whole (see `keepingTables`), by file and label, with the file's stamp then. */
+const keptTables = new Map<string, { stamp: string | undefined; table: CsvTable }>();
+
+/** The file's size and modification time: a table kept is used only while they are the same. */
+function stampOf(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return `${s.size}\0${s.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The host, with the check's CSV tables kept for `loadCsv` (see `FileHost.keepTable`): a
+ * run that checks its file and then loads the data reads each table once, not twice.
+ */
+export function keepingTables(host: FileHost, dlnetFile: string): FileHost {
+  return {
+    ...host,
+    keepTable(path, label, table) {
+      const full = resolveDataPath(dlnetFile, path);
+      if (!(full instanceof Error)) keptTables.set(`${full}\0${label}`, { stamp: stampOf(full), table });
+    },
+  };
+}
+
 export function loadCsv(path: string, shownAs: string, label: string): Data {
+  const kept = keptTables.get(`${path}\0${label}`);
+  const table = kept && kept.stamp !== undefined && kept.stamp === stampOf(path) ? kept.table : readTable(path, shownAs, label);
+  const { size, features, classes } = table;
+  const y = new Float32Array(size * (classes ? classes.length : 1));
+  table.labels.forEach((value, i) => {
+    if (classes) y[i * classes.length + classes.indexOf(value)] = 1;
+    else y[i] = Number(value);
+  });
+  return { size, features: [{ data: features, shape: [table.header.length - 1] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
+}
+
+function readTable(path: string, shownAs: string, label: string): CsvTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -18,13 +58,7 @@ export function loadCsv(path: string, shownAs: string, label: string): Data {
   }
   const table = readCsvTable(text, label);
   if (isCsvProblem(table)) throw new DataError(table.message, shownAs, table.line);
-  const { size, features, classes } = table;
-  const y = new Float32Array(size * (classes ? classes.length : 1));
-  table.labels.forEach((value, i) => {
-    if (classes) y[i * classes.length + classes.indexOf(value)] = 1;
-    else y[i] = Number(value);
-  });
-  return { size, features: [{ data: features, shape: [table.header.length - 1] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
+  return table;
 }
 
 function readIdx(path: string, shownAs: string): { dims: number[]; data: Uint8Array } {

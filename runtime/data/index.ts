@@ -2,7 +2,7 @@
 import type { Args, DatasetInfo } from '../../dsl';
 import { resolveDataPath } from '../files';
 import type { Data } from './dataset';
-import { DataError, loadCsv, loadIdx } from './files';
+import { DataError, keepingTables, loadCsv, loadIdx } from './files';
 import { iris } from './iris';
 import { mnist } from './mnist';
 import * as synthetic from './synthetic';
@@ -38,5 +38,5 @@ export function loadData(info: DatasetInfo, dlnetFile: string): Data {
   return load(info.args, dlnetFile);
 }
 
-export { DataError };
+export { DataError, keepingTables };
 export type { Data };

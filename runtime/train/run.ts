@@ -12,7 +12,7 @@ import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
 import { compileModel } from '../compile/compile';
 import { split, type Data } from '../data/dataset';
-import { DataError, loadData } from '../data';
+import { DataError, keepingTables, loadData } from '../data';
 import { Random } from '../data/random';
 import { fileHost } from '../files';
 import { tf, tfl } from '../tf';
@@ -158,7 +158,7 @@ export function readPlan(file: string, model?: string): { text: string; analysis
   } catch (e) {
     throw new RunError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const analysis = analyze(text, { host: fileHost(file) });
+  const analysis = analyze(text, { host: keepingTables(fileHost(file), file) });
   return { text, analysis, ...planWithData(analysis, file, model) };
 }
 

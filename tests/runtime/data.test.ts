@@ -1,13 +1,13 @@
 /** Data sources: shapes, seeding, CSV and IDX parsing with clear errors, and workspace-bound paths. */
 import fc from 'fast-check';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
 import { loadData } from '../../runtime/data';
 import { exampleLength } from '../../runtime/data/dataset';
-import { DataError, loadCsv, loadIdx } from '../../runtime/data/files';
+import { DataError, keepingTables, loadCsv, loadIdx } from '../../runtime/data/files';
 import { fileHost, resolveDataPath } from '../../runtime/files';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-data-'));
@@ -138,6 +138,22 @@ describe('csv', () => {
     const other = analyze('dataset d = csv("versions.csv", label: "b")', { host }).diagnostics.filter((d) => d.severity === 'error');
     expect(other.map((d) => d.message)).toEqual(['dataset d: versions.csv:2: column \'kind\' must be a number, got "x"']);
     expect(reads).toBe(3);
+  });
+
+  it('is read once by a run: the loader takes the table its check read, while the file stays the same', () => {
+    const csv = join(dir, 'once.csv');
+    const written = (text: string) => {
+      writeFileSync(csv, text);
+      utimesSync(csv, 1_700_000_000, 1_700_000_000);
+    };
+    written('x,kind\n1,a\n2,b\n');
+    const info = analyze('dataset d = csv("once.csv", label: "kind")', { host: keepingTables(fileHost(dlnet), dlnet) }).datasets.get('d')!;
+    // Other numbers, the same size and time: only the kept table still says 1 and 2.
+    written('x,kind\n3,a\n4,b\n');
+    expect(Array.from(loadData(info, dlnet).features[0].data)).toEqual([1, 2]);
+    // A file that changed is read again.
+    written('x,kind\n5,a\n6,b\n7,a\n');
+    expect(Array.from(loadData(info, dlnet).features[0].data)).toEqual([5, 6, 7]);
   });
 });
 
