@@ -25,7 +25,8 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   const out = resolve(outFlag);
   const file = args.positional[0];
   // A PyTorch project takes the training data along: the check's tables are kept for it.
-  const analysis = analyze(readSource(file), { host: keepingTables(fileHost(file), file) });
+  const host = to === 'pytorch' ? keepingTables(fileHost(file), file) : fileHost(file);
+  const analysis = analyze(readSource(file), { host });
   // A PyTorch project is about training: without --model it takes the first trained model.
   const name = (args.flags.get('model') as string | undefined) ?? (to === 'pytorch' ? analysis.trains[0]?.model : undefined) ?? analysis.models[0]?.name;
   const g = analysis.models.find((m) => m.name === name);
