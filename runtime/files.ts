@@ -41,15 +41,21 @@ export function fileHost(dlnetFile: string, root?: string): FileHost {
     },
     stamp(path) {
       const file = full(path);
-      try {
-        // The resolved path too: the same relative path names another file next to another .dlnet file.
-        const s = file === undefined ? undefined : statSync(file);
-        return s === undefined ? undefined : `${file}\0${s.size}\0${s.mtimeMs}`;
-      } catch {
-        return undefined;
-      }
+      const stamp = file === undefined ? undefined : fileStamp(file);
+      // The resolved path too: the same relative path names another file next to another .dlnet file.
+      return stamp === undefined ? undefined : `${file}\0${stamp}`;
     },
   };
+}
+
+/** Something that changes whenever the file does: its size and modification time (undefined when it cannot be read). */
+export function fileStamp(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return `${s.size}\0${s.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Folders deeper than this are not searched: a link back up would otherwise never end. */

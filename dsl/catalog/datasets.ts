@@ -173,7 +173,7 @@ function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes 
     const text = new TextDecoder().decode(bytes);
     const table = host.keepTable ? readCsvTable(text, label) : summarizeCsvTable(text, label);
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
-    if (host.keepTable) host.keepTable(path, label, table as CsvTable);
+    host.keepTable?.(path, label, table as CsvTable);
     const features = [table.header.length - 1];
     return table.classes
       ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes }

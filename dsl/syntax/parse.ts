@@ -241,7 +241,7 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
     // Chevrotain recovers from recognition errors; anything else is a parser bug,
     // reported as a syntax error on the declaration rather than a crash. Brackets
     // nested past what the parser's recursion can follow are the one input that does it.
-    const message = e instanceof RangeError ? tooDeep(tokens) : `internal parser error: ${(e as Error).message}`;
+    const message = e instanceof RangeError && /call stack/i.test(e.message) ? tooDeep(tokens) : `internal parser error: ${(e as Error).message}`;
     errors.push({ message, range: tokenRange(tokens[0]) });
     return undefined;
   }

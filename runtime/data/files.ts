@@ -1,7 +1,7 @@
 /** File sources: CSV with a header (read by the dsl's table reader, which the checker shares) and IDX (MNIST format). */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isCsvProblem, readCsvTable, type CsvTable, type FileHost } from '../../dsl';
-import { resolveDataPath } from '../files';
+import { fileStamp, resolveDataPath } from '../files';
 import type { Data } from './dataset';
 
 export class DataError extends Error {
@@ -10,18 +10,11 @@ export class DataError extends Error {
   }
 }
 
-/** Tables the check read whole (see `keepingTables`), by file and label, with the file's stamp then. */
+/**
+ * Tables the check read whole (see `keepingTables`), by file and label, with the file's
+ * stamp then. Each is taken by the one load it was kept for, and so not held after it.
+ */
 const keptTables = new Map<string, { stamp: string | undefined; table: CsvTable }>();
-
-/** The file's size and modification time: a table kept is used only while they are the same. */
-function stampOf(path: string): string | undefined {
-  try {
-    const s = statSync(path);
-    return `${s.size}\0${s.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The host, with the check's CSV tables kept for `loadCsv` (see `FileHost.keepTable`): a
@@ -32,14 +25,17 @@ export function keepingTables(host: FileHost, dlnetFile: string): FileHost {
     ...host,
     keepTable(path, label, table) {
       const full = resolveDataPath(dlnetFile, path);
-      if (!(full instanceof Error)) keptTables.set(`${full}\0${label}`, { stamp: stampOf(full), table });
+      if (!(full instanceof Error)) keptTables.set(`${full}\0${label}`, { stamp: fileStamp(full), table });
     },
   };
 }
 
 export function loadCsv(path: string, shownAs: string, label: string): Data {
-  const kept = keptTables.get(`${path}\0${label}`);
-  const table = kept && kept.stamp !== undefined && kept.stamp === stampOf(path) ? kept.table : readTable(path, shownAs, label);
+  const key = `${path}\0${label}`;
+  const kept = keptTables.get(key);
+  keptTables.delete(key);
+  // A kept table holds while the file is as it was when the check read it.
+  const table = kept && kept.stamp !== undefined && kept.stamp === fileStamp(path) ? kept.table : readTable(path, shownAs, label);
   const { size, features, classes } = table;
   const y = new Float32Array(size * (classes ? classes.length : 1));
   table.labels.forEach((value, i) => {
