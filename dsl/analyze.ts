@@ -4,10 +4,10 @@
  * through the optional file host (for csv/idx headers).
  */
 import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
-import { diagnostic, replaceWith, type Diagnostic } from './diagnostics';
+import { byPosition, diagnostic, replaceWith, type Diagnostic } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse } from './syntax/parse';
-import { comparePositions, lineBreakOf, lineOf } from './syntax/range';
+import { lineBreakOf, lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
 import { lintModel } from './semantics/lints';
@@ -80,7 +80,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => trainChecks.check(ctx, t, () => checkTrain(ctx, t, globals)));
   reportUnusedDeclarations(ctx);
 
-  const diagnostics = withoutEchoes(ctx.diagnostics).sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const diagnostics = withoutEchoes(ctx.diagnostics).sort(byPosition);
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
     blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,

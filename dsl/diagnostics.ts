@@ -2,7 +2,7 @@
  * Diagnostics are values: a range, a severity, a stable code, a message that says
  * what was expected and what was found, related locations, and fixes as text edits.
  */
-import type { Range } from './syntax/range';
+import { comparePositions, rangeKey, type Range } from './syntax/range';
 
 /**
  * Control characters as their Unicode pictures (U+2400 on), one column each, so a message
@@ -75,6 +75,27 @@ export function diagnostic(
   extra: Pick<Diagnostic, 'related' | 'fixes' | 'unnecessary'> = {},
 ): Diagnostic {
   return { range, severity, code, message, ...extra };
+}
+
+/** What makes two diagnostics the same report: a block walked at every use reports its errors again each time. */
+export function diagnosticKey(d: Diagnostic): string {
+  return `${d.code}@${rangeKey(d.range)}:${d.message}`;
+}
+
+/** Orders diagnostics as the file reads: by where they start. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return comparePositions(a.range.start, b.range.start);
+}
+
+/** The diagnostics, each report once, in their order. */
+export function distinct(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = diagnosticKey(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The "did you mean" fix: replace the misspelt name with the suggestion. */

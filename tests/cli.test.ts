@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../dsl';
 
 const bin = join(__dirname, '..', 'bin', 'dlnet.js');
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-cli-'));
@@ -28,6 +29,22 @@ const bad = write('bad.dlnet', `model M {
   conv2d(8, kernel: 3)
 }
 `);
+/** A train statement stopped by errors in its model, a block the model uses and itself; model Other's error is not its. */
+const manyErrors = `dataset d = rings()
+block Squash() {
+  reshape([3, 3])
+}
+model M {
+  input x: [2]
+  Squash
+  dense(2, activaton: relu)
+}
+model Other {
+  input x: [4]
+  dense(0)
+}
+train M on d { loss: binaryCrossentropy; epocs: 3 }
+`;
 
 describe('dlnet check', () => {
   it('exits 0 on a clean file and prints JSON in the documented shape', () => {
@@ -183,7 +200,24 @@ describe('dlnet train', () => {
     // A file under the working folder is named as the user would type it.
     expect(r.stderr.trim()).toBe("untrainable.dlnet:1:16: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv'");
     const events = run('train', 'untrainable.dlnet', '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events[0]).toEqual({ type: 'error', message: "train M cannot run: dataset d: cannot read 'nowhere.csv'", line: 0, character: 15, code: 'invalid-argument', file: join(dir, 'untrainable.dlnet') });
+    expect(events[0]).toMatchObject({ type: 'error', message: "train M cannot run: dataset d: cannot read 'nowhere.csv'", line: 0, character: 15, code: 'invalid-argument', file: join(dir, 'untrainable.dlnet') });
+    expect(events[0].diagnostics.map((d: Diagnostic) => d.message)).toEqual(["dataset d: cannot read 'nowhere.csv'"]);
+  });
+
+  it('lists every error that stops the run, in file order, blocks included, other models left out', () => {
+    write('broken-run.dlnet', manyErrors);
+    const r = run('train', 'broken-run.dlnet');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'broken-run.dlnet:3:3: error[invalid-shape]: train M cannot run: reshape to [3, 3] needs 9 elements, but the input [2] has 2 (from input `x` on line 6)',
+      "broken-run.dlnet:8:12: error[unknown-parameter]: dense has no parameter 'activaton'; did you mean 'activation'?",
+      "broken-run.dlnet:14:42: error[invalid-setting]: unknown train setting 'epocs'; did you mean 'epochs'?",
+    ]);
+    const [error] = run('train', 'broken-run.dlnet', '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(error).toMatchObject({ type: 'error', line: 2, character: 2, code: 'invalid-shape' });
+    // As `dlnet check --json` gives them: ranges, codes, fixes.
+    const checked = JSON.parse(run('check', 'broken-run.dlnet', '--json').stdout).files[0].diagnostics as Diagnostic[];
+    expect(error.diagnostics).toEqual(checked.filter((d) => d.severity === 'error' && d.range.start.line !== 11));
   });
 });
 
@@ -209,6 +243,14 @@ train M on d { loss: meanSquaredError }
     const r = run('export', missing, '--to', 'pytorch', '--out', join(dir, 'never'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${missing}:1:16: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv'`);
+    // A model with errors is refused with all of them, a line each.
+    const broken = write('broken-export.dlnet', manyErrors);
+    const refused = run('export', broken, '--out', join(dir, 'never'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `${broken}:3:3: error[invalid-shape]: model M has errors: reshape to [3, 3] needs 9 elements, but the input [2] has 2 (from input \`x\` on line 6)`,
+      `${broken}:8:12: error[unknown-parameter]: dense has no parameter 'activaton'; did you mean 'activation'?`,
+    ]);
     const usage = run('export', good, '--to', 'onnx', '--out', join(dir, 'x'));
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--to onnx: choose one of tfjs, pytorch/);

@@ -126,7 +126,7 @@ describe('incremental analysis', () => {
     expectSameAsFresh(edited);
     const second = warm.analyze(edited).models.find((g) => g.name === 'Second')!;
     expect(second.ok).toBe(false);
-    expect(second.firstError?.message).toMatch(/reshape to \[3, 3\] needs 9 elements/);
+    expect(second.errors[0]?.message).toMatch(/reshape to \[3, 3\] needs 9 elements/);
   });
 
   it('re-checks the models that use a block when the block changes, is renamed, or a block takes a layer\'s name', () => {

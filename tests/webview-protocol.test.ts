@@ -10,5 +10,7 @@ describe('validateMessage', () => {
     }
     expect(validateMessage({ type: 'reveal', line: 2 })).toEqual({ type: 'reveal', line: 2 });
     expect(validateMessage({ type: 'reveal', line: -2 })).toBeUndefined();
+    expect(validateMessage({ type: 'reveal', line: 2, character: 11 })).toEqual({ type: 'reveal', line: 2, character: 11 });
+    for (const character of [-1, 0.5, '3', null]) expect(validateMessage({ type: 'reveal', line: 2, character })).toBeUndefined();
   });
 });

@@ -20,9 +20,12 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   let current: { run: Run; process: TrainingProcess; uri: vscode.Uri; model?: string; again: string } | undefined;
   const output = vscode.window.createOutputChannel('dlnet Training');
 
-  const reveal = async (uri: vscode.Uri, line: number) => {
+  /** Shows a line of the file: selected whole, or with the cursor at `character` (where the error's diagnostic starts). */
+  const reveal = async (uri: vscode.Uri, line: number, character?: number) => {
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-    const range = editor.document.lineAt(Math.min(line, editor.document.lineCount - 1)).range;
+    const whole = editor.document.lineAt(Math.min(line, editor.document.lineCount - 1)).range;
+    const at = character === undefined ? undefined : whole.start.with({ character: Math.min(character, whole.end.character) });
+    const range = at ? new vscode.Range(at, at) : whole;
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
   };
@@ -47,7 +50,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     pause: () => current?.process.pause(),
     resume: () => current?.process.resume(),
     trainAgain: () => current && void vscode.commands.executeCommand(current.again, current.uri.toString(), current.model),
-    reveal: (line) => current && void reveal(current.uri, line),
+    reveal: (line, character) => current && void reveal(current.uri, line, character),
     openFolder: (path) => existsSync(path) && void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path)),
     setBatchSize: (line, value) => current && void setSetting(current.uri, line, 'batchSize', String(value)),
   });

@@ -17,7 +17,7 @@ export interface PanelActions {
   pause(): void;
   resume(): void;
   trainAgain(): void;
-  reveal(line: number): void;
+  reveal(line: number, character?: number): void;
   openFolder(path: string): void;
   setBatchSize(line: number, value: number): void;
 }
@@ -83,7 +83,7 @@ export class TrainingPanel {
       case 'pause': return this.actions.pause();
       case 'resume': return this.actions.resume();
       case 'trainAgain': return this.actions.trainAgain();
-      case 'reveal': return this.actions.reveal(m.line);
+      case 'reveal': return this.actions.reveal(m.line, m.character);
       case 'openFolder': return this.actions.openFolder(m.path);
       case 'setBatchSize': return this.actions.setBatchSize(m.line, m.value);
     }

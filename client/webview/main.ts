@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
+import type { Diagnostic } from '../../dsl/diagnostics';
 import { atLine, type EpochEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
 import { drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
@@ -111,7 +112,7 @@ function handle(e: TrainEvent): void {
       return;
     case 'error':
       if (!start && e.file) $('title').textContent = e.file.split(/[\\/]/).pop()!;
-      problem('error', 'Training failed: ', e.message, e.line);
+      problem('error', 'Training failed: ', e.message, e.line, e.character, e.diagnostics?.slice(1));
       return;
     case 'end': {
       running = false;
@@ -131,14 +132,30 @@ function handle(e: TrainEvent): void {
   }
 }
 
-/** A failure or a warning under the header, with a link to its line. */
-function problem(kind: 'error' | 'warning', title: string, message: string, line: number | undefined): void {
+/** The most of a failed run's further errors listed under it; the Problems view has them all. */
+const MORE_ERRORS_SHOWN = 20;
+
+/** A link that shows a place in the file: " (line 8)". */
+function placeLink(line: number, character?: number): HTMLElement {
+  const link = el('a', { 'data-line': String(line) }, atLine(line));
+  link.addEventListener('click', () => post(character === undefined ? { type: 'reveal', line } : { type: 'reveal', line, character }));
+  return link;
+}
+
+/** A failure or a warning under the header, with a link to its place; a run that cannot start lists its other errors below. */
+function problem(kind: 'error' | 'warning', title: string, message: string, line?: number, character?: number, more: readonly Diagnostic[] = []): void {
   const box = el('div', { class: kind, role: 'alert' });
   box.append(el('strong', {}, title), document.createTextNode(message));
-  if (line !== undefined) {
-    const link = el('a', { 'data-line': String(line) }, atLine(line));
-    link.addEventListener('click', () => post({ type: 'reveal', line }));
-    box.append(link);
+  if (line !== undefined) box.append(placeLink(line, character));
+  if (more.length > 0) {
+    const list = el('ul', { class: 'more-errors' });
+    for (const d of more.slice(0, MORE_ERRORS_SHOWN)) {
+      const item = el('li', {}, d.message);
+      item.append(placeLink(d.range.start.line, d.range.start.character));
+      list.append(item);
+    }
+    if (more.length > MORE_ERRORS_SHOWN) list.append(el('li', {}, `and ${more.length - MORE_ERRORS_SHOWN} more: see the Problems view`));
+    box.append(el('div', {}, `${more.length === 1 ? 'Another error stops' : `${more.length} more errors stop`} the run:`), list);
   }
   $('errors').append(box);
 }

@@ -17,7 +17,8 @@ export type FromWebview =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'trainAgain' }
-  | { type: 'reveal'; line: number }
+  /** Show `line` of the trained file: the whole line, or the cursor at `character` when given. */
+  | { type: 'reveal'; line: number; character?: number }
   | { type: 'openFolder'; path: string }
   /** Write `batchSize: value` into the train statement on `line`. */
   | { type: 'setBatchSize'; line: number; value: number };
@@ -32,7 +33,9 @@ export function validateMessage(m: unknown): FromWebview | undefined {
     case 'ready': case 'stop': case 'pause': case 'resume': case 'trainAgain':
       return { type: msg.type };
     case 'reveal':
-      return isLine(msg.line) ? { type: 'reveal', line: msg.line } : undefined;
+      if (!isLine(msg.line)) return undefined;
+      if (msg.character === undefined) return { type: 'reveal', line: msg.line };
+      return isLine(msg.character) ? { type: 'reveal', line: msg.line, character: msg.character } : undefined;
     case 'setBatchSize':
       return isLine(msg.line) && Number.isInteger(msg.value) && (msg.value as number) >= 1 && (msg.value as number) <= 1e6 ? { type: 'setBatchSize', line: msg.line, value: msg.value as number } : undefined;
     case 'openFolder':

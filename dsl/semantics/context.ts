@@ -1,9 +1,9 @@
 /** What one analysis accumulates, shared by the passes that fill it. */
 import type { Args, DatasetShapes, LayerDef } from '../catalog';
-import type { Diagnostic } from '../diagnostics';
+import { diagnosticKey, type Diagnostic } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
-import { rangeKey, readLinesWith, type Position, type Range } from '../syntax/range';
+import { readLinesWith, type Position, type Range } from '../syntax/range';
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
@@ -88,7 +88,7 @@ export class Context {
   report(d: Diagnostic): void {
     this.recording?.effects.push(REPORT, d);
     if (d.severity === 'error') this.errors.push(d);
-    const key = `${d.code}@${rangeKey(d.range)}:${d.message}`;
+    const key = diagnosticKey(d);
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push(d);

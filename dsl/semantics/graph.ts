@@ -42,8 +42,8 @@ export interface ModelGraph {
   totalParams: number | null;
   /** No error diagnostics inside this model: safe to compile, unless `unbuildable` names a layer whose weights need a size it leaves open. */
   ok: boolean;
-  /** The first error its check found, which may lie in a block it uses (the model's own lines then show none). */
-  firstError?: Diagnostic;
+  /** The errors its check found, each once, in the order of the file: some may lie in a block it uses (the model's own lines then show none). */
+  errors: readonly Diagnostic[];
 }
 
 export function outputShapes(g: ModelGraph): Shape[] {

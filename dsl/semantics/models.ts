@@ -5,7 +5,7 @@
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
 import { findLayer, inputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
-import { diagnostic, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
+import { byPosition, diagnostic, distinct, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
@@ -14,6 +14,9 @@ import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
+
+/** The errors of a model that has none: one list for all of them. */
+const noErrors: readonly Diagnostic[] = Object.freeze([]);
 
 /** A tensor flowing through the walk. `shape` undefined: unknown after an earlier error, so nothing downstream is checked. */
 export interface Tensor {
@@ -144,7 +147,7 @@ export class ModelChecker {
       this.ctx.report(diagnostic('invalid-shape', 'error', model.name.range, `model ${model.name.text} has no input: start its body with \`input name: [shape]\``));
     }
     this.reportUnusedTensors();
-    const firstError = this.ctx.errors[errorsBefore];
+    const errors = this.ctx.errors.length > errorsBefore ? fitted(distinct(this.ctx.errors.slice(errorsBefore)).sort(byPosition)) : noErrors;
     const totals = this.graph.layers.map((l) => l.params);
     const g: ModelGraph = {
       name: model.name.text,
@@ -154,8 +157,8 @@ export class ModelChecker {
       outputs: this.graph.outputs,
       layers: this.graph.layers,
       totalParams: totals.some((p) => p === null) ? null : totals.reduce<number>((a, b) => a + (b as number), 0),
-      ok: !firstError && this.graph.outputs.length > 0 && this.graph.inputs.length > 0,
-      firstError,
+      ok: errors.length === 0 && this.graph.outputs.length > 0 && this.graph.inputs.length > 0,
+      errors,
     };
     return g;
   }

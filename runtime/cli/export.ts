@@ -10,7 +10,7 @@ import { keepingTables } from '../data';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
 import { readSource } from './check';
-import { formatError } from './format';
+import { formatError, formatErrors } from './format';
 import type { Io } from './io';
 
 const TARGETS = ['tfjs', 'pytorch'];
@@ -31,7 +31,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   const name = (args.flags.get('model') as string | undefined) ?? (to === 'pytorch' ? analysis.trains[0]?.model : undefined) ?? analysis.models[0]?.name;
   const g = analysis.models.find((m) => m.name === name);
   if (!g) throw new UsageError(name ? `no model named ${name} in ${file}` : `${file} has no model`);
-  if (!g.ok) return reportErrors(io, file, analysis, `model ${name} has errors`);
+  if (!g.ok) return reportErrors(io, file, g);
   const open = unbuildable(g);
   if (open) {
     io.err(formatError(file, open.layer.range.start, open.message));
@@ -67,7 +67,7 @@ async function exportToPytorch(io: Io, file: string, analysis: Analysis, g: Mode
       training = { plan, ...trainingParts(analysis, plan, data, resolve(file)) };
     } catch (e) {
       if (!(e instanceof RunError)) throw e;
-      io.err(formatError(file, e, e.message));
+      for (const text of formatErrors(file, e, e.message, e.diagnostics?.slice(1))) io.err(text);
       return 1;
     }
   }
@@ -77,8 +77,9 @@ async function exportToPytorch(io: Io, file: string, analysis: Analysis, g: Mode
   return 0;
 }
 
-function reportErrors(io: Io, file: string, analysis: Analysis, what: string): number {
-  const first = analysis.diagnostics.find((d) => d.severity === 'error');
-  io.err(formatError(file, first ? { ...first.range.start, code: first.code } : {}, `${what}: ${first?.message ?? 'see dlnet check'}`));
+/** A model that cannot be exported: its first error names the refusal, the others follow a line each. */
+function reportErrors(io: Io, file: string, g: ModelGraph): number {
+  const [first, ...others] = g.errors;
+  for (const text of formatErrors(file, first ? { ...first.range.start, code: first.code } : {}, `model ${g.name} has errors: ${first?.message ?? 'see dlnet check'}`, others)) io.err(text);
   return 1;
 }

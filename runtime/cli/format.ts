@@ -1,6 +1,7 @@
 /** Compiler-style rendering of diagnostics: file:line:col: severity[code]: message, the line, a caret. */
 import { isAbsolute, relative } from 'node:path';
 import { visible, type Diagnostic } from '../../dsl';
+import { atLine } from '../train/events';
 
 const colours = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[90m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
@@ -39,6 +40,15 @@ export interface ErrorPlace {
 export function formatError(file: string, at: ErrorPlace, message: string): string {
   const place = at.line === undefined ? '' : `:${at.line + 1}${at.character === undefined ? '' : `:${at.character + 1}`}`;
   return `${file}${place}: error${at.code ? `[${at.code}]` : ''}: ${message}`;
+}
+
+/**
+ * An error that stops a run or an export, then the file's other errors behind it, a line
+ * each (`formatError`); without a file, as the event stream words a line: `error (line 8): …`.
+ */
+export function formatErrors(file: string | undefined, at: ErrorPlace, message: string, others: readonly Diagnostic[] = []): string[] {
+  const one = (place: ErrorPlace, text: string) => (file === undefined ? `error${atLine(place.line)}: ${text}` : formatError(file, place, text));
+  return [one(at, message), ...others.map((d) => one({ ...d.range.start, code: d.code }, d.message))];
 }
 
 /** A path as a person reads it: relative to the working folder when it lies inside it. */

@@ -1,6 +1,6 @@
 /** Training events rendered for a terminal: a progress bar per epoch with loss, metrics, samples/s and ETA. */
 import { atLine, type TrainEvent } from '../train/events';
-import { formatError, shownPath } from './format';
+import { formatErrors, shownPath } from './format';
 import type { Io } from './io';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
@@ -38,7 +38,8 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
         if (e.meanDistanceToRing !== undefined) io.err(`  generated points: mean distance to the ring ${fmt(e.meanDistanceToRing)}`);
         break;
       case 'error':
-        io.err(e.file ? formatError(shownPath(e.file), e, e.message) : `error${atLine(e.line)}: ${e.message}`);
+        // The file's other errors that stop the run follow, a line each.
+        for (const text of formatErrors(e.file && shownPath(e.file), e, e.message, e.diagnostics?.slice(1))) io.err(text);
         break;
       case 'end':
         if (e.status !== 'failed') io.err(`${e.status} after ${count(e.epochs, 'epoch')} in ${duration(e.elapsedMs)}; saved to ${e.savedTo}`);

@@ -2,7 +2,7 @@
  * The training event stream: JSON lines on stdout with `dlnet train --json`, the same
  * stream the editor panel reads. A contract: fields are only ever added.
  */
-import type { ModelSummary } from '../../dsl';
+import type { Diagnostic, ModelSummary } from '../../dsl';
 
 export type Logs = Record<string, number>;
 
@@ -113,6 +113,12 @@ export interface ErrorEvent {
   character?: number;
   /** The diagnostic's code, when the error is one (`invalid-argument`, `shape-mismatch`, …). */
   code?: string;
+  /**
+   * When the run cannot start for errors in the file: every one of them (in its train
+   * statement, dataset, models and the blocks they use), as `dlnet check --json` gives
+   * them; the first is the one `message` names.
+   */
+  diagnostics?: readonly Diagnostic[];
   file?: string;
 }
 

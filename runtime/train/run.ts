@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, modelSummary, type Analysis, type Choice, type TrainPlan } from '../../dsl';
+import { analyze, byPosition, distinct, modelSummary, type Analysis, type Choice, type Diagnostic, type TrainPlan } from '../../dsl';
 import { releaseGpuMemory, takeGpuError } from '../gpu';
 import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
@@ -56,9 +56,22 @@ export interface RunResult {
 
 /** Errors that belong to a line of the .dlnet file (and, when they come from a diagnostic, to its column and code). */
 export class RunError extends Error {
-  constructor(message: string, readonly line?: number, readonly character?: number, readonly code?: string) {
+  /** @param diagnostics every error of the file that stops the run, when it cannot start for them; the first is the one `message` names. */
+  constructor(message: string, readonly line?: number, readonly character?: number, readonly code?: string, readonly diagnostics?: readonly Diagnostic[]) {
     super(message);
   }
+}
+
+/**
+ * Every error that stops a plan, each once, in the order of the file: in its train
+ * statement, its dataset and its models, and in the blocks they use (a block's error lies
+ * outside the model's lines, and breaks every model that uses it).
+ */
+function planErrors(a: Analysis, plan: TrainPlan): Diagnostic[] {
+  const involved = [plan.decl, ...a.file.decls.filter((d) => d.kind !== 'train' && [plan.model, plan.versus, plan.dataset].includes(d.name.text))];
+  const inside = a.diagnostics.filter((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line));
+  const models = a.models.filter((g) => g.name === plan.model || g.name === plan.versus);
+  return distinct([...inside, ...models.flatMap((g) => g.errors)]).sort(byPosition);
 }
 
 function choosePlan(a: Analysis, model?: string): TrainPlan {
@@ -69,14 +82,12 @@ function choosePlan(a: Analysis, model?: string): TrainPlan {
   }
   const plan = plans[0];
   // The statement, its model(s) and its dataset must all be free of errors.
-  const involved = [plan.decl, ...a.file.decls.filter((d) => d.kind !== 'train' && [plan.model, plan.versus, plan.dataset].includes(d.name.text))];
-  const first = a.diagnostics.find((d) => d.severity === 'error' && involved.some((decl) => d.range.start.line >= decl.range.start.line && d.range.start.line <= decl.range.end.line))
-    // An error in a block the model uses lies outside the model's own lines.
-    ?? a.models.find((g) => (g.name === plan.model || g.name === plan.versus) && g.firstError)?.firstError;
-  if (!plan.ok || first) {
+  const errors = planErrors(a, plan);
+  if (!plan.ok || errors.length > 0) {
+    const first = errors[0] as Diagnostic | undefined;
     // The line travels beside the message (the CLI, the panel and the log each show it once).
     const at = (first ?? plan.decl).range.start;
-    throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, at.line, at.character, first?.code);
+    throw new RunError(`train ${plan.model} cannot run: ${first ? first.message : 'the model or dataset has errors'}`, at.line, at.character, first?.code, errors.length > 0 ? errors : undefined);
   }
   return plan;
 }
@@ -266,7 +277,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   } catch (e) {
     folder?.discard();
     const message = e instanceof RunError || e instanceof TrainingError ? e.message : `training failed: ${(e as Error).message}`;
-    const at = e instanceof RunError ? { line: e.line, character: e.character, code: e.code } : { line: plan?.decl.range.start.line };
+    const at = e instanceof RunError ? { line: e.line, character: e.character, code: e.code, diagnostics: e.diagnostics } : { line: plan?.decl.range.start.line };
     o.sink({ type: 'error', message, ...at, file });
     o.sink({ type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: Math.round(performance.now() - started) });
     return { status: 'failed' };

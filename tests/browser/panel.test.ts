@@ -152,6 +152,25 @@ describe('training panel', () => {
   });
 
 
+  it('lists every error that stops a run, each with a link to its line and column', async () => {
+    const page = await openPanel(browser);
+    const at = (line: number, character: number, message: string, code = 'invalid-argument') => ({ range: { start: { line, character }, end: { line, character: character + 3 } }, severity: 'error', code, message });
+    const errors = [at(2, 2, 'reshape to [3, 3] needs 9 elements'), at(7, 11, "dense has no parameter 'activaton'"), at(13, 41, "unknown train setting 'epocs'")];
+    const error = { type: 'error', message: 'train M cannot run: reshape to [3, 3] needs 9 elements', line: 2, character: 2, code: 'invalid-shape', diagnostics: errors, file: '/w/net.dlnet' };
+    await deliver(page, { type: 'replay', runId: 1, events: [error, { type: 'end', status: 'failed', logs: {}, epochs: 0, elapsedMs: 3 }], past: [], trusted: true });
+    expect(await page.locator('.error').count()).toBe(1);
+    expect(await page.textContent('.error')).toMatch(/^Training failed: train M cannot run: reshape .* \(line 3\)2 more errors stop the run:/);
+    expect(await page.$$eval('.error li', (items) => items.map((i) => i.textContent))).toEqual(["dense has no parameter 'activaton' (line 8)", "unknown train setting 'epocs' (line 14)"]);
+    await page.click('.error > a');
+    await page.click('.error li:nth-child(2) a');
+    expect((await posted(page)).filter((m) => m.type === 'reveal')).toEqual([{ type: 'reveal', line: 2, character: 2 }, { type: 'reveal', line: 13, character: 41 }]);
+    // Twenty are listed; the Problems view has the rest.
+    const many = Array.from({ length: 30 }, (_, i) => at(i, 0, `error ${i}`));
+    await deliver(page, { type: 'replay', runId: 2, events: [{ ...error, diagnostics: many }], past: [], trusted: true });
+    expect(await page.locator('.error li').count()).toBe(21);
+    expect(await page.textContent('.error li:last-child')).toBe('and 9 more: see the Problems view');
+  });
+
   it('shows a stalled run\'s warning with a link to its optimizer line', async () => {
     const page = await openPanel(browser);
     const epoch = (n: number, warning?: unknown) => ({ type: 'epoch', epoch: n, epochs: 5, logs: { loss: 10.7185 }, samplesPerSec: 100, elapsedMs: n * 10, etaMs: 0, ...(warning ? { warning } : {}) });
