@@ -231,9 +231,7 @@ export class SpatialDropout2d extends tfl.layers.Layer {
   }
 
   override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
-    const result = super.dispose();
-    if (result.refCountAfterDispose === 0) this.device.dispose();
-    return result;
+    return this.device.releasedWith(super.dispose());
   }
 
   override getConfig() {

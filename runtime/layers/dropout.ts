@@ -33,6 +33,12 @@ export class DeviceMasks {
     this.calls?.dispose();
     this.calls = undefined;
   }
+
+  /** What its layer's `dispose` returns, freeing the masks' device memory once the layer's last reference has gone. */
+  releasedWith<R extends { refCountAfterDispose: number }>(layerDisposed: R): R {
+    if (layerDisposed.refCountAfterDispose === 0) this.dispose();
+    return layerDisposed;
+  }
 }
 
 type LayerClass = new (args: { rate: number; seed?: number; name?: string }) => tfl.layers.Layer;
@@ -64,9 +70,7 @@ function advancingSeed(Base: LayerClass, className: string): LayerClass {
     }
 
     override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
-      const result = super.dispose();
-      if (result.refCountAfterDispose === 0) this.device.dispose();
-      return result;
+      return this.device.releasedWith(super.dispose());
     }
 
     override getConfig(): tf.serialization.ConfigDict {
