@@ -88,6 +88,8 @@ export interface LayerDef {
   params: ParamDef[];
   /** 'chain': takes the previous step's output; 'merge': takes the tensors it names. */
   inputs: 'chain' | 'merge';
+  /** Its inputs must have one shape (element-wise merges); the checker warns when they have it only for some values of symbolic sizes. */
+  sameShapeInputs?: boolean;
   outputShape(ctx: ShapeContext): Shape | ShapeError;
   /** Trainable and non-trainable weights, as tfjs counts them; null when a size is unknown. */
   paramCount(ctx: ShapeContext): number | null;

@@ -11,7 +11,7 @@ import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
-import { compareShapes, formatShape, known, type Shape } from './shape';
+import { compareShapes, equalOnlyIf, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
 
@@ -398,6 +398,12 @@ export class ModelChecker {
       this.ctx.noteStep(call, { inputs: ins, layer: def, args: bound.args });
       return failed(def.name, call.range);
     }
+    if (def.sameShapeInputs) {
+      for (let i = 1; i < inputs.length; i++) {
+        const [a, b] = [inputs[0] as Tensor, inputs[i] as Tensor];
+        this.warnEqualOnlyIf(call.range, a, b, `${def.name} needs tensors of one shape, got ${formatShape(a.shape!)} and ${formatShape(b.shape!)}`, frame);
+      }
+    }
     const params = def.paramCount(applied);
     const id = name ? this.graph.uniqueId(frame.prefix + name + frame.suffix) : this.graph.autoId(frame.prefix, def.name);
     this.addNode({
@@ -409,6 +415,17 @@ export class ModelChecker {
       id, shape: out, origin: name ?? def.name, originRange: call.range,
       originCall: def.family === 'recurrent' ? call : undefined,
     };
+  }
+
+  /**
+   * Warns when two tensors that must have one shape have it only for some values of their
+   * symbolic sizes (`equalOnlyIf`): the model then runs on some data and fails on the rest.
+   */
+  private warnEqualOnlyIf(range: Range, a: Tensor, b: Tensor, words: string, frame: Frame): void {
+    const conditions = equalOnlyIf(a.shape!, b.shape!);
+    if (!conditions) return;
+    const related = [a, b].map((t) => ({ range: t.originRange, message: `${formatShape(t.shape!)} comes from here` }));
+    frame.values.report(diagnostic('shape-mismatch', 'warning', range, `${words}: they are equal only if ${conditions.join(' and ')}, which the data decides`, { related }));
   }
 
   private addNode(node: LayerNode, call?: ast.Call): void {
@@ -506,8 +523,8 @@ export class ModelChecker {
       this.ctx.noteStep(res, info);
       return body?.shape && shortcut?.shape ? undefined : failed('residual', res.keyword);
     }
+    const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
     if (compareShapes(body.shape, shortcut.shape) === 'differ') {
-      const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
       const fixes = res.shortcut ? undefined : projectionFix(res, current.shape, body.shape);
       frame.values.report(diagnostic('shape-mismatch', 'error', res.keyword,
         `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${res.shortcut ? '' : '; add a shortcut { ... } that projects the input'}`, {
@@ -517,6 +534,7 @@ export class ModelChecker {
       this.ctx.noteStep(res, info);
       return failed('residual', res.keyword);
     }
+    this.warnEqualOnlyIf(res.keyword, shortcut, body, `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}`, frame);
     const id = this.graph.autoId(frame.prefix, 'add');
     this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false });
     this.ctx.noteStep(res, { inputs: info.inputs, output: body.shape, params: 0 });

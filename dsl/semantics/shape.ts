@@ -35,6 +35,25 @@ export function compareShapes(a: Shape, b: Shape): Agreement {
   return result;
 }
 
+/**
+ * What symbolic sizes must be for two shapes to be equal ("T = 5"), when that is all that
+ * keeps them apart; undefined when they are equal, differ outright, or differ only where
+ * a size is unknown (`?` promises nothing). A symbolic size is bound by the data, so a
+ * model that needs it to be one number works for some data and fails for the rest.
+ */
+export function equalOnlyIf(a: Shape, b: Shape): string[] | undefined {
+  if (compareShapes(a, b) !== 'unknown') return undefined;
+  const conditions = new Set<string>();
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === null || y === null || x === y) continue;
+    // "T = 5", never "5 = T"; and T = S once, not again as S = T.
+    const [left, right] = typeof x === 'number' ? [y, x] : [x, y];
+    if (!conditions.has(`${right} = ${left}`)) conditions.add(`${left} = ${right}`);
+  }
+  return conditions.size > 0 ? [...conditions] : undefined;
+}
+
 export function mulDims(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   if (a === null || b === null) return null;
@@ -61,6 +80,8 @@ export type Padding = 'valid' | 'same';
 /** Output length of a convolution or pooling window along one axis (as TensorFlow computes it). */
 export function convLength(n: Dim, kernel: number, stride: number, padding: Padding, dilation = 1): Dim {
   const effective = (kernel - 1) * dilation + 1;
+  // A window moving one step that keeps the length keeps a symbolic length too (T stays T).
+  if (stride === 1 && (padding === 'same' || effective === 1)) return n;
   return mapKnown(n, (len) => (padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - effective) / stride) + 1));
 }
 

@@ -22,6 +22,7 @@ const elementwise = (name: string, doc: string, exactly?: number): Omit<LayerDef
   rule: 'tensors of one shape → that shape',
   params: [tensors],
   inputs: 'merge',
+  sameShapeInputs: true,
   outputShape: ({ inputs }) => sameShapes(name, inputs, exactly),
   paramCount: () => 0,
 });
