@@ -9,6 +9,7 @@ import { alongLine, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
+import { failureOnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
 import { evaluate, UNKNOWN, type ValueScope } from './values';
@@ -188,18 +189,20 @@ function outputFacts(g: ModelGraph): OutputFacts | undefined {
 /** Features of one shape, rather than one per named input. */
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
-function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): boolean {
+function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
   const features = isShape(data.features) ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features }] : data.features;
   if (features.length !== g.inputs.length) {
     ctx.report(diagnostic('data-mismatch', 'error', at,
       `model ${g.name} takes ${g.inputs.length} input${g.inputs.length === 1 ? '' : 's'} (${g.inputs.map((i) => i.id).join(', ')}), but dataset ${dataDecl.name.text} gives ${features.length} (${features.map((f) => f.name).join(', ')})`, {
         related: [{ range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` }],
       }));
-    return false;
+    return;
   }
   let ok = true;
+  const given = new Map<string, Shape>();
   features.forEach((f, i) => {
     const input = g.inputs.find((n) => n.id === f.name) ?? g.inputs[i];
+    given.set(input.id, f.shape);
     if (compareShapes(input.shape, f.shape) === 'differ') {
       ok = false;
       ctx.report(diagnostic('data-mismatch', 'error', at,
@@ -211,7 +214,21 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
         }));
     }
   });
-  return ok;
+  if (ok && g.ok && g.inputs.some((i) => i.shape.some((d) => typeof d !== 'number'))) checkOnData(ctx, at, g, given, dataDecl);
+}
+
+/** The model, checked with the sizes its inputs leave open, runs again with the data's (`failureOnData`). */
+function checkOnData(ctx: Context, at: Range, g: ModelGraph, given: ReadonlyMap<string, Shape>, dataDecl: ast.DatasetDecl): void {
+  const failure = failureOnData(g, given);
+  if (!failure) return;
+  const sizes = failure.bound.length > 0 ? ` (${failure.bound.join(', ')})` : '';
+  ctx.report(diagnostic('data-mismatch', 'error', at,
+    `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.layer.range)})`, {
+      related: [
+        { range: failure.layer.range, message: `${failure.layer.kind} fails here with the data's sizes` },
+        { range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` },
+      ],
+    }));
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * A model is checked with the sizes its inputs declare, symbolic (`T`) and unknown (`?`)
+ * ones included, and a check that needs a size it does not know is skipped. A dataset
+ * gives every size: here the model's graph runs again through the catalogue's shape rules
+ * with the data's sizes, so that a layer that fits some sizes but not these (a window
+ * longer than the sequence, a residual over a permute that needs T = 5) is an error of the
+ * train statement, not of a run that fails later.
+ */
+import { findLayer, isShapeError, type ArgValue, type Args, type ShapeError } from '../catalog';
+import type { LayerNode, ModelGraph } from './graph';
+import { formatShape, type Shape } from './shape';
+
+export interface FailureOnData {
+  /** The first layer whose shape rule rejects the data's sizes. */
+  layer: LayerNode;
+  code: ShapeError['code'];
+  message: string;
+  /** What the data made of the input's symbolic sizes ("T = 20"), in the order found. */
+  bound: string[];
+}
+
+/**
+ * The first layer of `g` that fails with these input shapes (by input id), or undefined
+ * when every layer fits them. Only worth asking when an input leaves a size open that the
+ * data gives; any other input shape is the one the model was checked with.
+ */
+export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): FailureOnData | undefined {
+  const bound = new Map<string, number>();
+  const shapes = new Map<string, Shape>();
+  for (const input of g.inputs) {
+    const data = inputs.get(input.id);
+    if (!data || data.length !== input.shape.length || !data.every((d) => typeof d === 'number')) return undefined;
+    input.shape.forEach((d, i) => {
+      if (typeof d === 'string' && !bound.has(d)) bound.set(d, data[i] as number);
+    });
+    shapes.set(input.id, data);
+  }
+  for (const layer of g.layers) {
+    const def = findLayer(layer.kind);
+    const ins = layer.inputs.map((id) => shapes.get(id));
+    if (!def || ins.some((s) => s === undefined)) return undefined;
+    const out = def.outputShape({ inputs: ins as Shape[], args: withSizes(layer.args, bound) });
+    if (isShapeError(out)) {
+      const got = (ins as Shape[]).map(formatShape).join(' and ');
+      return {
+        layer, code: out.code,
+        message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`,
+        bound: [...bound].map(([name, size]) => `${name} = ${size}`),
+      };
+    }
+    shapes.set(layer.id, out);
+  }
+  return undefined;
+}
+
+/** Arguments with the bound symbolic sizes written in (`reshape([T, 4])` with T = 20: `[20, 4]`). */
+function withSizes(args: Args, bound: ReadonlyMap<string, number>): Args {
+  if (bound.size === 0) return args;
+  const put = (v: ArgValue): ArgValue => (Array.isArray(v) ? (v as ArgValue[]).map((x) => (typeof x === 'string' && bound.has(x) ? bound.get(x)! : put(x))) : v);
+  const out: Args = {};
+  for (const [k, v] of Object.entries(args)) out[k] = put(v);
+  return out;
+}
