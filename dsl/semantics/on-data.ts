@@ -7,12 +7,12 @@
  * train statement, not of a run that fails later.
  */
 import { findLayer, isShapeError, type ArgValue, type Args, type ShapeError } from '../catalog';
-import type { LayerNode, ModelGraph } from './graph';
+import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { formatShape, type Shape } from './shape';
 
 export interface FailureOnData {
-  /** The first layer whose shape rule rejects the data's sizes. */
-  layer: LayerNode;
+  /** What fails: the first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
+  node: LayerNode | InputNode;
   code: ShapeError['code'];
   message: string;
   /** What the data made of the input's symbolic sizes ("T = 20"), in the order found. */
@@ -20,19 +20,29 @@ export interface FailureOnData {
 }
 
 /**
- * The first layer of `g` that fails with these input shapes (by input id), or undefined
- * when every layer fits them. Only worth asking when an input leaves a size open that the
+ * The first layer of `g` that fails with these input shapes (by input id), or an input
+ * whose sizes contradict another's, or undefined when every layer fits them. Only worth asking when an input leaves a size open that the
  * data gives; any other input shape is the one the model was checked with.
  */
 export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): FailureOnData | undefined {
   const bound = new Map<string, number>();
   const shapes = new Map<string, Shape>();
+  const said = () => [...bound].map(([name, size]) => `${name} = ${size}`);
+  const gave = new Map<string, InputNode>();
   for (const input of g.inputs) {
     const data = inputs.get(input.id);
     if (!data || data.length !== input.shape.length || !data.every((d) => typeof d === 'number')) return undefined;
-    input.shape.forEach((d, i) => {
-      if (typeof d === 'string' && !bound.has(d)) bound.set(d, data[i] as number);
-    });
+    for (let i = 0; i < data.length; i++) {
+      const [name, size] = [input.shape[i], data[i] as number];
+      if (typeof name !== 'string') continue;
+      const before = bound.get(name);
+      if (before !== undefined && before !== size) {
+        // Inputs that name one size must get one size: `[T, 8]` twice means sequences of one length.
+        return { node: input, code: 'shape-mismatch', message: `input \`${input.id}\` ${formatShape(input.shape)} gets ${name} = ${size}, but input \`${gave.get(name)!.id}\` got ${name} = ${before}`, bound: said() };
+      }
+      bound.set(name, size);
+      gave.set(name, input);
+    }
     shapes.set(input.id, data);
   }
   for (const layer of g.layers) {
@@ -43,9 +53,9 @@ export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>)
     if (isShapeError(out)) {
       const got = (ins as Shape[]).map(formatShape).join(' and ');
       return {
-        layer, code: out.code,
+        node: layer, code: out.code,
         message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`,
-        bound: [...bound].map(([name, size]) => `${name} = ${size}`),
+        bound: said(),
       };
     }
     shapes.set(layer.id, out);

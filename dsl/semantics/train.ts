@@ -223,9 +223,9 @@ function checkOnData(ctx: Context, at: Range, g: ModelGraph, given: ReadonlyMap<
   if (!failure) return;
   const sizes = failure.bound.length > 0 ? ` (${failure.bound.join(', ')})` : '';
   ctx.report(diagnostic('data-mismatch', 'error', at,
-    `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.layer.range)})`, {
+    `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.node.range)})`, {
       related: [
-        { range: failure.layer.range, message: `${failure.layer.kind} fails here with the data's sizes` },
+        { range: failure.node.range, message: `${failure.node.kind === 'input' ? `input \`${failure.node.id}\`` : failure.node.kind} fails here with the data's sizes` },
         { range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` },
       ],
     }));
