@@ -6,14 +6,13 @@
  * longer than the sequence, a residual over a permute that needs T = 5) is an error of the
  * train statement, not of a run that fails later.
  */
-import { findLayer, isShapeError, type ArgValue, type Args, type ShapeError } from '../catalog';
+import { findLayer, isShapeError, type ArgValue, type Args } from '../catalog';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { formatShape, type Shape } from './shape';
 
 export interface FailureOnData {
   /** What fails: the first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
   node: LayerNode | InputNode;
-  code: ShapeError['code'];
   message: string;
   /** What the data made of the input's symbolic sizes ("T = 20"), in the order found. */
   bound: string[];
@@ -21,8 +20,9 @@ export interface FailureOnData {
 
 /**
  * The first layer of `g` that fails with these input shapes (by input id), or an input
- * whose sizes contradict another's, or undefined when every layer fits them. Only worth asking when an input leaves a size open that the
- * data gives; any other input shape is the one the model was checked with.
+ * whose sizes contradict another's; undefined when every layer fits them. Only worth
+ * asking when an input leaves a size open that the data gives: any other input shape is
+ * the one the model was checked with.
  */
 export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): FailureOnData | undefined {
   const bound = new Map<string, number>();
@@ -38,7 +38,7 @@ export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>)
       const before = bound.get(name);
       if (before !== undefined && before !== size) {
         // Inputs that name one size must get one size: `[T, 8]` twice means sequences of one length.
-        return { node: input, code: 'shape-mismatch', message: `input \`${input.id}\` ${formatShape(input.shape)} gets ${name} = ${size}, but input \`${gave.get(name)!.id}\` got ${name} = ${before}`, bound: said() };
+        return { node: input, message: `input \`${input.id}\` ${formatShape(input.shape)} gets ${name} = ${size}, but input \`${gave.get(name)!.id}\` got ${name} = ${before}`, bound: said() };
       }
       bound.set(name, size);
       gave.set(name, input);
@@ -53,7 +53,7 @@ export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>)
     if (isShapeError(out)) {
       const got = (ins as Shape[]).map(formatShape).join(' and ');
       return {
-        node: layer, code: out.code,
+        node: layer,
         message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`,
         bound: said(),
       };
