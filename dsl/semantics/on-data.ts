@@ -10,24 +10,25 @@ import { findLayer, isShapeError, type ArgValue, type Args } from '../catalog';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { formatShape, type Shape } from './shape';
 
-export interface FailureOnData {
-  /** What fails: the first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
-  node: LayerNode | InputNode;
-  message: string;
-  /** What the data made of the input's symbolic sizes ("T = 20"), in the order found. */
+/** A model's graph run with a dataset's sizes. */
+export interface OnData {
+  /** Each node's shape with the data's sizes (by node id), up to the failure if there is one. */
+  shapes: ReadonlyMap<string, Shape>;
+  /** What the data made of the inputs' symbolic sizes ("T = 20"), in the order found. */
   bound: string[];
+  /** The first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
+  failure?: { node: LayerNode | InputNode; message: string };
 }
 
 /**
- * The first layer of `g` that fails with these input shapes (by input id), or an input
- * whose sizes contradict another's; undefined when every layer fits them. Only worth
- * asking when an input leaves a size open that the data gives: any other input shape is
- * the one the model was checked with.
+ * Runs `g` with these input shapes (by input id); undefined when the data leaves a size
+ * open or gives no shape for an input. Only worth asking when an input leaves a size open
+ * that the data gives: any other input shape is the one the model was checked with.
  */
-export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): FailureOnData | undefined {
+export function runOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): OnData | undefined {
   const bound = new Map<string, number>();
   const shapes = new Map<string, Shape>();
-  const said = () => [...bound].map(([name, size]) => `${name} = ${size}`);
+  const result = (failure?: OnData['failure']): OnData => ({ shapes, bound: [...bound].map(([name, size]) => `${name} = ${size}`), failure });
   const gave = new Map<string, InputNode>();
   for (const input of g.inputs) {
     const data = inputs.get(input.id);
@@ -38,7 +39,7 @@ export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>)
       const before = bound.get(name);
       if (before !== undefined && before !== size) {
         // Inputs that name one size must get one size: `[T, 8]` twice means sequences of one length.
-        return { node: input, message: `input \`${input.id}\` ${formatShape(input.shape)} gets ${name} = ${size}, but input \`${gave.get(name)!.id}\` got ${name} = ${before}`, bound: said() };
+        return result({ node: input, message: `input \`${input.id}\` ${formatShape(input.shape)} gets ${name} = ${size}, but input \`${gave.get(name)!.id}\` got ${name} = ${before}` });
       }
       bound.set(name, size);
       gave.set(name, input);
@@ -52,15 +53,11 @@ export function failureOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>)
     const out = def.outputShape({ inputs: ins as Shape[], args: withSizes(layer.args, bound) });
     if (isShapeError(out)) {
       const got = (ins as Shape[]).map(formatShape).join(' and ');
-      return {
-        node: layer,
-        message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`,
-        bound: said(),
-      };
+      return result({ node: layer, message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}` });
     }
     shapes.set(layer.id, out);
   }
-  return undefined;
+  return result();
 }
 
 /** Arguments with the bound symbolic sizes written in (`reshape([T, 4])` with T = 20: `[20, 4]`). */

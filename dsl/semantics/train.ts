@@ -9,7 +9,7 @@ import { alongLine, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
-import { failureOnData } from './on-data';
+import { runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
 import { evaluate, UNKNOWN, type ValueScope } from './values';
@@ -189,14 +189,15 @@ function outputFacts(g: ModelGraph): OutputFacts | undefined {
 /** Features of one shape, rather than one per named input. */
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
-function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+/** The data's features against the model's inputs; the model run with the data's sizes, where its inputs leave some open. */
+function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): OnData | undefined {
   const features = isShape(data.features) ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features }] : data.features;
   if (features.length !== g.inputs.length) {
     ctx.report(diagnostic('data-mismatch', 'error', at,
       `model ${g.name} takes ${g.inputs.length} input${g.inputs.length === 1 ? '' : 's'} (${g.inputs.map((i) => i.id).join(', ')}), but dataset ${dataDecl.name.text} gives ${features.length} (${features.map((f) => f.name).join(', ')})`, {
         related: [{ range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` }],
       }));
-    return;
+    return undefined;
   }
   let ok = true;
   const given = new Map<string, Shape>();
@@ -214,14 +215,15 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
         }));
     }
   });
-  if (ok && g.ok && g.inputs.some((i) => i.shape.some((d) => typeof d !== 'number'))) checkOnData(ctx, at, g, given, dataDecl);
+  if (!ok || !g.ok || !g.inputs.some((i) => i.shape.some((d) => typeof d !== 'number'))) return undefined;
+  const run = runOnData(g, given);
+  if (run?.failure) reportFailureOnData(ctx, at, g, run, run.failure, dataDecl);
+  return run;
 }
 
-/** The model, checked with the sizes its inputs leave open, runs again with the data's (`failureOnData`). */
-function checkOnData(ctx: Context, at: Range, g: ModelGraph, given: ReadonlyMap<string, Shape>, dataDecl: ast.DatasetDecl): void {
-  const failure = failureOnData(g, given);
-  if (!failure) return;
-  const sizes = failure.bound.length > 0 ? ` (${failure.bound.join(', ')})` : '';
+/** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`). */
+function reportFailureOnData(ctx: Context, at: Range, g: ModelGraph, run: OnData, failure: NonNullable<OnData['failure']>, dataDecl: ast.DatasetDecl): void {
+  const sizes = run.bound.length > 0 ? ` (${run.bound.join(', ')})` : '';
   ctx.report(diagnostic('data-mismatch', 'error', at,
     `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.node.range)})`, {
       related: [
@@ -262,10 +264,14 @@ function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, data
 }
 
 function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
-  checkFeatures(ctx, decl.data.range, g, data, dataDecl);
+  const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
   const out = outputFacts(g);
   if (!out) return;
+  // The output with the data's sizes, where the model leaves some open: [T, 3] is [18, 3] after a conv1d(kernel: 3) on 20 steps.
+  const onData = run && !run.failure ? run.shapes.get(g.outputs[0]) : undefined;
+  const outShape = onData ?? out.shape;
+  const sized = onData && formatShape(onData) !== formatShape(out.shape) ? ` with the data's sizes (${run!.bound.join(', ')})` : '';
   const lossChoice = settings.loss as Choice | undefined;
   const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
   const lossSetting = decl.settings.find((s) => s.key.text === 'loss');
@@ -275,19 +281,21 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
     return;
   }
   const sparse = loss?.labels === 'sparse';
-  if (!sparse && compareShapes(out.shape, data.labels) === 'differ') {
+  if (!sparse && compareShapes(outShape, data.labels) === 'differ') {
     const fixes: Fix[] = [];
     const call = out.node ? ctx.nodeCalls.get(out.node) : undefined;
     if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
       fixes.push({ title: 'Insert flatten before the output layer', edits: [{ range: { start: call.range.start, end: call.range.start }, newText: 'flatten -> ' }], preferred: true });
-    } else if (call && out.node?.kind === 'dense' && out.shape.length === data.labels.length && typeof data.labels[data.labels.length - 1] === 'number') {
+    } else if (call && out.node?.kind === 'dense' && formatShape(out.node.outputShape) === formatShape(out.shape) && outShape.length === data.labels.length
+      && typeof data.labels[data.labels.length - 1] === 'number' && outShape[outShape.length - 1] !== data.labels[data.labels.length - 1]) {
+      // Only where the dense's units are the output's last axis (a dropout after it keeps them; a reshape does not), and that axis differs.
       const units = unitsArg(call);
       if (units) fixes.push({ title: `Change units to ${data.labels[data.labels.length - 1]}`, edits: [{ range: units.value.range, newText: String(data.labels[data.labels.length - 1]) }], preferred: true });
     }
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
-      `model ${g.name} outputs ${formatShape(out.shape)}${where}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})`, {
+      `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})`, {
         fixes: fixes.length ? fixes : undefined,
-        related: out.node ? [{ range: out.node.range, message: `the output ${formatShape(out.shape)} comes from here` }] : undefined,
+        related: out.node ? [{ range: out.node.range, message: `the output ${formatShape(outShape)} comes from here` }] : undefined,
       }));
   }
   if (!loss || !lossSetting) return;
