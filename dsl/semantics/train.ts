@@ -271,7 +271,6 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   // The output with the data's sizes, where the model leaves some open: [T, 3] is [18, 3] after a conv1d(kernel: 3) on 20 steps.
   const onData = run && !run.failure ? run.shapes.get(g.outputs[0]) : undefined;
   const outShape = onData ?? out.shape;
-  const sized = onData && formatShape(onData) !== formatShape(out.shape) ? ` with the data's sizes (${run!.bound.join(', ')})` : '';
   const lossChoice = settings.loss as Choice | undefined;
   const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
   const lossSetting = decl.settings.find((s) => s.key.text === 'loss');
@@ -284,14 +283,16 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   if (!sparse && compareShapes(outShape, data.labels) === 'differ') {
     const fixes: Fix[] = [];
     const call = out.node ? ctx.nodeCalls.get(out.node) : undefined;
+    const lastLabel = data.labels[data.labels.length - 1];
     if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
       fixes.push({ title: 'Insert flatten before the output layer', edits: [{ range: { start: call.range.start, end: call.range.start }, newText: 'flatten -> ' }], preferred: true });
     } else if (call && out.node?.kind === 'dense' && formatShape(out.node.outputShape) === formatShape(out.shape) && outShape.length === data.labels.length
-      && typeof data.labels[data.labels.length - 1] === 'number' && outShape[outShape.length - 1] !== data.labels[data.labels.length - 1]) {
+      && typeof lastLabel === 'number' && outShape[outShape.length - 1] !== lastLabel) {
       // Only where the dense's units are the output's last axis (a dropout after it keeps them; a reshape does not), and that axis differs.
       const units = unitsArg(call);
-      if (units) fixes.push({ title: `Change units to ${data.labels[data.labels.length - 1]}`, edits: [{ range: units.value.range, newText: String(data.labels[data.labels.length - 1]) }], preferred: true });
+      if (units) fixes.push({ title: `Change units to ${lastLabel}`, edits: [{ range: units.value.range, newText: String(lastLabel) }], preferred: true });
     }
+    const sized = onData && formatShape(onData) !== formatShape(out.shape) ? ` with the data's sizes (${run!.bound.join(', ')})` : '';
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
       `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})`, {
         fixes: fixes.length ? fixes : undefined,
