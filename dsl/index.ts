@@ -6,6 +6,7 @@ export type * as ast from './syntax/ast';
 export { parse, clearParseCache, type ParseResult } from './syntax/parse';
 export * from './syntax/range';
 export * from './semantics/shape';
+export { evaluateSize } from './semantics/size';
 export type { ModelGraph, LayerNode, InputNode, GraphNode } from './semantics/graph';
 export { nodeShape, outputShapes, unbuildable } from './semantics/graph';
 export type { StepInfo, DatasetInfo } from './semantics/context';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, modelSummary, unbuildable, type Dim } from '../dsl';
+import { analyze, evaluateSize, modelSummary, unbuildable, type Dim } from '../dsl';
 import { CompileError, compileModel } from '../runtime/compile/compile';
 import { addCompiledShapes, type CompiledLayer } from '../runtime/compile/summary';
 import { tf } from '../runtime/tf';
@@ -20,8 +20,8 @@ const files = [...dlnetFiles(join(root, 'samples')), ...dlnetFiles(join(root, 't
 
 /**
  * The sizes to run a model with: \`?\` is 3, and each symbolic size a value of its own
- * (11, 13, 17, …), so that sizes the checker keeps apart are apart when it runs; a
- * product (\`T*8\`) multiplies its factors.
+ * (11, 13, 17, …), so that sizes the checker keeps apart are apart when it runs; what the
+ * checker made of them (\`T-2\`, \`T*8\`) is worked out with those values.
  */
 function sizer(): (d: Dim) => number {
   const values = new Map<string, number>();
@@ -30,7 +30,7 @@ function sizer(): (d: Dim) => number {
     if (!values.has(name)) values.set(name, primes[values.size % primes.length]);
     return values.get(name)!;
   };
-  return (d) => (d === null ? 3 : typeof d === 'number' ? d : d.split('*').reduce((p, f) => p * (/^\d+$/.test(f) ? Number(f) : symbol(f)), 1));
+  return (d) => (d === null ? 3 : evaluateSize(d, symbol));
 }
 
 describe('checker vs tfjs', () => {

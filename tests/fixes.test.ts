@@ -109,6 +109,20 @@ describe('what a fix writes', () => {
     expect(ide.fixAll(model('  dense(4, batch_input_shape: [None, 8])'), (t) => analyze(t).diagnostics).text).toBe(model('  input x: [8]\n  dense(4)'));
   });
 
+  it('projects a residual\'s input only where a 1x1 window makes it the body\'s output shape', () => {
+    const residual = (input: string, body: string) => `model M {\n  input x: ${input}\n  residual { ${body} }\n}\n`;
+    const projection = (input: string, body: string) => analyze(residual(input, body)).diagnostics.find((d) => d.code === 'shape-mismatch')!.fixes?.map((f) => f.title);
+    expect(projection('[16, 16, 8]', 'conv2d(16, kernel: 3, strides: 2, padding: same)')).toEqual(['Add a projection shortcut { conv2d(16, kernel: 1, strides: 2) }']);
+    // ceil(7 / 2) = 4: the same stride, though 7 is not twice 4.
+    expect(projection('[7, 7, 8]', 'conv2d(16, kernel: 3, strides: 2, padding: same)')).toEqual(['Add a projection shortcut { conv2d(16, kernel: 1, strides: 2) }']);
+    expect(projection('[8, 4, 8]', 'conv2d(16, kernel: 3, strides: [2, 1], padding: same)')).toEqual(['Add a projection shortcut { conv2d(16, kernel: 1, strides: [2, 1]) }']);
+    expect(projection('[16]', 'dense(8)')).toEqual(['Add a projection shortcut { dense(8) }']);
+    // A body that shortens the sequence: no dense or 1x1 window lengthens it back.
+    expect(projection('[10, 4]', 'conv1d(4, kernel: 3)')).toBeUndefined();
+    expect(projection('[T, 4]', 'conv1d(4, kernel: 3)')).toBeUndefined();
+    expect(projection('[8, 8, 3]', 'conv2d(4, kernel: 3)')).toBeUndefined();
+  });
+
   it('declares a dataset once, above the first train statement that names it, however many do', () => {
     const text = `${model}train M on mnist { loss: categoricalCrossentropy }\ntrain M on d2 { loss: categoricalCrossentropy; validation: mnist }\ndataset d2 = mnist()\n`;
     const fixes = analyze(text).diagnostics.flatMap((d) => d.fixes ?? []);

@@ -15,7 +15,7 @@ describe('runOnData', () => {
   it('gives an unknown size the data\'s, which promised nothing to the check', () => {
     const swap = 'model M {\n  input s: [?, 5]\n  residual { permute([2, 1]) }\n}\n';
     expect(failure(swap, { s: [5, 5] })).toBeUndefined();
-    expect(failure(swap, { s: [7, 5] })).toEqual({ at: 'add', message: 'add needs tensors of the same shape, got [5, 7] and [7, 5]', bound: [] });
+    expect(failure(swap, { s: [7, 5] })).toEqual({ at: 'add', message: "residual adds [7, 5] to its body's output [5, 7]: the shapes must be equal", bound: [] });
   });
 
   it('holds inputs that name one size to one size', () => {

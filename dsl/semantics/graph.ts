@@ -27,6 +27,8 @@ export interface LayerNode {
   range: Range;
   /** Bound by name in the source (`features = dense(2)`): a representation worth drawing. */
   named: boolean;
+  /** The add a `residual { }` makes: its inputs are the body's output, then the input (or the shortcut's output). */
+  residual?: true;
 }
 
 export type GraphNode = InputNode | LayerNode;

@@ -11,7 +11,7 @@ import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
-import { compareShapes, equalOnlyIf, formatShape, known, type Shape } from './shape';
+import { compareDims, compareShapes, convLength, equalOnlyIf, formatShape, known, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
 
@@ -527,7 +527,7 @@ export class ModelChecker {
     if (compareShapes(body.shape, shortcut.shape) === 'differ') {
       const fixes = res.shortcut ? undefined : projectionFix(res, current.shape, body.shape);
       frame.values.report(diagnostic('shape-mismatch', 'error', res.keyword,
-        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${res.shortcut ? '' : '; add a shortcut { ... } that projects the input'}`, {
+        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${res.shortcut ? '' : residualAdvice(current.shape, body.shape, fixes !== undefined)}`, {
           fixes,
           related: [{ range: body.originRange, message: `the body's output ${formatShape(body.shape)} comes from here` }],
         }));
@@ -536,7 +536,7 @@ export class ModelChecker {
     }
     this.warnEqualOnlyIf(res.keyword, shortcut, body, `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}`, frame);
     const id = this.graph.autoId(frame.prefix, 'add');
-    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false });
+    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, residual: true });
     this.ctx.noteStep(res, { inputs: info.inputs, output: body.shape, params: 0 });
     return { id, shape: body.shape, origin: 'residual', originRange: res.keyword };
   }
@@ -633,15 +633,31 @@ function returnSequencesFix(call: ast.Call): Fix | undefined {
   return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: { start: at, end: at }, newText: call.args?.length ? ', returnSequences: true' : 'returnSequences: true' }], preferred: true };
 }
 
-/** A 1x1 projection that turns the residual's input into its body's output shape. */
+/** What to do about a residual whose body's output is not its input's shape. */
+function residualAdvice(input: Shape, output: Shape, projected: boolean): string {
+  if (projected) return '; add a shortcut { ... } that projects the input';
+  // No 1x1 window lengthens what the body shortened: the body must keep the length.
+  const shortened = input.length === output.length && input.slice(0, -1).some((d, i) => compareDims(d, output[i]) === 'differ');
+  return shortened ? '; padding: same in the body keeps the sizes before the channels' : '; add a shortcut { ... } that turns the input into that shape';
+}
+
+/**
+ * A 1x1 projection that turns the residual's input into its body's output shape; none
+ * when no such projection does (a body that shortens a sequence needs other padding).
+ */
 function projectionFix(res: ast.Residual, input: Shape, output: Shape): Fix[] | undefined {
   const channels = output[output.length - 1];
-  if (!known(channels)) return undefined;
+  if (!known(channels) || input.length !== output.length) return undefined;
   let layer = `dense(${channels})`;
-  if (input.length === 3 && output.length === 3) {
-    const stride = known(input[0]) && known(output[0]) && output[0] > 0 ? input[0] / output[0] : 1;
-    layer = Number.isInteger(stride) && stride > 1 ? `conv2d(${channels}, kernel: 1, strides: ${stride})` : `conv2d(${channels}, kernel: 1)`;
-  } else if (input.length !== output.length) return undefined;
+  let projected: Shape = [...input.slice(0, -1), channels];
+  if (input.length === 3) {
+    // A 1x1 window with stride s makes n into ceil(n / s), so this stride, if any, takes the input's height and width to the output's.
+    const strides = [0, 1].map((i) => (known(input[i]) && known(output[i]) && output[i] > 0 ? Math.max(1, Math.ceil(input[i] / output[i])) : 1));
+    const stride = strides[0] === strides[1] ? `${strides[0]}` : `[${strides.join(', ')}]`;
+    layer = stride === '1' ? `conv2d(${channels}, kernel: 1)` : `conv2d(${channels}, kernel: 1, strides: ${stride})`;
+    projected = [convLength(input[0], 1, strides[0], 'valid'), convLength(input[1], 1, strides[1], 'valid'), channels];
+  }
+  if (compareShapes(projected, output) === 'differ') return undefined;
   const at = res.body.range.end;
   return [{ title: `Add a projection shortcut { ${layer} }`, edits: [{ range: { start: at, end: at }, newText: ` shortcut { ${layer} }` }], preferred: true }];
 }

@@ -53,6 +53,8 @@ export function runOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): On
     const out = def.outputShape({ inputs: ins as Shape[], args: withSizes(layer.args, bound) });
     if (isShapeError(out)) {
       const got = (ins as Shape[]).map(formatShape).join(' and ');
+      // A residual's add is no layer the user wrote: say it as the residual's own check does.
+      if (layer.residual) return result({ node: layer, message: `residual adds ${formatShape(ins[1]!)} to its body's output ${formatShape(ins[0]!)}: the shapes must be equal` });
       return result({ node: layer, message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}` });
     }
     shapes.set(layer.id, out);

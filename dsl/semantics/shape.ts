@@ -1,8 +1,10 @@
 /**
  * Shape algebra. Shapes leave out the batch dimension. A dim is a known size (a
- * number), a symbolic size bound at an input (a name such as `T`, or a product such
- * as `T*8`), or unknown (`null`, written `?`).
+ * number), a symbolic size made from the names bound at an input (`T`, and what layers
+ * make of it: `T-2`, `T*8`; see size.ts), or unknown (`null`, written `?`).
  */
+import { addSizes, compareSizes, multiplySizes } from './size';
+
 export type Dim = number | string | null;
 export type Shape = Dim[];
 
@@ -19,8 +21,8 @@ export type Agreement = 'equal' | 'differ' | 'unknown';
 export function compareDims(a: Dim, b: Dim): Agreement {
   if (a === null || b === null) return 'unknown';
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 'equal' : 'differ';
-  if (typeof a === 'string' && typeof b === 'string') return a === b ? 'equal' : 'unknown';
-  return 'unknown';
+  const c = compareSizes(a, b).kind;
+  return c === 'when' || c === 'maybe' ? 'unknown' : c;
 }
 
 /** Shapes differ when their ranks differ or any pair of dims is known to differ. */
@@ -47,20 +49,20 @@ export function equalOnlyIf(a: Shape, b: Shape): string[] | undefined {
   for (let i = 0; i < a.length; i++) {
     const [x, y] = [a[i], b[i]];
     if (x === null || y === null || x === y) continue;
-    // "T = 5", never "5 = T"; and T = S once, not again as S = T.
+    const c = compareSizes(x, y);
+    if (c.kind === 'when') {
+      conditions.add(`${c.name} = ${c.value}`);
+      continue;
+    }
+    // "T = S" once, not again as "S = T"; the symbolic side first.
     const [left, right] = typeof x === 'number' ? [y, x] : [x, y];
     if (!conditions.has(`${right} = ${left}`)) conditions.add(`${left} = ${right}`);
   }
   return conditions.size > 0 ? [...conditions] : undefined;
 }
 
-export function mulDims(a: Dim, b: Dim): Dim {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  if (a === null || b === null) return null;
-  if (a === 1) return b;
-  if (b === 1) return a;
-  return `${a}*${b}`;
-}
+export const addDims: (a: Dim, b: Dim) => Dim = addSizes;
+export const mulDims: (a: Dim, b: Dim) => Dim = multiplySizes;
 
 export function product(s: Shape): Dim {
   return s.reduce<Dim>((acc, d) => mulDims(acc, d), 1);
@@ -70,24 +72,24 @@ export function known(d: Dim): d is number {
   return typeof d === 'number';
 }
 
-/** Maps a known size through f; symbolic and unknown sizes become unknown. */
-export function mapKnown(d: Dim, f: (n: number) => number): Dim {
-  return typeof d === 'number' ? f(d) : null;
-}
-
 export type Padding = 'valid' | 'same';
 
-/** Output length of a convolution or pooling window along one axis (as TensorFlow computes it). */
+/**
+ * Output length of a convolution or pooling window along one axis (as TensorFlow computes
+ * it). A window moving one step keeps a symbolic length (`T`) or takes a constant from it
+ * (`T-2`); one moving further makes it unknown (`ceil(T / 2)` is no polynomial).
+ */
 export function convLength(n: Dim, kernel: number, stride: number, padding: Padding, dilation = 1): Dim {
   const effective = (kernel - 1) * dilation + 1;
-  // A window moving one step that keeps the length keeps a symbolic length too (T stays T).
-  if (stride === 1 && (padding === 'same' || effective === 1)) return n;
-  return mapKnown(n, (len) => (padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - effective) / stride) + 1));
+  if (typeof n === 'number') return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - effective) / stride) + 1;
+  if (stride !== 1) return null;
+  return padding === 'same' ? n : addDims(n, 1 - effective);
 }
 
 /** Output length of a transposed convolution along one axis (tfjs deconvLength). */
 export function deconvLength(n: Dim, kernel: number, stride: number, padding: Padding): Dim {
-  return mapKnown(n, (len) => (padding === 'same' ? len * stride : len * stride + Math.max(kernel - stride, 0)));
+  const stretched = mulDims(n, stride);
+  return padding === 'same' ? stretched : addDims(stretched, Math.max(kernel - stride, 0));
 }
 
 /** Resolves a negative axis against a rank; undefined when out of range. */

@@ -23,7 +23,8 @@ export function addCompiledShapes(analysis: Analysis, models: CompiledModel[]): 
       if (!present.has(layer.name)) continue; // feeds no output, so tfjs leaves it out
       const l = model.getLayer(layer.name);
       const shape = l.outputShape as (number | null)[] | (number | null)[][];
-      layer.compiledOutputShape = (Array.isArray(shape[0]) ? shape[0] : shape).slice(1) as (number | null)[];
+      // tfjs's cropping2d takes its margins from an unknown size too (null - 2 is -2 in JavaScript), and the layers after it carry that on: such a size is unknown.
+      layer.compiledOutputShape = ((Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[]).slice(1).map((d) => (d !== null && d < 0 ? null : d));
       layer.compiledParams = l.countParams();
     }
     model.dispose();

@@ -1,5 +1,5 @@
 /** Convolutions over sequences [steps, channels] and images [height, width, channels]. */
-import { convLength, deconvLength, known, mapKnown, type Padding, type Shape } from '../../semantics/shape';
+import { addDims, convLength, deconvLength, formatShape, known, mulDims, type Padding, type Shape } from '../../semantics/shape';
 import { activation, choiceName, dilation, family, filters, init, kernel, kernelRegularizer, num, pair, padding, requireRank, strides, useBias, bool } from '../params';
 import type { Args, ShapeError } from '../types';
 
@@ -37,7 +37,7 @@ function window2d(x: Shape, args: Args, k: [number, number]): Shape {
 
 function checkPositive(out: Shape, x: Shape, what: string): Shape | ShapeError {
   if (out.some((d) => known(d) && d <= 0)) {
-    return { code: 'invalid-shape', message: `${what} leaves no output: the input ${`[${x.join(', ')}]`} is smaller than the window (use padding: same, or a smaller kernel)` };
+    return { code: 'invalid-shape', message: `${what} leaves no output: the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)` };
   }
   return out;
 }
@@ -104,7 +104,7 @@ export const convolutionLayers = family('convolution', {
     params: [kernel(), { name: 'depthMultiplier', type: { kind: 'int', min: 1 }, default: 1, doc: 'Filters per input channel.' }, strides, padding, activation(), init('init', 'glorotUniform', 'Initialiser of the depthwise kernel.'), useBias],
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => requireImage(x)
-      ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), mapKnown(x[2], (c) => c * num(args, 'depthMultiplier'))], x, 'depthwiseConv2d'),
+      ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), mulDims(x[2], num(args, 'depthMultiplier'))], x, 'depthwiseConv2d'),
     paramCount: ({ inputs: [x], args }) => {
       const [kh, kw] = pair(args, 'kernel');
       const dm = num(args, 'depthMultiplier');
@@ -134,7 +134,7 @@ export const convolutionLayers = family('convolution', {
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
       const [a, b] = pair(args, 'size');
-      return requireImage(x) ?? [mapKnown(x[0], (h) => h * a), mapKnown(x[1], (w) => w * b), x[2]];
+      return requireImage(x) ?? [mulDims(x[0], a), mulDims(x[1], b), x[2]];
     },
     paramCount: () => 0,
   },
@@ -145,7 +145,7 @@ export const convolutionLayers = family('convolution', {
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
       const [a, b] = pair(args, 'padding');
-      return requireImage(x) ?? [mapKnown(x[0], (h) => h + 2 * a), mapKnown(x[1], (w) => w + 2 * b), x[2]];
+      return requireImage(x) ?? [addDims(x[0], 2 * a), addDims(x[1], 2 * b), x[2]];
     },
     paramCount: () => 0,
   },
@@ -156,7 +156,7 @@ export const convolutionLayers = family('convolution', {
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
       const [a, b] = pair(args, 'cropping');
-      return requireImage(x) ?? checkPositive([mapKnown(x[0], (h) => h - 2 * a), mapKnown(x[1], (w) => w - 2 * b), x[2]], x, 'cropping2d');
+      return requireImage(x) ?? checkPositive([addDims(x[0], -2 * a), addDims(x[1], -2 * b), x[2]], x, 'cropping2d');
     },
     paramCount: () => 0,
   },

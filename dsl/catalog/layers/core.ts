@@ -1,5 +1,6 @@
 /** Core layers: dense, reshaping, embedding, and the activation layers. */
-import { formatShape, known, product, type Dim, type Shape } from '../../semantics/shape';
+import { compareDims, formatDim, formatShape, known, product, type Shape } from '../../semantics/shape';
+import { divideSizes } from '../../semantics/size';
 import { activation, choice, choiceName, elementwise, family, init, kernelRegularizer, num, requireAxis, requireMinRank, useBias, units, bool } from '../params';
 import type { ShapeError } from '../types';
 
@@ -82,37 +83,26 @@ export function reshapeTarget(target: Shape): number[] {
   return target.map((d) => (typeof d === 'number' ? d : -1));
 }
 
-/** A shape's known sizes multiplied, and its names (symbolic sizes) sorted; `open` when some size is `?`. */
-function factors(s: Shape): { known: number; names: string; open: boolean } {
-  const names = s.filter((d): d is string => typeof d === 'string').sort().join(' ');
-  return { known: s.reduce<number>((acc, d) => (typeof d === 'number' ? acc * d : acc), 1), names, open: s.includes(null) };
-}
-
 function reshape(x: Shape, target: Shape): Shape | ShapeError {
   // The compiled layer works out one size (tfjs takes -1 there): a name or ? in the target is that size too.
   const inferred = target.filter((d) => !known(d) || d === -1).length;
   if (inferred > 1) return { code: 'invalid-shape', message: `reshape can work out one size of its target (-1, ? or a name), got ${formatShape(target)}` };
-  const wildcards = target.filter((d) => d === -1).length;
   if (target.some((d) => typeof d === 'number' && d !== -1 && d <= 0)) {
     return { code: 'invalid-shape', message: `reshape target sizes must be positive, got ${formatShape(target)}` };
   }
-  // [T, 4] to [T, 2, 2]: the same names on both sides cancel, so the known sizes must agree.
-  const from = factors(x);
-  const to = factors(target);
-  if (!wildcards && to.names && to.names === from.names && !from.open && from.known !== to.known) {
-    return { code: 'invalid-shape', message: `reshape to ${formatShape(target)} needs ${to.names}·${to.known} elements, but the input ${formatShape(x)} has ${from.names}·${from.known}` };
-  }
   const total = product(x);
   const fixed = product(target.filter((d) => d !== -1));
-  if (wildcards === 1) {
-    const rest: Dim = known(total) && known(fixed) ? total / fixed : null;
-    if (rest !== null && !Number.isInteger(rest)) {
+  if (target.includes(-1)) {
+    // [T, 8] to [T, -1] is [T, 8]; 12 elements to [-1, 5] fit no whole size.
+    const rest = total === null || fixed === null ? undefined : divideSizes(total, fixed);
+    if (rest === undefined && known(total) && known(fixed)) {
       return { code: 'invalid-shape', message: `reshape cannot fit ${total} elements (from ${formatShape(x)}) into ${formatShape(target)}` };
     }
-    return target.map((d) => (d === -1 ? rest : d));
+    return target.map((d) => (d === -1 ? rest ?? null : d));
   }
-  if (known(total) && known(fixed) && total !== fixed) {
-    return { code: 'invalid-shape', message: `reshape to ${formatShape(target)} needs ${fixed} elements, but the input ${formatShape(x)} has ${total}` };
+  // A name in the target is the size worked out, so [20] to [T, 4] fits (T = 5) but [T, 4] to [T, 3] never does.
+  if (compareDims(total, fixed) === 'differ') {
+    return { code: 'invalid-shape', message: `reshape to ${formatShape(target)} needs ${formatDim(fixed)} elements, but the input ${formatShape(x)} has ${formatDim(total)}` };
   }
   return target;
 }

@@ -1,5 +1,5 @@
 /** Layers that combine tensors named in their arguments. */
-import { compareDims, compareShapes, formatShape, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
+import { addDims, compareDims, compareShapes, formatShape, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
 import { axis, family, mismatch, num, requireAxis } from '../params';
 import type { Args, LayerDef, ParamDef, ShapeError } from '../types';
 
@@ -41,7 +41,7 @@ function concat(inputs: Shape[], args: Args): Shape | ShapeError {
         return mismatch(`concat needs equal sizes on every axis but ${num(args, 'axis')}, got ${inputs.map(formatShape).join(' and ')}`);
       }
     }
-    total = typeof total === 'number' && typeof s[ax] === 'number' ? total + (s[ax] as number) : null;
+    total = addDims(total, s[ax]);
   }
   return inputs[0].map((d, i) => (i === ax ? total : d));
 }

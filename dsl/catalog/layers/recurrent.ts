@@ -1,5 +1,5 @@
 /** Recurrent layers over sequences [steps, features], and the wrappers around them. */
-import { known, mapKnown } from '../../semantics/shape';
+import { known, mulDims } from '../../semantics/shape';
 import { activation, bool, choice, choiceName, family, init, num, requireRank, units } from '../params';
 import type { Args, LayerArg, LayerDef, ParamDef, ShapeContext, ShapeError } from '../types';
 
@@ -79,7 +79,7 @@ export const recurrentLayers = family('recurrent', {
       }
       if (!Array.isArray(r.out)) return r.out;
       const last = r.out[r.out.length - 1];
-      const merged = choiceName(ctx.args, 'mergeMode') === 'concat' ? mapKnown(last, (n) => 2 * n) : last;
+      const merged = choiceName(ctx.args, 'mergeMode') === 'concat' ? mulDims(last, 2) : last;
       return [...r.out.slice(0, -1), merged];
     },
     paramCount: (ctx) => {

@@ -1,0 +1,142 @@
+/**
+ * Symbolic sizes. A size bound at an input (`T`) goes through layers that add to it, take
+ * from it or multiply it: a valid convolution over `T` makes `T-2`, a flatten of
+ * `[T-2, 4]` makes `T*4-8`, a concat of `T` and `S` along that axis makes `S+T`. Such a
+ * size is a polynomial with integer coefficients in the input's names, written as a
+ * string in one canonical form (so equal sizes are equal strings): terms of higher degree
+ * first, then by name; a term is its names joined by `*`, then its coefficient (`T*8`),
+ * and the constant comes last. What no polynomial says (`ceil(T / 2)`) is unknown.
+ */
+
+/** A polynomial: each term's names joined by '*' ('' for the constant) to its coefficient. */
+type Poly = Map<string, number>;
+
+const parsed = new Map<string, Poly>();
+
+function parse(size: string): Poly {
+  let p = parsed.get(size);
+  if (p) return p;
+  p = new Map();
+  for (const [, sign, body] of size.matchAll(/([+-]?)([^+-]+)/g)) {
+    let coefficient = sign === '-' ? -1 : 1;
+    const names: string[] = [];
+    for (const factor of body.split('*')) {
+      if (/^\d+$/.test(factor)) coefficient *= Number(factor);
+      else names.push(factor);
+    }
+    addTerm(p, names.sort().join('*'), coefficient);
+  }
+  parsed.set(size, p);
+  return p;
+}
+
+function poly(size: number | string): Poly {
+  return typeof size === 'number' ? new Map(size === 0 ? [] : [['', size]]) : parse(size);
+}
+
+function addTerm(p: Poly, names: string, coefficient: number): void {
+  const c = (p.get(names) ?? 0) + coefficient;
+  if (c === 0) p.delete(names);
+  else p.set(names, c);
+}
+
+const degree = (names: string) => (names === '' ? 0 : names.split('*').length);
+
+/** Past these a size is no help to anyone reading it (and its coefficients stop being whole numbers): it is unknown. */
+const MOST_TERMS = 6;
+const HIGHEST_DEGREE = 4;
+
+/** The canonical string of a polynomial, its number when it is a constant, or null (unknown) when it is too large to write. */
+function written(p: Poly): number | string | null {
+  if (p.size === 0) return 0;
+  if (p.size > MOST_TERMS) return null;
+  for (const [names, c] of p) if (!Number.isSafeInteger(c) || degree(names) > HIGHEST_DEGREE) return null;
+  if (p.size === 1 && p.has('')) return p.get('')!;
+  const terms = [...p].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : degree(b) - degree(a) || (a < b ? -1 : a > b ? 1 : 0)));
+  return terms
+    .map(([names, c], i) => {
+      const magnitude = Math.abs(c);
+      const term = names === '' ? String(magnitude) : magnitude === 1 ? names : `${names}*${magnitude}`;
+      return c < 0 ? `-${term}` : i === 0 ? term : `+${term}`;
+    })
+    .join('');
+}
+
+/** A sum; unknown (null) when either is. */
+export function addSizes(a: number | string | null, b: number | string | null): number | string | null {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  const sum = new Map(poly(a));
+  for (const [names, c] of poly(b)) addTerm(sum, names, c);
+  return written(sum);
+}
+
+/** A product; unknown (null) when either is. */
+export function multiplySizes(a: number | string | null, b: number | string | null): number | string | null {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  const out: Poly = new Map();
+  for (const [x, cx] of poly(a)) {
+    for (const [y, cy] of poly(b)) addTerm(out, `${x}*${y}`.split('*').filter((n) => n !== '').sort().join('*'), cx * cy);
+  }
+  return written(out);
+}
+
+/**
+ * `a / b` when it is a polynomial for every value of the names (`T*8 / 8` is `T`,
+ * `T*S*4 / T` is `S*4`); undefined otherwise (or when the quotient is too large to write). `b` must be one term.
+ */
+export function divideSizes(a: number | string, b: number | string): number | string | undefined {
+  const divisor = poly(b);
+  if (divisor.size !== 1) return undefined;
+  const [[names, c]] = divisor;
+  const factors = names === '' ? [] : names.split('*');
+  const out: Poly = new Map();
+  for (const [term, coefficient] of poly(a)) {
+    const rest = term === '' ? [] : term.split('*');
+    for (const f of factors) {
+      const at = rest.indexOf(f);
+      if (at < 0) return undefined;
+      rest.splice(at, 1);
+    }
+    if (coefficient % c !== 0) return undefined;
+    addTerm(out, rest.join('*'), coefficient / c);
+  }
+  return written(out) ?? undefined;
+}
+
+/**
+ * When two sizes are equal. Sizes are positive whole numbers, so `T-2` and `T` never are,
+ * nor are `T*2` and `5`; `T` and `5` are when T = 5; `T` and `S` may be.
+ */
+export type SizeAgreement =
+  | { kind: 'equal' }
+  | { kind: 'differ' }
+  /** Equal only when `name` is `value`. */
+  | { kind: 'when'; name: string; value: number }
+  /** Equal for some values of the names, none of which this can name. */
+  | { kind: 'maybe' };
+
+export function compareSizes(a: number | string, b: number | string): SizeAgreement {
+  if (a === b) return { kind: 'equal' };
+  const difference = new Map(poly(a));
+  for (const [names, c] of poly(b)) addTerm(difference, names, -c);
+  if (difference.size === 0) return { kind: 'equal' };
+  const symbolic = [...difference.keys()].filter((n) => n !== '');
+  if (symbolic.length === 0) return { kind: 'differ' };
+  if (symbolic.length === 1 && degree(symbolic[0]) === 1) {
+    // k·T + c = 0: one value of T, which must be a positive whole number.
+    const value = -(difference.get('') ?? 0) / difference.get(symbolic[0])!;
+    return Number.isInteger(value) && value > 0 ? { kind: 'when', name: symbolic[0], value } : { kind: 'differ' };
+  }
+  // All coefficients of one sign and no constant of the other: positive names never make it zero.
+  const signs = new Set([...difference.values()].map(Math.sign));
+  return signs.size === 1 ? { kind: 'differ' } : { kind: 'maybe' };
+}
+
+/** A size's value with each name given one (as the data gives them). */
+export function evaluateSize(size: number | string, value: (name: string) => number): number {
+  let total = 0;
+  for (const [names, c] of poly(size)) total += c * (names === '' ? 1 : names.split('*').reduce((p, n) => p * value(n), 1));
+  return total;
+}
