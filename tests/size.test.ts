@@ -1,6 +1,7 @@
 /** Symbolic sizes: one written form for each polynomial, and arithmetic that agrees with the numbers it stands for. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mostKnown } from '../dsl/semantics/shape';
 import { addSizes, compareSizes, divideSizes, evaluateSize, multiplySizes } from '../dsl/semantics/size';
 
 describe('symbolic sizes', () => {
@@ -48,6 +49,12 @@ describe('symbolic sizes', () => {
     expect(multiplySizes(multiplySizes('T', 'T'), multiplySizes('T', 'T'))).toBe('T*T*T*T');
     expect(multiplySizes(multiplySizes('T', 'T'), multiplySizes('T', multiplySizes('T', 'T')))).toBeNull();
     expect(addSizes(null, 'T')).toBeNull();
+  });
+
+  it('say together what shapes that must be one know: a number over a name over ?', () => {
+    expect(mostKnown([[null, 8], ['T', null]])).toEqual(['T', 8]);
+    expect(mostKnown([['T', null], [null, 'S'], [4, null]])).toEqual([4, 'S']);
+    expect(mostKnown([[null], [null]])).toEqual([null]);
   });
 
   const names = ['S', 'T', 'H'];

@@ -11,7 +11,7 @@ import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
-import { compareDims, compareShapes, convLength, equalOnlyIf, formatShape, known, type Shape } from './shape';
+import { compareDims, compareShapes, convLength, equalOnlyIf, formatShape, known, mostKnown, type Shape } from './shape';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
 
@@ -536,9 +536,10 @@ export class ModelChecker {
     }
     this.warnEqualOnlyIf(res.keyword, shortcut, body, `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}`, frame);
     const id = this.graph.autoId(frame.prefix, 'add');
-    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: body.shape, params: 0, range: res.keyword, named: false, residual: true });
-    this.ctx.noteStep(res, { inputs: info.inputs, output: body.shape, params: 0 });
-    return { id, shape: body.shape, origin: 'residual', originRange: res.keyword };
+    const shape = mostKnown([body.shape, shortcut.shape]);
+    this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: shape, params: 0, range: res.keyword, named: false, residual: true });
+    this.ctx.noteStep(res, { inputs: info.inputs, output: shape, params: 0 });
+    return { id, shape, origin: 'residual', originRange: res.keyword };
   }
 
   private walkRepeat(rep: ast.Repeat, current: Tensor | undefined, frame: Frame): Tensor | undefined {

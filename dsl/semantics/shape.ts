@@ -61,6 +61,18 @@ export function equalOnlyIf(a: Shape, b: Shape): string[] | undefined {
   return conditions.size > 0 ? [...conditions] : undefined;
 }
 
+/**
+ * What shapes that must be one (and are not known to differ) say together, axis by axis:
+ * a known size over a symbolic one over `?` (`[?, 4]` added to `[T, 4]` is `[T, 4]`).
+ */
+export function mostKnown(shapes: readonly Shape[]): Shape {
+  return shapes[0].map((d, i) => {
+    let best = d;
+    for (const s of shapes) if (typeof s[i] === 'number' || (best === null && s[i] !== null)) best = s[i];
+    return best;
+  });
+}
+
 export const addDims: (a: Dim, b: Dim) => Dim = addSizes;
 export const mulDims: (a: Dim, b: Dim) => Dim = multiplySizes;
 

@@ -12,6 +12,21 @@ export class CompileError extends Error {
 /** Batch axis first; symbolic and unknown sizes become null. */
 const batchShape = (shape: (number | string | null)[]) => [null, ...shape.map((d) => (typeof d === 'number' ? d : null))];
 
+/** The name of the reshape that `withCheckedShape` puts after a layer. */
+export const checkedShapeName = (id: string) => `${id}_checked`;
+
+/**
+ * tfjs's merges leave a size unknown when any input leaves it unknown (an add of [?, 8] and
+ * [T, ?] is [?, ?] to tfjs), where the checker knows it from the others ([T, 8]): a dense
+ * after it could not be built. A reshape to the checker's shape tells the layers after it.
+ */
+function withCheckedShape(out: tfl.SymbolicTensor, id: string, checked: Shape): tfl.SymbolicTensor {
+  const target = batchShape(checked).slice(1);
+  const have = out.shape.slice(1);
+  if (!target.some((d, i) => d !== null && have[i] === null) || target.filter((d) => d === null).length > 1) return out;
+  return tfl.layers.reshape({ name: checkedShapeName(id), targetShape: target.map((d) => d ?? -1) }).apply(out) as tfl.SymbolicTensor;
+}
+
 export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
   if (!g.ok) throw new CompileError(`model ${g.name} has errors; run dlnet check`, g.nameRange.start.line);
   const open = unbuildable(g);
@@ -34,7 +49,7 @@ export function compileModel(g: ModelGraph, seed = 0): tfl.LayersModel {
       const layer = rules[node.kind](resolved ? { ...node.args, shape: node.outputShape as number[] } : node.args, node.id, ctx);
       const ins = node.inputs.map((id) => tensors.get(id)!);
       const out = layer.apply(ins.length === 1 ? ins[0] : ins) as tfl.SymbolicTensor;
-      tensors.set(node.id, out);
+      tensors.set(node.id, withCheckedShape(out, node.id, node.outputShape));
     } catch (e) {
       throw new CompileError(`${node.kind} (${node.id}) could not be built: ${(e as Error).message}`, node.range.start.line);
     }

@@ -1,5 +1,5 @@
 /** Layers that combine tensors named in their arguments. */
-import { addDims, compareDims, compareShapes, formatShape, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
+import { addDims, compareDims, compareShapes, formatShape, mostKnown, normaliseAxis, type Dim, type Shape } from '../../semantics/shape';
 import { axis, family, mismatch, num, requireAxis } from '../params';
 import type { Args, LayerDef, ParamDef, ShapeError } from '../types';
 
@@ -14,7 +14,7 @@ function sameShapes(name: string, inputs: Shape[], exactly?: number): Shape | Sh
       return mismatch(`${name} needs tensors of the same shape, got ${inputs.map(formatShape).join(' and ')}`);
     }
   }
-  return inputs[0];
+  return mostKnown(inputs);
 }
 
 const elementwise = (name: string, doc: string, exactly?: number): Omit<LayerDef, 'name' | 'family'> => ({
@@ -43,7 +43,7 @@ function concat(inputs: Shape[], args: Args): Shape | ShapeError {
     }
     total = addDims(total, s[ax]);
   }
-  return inputs[0].map((d, i) => (i === ax ? total : d));
+  return mostKnown(inputs).map((d, i) => (i === ax ? total : d));
 }
 
 function dot(inputs: Shape[], args: Args): Shape | ShapeError {
