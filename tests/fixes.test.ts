@@ -117,10 +117,30 @@ describe('what a fix writes', () => {
     expect(projection('[7, 7, 8]', 'conv2d(16, kernel: 3, strides: 2, padding: same)')).toEqual(['Add a projection shortcut { conv2d(16, kernel: 1, strides: 2) }']);
     expect(projection('[8, 4, 8]', 'conv2d(16, kernel: 3, strides: [2, 1], padding: same)')).toEqual(['Add a projection shortcut { conv2d(16, kernel: 1, strides: [2, 1]) }']);
     expect(projection('[16]', 'dense(8)')).toEqual(['Add a projection shortcut { dense(8) }']);
-    // A body that shortens the sequence: no dense or 1x1 window lengthens it back.
-    expect(projection('[10, 4]', 'conv1d(4, kernel: 3)')).toBeUndefined();
-    expect(projection('[T, 4]', 'conv1d(4, kernel: 3)')).toBeUndefined();
-    expect(projection('[8, 8, 3]', 'conv2d(4, kernel: 3)')).toBeUndefined();
+  });
+
+  it('keeps the length in a residual\'s body that shortens it, where windows moving one step do it', () => {
+    const residual = (input: string, body: string) => `model M {\n  input x: ${input}\n  residual { ${body} }\n}\n`;
+    const repaired = (input: string, body: string) => {
+      const d = analyze(residual(input, body)).diagnostics.find((e) => e.code === 'shape-mismatch')!;
+      expect(d.message).toContain('the body must keep the sizes before the channels (windows with padding: same, moving one step)');
+      return d.fixes?.map((f) => [f.title, applyEdits(residual(input, body), f.edits)]);
+    };
+    // No dense or 1x1 window lengthens what the body shortened: padding does.
+    expect(repaired('[10, 4]', 'conv1d(4, kernel: 3)')).toEqual([["Set padding: same in the residual's body", residual('[10, 4]', 'conv1d(4, kernel: 3, padding: same)')]]);
+    expect(repaired('[T, 4]', 'conv1d(8, kernel: 3, activation: relu) -> dropout(0.1) -> conv1d(4, kernel: 5, padding: valid)')).toEqual([[
+      "Set padding: same in the residual's body",
+      residual('[T, 4]', 'conv1d(8, kernel: 3, activation: relu, padding: same) -> dropout(0.1) -> conv1d(4, kernel: 5, padding: same)'),
+    ]]);
+    expect(repaired('[8, 8, 3]', 'maxPool2d(2, strides: 1) -> conv2d(3, kernel: 3, padding: same)')).toEqual([["Set padding: same in the residual's body", residual('[8, 8, 3]', 'maxPool2d(2, strides: 1, padding: same) -> conv2d(3, kernel: 3, padding: same)')]]);
+    // A stride shortens it still, a pooling window moves its own size, and the channels would differ: no fix.
+    expect(repaired('[10, 4]', 'conv1d(4, kernel: 3, strides: 2)')).toBeUndefined();
+    expect(repaired('[10, 4]', 'maxPool1d(2)')).toBeUndefined();
+    expect(repaired('[10, 4]', 'conv1d(8, kernel: 3)')).toBeUndefined();
+    for (const [input, body] of [['[10, 4]', 'conv1d(4, kernel: 3)'], ['[8, 8, 3]', 'maxPool2d(2, strides: 1) -> conv2d(3, kernel: 3, padding: same)']]) {
+      const fixed = applyEdits(residual(input, body), analyze(residual(input, body)).diagnostics.find((e) => e.code === 'shape-mismatch')!.fixes![0].edits);
+      expect(analyze(fixed).diagnostics.filter((e) => e.severity === 'error')).toEqual([]);
+    }
   });
 
   it('declares a dataset once, above the first train statement that names it, however many do', () => {

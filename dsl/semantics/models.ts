@@ -12,8 +12,9 @@ import { alongLine, comparePositions, contains, lineOf, type Range } from '../sy
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareDims, compareShapes, convLength, equalOnlyIf, formatShape, known, mostKnown, type Shape } from './shape';
+import { residualRepair } from './residual-fixes';
 import { closest } from './suggest';
-import { bindArgs, evaluate, evaluateShape, UNKNOWN, withoutArgument, type ValueScope } from './values';
+import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, withoutArgument, type ValueScope } from './values';
 
 /** The errors of a model that has none: one list for all of them. */
 const noErrors: readonly Diagnostic[] = Object.freeze([]);
@@ -442,8 +443,7 @@ export class ModelChecker {
     if (err.hint?.kind === 'insert-before') {
       fixes.push({ title: err.hint.title, edits: [{ range: { start: call.range.start, end: call.range.start }, newText: `${err.hint.text} -> ` }], preferred: true });
     } else if (err.hint?.kind === 'return-sequences' && inputs[0]?.originCall) {
-      const fix = returnSequencesFix(inputs[0].originCall);
-      if (fix) fixes.push(fix);
+      fixes.push(returnSequencesFix(inputs[0].originCall));
     }
     const related = inputs.length === 1 ? [{ range: inputs[0].originRange, message: `the input ${formatShape(inputs[0].shape!)} comes from here` }] : undefined;
     frame.values.report(diagnostic(err.code, 'error', call.range, message, { fixes: fixes.length ? fixes : undefined, related }));
@@ -525,10 +525,10 @@ export class ModelChecker {
     }
     const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
     if (compareShapes(body.shape, shortcut.shape) === 'differ') {
-      const fixes = res.shortcut ? undefined : projectionFix(res, current.shape, body.shape);
+      const repair = res.shortcut ? undefined : residualRepair(res, current.shape, body.shape, this.ctx.steps);
       frame.values.report(diagnostic('shape-mismatch', 'error', res.keyword,
-        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${res.shortcut ? '' : residualAdvice(current.shape, body.shape, fixes !== undefined)}`, {
-          fixes,
+        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${repair ? `; ${repair.advice}` : ''}`, {
+          fixes: repair?.fixes,
           related: [{ range: body.originRange, message: `the body's output ${formatShape(body.shape)} comes from here` }],
         }));
       this.ctx.noteStep(res, info);
@@ -623,42 +623,7 @@ function inputFromShapeArgument(call: ast.Call, frame: Frame, lineBreak: string)
   }];
 }
 
-function returnSequencesFix(call: ast.Call): Fix | undefined {
-  const existing = call.args?.find((a) => a.name?.text === 'returnSequences');
-  if (existing) {
-    return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: existing.value.range, newText: 'true' }], preferred: true };
-  }
-  if (!call.argsRange) return undefined;
-  const end = call.argsRange.end;
-  const at = alongLine(end, -1);
-  return { title: 'Set returnSequences: true on the recurrent layer before', edits: [{ range: { start: at, end: at }, newText: call.args?.length ? ', returnSequences: true' : 'returnSequences: true' }], preferred: true };
+function returnSequencesFix(call: ast.Call): Fix {
+  return { title: 'Set returnSequences: true on the recurrent layer before', edits: [settingArgument(call, 'returnSequences', 'true')], preferred: true };
 }
 
-/** What to do about a residual whose body's output is not its input's shape. */
-function residualAdvice(input: Shape, output: Shape, projected: boolean): string {
-  if (projected) return '; add a shortcut { ... } that projects the input';
-  // No 1x1 window lengthens what the body shortened: the body must keep the length.
-  const shortened = input.length === output.length && input.slice(0, -1).some((d, i) => compareDims(d, output[i]) === 'differ');
-  return shortened ? '; padding: same in the body keeps the sizes before the channels' : '; add a shortcut { ... } that turns the input into that shape';
-}
-
-/**
- * A 1x1 projection that turns the residual's input into its body's output shape; none
- * when no such projection does (a body that shortens a sequence needs other padding).
- */
-function projectionFix(res: ast.Residual, input: Shape, output: Shape): Fix[] | undefined {
-  const channels = output[output.length - 1];
-  if (!known(channels) || input.length !== output.length) return undefined;
-  let layer = `dense(${channels})`;
-  let projected: Shape = [...input.slice(0, -1), channels];
-  if (input.length === 3) {
-    // A 1x1 window with stride s makes n into ceil(n / s), so this stride, if any, takes the input's height and width to the output's.
-    const strides = [0, 1].map((i) => (known(input[i]) && known(output[i]) && output[i] > 0 ? Math.max(1, Math.ceil(input[i] / output[i])) : 1));
-    const stride = strides[0] === strides[1] ? `${strides[0]}` : `[${strides.join(', ')}]`;
-    layer = stride === '1' ? `conv2d(${channels}, kernel: 1)` : `conv2d(${channels}, kernel: 1, strides: ${stride})`;
-    projected = [convLength(input[0], 1, strides[0], 'valid'), convLength(input[1], 1, strides[1], 'valid'), channels];
-  }
-  if (compareShapes(projected, output) === 'differ') return undefined;
-  const at = res.body.range.end;
-  return [{ title: `Add a projection shortcut { ${layer} }`, edits: [{ range: { start: at, end: at }, newText: ` shortcut { ${layer} }` }], preferred: true }];
-}

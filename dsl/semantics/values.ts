@@ -5,10 +5,10 @@
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
 import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
-import { diagnostic, replaceWith, type Diagnostic, type Fix } from '../diagnostics';
+import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
-import type { Range } from '../syntax/range';
+import { alongLine, type Range } from '../syntax/range';
 import type { Dim } from './shape';
 import { closest } from './suggest';
 
@@ -258,6 +258,18 @@ export function withoutArgument(call: ast.Call, arg: ast.Arg): Range {
   const i = args.indexOf(arg);
   if (i > 0) return { start: args[i - 1].range.end, end: arg.range.end };
   return { start: arg.range.start, end: args[1]?.range.start ?? arg.range.end };
+}
+
+/** The edit that makes a call's argument `name` say `text`: its value replaced, or the argument added last. */
+export function settingArgument(call: ast.Call, name: string, text: string): TextEdit {
+  const existing = call.args?.find((a) => a.name?.text === name);
+  if (existing) return { range: existing.value.range, newText: text };
+  if (!call.argsRange) {
+    const at = call.callee.range.end;
+    return { range: { start: at, end: at }, newText: `(${name}: ${text})` };
+  }
+  const at = alongLine(call.argsRange.end, -1);
+  return { range: { start: at, end: at }, newText: `${call.args?.length ? ', ' : ''}${name}: ${text}` };
 }
 
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();
