@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as warm from '../dsl';
 import { fileHost } from '../runtime/files';
-import { parseCacheChars, parseWhole } from '../dsl/syntax/parse';
+import { parseCacheChars, parsePiece, parseWhole, positionsIn, positionsReachable } from '../dsl/syntax/parse';
 import { generateSource } from '../scripts/generate-source';
 import { dlnetFiles } from './support/files';
 
@@ -289,6 +289,27 @@ describe('parsing by pieces', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('knows every position in a piece without errors from its parser\'s ranges, so a moved piece shifts them all', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(edit, { maxLength: 4 }), (index, edits) => {
+        let text = corpus[index];
+        for (const e of edits) text = apply(text, e);
+        const piece = parsePiece(text, { offset: 0, line: 0 }, text.length);
+        const listed = positionsIn(piece);
+        // Each once: a position shifted twice would land on the wrong line.
+        expect(new Set(listed).size).toBe(listed.length);
+        const reachable = new Set(positionsReachable(piece));
+        // All of them; the list may hold more (ranges of tokens the tree keeps none of), which nobody holds.
+        const inList = new Set(listed);
+        expect([...reachable].filter((p) => !inList.has(p))).toEqual([]);
+        if (piece.syntaxErrors.length === 0) checked++;
+      }),
+      { numRuns: 150 },
+    );
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('cuts at declarations that start a line, and only there', () => {

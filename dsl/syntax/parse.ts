@@ -8,7 +8,7 @@ import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
-import type { Position } from './range';
+import type { Position, Range } from './range';
 export type { SyntaxError };
 
 export interface ParseResult {
@@ -43,12 +43,14 @@ function assemble(pieces: Piece[]): ParseResult {
 }
 
 /** What one piece of the text parses to. */
-interface Piece {
+export interface Piece {
   decls: ast.Decl[];
   comments: ast.Comment[];
   lexErrors: SyntaxError[];
   syntaxErrors: SyntaxError[];
   end: Position;
+  /** The ranges the parser made for each declaration's tree, whose positions are all the tree's (see `Parser.ranges`). */
+  treeRanges: Range[][];
 }
 
 /** A piece parsed before: where it is now, and who has it. */
@@ -156,10 +158,24 @@ function move(entry: Entry, line: number): void {
   entry.line = line;
 }
 
+/**
+ * Every position in the piece, each once. Without errors these are the positions of the
+ * ranges the parser made, of the comments and the end, none shared between them; an error
+ * may share a position with the tree (a fix's range does), so a piece with errors is
+ * walked through, each position found once.
+ */
+export function positionsIn(piece: Piece): Position[] {
+  if (piece.syntaxErrors.length > 0 || piece.lexErrors.length > 0) return positionsReachable(piece);
+  const out: Position[] = [piece.end];
+  for (const ranges of piece.treeRanges) for (const r of ranges) out.push(r.start, r.end);
+  for (const c of piece.comments) out.push(c.range.start, c.range.end);
+  return out;
+}
+
 /** Every position object reachable from the piece, each once (ranges share them). */
-function positionsIn(piece: Piece): Position[] {
+export function positionsReachable(piece: Piece): Position[] {
   const found = new Set<Position>();
-  const stack: unknown[] = [piece];
+  const stack: unknown[] = [piece.decls, piece.comments, piece.lexErrors, piece.syntaxErrors, piece.end];
   while (stack.length) {
     const o = stack.pop();
     if (typeof o !== 'object' || o === null) continue;
@@ -194,9 +210,11 @@ export function parseWhole(text: string): ParseResult {
   return assemble([parsePiece(text, { offset: 0, line: 0 }, text.length)]);
 }
 
-function parsePiece(text: string, from: TextStart, to: number): Piece {
+/** One piece of the text, cache untouched (exported for the tests of `positionsIn`). */
+export function parsePiece(text: string, from: TextStart, to: number): Piece {
   const decls: ast.Decl[] = [];
   const syntaxErrors: SyntaxError[] = [];
+  const treeRanges: Range[][] = [];
   // Each declaration is parsed as soon as it is lexed, so its tokens die young.
   const lexed = lexDeclarations(text, (tokens) => {
     if (!declarationKeywords.has(tokens[0].tokenType)) {
@@ -206,6 +224,7 @@ function parsePiece(text: string, from: TextStart, to: number): Piece {
     }
     const decl = parseDeclaration(tokens, syntaxErrors);
     if (decl) decls.push(decl);
+    treeRanges.push(parserInstance().ranges);
   }, from, to);
   const lexErrors = firstPerLine(lexed.errors.map((e): SyntaxError => {
     const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } };
@@ -214,7 +233,7 @@ function parsePiece(text: string, from: TextStart, to: number): Piece {
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
   // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
   const lexLines = new Set(lexErrors.map((e) => e.range.start.line));
-  return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end };
+  return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end, treeRanges };
 }
 
 /** Later errors on a line are almost always echoes of its first one. */

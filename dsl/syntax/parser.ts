@@ -67,10 +67,18 @@ class DlnetParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * Every range `at` made since `begin`, and the one a tree starts from: their positions
+   * are all the positions in the tree (every other range shares them), so that a tree
+   * moves to other lines without a walk through it (see parse.ts).
+   */
+  ranges: Range[] = [];
+
   begin(tokens: IToken[]): void {
     this.input = tokens;
     this.extraErrors = [];
     this.lastEnd = nowhere();
+    this.ranges = [this.lastEnd];
   }
 
   private at(tok: IToken): Range {
@@ -79,6 +87,7 @@ class DlnetParser extends EmbeddedActionsParser {
     }
     const r = tokenRange(tok);
     this.lastEnd = r;
+    this.ranges.push(r);
     return r;
   }
 
