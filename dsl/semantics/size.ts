@@ -11,11 +11,14 @@
 /** A polynomial: each term's names joined by '*' ('' for the constant) to its coefficient. */
 type Poly = Map<string, number>;
 
+/** Sizes read before (a model's sizes recur at every layer); forgotten wholesale past a bound, so that a long editing session does not pile them up. */
 const parsed = new Map<string, Poly>();
+const MOST_REMEMBERED = 10_000;
 
 function parse(size: string): Poly {
   let p = parsed.get(size);
   if (p) return p;
+  if (parsed.size >= MOST_REMEMBERED) parsed.clear();
   p = new Map();
   for (const [, sign, body] of size.matchAll(/([+-]?)([^+-]+)/g)) {
     let coefficient = sign === '-' ? -1 : 1;
