@@ -8,10 +8,10 @@ import { findLayer, inputShapeParameter, layerAlias, layerNames, type LayerDef, 
 import { byPosition, diagnostic, distinct, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
-import { alongLine, comparePositions, contains, lineOf, type Range } from '../syntax/range';
+import { comparePositions, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
-import { compareDims, compareShapes, convLength, equalOnlyIf, formatShape, known, mostKnown, type Shape } from './shape';
+import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from './shape';
 import { residualRepair } from './residual-fixes';
 import { closest } from './suggest';
 import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, withoutArgument, type ValueScope } from './values';

@@ -1,7 +1,7 @@
 /**
  * Symbolic sizes. A size bound at an input (`T`) goes through layers that add to it, take
- * from it or multiply it: a valid convolution over `T` makes `T-2`, a flatten of
- * `[T-2, 4]` makes `T*4-8`, a concat of `T` and `S` along that axis makes `S+T`. Such a
+ * from it or multiply it: a valid convolution over `T` makes `T-2`, an upsampling of
+ * `T-2` by 4 makes `T*4-8`, a concat of `T` and `S` along that axis makes `S+T`. Such a
  * size is a polynomial with integer coefficients in the input's names, written as a
  * string in one canonical form (so equal sizes are equal strings): terms of higher degree
  * first, then by name; a term is its names joined by `*`, then its coefficient (`T*8`),
@@ -132,7 +132,7 @@ export function compareSizes(a: number | string, b: number | string): SizeAgreem
     const value = -(difference.get('') ?? 0) / difference.get(symbolic[0])!;
     return Number.isInteger(value) && value > 0 ? { kind: 'when', name: symbolic[0], value } : { kind: 'differ' };
   }
-  // All coefficients of one sign and no constant of the other: positive names never make it zero.
+  // Every coefficient, the constant's too, of one sign: positive names never make it zero.
   const signs = new Set([...difference.values()].map(Math.sign));
   return signs.size === 1 ? { kind: 'differ' } : { kind: 'maybe' };
 }
