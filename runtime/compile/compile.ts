@@ -12,8 +12,8 @@ export class CompileError extends Error {
 /** Batch axis first; symbolic and unknown sizes become null. */
 const batchShape = (shape: (number | string | null)[]) => [null, ...shape.map((d) => (typeof d === 'number' ? d : null))];
 
-/** The name of the reshape that `withCheckedShape` puts after a layer. */
-export const checkedShapeName = (id: string) => `${id}_checked`;
+/** The name of the reshape that `withCheckedShape` puts after a layer (a dlnet name has no '.', so it names no statement). */
+export const checkedShapeName = (id: string) => `${id}.checked`;
 
 /**
  * tfjs's merges leave a size unknown when any input leaves it unknown (an add of [?, 8] and
