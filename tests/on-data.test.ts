@@ -1,7 +1,7 @@
 /** A model's graph run again with a dataset's sizes (semantics/on-data.ts), beside the fixture train/on-data.dlnet. */
 import { describe, expect, it } from 'vitest';
 import { analyze, type Shape } from '../dsl';
-import { runOnData } from '../dsl/semantics/on-data';
+import { leastSize, runOnData } from '../dsl/semantics/on-data';
 
 const graph = (source: string) => analyze(source).models[0];
 const run = (source: string, inputs: Record<string, Shape>) => runOnData(graph(source), new Map(Object.entries(inputs)));
@@ -36,5 +36,23 @@ describe('runOnData', () => {
     const swap = 'model M {\n  input s: [T, 5]\n  residual { permute([2, 1]) }\n}\n';
     expect(run(swap, { s: [null, 5] })).toBeUndefined();
     expect(run(swap, {})).toBeUndefined();
+  });
+
+  it('says from which size on a model that fails on the data\'s runs, where it runs from there on', () => {
+    const least = (source: string, inputs: Record<string, Shape>) => {
+      const given = new Map(Object.entries(inputs));
+      return leastSize(graph(source), given, runOnData(graph(source), given)!);
+    };
+    const windows = 'model M {\n  input s: [T, 1]\n  conv1d(4, kernel: 3)\n  conv1d(4, kernel: 3, dilation: 2)\n  lstm(8)\n}\n';
+    expect(least(windows, { s: [4, 1] })).toBe('T ≥ 7');
+    expect(least(windows, { s: [1, 1] })).toBe('T ≥ 7');
+    const strided = 'model M {\n  input s: [T, 1]\n  conv1d(4, kernel: 9, strides: 4)\n  maxPool1d(3)\n  lstm(8)\n}\n';
+    expect(least(strided, { s: [10, 1] })).toBe('T ≥ 17');
+    // Runs at T = 5 only: no "from there on".
+    expect(least('model M {\n  input s: [T, 5]\n  residual { permute([2, 1]) }\n}\n', { s: [4, 5] })).toBeUndefined();
+    // Two sizes, or an input that fails: not one size to name.
+    expect(least('model M {\n  input a: [T, S, 1]\n  conv2d(4, kernel: 3)\n}\n', { a: [2, 2, 1] })).toBeUndefined();
+    const two = 'model M {\n  input a: [T, 1]\n  input b: [T, 1]\n  add(a, b)\n}\n';
+    expect(least(two, { a: [4, 1], b: [5, 1] })).toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ export interface OnData {
   shapes: ReadonlyMap<string, Shape>;
   /** What the data made of the inputs' symbolic sizes ("T = 20"), in the order found. */
   bound: string[];
+  /** The same, by name. */
+  values: ReadonlyMap<string, number>;
   /** The first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
   failure?: { node: LayerNode | InputNode; message: string };
 }
@@ -28,7 +30,7 @@ export interface OnData {
 export function runOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): OnData | undefined {
   const bound = new Map<string, number>();
   const shapes = new Map<string, Shape>();
-  const result = (failure?: OnData['failure']): OnData => ({ shapes, bound: [...bound].map(([name, size]) => `${name} = ${size}`), failure });
+  const result = (failure?: OnData['failure']): OnData => ({ shapes, bound: [...bound].map(([name, size]) => `${name} = ${size}`), values: bound, failure });
   const gave = new Map<string, InputNode>();
   for (const input of g.inputs) {
     const data = inputs.get(input.id);
@@ -69,4 +71,37 @@ function withSizes(args: Args, bound: ReadonlyMap<string, number>): Args {
   const out: Args = {};
   for (const [k, v] of Object.entries(args)) out[k] = put(v);
   return out;
+}
+
+/** How far up the search for a size the model runs with goes. */
+const LARGEST_TRIED = 1 << 20;
+
+/**
+ * Where a model fails on the data's value of its one symbolic size and runs from some
+ * larger value on (a window longer than the sequence): "T ≥ 5", that value found by
+ * doubling and halving, then tried again one above and at twice. Undefined when the data
+ * bound more than one size, when an input failed, or when no larger value runs or the
+ * model runs only for some (a residual over a permute that needs T = 5).
+ */
+export function leastSize(g: ModelGraph, inputs: ReadonlyMap<string, Shape>, run: OnData): string | undefined {
+  if (run.values.size !== 1 || !run.failure || run.failure.node.kind === 'input') return undefined;
+  const [[name, size]] = run.values;
+  const runs = (n: number) => {
+    const sized = new Map(g.inputs.map((input) => [input.id, inputs.get(input.id)!.map((d, i) => (input.shape[i] === name ? n : d))]));
+    const r = runOnData(g, sized);
+    return r !== undefined && r.failure === undefined;
+  };
+  let [failing, step] = [size, 1];
+  while (!runs(size + step)) {
+    failing = size + step;
+    step *= 2;
+    if (size + step > LARGEST_TRIED) return undefined;
+  }
+  let running = size + step;
+  while (running - failing > 1) {
+    const middle = Math.floor((failing + running) / 2);
+    if (runs(middle)) running = middle;
+    else failing = middle;
+  }
+  return runs(running + 1) && runs(running * 2) ? `${name} ≥ ${running}` : undefined;
 }

@@ -9,7 +9,7 @@ import { alongLine, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
-import { runOnData, type OnData } from './on-data';
+import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
 import { evaluate, UNKNOWN, type ValueScope } from './values';
@@ -217,15 +217,15 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
   });
   if (!ok || !g.ok || !g.inputs.some((i) => i.shape.some((d) => typeof d !== 'number'))) return undefined;
   const run = runOnData(g, given);
-  if (run?.failure) reportFailureOnData(ctx, at, g, run, run.failure, dataDecl);
+  if (run?.failure) reportFailureOnData(ctx, at, g, run, run.failure, dataDecl, leastSize(g, given, run));
   return run;
 }
 
-/** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`). */
-function reportFailureOnData(ctx: Context, at: Range, g: ModelGraph, run: OnData, failure: NonNullable<OnData['failure']>, dataDecl: ast.DatasetDecl): void {
+/** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`); `least` is where it would run ("T ≥ 5"). */
+function reportFailureOnData(ctx: Context, at: Range, g: ModelGraph, run: OnData, failure: NonNullable<OnData['failure']>, dataDecl: ast.DatasetDecl, least: string | undefined): void {
   const sizes = run.bound.length > 0 ? ` (${run.bound.join(', ')})` : '';
   ctx.report(diagnostic('data-mismatch', 'error', at,
-    `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.node.range)})`, {
+    `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.node.range)})${least ? `; it runs with ${least}` : ''}`, {
       related: [
         { range: failure.node.range, message: `${failure.node.kind === 'input' ? `input \`${failure.node.id}\`` : failure.node.kind} fails here with the data's sizes` },
         { range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` },
