@@ -1,23 +1,17 @@
 /** "Show model summary": a read-only document with each model's layers, shapes and parameter counts, from the server. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { renderModelSummary, type ModelSummary } from '../dsl/summary';
 
 interface Summary {
-  models: { name: string; totalParams: number | null; inputs: { name: string; shape: unknown[] }[]; layers: { name: string; kind: string; line: number; outputShape: unknown[]; params: number | null }[] }[];
+  models: ModelSummary[];
   errors: number;
 }
 
 export const SUMMARY_SCHEME = 'dlnet-summary';
-const shape = (s: unknown[]) => `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 
 export function renderSummary(summary: Summary, only?: string): string {
-  const blocks = summary.models.filter((m) => !only || m.name === only).map((m) => {
-    const rows = [['layer', 'kind', 'output', 'params', 'line'], ...m.inputs.map((i) => [i.name, 'input', shape(i.shape), '0', '']),
-      ...m.layers.map((l) => [l.name, l.kind, shape(l.outputShape), l.params === null ? '?' : l.params.toLocaleString('en'), String(l.line + 1)])];
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
-    return [`model ${m.name}: ${m.totalParams === null ? '?' : m.totalParams.toLocaleString('en')} parameters`, ...lines.map((l) => `  ${l}`)].join('\n');
-  });
+  const blocks = summary.models.filter((m) => !only || m.name === only).map(renderModelSummary);
   const note = summary.errors ? `\n\n(${summary.errors} error${summary.errors === 1 ? '' : 's'} in the file: models with errors are partial)` : '';
   return blocks.join('\n\n') + note + '\n';
 }

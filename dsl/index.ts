@@ -13,4 +13,4 @@ export type { StepInfo, DatasetInfo } from './semantics/context';
 export type { SymbolInfo, SymbolKind, Occurrence, SymbolTable } from './semantics/symbols';
 export type { TrainPlan } from './semantics/train';
 export * as ide from './ide';
-export { modelSummary, type ModelSummary } from './summary';
+export { modelSummary, renderModelSummary, type ModelSummary } from './summary';

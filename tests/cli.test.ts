@@ -171,6 +171,16 @@ describe('dlnet summary', () => {
     const out = JSON.parse(run('summary', '--json', f).stdout);
     expect(out.models[0].layers[0]).toMatchObject({ outputShape: ['T', 4], params: null });
   });
+
+  it('says from which length on a model over a symbolic length runs, and writes what its layers make of it', () => {
+    const f = write('windows.dlnet', 'model W {\n  input s: [T, 1]\n  conv1d(4, kernel: 3)\n  conv1d(4, kernel: 3, dilation: 2)\n  globalAvgPool1d\n}\n');
+    const out = JSON.parse(run('summary', '--json', f).stdout);
+    expect(out.models[0].leastSizes).toEqual({ T: 7 });
+    expect(out.models[0].layers.map((l: { outputShape: unknown[] }) => l.outputShape)).toEqual([['T-2', 4], ['T-6', 4], [4]]);
+    expect(run('summary', f).stdout).toMatch(/^model W: 68 parameters; runs with T ≥ 7$/m);
+    // Every length runs: nothing to say.
+    expect(JSON.parse(run('summary', '--json', good).stdout).models[0].leastSizes).toBeUndefined();
+  });
 });
 
 describe('dlnet backends', () => {

@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
 import { outputShapes } from '../semantics/graph';
+import { leastSizeOf } from '../semantics/on-data';
 import { formatShape } from '../semantics/shape';
 import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
 import { pathAt, type Node } from './locate';
@@ -50,7 +51,9 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
       case 'model': {
         const g = a.models.find((m) => m.name === s.name);
         const io = g ? ` — ${g.inputs.map((i) => `${i.id} ${formatShape(i.shape)}`).join(', ')} → ${outputShapes(g).map(formatShape).join(', ')}` : '';
-        return { range, markdown: `**model ${s.name}**${io}\n\n${g ? paramsText(g.totalParams) : ''} · ${g?.layers.length ?? 0} layers · defined on ${where}` };
+        const least = g?.ok ? leastSizeOf(g) : undefined;
+        const runs = least ? ` · runs with ${least.name} ≥ ${least.least}` : '';
+        return { range, markdown: `**model ${s.name}**${io}\n\n${g ? paramsText(g.totalParams) : ''} · ${g?.layers.length ?? 0} layers${runs} · defined on ${where}` };
       }
       case 'dataset': {
         const info = a.datasets.get(s.name);

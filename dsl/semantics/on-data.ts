@@ -78,30 +78,57 @@ const LARGEST_TRIED = 1 << 20;
 
 /**
  * Where a model fails on the data's value of its one symbolic size and runs from some
- * larger value on (a window longer than the sequence): "T ≥ 5", that value found by
- * doubling and halving, then tried again one above and at twice. Undefined when the data
+ * larger value on (a window longer than the sequence): "T ≥ 5". Undefined when the data
  * bound more than one size, when an input failed, or when no larger value runs or the
  * model runs only for some (a residual over a permute that needs T = 5).
  */
 export function leastSize(g: ModelGraph, inputs: ReadonlyMap<string, Shape>, run: OnData): string | undefined {
   if (run.values.size !== 1 || !run.failure || run.failure.node.kind === 'input') return undefined;
   const [[name, size]] = run.values;
-  const runs = (n: number) => {
-    const sized = new Map(g.inputs.map((input) => [input.id, inputs.get(input.id)!.map((d, i) => (input.shape[i] === name ? n : d))]));
-    const r = runOnData(g, sized);
-    return r !== undefined && r.failure === undefined;
-  };
-  let [failing, step] = [size, 1];
-  while (!runs(size + step)) {
-    failing = size + step;
+  const least = leastRunning((n) => runsWith(g, name, n, (input) => inputs.get(input.id)!), size);
+  return least === undefined ? undefined : `${name} ≥ ${least}`;
+}
+
+/**
+ * The least value of a model's one symbolic size from which it runs, when that is more
+ * than 1 (`[T, 1]` into `conv1d(4, kernel: 5)`: T ≥ 5), for a model whose inputs leave
+ * no other size open. Undefined when every value runs, or no rule can be found.
+ */
+export function leastSizeOf(g: ModelGraph): { name: string; least: number } | undefined {
+  const names = new Set(g.inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')));
+  if (names.size !== 1 || g.inputs.some((i) => i.shape.includes(null))) return undefined;
+  const [name] = names;
+  const runs = (n: number) => runsWith(g, name, n, (input) => input.shape);
+  if (runs(1)) return undefined;
+  const least = leastRunning(runs, 1);
+  return least === undefined ? undefined : { name, least };
+}
+
+/** Whether `g` runs with its inputs' sizes (`shapeOf`) and `name` = `n`. */
+function runsWith(g: ModelGraph, name: string, n: number, shapeOf: (input: InputNode) => Shape): boolean {
+  const sized = new Map(g.inputs.map((input) => [input.id, shapeOf(input).map((d, i) => (input.shape[i] === name ? n : d))]));
+  const r = runOnData(g, sized);
+  return r !== undefined && r.failure === undefined;
+}
+
+/**
+ * The least value above `failing` for which `runs` holds, found by doubling and halving,
+ * when it holds one above and at twice that value too (windows fit every longer sequence;
+ * a model that runs for one value only is not one that runs from there on).
+ */
+function leastRunning(runs: (n: number) => boolean, failing: number): number | undefined {
+  let step = 1;
+  let below = failing;
+  while (!runs(failing + step)) {
+    below = failing + step;
     step *= 2;
-    if (size + step > LARGEST_TRIED) return undefined;
+    if (failing + step > LARGEST_TRIED) return undefined;
   }
-  let running = size + step;
-  while (running - failing > 1) {
-    const middle = Math.floor((failing + running) / 2);
-    if (runs(middle)) running = middle;
-    else failing = middle;
+  let least = failing + step;
+  while (least - below > 1) {
+    const middle = Math.floor((below + least) / 2);
+    if (runs(middle)) least = middle;
+    else below = middle;
   }
-  return runs(running + 1) && runs(running * 2) ? `${name} ≥ ${running}` : undefined;
+  return runs(least + 1) && runs(least * 2) ? least : undefined;
 }

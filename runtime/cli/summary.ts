@@ -1,5 +1,5 @@
 /** `dlnet summary <file> [--json] [--compiled]`: per model, its inputs, outputs and layers. */
-import { analyze, formatShape, modelSummary, type ModelSummary } from '../../dsl';
+import { analyze, modelSummary, renderModelSummary } from '../../dsl';
 import type { CompiledModel } from '../compile/summary';
 import { fileHost } from '../files';
 import { parseArgs, UsageError } from './args';
@@ -18,18 +18,8 @@ export async function runSummary(argv: string[], io: Io): Promise<number> {
   }
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   if (args.flags.has('json')) io.out(JSON.stringify({ models }));
-  else io.out(models.length ? models.map(renderModel).join('\n\n') : `${file}: no models`);
+  else io.out(models.length ? models.map(renderModelSummary).join('\n\n') : `${file}: no models`);
   if (errors > 0) io.err(`${file}: ${errors} error${errors === 1 ? '' : 's'}; run dlnet check ${file} for details`);
   for (const m of models) if (m.compileError) io.err(`${file}: ${m.compileError}`);
   return errors > 0 || models.some((m) => m.compileError) ? 1 : 0;
-}
-
-function renderModel(m: ModelSummary): string {
-  const rows: string[][] = [['layer', 'kind', 'output', 'params', 'line']];
-  for (const i of m.inputs) rows.push([i.name, 'input', formatShape(i.shape), '0', '']);
-  for (const l of m.layers) rows.push([l.name, l.kind, formatShape(l.outputShape), l.params === null ? '?' : l.params.toLocaleString('en'), String(l.line + 1)]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
-  const total = m.totalParams === null ? '?' : m.totalParams.toLocaleString('en');
-  return [`model ${m.name}: ${total} parameters`, ...lines.map((l) => `  ${l}`)].join('\n');
 }

@@ -84,6 +84,17 @@ describe('hover', () => {
   });
 });
 
+describe('hover on a model over a symbolic length', () => {
+  it('shows what the layers make of the length, and from which length on the model runs', async () => {
+    const u = 'file:///features/windows.dlnet';
+    await client.open(u, 'model W {\n  input s: [T, 1]\n  conv1d(4, kernel: 3)\n  conv1d(4, kernel: 5)\n  globalAvgPool1d\n}\n');
+    const model = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: at(0, 7) });
+    expect((model!.contents as { value: string }).value).toContain('· runs with T ≥ 7 ·');
+    const layer = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: at(3, 4) });
+    expect((layer!.contents as { value: string }).value).toContain('[T-2, 4] → [T-6, 4]');
+  });
+});
+
 describe('inlay hints', () => {
   it('shows the output shape after every statement and parameter counts on models', async () => {
     const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: doc, range: { start: at(0, 0), end: at(20, 0) } });
