@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mostKnown } from '../dsl/semantics/shape';
-import { addSizes, compareSizes, divideSizes, evaluateSize, multiplySizes } from '../dsl/semantics/size';
+import { addSizes, compareSizes, divideSizes, evaluateSize, floorDivide, multiplySizes } from '../dsl/semantics/size';
 
 describe('symbolic sizes', () => {
   it('write each size one way: higher degree first, then by name, the constant last', () => {
@@ -51,6 +51,18 @@ describe('symbolic sizes', () => {
     expect(addSizes(null, 'T')).toBeNull();
   });
 
+  it('divide with a floor, what the divisor divides coming out whole, so that each size has one written form', () => {
+    expect(floorDivide('T', 2)).toBe('floor(T/2)');
+    expect(floorDivide('T-1', 2)).toBe('floor((T+1)/2)-1');
+    expect(floorDivide('T*4+6', 4)).toBe('T+1');
+    expect(floorDivide('T*3+1', 2)).toBe('floor((T*3+1)/2)');
+    expect(floorDivide(floorDivide('T', 2), 2)).toBe('floor(T/4)');
+    expect(floorDivide(floorDivide('T+1', 2), 3)).toBe('floor((T+1)/6)');
+    expect(floorDivide(7, 2)).toBe(3);
+    expect(floorDivide('T', 1)).toBe('T');
+    expect(floorDivide(null, 2)).toBeNull();
+  });
+
   it('say together what shapes that must be one know: a number over a name over ?', () => {
     expect(mostKnown([[null, 8], ['T', null]])).toEqual(['T', 8]);
     expect(mostKnown([['T', null], [null, 'S'], [4, null]])).toEqual([4, 'S']);
@@ -65,6 +77,7 @@ describe('symbolic sizes', () => {
       fc.constantFrom(...names),
       fc.tuple(tie('size'), tie('size')).map(([a, b]) => addSizes(a, b)),
       fc.tuple(tie('size'), tie('size')).map(([a, b]) => multiplySizes(a, b)),
+      fc.tuple(tie('size'), fc.integer({ min: 1, max: 4 })).map(([a, by]) => floorDivide(a, by)),
     ),
   })).size;
   const values = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }));
@@ -78,6 +91,12 @@ describe('symbolic sizes', () => {
       const [sum, product] = [addSizes(a, b), multiplySizes(a, b)];
       if (sum !== null) expect(evaluateSize(sum, value) == x + y).toBe(true);
       if (product !== null) expect(evaluateSize(product, value) == x * y).toBe(true);
+      for (const by of [1, 2, 3]) {
+        const quotient = floorDivide(a, by);
+        if (quotient !== null) expect(evaluateSize(quotient, value) == Math.floor(x / by)).toBe(true);
+      }
+      // A floor is a size in a model (at least 1 where it runs), but not for any values made up here.
+      if ([a, b].some((d) => String(d).includes('floor'))) return;
       const c = compareSizes(a, b);
       if (c.kind === 'equal') expect(x).toBe(y);
       if (c.kind === 'differ' && names.every((n) => value(n) >= 1)) expect(x).not.toBe(y);

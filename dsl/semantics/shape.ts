@@ -3,7 +3,7 @@
  * number), a symbolic size made from the names bound at an input (`T`, and what layers
  * make of it: `T-2`, `T*8`; see size.ts), or unknown (`null`, written `?`).
  */
-import { addSizes, compareSizes, multiplySizes } from './size';
+import { addSizes, compareSizes, floorDivide, multiplySizes } from './size';
 
 export type Dim = number | string | null;
 export type Shape = Dim[];
@@ -54,11 +54,29 @@ export function equalOnlyIf(a: Shape, b: Shape): string[] | undefined {
       conditions.add(`${c.name} = ${c.value}`);
       continue;
     }
+    const multiple = roundedDown(x, y) ?? roundedDown(y, x);
+    if (multiple) {
+      conditions.add(multiple);
+      continue;
+    }
     // "T = S" once, not again as "S = T"; the symbolic side first.
     const [left, right] = typeof x === 'number' ? [y, x] : [x, y];
     if (!conditions.has(`${right} = ${left}`)) conditions.add(`${left} = ${right}`);
   }
   return conditions.size > 0 ? [...conditions] : undefined;
+}
+
+/**
+ * "H is even" when `rounded` is `size` rounded down to a multiple of some k (a window that
+ * moves 2 steps, then an upsampling by 2: `floor(H/2)*2`), for which the two are equal
+ * only when k divides the size.
+ */
+function roundedDown(size: number | string, rounded: number | string): string | undefined {
+  if (typeof size !== 'string' || typeof rounded !== 'string' || !rounded.includes('floor(')) return undefined;
+  for (let k = 2; k <= 64; k++) {
+    if (mulDims(floorDivide(size, k), k) === rounded) return k === 2 ? `${size} is even` : `${size} is a multiple of ${k}`;
+  }
+  return undefined;
 }
 
 /**
@@ -87,15 +105,15 @@ export function known(d: Dim): d is number {
 export type Padding = 'valid' | 'same';
 
 /**
- * Output length of a convolution or pooling window along one axis (as TensorFlow computes
- * it). A window moving one step keeps a symbolic length (`T`) or takes a constant from it
- * (`T-2`); one moving further makes it unknown (`ceil(T / 2)` is no polynomial).
+ * Output length of a convolution or pooling window along one axis, as TensorFlow computes
+ * it: `same` gives ceil(n / stride), that is floor((n + stride - 1) / stride), and `valid`
+ * floor((n - window) / stride) + 1, that is floor((n - window + stride) / stride). Over a
+ * symbolic length a window moving one step keeps it (`T`) or takes from it (`T-2`); one
+ * moving further divides it (`floor(T/2)`, see `floorDivide`).
  */
 export function convLength(n: Dim, kernel: number, stride: number, padding: Padding, dilation = 1): Dim {
   const effective = (kernel - 1) * dilation + 1;
-  if (typeof n === 'number') return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - effective) / stride) + 1;
-  if (stride !== 1) return null;
-  return padding === 'same' ? n : addDims(n, 1 - effective);
+  return floorDivide(addDims(n, padding === 'same' ? stride - 1 : stride - effective), stride);
 }
 
 /** Output length of a transposed convolution along one axis (tfjs deconvLength). */

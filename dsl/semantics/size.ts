@@ -5,7 +5,8 @@
  * size is a polynomial with integer coefficients in the input's names, written as a
  * string in one canonical form (so equal sizes are equal strings): terms of higher degree
  * first, then by name; a term is its names joined by `*`, then its coefficient (`T*8`),
- * and the constant comes last. What no polynomial says (`ceil(T / 2)`) is unknown.
+ * and the constant comes last. A window moving more than one step divides with a floor,
+ * and `floor(T/2)` is then one more name (`floorDivide`).
  */
 
 /** A polynomial: each term's names joined by '*' ('' for the constant) to its coefficient. */
@@ -20,10 +21,10 @@ function parse(size: string): Poly {
   if (p) return p;
   if (parsed.size >= MOST_REMEMBERED) parsed.clear();
   p = new Map();
-  for (const [, sign, body] of size.matchAll(/([+-]?)([^+-]+)/g)) {
-    let coefficient = sign === '-' ? -1 : 1;
+  for (const term of termsOf(size)) {
+    let coefficient = term.startsWith('-') ? -1 : 1;
     const names: string[] = [];
-    for (const factor of body.split('*')) {
+    for (const factor of outside(term.replace(/^[+-]/, ''), '*')) {
       if (/^\d+$/.test(factor)) coefficient *= Number(factor);
       else names.push(factor);
     }
@@ -32,6 +33,42 @@ function parse(size: string): Poly {
   parsed.set(size, p);
   return p;
 }
+
+/** A size's terms, each with its sign: cut at each + or - outside parentheses (a `floor(...)` holds its own). */
+function termsOf(size: string): string[] {
+  const terms: string[] = [];
+  let [depth, start] = [0, 0];
+  for (let i = 0; i < size.length; i++) {
+    const c = size[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if ((c === '+' || c === '-') && depth === 0 && i > start) {
+      terms.push(size.slice(start, i));
+      start = i;
+    }
+  }
+  terms.push(size.slice(start));
+  return terms;
+}
+
+/** `s` cut at each `separator` outside parentheses. */
+function outside(s: string, separator: string): string[] {
+  const parts: string[] = [];
+  let [depth, start] = [0, 0];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (s[i] === separator && depth === 0) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+/** The names a term multiplies ('' for the constant: none). */
+const factorsOf = (names: string): string[] => (names === '' ? [] : outside(names, '*'));
 
 function poly(size: number | string): Poly {
   return typeof size === 'number' ? new Map(size === 0 ? [] : [['', size]]) : parse(size);
@@ -43,7 +80,7 @@ function addTerm(p: Poly, names: string, coefficient: number): void {
   else p.set(names, c);
 }
 
-const degree = (names: string) => (names === '' ? 0 : names.split('*').length);
+const degree = (names: string) => factorsOf(names).length;
 
 /** Past these a size is no help to anyone reading it (and its coefficients stop being whole numbers): it is unknown. */
 const MOST_TERMS = 6;
@@ -80,7 +117,7 @@ export function multiplySizes(a: number | string | null, b: number | string | nu
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   const out: Poly = new Map();
   for (const [x, cx] of poly(a)) {
-    for (const [y, cy] of poly(b)) addTerm(out, `${x}*${y}`.split('*').filter((n) => n !== '').sort().join('*'), cx * cy);
+    for (const [y, cy] of poly(b)) addTerm(out, [...factorsOf(x), ...factorsOf(y)].sort().join('*'), cx * cy);
   }
   return written(out);
 }
@@ -93,10 +130,10 @@ export function divideSizes(a: number | string, b: number | string): number | st
   const divisor = poly(b);
   if (divisor.size !== 1) return undefined;
   const [[names, c]] = divisor;
-  const factors = names === '' ? [] : names.split('*');
+  const factors = factorsOf(names);
   const out: Poly = new Map();
   for (const [term, coefficient] of poly(a)) {
-    const rest = term === '' ? [] : term.split('*');
+    const rest = factorsOf(term);
     for (const f of factors) {
       const at = rest.indexOf(f);
       if (at < 0) return undefined;
@@ -137,9 +174,46 @@ export function compareSizes(a: number | string, b: number | string): SizeAgreem
   return signs.size === 1 ? { kind: 'differ' } : { kind: 'maybe' };
 }
 
+/**
+ * `floor(a / by)`: the length a window moving `by` steps leaves (`floor((T-1)/2)`), which
+ * no polynomial says unless `by` divides it. What `by` divides comes out whole and the
+ * constant left is brought into [0, by), so each such size has one written form too:
+ * `floor(T/2)`, `floor((T+1)/2)-1`, `T+floor(T/3)`... The `floor(...)` is a name to the
+ * rest of this algebra, and a size like any other: at least 1 where the model runs.
+ */
+export function floorDivide(a: number | string | null, by: number): number | string | null {
+  if (a === null) return null;
+  if (typeof a === 'number') return Math.floor(a / by);
+  const whole: Poly = new Map();
+  const rest: Poly = new Map();
+  for (const [names, c] of poly(a)) {
+    const kept = names === '' ? ((c % by) + by) % by : c % by === 0 ? 0 : c;
+    if (c !== kept) addTerm(whole, names, (c - kept) / by);
+    if (kept !== 0) addTerm(rest, names, kept);
+  }
+  const inner = written(rest);
+  if (inner === null) return null;
+  // Only a constant in [0, by) left: its floor is 0.
+  if (typeof inner === 'string') addTerm(whole, floorName(inner, rest.size > 1, by), 1);
+  return written(whole);
+}
+
+/** The name of floor(inner / by); a floor of a floor is one (two windows moving 2 steps are one moving 4: `floor(T/4)`). */
+function floorName(inner: string, terms: boolean, by: number): string {
+  const nested = terms ? null : /^floor\((.*)\/(\d+)\)$/.exec(inner);
+  if (nested) return `floor(${nested[1]}/${Number(nested[2]) * by})`;
+  return `floor(${terms ? `(${inner})` : inner}/${by})`;
+}
+
 /** A size's value with each name given one (as the data gives them). */
 export function evaluateSize(size: number | string, value: (name: string) => number): number {
+  const valueOf = (name: string): number => {
+    const divided = /^floor\((.*)\/(\d+)\)$/.exec(name);
+    if (!divided) return value(name);
+    const inner = divided[1].startsWith('(') ? divided[1].slice(1, -1) : divided[1];
+    return Math.floor(evaluateSize(inner, value) / Number(divided[2]));
+  };
   let total = 0;
-  for (const [names, c] of poly(size)) total += c * (names === '' ? 1 : names.split('*').reduce((p, n) => p * value(n), 1));
+  for (const [names, c] of poly(size)) total += c * factorsOf(names).reduce((p, n) => p * valueOf(n), 1);
   return total;
 }
