@@ -58,6 +58,11 @@ describe('symbolic sizes', () => {
     expect(floorDivide('T*3+1', 2)).toBe('floor((T*3+1)/2)');
     expect(floorDivide(floorDivide('T', 2), 2)).toBe('floor(T/4)');
     expect(floorDivide(floorDivide('T+1', 2), 3)).toBe('floor((T+1)/6)');
+    // A product of floors is no floor of a floor.
+    const product = multiplySizes(floorDivide('T', 2), floorDivide('S', 3));
+    expect(product).toBe('floor(S/3)*floor(T/2)');
+    expect(floorDivide(product, 2)).toBe('floor(floor(S/3)*floor(T/2)/2)');
+    expect(evaluateSize(floorDivide(product, 2)!, (n) => (n === 'T' ? 9 : 7))).toBe(4);
     expect(floorDivide(7, 2)).toBe(3);
     expect(floorDivide('T', 1)).toBe('T');
     expect(floorDivide(null, 2)).toBeNull();

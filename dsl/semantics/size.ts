@@ -178,7 +178,7 @@ export function compareSizes(a: number | string, b: number | string): SizeAgreem
  * `floor(a / by)`: the length a window moving `by` steps leaves (`floor((T-1)/2)`), which
  * no polynomial says unless `by` divides it. What `by` divides comes out whole and the
  * constant left is brought into [0, by), so each such size has one written form too:
- * `floor(T/2)`, `floor((T+1)/2)-1`, `T+floor(T/3)`... The `floor(...)` is a name to the
+ * `floor(T/2)`, `floor((T+1)/2)-1`, and `T+1` for (T*4+6)/4. The `floor(...)` is a name to the
  * rest of this algebra, and a size like any other: at least 1 where the model runs.
  */
 export function floorDivide(a: number | string | null, by: number): number | string | null {
@@ -200,18 +200,31 @@ export function floorDivide(a: number | string | null, by: number): number | str
 
 /** The name of floor(inner / by); a floor of a floor is one (two windows moving 2 steps are one moving 4: `floor(T/4)`). */
 function floorName(inner: string, terms: boolean, by: number): string {
-  const nested = terms ? null : /^floor\((.*)\/(\d+)\)$/.exec(inner);
-  if (nested) return `floor(${nested[1]}/${Number(nested[2]) * by})`;
+  const nested = terms ? undefined : floorOf(inner);
+  if (nested) return `floor(${nested.written}/${nested.by * by})`;
   return `floor(${terms ? `(${inner})` : inner}/${by})`;
+}
+
+/** What a name `floor(X/k)` divides (X as written inside, and as a size) and by what; undefined for any other name or a product. */
+function floorOf(name: string): { written: string; size: string; by: number } | undefined {
+  if (!name.startsWith('floor(') || !name.endsWith(')')) return undefined;
+  // The parenthesis `floor(` opens must be the last one closed: `floor(T/2)*floor(S/3)` is a product.
+  let depth = 0;
+  for (let i = 5; i < name.length - 1; i++) {
+    if (name[i] === '(') depth++;
+    else if (name[i] === ')' && --depth === 0) return undefined;
+  }
+  const inside = name.slice(6, -1);
+  const slash = inside.lastIndexOf('/');
+  const written = inside.slice(0, slash);
+  return { written, size: written.startsWith('(') ? written.slice(1, -1) : written, by: Number(inside.slice(slash + 1)) };
 }
 
 /** A size's value with each name given one (as the data gives them). */
 export function evaluateSize(size: number | string, value: (name: string) => number): number {
   const valueOf = (name: string): number => {
-    const divided = /^floor\((.*)\/(\d+)\)$/.exec(name);
-    if (!divided) return value(name);
-    const inner = divided[1].startsWith('(') ? divided[1].slice(1, -1) : divided[1];
-    return Math.floor(evaluateSize(inner, value) / Number(divided[2]));
+    const divided = floorOf(name);
+    return divided ? Math.floor(evaluateSize(divided.size, value) / divided.by) : value(name);
   };
   let total = 0;
   for (const [names, c] of poly(size)) total += c * factorsOf(names).reduce((p, n) => p * valueOf(n), 1);
