@@ -523,18 +523,18 @@ export class ModelChecker {
       this.ctx.noteStep(res, info);
       return body?.shape && shortcut?.shape ? undefined : failed('residual', res.keyword);
     }
-    const what = res.shortcut ? 'its shortcut\'s output' : 'its input';
+    const words = `residual adds ${res.shortcut ? 'its shortcut\'s output' : 'its input'} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}`;
     if (compareShapes(body.shape, shortcut.shape) === 'differ') {
       const repair = res.shortcut ? undefined : residualRepair(res, current.shape, body.shape, this.ctx.steps);
       frame.values.report(diagnostic('shape-mismatch', 'error', res.keyword,
-        `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}: the shapes must be equal${repair ? `; ${repair.advice}` : ''}`, {
+        `${words}: the shapes must be equal${repair ? `; ${repair.advice}` : ''}`, {
           fixes: repair?.fixes,
           related: [{ range: body.originRange, message: `the body's output ${formatShape(body.shape)} comes from here` }],
         }));
       this.ctx.noteStep(res, info);
       return failed('residual', res.keyword);
     }
-    this.warnEqualOnlyIf(res.keyword, shortcut, body, `residual adds ${what} ${formatShape(shortcut.shape)} to its body's output ${formatShape(body.shape)}`, frame);
+    this.warnEqualOnlyIf(res.keyword, shortcut, body, words, frame);
     const id = this.graph.autoId(frame.prefix, 'add');
     const shape = mostKnown([body.shape, shortcut.shape]);
     this.addNode({ id, kind: 'add', args: {}, inputs: [body.id, shortcut.id], outputShape: shape, params: 0, range: res.keyword, named: false, residual: true });

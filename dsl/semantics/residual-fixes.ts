@@ -59,8 +59,9 @@ function samePaddingFix(res: ast.Residual, input: Shape, output: Shape, steps: R
   for (const stmt of res.body.stmts) {
     if (stmt.kind !== 'chain') return undefined;
     for (const step of stmt.steps) {
-      const info = step.kind === 'call' ? steps.get(step) : undefined;
-      if (step.kind !== 'call' || !info?.layer || !info.args || !info.output || info.inputs.length !== 1) return undefined;
+      if (step.kind !== 'call') return undefined;
+      const info = steps.get(step);
+      if (!info?.layer || !info.args || !info.output || info.inputs.length !== 1) return undefined;
       const [from, to] = [info.inputs[0], info.output];
       if (from.length === to.length && from.slice(0, -1).every((d, i) => compareDims(d, to[i]) === 'equal')) continue;
       if (!movesOneStep(info.args) || choiceName(info.args, 'padding') !== 'valid') return undefined;
