@@ -1,18 +1,18 @@
 /** The per-model summary that `dlnet summary --json` prints and the editor shows (a contract: fields are only added), and its table. */
-import { leastSizeOf } from './semantics/on-data';
+import { leastSizesOf, leastSizesText } from './semantics/on-data';
 import { nodeShape, type ModelGraph } from './semantics/graph';
 import { formatShape } from './semantics/shape';
 
 export function modelSummary(g: ModelGraph) {
-  const least = g.ok ? leastSizeOf(g) : undefined;
+  const leastSizes = g.ok ? leastSizesOf(g) : undefined;
   return {
     name: g.name,
     inputs: g.inputs.map((i) => ({ name: i.id, shape: i.shape, dtype: i.dtype })),
     outputs: g.outputs.map((id) => nodeShape(g, id) ?? null),
     totalParams: g.totalParams,
     layers: g.layers.map((l) => ({ name: l.id, kind: l.kind, line: l.range.start.line, outputShape: l.outputShape, params: l.params })),
-    /** The least value of the inputs' symbolic size from which the model runs, where more than 1 (`{"T": 5}` for a window of 5 over `[T, 1]`). */
-    ...(least ? { leastSizes: { [least.name]: least.least } as Record<string, number> } : {}),
+    /** The least values of the inputs' symbolic sizes from which the model runs, those above 1 (`{"T": 5}` for a window of 5 over `[T, 1]`). */
+    ...(leastSizes ? { leastSizes } : {}),
   };
 }
 
@@ -26,6 +26,6 @@ export function renderModelSummary(m: ModelSummary): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
   const total = m.totalParams === null ? '?' : m.totalParams.toLocaleString('en');
-  const least = m.leastSizes ? `; runs with ${Object.entries(m.leastSizes).map(([name, n]) => `${name} ≥ ${n}`).join(', ')}` : '';
+  const least = m.leastSizes ? `; runs with ${leastSizesText(m.leastSizes)}` : '';
   return [`model ${m.name}: ${total} parameters${least}`, ...lines.map((l) => `  ${l}`)].join('\n');
 }

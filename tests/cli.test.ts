@@ -181,6 +181,12 @@ describe('dlnet summary', () => {
     // Every length runs: nothing to say.
     expect(JSON.parse(run('summary', '--json', good).stdout).models[0].leastSizes).toBeUndefined();
   });
+
+  it('says the least value of each of several symbolic sizes', () => {
+    const f = write('image.dlnet', 'model C {\n  input img: [H, W, 1]\n  conv2d(4, kernel: [3, 5])\n  maxPool2d(2)\n  globalMaxPool2d\n}\n');
+    expect(JSON.parse(run('summary', '--json', f).stdout).models[0].leastSizes).toEqual({ H: 4, W: 6 });
+    expect(run('summary', f).stdout).toMatch(/^model C: 64 parameters; runs with H ≥ 4 and W ≥ 6$/m);
+  });
 });
 
 describe('dlnet backends', () => {

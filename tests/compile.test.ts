@@ -20,14 +20,15 @@ const files = [...dlnetFiles(join(root, 'samples')), ...dlnetFiles(join(root, 't
 
 /**
  * The sizes to run a model with: \`?\` is 3, and each symbolic size a value of its own
- * (11, 13, 17, …), so that sizes the checker keeps apart are apart when it runs; what the
- * checker made of them (\`T-2\`, \`T*8\`) is worked out with those values.
+ * (11, 13, 17, …, above the least the model runs with), so that sizes the checker keeps
+ * apart are apart when it runs; what the checker made of them (\`T-2\`, \`T*8\`) is worked
+ * out with those values.
  */
-function sizer(): (d: Dim) => number {
+function sizer(least: Readonly<Record<string, number>> = {}): (d: Dim) => number {
   const values = new Map<string, number>();
   const primes = [11, 13, 17, 19, 23, 29];
   const symbol = (name: string) => {
-    if (!values.has(name)) values.set(name, primes[values.size % primes.length]);
+    if (!values.has(name)) values.set(name, (least[name] ?? 0) + primes[values.size % primes.length]);
     return values.get(name)!;
   };
   return (d) => (d === null ? 3 : evaluateSize(d, symbol));
@@ -57,7 +58,7 @@ describe('checker vs tfjs', () => {
         }
       }
       for (const g of ok) {
-        const size = sizer();
+        const size = sizer(modelSummary(g).leastSizes);
         // An embedding reads its input as indices: zeros are valid ones whatever the layers before it made.
         const indices = g.layers.some((l) => l.kind === 'embedding');
         const xs = g.inputs.map((i) => (i.dtype === 'int32' || indices ? tf.zeros([2, ...i.shape.map(size)], i.dtype) : tf.randomUniform([2, ...i.shape.map(size)])));

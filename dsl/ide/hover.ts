@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
 import { outputShapes } from '../semantics/graph';
-import { leastSizeOf } from '../semantics/on-data';
+import { leastSizesOf, leastSizesText } from '../semantics/on-data';
 import { formatShape } from '../semantics/shape';
 import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
 import { pathAt, type Node } from './locate';
@@ -51,8 +51,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
       case 'model': {
         const g = a.models.find((m) => m.name === s.name);
         const io = g ? ` — ${g.inputs.map((i) => `${i.id} ${formatShape(i.shape)}`).join(', ')} → ${outputShapes(g).map(formatShape).join(', ')}` : '';
-        const least = g?.ok ? leastSizeOf(g) : undefined;
-        const runs = least ? ` · runs with ${least.name} ≥ ${least.least}` : '';
+        const least = g?.ok ? leastSizesOf(g) : undefined;
+        const runs = least ? ` · runs with ${leastSizesText(least)}` : '';
         return { range, markdown: `**model ${s.name}**${io}\n\n${g ? paramsText(g.totalParams) : ''} · ${g?.layers.length ?? 0} layers${runs} · defined on ${where}` };
       }
       case 'dataset': {

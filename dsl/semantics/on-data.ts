@@ -73,62 +73,83 @@ function withSizes(args: Args, bound: ReadonlyMap<string, number>): Args {
   return out;
 }
 
-/** How far up the search for a size the model runs with goes. */
+/** How far up the search for sizes a model runs with goes. */
 const LARGEST_TRIED = 1 << 20;
+/** More open names than this and the search is not worth its runs (each name costs a few dozen). */
+const MOST_NAMES = 4;
+
+/** Least sizes as words: "T ≥ 5", "H ≥ 32 and W ≥ 32". */
+export function leastSizesText(sizes: Readonly<Record<string, number>>): string {
+  return Object.entries(sizes).map(([name, n]) => `${name} ≥ ${n}`).join(' and ');
+}
 
 /**
- * Where a model fails on the data's value of its one symbolic size and runs from some
- * larger value on (a window longer than the sequence): "T ≥ 5". Undefined when the data
- * bound more than one size, when an input failed, or when no larger value runs or the
- * model runs only for some (a residual over a permute that needs T = 5).
+ * Where a model fails on the data's values of its symbolic sizes and runs from some larger
+ * values on (a window longer than the sequence): "T ≥ 5", or "H ≥ 32" where the data's W
+ * is already large enough. Undefined when an input failed, when no larger values run, when
+ * the model runs only for some (a residual over a permute that needs T = 5), or when the
+ * data's values are all in the range found (then the range is wrong, not the data).
  */
 export function leastSize(g: ModelGraph, inputs: ReadonlyMap<string, Shape>, run: OnData): string | undefined {
-  if (run.values.size !== 1 || !run.failure || run.failure.node.kind === 'input') return undefined;
-  const [[name, size]] = run.values;
-  const least = leastRunning((n) => runsWith(g, name, n, (input) => inputs.get(input.id)!), size);
-  return least === undefined ? undefined : `${name} ≥ ${least}`;
+  if (run.values.size === 0 || !run.failure || run.failure.node.kind === 'input') return undefined;
+  const least = leastSizes(g, run.values, (input) => inputs.get(input.id)!);
+  if (!least) return undefined;
+  const short = Object.fromEntries(Object.entries(least).filter(([name, n]) => run.values.get(name)! < n));
+  return Object.keys(short).length > 0 ? leastSizesText(short) : undefined;
 }
 
 /**
- * The least value of a model's one symbolic size from which it runs, when that is more
- * than 1 (`[T, 1]` into `conv1d(4, kernel: 5)`: T ≥ 5), for a model whose inputs leave
- * no other size open. Undefined when every value runs, or no rule can be found.
+ * The least values of a model's symbolic sizes from which it runs, where some is more than
+ * 1 (`[T, 1]` into `conv1d(4, kernel: 5)`: `{T: 5}`; a CNN on `[H, W, 3]` that pools five
+ * times: `{H: 32, W: 32}`), for a model whose inputs leave no size unknown (`?`).
+ * Undefined when every value runs, or no such rule can be found.
  */
-export function leastSizeOf(g: ModelGraph): { name: string; least: number } | undefined {
+export function leastSizesOf(g: ModelGraph): Record<string, number> | undefined {
   const names = new Set(g.inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')));
-  if (names.size !== 1 || g.inputs.some((i) => i.shape.includes(null))) return undefined;
-  const [name] = names;
-  const runs = (n: number) => runsWith(g, name, n, (input) => input.shape);
-  if (runs(1)) return undefined;
-  const least = leastRunning(runs, 1);
-  return least === undefined ? undefined : { name, least };
-}
-
-/** Whether `g` runs with its inputs' sizes (`shapeOf`) and `name` = `n`. */
-function runsWith(g: ModelGraph, name: string, n: number, shapeOf: (input: InputNode) => Shape): boolean {
-  const sized = new Map(g.inputs.map((input) => [input.id, shapeOf(input).map((d, i) => (input.shape[i] === name ? n : d))]));
-  const r = runOnData(g, sized);
-  return r !== undefined && r.failure === undefined;
+  if (names.size === 0 || g.inputs.some((i) => i.shape.includes(null))) return undefined;
+  return leastSizes(g, new Map([...names].map((name) => [name, 1])), (input) => input.shape);
 }
 
 /**
- * The least value above `failing` for which `runs` holds, found by doubling and halving,
- * when it holds one above and at twice that value too (windows fit every longer sequence;
- * a model that runs for one value only is not one that runs from there on).
+ * The least values of the names in `from` (values the model fails with) from which `g`
+ * runs, its inputs' other sizes from `shapeOf`, with the names above 1 only. The model must
+ * run in the whole range found, as far as samples tell: at the least values, one above
+ * each, and twice each; and each least value must be needed however large the others are.
+ * Found by doubling every value together until the model runs, then halving each in turn.
  */
-function leastRunning(runs: (n: number) => boolean, failing: number): number | undefined {
+function leastSizes(g: ModelGraph, from: ReadonlyMap<string, number>, shapeOf: (input: InputNode) => Shape): Record<string, number> | undefined {
+  if (from.size > MOST_NAMES) return undefined;
+  const runs = (values: ReadonlyMap<string, number>) => {
+    const sized = new Map(g.inputs.map((input) => [input.id, shapeOf(input).map((d, i) => {
+      const name = input.shape[i];
+      return typeof name === 'string' && values.has(name) ? values.get(name)! : d;
+    })]));
+    const r = runOnData(g, sized);
+    return r !== undefined && r.failure === undefined;
+  };
+  const changed = (values: ReadonlyMap<string, number>, name: string, n: number) => new Map(values).set(name, n);
+  const scaled = (values: ReadonlyMap<string, number>, by: (n: number) => number) => new Map([...values].map(([name, n]) => [name, by(n)]));
+  if (runs(from)) return undefined;
   let step = 1;
-  let below = failing;
-  while (!runs(failing + step)) {
-    below = failing + step;
+  let least = scaled(from, (n) => n + step);
+  while (!runs(least)) {
     step *= 2;
-    if (failing + step > LARGEST_TRIED) return undefined;
+    if (step > LARGEST_TRIED) return undefined;
+    least = scaled(from, (n) => n + step);
   }
-  let least = failing + step;
-  while (least - below > 1) {
-    const middle = Math.floor((below + least) / 2);
-    if (runs(middle)) least = middle;
-    else below = middle;
+  for (const name of from.keys()) {
+    let [below, above] = [0, least.get(name)!];
+    while (above - below > 1) {
+      const middle = Math.floor((below + above) / 2);
+      if (runs(changed(least, name, middle))) above = middle;
+      else below = middle;
+    }
+    least = changed(least, name, above);
   }
-  return runs(least + 1) && runs(least * 2) ? least : undefined;
+  const doubled = scaled(least, (n) => n * 2);
+  const holds = runs(least) && runs(doubled) && [...least].every(([name, n]) =>
+    runs(changed(least, name, n + 1)) && runs(changed(least, name, n * 2)) && (n === 1 || !runs(changed(doubled, name, n - 1))));
+  if (!holds) return undefined;
+  const above1 = [...least].filter(([, n]) => n > 1);
+  return above1.length > 0 ? Object.fromEntries(above1) : undefined;
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, contains, unbuildable, type ModelGraph } from '../../dsl';
+import { analyze, contains, modelSummary, unbuildable, type ModelGraph } from '../../dsl';
 import { selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
 import { Random } from '../../runtime/data/random';
@@ -25,7 +25,7 @@ import { python, requirePython } from './pytorch/python';
 const root = join(__dirname, '..', '..');
 const files = [...dlnetFiles(join(root, 'samples')), ...dlnetFiles(join(root, 'tests', 'fixtures'))];
 const BATCH = 3;
-/** Symbolic and unknown sizes (a sequence's T) get this many steps: enough for the fixtures' windows that take from T (`T-6`). */
+/** Symbolic and unknown sizes (a sequence's T) get this many steps, or the least the model runs with where that is more (windows that take from T). */
 const FREE_SIZE = 9;
 
 interface Case {
@@ -38,8 +38,9 @@ interface Case {
 
 /** Inputs in [0, 1) (boxes too: roiAlign clamps), integers in [0, 4) for int inputs. */
 function inputsFor(g: ModelGraph, rng: Random): Case['inputs'] {
+  const least = modelSummary(g).leastSizes ?? {};
   return g.inputs.map((i) => {
-    const shape = [BATCH, ...i.shape.map((d) => (typeof d === 'number' ? d : FREE_SIZE))];
+    const shape = [BATCH, ...i.shape.map((d) => (typeof d === 'number' ? d : Math.max(FREE_SIZE, (d !== null && least[d]) || 0)))];
     const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (i.dtype === 'int32' ? rng.int(4) : rng.next()));
     return { data, shape, dtype: i.dtype };
   });
