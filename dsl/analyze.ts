@@ -4,9 +4,9 @@
  * through the optional file host (for csv/idx headers).
  */
 import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
-import { byPosition, diagnostic, replaceWith, type Diagnostic } from './diagnostics';
+import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
-import { parse } from './syntax/parse';
+import { parse, type SyntaxError } from './syntax/parse';
 import { lineBreakOf, lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
@@ -54,7 +54,7 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.document);
   const ctx = new Context(parsed.file, lineBreakOf(text));
-  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes }));
+  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 
   declare(ctx);
@@ -80,7 +80,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => trainChecks.check(ctx, t, () => checkTrain(ctx, t, globals)));
   reportUnusedDeclarations(ctx);
 
-  const diagnostics = withoutEchoes(ctx.diagnostics).sort(byPosition);
+  const diagnostics = withoutEchoes(ctx.diagnostics, parsed.errors).sort(byPosition);
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
     blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,
@@ -140,9 +140,15 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
   return { shapes, args: bound.args, files };
 }
 
+/** The parser writes the lines its fixes add with \n (a piece is cached for any file that holds it): they take the file's line break here. */
+function withLineBreak(fixes: Fix[], lineBreak: string): Fix[] {
+  if (lineBreak === '\n') return fixes;
+  return fixes.map((f) => ({ ...f, edits: f.edits.map((e) => (e.newText.includes('\n') ? { ...e, newText: e.newText.replace(/\n/g, lineBreak) } : e)) }));
+}
+
 /** After a syntax error, what the parser recovered on that line is guesswork: drop other findings there. */
-function withoutEchoes(diagnostics: Diagnostic[]): Diagnostic[] {
-  const broken = new Set(diagnostics.filter((d) => d.code === 'syntax-error').map((d) => d.range.start.line));
+function withoutEchoes(diagnostics: Diagnostic[], syntaxErrors: readonly SyntaxError[]): Diagnostic[] {
+  const broken = new Set(syntaxErrors.filter((e) => !e.lineReadAsWritten).map((e) => e.range.start.line));
   if (broken.size === 0) return diagnostics;
   return diagnostics.filter((d) => d.code === 'syntax-error' || !broken.has(d.range.start.line));
 }

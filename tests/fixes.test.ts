@@ -70,6 +70,12 @@ describe('what a fix writes', () => {
       .toContain('train M on d {\n  loss: categoricalCrossentropy\n  epochs: 3\n}\n');
   });
 
+  it('closes the bodies a declaration leaves open, each brace on a line of its own', () => {
+    expect(fixed('model M {\n  input x: [4]\n  dense(2)\n')).toBe('model M {\n  input x: [4]\n  dense(2)\n}\n');
+    expect(fixed('model M {\n  input x: [4]\n  residual {\n    dense(4)\n\nmodel N {\n  input x: [4]\n}\n'))
+      .toBe('model M {\n  input x: [4]\n  residual {\n    dense(4)\n  }\n}\n\nmodel N {\n  input x: [4]\n}\n');
+  });
+
   it('writes what Keras code means in dlnet: brackets for a tuple, a colon for =, a bare name for a quoted one', () => {
     const keras = `dataset d = mnist()\nmodel M {\n  input x: [28, 28, 1]\n  STEP\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
     const step = (text: string) => keras.replace('STEP', text);

@@ -337,4 +337,21 @@ describe('the parse cache', () => {
     const again = warm.parse(shifted).file.decls;
     expect(warm.parse(shifted).file.decls.every((d, i) => d === again[i])).toBe(true);
   });
+
+  it('weighs a declaration by its remembered checks too, so that versions of one that expands to thousands of layers do not pile up', () => {
+    // Each block uses the one before twice: 1,024 dense layers from 11 short blocks.
+    const blocks = Array.from({ length: 10 }, (_, i) => `block L${i + 1}() {\n  L${i}\n  L${i}\n}\n`).join('');
+    const version = (units: number) => `block L0() {\n  dense(${units})\n}\n${blocks}model Deep {\n  input x: [4]\n  L10\n}\n`;
+    warm.clearParseCache();
+    warm.analyze(version(1));
+    expect(parseCacheChars()).toBeGreaterThan(100 * version(1).length);
+    const one = parseCacheChars();
+    for (let units = 2; units <= 60; units++) {
+      warm.analyze(version(units));
+      expect(parseCacheChars()).toBeLessThanOrEqual(2_000_000 + one * 1.1);
+    }
+    // The one in use keeps its checks: an edit elsewhere replays them.
+    const last = warm.analyze(version(60));
+    expect(last.models[0].layers).toHaveLength(1024);
+  });
 });

@@ -5,9 +5,17 @@
  * read are the same ones (see `Context.record`). An edit then re-checks only the
  * declarations it touched and those that use a block it touched.
  */
+import type * as ast from '../syntax/ast';
+import { weighChecks } from '../syntax/parse';
 import type { Context, Recording } from './context';
 
-export class Remembered<K extends object, T> {
+/**
+ * Recorded slots (effects and reads) that weigh as much as a character of text: measured,
+ * a slot keeps ~30 bytes with what it points to, a character's tree and checks ~60.
+ */
+const SLOTS_PER_CHAR = 2;
+
+export class Remembered<K extends ast.Decl, T> {
   /** Weak: a tree the parse cache let go of takes its checks with it. */
   private readonly entries = new WeakMap<K, { value: T; recording: Recording }>();
 
@@ -19,6 +27,7 @@ export class Remembered<K extends object, T> {
     }
     const { value, recording } = ctx.record(run);
     this.entries.set(key, { value, recording });
+    weighChecks(key, (recording.effects.length + recording.reads.length) / SLOTS_PER_CHAR);
     return value;
   }
 }

@@ -2,7 +2,7 @@
  * Text → SourceFile plus syntax errors. Never throws: any input gives a tree (maybe
  * with gaps) and every error found, not only the first.
  */
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
@@ -64,6 +64,8 @@ interface Entry {
   holder: string | typeof SHARED;
   /** Every position in its tree and errors, once it has moved. */
   positions?: Position[];
+  /** What it holds, in characters' worth: its text, and the checks remembered for its trees (`weighChecks`). */
+  weight: number;
 }
 
 const SHARED = Symbol('shared');
@@ -78,18 +80,41 @@ const SHARED = Symbol('shared');
  * being parsed is the only one that has it: nobody else holds those positions.
  */
 const cache = new Map<string, Entry[]>();
-/** The cached pieces' text in characters: trees and recorded checks take some 70 bytes per character. */
+/**
+ * What the cached pieces hold, in characters' worth: a tree and its checks keep some 60
+ * bytes a character of its text, except where the checks expand it (see `weighChecks`).
+ */
 let cachedChars = 0;
+/** The cache entry of each cached declaration, while it is cached. */
+let entryOf = new WeakMap<ast.Decl, Entry>();
+/** What the checks remembered for a declaration add to its entry's weight. */
+const checksWeight = new WeakMap<ast.Decl, number>();
 /** Counts parse calls: a piece remembers the last one that used it. */
 let parses = 0;
 /**
- * Once the cache holds more text than this, or than twice the text being parsed, the
- * pieces this parse did not use go, oldest first: an edit that shifts every line below
- * it re-parses all of those, and old versions must not pile up.
+ * Once the cache holds more than this many characters' worth (~120 MB), or than twice the
+ * text being parsed, the pieces this parse did not use go, oldest first: an edit that
+ * shifts every line below it re-parses all of those, and old versions must not pile up.
  */
 const CACHE_CHARS = 2_000_000;
 
-/** How much text the cache holds, in characters (tests watch that old versions do not pile up). */
+/**
+ * The checks remembered for `decl` (semantics/memo.ts) hold as much as `chars` characters
+ * of text would. Most hold less than their text's tree, but a model whose repeats and
+ * blocks expand to thousands of layers records every one of them: 70 MB for a 1 KB
+ * declaration, and the cache, counting text alone, would keep one such recording for
+ * every version of the declaration typed.
+ */
+export function weighChecks(decl: ast.Decl, chars: number): void {
+  const entry = entryOf.get(decl);
+  if (!entry) return;
+  const change = chars - (checksWeight.get(decl) ?? 0);
+  checksWeight.set(decl, chars);
+  entry.weight += change;
+  cachedChars += change;
+}
+
+/** How much the cache holds, in characters' worth (tests watch that old versions do not pile up). */
 export function parseCacheChars(): number {
   return cachedChars;
 }
@@ -97,6 +122,7 @@ export function parseCacheChars(): number {
 /** Forgets every cached piece (benchmarks measure cold parses with it). */
 export function clearParseCache(): void {
   cache.clear();
+  entryOf = new WeakMap();
   cachedChars = 0;
 }
 
@@ -131,7 +157,8 @@ function cachedPiece(text: string, from: TextStart, to: number, document: string
     return hit.piece;
   }
   const piece = parsePiece(text, from, to);
-  const entry: Entry = { piece, line: from.line, used: parses, holder };
+  const entry: Entry = { piece, line: from.line, used: parses, holder, weight: body.length };
+  for (const decl of piece.decls) entryOf.set(decl, entry);
   if (entries) entries.push(entry);
   else cache.set(body, [entry]);
   cachedChars += body.length;
@@ -199,7 +226,11 @@ function evictUnused(budget: number): void {
   for (const [body, entries] of cache) {
     if (cachedChars <= budget) break;
     const kept = entries.filter((e) => e.used === parses);
-    cachedChars -= body.length * (entries.length - kept.length);
+    for (const e of entries) {
+      if (e.used === parses) continue;
+      cachedChars -= e.weight;
+      for (const decl of e.piece.decls) entryOf.delete(decl);
+    }
     if (kept.length) cache.set(body, kept);
     else cache.delete(body);
   }
@@ -219,7 +250,7 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   const lexed = lexDeclarations(text, (tokens) => {
     if (!declarationKeywords.has(tokens[0].tokenType)) {
       const stray = tokens.find((tok) => tok.tokenType !== Newline && tok.tokenType !== Semicolon);
-      if (stray) syntaxErrors.push({ message: `expected a declaration (dataset, model, block or train), found '${stray.image}'`, range: tokenRange(stray) });
+      if (stray) syntaxErrors.push(strayDeclaration(stray));
       return;
     }
     const decl = parseDeclaration(tokens, syntaxErrors);
@@ -251,8 +282,9 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
   let end = segment.length;
   while (end > 1 && isSeparator(segment[end - 1])) end--;
   const tokens = end === segment.length ? segment : segment.slice(0, end);
+  const unclosed = unclosedBrackets(tokens);
   const parser = parserInstance();
-  parser.begin(tokens);
+  parser.begin(unclosed.length === 0 ? tokens : [...tokens, ...unclosed.map((type) => inserted(type, tokens[tokens.length - 1]))]);
   let decl: ast.Decl | undefined;
   try {
     decl = parser.declaration();
@@ -264,9 +296,67 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
     errors.push({ message, range: tokenRange(tokens[0]) });
     return undefined;
   }
-  for (const e of parser.errors) errors.push(fromRecognition(e, tokens));
+  for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
+  if (unclosed.length > 0) errors.push(missingClosers(tokens, unclosed));
   return decl;
+}
+
+const closerOf = new Map([[LCurly, RCurly], [LParen, RParen], [LBracket, RBracket]]);
+const openerOf = new Map([...closerOf].map(([opener, closer]) => [closer, opener]));
+
+/**
+ * The brackets a declaration leaves open at its end, innermost first, as the closers it
+ * lacks: a model still being typed at the end of the file or above the next declaration
+ * (`{`), a call cut off there (`mnist(samples: 5`). Chevrotain can only give up on such a
+ * declaration, since nothing follows the closer it lacks to resynchronise on, and the
+ * whole model would be gone: its name unknown to the train statements, its shapes
+ * unchecked. So the parser is handed the closers, and the error is said here. A `(` or
+ * `[` open at a line break or a `{` is not counted: the parser ends it there itself.
+ */
+function unclosedBrackets(tokens: IToken[]): TokenType[] {
+  const open: TokenType[] = [];
+  for (const tok of tokens) {
+    const type = tok.tokenType;
+    // No bracket holds a body, so a `{` ends whatever `(` or `[` is open, as a line break does.
+    if (type === LCurly || type === Newline) {
+      while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
+      if (type === LCurly) open.push(type);
+    } else if (type === LParen || type === LBracket) open.push(type);
+    else if (type === RCurly || type === RParen || type === RBracket) {
+      // A closer ends what it closes and whatever was left open inside it (`dense(3 }`).
+      const at = open.lastIndexOf(openerOf.get(type)!);
+      if (at >= 0) open.length = at;
+    }
+  }
+  return open.reverse().map((o) => closerOf.get(o)!);
+}
+
+/**
+ * A closer the text lacks: no text, just after the declaration's `last` token (the parser's
+ * `at` puts it after the last token read, as it does chevrotain's own stand-ins).
+ */
+function inserted(type: TokenType, last: IToken): IToken {
+  const column = last.startColumn! + last.image.length;
+  return { image: '', startOffset: last.endOffset! + 1, endOffset: last.endOffset!, startLine: last.startLine, endLine: last.startLine, startColumn: column, endColumn: column - 1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, isInsertedInRecovery: true };
+}
+
+/**
+ * The error for brackets left open, at the end of the declaration, with the fix that closes
+ * them: `)` and `]` where the text stops, each `}` on a line of its own.
+ */
+function missingClosers(tokens: IToken[], closers: TokenType[]): SyntaxError {
+  const at = tokenRange(tokens[tokens.length - 1]).end;
+  let braces = closers.filter((c) => c === RCurly).length;
+  const text = closers.map((c) => (c === RCurly ? `\n${'  '.repeat(--braces)}}` : c.LABEL!.slice(1, -1))).join('');
+  const labels = closers.map((c) => c.LABEL!);
+  const all = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+  return {
+    message: `expected ${labels[0]} but found the end of the declaration`,
+    range: { start: at, end: at },
+    fixes: [{ title: `Add the missing ${all}`, edits: [{ range: { start: at, end: at }, newText: text }], preferred: true }],
+    lineReadAsWritten: true,
+  };
 }
 
 /** What to say of a declaration whose brackets nest deeper than the parser can follow. */
@@ -280,12 +370,27 @@ function tooDeep(tokens: IToken[]): string {
   return `this declaration nests brackets ${deepest.toLocaleString('en')} levels deep, more than the parser can follow; no network needs that many (\`repeat N { }\` writes a deep stack)`;
 }
 
+/**
+ * A declaration followed by lines that start with no declaration keyword (`mod`, half
+ * typed): the parser stops at the line break before them, which is no mistake. Said at
+ * what follows, as a stray line before any declaration is.
+ */
+function strayAfter(e: IRecognitionException, tokens: IToken[]): SyntaxError | undefined {
+  if (e.name !== 'NotAllInputParsedException' || !isSeparator(e.token)) return undefined;
+  const stray = tokens.slice(tokens.indexOf(e.token)).find((tok) => !isSeparator(tok));
+  return stray && strayDeclaration(stray);
+}
+
+function strayDeclaration(stray: IToken): SyntaxError {
+  return { message: `expected a declaration (dataset, model, block or train), found '${stray.image}'`, range: tokenRange(stray) };
+}
+
 function fromRecognition(e: IRecognitionException, tokens: IToken[]): SyntaxError {
   let tok = e.token;
-  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset)) {
+  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset) || tok.isInsertedInRecovery) {
     // At the end of a declaration: point just past its last token.
     const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-    tok = previous && !Number.isNaN(previous.startOffset) ? previous : tokens[tokens.length - 1];
+    tok = previous && !Number.isNaN(previous.startOffset) && !previous.isInsertedInRecovery ? previous : tokens[tokens.length - 1];
     const r = tokenRange(tok);
     return { message: e.message, range: { start: r.end, end: r.end } };
   }

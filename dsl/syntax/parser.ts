@@ -18,6 +18,8 @@ export interface SyntaxError {
   range: Range;
   /** Where the mistake has one obvious repair (two statements on a line: a ';' between them). */
   fixes?: Fix[];
+  /** The line was still read as written (a body left open after it): other findings on it stand. */
+  lineReadAsWritten?: true;
 }
 
 /** Tokens never span lines (newline tokens are one line break), so the image gives the end. */
@@ -40,7 +42,7 @@ const ruleWords: Record<string, string> = {
 };
 
 export function describeToken(tok: IToken): string {
-  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset)) return 'the end of the declaration';
+  if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset) || tok.isInsertedInRecovery) return 'the end of the declaration';
   if (tok.tokenType === t.Newline) return 'the end of the line';
   return `'${tok.image}'`;
 }
@@ -158,10 +160,11 @@ class DlnetParser extends EmbeddedActionsParser {
     });
   }
 
-  /** `(3, 3)`, as Python writes a tuple: an error with the list it means, read as that list. */
-  private parenthesesForList(open: IToken, close: IToken): void {
-    const openRange = tokenRange(open);
-    const closeRange = tokenRange(close);
+  /**
+   * `(3, 3)`, as Python writes a tuple: an error with the list it means, read as that list.
+   * `close` is where the `)` is, or an empty range after the last item where it is missing.
+   */
+  private parenthesesForList(openRange: Range, closeRange: Range): void {
     this.extraErrors.push({
       message: 'a list is written in brackets [ ], not parentheses ( )',
       range: { start: openRange.start, end: closeRange.end },
@@ -579,8 +582,7 @@ class DlnetParser extends EmbeddedActionsParser {
     const items = this.SUBRULE(this.listItems, { ARGS: [t.RParen] });
     const close = this.CONSUME(t.RParen);
     return this.ACTION(() => {
-      this.at(close);
-      this.parenthesesForList(open, close);
+      this.parenthesesForList(openRange, this.at(close));
       return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
     });
   }, { recoveryValueFunc: this.missingList });
