@@ -13,6 +13,8 @@ export function modelSummary(g: ModelGraph) {
     layers: g.layers.map((l) => ({ name: l.id, kind: l.kind, line: l.range.start.line, outputShape: l.outputShape, params: l.params })),
     /** The least values of the inputs' symbolic sizes from which the model runs, those above 1 (`{"T": 5}` for a window of 5 over `[T, 1]`). */
     ...(leastSizes ? { leastSizes } : {}),
+    /** The model has errors: its layers stop where its check did, and its parameters are theirs. */
+    ...(g.ok ? {} : { partial: true as const }),
   };
 }
 
@@ -27,5 +29,6 @@ export function renderModelSummary(m: ModelSummary): string {
   const lines = rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
   const total = m.totalParams === null ? '?' : m.totalParams.toLocaleString('en');
   const least = m.leastSizes ? `; runs with ${leastSizesText(m.leastSizes)}` : '';
-  return [`model ${m.name}: ${total} parameters${least}`, ...lines.map((l) => `  ${l}`)].join('\n');
+  const partial = m.partial ? ' in the layers that check (the model has errors)' : '';
+  return [`model ${m.name}: ${total} parameters${partial}${least}`, ...lines.map((l) => `  ${l}`)].join('\n');
 }

@@ -182,6 +182,17 @@ describe('dlnet summary', () => {
     expect(JSON.parse(run('summary', '--json', good).stdout).models[0].leastSizes).toBeUndefined();
   });
 
+  it('marks a model with errors as partial: its layers stop where its check did', () => {
+    const f = write('broken.dlnet', 'model B {\n  input x: [8, 8, 3]\n  conv2d(4, kernel: 3)\n  residual { conv2d(4, kernel: 3) }\n  flatten\n}\n');
+    const json = run('summary', '--json', f);
+    expect(json.status).toBe(1);
+    const [m] = JSON.parse(json.stdout).models;
+    expect(m).toMatchObject({ partial: true, totalParams: 260 });
+    expect(m.layers.map((l: { kind: string }) => l.kind)).toEqual(['conv2d', 'conv2d']);
+    expect(run('summary', f).stdout).toMatch(/^model B: 260 parameters in the layers that check \(the model has errors\)$/m);
+    expect(JSON.parse(run('summary', '--json', good).stdout).models[0].partial).toBeUndefined();
+  });
+
   it('says the least value of each of several symbolic sizes', () => {
     const f = write('image.dlnet', 'model C {\n  input img: [H, W, 1]\n  conv2d(4, kernel: [3, 5])\n  maxPool2d(2)\n  globalMaxPool2d\n}\n');
     expect(JSON.parse(run('summary', '--json', f).stdout).models[0].leastSizes).toEqual({ H: 4, W: 6 });

@@ -22,9 +22,18 @@ function checkQuickly(text: string): void {
   const a = analyze(text);
   const ms = performance.now() - t0;
   expect(Array.isArray(a.diagnostics)).toBe(true);
+  const lines = text.split(/\r\n|\r|\n/).length;
   for (const d of a.diagnostics) {
-    expect(d.range.start.line).toBeGreaterThanOrEqual(0);
-    expect(d.range.start.character).toBeGreaterThanOrEqual(0);
+    // Every range an editor is handed (the finding's, related places', a fix's edits) lies in the text, start before end.
+    const ranges = [d.range, ...(d.related ?? []).map((r) => r.range), ...(d.fixes ?? []).flatMap((f) => f.edits.map((e) => e.range))];
+    for (const r of ranges) {
+      const where = `${d.message}: ${JSON.stringify(r)}`;
+      for (const p of [r.start, r.end]) {
+        expect(Number.isInteger(p.line) && p.line >= 0 && p.line < lines, where).toBe(true);
+        expect(Number.isInteger(p.character) && p.character >= 0, where).toBe(true);
+      }
+      expect(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), where).toBe(true);
+    }
     expect(d.message.length).toBeGreaterThan(0);
     expect(d.message).not.toMatch(parserWords);
   }
