@@ -12,6 +12,7 @@ function typeText(t: ParamType): string {
   switch (t.kind) {
     case 'choice': return `${t.table}`;
     case 'pair': return 'int or [int, int]';
+    case 'margins': return 'int, [int, int] or [[int, int], [int, int]]';
     case 'list': return `[${typeText(t.of)}, ...]`;
     case 'int': case 'float': {
       const bounds = t.min !== undefined && t.max !== undefined ? ` ${t.min}..${t.max}${'maxExclusive' in t && t.maxExclusive ? ' (exclusive)' : ''}` : t.min !== undefined ? ` ≥ ${t.min}` : '';

@@ -39,6 +39,6 @@ export * from './choices';
 export * from './datasets';
 export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvProblem, type CsvRecord, type CsvSummary, type CsvTable } from './csv';
 export * from './settings';
-export { choiceName, pair } from './params';
+export { choiceName, marginsOf, pair, pairOf, type Margins } from './params';
 export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, parameterAlias, type InputShapeParameter } from './aliases';
 export { reshapeTarget } from './layers/core';

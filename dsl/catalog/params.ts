@@ -33,10 +33,23 @@ export function choiceName(args: Args, name: string): string | undefined {
 }
 
 /** `3` → [3, 3]; `[3, 5]` → [3, 5]. */
-export function pair(args: Args, name: string): [number, number] {
-  const v = args[name];
+export function pairOf(v: unknown): [number, number] {
   if (Array.isArray(v)) return [Number(v[0]), Number(v[1] ?? v[0])];
   return [Number(v), Number(v)];
+}
+
+export function pair(args: Args, name: string): [number, number] {
+  return pairOf(args[name]);
+}
+
+/** Rows and columns added or removed on each side, as [[top, bottom], [left, right]]. */
+export type Margins = [[number, number], [number, number]];
+
+/** `1` → [[1, 1], [1, 1]]; `[1, 2]` → [[1, 1], [2, 2]]; `[[0, 1], [2, 3]]` as it is. */
+export function marginsOf(v: unknown): Margins {
+  if (Array.isArray(v) && Array.isArray(v[0])) return [pairOf(v[0]), pairOf(v[1])];
+  const [rows, cols] = pairOf(v);
+  return [[rows, rows], [cols, cols]];
 }
 
 export function rankError(expected: string): ShapeError {

@@ -18,6 +18,8 @@ export type ParamType =
   | { kind: 'choice'; table: ChoiceTable }
   /** A number or a pair: `kernel: 3` or `kernel: [3, 5]`. */
   | { kind: 'pair'; min?: number }
+  /** Margins of an image: `1`, `[rows, cols]` or, as Keras writes it, `[[top, bottom], [left, right]]`. */
+  | { kind: 'margins'; min?: number }
   | { kind: 'ints' }
   /** A target shape; `-1` once for "whatever is left". */
   | { kind: 'shape' }

@@ -311,7 +311,7 @@ function positionalCount(tokens: IToken[], frame: Frame): number {
   return count;
 }
 
-const isNumeric = (type: ParamType) => type.kind === 'int' || type.kind === 'float' || type.kind === 'pair';
+const isNumeric = (type: ParamType) => type.kind === 'int' || type.kind === 'float' || type.kind === 'pair' || type.kind === 'margins';
 
 /** The values a parameter of this type takes. */
 function valuesOf(type: ParamType | undefined, scope: Scope, inList: boolean): Completion[] {

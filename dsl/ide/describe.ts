@@ -6,6 +6,7 @@ export function typeName(t: ParamType): string {
   switch (t.kind) {
     case 'choice': return t.table;
     case 'pair': return 'int | [int, int]';
+    case 'margins': return 'int | [int, int] | [[int, int], [int, int]]';
     case 'list': return `[${typeName(t.of)}]`;
     case 'float': return 'number';
     default: return t.kind;

@@ -41,6 +41,7 @@ const typeWords = (t: ParamType): string => {
     case 'string': return 'a string';
     case 'choice': return `one of the ${t.table} names`;
     case 'pair': return 'a number or a pair [a, b]';
+    case 'margins': return 'a number, [rows, cols] or [[top, bottom], [left, right]]';
     case 'ints': return 'a list of whole numbers';
     case 'shape': return 'a shape such as [28, 28, 1]';
     case 'layer': return 'a layer such as lstm(32)';
@@ -125,6 +126,13 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       const items = value.items.map((i) => evaluate(i, { kind: 'int', min: type.min }, scope, what));
       if (items.some((i) => i === undefined)) return undefined;
       return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as number[]);
+    }
+    case 'margins': {
+      if (value.kind !== 'list' || !value.items.some((i) => i.kind === 'list')) return evaluate(value, { kind: 'pair', min: type.min }, scope, what);
+      if (value.items.length !== 2) return badValue(value, type, scope, what);
+      const sides = (value as ast.ListLit).items.map((i) => (i.kind === 'list' && i.items.length === 2 ? evaluate(i, { kind: 'pair', min: type.min }, scope, what) : badValue(i, type, scope, what)));
+      if (sides.some((s) => s === undefined)) return undefined;
+      return sides.some((s) => s === UNKNOWN) ? UNKNOWN : (sides as number[][]);
     }
     case 'ints': {
       if (value.kind !== 'list') return badValue(value, type, scope, what);

@@ -3,7 +3,7 @@
  * makes the compiler refuse to build when a layer is added to the catalogue without
  * a rule here.
  */
-import { axisWithBatch, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
+import { axisWithBatch, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
@@ -22,7 +22,6 @@ export interface RuleContext {
 type Rule = (args: Args, name: string, ctx: RuleContext) => Layer;
 
 const choice = (args: Args, key: string) => args[key] as Choice | undefined;
-const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)]);
 const activation = (args: Args) => choice(args, 'activation')?.name as 'relu';
 
 /**
@@ -131,8 +130,8 @@ export const rules: Record<LayerName, Rule> = {
   depthwiseConv2d: (args, name, ctx) => tfl.layers.depthwiseConv2d({ name, kernelSize: pair(args.kernel), depthMultiplier: args.depthMultiplier as number, strides: pair(args.strides), padding: padding(args), activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
   separableConv2d: (args, name, ctx) => new SeparableConv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), depthMultiplier: args.depthMultiplier as number, activation: activation(args), depthwiseInitializer: initializer(choice(args, 'init'), ctx), pointwiseInitializer: initializer(choice(args, 'init'), ctx), useBias: args.useBias as boolean }),
   upSampling2d: (args, name) => tfl.layers.upSampling2d({ name, size: pair(args.size) }),
-  zeroPadding2d: (args, name) => tfl.layers.zeroPadding2d({ name, padding: pair(args.padding) }),
-  cropping2d: (args, name) => { const [a, b] = pair(args.cropping); return tfl.layers.cropping2D({ name, cropping: [[a, a], [b, b]] }); },
+  zeroPadding2d: (args, name) => tfl.layers.zeroPadding2d({ name, padding: marginsOf(args.padding) }),
+  cropping2d: (args, name) => tfl.layers.cropping2D({ name, cropping: marginsOf(args.cropping) }),
 
   maxPool1d: pool(tfl.layers.maxPooling1d as unknown as typeof tfl.layers.maxPooling2d, 1),
   maxPool2d: pool(tfl.layers.maxPooling2d, 2),

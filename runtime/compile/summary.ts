@@ -25,8 +25,8 @@ export function addCompiledShapes(analysis: Analysis, models: CompiledModel[]): 
       // Where tfjs knew less than the checker, the reshape after the layer says what the layers after it see.
       const seen = present.has(checkedShapeName(layer.name)) ? model.getLayer(checkedShapeName(layer.name)) : l;
       const shape = seen.outputShape as (number | null)[] | (number | null)[][];
-      // tfjs's cropping2d takes its margins from an unknown size too (null - 2 is -2 in JavaScript), and the layers after it carry that on: such a size is unknown.
-      layer.compiledOutputShape = ((Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[]).slice(1).map((d) => (d !== null && d < 0 ? null : d));
+      // tfjs's cropping2d takes its margins from an unknown size too (null - 2 is -2, null - 0 is 0 in JavaScript), and the layers after it carry that on: such a size is unknown.
+      layer.compiledOutputShape = ((Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[]).slice(1).map((d) => (d !== null && d <= 0 ? null : d));
       layer.compiledParams = l.countParams();
     }
     model.dispose();

@@ -1,6 +1,6 @@
 /** Convolutions over sequences [steps, channels] and images [height, width, channels]. */
 import { addDims, convLength, deconvLength, formatShape, known, mulDims, type Padding, type Shape } from '../../semantics/shape';
-import { activation, choiceName, dilation, family, filters, init, kernel, kernelRegularizer, num, pair, padding, requireRank, strides, useBias, bool } from '../params';
+import { activation, bool, choiceName, dilation, family, filters, init, kernel, kernelRegularizer, marginsOf, num, padding, pair, requireRank, strides, useBias } from '../params';
 import type { Args, ShapeError } from '../types';
 
 const IMAGE = '[height, width, channels]';
@@ -35,10 +35,8 @@ function window2d(x: Shape, args: Args, k: [number, number]): Shape {
   return [convLength(x[0], k[0], sh, pad, dh), convLength(x[1], k[1], sw, pad, dw)];
 }
 
-function checkPositive(out: Shape, x: Shape, what: string): Shape | ShapeError {
-  if (out.some((d) => known(d) && d <= 0)) {
-    return { code: 'invalid-shape', message: `${what} leaves no output: the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)` };
-  }
+function checkPositive(out: Shape, x: Shape, what: string, why = `the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)`): Shape | ShapeError {
+  if (out.some((d) => known(d) && d <= 0)) return { code: 'invalid-shape', message: `${what} leaves no output: ${why}` };
   return out;
 }
 
@@ -139,24 +137,25 @@ export const convolutionLayers = family('convolution', {
     paramCount: () => 0,
   },
   zeroPadding2d: {
-    rule: '[h, w, c] → [h + 2a, w + 2b, c]',
+    rule: '[h, w, c] → [h + top + bottom, w + left + right, c]',
     doc: 'Adds rows and columns of zeros around an image.',
-    params: [{ name: 'padding', type: { kind: 'pair', min: 0 }, default: 1, doc: 'Rows and columns added on each side: one number or [rows, cols].', positional: true }],
+    params: [{ name: 'padding', type: { kind: 'margins', min: 0 }, default: 1, doc: 'Rows and columns added on each side: one number, [rows, cols], or [[top, bottom], [left, right]].', positional: true }],
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
-      const [a, b] = pair(args, 'padding');
-      return requireImage(x) ?? [addDims(x[0], 2 * a), addDims(x[1], 2 * b), x[2]];
+      const [[top, bottom], [left, right]] = marginsOf(args.padding);
+      return requireImage(x) ?? [addDims(x[0], top + bottom), addDims(x[1], left + right), x[2]];
     },
     paramCount: () => 0,
   },
   cropping2d: {
-    rule: '[h, w, c] → [h − 2a, w − 2b, c]',
+    rule: '[h, w, c] → [h − top − bottom, w − left − right, c]',
     doc: 'Removes rows and columns from the edges of an image.',
-    params: [{ name: 'cropping', type: { kind: 'pair', min: 0 }, doc: 'Rows and columns removed on each side: one number or [rows, cols].', positional: true }],
+    params: [{ name: 'cropping', type: { kind: 'margins', min: 0 }, doc: 'Rows and columns removed on each side: one number, [rows, cols], or [[top, bottom], [left, right]] (one row off the bottom: [[0, 1], [0, 0]]).', positional: true }],
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => {
-      const [a, b] = pair(args, 'cropping');
-      return requireImage(x) ?? checkPositive([addDims(x[0], -2 * a), addDims(x[1], -2 * b), x[2]], x, 'cropping2d');
+      const [[top, bottom], [left, right]] = marginsOf(args.cropping);
+      return requireImage(x) ?? checkPositive([addDims(x[0], -(top + bottom)), addDims(x[1], -(left + right)), x[2]], x, 'cropping2d',
+        `it removes ${top + bottom} rows and ${left + right} columns of the input ${formatShape(x)}`);
     },
     paramCount: () => 0,
   },

@@ -4,14 +4,13 @@
  * added to the catalogue without a way to export it. Each rule writes a Python
  * expression that builds the layer from dlnet_torch/layers.py.
  */
-import { axisWithBatch as torchAxis, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
+import { axisWithBatch as torchAxis, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
 import { py, pyInit } from './python';
 
 /** The layer's bound arguments and the shapes of its inputs (batch axis excluded). */
 type TorchRule = (args: Args, inputs: Shape[], name: string) => string;
 
 const choice = (args: Args, key: string) => args[key] as Choice | undefined;
-const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)]);
 const last = (s: Shape) => s[s.length - 1];
 const act = (args: Args) => py(choice(args, 'activation')?.name ?? 'linear');
 const padding = (args: Args) => py(choice(args, 'padding')?.name ?? 'valid');
@@ -90,8 +89,8 @@ export const torchModules: Record<LayerName, TorchRule> = {
   depthwiseConv2d: (args, [x]) => `dl.DepthwiseConv2d(${py(last(x))}, ${py(pair(args.kernel))}, ${py(pair(args.strides))}, ${padding(args)}, depth_multiplier=${py(args.depthMultiplier)}, activation=${act(args)}, bias=${py(args.useBias ?? true)}, init=${pyInit(choice(args, 'init'))})`,
   separableConv2d: (args, [x]) => `dl.SeparableConv2d(${py(last(x))}, ${py(args.filters)}, ${py(pair(args.kernel))}, ${py(pair(args.strides))}, ${padding(args)}, depth_multiplier=${py(args.depthMultiplier)}, activation=${act(args)}, bias=${py(args.useBias ?? true)}, init=${pyInit(choice(args, 'init'))})`,
   upSampling2d: (args) => `dl.UpSampling2d(${py(pair(args.size))})`,
-  zeroPadding2d: (args) => `dl.ZeroPadding2d(${py(pair(args.padding))})`,
-  cropping2d: (args) => `dl.Cropping2d(${py(pair(args.cropping))})`,
+  zeroPadding2d: (args) => `dl.ZeroPadding2d(${py(marginsOf(args.padding))})`,
+  cropping2d: (args) => `dl.Cropping2d(${py(marginsOf(args.cropping))})`,
 
   maxPool1d: pool(1, 'max'),
   maxPool2d: pool(2, 'max'),

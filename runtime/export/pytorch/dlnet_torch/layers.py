@@ -485,8 +485,8 @@ class ZeroPadding2d(Layer):
         self.padding = padding
 
     def forward(self, x):
-        h, w = self.padding
-        return F.pad(x, (0, 0, w, w, h, h))
+        (top, bottom), (left, right) = self.padding
+        return F.pad(x, (0, 0, left, right, top, bottom))
 
 
 class Cropping2d(Layer):
@@ -495,8 +495,8 @@ class Cropping2d(Layer):
         self.cropping = cropping
 
     def forward(self, x):
-        h, w = self.cropping
-        return x[:, h:x.shape[1] - h, w:x.shape[2] - w]
+        (top, bottom), (left, right) = self.cropping
+        return x[:, top:x.shape[1] - bottom, left:x.shape[2] - right]
 
 
 # ---------------------------------------------------------------- recurrent
