@@ -80,6 +80,8 @@ describe('what a fix writes', () => {
     const keras = `dataset d = mnist()\nmodel M {\n  input x: [28, 28, 1]\n  STEP\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
     const step = (text: string) => keras.replace('STEP', text);
     expect(fixed(step('conv2d(8, kernel: (3, 3))'))).toBe(step('conv2d(8, kernel: [3, 3])'));
+    // Tuples in a tuple: one fix writes them all.
+    expect(fixed(step('zeroPadding2d(((0, 1), (2, 3)))'))).toBe(step('zeroPadding2d([[0, 1], [2, 3]])'));
     expect(fixed(step('conv2d(8, kernel=3)'))).toBe(step('conv2d(8, kernel: 3)'));
     expect(fixed(step('conv2d(8, kernel = 3)'))).toBe(step('conv2d(8, kernel: 3)'));
     expect(fixed(step("conv2d(8, kernel: 3, activation: 'relu')"))).toBe(step('conv2d(8, kernel: 3, activation: relu)'));

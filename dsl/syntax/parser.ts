@@ -7,7 +7,7 @@ import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, t
 import type { Fix } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
-import type { Range } from './range';
+import { contains, type Range } from './range';
 import * as t from './tokens';
 
 /** Where nothing has been consumed yet; fresh each time: a tree may share its positions, and they move with it (see parse.ts). */
@@ -28,6 +28,8 @@ export function tokenRange(tok: IToken): Range {
   const character = tok.startColumn! - 1;
   return { start: { line, character }, end: { line, character: character + tok.image.length } };
 }
+
+const TUPLE = 'a list is written in brackets [ ], not parentheses ( )';
 
 /** What each rule is, in words, for "expected X but found Y". */
 const ruleWords: Record<string, string> = {
@@ -165,10 +167,14 @@ class DlnetParser extends EmbeddedActionsParser {
    * `close` is where the `)` is, or an empty range after the last item where it is missing.
    */
   private parenthesesForList(openRange: Range, closeRange: Range): void {
+    const range = { start: openRange.start, end: closeRange.end };
+    // Tuples in this one (`((0, 1), (2, 3))`) were reported first: one error, whose fix writes them all as lists.
+    const inner = this.extraErrors.filter((e) => e.message === TUPLE && contains(range, e.range.start));
+    this.extraErrors = this.extraErrors.filter((e) => !inner.includes(e));
     this.extraErrors.push({
-      message: 'a list is written in brackets [ ], not parentheses ( )',
-      range: { start: openRange.start, end: closeRange.end },
-      fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, { range: closeRange, newText: ']' }], preferred: true }],
+      message: TUPLE,
+      range,
+      fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, ...inner.flatMap((e) => e.fixes![0].edits), { range: closeRange, newText: ']' }], preferred: true }],
     });
   }
 
