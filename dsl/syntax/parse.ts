@@ -7,7 +7,7 @@ import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { Block, declarationKeywords, Identifier, LBracket, LCurly, LParen, Model, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
 import type { Position, Range } from './range';
 export type { SyntaxError };
 
@@ -283,8 +283,10 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
   while (end > 1 && isSeparator(segment[end - 1])) end--;
   const tokens = end === segment.length ? segment : segment.slice(0, end);
   const unclosed = unclosedBrackets(tokens);
+  const body = lacksBody(tokens);
+  const missing = body ? [...unclosed, LCurly, RCurly] : unclosed;
   const parser = parserInstance();
-  parser.begin(unclosed.length === 0 ? tokens : [...tokens, ...unclosed.map((type) => inserted(type, tokens[tokens.length - 1]))]);
+  parser.begin(missing.length === 0 ? tokens : [...tokens, ...missing.map((type) => inserted(type, tokens[tokens.length - 1]))]);
   let decl: ast.Decl | undefined;
   try {
     decl = parser.declaration();
@@ -299,7 +301,26 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
   for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
   if (unclosed.length > 0) errors.push(missingClosers(tokens, unclosed));
+  // What the header's line would say of an empty body (no input) is not worth saying before it is written.
+  else if (body) errors.push({ message: "expected '{' but found the end of the declaration", range: endOf(tokens) });
   return decl;
+}
+
+/**
+ * A model or block whose header is all there is (`model Classifier`, being typed): read as
+ * one with an empty body, so that its name is declared while the body is written.
+ */
+function lacksBody(tokens: IToken[]): boolean {
+  const [keyword, name, next] = tokens;
+  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly)) return false;
+  if (keyword.tokenType === Model) return tokens.length === 2;
+  return keyword.tokenType === Block && next?.tokenType === LParen;
+}
+
+/** An empty range just after the declaration's last token. */
+function endOf(tokens: IToken[]): Range {
+  const at = tokenRange(tokens[tokens.length - 1]).end;
+  return { start: at, end: at };
 }
 
 const closerOf = new Map([[LCurly, RCurly], [LParen, RParen], [LBracket, RBracket]]);
@@ -346,7 +367,7 @@ function inserted(type: TokenType, last: IToken): IToken {
  * them: `)` and `]` where the text stops, each `}` on a line of its own.
  */
 function missingClosers(tokens: IToken[], closers: TokenType[]): SyntaxError {
-  const at = tokenRange(tokens[tokens.length - 1]).end;
+  const { start: at } = endOf(tokens);
   let braces = closers.filter((c) => c === RCurly).length;
   const text = closers.map((c) => (c === RCurly ? `\n${'  '.repeat(--braces)}}` : c.LABEL!.slice(1, -1))).join('');
   const labels = closers.map((c) => c.LABEL!);
