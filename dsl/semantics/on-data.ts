@@ -115,7 +115,8 @@ export function leastSizesOf(g: ModelGraph): Record<string, number> | undefined 
  * runs, its inputs' other sizes from `shapeOf`, with the names above 1 only. The model must
  * run in the whole range found, as far as samples tell: at the least values, one above
  * each, and twice each; and each least value must be needed however large the others are.
- * Found by doubling every value together until the model runs, then halving each in turn.
+ * Found by raising every value together, by a step that doubles, until the model runs, then
+ * by halving the interval of each in turn.
  */
 function leastSizes(g: ModelGraph, from: ReadonlyMap<string, number>, shapeOf: (input: InputNode) => Shape): Record<string, number> | undefined {
   if (from.size > MOST_NAMES) return undefined;

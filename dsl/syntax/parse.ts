@@ -101,8 +101,8 @@ const CACHE_CHARS = 2_000_000;
 /**
  * The checks remembered for `decl` (semantics/memo.ts) hold as much as `chars` characters
  * of text would. Most hold less than their text's tree, but a model whose repeats and
- * blocks expand to thousands of layers records every one of them: 70 MB for a 1 KB
- * declaration, and the cache, counting text alone, would keep one such recording for
+ * blocks expand to thousands of layers records every one of them: ~50 MB for a 1 KB
+ * declaration (blocks/too-large.dlnet), and the cache, counting text alone, would keep one such recording for
  * every version of the declaration typed.
  */
 export function weighChecks(decl: ast.Decl, chars: number): void {
@@ -367,15 +367,15 @@ function inserted(type: TokenType, last: IToken): IToken {
  * them: `)` and `]` where the text stops, each `}` on a line of its own.
  */
 function missingClosers(tokens: IToken[], closers: TokenType[]): SyntaxError {
-  const { start: at } = endOf(tokens);
+  const range = endOf(tokens);
   let braces = closers.filter((c) => c === RCurly).length;
   const text = closers.map((c) => (c === RCurly ? `\n${'  '.repeat(--braces)}}` : c.LABEL!.slice(1, -1))).join('');
   const labels = closers.map((c) => c.LABEL!);
   const all = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
   return {
     message: `expected ${labels[0]} but found the end of the declaration`,
-    range: { start: at, end: at },
-    fixes: [{ title: `Add the missing ${all}`, edits: [{ range: { start: at, end: at }, newText: text }], preferred: true }],
+    range,
+    fixes: [{ title: `Add the missing ${all}`, edits: [{ range, newText: text }], preferred: true }],
     lineReadAsWritten: true,
   };
 }

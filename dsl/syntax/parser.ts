@@ -164,7 +164,7 @@ class DlnetParser extends EmbeddedActionsParser {
 
   /**
    * `(3, 3)`, as Python writes a tuple: an error with the list it means, read as that list.
-   * `close` is where the `)` is, or an empty range after the last item where it is missing.
+   * `closeRange` is where the `)` is, or an empty range after the last item where it is missing.
    */
   private parenthesesForList(openRange: Range, closeRange: Range): void {
     const range = { start: openRange.start, end: closeRange.end };
