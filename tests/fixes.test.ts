@@ -74,6 +74,9 @@ describe('what a fix writes', () => {
     expect(fixed('model M {\n  input x: [4]\n  dense(2)\n')).toBe('model M {\n  input x: [4]\n  dense(2)\n}\n');
     expect(fixed('model M {\n  input x: [4]\n  residual {\n    dense(4)\n\nmodel N {\n  input x: [4]\n}\n'))
       .toBe('model M {\n  input x: [4]\n  residual {\n    dense(4)\n  }\n}\n\nmodel N {\n  input x: [4]\n}\n');
+    // A comment on the last line stays on it: a ')' goes before it, the '}' after it.
+    expect(fixed('model M {\n  input x: [4]\n  dense(2)  # out\n')).toBe('model M {\n  input x: [4]\n  dense(2)  # out\n}\n');
+    expect(fixed('model M {\n  input x: [4]\n  dense(2  # out\n')).toBe('model M {\n  input x: [4]\n  dense(2)  # out\n}\n');
   });
 
   it('writes what Keras code means in dlnet: brackets for a tuple, a colon for =, a bare name for a quoted one', () => {

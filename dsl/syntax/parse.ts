@@ -253,7 +253,7 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
       if (stray) syntaxErrors.push(strayDeclaration(stray));
       return;
     }
-    const decl = parseDeclaration(tokens, syntaxErrors);
+    const decl = parseDeclaration(text, tokens, syntaxErrors);
     if (decl) decls.push(decl);
     treeRanges.push(parserInstance().ranges);
   }, from, to);
@@ -278,7 +278,7 @@ function isSeparator(tok: IToken): boolean {
   return tok.tokenType === Newline || tok.tokenType === Semicolon;
 }
 
-function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
+function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
   let end = segment.length;
   while (end > 1 && isSeparator(segment[end - 1])) end--;
   const tokens = end === segment.length ? segment : segment.slice(0, end);
@@ -300,7 +300,7 @@ function parseDeclaration(segment: IToken[], errors: SyntaxError[]): ast.Decl | 
   }
   for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
-  if (unclosed.length > 0) errors.push(missingClosers(tokens, unclosed));
+  if (unclosed.length > 0) errors.push(missingClosers(text, tokens, unclosed));
   // What the header's line would say of an empty body (no input) is not worth saying before it is written.
   else if (body) errors.push({ message: "expected '{' but found the end of the declaration", range: endOf(tokens) });
   return decl;
@@ -359,23 +359,34 @@ function unclosedBrackets(tokens: IToken[]): TokenType[] {
  */
 function inserted(type: TokenType, last: IToken): IToken {
   const column = last.startColumn! + last.image.length;
-  return { image: '', startOffset: last.endOffset! + 1, endOffset: last.endOffset!, startLine: last.startLine, endLine: last.startLine, startColumn: column, endColumn: column - 1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, isInsertedInRecovery: true };
+  const offset = last.startOffset + last.image.length;
+  return { image: '', startOffset: offset, endOffset: offset - 1, startLine: last.startLine, endLine: last.startLine, startColumn: column, endColumn: column - 1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, isInsertedInRecovery: true };
 }
 
 /**
  * The error for brackets left open, at the end of the declaration, with the fix that closes
- * them: `)` and `]` where the text stops, each `}` on a line of its own.
+ * them: `)` and `]` where the code stops, each `}` on a line of its own after the line's
+ * comment, if it has one.
  */
-function missingClosers(tokens: IToken[], closers: TokenType[]): SyntaxError {
+function missingClosers(text: string, tokens: IToken[], closers: TokenType[]): SyntaxError {
   const range = endOf(tokens);
+  const last = tokens[tokens.length - 1];
+  const rest = /^[^\r\n]*/.exec(text.slice(last.startOffset + last.image.length))![0];
+  const lineEnd = { line: range.end.line, character: range.end.character + rest.length };
   let braces = closers.filter((c) => c === RCurly).length;
-  const text = closers.map((c) => (c === RCurly ? `\n${'  '.repeat(--braces)}}` : c.LABEL!.slice(1, -1))).join('');
+  const inline = closers.filter((c) => c !== RCurly).map((c) => c.LABEL!.slice(1, -1)).join('');
+  const lines = closers.filter((c) => c === RCurly).map(() => `\n${'  '.repeat(--braces)}}`).join('');
+  const commented = rest.trimStart().startsWith('#');
+  const edits = !commented ? [{ range, newText: inline + lines }] : [
+    ...(inline ? [{ range, newText: inline }] : []),
+    ...(lines ? [{ range: { start: lineEnd, end: lineEnd }, newText: lines }] : []),
+  ];
   const labels = closers.map((c) => c.LABEL!);
   const all = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
   return {
     message: `expected ${labels[0]} but found the end of the declaration`,
     range,
-    fixes: [{ title: `Add the missing ${all}`, edits: [{ range, newText: text }], preferred: true }],
+    fixes: [{ title: `Add the missing ${all}`, edits, preferred: true }],
     lineReadAsWritten: true,
   };
 }
