@@ -7,8 +7,8 @@
  * train statement, not of a run that fails later.
  */
 import { findLayer, isShapeError, type ArgValue, type Args } from '../catalog';
-import type { InputNode, LayerNode, ModelGraph } from './graph';
-import { formatShape, type Shape } from './shape';
+import { nodeShape, type InputNode, type LayerNode, type ModelGraph } from './graph';
+import { equalOnlyIf, formatShape, type Shape } from './shape';
 
 /** A model's graph run with a dataset's sizes. */
 export interface OnData {
@@ -55,13 +55,24 @@ export function runOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): On
     const out = def.outputShape({ inputs: ins as Shape[], args: withSizes(layer.args, bound) });
     if (isShapeError(out)) {
       const got = (ins as Shape[]).map(formatShape).join(' and ');
+      const only = def.sameShapeInputs ? onlyIf(g, layer) : '';
       // A residual's add is no layer the user wrote: say it as the residual's own check does.
-      if (layer.residual) return result({ node: layer, message: `residual adds ${formatShape(ins[1]!)} to its body's output ${formatShape(ins[0]!)}: the shapes must be equal` });
-      return result({ node: layer, message: out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}` });
+      if (layer.residual) return result({ node: layer, message: `residual adds ${formatShape(ins[1]!)} to its body's output ${formatShape(ins[0]!)}: the shapes must be equal${only}` });
+      return result({ node: layer, message: `${out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`}${only}` });
     }
     shapes.set(layer.id, out);
   }
   return result();
+}
+
+/**
+ * Where the check warned that a merge's inputs are one shape only for some sizes (a skip
+ * connection around a pooling and an upsampling: "H is even"), what the data broke.
+ */
+function onlyIf(g: ModelGraph, layer: LayerNode): string {
+  const [first, ...rest] = layer.inputs.map((id) => nodeShape(g, id));
+  const conditions = new Set(rest.flatMap((s) => (first && s ? equalOnlyIf(first, s) ?? [] : [])));
+  return conditions.size > 0 ? `; they are equal only if ${[...conditions].join(' and ')}` : '';
 }
 
 /** Arguments with the bound symbolic sizes written in (`reshape([T, 4])` with T = 20: `[20, 4]`). */
