@@ -116,10 +116,19 @@ export function leastSize(g: ModelGraph, inputs: ReadonlyMap<string, Shape>, run
  * Undefined when every value runs, or no such rule can be found.
  */
 export function leastSizesOf(g: ModelGraph): Record<string, number> | undefined {
-  const names = new Set(g.inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')));
-  if (names.size === 0 || g.inputs.some((i) => i.shape.includes(null))) return undefined;
-  return leastSizes(g, new Map([...names].map((name) => [name, 1])), (input) => input.shape);
+  if (!leastSizesFound.has(g)) {
+    const names = new Set(g.inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')));
+    const open = names.size > 0 && !g.inputs.some((i) => i.shape.includes(null));
+    leastSizesFound.set(g, open ? leastSizes(g, new Map([...names].map((name) => [name, 1])), (input) => input.shape) : undefined);
+  }
+  return leastSizesFound.get(g);
 }
+
+/**
+ * What `leastSizesOf` found for a graph: the search runs the graph some dozens of times,
+ * and the hover and the summary ask again for a graph an edit elsewhere left as it was.
+ */
+const leastSizesFound = new WeakMap<ModelGraph, Record<string, number> | undefined>();
 
 /**
  * The least values of the names in `from` (values the model fails with) from which `g`
