@@ -1,12 +1,13 @@
 /**
  * Property tests: random edits and truncations of every sample and fixture never make
- * the parser or checker throw, always finish quickly, and give messages in the user's words.
+ * the parser or checker throw, always finish quickly, and give messages in the user's words;
+ * every editor service answers on such text, with every range it hands out in the text.
  */
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../dsl';
+import { analyze, ide, splitLines, type Range } from '../dsl';
 import { parserInstance } from '../dsl/syntax/parser';
 import { dlnetFiles } from './support/files';
 
@@ -16,6 +17,32 @@ const parserWords = new RegExp(`expected (${ruleNames.join('|')})\\b|Recording P
 
 const corpus = [...dlnetFiles(join(__dirname, '..', 'samples')), ...dlnetFiles(join(__dirname, 'fixtures'))].map((f) => readFileSync(f, 'utf8'));
 const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', '->', '\n', ';', '?', '"', 'model', 'input', 'residual', 'repeat', 'shortcut', 'train', 'vs', 'on', 'dense', '-1', '0.5', '#', ' ', 'x', '@'];
+
+/** Random edits: at a position (taken modulo the text's length), delete up to 12 characters and insert a piece. */
+const editsArbitrary = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 8 });
+
+function edited(text: string, edits: [number, number, string][]): string {
+  for (const [at, del, insert] of edits) {
+    const p = at % (text.length + 1);
+    text = text.slice(0, p) + insert + text.slice(p + del);
+  }
+  return text;
+}
+
+/** Every range in an answer, however deep (outline children, rename edits, completion edits). */
+function rangesIn(value: unknown, out: Range[] = []): Range[] {
+  if (typeof value !== 'object' || value === null) return out;
+  const r = value as Range;
+  if (typeof r.start?.line === 'number' && typeof r.end?.line === 'number') out.push(r);
+  for (const v of Object.values(value)) rangesIn(v, out);
+  return out;
+}
+
+/** The range lies in the text (lines counted as the editor counts them), start before end. */
+function inText(r: Range, lines: string[]): boolean {
+  const ok = (p: Range['start']) => Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line].length;
+  return ok(r.start) && ok(r.end) && (r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character));
+}
 
 function checkQuickly(text: string): void {
   const t0 = performance.now();
@@ -48,19 +75,34 @@ describe('robustness', () => {
 
   it('survives random insertions, deletions and replacements', () => {
     fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), editsArbitrary, (index, edits) => checkQuickly(edited(corpus[index], edits))),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('answers every editor request on randomly edited text, with ranges in the text', () => {
+    // blocks/too-large.dlnet expands to 20,000 layers: its inlay hints alone take a while.
+    const editable = corpus.filter((text) => !text.includes('past 20,000 layer and block uses'));
+    fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: corpus.length - 1 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 8 }),
-        (index, edits) => {
-          let text = corpus[index];
-          for (const [at, del, insert] of edits) {
-            const p = at % (text.length + 1);
-            text = text.slice(0, p) + insert + text.slice(p + del);
-          }
-          checkQuickly(text);
+        fc.integer({ min: 0, max: editable.length - 1 }), editsArbitrary, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 4, maxLength: 4 }),
+        (index, edits, spots) => {
+          const text = edited(editable[index], edits);
+          const a = analyze(text);
+          const lines = splitLines(text);
+          const positions = spots.map(([l, c]) => ({ line: l % lines.length, character: c % (lines[l % lines.length].length + 1) }));
+          const answers = [
+            ide.inlayHints(a), ide.outline(a), ide.foldingRanges(a), ide.classify(a), ide.selectionRanges(a, positions),
+            ...positions.flatMap((p) => [
+              ide.complete(a, p), ide.hover(a, p), ide.signatureHelp(a, p), ide.prepareRename(a, p), ide.rename(a, p, 'renamed'),
+              ide.extractIntoBlock(a, { start: positions[0], end: p }),
+            ]),
+          ];
+          const outside = rangesIn(answers).filter((r) => !inText(r, lines));
+          expect(outside).toEqual([]);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 200 },
     );
   });
 
