@@ -286,10 +286,16 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
   const body = lacksBody(tokens);
   const missing = body ? [...unclosed, LCurly, RCurly] : unclosed;
   const parser = parserInstance();
-  parser.begin(missing.length === 0 ? tokens : [...tokens, ...missing.map((type) => inserted(type, tokens[tokens.length - 1]))]);
   let decl: ast.Decl | undefined;
+  let handed = missing;
   try {
-    decl = parser.declaration();
+    for (;;) {
+      parser.begin(handed.length === 0 ? tokens : [...tokens, ...handed.map((type) => inserted(type, tokens[tokens.length - 1]))]);
+      decl = parser.declaration();
+      // Where the parser recovered from a misplaced brace by other means, it leaves closers handed to it unread: hand it fewer.
+      if (handed.length === 0 || !parser.errors.some((e) => e.name === 'NotAllInputParsedException' && e.token.isInsertedInRecovery)) break;
+      handed = handed.slice(0, -1);
+    }
   } catch (e) {
     // Chevrotain recovers from recognition errors; anything else is a parser bug,
     // reported as a syntax error on the declaration rather than a crash. Brackets
@@ -300,9 +306,10 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
   }
   for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
-  if (unclosed.length > 0) errors.push(missingClosers(text, tokens, unclosed));
+  const closed = unclosed.slice(0, handed.length);
+  if (closed.length > 0) errors.push(missingClosers(text, tokens, closed));
   // What the header's line would say of an empty body (no input) is not worth saying before it is written.
-  else if (body) errors.push({ message: "expected '{' but found the end of the declaration", range: endOf(tokens) });
+  else if (body && handed.length === missing.length) errors.push({ message: "expected '{' but found the end of the declaration", range: endOf(tokens) });
   return decl;
 }
 
@@ -312,7 +319,8 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
  */
 function lacksBody(tokens: IToken[]): boolean {
   const [keyword, name, next] = tokens;
-  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly)) return false;
+  // Statements on the lines below, or a brace, are a body that lacks its `{`: the parser says so.
+  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly || tok.tokenType === Newline)) return false;
   if (keyword.tokenType === Model) return tokens.length === 2;
   return keyword.tokenType === Block && next?.tokenType === LParen;
 }
