@@ -35,8 +35,11 @@ function window2d(x: Shape, args: Args, k: [number, number]): Shape {
   return [convLength(x[0], k[0], sh, pad, dh), convLength(x[1], k[1], sw, pad, dw)];
 }
 
-function checkPositive(out: Shape, x: Shape, what: string, why = `the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)`): Shape | ShapeError {
-  if (out.some((d) => known(d) && d <= 0)) return { code: 'invalid-shape', message: `${what} leaves no output: ${why}` };
+const smallerThanWindow = (x: Shape) => `the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)`;
+
+/** `why` words the failure, and only when there is one: windows are checked at every use. */
+function checkPositive(out: Shape, x: Shape, what: string, why: (x: Shape) => string = smallerThanWindow): Shape | ShapeError {
+  if (out.some((d) => known(d) && d <= 0)) return { code: 'invalid-shape', message: `${what} leaves no output: ${why(x)}` };
   return out;
 }
 
@@ -155,7 +158,7 @@ export const convolutionLayers = family('convolution', {
     outputShape: ({ inputs: [x], args }) => {
       const [[top, bottom], [left, right]] = marginsOf(args.cropping);
       return requireImage(x) ?? checkPositive([addDims(x[0], -(top + bottom)), addDims(x[1], -(left + right)), x[2]], x, 'cropping2d',
-        `it removes ${top + bottom} rows and ${left + right} columns of the input ${formatShape(x)}`);
+        (input) => `it removes ${top + bottom} rows and ${left + right} columns of the input ${formatShape(input)}`);
     },
     paramCount: () => 0,
   },
