@@ -24,7 +24,7 @@ function parse(size: string): Poly {
   for (const term of termsOf(size)) {
     let coefficient = term.startsWith('-') ? -1 : 1;
     const names: string[] = [];
-    for (const factor of outside(term.replace(/^[+-]/, ''), '*')) {
+    for (const factor of outside(term.replace(/^[+-]/, ''), isTimes)) {
       if (/^\d+$/.test(factor)) coefficient *= Number(factor);
       else names.push(factor);
     }
@@ -34,41 +34,34 @@ function parse(size: string): Poly {
   return p;
 }
 
-/** A size's terms, each with its sign: cut at each + or - outside parentheses (a `floor(...)` holds its own). */
-function termsOf(size: string): string[] {
-  const terms: string[] = [];
-  let [depth, start] = [0, 0];
-  for (let i = 0; i < size.length; i++) {
-    const c = size[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if ((c === '+' || c === '-') && depth === 0 && i > start) {
-      terms.push(size.slice(start, i));
-      start = i;
-    }
-  }
-  terms.push(size.slice(start));
-  return terms;
-}
+/** A size's terms, each with its sign: cut before each + or - outside parentheses (a `floor(...)` holds its own). */
+const termsOf = (size: string): string[] => outside(size, isSign, true);
 
-/** `s` cut at each `separator` outside parentheses. */
-function outside(s: string, separator: string): string[] {
+/**
+ * `s` cut at each character `cut` accepts outside parentheses, never before a part's first
+ * character; `keep`: that character begins the next part (a term's sign), else it goes.
+ */
+function outside(s: string, cut: (c: string) => boolean, keep = false): string[] {
   const parts: string[] = [];
   let [depth, start] = [0, 0];
   for (let i = 0; i < s.length; i++) {
-    if (s[i] === '(') depth++;
-    else if (s[i] === ')') depth--;
-    else if (s[i] === separator && depth === 0) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && i > start && cut(c)) {
       parts.push(s.slice(start, i));
-      start = i + 1;
+      start = keep ? i : i + 1;
     }
   }
   parts.push(s.slice(start));
   return parts;
 }
 
+const isSign = (c: string) => c === '+' || c === '-';
+const isTimes = (c: string) => c === '*';
+
 /** The names a term multiplies ('' for the constant: none). */
-const factorsOf = (names: string): string[] => (names === '' ? [] : outside(names, '*'));
+const factorsOf = (names: string): string[] => (names === '' ? [] : outside(names, isTimes));
 
 function poly(size: number | string): Poly {
   return typeof size === 'number' ? new Map(size === 0 ? [] : [['', size]]) : parse(size);
