@@ -7,7 +7,7 @@ import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { Block, declarationKeywords, Identifier, LBracket, LCurly, LParen, Model, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { Block, Dataset, declarationKeywords, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
 import type { Position, Range } from './range';
 export type { SyntaxError };
 
@@ -283,8 +283,9 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
   while (end > 1 && isSeparator(segment[end - 1])) end--;
   const tokens = end === segment.length ? segment : segment.slice(0, end);
   const unclosed = unclosedBrackets(tokens);
-  const body = lacksBody(tokens);
-  const missing = body ? [...unclosed, LCurly, RCurly] : unclosed;
+  const opening = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
+  const unfinished = unfinishedHeader(tokens);
+  const missing = [...opening, ...unclosed, ...unfinished];
   const parser = parserInstance();
   let decl: ast.Decl | undefined;
   let handed = missing;
@@ -306,23 +307,56 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
   }
   for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
   errors.push(...parser.extraErrors);
-  const closed = unclosed.slice(0, handed.length);
-  if (closed.length > 0) errors.push(missingClosers(text, tokens, closed));
-  // What the header's line would say of an empty body (no input) is not worth saying before it is written.
-  else if (body && handed.length === missing.length) errors.push({ message: "expected '{' but found the end of the declaration", range: endOf(tokens) });
+  const complete = handed.length === missing.length;
+  const closed = unclosed.slice(0, Math.max(0, handed.length - opening.length));
+  // Said of the first thing the declaration lacks. What the last line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
+  if (opening.length > 0 && complete) errors.push(expectedAtEnd(LCurly, tokens));
+  else if (closed.length > 0) errors.push(missingClosers(text, tokens, closed));
+  else if (unfinished.length > 0 && complete) errors.push(expectedAtEnd(unfinished[0], tokens));
   return decl;
 }
 
+/** What may follow a declaration's name, by its keyword: a header that stops short of one is completed with the rest. */
+const headerEnds = new Map<TokenType, TokenType[][]>([
+  [Model, [[LCurly, RCurly]]],
+  [Block, [[LParen, RParen, LCurly, RCurly]]],
+  [Dataset, [[Equals, Identifier]]],
+  [Train, [[On, Identifier], [Vs, Identifier, On, Identifier]]],
+]);
+
 /**
- * A model or block whose header is all there is (`model Classifier`, being typed): read as
- * one with an empty body, so that its name is declared while the body is written.
+ * The tokens that complete a declaration's header cut short after its name (`model
+ * Classifier`, `block Unit`, `dataset more =`, `train Net`, being typed): the parser is
+ * handed them, so the name is declared, the model counts as trained and the file reads as
+ * before while the rest is written. A name the header lacks is handed as an empty one, which
+ * the checks pass over. Only a header alone on its line with nothing below: statements on
+ * the lines below, or a brace, are a body that lacks its `{`, and the parser says so.
  */
-function lacksBody(tokens: IToken[]): boolean {
-  const [keyword, name, next] = tokens;
-  // Statements on the lines below, or a brace, are a body that lacks its `{`: the parser says so.
-  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly || tok.tokenType === Newline)) return false;
-  if (keyword.tokenType === Model) return tokens.length === 2;
-  return keyword.tokenType === Block && next?.tokenType === LParen;
+function unfinishedHeader(tokens: IToken[]): TokenType[] {
+  const [keyword, name] = tokens;
+  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly || tok.tokenType === Newline)) return [];
+  const rest = tokens.slice(2).map((tok) => tok.tokenType);
+  // A block's parameters, however far they got (a `)` it lacks is counted with the unclosed brackets), are followed by its body.
+  if (keyword.tokenType === Block && rest[0] === LParen) return [LCurly, RCurly];
+  for (const end of headerEnds.get(keyword.tokenType) ?? []) {
+    if (rest.length < end.length && rest.every((type, i) => type === end[i])) return end.slice(rest.length);
+  }
+  return [];
+}
+
+/**
+ * A `residual`, `shortcut` or `repeat N` that ends a declaration still open (being typed):
+ * its body is handed over empty, so the model around it is not lost.
+ */
+function bodyCutShort(tokens: IToken[], unclosed: TokenType[]): boolean {
+  if (unclosed[0] !== RCurly) return false;
+  const last = tokens[tokens.length - 1].tokenType;
+  if (last === Residual || last === Shortcut) return true;
+  return (last === NumberLiteral || last === Identifier) && tokens[tokens.length - 2]?.tokenType === Repeat;
+}
+
+function expectedAtEnd(type: TokenType, tokens: IToken[]): SyntaxError {
+  return { message: `expected ${type.LABEL} but found the end of the declaration`, range: endOf(tokens) };
 }
 
 /** An empty range just after the declaration's last token. */
