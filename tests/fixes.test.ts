@@ -91,6 +91,11 @@ describe('what a fix writes', () => {
     expect(fixed(step('conv2d(8, kernel: 3, init: "he_normal")'))).toBe(step('conv2d(8, kernel: 3, init: heNormal)'));
   });
 
+  it('removes a comma too many, as deleting an argument leaves it', () => {
+    expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
+    expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');
+  });
+
   it('writes an input shape as a list, and None as ? or without the batch axis', () => {
     const input = (shape: string) => `dataset d = mnist()\nmodel M {\n  input x: ${shape}\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
     const flat = (shape: string) => `model M {\n  input x: ${shape}\n  dense(10, activation: softmax)\n}\n`;

@@ -46,6 +46,8 @@ const ruleWords: Record<string, string> = {
 export function describeToken(tok: IToken): string {
   if (tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset) || tok.isInsertedInRecovery) return 'the end of the declaration';
   if (tok.tokenType === t.Newline) return 'the end of the line';
+  // A string shows its own quotes.
+  if (tok.tokenType === t.StringLiteral) return `the string ${tok.image}`;
   return `'${tok.image}'`;
 }
 
@@ -175,6 +177,14 @@ class DlnetParser extends EmbeddedActionsParser {
       message: TUPLE,
       range,
       fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, ...inner.flatMap((e) => e.fixes![0].edits), { range: closeRange, newText: ']' }], preferred: true }],
+    });
+  }
+
+  /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
+  private extraComma(comma: IToken): void {
+    this.ACTION(() => {
+      const range = tokenRange(comma);
+      this.extraErrors.push({ message: "expected a value but found ','", range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] });
     });
   }
 
@@ -465,6 +475,7 @@ class DlnetParser extends EmbeddedActionsParser {
           GATE: () => !tokenMatcher(this.LA(2), t.RParen),
           DEF: () => {
             this.CONSUME(t.Comma);
+            this.MANY2(() => this.extraComma(this.CONSUME3(t.Comma)));
             const a = this.SUBRULE2(this.arg);
             this.ACTION(() => a && args!.push(a));
           },
@@ -547,6 +558,7 @@ class DlnetParser extends EmbeddedActionsParser {
         GATE: () => !tokenMatcher(this.LA(2), close),
         DEF: () => {
           this.CONSUME(t.Comma);
+          this.MANY2(() => this.extraComma(this.CONSUME3(t.Comma)));
           const v = this.SUBRULE2(this.value);
           this.ACTION(() => v && items.push(v));
         },
