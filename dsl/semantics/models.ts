@@ -172,6 +172,7 @@ export class ModelChecker {
       param: (name) => (params.has(name) ? 'unknown' : undefined),
       noteParam: (ident) => this.noteParamRef(block, ident),
       report: (d) => this.ctx.report(d),
+      paramNames: [...params.keys()],
     };
     for (const p of block.params) this.ctx.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
     const frame: Frame = {
@@ -194,6 +195,7 @@ export class ModelChecker {
       param: (name) => base.param(name),
       noteParam: base.noteParam,
       report: (d) => this.report(d, use),
+      paramNames: base.paramNames,
     };
   }
 
@@ -493,7 +495,7 @@ export class ModelChecker {
     // Worded only for a report: the line it names would make every use depend on where it is.
     const related = (): RelatedInformation => ({ range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` });
     const use = { block, related };
-    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {} }, use);
+    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {}, paramNames: block.params.map((p) => p.name.text) }, use);
     const inner: Frame = {
       scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: `${frame.prefix}${instance}_`, suffix: '', values, blockStack: [...frame.blockStack, block.name.text], modelLevel: false,

@@ -23,6 +23,8 @@ export interface ValueScope {
   noteParam?(ident: ast.Ident): void;
   /** Diagnostics go here; a scope may drop them (a block re-checked at each use). */
   report(d: Diagnostic): void;
+  /** The names of the block parameters in scope, for "did you mean" (`dense(unit)` in a block of `units`). */
+  paramNames?: readonly string[];
 }
 
 export interface Bound {
@@ -69,8 +71,17 @@ function describeValue(v: ast.Value): string {
 }
 
 function badValue(value: ast.Value, type: ParamType, scope: ValueScope, what: string): undefined {
-  scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects ${typeWords(type)}, got ${describeValue(value)}`));
+  const guess = misspeltParam(value, scope);
+  scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects ${typeWords(type)}, got ${describeValue(value)}${guess ? `; did you mean the parameter '${guess}'?` : ''}`, {
+    fixes: guess ? replaceWith(value.range, guess) : undefined,
+  }));
   return undefined;
+}
+
+/** The block parameter a bare name that is none means, if one is close. */
+function misspeltParam(value: ast.Value, scope: ValueScope): string | undefined {
+  if (value.kind !== 'call' || value.args || !scope.paramNames?.length) return undefined;
+  return closest(value.callee.text, scope.paramNames);
 }
 
 /**
@@ -189,10 +200,11 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
   }
   const def = findChoice(table, value.callee.text);
   if (!def) {
-    const guess = choiceAlias(table, value.callee.text) ?? closest(value.callee.text, choiceTables[table].map((c) => c.name));
+    const param = misspeltParam(value, scope);
+    const guess = choiceAlias(table, value.callee.text) ?? closest(value.callee.text, choiceTables[table].map((c) => c.name)) ?? param;
     const names = choiceTables[table].map((c) => c.name);
     scope.report(diagnostic('invalid-argument', 'error', value.callee.range,
-      `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean '${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
+      `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean ${guess === param ? 'the parameter ' : ''}'${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
         fixes: replaceWith(value.callee.range, guess),
       }));
     return undefined;

@@ -2,12 +2,13 @@
  * Text → SourceFile plus syntax errors. Never throws: any input gives a tree (maybe
  * with gaps) and every error found, not only the first.
  */
-import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { Block, Dataset, declarationKeywords, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
+import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { unfinished } from './unfinished';
 import type { Position, Range } from './range';
 export type { SyntaxError };
 
@@ -281,21 +282,18 @@ function isSeparator(tok: IToken): boolean {
 function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
   let end = segment.length;
   while (end > 1 && isSeparator(segment[end - 1])) end--;
-  const tokens = end === segment.length ? segment : segment.slice(0, end);
-  const unclosed = unclosedBrackets(tokens);
-  const opening = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
-  const unfinished = unfinishedHeader(tokens);
-  const missing = [...opening, ...unclosed, ...unfinished];
+  const lacking = unfinished(text, end === segment.length ? segment : segment.slice(0, end));
+  const tokens = lacking.tokens;
   const parser = parserInstance();
   let decl: ast.Decl | undefined;
-  let handed = missing;
+  let handed = lacking.missing.length;
   try {
     for (;;) {
-      parser.begin(handed.length === 0 ? tokens : [...tokens, ...handed.map((type) => inserted(type, tokens[tokens.length - 1]))]);
+      parser.begin(lacking.handing(handed));
       decl = parser.declaration();
       // Where the parser recovered from a misplaced brace by other means, it leaves closers handed to it unread: hand it fewer.
-      if (handed.length === 0 || !parser.errors.some((e) => e.name === 'NotAllInputParsedException' && e.token.isInsertedInRecovery)) break;
-      handed = handed.slice(0, -1);
+      if (handed === 0 || !parser.errors.some((e) => e.name === 'NotAllInputParsedException' && e.token.isInsertedInRecovery)) break;
+      handed--;
     }
   } catch (e) {
     // Chevrotain recovers from recognition errors; anything else is a parser bug,
@@ -306,131 +304,8 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
     return undefined;
   }
   for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
-  errors.push(...parser.extraErrors);
-  const complete = handed.length === missing.length;
-  const closed = unclosed.slice(0, Math.max(0, handed.length - opening.length));
-  // Said of the first thing the declaration lacks. What the last line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
-  if (opening.length > 0 && complete) errors.push(expectedAtEnd(LCurly, tokens));
-  else if (closed.length > 0) errors.push(missingClosers(text, tokens, closed));
-  else if (unfinished.length > 0 && complete) errors.push(expectedAtEnd(unfinished[0], tokens));
+  errors.push(...parser.extraErrors, ...lacking.errors(handed));
   return decl;
-}
-
-/** What may follow a declaration's name, by its keyword: a header that stops short of one is completed with the rest. */
-const headerEnds = new Map<TokenType, TokenType[][]>([
-  [Model, [[LCurly, RCurly]]],
-  [Block, [[LParen, RParen, LCurly, RCurly]]],
-  [Dataset, [[Equals, Identifier]]],
-  [Train, [[On, Identifier], [Vs, Identifier, On, Identifier]]],
-]);
-
-/**
- * The tokens that complete a declaration's header cut short after its name (`model
- * Classifier`, `block Unit`, `dataset more =`, `train Net`, being typed): the parser is
- * handed them, so the name is declared, the model counts as trained and the file reads as
- * before while the rest is written. A name the header lacks is handed as an empty one, which
- * the checks pass over. Only a header alone on its line with nothing below: statements on
- * the lines below, or a brace, are a body that lacks its `{`, and the parser says so.
- */
-function unfinishedHeader(tokens: IToken[]): TokenType[] {
-  const [keyword, name] = tokens;
-  if (name?.tokenType !== Identifier || tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly || tok.tokenType === Newline)) return [];
-  const rest = tokens.slice(2).map((tok) => tok.tokenType);
-  // A block's parameters, however far they got (a `)` it lacks is counted with the unclosed brackets), are followed by its body.
-  if (keyword.tokenType === Block && rest[0] === LParen) return [LCurly, RCurly];
-  for (const end of headerEnds.get(keyword.tokenType) ?? []) {
-    if (rest.length < end.length && rest.every((type, i) => type === end[i])) return end.slice(rest.length);
-  }
-  return [];
-}
-
-/**
- * A `residual`, `shortcut` or `repeat N` that ends a declaration still open (being typed):
- * its body is handed over empty, so the model around it is not lost.
- */
-function bodyCutShort(tokens: IToken[], unclosed: TokenType[]): boolean {
-  if (unclosed[0] !== RCurly) return false;
-  const last = tokens[tokens.length - 1].tokenType;
-  if (last === Residual || last === Shortcut) return true;
-  return (last === NumberLiteral || last === Identifier) && tokens[tokens.length - 2]?.tokenType === Repeat;
-}
-
-function expectedAtEnd(type: TokenType, tokens: IToken[]): SyntaxError {
-  return { message: `expected ${type.LABEL} but found the end of the declaration`, range: endOf(tokens) };
-}
-
-/** An empty range just after the declaration's last token. */
-function endOf(tokens: IToken[]): Range {
-  const at = tokenRange(tokens[tokens.length - 1]).end;
-  return { start: at, end: at };
-}
-
-const closerOf = new Map([[LCurly, RCurly], [LParen, RParen], [LBracket, RBracket]]);
-const openerOf = new Map([...closerOf].map(([opener, closer]) => [closer, opener]));
-
-/**
- * The brackets a declaration leaves open at its end, innermost first, as the closers it
- * lacks: a model still being typed at the end of the file or above the next declaration
- * (`{`), a call cut off there (`mnist(samples: 5`). Chevrotain can only give up on such a
- * declaration, since nothing follows the closer it lacks to resynchronise on, and the
- * whole model would be gone: its name unknown to the train statements, its shapes
- * unchecked. So the parser is handed the closers, and the error is said here. A `(` or
- * `[` open at a line break or a `{` is not counted: the parser ends it there itself.
- */
-function unclosedBrackets(tokens: IToken[]): TokenType[] {
-  const open: TokenType[] = [];
-  for (const tok of tokens) {
-    const type = tok.tokenType;
-    // No bracket holds a body, so a `{` ends whatever `(` or `[` is open, as a line break does.
-    if (type === LCurly || type === Newline) {
-      while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
-      if (type === LCurly) open.push(type);
-    } else if (type === LParen || type === LBracket) open.push(type);
-    else if (type === RCurly || type === RParen || type === RBracket) {
-      // A closer ends what it closes and whatever was left open inside it (`dense(3 }`).
-      const at = open.lastIndexOf(openerOf.get(type)!);
-      if (at >= 0) open.length = at;
-    }
-  }
-  return open.reverse().map((o) => closerOf.get(o)!);
-}
-
-/**
- * A closer the text lacks: no text, just after the declaration's `last` token (the parser's
- * `at` puts it after the last token read, as it does chevrotain's own stand-ins).
- */
-function inserted(type: TokenType, last: IToken): IToken {
-  const column = last.startColumn! + last.image.length;
-  const offset = last.startOffset + last.image.length;
-  return { image: '', startOffset: offset, endOffset: offset - 1, startLine: last.startLine, endLine: last.startLine, startColumn: column, endColumn: column - 1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, isInsertedInRecovery: true };
-}
-
-/**
- * The error for brackets left open, at the end of the declaration, with the fix that closes
- * them: `)` and `]` where the code stops, each `}` on a line of its own after the line's
- * comment, if it has one.
- */
-function missingClosers(text: string, tokens: IToken[], closers: TokenType[]): SyntaxError {
-  const range = endOf(tokens);
-  const last = tokens[tokens.length - 1];
-  const rest = /^[^\r\n]*/.exec(text.slice(last.startOffset + last.image.length))![0];
-  const lineEnd = { line: range.end.line, character: range.end.character + rest.length };
-  let braces = closers.filter((c) => c === RCurly).length;
-  const inline = closers.filter((c) => c !== RCurly).map((c) => c.LABEL!.slice(1, -1)).join('');
-  const lines = closers.filter((c) => c === RCurly).map(() => `\n${'  '.repeat(--braces)}}`).join('');
-  const commented = rest.trimStart().startsWith('#');
-  const edits = !commented ? [{ range, newText: inline + lines }] : [
-    ...(inline ? [{ range, newText: inline }] : []),
-    ...(lines ? [{ range: { start: lineEnd, end: lineEnd }, newText: lines }] : []),
-  ];
-  const labels = closers.map((c) => c.LABEL!);
-  const all = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
-  return {
-    message: `expected ${labels[0]} but found the end of the declaration`,
-    range,
-    fixes: [{ title: `Add the missing ${all}`, edits, preferred: true }],
-    lineReadAsWritten: true,
-  };
 }
 
 /** What to say of a declaration whose brackets nest deeper than the parser can follow. */

@@ -181,10 +181,10 @@ class DlnetParser extends EmbeddedActionsParser {
   }
 
   /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
-  private extraComma(comma: IToken): void {
+  private extraComma(comma: IToken, expected = 'a value'): void {
     this.ACTION(() => {
       const range = tokenRange(comma);
-      this.extraErrors.push({ message: "expected a value but found ','", range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] });
+      this.extraErrors.push({ message: `expected ${expected} but found ','`, range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] });
     });
   }
 
@@ -253,12 +253,16 @@ class DlnetParser extends EmbeddedActionsParser {
     const nameNode = this.ACTION(() => this.ident(name));
     const params: ast.BlockParam[] = [];
     this.CONSUME(t.LParen);
-    this.MANY_SEP({
-      SEP: t.Comma,
-      DEF: () => {
-        const p = this.SUBRULE(this.blockParam);
-        this.ACTION(() => p && params.push(p));
-      },
+    // A parameter the parser made up in recovery has no name: it is left out, so that no use is told it "needs ''".
+    this.OPTION(() => {
+      const first = this.SUBRULE(this.blockParam);
+      this.ACTION(() => first?.name.text && params.push(first));
+      this.MANY(() => {
+        this.CONSUME(t.Comma);
+        this.MANY2(() => this.extraComma(this.CONSUME2(t.Comma), 'a name'));
+        const p = this.SUBRULE2(this.blockParam);
+        this.ACTION(() => p?.name.text && params.push(p));
+      });
     });
     this.CONSUME(t.RParen);
     const body = this.SUBRULE(this.body);

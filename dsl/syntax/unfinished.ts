@@ -1,0 +1,277 @@
+/**
+ * What a declaration being typed lacks. Chevrotain recovers from a token missing between
+ * two others, but not from one missing where nothing follows to resynchronise on (a model
+ * being typed at the end of the file or above the next declaration), nor from a body whose
+ * `{` is missing (a header line being retyped): it gives up on the declaration, and the
+ * model is gone while a line is typed (its name unknown to the train statements, its
+ * shapes unchecked, its blocks "never used"). So the declaration is completed before it is
+ * parsed, with tokens of no text, and what it lacked is said here.
+ */
+import type { IToken, TokenType } from 'chevrotain';
+import { tokenRange, type SyntaxError } from './parser';
+import type { Range } from './range';
+import { Block, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
+
+export interface Unfinished {
+  /** The declaration's tokens, with the `{` inserted where a line lacks it before its body (and the header's rest, if cut short). */
+  tokens: IToken[];
+  /** What it lacks after its last token, in order. */
+  missing: TokenType[];
+  /** The tokens with the first `count` of `missing` after them (the parser may need fewer, see parse.ts). */
+  handing(count: number): IToken[];
+  /** What to say of what it lacked, the parser having taken `handed` of `missing`. */
+  errors(handed: number): SyntaxError[];
+}
+
+export function unfinished(text: string, given: IToken[]): Unfinished {
+  const openings = missingOpenings(given);
+  const tokens = openings.length === 0 ? given : withOpenings(given, openings);
+  const last = tokens[tokens.length - 1];
+  const unclosed = unclosedBrackets(tokens);
+  const body = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
+  const header = unfinishedHeader(tokens);
+  const missing = [...body, ...unclosed, ...header];
+  return {
+    tokens,
+    missing,
+    handing: (count) => (count === 0 ? tokens : [...tokens, ...missing.slice(0, count).map((type) => inserted(type, last))]),
+    errors: (handed) => {
+      const out = openings.map((o) => lineLacks(given[o.after], o.types));
+      const complete = handed === missing.length;
+      const closed = unclosed.slice(0, Math.max(0, handed - body.length));
+      // Said of the first thing the end lacks. What its line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
+      if (body.length > 0 && complete) out.push(expectedAtEnd(LCurly, tokens));
+      else if (closed.length > 0) out.push(missingClosers(text, tokens, closed));
+      else if (header.length > 0 && complete) out.push(expectedAtEnd(header[0], tokens));
+      return out;
+    },
+  };
+}
+
+/** What follows a declaration's name up to its body, by its keyword. */
+const headers = new Map<TokenType, TokenType[][]>([
+  [Model, [[]]],
+  [Block, [[LParen, RParen]]],
+  [Dataset, [[Equals, Identifier]]],
+  [Train, [[On, Identifier], [Vs, Identifier, On, Identifier]]],
+]);
+/** Declarations that must have a body (a train statement's settings may be left out; a dataset has none). */
+const withBody = new Set([Model, Block]);
+
+/**
+ * What a header (its line's token types) cut short after its name lacks before its body:
+ * `undefined` where it is no such header. A name it lacks is handed as an empty one, which
+ * the checks pass over. A block's parameters, however far they got, are taken as written:
+ * a `)` they lack is counted with the brackets left open.
+ */
+function headerRest(line: TokenType[]): TokenType[] | undefined {
+  const [keyword, name, ...rest] = line;
+  if (name !== Identifier) return undefined;
+  if (keyword === Block && rest[0] === LParen) return [];
+  for (const end of headers.get(keyword) ?? []) {
+    if (rest.length <= end.length && rest.every((type, i) => type === end[i])) return end.slice(rest.length);
+  }
+  return undefined;
+}
+
+/**
+ * The tokens that complete a declaration that is a header alone (`model Classifier`, `block
+ * Unit`, `dataset more =`, `train Net`, being typed): the name is declared, the model counts
+ * as trained, and the file reads as before while the rest is written. Only a header alone on
+ * its line with nothing below (statements below are a body lacking its `{`: see `missingOpenings`).
+ */
+function unfinishedHeader(tokens: IToken[]): TokenType[] {
+  if (tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly || tok.tokenType === Newline)) return [];
+  const rest = headerRest(tokens.map((tok) => tok.tokenType));
+  if (!rest) return [];
+  return withBody.has(tokens[0].tokenType) ? [...rest, LCurly, RCurly] : rest;
+}
+
+/** A `residual`, `shortcut` or `repeat N` that ends a line: what takes a body in a model. */
+function takesBody(line: TokenType[]): boolean {
+  const last = line[line.length - 1];
+  if (last === Residual || last === Shortcut) return true;
+  return (last === NumberLiteral || last === Identifier) && line[line.length - 2] === Repeat;
+}
+
+/** A body-taking statement that ends a declaration still open: its body is handed over empty, so the model around it is not lost. */
+function bodyCutShort(tokens: IToken[], unclosed: TokenType[]): boolean {
+  return unclosed[0] === RCurly && takesBody(tokens.slice(-2).map((tok) => tok.tokenType));
+}
+
+/** A line that lacks the `{` of its body: after its last token (`after`), these tokens. */
+interface Opening {
+  after: number;
+  types: TokenType[];
+  /** How many bodies are open around the line. */
+  depth: number;
+  /** The next line is indented deeper: the line's body is below it. */
+  bodyBelow: boolean;
+}
+
+/**
+ * The lines that take a body but lack its `{`. Where the declaration has as many `}` more
+ * than `{`, that many of them open a body below them (`model Classi` being retyped above
+ * the body it had, `repeat 2` whose `{` was deleted): those whose next line is indented
+ * deeper, or else those the extra `}` close (each the nearest line above it not in a body
+ * closed since). The others, a `residual`, `shortcut` or `repeat N` being typed above the
+ * statements that follow it, have an empty body: chevrotain would take the statements
+ * below for their body and the model's `}` for its end, and lose the model.
+ */
+function missingOpenings(tokens: IToken[]): Opening[] {
+  const lines = bodyLines(tokens);
+  if (lines.length === 0) return [];
+  const excess = tokens.filter((tok) => tok.tokenType === RCurly).length - tokens.filter((tok) => tok.tokenType === LCurly).length;
+  const indented = lines.filter((l) => l.bodyBelow);
+  const opening = new Set(excess <= 0 ? [] : indented.length === excess ? indented : closedByExtraBraces(tokens, lines));
+  const bodiless = lines.filter((l) => !opening.has(l) && l.types.length === 1).map((l) => ({ ...l, types: [LCurly, RCurly] }));
+  return [...opening, ...bodiless].sort((a, b) => a.after - b.after);
+}
+
+/** Every line that takes a body and has no `{` (the lexer drops a line break after `{`, so a statement also starts after a brace or a `;`). */
+function bodyLines(tokens: IToken[]): Opening[] {
+  const out: Opening[] = [];
+  let depth = 0;
+  let lineStart = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i].tokenType;
+    if (type === LCurly) depth++;
+    else if (type === RCurly) depth = Math.max(0, depth - 1);
+    if (type === LCurly || type === RCurly || type === Semicolon) lineStart = i + 1;
+    if (type !== Newline) continue;
+    const types = opensBody(tokens.slice(lineStart, i).map((tok) => tok.tokenType), lineStart === 0);
+    const next = tokens[i + 1];
+    if (types && lineStart < i) out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > tokens[lineStart].startColumn! && next.tokenType !== RCurly });
+    lineStart = i + 1;
+  }
+  return out;
+}
+
+/** The lines that the `}` closing nothing close: each the nearest line above it that is not in a body closed since. */
+function closedByExtraBraces(tokens: IToken[], lines: Opening[]): Opening[] {
+  const found: Opening[] = [];
+  const open: Opening[] = [];
+  let depth = 0;
+  let next = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    while (next < lines.length && lines[next].after < i) open.push(lines[next++]);
+    const type = tokens[i].tokenType;
+    if (type === LCurly) depth++;
+    else if (type === RCurly && depth > 0) {
+      depth--;
+      while (open.length > 0 && open[open.length - 1].depth > depth) open.pop();
+    } else if (type === RCurly) {
+      const line = open.pop();
+      // A `}` with no line to open it is a stray one: the parser says so.
+      if (!line) break;
+      found.push(line);
+    }
+  }
+  return found;
+}
+
+/** What a line that takes a body but has no `{` lacks before it: `undefined` for any other line. */
+function opensBody(line: TokenType[], isHeader: boolean): TokenType[] | undefined {
+  if (line.length === 0) return undefined;
+  if (!isHeader) return takesBody(line) ? [LCurly] : undefined;
+  const rest = line[0] === Dataset ? undefined : headerRest(line);
+  if (!rest) return undefined;
+  // A block's parameters left open at the line's end (the parser ends them at the line break, but not before a `{` handed to it).
+  const paren = line[0] === Block && line.lastIndexOf(LParen) > line.lastIndexOf(RParen) ? [RParen] : [];
+  return [...paren, ...rest, LCurly];
+}
+
+function withOpenings(tokens: IToken[], openings: Opening[]): IToken[] {
+  const out: IToken[] = [];
+  let next = 0;
+  for (const { after, types } of openings) {
+    while (next <= after) out.push(tokens[next++]);
+    for (const type of types) out.push(inserted(type, tokens[after]));
+  }
+  while (next < tokens.length) out.push(tokens[next++]);
+  return out;
+}
+
+/** What a line lacks, said at its end; where that is a `{` alone (its body is below), with the fix that adds it. */
+function lineLacks(last: IToken, types: TokenType[]): SyntaxError {
+  const at = tokenRange(last).end;
+  const range = { start: at, end: at };
+  const message = `expected ${types[0].LABEL} but found the end of the line`;
+  if (types.length > 1) return { message, range };
+  return { message, range, fixes: [{ title: "Add the missing '{'", edits: [{ range, newText: ' {' }], preferred: true }], lineReadAsWritten: true };
+}
+
+function expectedAtEnd(type: TokenType, tokens: IToken[]): SyntaxError {
+  return { message: `expected ${type.LABEL} but found the end of the declaration`, range: endOf(tokens) };
+}
+
+/** An empty range just after the declaration's last token. */
+function endOf(tokens: IToken[]): Range {
+  const at = tokenRange(tokens[tokens.length - 1]).end;
+  return { start: at, end: at };
+}
+
+const closerOf = new Map([[LCurly, RCurly], [LParen, RParen], [LBracket, RBracket]]);
+const openerOf = new Map([...closerOf].map(([opener, closer]) => [closer, opener]));
+
+/**
+ * The brackets a declaration leaves open at its end, innermost first, as the closers it
+ * lacks: a model still being typed at the end of the file or above the next declaration
+ * (`{`), a call cut off there (`mnist(samples: 5`). A `(` or `[` open at a line break or a
+ * `{` is not counted: the parser ends it there itself.
+ */
+function unclosedBrackets(tokens: IToken[]): TokenType[] {
+  const open: TokenType[] = [];
+  for (const tok of tokens) {
+    const type = tok.tokenType;
+    // No bracket holds a body, so a `{` ends whatever `(` or `[` is open, as a line break does.
+    if (type === LCurly || type === Newline) {
+      while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
+      if (type === LCurly) open.push(type);
+    } else if (type === LParen || type === LBracket) open.push(type);
+    else if (type === RCurly || type === RParen || type === RBracket) {
+      // A closer ends what it closes and whatever was left open inside it (`dense(3 }`).
+      const at = open.lastIndexOf(openerOf.get(type)!);
+      if (at >= 0) open.length = at;
+    }
+  }
+  return open.reverse().map((o) => closerOf.get(o)!);
+}
+
+/**
+ * A token the text lacks: no text, just after the token `last` (the parser's `at` puts it
+ * after the last token read, as it does chevrotain's own stand-ins).
+ */
+function inserted(type: TokenType, last: IToken): IToken {
+  const column = last.startColumn! + last.image.length;
+  const offset = last.startOffset + last.image.length;
+  return { image: '', startOffset: offset, endOffset: offset - 1, startLine: last.startLine, endLine: last.startLine, startColumn: column, endColumn: column - 1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, isInsertedInRecovery: true };
+}
+
+/**
+ * The error for brackets left open, at the end of the declaration, with the fix that closes
+ * them: `)` and `]` where the code stops, each `}` on a line of its own after the line's
+ * comment, if it has one.
+ */
+function missingClosers(text: string, tokens: IToken[], closers: TokenType[]): SyntaxError {
+  const range = endOf(tokens);
+  const last = tokens[tokens.length - 1];
+  const rest = /^[^\r\n]*/.exec(text.slice(last.startOffset + last.image.length))![0];
+  const lineEnd = { line: range.end.line, character: range.end.character + rest.length };
+  let braces = closers.filter((c) => c === RCurly).length;
+  const inline = closers.filter((c) => c !== RCurly).map((c) => c.LABEL!.slice(1, -1)).join('');
+  const lines = closers.filter((c) => c === RCurly).map(() => `\n${'  '.repeat(--braces)}}`).join('');
+  const commented = rest.trimStart().startsWith('#');
+  const edits = !commented ? [{ range, newText: inline + lines }] : [
+    ...(inline ? [{ range, newText: inline }] : []),
+    ...(lines ? [{ range: { start: lineEnd, end: lineEnd }, newText: lines }] : []),
+  ];
+  const labels = closers.map((c) => c.LABEL!);
+  const all = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+  return {
+    message: `expected ${labels[0]} but found the end of the declaration`,
+    range,
+    fixes: [{ title: `Add the missing ${all}`, edits, preferred: true }],
+    lineReadAsWritten: true,
+  };
+}
