@@ -65,6 +65,8 @@ class DlnetParser extends EmbeddedActionsParser {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private alts: Record<string, IOrAlt<any>[]> = {};
   extraErrors: SyntaxError[] = [];
+  /** The errors of the tuples read so far in this declaration: a tuple around them takes them into its own. */
+  private tuples = new Set<SyntaxError>();
   /** The commas between the settings of the train block being parsed (see `commasBetweenSettings`). */
   private settingCommas: { comma: IToken; lineEnds: boolean }[] = [];
 
@@ -83,6 +85,7 @@ class DlnetParser extends EmbeddedActionsParser {
   begin(tokens: IToken[]): void {
     this.input = tokens;
     this.extraErrors = [];
+    this.tuples.clear();
     this.lastEnd = nowhere();
     this.ranges = [this.lastEnd];
   }
@@ -171,13 +174,15 @@ class DlnetParser extends EmbeddedActionsParser {
   private parenthesesForList(openRange: Range, closeRange: Range): void {
     const range = { start: openRange.start, end: closeRange.end };
     // Tuples in this one (`((0, 1), (2, 3))`) were reported first: one error, whose fix writes them all as lists.
-    const inner = this.extraErrors.filter((e) => e.message === TUPLE && contains(range, e.range.start));
+    const inner = this.extraErrors.filter((e) => this.tuples.has(e) && contains(range, e.range.start));
     this.extraErrors = this.extraErrors.filter((e) => !inner.includes(e));
-    this.extraErrors.push({
+    const error: SyntaxError = {
       message: TUPLE,
       range,
       fixes: [{ title: 'Write it as a list in brackets', edits: [{ range: openRange, newText: '[' }, ...inner.flatMap((e) => e.fixes![0].edits), { range: closeRange, newText: ']' }], preferred: true }],
-    });
+    };
+    this.tuples.add(error);
+    this.extraErrors.push(error);
   }
 
   /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
