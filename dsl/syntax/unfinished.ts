@@ -87,16 +87,16 @@ function unfinishedHeader(tokens: IToken[]): TokenType[] {
   return withBody.has(tokens[0].tokenType) ? [...rest, LCurly, RCurly] : rest;
 }
 
-/** A `residual`, `shortcut` or `repeat N` that ends a line: what takes a body in a model. */
-function takesBody(line: TokenType[]): boolean {
-  const last = line[line.length - 1];
+/** A `residual`, `shortcut` or `repeat N` whose last token is `tokens[end - 1]` (and first at or after `start`): what takes a body in a model. */
+function takesBody(tokens: IToken[], start: number, end: number): boolean {
+  const last = tokens[end - 1].tokenType;
   if (last === Residual || last === Shortcut) return true;
-  return (last === NumberLiteral || last === Identifier) && line[line.length - 2] === Repeat;
+  return (last === NumberLiteral || last === Identifier) && end - 2 >= start && tokens[end - 2].tokenType === Repeat;
 }
 
 /** A body-taking statement that ends a declaration still open: its body is handed over empty, so the model around it is not lost. */
 function bodyCutShort(tokens: IToken[], unclosed: TokenType[]): boolean {
-  return unclosed[0] === RCurly && takesBody(tokens.slice(-2).map((tok) => tok.tokenType));
+  return unclosed[0] === RCurly && takesBody(tokens, 0, tokens.length);
 }
 
 /** A line that lacks the `{` of its body: after its last token (`after`), these tokens. */
@@ -139,10 +139,14 @@ function bodyLines(tokens: IToken[]): Opening[] {
     else if (type === RCurly) depth = Math.max(0, depth - 1);
     if (type === LCurly || type === RCurly || type === Semicolon) lineStart = i + 1;
     if (type !== Newline) continue;
-    const types = opensBody(tokens.slice(lineStart, i).map((tok) => tok.tokenType), lineStart === 0);
-    const next = tokens[i + 1];
-    if (types && lineStart < i) out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > tokens[lineStart].startColumn! && next.tokenType !== RCurly });
+    const start = lineStart;
     lineStart = i + 1;
+    if (start === i) continue;
+    // Every line is looked at, so only a header's line is copied.
+    const types = start === 0 ? headerOpens(tokens.slice(0, i).map((tok) => tok.tokenType)) : takesBody(tokens, start, i) ? [LCurly] : undefined;
+    if (!types) continue;
+    const next = tokens[i + 1];
+    out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > tokens[start].startColumn! && next.tokenType !== RCurly });
   }
   return out;
 }
@@ -170,10 +174,8 @@ function closedByExtraBraces(tokens: IToken[], lines: Opening[]): Opening[] {
   return found;
 }
 
-/** What a line that takes a body but has no `{` lacks before it: `undefined` for any other line. */
-function opensBody(line: TokenType[], isHeader: boolean): TokenType[] | undefined {
-  if (line.length === 0) return undefined;
-  if (!isHeader) return takesBody(line) ? [LCurly] : undefined;
+/** What a declaration's header line with no `{` lacks before its body: `undefined` where it is no header that takes one. */
+function headerOpens(line: TokenType[]): TokenType[] | undefined {
   const rest = line[0] === Dataset ? undefined : headerRest(line);
   if (!rest) return undefined;
   // A block's parameters left open at the line's end (the parser ends them at the line break, but not before a `{` handed to it).
