@@ -91,6 +91,14 @@ describe('what a fix writes', () => {
     expect(fixed(step('conv2d(8, kernel: 3, init: "he_normal")'))).toBe(step('conv2d(8, kernel: 3, init: heNormal)'));
   });
 
+  it('pads a window too large for its input, in the block that holds it', () => {
+    const text = (pool: string) => `block Halve {\n  ${pool}\n}\nmodel M {\n  input x: [8, 8, 1]\n  Halve\n  Halve\n}\n`;
+    const pad = analyze(text('maxPool2d(4)')).diagnostics.find((d) => d.code === 'invalid-shape')!.fixes!;
+    expect(pad.map((f) => [f.title, applyEdits(text('maxPool2d(4)'), f.edits), f.preferred])).toEqual([['Use padding: same', text('maxPool2d(4, padding: same)'), undefined]]);
+    expect(analyze(text('maxPool2d(4, padding: valid)')).diagnostics.find((d) => d.code === 'invalid-shape')!.fixes!.map((f) => applyEdits(text('maxPool2d(4, padding: valid)'), f.edits)))
+      .toEqual([text('maxPool2d(4, padding: same)')]);
+  });
+
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');

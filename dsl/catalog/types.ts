@@ -71,7 +71,9 @@ export interface ShapeError {
 
 export type FixHint =
   | { kind: 'insert-before'; text: string; title: string }
-  | { kind: 'return-sequences' };
+  | { kind: 'return-sequences' }
+  /** The layer's argument `name` set to `text` (a choice the user makes: never preferred). */
+  | { kind: 'set-argument'; name: string; text: string; title: string };
 
 export interface ShapeContext {
   /** One shape per tensor input (merge layers get several). */

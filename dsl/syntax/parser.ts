@@ -257,19 +257,22 @@ class DlnetParser extends EmbeddedActionsParser {
     const keyword = this.ACTION(() => this.at(kw));
     const nameNode = this.ACTION(() => this.ident(name));
     const params: ast.BlockParam[] = [];
-    this.CONSUME(t.LParen);
-    // A parameter the parser made up in recovery has no name: it is left out, so that no use is told it "needs ''".
-    this.OPTION(() => {
-      const first = this.SUBRULE(this.blockParam);
-      this.ACTION(() => first?.name.text && params.push(first));
-      this.MANY(() => {
-        this.CONSUME(t.Comma);
-        this.MANY2(() => this.extraComma(this.CONSUME2(t.Comma), 'a name'));
-        const p = this.SUBRULE2(this.blockParam);
-        this.ACTION(() => p?.name.text && params.push(p));
+    // A block that takes no parameters may leave out its `()`, as a model does.
+    this.OPTION2(() => {
+      this.CONSUME(t.LParen);
+      // A parameter the parser made up in recovery has no name: it is left out, so that no use is told it "needs ''".
+      this.OPTION(() => {
+        const first = this.SUBRULE(this.blockParam);
+        this.ACTION(() => first?.name.text && params.push(first));
+        this.MANY(() => {
+          this.CONSUME(t.Comma);
+          this.MANY2(() => this.extraComma(this.CONSUME2(t.Comma), 'a name'));
+          const p = this.SUBRULE2(this.blockParam);
+          this.ACTION(() => p?.name.text && params.push(p));
+        });
       });
+      this.CONSUME(t.RParen);
     });
-    this.CONSUME(t.RParen);
     const body = this.SUBRULE(this.body);
     return this.ACTION(() => ({ kind: 'block', keyword, name: nameNode, params: fitted(params), body, range: this.span(keyword) }) as ast.BlockDecl);
   });

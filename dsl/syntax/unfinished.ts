@@ -51,7 +51,7 @@ export function unfinished(text: string, given: IToken[]): Unfinished {
 /** What follows a declaration's name up to its body, by its keyword. */
 const headers = new Map<TokenType, TokenType[][]>([
   [Model, [[]]],
-  [Block, [[LParen, RParen]]],
+  [Block, [[]]],
   [Dataset, [[Equals, Identifier]]],
   [Train, [[On, Identifier], [Vs, Identifier, On, Identifier]]],
 ]);

@@ -35,12 +35,22 @@ function window2d(x: Shape, args: Args, k: [number, number]): Shape {
   return [convLength(x[0], k[0], sh, pad, dh), convLength(x[1], k[1], sw, pad, dw)];
 }
 
-const smallerThanWindow = (x: Shape) => `the input ${formatShape(x)} is smaller than the window (use padding: same, or a smaller kernel)`;
+const leavesNothing = (out: Shape): boolean => out.some((d) => known(d) && d <= 0);
 
-/** `why` words the failure, and only when there is one: windows are checked at every use. */
-function checkPositive(out: Shape, x: Shape, what: string, why: (x: Shape) => string = smallerThanWindow): Shape | ShapeError {
-  if (out.some((d) => known(d) && d <= 0)) return { code: 'invalid-shape', message: `${what} leaves no output: ${why(x)}` };
-  return out;
+/** `why` words the failure, and only when there is one: shapes are checked at every use. */
+function checkPositive(out: Shape, x: Shape, what: string, why: (x: Shape) => string): Shape | ShapeError {
+  return leavesNothing(out) ? { code: 'invalid-shape', message: `${what} leaves no output: ${why(x)}` } : out;
+}
+
+/** A window (the parameter `window` sizes it) larger than a valid-padded input leaves nothing: padding: same keeps every position. */
+function checkWindow(out: Shape, x: Shape, what: string, window: 'kernel' | 'pool', args: Args): Shape | ShapeError {
+  if (!leavesNothing(out)) return out;
+  const valid = choiceName(args, 'padding') !== 'same';
+  return {
+    code: 'invalid-shape',
+    message: `${what} leaves no output: the input ${formatShape(x)} is smaller than the window (use ${valid ? 'padding: same, or ' : ''}a smaller ${window})`,
+    hint: valid ? { kind: 'set-argument', name: 'padding', text: 'same', title: 'Use padding: same' } : undefined,
+  };
 }
 
 /** TensorFlow.js (and Keras) convolve with strides or with dilation, never both above 1. */
@@ -61,7 +71,7 @@ export const convolutionLayers = family('convolution', {
     params: convParams,
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => requireRank(x, 2, SEQUENCE) ?? stridesOrDilation(args, 'conv1d')
-      ?? checkPositive([convLength(x[0], pair(args, 'kernel')[0], pair(args, 'strides')[0], choiceName(args, 'padding') as Padding, pair(args, 'dilation')[0]), num(args, 'filters')], x, 'conv1d'),
+      ?? checkWindow([convLength(x[0], pair(args, 'kernel')[0], pair(args, 'strides')[0], choiceName(args, 'padding') as Padding, pair(args, 'dilation')[0]), num(args, 'filters')], x, 'conv1d', 'kernel', args),
     paramCount: ({ inputs: [x], args }) => (known(x[1]) ? pair(args, 'kernel')[0] * x[1] * num(args, 'filters') + biasOf(args) : null),
     activation: (args) => choiceName(args, 'activation'),
     initializer: (args) => args.init as never,
@@ -71,7 +81,7 @@ export const convolutionLayers = family('convolution', {
     doc: 'Slides learned filters over an image [height, width, channels]; each filter gives one output channel.',
     params: convParams,
     inputs: 'chain',
-    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? stridesOrDilation(args, 'conv2d') ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'conv2d'),
+    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? stridesOrDilation(args, 'conv2d') ?? checkWindow([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'conv2d', 'kernel', args),
     paramCount: ({ inputs: [x], args }) => {
       const [kh, kw] = pair(args, 'kernel');
       return known(x[2]) ? kh * kw * x[2] * num(args, 'filters') + biasOf(args) : null;
@@ -105,7 +115,7 @@ export const convolutionLayers = family('convolution', {
     params: [kernel(), { name: 'depthMultiplier', type: { kind: 'int', min: 1 }, default: 1, doc: 'Filters per input channel.' }, strides, padding, activation(), init('init', 'glorotUniform', 'Initialiser of the depthwise kernel.'), useBias],
     inputs: 'chain',
     outputShape: ({ inputs: [x], args }) => requireImage(x)
-      ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), mulDims(x[2], num(args, 'depthMultiplier'))], x, 'depthwiseConv2d'),
+      ?? checkWindow([...window2d(x, args, pair(args, 'kernel')), mulDims(x[2], num(args, 'depthMultiplier'))], x, 'depthwiseConv2d', 'kernel', args),
     paramCount: ({ inputs: [x], args }) => {
       const [kh, kw] = pair(args, 'kernel');
       const dm = num(args, 'depthMultiplier');
@@ -119,7 +129,7 @@ export const convolutionLayers = family('convolution', {
     doc: 'A depthwise convolution followed by a 1x1 convolution that mixes channels: far fewer weights than conv2d.',
     params: [filters(), kernel(), strides, padding, { name: 'depthMultiplier', type: { kind: 'int', min: 1 }, default: 1, doc: 'Depthwise filters per input channel.' }, activation(), init(), useBias],
     inputs: 'chain',
-    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? checkPositive([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'separableConv2d'),
+    outputShape: ({ inputs: [x], args }) => requireImage(x) ?? checkWindow([...window2d(x, args, pair(args, 'kernel')), num(args, 'filters')], x, 'separableConv2d', 'kernel', args),
     paramCount: ({ inputs: [x], args }) => {
       const [kh, kw] = pair(args, 'kernel');
       const dm = num(args, 'depthMultiplier');
@@ -176,7 +186,7 @@ function pool2d(x: Shape, args: Args, name: string): Shape | ShapeError {
   const k = pair(args, 'pool');
   const [sh, sw] = args.strides === undefined ? k : pair(args, 'strides');
   const pad = choiceName(args, 'padding') as Padding;
-  return checkPositive([convLength(x[0], k[0], sh, pad), convLength(x[1], k[1], sw, pad), x[2]], x, name);
+  return checkWindow([convLength(x[0], k[0], sh, pad), convLength(x[1], k[1], sw, pad), x[2]], x, name, 'pool', args);
 }
 
 function pool1d(x: Shape, args: Args, name: string): Shape | ShapeError {
@@ -184,7 +194,7 @@ function pool1d(x: Shape, args: Args, name: string): Shape | ShapeError {
   if (e) return e;
   const k = pair(args, 'pool')[0];
   const s = args.strides === undefined ? k : pair(args, 'strides')[0];
-  return checkPositive([convLength(x[0], k, s, choiceName(args, 'padding') as Padding), x[1]], x, name);
+  return checkWindow([convLength(x[0], k, s, choiceName(args, 'padding') as Padding), x[1]], x, name, 'pool', args);
 }
 
 export const poolingLayers = family('pooling', {
