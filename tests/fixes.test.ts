@@ -99,6 +99,12 @@ describe('what a fix writes', () => {
       .toEqual([text('maxPool2d(4, padding: same)')]);
   });
 
+  it('writes Keras\'s Input(shape=...) as the model\'s input, named by what it was bound to', () => {
+    const model = (first: string) => `dataset d = mnist()\nmodel M {\n  ${first}\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
+    expect(fixed(model('inputs = Input(shape: [28, 28, 1])'))).toBe(model('input inputs: [28, 28, 1]'));
+    expect(fixed(model('Input(batch_shape: [32, 28, 28, 1])'))).toBe(model('input x: [28, 28, 1]'));
+  });
+
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');

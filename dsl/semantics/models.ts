@@ -4,7 +4,7 @@
  * each use with the arguments given), residuals and repeats into a graph of layer
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
-import { findLayer, inputShapeParameter, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { findLayer, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { byPosition, diagnostic, distinct, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -12,9 +12,10 @@ import { comparePositions, contains, lineOf, type Range } from '../syntax/range'
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from './shape';
+import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
 import { closest } from './suggest';
-import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, withoutArgument, type ValueScope } from './values';
+import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, type ValueScope } from './values';
 
 /** The errors of a model that has none: one list for all of them. */
 const noErrors: readonly Diagnostic[] = Object.freeze([]);
@@ -326,6 +327,8 @@ export class ModelChecker {
   private walkChain(stmt: ast.ChainStmt, input: Tensor | undefined, frame: Frame): Tensor | undefined {
     let current = input;
     const steps = stmt.steps;
+    const keras = frame.modelLevel ? this.kerasInput(stmt, frame) : undefined;
+    if (keras) return this.walkInput(keras, frame);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       const name = i === steps.length - 1 ? stmt.target?.text : undefined;
@@ -334,6 +337,20 @@ export class ModelChecker {
       else current = this.walkRepeat(step, current, frame);
     }
     return current;
+  }
+
+  /**
+   * `x = Input(shape: [28, 28, 1])`, as Keras declares an input: said, with the fix that
+   * writes the dlnet input, and read as that input (its name bound by the statement), so
+   * the rest of the model is checked.
+   */
+  private kerasInput(stmt: ast.ChainStmt, frame: Frame): ast.InputStmt | undefined {
+    const [call] = stmt.steps;
+    if (stmt.steps.length !== 1 || call.kind !== 'call' || this.ctx.block(call.callee.text) || frame.scope.has(call.callee.text)) return undefined;
+    const input = inputFromKerasInput(stmt, call, (n) => frame.bindings.has(n) && n !== stmt.target?.text);
+    if (!input) return undefined;
+    frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range, `\`${call.callee.text}\` is how Keras declares an input; dlnet writes \`${input.declaration}\``, { fixes: [input.fix] }));
+    return input.stmt;
   }
 
   private walkCall(call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
@@ -377,7 +394,7 @@ export class ModelChecker {
     } else {
       if (!current && frame.modelLevel && !this.graph.inputs.length && this.graph.layers.length === 0) {
         frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``, {
-          fixes: inputFromShapeArgument(call, frame, this.ctx.lineBreak),
+          fixes: inputFromShapeArgument(call, (n) => frame.bindings.has(n), this.ctx.lineBreak),
         }));
       }
       inputs = [current];
@@ -592,39 +609,6 @@ function collectBindings(body: ast.Body, out = new Map<string, Binding>()): Map<
     if (stmt.target && !out.has(stmt.target.text)) out.set(stmt.target.text, { name: stmt.target, stmt });
   }
   return out;
-}
-
-/** A size as written in a shape, `?` for Keras's None; undefined for what a shape cannot hold. */
-function sizeText(v: ast.Value): string | undefined {
-  if (v.kind === 'number') return v.text;
-  if (v.kind === 'unknown') return '?';
-  if (v.kind === 'call' && !v.args) return v.callee.text === 'None' ? '?' : v.callee.text;
-  return undefined;
-}
-
-/**
- * Keras's first layer, `conv2d(8, kernel: 3, input_shape: [28, 28, 1])`, in a model with
- * no input: the fix declares that input above the layer and takes the argument out.
- */
-function inputFromShapeArgument(call: ast.Call, frame: Frame, lineBreak: string): Fix[] | undefined {
-  const arg = call.args?.find((a) => a.name && inputShapeParameter(a.name.text));
-  if (!arg?.name || !arg.value) return undefined;
-  const kind = inputShapeParameter(arg.name.text);
-  let sizes: ast.Value[];
-  if (kind === 'inputdim' && arg.value.kind === 'number') sizes = [arg.value];
-  else if ((kind === 'inputshape' || kind === 'batchinputshape') && arg.value.kind === 'list') sizes = kind === 'batchinputshape' ? arg.value.items.slice(1) : arg.value.items;
-  else return undefined;
-  const texts = sizes.map(sizeText);
-  if (texts.length === 0 || texts.some((t) => t === undefined)) return undefined;
-  const name = ['x', 'inputs', 'features'].find((n) => !frame.bindings.has(n));
-  if (!name) return undefined;
-  const at = call.range.start;
-  const declaration = `input ${name}: [${texts.join(', ')}]`;
-  return [{
-    title: `Declare the input from ${arg.name.text}: ${declaration}`,
-    edits: [{ range: { start: at, end: at }, newText: `${declaration}${lineBreak}${' '.repeat(at.character)}` }, { range: withoutArgument(call, arg), newText: '' }],
-    preferred: true,
-  }];
 }
 
 function returnSequencesFix(call: ast.Call): Fix {
