@@ -105,6 +105,11 @@ describe('what a fix writes', () => {
     expect(fixed(model('Input(batch_shape: [32, 28, 28, 1])'))).toBe(model('input x: [28, 28, 1]'));
   });
 
+  it('writes a body indented after a colon, as Python does, in braces', () => {
+    expect(fixed('model M:\n  input x: [4]\n  dense(2)  # out\n\nmodel N {\n  input x: [4]\n}\n'))
+      .toBe('model M {\n  input x: [4]\n  dense(2)  # out\n}\n\nmodel N {\n  input x: [4]\n}\n');
+  });
+
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');

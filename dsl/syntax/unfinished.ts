@@ -10,7 +10,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenRange, type SyntaxError } from './parser';
 import type { Range } from './range';
-import { Block, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
+import { Block, Colon, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
 
 export interface Unfinished {
   /** The declaration's tokens, with the `{` inserted where a line lacks it before its body (and the header's rest, if cut short). */
@@ -24,8 +24,9 @@ export interface Unfinished {
 }
 
 export function unfinished(text: string, given: IToken[]): Unfinished {
-  const openings = missingOpenings(given);
-  const tokens = openings.length === 0 ? given : withOpenings(given, openings);
+  const colon = pythonBody(given);
+  const openings = colon === undefined ? missingOpenings(given) : [];
+  const tokens = colon !== undefined ? braceForColon(given, colon) : openings.length === 0 ? given : withOpenings(given, openings);
   const last = tokens[tokens.length - 1];
   const unclosed = unclosedBrackets(tokens);
   const body = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
@@ -41,10 +42,42 @@ export function unfinished(text: string, given: IToken[]): Unfinished {
       const closed = unclosed.slice(0, Math.max(0, handed - body.length));
       // Said of the first thing the end lacks. What its line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
       if (body.length > 0 && complete) out.push(expectedAtEnd(LCurly, tokens));
-      else if (closed.length > 0) out.push(missingClosers(text, tokens, closed));
+      else if (closed.length > 0) out.push(colon === undefined ? missingClosers(text, tokens, closed) : bracesForIndentation(given[colon], missingClosers(text, tokens, closed)));
       else if (header.length > 0 && complete) out.push(expectedAtEnd(header[0], tokens));
       return out;
     },
+  };
+}
+
+/**
+ * `model M:` with its statements indented below, as Python writes a body: where the
+ * declaration has no brace at all, the index of that `:`. It is read as the `{`, and the
+ * body is closed where the declaration ends.
+ */
+function pythonBody(tokens: IToken[]): number | undefined {
+  const keyword = tokens[0].tokenType;
+  if ((keyword !== Model && keyword !== Block) || tokens[1]?.tokenType !== Identifier) return undefined;
+  let at = 2;
+  if (keyword === Block && tokens[at]?.tokenType === LParen) {
+    while (at < tokens.length && tokens[at].tokenType !== RParen) at++;
+    at++;
+  }
+  if (tokens[at]?.tokenType !== Colon || tokens.some((tok) => tok.tokenType === LCurly || tok.tokenType === RCurly)) return undefined;
+  return at;
+}
+
+function braceForColon(tokens: IToken[], colon: number): IToken[] {
+  return [...tokens.slice(0, colon), inserted(LCurly, tokens[colon - 1]), ...tokens.slice(colon + 1)];
+}
+
+/** The error for a body written as Python writes one: at the `:`, with the fix that writes its braces (the closing one as `missingClosers` places it). */
+function bracesForIndentation(colon: IToken, closing: SyntaxError): SyntaxError {
+  const range = tokenRange(colon);
+  return {
+    message: "a body is written in braces { }, not after ':' and indented",
+    range,
+    fixes: [{ title: 'Write the body in braces', edits: [{ range, newText: ' {' }, ...closing.fixes![0].edits], preferred: true }],
+    lineReadAsWritten: true,
   };
 }
 
