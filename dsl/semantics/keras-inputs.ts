@@ -55,7 +55,11 @@ export function inputFromShapeArgument(call: ast.Call, taken: (name: string) => 
  * shape is not one dlnet can write.
  */
 export function inputFromKerasInput(stmt: ast.ChainStmt, call: ast.Call, taken: (name: string) => boolean): { declaration: string; fix: Fix; stmt: ast.InputStmt } | undefined {
-  if (fold(call.callee.text) !== 'input' && fold(call.callee.text) !== 'inputlayer') return undefined;
+  // Looked at for every statement: the first letter settles most.
+  const first = call.callee.text.charCodeAt(0);
+  if (first !== 0x49 && first !== 0x69) return undefined;
+  const callee = fold(call.callee.text);
+  if (callee !== 'input' && callee !== 'inputlayer') return undefined;
   const given = (names: string[]) => call.args?.find((a) => a.name && names.includes(fold(a.name.text)));
   const shapeArg = given(['shape', 'inputshape']) ?? given(['batchshape', 'batchinputshape']) ?? call.args?.find((a) => !a.name);
   if (shapeArg?.value?.kind !== 'list') return undefined;

@@ -173,7 +173,7 @@ export class ModelChecker {
       param: (name) => (params.has(name) ? 'unknown' : undefined),
       noteParam: (ident) => this.noteParamRef(block, ident),
       report: (d) => this.ctx.report(d),
-      paramNames: [...params.keys()],
+      paramNames: paramNamesOf(block),
     };
     for (const p of block.params) this.ctx.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
     const frame: Frame = {
@@ -346,9 +346,9 @@ export class ModelChecker {
    */
   private kerasInput(stmt: ast.ChainStmt, frame: Frame): ast.InputStmt | undefined {
     const [call] = stmt.steps;
-    if (stmt.steps.length !== 1 || call.kind !== 'call' || this.ctx.block(call.callee.text) || frame.scope.has(call.callee.text)) return undefined;
+    if (stmt.steps.length !== 1 || call.kind !== 'call') return undefined;
     const input = inputFromKerasInput(stmt, call, (n) => frame.bindings.has(n) && n !== stmt.target?.text);
-    if (!input) return undefined;
+    if (!input || this.ctx.block(call.callee.text) || frame.scope.has(call.callee.text)) return undefined;
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range, `\`${call.callee.text}\` is how Keras declares an input; dlnet writes \`${input.declaration}\``, { fixes: [input.fix] }));
     return input.stmt;
   }
@@ -514,7 +514,7 @@ export class ModelChecker {
     // Worded only for a report: the line it names would make every use depend on where it is.
     const related = (): RelatedInformation => ({ range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` });
     const use = { block, related };
-    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {}, paramNames: block.params.map((p) => p.name.text) }, use);
+    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {}, paramNames: paramNamesOf(block) }, use);
     const inner: Frame = {
       scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: `${frame.prefix}${instance}_`, suffix: '', values, blockStack: [...frame.blockStack, block.name.text], modelLevel: false,
@@ -596,6 +596,14 @@ function bindingsIn(body: ast.Body): Map<string, Binding> {
 }
 
 /** Every name bound in a body (recursively), first binding wins. */
+const paramNames = new WeakMap<ast.BlockDecl, string[]>();
+/** A block's parameter names, for "did you mean": once per block, not at every use. */
+function paramNamesOf(block: ast.BlockDecl): string[] {
+  let names = paramNames.get(block);
+  if (!names) paramNames.set(block, (names = block.params.map((p) => p.name.text)));
+  return names;
+}
+
 function collectBindings(body: ast.Body, out = new Map<string, Binding>()): Map<string, Binding> {
   for (const stmt of body.stmts) {
     if (stmt.kind === 'input' && stmt.name && !out.has(stmt.name.text)) out.set(stmt.name.text, { name: stmt.name, stmt });

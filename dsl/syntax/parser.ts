@@ -185,11 +185,11 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push(error);
   }
 
-  /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
   // Built once: a closure written in a rule is made again at every comma of every call.
   private valuesCommaTooMany = (): void => this.extraComma(this.CONSUME3(t.Comma), 'a value');
   private namesCommaTooMany = (): void => this.extraComma(this.CONSUME2(t.Comma), 'a name');
 
+  /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
   private extraComma(comma: IToken, expected: string): void {
     this.ACTION(() => {
       const range = tokenRange(comma);
