@@ -110,6 +110,11 @@ describe('what a fix writes', () => {
       .toBe('model M {\n  input x: [4]\n  dense(2)  # out\n}\n\nmodel N {\n  input x: [4]\n}\n');
   });
 
+  it('flattens before the first dense layer after the convolutions, not before the output layer', () => {
+    const model = (head: string) => `dataset d = mnist()\nmodel M {\n  input x: [28, 28, 1]\n  conv2d(8, kernel: 3)\n  maxPool2d(2)\n  ${head}dense(64, activation: relu)\n  dropout(0.5)\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
+    expect(fixed(model(''))).toBe(model('flatten -> '));
+  });
+
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');

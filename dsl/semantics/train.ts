@@ -5,7 +5,7 @@
 import { choiceWithDefaults, datasets as sources, findDataset, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, lineOf, type Range } from '../syntax/range';
+import { alongLine, contains, lineOf, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -186,6 +186,31 @@ function outputFacts(g: ModelGraph): OutputFacts | undefined {
   return { node, shape, activation: effectiveActivation(node, new Map()) };
 }
 
+/** Layers that act on the last axis alone, through which a flatten may move back (softmax would then normalise over more). */
+const PER_FEATURE = new Set(['dense', 'dropout', 'gaussianNoise', 'batchNorm', 'layerNorm', 'relu', 'leakyRelu', 'elu', 'selu', 'gelu', 'tanh', 'sigmoid', 'softplus', 'swish']);
+
+/**
+ * The first dense layer of the stack that ends in the output `dense`, going back through
+ * layers that act on the last axis alone: a flatten goes before it, where Keras models put
+ * it (after the convolutions, not between the dense layers, whose weights would then act
+ * on every position). Only through layers written in the model itself, each feeding the
+ * next alone, so that moving the flatten changes nothing else.
+ */
+function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
+  const model = ctx.model(g.name);
+  const writtenHere = (node: LayerNode) => !!model && contains(model.range, node.range.start) && ctx.nodeCalls.has(node);
+  const consumers = new Map<string, number>();
+  for (const l of g.layers) for (const i of l.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  let head = output;
+  let node = output;
+  for (;;) {
+    const before = node.inputs.length === 1 ? layerNode(g, node.inputs[0]) : undefined;
+    if (!before || !PER_FEATURE.has(before.kind) || consumers.get(before.id) !== 1 || g.outputs.includes(before.id) || !writtenHere(before)) return head;
+    node = before;
+    if (node.kind === 'dense') head = node;
+  }
+}
+
 /** Features of one shape, rather than one per named input. */
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
@@ -285,7 +310,9 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
     const call = out.node ? ctx.nodeCalls.get(out.node) : undefined;
     const lastLabel = data.labels[data.labels.length - 1];
     if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
-      fixes.push({ title: 'Insert flatten before the output layer', edits: [{ range: { start: call.range.start, end: call.range.start }, newText: 'flatten -> ' }], preferred: true });
+      const head = headStart(ctx, g, out.node);
+      const at = ctx.nodeCalls.get(head)!.range.start;
+      fixes.push({ title: head === out.node ? 'Insert flatten before the output layer' : `Insert flatten before the first dense layer (line ${lineOf(head.range)})`, edits: [{ range: { start: at, end: at }, newText: 'flatten -> ' }], preferred: true });
     } else if (call && out.node?.kind === 'dense' && formatShape(out.node.outputShape) === formatShape(out.shape) && outShape.length === data.labels.length
       && typeof lastLabel === 'number' && outShape[outShape.length - 1] !== lastLabel) {
       // Only where the dense's units are the output's last axis (a dropout after it keeps them; a reshape does not), and that axis differs.
