@@ -10,7 +10,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenRange, type SyntaxError } from './parser';
 import type { Range } from './range';
-import { Block, Colon, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
+import { Block, Colon, Comma, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
 
 export interface Unfinished {
   /** The declaration's tokens, with the `{` inserted where a line lacks it before its body (and the header's rest, if cut short). */
@@ -24,29 +24,52 @@ export interface Unfinished {
 }
 
 export function unfinished(text: string, given: IToken[]): Unfinished {
-  const colon = pythonBody(given);
-  const openings = colon === undefined ? missingOpenings(given) : [];
-  const tokens = colon !== undefined ? braceForColon(given, colon) : openings.length === 0 ? given : withOpenings(given, openings);
+  const params = paramsCutShort(given);
+  const header = params ? withOpenings(given, [params]) : given;
+  const colon = pythonBody(header);
+  const openings = colon === undefined ? missingOpenings(header) : [];
+  const tokens = colon !== undefined ? braceForColon(header, colon) : openings.length === 0 ? header : withOpenings(header, openings);
   const last = tokens[tokens.length - 1];
   const unclosed = unclosedBrackets(tokens);
   const body = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
-  const header = unfinishedHeader(tokens);
-  const missing = [...body, ...unclosed, ...header];
+  const rest = unfinishedHeader(tokens);
+  const missing = [...body, ...unclosed, ...rest];
   return {
     tokens,
     missing,
     handing: (count) => (count === 0 ? tokens : [...tokens, ...missing.slice(0, count).map((type) => inserted(type, last))]),
     errors: (handed) => {
-      const out = openings.map((o) => lineLacks(given[o.after], o.types));
+      const out = openings.map((o) => lineLacks(header[o.after], o.types));
+      if (params) out.push(lineLacks(given[params.after], params.types));
       const complete = handed === missing.length;
       const closed = unclosed.slice(0, Math.max(0, handed - body.length));
       // Said of the first thing the end lacks. What its line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
       if (body.length > 0 && complete) out.push(expectedAtEnd(LCurly, tokens));
       else if (closed.length > 0) out.push(colon === undefined ? missingClosers(text, tokens, closed) : bracesForIndentation(given[colon], missingClosers(text, tokens, closed)));
-      else if (header.length > 0 && complete) out.push(expectedAtEnd(header[0], tokens));
+      else if (rest.length > 0 && complete) out.push(expectedAtEnd(rest[0], tokens));
       return out;
     },
   };
+}
+
+/**
+ * `block Res(` with the body's lines below it, its `)` and `{` not typed yet: the lexer
+ * keeps a `(` open across a line break where the next line is indented, so the body would
+ * be read as parameters. Where no `)` comes before the first token on a later line, the
+ * header's line is handed its `)` and `{`.
+ */
+function paramsCutShort(tokens: IToken[]): Opening | undefined {
+  if (tokens[0].tokenType !== Block || tokens[1]?.tokenType !== Identifier || tokens[2]?.tokenType !== LParen) return undefined;
+  for (let i = 3; i < tokens.length; i++) {
+    const tok = tokens[i];
+    const before = tokens[i - 1];
+    if (tok.tokenType === RParen || tok.tokenType === LCurly || tok.tokenType === Newline) return undefined;
+    if (tok.startLine === before.startLine) continue;
+    // Parameters written over several lines go on after a `(` or `,`, with a name that is no call.
+    const goesOn = (before.tokenType === LParen || before.tokenType === Comma) && tok.tokenType === Identifier && tokens[i + 1]?.tokenType !== LParen;
+    if (!goesOn) return { after: i - 1, types: [RParen, LCurly], depth: 0, bodyBelow: true, header: true };
+  }
+  return undefined;
 }
 
 /**
@@ -140,11 +163,14 @@ interface Opening {
   depth: number;
   /** The next line is indented deeper: the line's body is below it. */
   bodyBelow: boolean;
+  /** The declaration's header, which never has an empty body handed to it. */
+  header: boolean;
 }
 
 /**
- * The lines that take a body but lack its `{`. Where the declaration has as many `}` more
- * than `{`, that many of them open a body below them (`model Classi` being retyped above
+ * The lines that take a body but lack its `{`. A header whose next line is indented
+ * deeper opens the body below it. Where the declaration has `}` more than `{`, that many
+ * of the lines open a body below them (`model Classi` being retyped above
  * the body it had, `repeat 2` whose `{` was deleted): those whose next line is indented
  * deeper, or else those the extra `}` close (each the nearest line above it not in a body
  * closed since). The others, a `residual`, `shortcut` or `repeat N` being typed above the
@@ -156,8 +182,11 @@ function missingOpenings(tokens: IToken[]): Opening[] {
   if (lines.length === 0) return [];
   const excess = tokens.filter((tok) => tok.tokenType === RCurly).length - tokens.filter((tok) => tok.tokenType === LCurly).length;
   const indented = lines.filter((l) => l.bodyBelow);
-  const opening = new Set(excess <= 0 ? [] : indented.length === excess ? indented : closedByExtraBraces(tokens, lines));
-  const bodiless = lines.filter((l) => !opening.has(l) && l.types.length === 1).map((l) => ({ ...l, types: [LCurly, RCurly] }));
+  // With no `}` to spare, a header whose body is indented below it still opens that body: it is left open at its end, as a model being typed is.
+  const opening = new Set(excess <= 0 ? indented.filter((l) => l.header) : indented.length === excess ? indented : closedByExtraBraces(tokens, lines));
+  // Where the extra braces are not all accounted for, chevrotain's own recovery reads the declaration better than a guess.
+  if (excess > 0 && opening.size !== excess) return [];
+  const bodiless = lines.filter((l) => !opening.has(l) && !l.header).map((l) => ({ ...l, types: [LCurly, RCurly] }));
   return [...opening, ...bodiless].sort((a, b) => a.after - b.after);
 }
 
@@ -166,6 +195,8 @@ function bodyLines(tokens: IToken[]): Opening[] {
   const out: Opening[] = [];
   let depth = 0;
   let lineStart = 0;
+  /** Where the line begins, braces and all (`} shortcut` is indented as its `}`). */
+  let physicalStart = 0;
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i].tokenType;
     if (type === LCurly) depth++;
@@ -173,13 +204,14 @@ function bodyLines(tokens: IToken[]): Opening[] {
     if (type === LCurly || type === RCurly || type === Semicolon) lineStart = i + 1;
     if (type !== Newline) continue;
     const start = lineStart;
-    lineStart = i + 1;
+    const indent = tokens[physicalStart].startColumn!;
+    lineStart = physicalStart = i + 1;
     if (start === i) continue;
     // Every line is looked at, so only a header's line is copied.
     const types = start === 0 ? headerOpens(tokens.slice(0, i).map((tok) => tok.tokenType)) : takesBody(tokens, start, i) ? [LCurly] : undefined;
     if (!types) continue;
     const next = tokens[i + 1];
-    out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > tokens[start].startColumn! && next.tokenType !== RCurly });
+    out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > indent && next.tokenType !== RCurly, header: start === 0 });
   }
   return out;
 }
