@@ -282,30 +282,43 @@ function isSeparator(tok: IToken): boolean {
 function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
   let end = segment.length;
   while (end > 1 && isSeparator(segment[end - 1])) end--;
-  const lacking = unfinished(text, end === segment.length ? segment : segment.slice(0, end));
-  const tokens = lacking.tokens;
+  const written = end === segment.length ? segment : segment.slice(0, end);
   const parser = parserInstance();
-  let decl: ast.Decl | undefined;
-  let handed = lacking.missing.length;
   try {
-    for (;;) {
-      parser.begin(lacking.handing(handed));
-      decl = parser.declaration();
-      // Where the parser recovered from a misplaced brace by other means, it leaves closers handed to it unread: hand it fewer.
-      if (handed === 0 || !parser.errors.some((e) => e.name === 'NotAllInputParsedException' && e.token.isInsertedInRecovery)) break;
-      handed--;
+    // As written first: only a declaration the parser had to recover in is looked at for what it lacks.
+    let decl = parseTokens(written);
+    if (parser.errors.length === 0) {
+      errors.push(...parser.extraErrors);
+      return decl;
     }
+    const lacking = unfinished(text, written);
+    let handed = lacking.missing.length;
+    const tokens = lacking.tokens;
+    if (tokens !== written || handed > 0) {
+      for (;;) {
+        decl = parseTokens(lacking.handing(handed));
+        // Where the parser recovered from a misplaced brace by other means, it leaves closers handed to it unread: hand it fewer.
+        if (handed === 0 || !parser.errors.some((e) => e.name === 'NotAllInputParsedException' && e.token.isInsertedInRecovery)) break;
+        handed--;
+      }
+    }
+    for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
+    errors.push(...parser.extraErrors, ...lacking.errors(handed));
+    return decl;
   } catch (e) {
     // Chevrotain recovers from recognition errors; anything else is a parser bug,
     // reported as a syntax error on the declaration rather than a crash. Brackets
     // nested past what the parser's recursion can follow are the one input that does it.
-    const message = e instanceof RangeError && /call stack/i.test(e.message) ? tooDeep(tokens) : `internal parser error: ${(e as Error).message}`;
-    errors.push({ message, range: tokenRange(tokens[0]) });
+    const message = e instanceof RangeError && /call stack/i.test(e.message) ? tooDeep(written) : `internal parser error: ${(e as Error).message}`;
+    errors.push({ message, range: tokenRange(written[0]) });
     return undefined;
   }
-  for (const e of parser.errors) errors.push(strayAfter(e, tokens) ?? fromRecognition(e, tokens));
-  errors.push(...parser.extraErrors, ...lacking.errors(handed));
-  return decl;
+}
+
+function parseTokens(tokens: IToken[]): ast.Decl | undefined {
+  const parser = parserInstance();
+  parser.begin(tokens);
+  return parser.declaration();
 }
 
 /** What to say of a declaration whose brackets nest deeper than the parser can follow. */

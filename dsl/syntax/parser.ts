@@ -185,18 +185,6 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push(error);
   }
 
-  // Built once: a closure written in a rule is made again at every comma of every call.
-  private valuesCommaTooMany = (): void => this.extraComma(this.CONSUME3(t.Comma), 'a value');
-  private namesCommaTooMany = (): void => this.extraComma(this.CONSUME2(t.Comma), 'a name');
-
-  /** `dense(8,, activation: relu)`, as deleting an argument leaves it: an error whose fix removes the comma, and the call parses on. */
-  private extraComma(comma: IToken, expected: string): void {
-    this.ACTION(() => {
-      const range = tokenRange(comma);
-      this.extraErrors.push({ message: `expected ${expected} but found ','`, range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] });
-    });
-  }
-
   /** `input x: 784`: an error with the list it means, `[784]`, read as that list. */
   private bareSize(size: ast.NumberLit): ast.ListLit {
     this.extraErrors.push({
@@ -270,7 +258,6 @@ class DlnetParser extends EmbeddedActionsParser {
         this.ACTION(() => first?.name.text && params.push(first));
         this.MANY(() => {
           this.CONSUME(t.Comma);
-          this.MANY2(this.namesCommaTooMany);
           const p = this.SUBRULE2(this.blockParam);
           this.ACTION(() => p?.name.text && params.push(p));
         });
@@ -491,7 +478,6 @@ class DlnetParser extends EmbeddedActionsParser {
           GATE: () => !tokenMatcher(this.LA(2), t.RParen),
           DEF: () => {
             this.CONSUME(t.Comma);
-            this.MANY2(this.valuesCommaTooMany);
             const a = this.SUBRULE2(this.arg);
             this.ACTION(() => a && args!.push(a));
           },
@@ -574,7 +560,6 @@ class DlnetParser extends EmbeddedActionsParser {
         GATE: () => !tokenMatcher(this.LA(2), close),
         DEF: () => {
           this.CONSUME(t.Comma);
-          this.MANY2(this.valuesCommaTooMany);
           const v = this.SUBRULE2(this.value);
           this.ACTION(() => v && items.push(v));
         },

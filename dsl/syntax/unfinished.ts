@@ -23,14 +23,19 @@ export interface Unfinished {
   errors(handed: number): SyntaxError[];
 }
 
-export function unfinished(text: string, given: IToken[]): Unfinished {
+export function unfinished(text: string, written: IToken[]): Unfinished {
+  const first = survey(written);
+  const extra = first.commas;
+  const given = extra.length === 0 ? written : written.filter((tok) => !extra.includes(tok));
   const params = paramsCutShort(given);
   const header = params ? withOpenings(given, [params]) : given;
+  // Surveyed again only where tokens were taken out or put in (the lines' places moved).
+  const scan = header === written ? first : survey(header);
   const colon = pythonBody(header);
-  const openings = colon === undefined ? missingOpenings(header) : [];
+  const openings = colon === undefined ? missingOpenings(header, scan) : [];
   const tokens = colon !== undefined ? braceForColon(header, colon) : openings.length === 0 ? header : withOpenings(header, openings);
   const last = tokens[tokens.length - 1];
-  const unclosed = unclosedBrackets(tokens);
+  const unclosed = tokens === header ? scan.unclosed : survey(tokens).unclosed;
   const body = bodyCutShort(tokens, unclosed) ? [LCurly, RCurly] : [];
   const rest = unfinishedHeader(tokens);
   const missing = [...body, ...unclosed, ...rest];
@@ -39,7 +44,8 @@ export function unfinished(text: string, given: IToken[]): Unfinished {
     missing,
     handing: (count) => (count === 0 ? tokens : [...tokens, ...missing.slice(0, count).map((type) => inserted(type, last))]),
     errors: (handed) => {
-      const out = openings.map((o) => lineLacks(header[o.after], o.types));
+      const out = extra.map((comma) => commaTooMany(comma, written));
+      out.push(...openings.map((o) => lineLacks(header[o.after], o.types)));
       if (params) out.push(lineLacks(given[params.after], params.types));
       const complete = handed === missing.length;
       const closed = unclosed.slice(0, Math.max(0, handed - body.length));
@@ -50,6 +56,18 @@ export function unfinished(text: string, given: IToken[]): Unfinished {
       return out;
     },
   };
+}
+
+/**
+ * `dense(8,, activation: relu)`, as deleting an argument leaves it: the comma too many (a
+ * comma after a comma, see `survey`) is left out of what the parser reads (a grammar that
+ * allowed it would pay at every comma of every call), and said, with the fix that removes it.
+ */
+function commaTooMany(comma: IToken, tokens: IToken[]): SyntaxError {
+  const range = tokenRange(comma);
+  // A block's parameters are names; everywhere else a comma separates values.
+  const inParams = tokens[0].tokenType === Block && tokens.findIndex((tok) => tok.tokenType === RParen || tok.tokenType === LCurly) > tokens.indexOf(comma);
+  return { message: `expected ${inParams ? 'a name' : 'a value'} but found ','`, range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] };
 }
 
 /**
@@ -177,10 +195,8 @@ interface Opening {
  * statements that follow it, have an empty body: chevrotain would take the statements
  * below for their body and the model's `}` for its end, and lose the model.
  */
-function missingOpenings(tokens: IToken[]): Opening[] {
-  const lines = bodyLines(tokens);
+function missingOpenings(tokens: IToken[], { lines, excess }: Survey): Opening[] {
   if (lines.length === 0) return [];
-  const excess = tokens.filter((tok) => tok.tokenType === RCurly).length - tokens.filter((tok) => tok.tokenType === LCurly).length;
   const indented = lines.filter((l) => l.bodyBelow);
   // With no `}` to spare, a header whose body is indented below it still opens that body: it is left open at its end, as a model being typed is.
   const opening = new Set(excess <= 0 ? indented.filter((l) => l.header) : indented.length === excess ? indented : closedByExtraBraces(tokens, lines));
@@ -190,30 +206,78 @@ function missingOpenings(tokens: IToken[]): Opening[] {
   return [...opening, ...bodiless].sort((a, b) => a.after - b.after);
 }
 
-/** Every line that takes a body and has no `{` (the lexer drops a line break after `{`, so a statement also starts after a brace or a `;`). */
-function bodyLines(tokens: IToken[]): Opening[] {
-  const out: Opening[] = [];
+/** What one pass over a declaration's tokens finds: every declaration is looked at, so it is looked through once. */
+interface Survey {
+  /** Commas that follow a comma. */
+  commas: IToken[];
+  /** Every line that takes a body and has no `{` (the lexer drops a line break after `{`, so a statement also starts after a brace or a `;`). */
+  lines: Opening[];
+  /** How many `}` more than `{`. */
+  excess: number;
+  /**
+   * The brackets left open at the end, innermost first, as the closers they lack: a model
+   * still being typed at the end of the file or above the next declaration (`{`), a call cut
+   * off there (`mnist(samples: 5`). A `(` or `[` open at a line break or a `{` is not
+   * counted: the parser ends it there itself.
+   */
+  unclosed: TokenType[];
+}
+
+function survey(tokens: IToken[]): Survey {
+  const commas: IToken[] = [];
+  const lines: Opening[] = [];
+  let excess = 0;
+  const open: TokenType[] = [];
   let depth = 0;
   let lineStart = 0;
   /** Where the line begins, braces and all (`} shortcut` is indented as its `}`). */
   let physicalStart = 0;
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i].tokenType;
-    if (type === LCurly) depth++;
-    else if (type === RCurly) depth = Math.max(0, depth - 1);
-    if (type === LCurly || type === RCurly || type === Semicolon) lineStart = i + 1;
-    if (type !== Newline) continue;
-    const start = lineStart;
-    const indent = tokens[physicalStart].startColumn!;
-    lineStart = physicalStart = i + 1;
-    if (start === i) continue;
-    // Every line is looked at, so only a header's line is copied.
-    const types = start === 0 ? headerOpens(tokens.slice(0, i).map((tok) => tok.tokenType)) : takesBody(tokens, start, i) ? [LCurly] : undefined;
-    if (!types) continue;
-    const next = tokens[i + 1];
-    out.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > indent && next.tokenType !== RCurly, header: start === 0 });
+    if (type === Comma) {
+      if (i > 0 && tokens[i - 1].tokenType === Comma) commas.push(tokens[i]);
+      continue;
+    }
+    if (type === LParen || type === LBracket) open.push(type);
+    else if (type === RParen || type === RBracket) closeBracket(open, type);
+    else if (type === LCurly) {
+      depth++;
+      excess--;
+      // No bracket holds a body, so a `{` ends whatever `(` or `[` is open, as a line break does.
+      endBrackets(open);
+      open.push(type);
+      lineStart = i + 1;
+    } else if (type === RCurly) {
+      depth = Math.max(0, depth - 1);
+      excess++;
+      closeBracket(open, type);
+      lineStart = i + 1;
+    } else if (type === Semicolon) lineStart = i + 1;
+    else if (type === Newline) {
+      endBrackets(open);
+      const start = lineStart;
+      const indent = tokens[physicalStart].startColumn!;
+      lineStart = physicalStart = i + 1;
+      if (start === i) continue;
+      // Every line is looked at, so only a header's line is copied.
+      const types = start === 0 ? headerOpens(tokens.slice(0, i).map((tok) => tok.tokenType)) : takesBody(tokens, start, i) ? [LCurly] : undefined;
+      if (!types) continue;
+      const next = tokens[i + 1];
+      lines.push({ after: i - 1, types, depth, bodyBelow: next !== undefined && next.startColumn! > indent && next.tokenType !== RCurly, header: start === 0 });
+    }
   }
-  return out;
+  return { commas, lines, excess, unclosed: open.reverse().map((o) => closerOf.get(o)!) };
+}
+
+/** `(` and `[` open at a line break or a `{` end there. */
+function endBrackets(open: TokenType[]): void {
+  while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
+}
+
+/** A closer ends what it closes and whatever was left open inside it (`dense(3 }`). */
+function closeBracket(open: TokenType[], closer: TokenType): void {
+  const at = open.lastIndexOf(openerOf.get(closer)!);
+  if (at >= 0) open.length = at;
 }
 
 /** The lines that the `}` closing nothing close: each the nearest line above it that is not in a body closed since. */
@@ -280,30 +344,6 @@ function endOf(tokens: IToken[]): Range {
 
 const closerOf = new Map([[LCurly, RCurly], [LParen, RParen], [LBracket, RBracket]]);
 const openerOf = new Map([...closerOf].map(([opener, closer]) => [closer, opener]));
-
-/**
- * The brackets a declaration leaves open at its end, innermost first, as the closers it
- * lacks: a model still being typed at the end of the file or above the next declaration
- * (`{`), a call cut off there (`mnist(samples: 5`). A `(` or `[` open at a line break or a
- * `{` is not counted: the parser ends it there itself.
- */
-function unclosedBrackets(tokens: IToken[]): TokenType[] {
-  const open: TokenType[] = [];
-  for (const tok of tokens) {
-    const type = tok.tokenType;
-    // No bracket holds a body, so a `{` ends whatever `(` or `[` is open, as a line break does.
-    if (type === LCurly || type === Newline) {
-      while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
-      if (type === LCurly) open.push(type);
-    } else if (type === LParen || type === LBracket) open.push(type);
-    else if (type === RCurly || type === RParen || type === RBracket) {
-      // A closer ends what it closes and whatever was left open inside it (`dense(3 }`).
-      const at = open.lastIndexOf(openerOf.get(type)!);
-      if (at >= 0) open.length = at;
-    }
-  }
-  return open.reverse().map((o) => closerOf.get(o)!);
-}
 
 /**
  * A token the text lacks: no text, just after the token `last` (the parser's `at` puts it
