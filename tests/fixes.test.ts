@@ -115,6 +115,12 @@ describe('what a fix writes', () => {
     expect(fixed(model(''))).toBe(model('flatten -> '));
   });
 
+  it('writes an input\'s name with a colon', () => {
+    const model = (input: string) => `model M {\n  ${input}\n  dense(2)\n}\n`;
+    expect(fixed(model('input x = [4]'))).toBe(model('input x: [4]'));
+    expect(fixed(model('input: [4]'))).toBe(model('input x: [4]'));
+  });
+
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');

@@ -154,16 +154,25 @@ class DlnetParser extends EmbeddedActionsParser {
   }
 
   /** `activation=relu`, as Python writes a named argument: an error with the `:` it means, and the call parses on. */
-  private equalsForColon(name: IToken, eq: IToken): void {
+  private equalsForColon(name: IToken, eq: IToken, message = `a named argument takes ':' (${name.image}: ...), not '='`): void {
     const next = this.LA(1);
     const range = tokenRange(eq);
     // From the name to the value, so `units = 3` and `units=3` both become `units: 3`.
     const sameLine = next.startLine === name.startLine && !Number.isNaN(next.startOffset);
     const span = sameLine ? { start: tokenRange(name).end, end: tokenRange(next).start } : range;
     this.extraErrors.push({
-      message: `a named argument takes ':' (${name.image}: ...), not '='`,
+      message,
       range,
       fixes: [{ title: "Replace '=' with ':'", edits: [{ range: span, newText: sameLine ? ': ' : ':' }], preferred: true }],
+    });
+  }
+
+  /** `input: [2]`: the input is read without a name; the fix gives it one. */
+  private colonWithoutName(keyword: Range, colon: IToken): void {
+    this.extraErrors.push({
+      message: "an input's ':' follows its name (input x: [...]); an input without one is written input [...]",
+      range: tokenRange(colon),
+      fixes: [{ title: 'Name the input x', edits: [{ range: { start: keyword.end, end: keyword.end }, newText: ' x' }], preferred: true }],
     });
   }
 
@@ -371,10 +380,25 @@ class DlnetParser extends EmbeddedActionsParser {
     const keyword = this.ACTION(() => this.at(kw));
     this.ACTION(() => this.keywordAsName(kw, keyword));
     let name: ast.Ident | undefined;
+    // `input x = [2]`, as an assignment: read as the `:` it means.
+    this.OPTION4({
+      GATE: () => tokenMatcher(this.LA(2), t.Equals),
+      DEF: () => {
+        const n = this.CONSUME3(t.Identifier);
+        const eq = this.CONSUME(t.Equals);
+        name = this.ACTION(() => this.ident(n));
+        this.ACTION(() => this.equalsForColon(n, eq, `an input's name takes ':' (input ${n.image}: [...]), not '='`));
+      },
+    });
     this.OPTION(() => {
       const n = this.CONSUME(t.Identifier);
       name = this.ACTION(() => this.ident(n));
       this.CONSUME(t.Colon);
+    });
+    // `input: [2]`: a name left out, not the colon put in.
+    this.OPTION3(() => {
+      const colon = this.CONSUME2(t.Colon);
+      this.ACTION(() => this.colonWithoutName(keyword, colon));
     });
     const shape = this.SUBRULE(this.shape);
     let dtype: ast.Ident | undefined;
