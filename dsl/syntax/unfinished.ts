@@ -4,8 +4,10 @@
  * being typed at the end of the file or above the next declaration), nor from a body whose
  * `{` is missing (a header line being retyped): it gives up on the declaration, and the
  * model is gone while a line is typed (its name unknown to the train statements, its
- * shapes unchecked, its blocks "never used"). So the declaration is completed before it is
- * parsed, with tokens of no text, and what it lacked is said here.
+ * shapes unchecked, its blocks "never used"). So a declaration the parser had to recover
+ * in is completed and parsed again, with tokens of no text, and what it lacked is said
+ * here. So are two slips that lose a declaration the same way: a comma too many, and a
+ * body written after `:` as Python writes one.
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenRange, type SyntaxError } from './parser';
@@ -13,7 +15,7 @@ import type { Range } from './range';
 import { Block, Colon, Comma, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
 
 export interface Unfinished {
-  /** The declaration's tokens, with the `{` inserted where a line lacks it before its body (and the header's rest, if cut short). */
+  /** The declaration's tokens as the parser should read them: a comma too many taken out, the `{` (and a header's `)`) a line lacks put in, a Python `:` read as `{`. */
   tokens: IToken[];
   /** What it lacks after its last token, in order. */
   missing: TokenType[];
@@ -51,7 +53,7 @@ export function unfinished(text: string, written: IToken[]): Unfinished {
       const closed = unclosed.slice(0, Math.max(0, handed - body.length));
       // Said of the first thing the end lacks. What its line would say of what is missing after it (a body with no input, no data) is not worth saying before it is written.
       if (body.length > 0 && complete) out.push(expectedAtEnd(LCurly, tokens));
-      else if (closed.length > 0) out.push(colon === undefined ? missingClosers(text, tokens, closed) : bracesForIndentation(given[colon], missingClosers(text, tokens, closed)));
+      else if (closed.length > 0) out.push(colon === undefined ? missingClosers(text, tokens, closed) : bracesForIndentation(header[colon], missingClosers(text, tokens, closed)));
       else if (rest.length > 0 && complete) out.push(expectedAtEnd(rest[0], tokens));
       return out;
     },
@@ -206,7 +208,7 @@ function missingOpenings(tokens: IToken[], { lines, excess }: Survey): Opening[]
   return [...opening, ...bodiless].sort((a, b) => a.after - b.after);
 }
 
-/** What one pass over a declaration's tokens finds: every declaration is looked at, so it is looked through once. */
+/** What one pass over a declaration's tokens finds (each part of `unfinished` wants some of it). */
 interface Survey {
   /** Commas that follow a comma. */
   commas: IToken[];
