@@ -152,8 +152,14 @@ export class VsCode {
   }
 
   /** The visible editor's text (VS Code renders spaces as no-break spaces). */
+  /**
+   * The text of the active editor group's editor; where that group shows a webview (the
+   * training panel, focused by a click in it), the text editor of another group.
+   */
   async editorText(): Promise<string> {
-    return (await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    const active = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    const lines = (await active.count()) > 0 ? active.first() : this.page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** The training panel: webview → active frame. */
