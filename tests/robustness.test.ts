@@ -66,7 +66,8 @@ function checkQuickly(text: string): void {
     // A closer handed to the parser for a declaration left open, and not read: the parser's echo, not the user's mistake.
     expect(d.message).not.toMatch(/^expected the end of the declaration but found the end of the declaration/);
   }
-  expect(ms).toBeLessThan(2000); // generous: only catches runaway work, not speed (see bench:check)
+  // Generous: only catches runaway work, not speed (see bench:check). blocks/too-large.dlnet, edited, takes 3.6 s cold here, on a busy CI runner more.
+  expect(ms).toBeLessThan(8000);
 }
 
 describe('robustness', () => {
