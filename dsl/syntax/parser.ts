@@ -261,15 +261,13 @@ class DlnetParser extends EmbeddedActionsParser {
     // A block that takes no parameters may leave out its `()`, as a model does.
     this.OPTION2(() => {
       this.CONSUME(t.LParen);
-      // A parameter the parser made up in recovery has no name: it is left out, so that no use is told it "needs ''".
-      this.OPTION(() => {
-        const first = this.SUBRULE(this.blockParam);
-        this.ACTION(() => first?.name.text && params.push(first));
-        this.MANY(() => {
-          this.CONSUME(t.Comma);
-          const p = this.SUBRULE2(this.blockParam);
+      this.MANY_SEP({
+        SEP: t.Comma,
+        DEF: () => {
+          const p = this.SUBRULE(this.blockParam);
+          // A parameter the parser made up in recovery has no name: it is left out, so that no use is told it "needs ''".
           this.ACTION(() => p?.name.text && params.push(p));
-        });
+        },
       });
       this.CONSUME(t.RParen);
     });
