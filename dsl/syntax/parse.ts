@@ -9,6 +9,7 @@ import { parserInstance, tokenRange, type SyntaxError } from './parser';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
 import { unfinished } from './unfinished';
+import { readWellFormed } from './well-formed';
 import type { Position, Range } from './range';
 export type { SyntaxError };
 
@@ -254,9 +255,9 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
       if (stray) syntaxErrors.push(strayDeclaration(stray));
       return;
     }
-    const decl = parseDeclaration(text, tokens, syntaxErrors);
+    const { decl, ranges } = parseDeclaration(text, tokens, syntaxErrors);
     if (decl) decls.push(decl);
-    treeRanges.push(parserInstance().ranges);
+    treeRanges.push(ranges);
   }, from, to);
   const lexErrors = firstPerLine(lexed.errors.map((e): SyntaxError => {
     const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } };
@@ -279,10 +280,29 @@ function isSeparator(tok: IToken): boolean {
   return tok.tokenType === Newline || tok.tokenType === Semicolon;
 }
 
-function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
+/** A declaration's tree, and the ranges made for it (`Parser.ranges`). */
+interface ParsedDeclaration {
+  decl: ast.Decl | undefined;
+  ranges: Range[];
+}
+
+/** A declaration's tokens without the line breaks and `;` after its end: what the parsers read. */
+export function declarationTokens(segment: IToken[]): IToken[] {
   let end = segment.length;
   while (end > 1 && isSeparator(segment[end - 1])) end--;
-  const written = end === segment.length ? segment : segment.slice(0, end);
+  return end === segment.length ? segment : segment.slice(0, end);
+}
+
+function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ParsedDeclaration {
+  const written = declarationTokens(segment);
+  // Almost every declaration is well formed: read those without chevrotain's machinery.
+  const plain = readWellFormed(written);
+  if (plain) return plain;
+  const parser = parserInstance();
+  return { decl: parseWithRecovery(text, written, errors), ranges: parser.ranges };
+}
+
+function parseWithRecovery(text: string, written: IToken[], errors: SyntaxError[]): ast.Decl | undefined {
   const parser = parserInstance();
   try {
     // As written first: only a declaration the parser had to recover in is looked at for what it lacks.

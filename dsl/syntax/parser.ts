@@ -629,7 +629,8 @@ class DlnetParser extends EmbeddedActionsParser {
   }, { recoveryValueFunc: this.missingList });
 }
 
-function unquote(image: string): string {
+/** A string literal's value: its quotes off, `\n`, `\t` and escaped characters read. */
+export function unquote(image: string): string {
   return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
