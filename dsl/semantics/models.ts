@@ -106,6 +106,8 @@ export class ModelChecker {
   private topStatement: ast.Stmt | undefined;
   private walked = 0;
   private stopped = false;
+  /** Unknown layers' guesses in this check (`layerGuess`). */
+  private readonly guesses = new Map<string, string | undefined>();
 
   constructor(private readonly ctx: Context, private readonly globals: ValueScope) {}
 
@@ -113,6 +115,7 @@ export class ModelChecker {
     this.graph = new GraphBuilder();
     this.blockUses.clear();
     this.named.clear();
+    this.guesses.clear();
     this.top = body;
     this.topStatement = undefined;
     this.walked = 0;
@@ -376,13 +379,26 @@ export class ModelChecker {
     }
     const def = findLayer(callee);
     if (def) return this.applyLayer(def, call, current, frame, atStart, name);
-    const candidates = [...layerNames, ...this.ctx.names('block'), ...frame.scope.keys()];
-    const guess = layerAlias(callee) ?? closest(callee, candidates);
+    const guess = this.layerGuess(callee, frame);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
         fixes: replaceWith(call.callee.range, guess),
       }));
     return undefined;
+  }
+
+  /**
+   * "Did you mean" for an unknown layer, worked out once per name and tensors in scope
+   * for the length of one model's check: a broken block used thousands of times (through
+   * blocks that use blocks) would otherwise compare every use with every layer name.
+   */
+  private layerGuess(callee: string, frame: Frame): string | undefined {
+    const tensors = [...frame.scope.keys()];
+    const key = tensors.length ? `${callee}\0${tensors.join('\0')}` : callee;
+    if (this.guesses.has(key)) return this.guesses.get(key);
+    const guess = layerAlias(callee) ?? closest(callee, [...layerNames, ...this.ctx.names('block'), ...tensors]);
+    this.guesses.set(key, guess);
+    return guess;
   }
 
   private applyLayer(def: LayerDef, call: ast.Call, current: Tensor | undefined, frame: Frame, atStart: boolean, name: string | undefined): Tensor | undefined {
@@ -595,7 +611,6 @@ function bindingsIn(body: ast.Body): Map<string, Binding> {
   return bindings;
 }
 
-/** Every name bound in a body (recursively), first binding wins. */
 const paramNames = new WeakMap<ast.BlockDecl, string[]>();
 /** A block's parameter names, for "did you mean": once per block, not at every use. */
 function paramNamesOf(block: ast.BlockDecl): string[] {
