@@ -124,6 +124,8 @@ describe('what a fix writes', () => {
   it('removes a comma too many, as deleting an argument leaves it', () => {
     expect(fixed(`${model.replace('dense(10,', 'dense(10,,')}`)).toBe(model);
     expect(fixed('dataset d = xor(samples: 40,, noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');
+    // A run of them is one error, and its fix removes the run.
+    expect(fixed('dataset d = xor(samples: 40,,, , noise: 0.1)\n')).toBe('dataset d = xor(samples: 40, noise: 0.1)\n');
   });
 
   it('writes an input shape as a list, and None as ? or without the batch axis', () => {

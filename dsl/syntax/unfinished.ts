@@ -46,7 +46,7 @@ export function unfinished(text: string, written: IToken[]): Unfinished {
     missing,
     handing: (count) => (count === 0 ? tokens : [...tokens, ...missing.slice(0, count).map((type) => inserted(type, last))]),
     errors: (handed) => {
-      const out = extra.map((comma) => commaTooMany(comma, written));
+      const out = runsOf(extra, written).map((run) => commasTooMany(run, written));
       out.push(...openings.map((o) => lineLacks(header[o.after], o.types)));
       if (params) out.push(lineLacks(given[params.after], params.types));
       const complete = handed === missing.length;
@@ -61,15 +61,30 @@ export function unfinished(text: string, written: IToken[]): Unfinished {
 }
 
 /**
- * `dense(8,, activation: relu)`, as deleting an argument leaves it: the comma too many (a
- * comma after a comma, see `survey`) is left out of what the parser reads (a grammar that
- * allowed it would pay at every comma of every call), and said, with the fix that removes it.
+ * `dense(8,, activation: relu)`, as deleting an argument leaves it: the commas too many (a
+ * comma after a comma, see `survey`) are left out of what the parser reads (a grammar that
+ * allowed them would pay at every comma of every call), and said, one error for each run
+ * of them (`dense(8,,, ...)`), with the fix that removes the run.
  */
-function commaTooMany(comma: IToken, tokens: IToken[]): SyntaxError {
-  const range = tokenRange(comma);
+function commasTooMany(run: IToken[], tokens: IToken[]): SyntaxError {
+  const range = { start: tokenRange(run[0]).start, end: tokenRange(run[run.length - 1]).end };
   // A block's parameters are names; everywhere else a comma separates values.
-  const inParams = tokens[0].tokenType === Block && tokens.findIndex((tok) => tok.tokenType === RParen || tok.tokenType === LCurly) > tokens.indexOf(comma);
-  return { message: `expected ${inParams ? 'a name' : 'a value'} but found ','`, range, fixes: [{ title: "Remove the extra ','", edits: [{ range, newText: '' }], preferred: true }] };
+  const inParams = tokens[0].tokenType === Block && tokens.findIndex((tok) => tok.tokenType === RParen || tok.tokenType === LCurly) > tokens.indexOf(run[0]);
+  const title = run.length === 1 ? "Remove the extra ','" : `Remove the ${run.length} extra commas`;
+  return { message: `expected ${inParams ? 'a name' : 'a value'} but found ','`, range, fixes: [{ title, edits: [{ range, newText: '' }], preferred: true }] };
+}
+
+/** The extra commas in runs of commas that follow one another in `tokens`. */
+function runsOf(extra: IToken[], tokens: IToken[]): IToken[][] {
+  const runs: IToken[][] = [];
+  let previous = -2;
+  for (const comma of extra) {
+    const at = tokens.indexOf(comma);
+    if (at === previous + 1) runs[runs.length - 1].push(comma);
+    else runs.push([comma]);
+    previous = at;
+  }
+  return runs;
 }
 
 /**
