@@ -99,6 +99,13 @@ describe('what a fix writes', () => {
       .toEqual([text('maxPool2d(4, padding: same)')]);
   });
 
+  it('pads a window too large for the data\'s sizes, on the layer, from the train statement', () => {
+    const text = (conv: string) => `dataset short = sine(length: 4)\nmodel Wide {\n  input s: [T, 1]\n  ${conv}\n  lstm(8)\n  dense(1)\n}\ntrain Wide on short { loss: meanSquaredError }\n`;
+    const mismatch = analyze(text('conv1d(4, kernel: 5)')).diagnostics.find((d) => d.code === 'data-mismatch')!;
+    expect(mismatch.fixes!.map((f) => [f.title, applyEdits(text('conv1d(4, kernel: 5)'), f.edits), f.preferred])).toEqual([['Use padding: same', text('conv1d(4, kernel: 5, padding: same)'), undefined]]);
+    expect(analyze(text('conv1d(4, kernel: 5, padding: same)')).diagnostics.filter((d) => d.code === 'data-mismatch')).toEqual([]);
+  });
+
   it('writes Keras\'s Input(shape=...) as the model\'s input, named by what it was bound to', () => {
     const model = (first: string) => `dataset d = mnist()\nmodel M {\n  ${first}\n  flatten\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy }\n`;
     expect(fixed(model('inputs = Input(shape: [28, 28, 1])'))).toBe(model('input inputs: [28, 28, 1]'));

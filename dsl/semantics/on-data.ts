@@ -6,7 +6,7 @@
  * longer than the sequence, a residual over a permute that needs T = 5) is an error of the
  * train statement, not of a run that fails later.
  */
-import { findLayer, isShapeError, type ArgValue, type Args } from '../catalog';
+import { findLayer, isShapeError, type ArgValue, type Args, type FixHint } from '../catalog';
 import { nodeShape, type InputNode, type LayerNode, type ModelGraph } from './graph';
 import { equalOnlyIf, formatShape, type Shape } from './shape';
 
@@ -18,8 +18,12 @@ export interface OnData {
   bound: string[];
   /** The same, by name. */
   values: ReadonlyMap<string, number>;
-  /** The first layer whose shape rule rejects the data's sizes, or an input whose sizes contradict another's. */
-  failure?: { node: LayerNode | InputNode; message: string };
+  /**
+   * The first layer whose shape rule rejects the data's sizes, or an input whose sizes
+   * contradict another's; with the repair the shape rule suggests (`padding: same` for a
+   * window larger than the data's sizes).
+   */
+  failure?: { node: LayerNode | InputNode; message: string; hint?: FixHint };
 }
 
 /**
@@ -58,7 +62,7 @@ export function runOnData(g: ModelGraph, inputs: ReadonlyMap<string, Shape>): On
       const only = def.sameShapeInputs ? onlyIf(g, layer) : '';
       // A residual's add is no layer the user wrote: say it as the residual's own check does.
       if (layer.residual) return result({ node: layer, message: `residual adds ${formatShape(ins[1]!)} to its body's output ${formatShape(ins[0]!)}: the shapes must be equal${only}` });
-      return result({ node: layer, message: `${out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`}${only}` });
+      return result({ node: layer, message: `${out.expected ? `${layer.kind} expects ${out.expected}, got ${got}` : out.message ?? `${layer.kind} does not fit ${got}`}${only}`, hint: out.hint });
     }
     shapes.set(layer.id, out);
   }

@@ -12,7 +12,7 @@ import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
-import { evaluate, UNKNOWN, type ValueScope } from './values';
+import { evaluate, settingArgument, UNKNOWN, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
 export interface TrainPlan {
@@ -249,12 +249,17 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
 /** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`); `least` is where it would run ("T ≥ 5"). */
 function reportFailureOnData(ctx: Context, at: Range, g: ModelGraph, run: OnData, failure: NonNullable<OnData['failure']>, dataDecl: ast.DatasetDecl, least: string | undefined): void {
   const sizes = run.bound.length > 0 ? ` (${run.bound.join(', ')})` : '';
+  // A window larger than the data's sizes: padding it is one repair, on the layer (in its block where a block holds it); it changes the model's shapes, so it is not preferred.
+  const hint = failure.hint?.kind === 'set-argument' ? failure.hint : undefined;
+  const call = hint && failure.node.kind !== 'input' ? ctx.nodeCalls.get(failure.node) : undefined;
+  const fixes: Fix[] | undefined = hint && call ? [{ title: hint.title, edits: [settingArgument(call, hint.name, hint.text)] }] : undefined;
   ctx.report(diagnostic('data-mismatch', 'error', at,
     `model ${g.name} fails on the sizes of dataset ${dataDecl.name.text}${sizes}: ${failure.message} (line ${lineOf(failure.node.range)})${least ? `; it runs with ${least}` : ''}`, {
       related: [
         { range: failure.node.range, message: `${failure.node.kind === 'input' ? `input \`${failure.node.id}\`` : failure.node.kind} fails here with the data's sizes` },
         { range: dataDecl.range, message: `dataset ${dataDecl.name.text} is declared here` },
       ],
+      fixes,
     }));
 }
 
