@@ -160,6 +160,9 @@ export function lex(text: string, keepNewlines = false): LexResult {
 /** Whether a line starting at `offset` starts with a declaration keyword: the lexer keeps no state across such a line. */
 const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
 export function startsDeclaration(text: string, offset: number): boolean {
+  // d, m, b or t: most lines start with none of them, and skip the expression.
+  const c = text.charCodeAt(offset);
+  if (c !== 0x64 && c !== 0x6d && c !== 0x62 && c !== 0x74) return false;
   DECLARATION_START.lastIndex = offset;
   return DECLARATION_START.test(text);
 }

@@ -137,6 +137,14 @@ function piecesOf(text: string): TextStart[] {
   const starts: TextStart[] = [{ offset: 0, line: 0 }];
   if (text.includes('\0')) return starts; // binary: one piece, so the lexer reports it once
   let line = 0;
+  if (!text.includes('\r')) {
+    // Only \n: the search for it is native.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      line++;
+      if (startsDeclaration(text, i + 1)) starts.push({ offset: i + 1, line });
+    }
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c !== 0x0a && c !== 0x0d) continue;
