@@ -3,7 +3,7 @@ export { analyze, type Analysis, type AnalyzeOptions } from './analyze';
 export * from './diagnostics';
 export * from './catalog';
 export type * as ast from './syntax/ast';
-export { parse, clearParseCache, type ParseResult } from './syntax/parse';
+export { parse, clearParseCache, prepareErrorRecovery, type ParseResult } from './syntax/parse';
 export * from './syntax/range';
 export * from './semantics/shape';
 export { evaluateSize } from './semantics/size';

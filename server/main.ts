@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { prepareErrorRecovery } from '../dsl';
 import { Analyses, type ServerContext } from './context';
 import { documentText } from './documents';
 import { registerCodeActions } from './features/codeActions';
@@ -54,6 +55,9 @@ export function startServer(): void {
       serverInfo: { name: 'dlnet', version: '0.1.0' },
     };
   });
+
+  // The parser for code with mistakes is built a second after start, when the first file has been analysed, not at the first mistake typed.
+  connection.onInitialized(() => setTimeout(prepareErrorRecovery, 1000).unref());
 
   registerDataFiles(ctx, registerDiagnostics(ctx));
   registerCompletion(ctx);

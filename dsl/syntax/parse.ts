@@ -121,6 +121,16 @@ export function parseCacheChars(): number {
   return cachedChars;
 }
 
+/**
+ * Builds the parser that reads declarations with mistakes (chevrotain's self-analysis,
+ * 40–60 ms): well-formed code never needs it, so it is otherwise built at the first
+ * mistake typed. A language server calls this once it is idle, so that keystroke does
+ * not pay for it.
+ */
+export function prepareErrorRecovery(): void {
+  parserInstance();
+}
+
 /** Forgets every cached piece (benchmarks measure cold parses with it). */
 export function clearParseCache(): void {
   cache.clear();
