@@ -124,8 +124,8 @@ export function parseCacheChars(): number {
 /**
  * Builds the parser that reads declarations with mistakes (chevrotain's self-analysis,
  * 40–60 ms): well-formed code never needs it, so it is otherwise built at the first
- * mistake typed. A language server calls this once it is idle, so that keystroke does
- * not pay for it.
+ * mistake typed. A language server calls this soon after it starts (server/main.ts), so
+ * that keystroke does not pay for it.
  */
 export function prepareErrorRecovery(): void {
   parserInstance();
