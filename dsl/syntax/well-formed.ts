@@ -16,7 +16,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
-import { unquote } from './parser';
+import { tokenRange, unquote } from './parser';
 import type { Range } from './range';
 import * as t from './tokens';
 
@@ -39,8 +39,8 @@ class WellFormedReader {
 
   constructor(private readonly tokens: IToken[]) {}
 
-  private peek(ahead = 0): TokenType | undefined {
-    return this.tokens[this.pos + ahead]?.tokenType;
+  private peek(): TokenType | undefined {
+    return this.tokens[this.pos]?.tokenType;
   }
 
   private is(type: TokenType, ahead = 0): boolean {
@@ -55,9 +55,7 @@ class WellFormedReader {
   }
 
   private at(tok: IToken): Range {
-    const line = tok.startLine! - 1;
-    const character = tok.startColumn! - 1;
-    const r = { start: { line, character }, end: { line, character: character + tok.image.length } };
+    const r = tokenRange(tok);
     this.lastEnd = r;
     this.ranges.push(r);
     return r;
