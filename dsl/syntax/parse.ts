@@ -146,23 +146,24 @@ export function clearParseCache(): void {
 function piecesOf(text: string): TextStart[] {
   const starts: TextStart[] = [{ offset: 0, line: 0 }];
   if (text.includes('\0')) return starts; // binary: one piece, so the lexer reports it once
+  const returns = text.includes('\r');
   let line = 0;
-  if (!text.includes('\r')) {
-    // Only \n: the search for it is native.
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      line++;
-      if (startsDeclaration(text, i + 1)) starts.push({ offset: i + 1, line });
-    }
-    return starts;
-  }
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x0a && c !== 0x0d) continue;
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+  for (let i = nextLineBreak(text, 0, returns); i >= 0; i = nextLineBreak(text, i + 1, returns)) {
+    if (text.charCodeAt(i) === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
     line++;
     if (startsDeclaration(text, i + 1)) starts.push({ offset: i + 1, line });
   }
   return starts;
+}
+
+/** Where the next line break is from `from` (-1: none); a text without `\r` has only `\n`, found by the native search. */
+function nextLineBreak(text: string, from: number, returns: boolean): number {
+  if (!returns) return text.indexOf('\n', from);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return i;
+  }
+  return -1;
 }
 
 function cachedPiece(text: string, from: TextStart, to: number, document: string | undefined): Piece {

@@ -322,10 +322,9 @@ class WellFormedReader {
       }
       if (this.is(t.Comma)) this.pos++;
     }
-    const fittedItems = fitted(items);
     this.at(this.take(t.RBracket));
     this.depth--;
-    return { kind: 'list', items: fittedItems, range: this.span(openRange) };
+    return { kind: 'list', items: fitted(items), range: this.span(openRange) };
   }
 }
 
