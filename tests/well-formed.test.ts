@@ -3,7 +3,7 @@
  * chevrotain parser (dsl/syntax/parser.ts), declaration by declaration: where the fast
  * path reads one, chevrotain reads it without an error and builds the same tree (every
  * object, its fields in the same order, the same objects shared: ranges share positions,
- * and a moved tree shifts each position once) and lists the same ranges. And wherever
+ * and a moved tree shifts each position once) and lists the same positions. And wherever
  * chevrotain reads a declaration without an error, the fast path reads it too, or it
  * would quietly stop being the fast path.
  */
@@ -70,7 +70,7 @@ function compare(text: string, outcome: Outcome): void {
     if (fast) outcome.fast++;
     if (fast && !clean) outcome.mismatches.push(`fast path read what chevrotain reports, ${where}`);
     else if (clean && !fast) outcome.mismatches.push(`fast path gave up on a well-formed declaration, ${where}`);
-    else if (fast && graph({ decl: fast.decl, ranges: fast.ranges }) !== graph({ decl, ranges: parser.ranges })) outcome.mismatches.push(`different trees, ${where}`);
+    else if (fast && graph({ decl: fast.decl, positions: fast.positions }) !== graph({ decl, positions: parser.ranges.positions })) outcome.mismatches.push(`different trees, ${where}`);
   }
 }
 

@@ -5,7 +5,8 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
-import { parserInstance, tokenRange, type SyntaxError } from './parser';
+import { parserInstance, type SyntaxError } from './parser';
+import { tokenRange } from './range-builder';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
 import { unfinished } from './unfinished';
@@ -51,8 +52,8 @@ export interface Piece {
   lexErrors: SyntaxError[];
   syntaxErrors: SyntaxError[];
   end: Position;
-  /** The ranges the parser made for each declaration's tree, whose positions are all the tree's (see `Parser.ranges`). */
-  treeRanges: Range[][];
+  /** Every position in each declaration's tree, each once (see range-builder.ts). */
+  treePositions: Position[][];
 }
 
 /** A piece parsed before: where it is now, and who has it. */
@@ -207,15 +208,15 @@ function move(entry: Entry, line: number): void {
 }
 
 /**
- * Every position in the piece, each once. Without errors these are the positions of the
- * ranges the parser made, of the comments and the end, none shared between them; an error
+ * Every position in the piece, each once. Without errors these are the positions the
+ * parser made (range-builder.ts), those of the comments and the end; an error
  * may share a position with the tree (a fix's range does), so a piece with errors is
  * walked through, each position found once.
  */
 export function positionsIn(piece: Piece): Position[] {
   if (piece.syntaxErrors.length > 0 || piece.lexErrors.length > 0) return positionsReachable(piece);
   const out: Position[] = [piece.end];
-  for (const ranges of piece.treeRanges) for (const r of ranges) out.push(r.start, r.end);
+  for (const positions of piece.treePositions) for (const p of positions) out.push(p);
   for (const c of piece.comments) out.push(c.range.start, c.range.end);
   return out;
 }
@@ -266,7 +267,7 @@ export function parseWhole(text: string): ParseResult {
 export function parsePiece(text: string, from: TextStart, to: number): Piece {
   const decls: ast.Decl[] = [];
   const syntaxErrors: SyntaxError[] = [];
-  const treeRanges: Range[][] = [];
+  const treePositions: Position[][] = [];
   // Each declaration is parsed as soon as it is lexed, so its tokens die young.
   const lexed = lexDeclarations(text, (tokens) => {
     if (!declarationKeywords.has(tokens[0].tokenType)) {
@@ -274,9 +275,9 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
       if (stray) syntaxErrors.push(strayDeclaration(stray));
       return;
     }
-    const { decl, ranges } = parseDeclaration(text, tokens, syntaxErrors);
+    const { decl, positions } = parseDeclaration(text, tokens, syntaxErrors);
     if (decl) decls.push(decl);
-    treeRanges.push(ranges);
+    treePositions.push(positions);
   }, from, to);
   const lexErrors = firstPerLine(lexed.errors.map((e): SyntaxError => {
     const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } };
@@ -285,7 +286,7 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
   // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
   const lexLines = new Set(lexErrors.map((e) => e.range.start.line));
-  return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end, treeRanges };
+  return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end, treePositions };
 }
 
 /** Later errors on a line are almost always echoes of its first one. */
@@ -299,10 +300,10 @@ function isSeparator(tok: IToken): boolean {
   return tok.tokenType === Newline || tok.tokenType === Semicolon;
 }
 
-/** A declaration's tree, and the ranges made for it (`Parser.ranges`). */
+/** A declaration's tree, and every position in it (range-builder.ts). */
 interface ParsedDeclaration {
   decl: ast.Decl | undefined;
-  ranges: Range[];
+  positions: Position[];
 }
 
 /** A declaration's tokens without the line breaks and `;` after its end: what the parsers read. */
@@ -318,7 +319,7 @@ function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]
   const plain = readWellFormed(written);
   if (plain) return plain;
   const parser = parserInstance();
-  return { decl: parseWithRecovery(text, written, errors), ranges: parser.ranges };
+  return { decl: parseWithRecovery(text, written, errors), positions: parser.ranges.positions };
 }
 
 function parseWithRecovery(text: string, written: IToken[], errors: SyntaxError[]): ast.Decl | undefined {

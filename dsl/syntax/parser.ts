@@ -8,10 +8,10 @@ import type { Fix } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { contains, type Range } from './range';
+import { RangeBuilder, tokenRange } from './range-builder';
 import * as t from './tokens';
 
 /** Where nothing has been consumed yet; fresh each time: a tree may share its positions, and they move with it (see parse.ts). */
-const nowhere = (): Range => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
 
 export interface SyntaxError {
   message: string;
@@ -20,13 +20,6 @@ export interface SyntaxError {
   fixes?: Fix[];
   /** The line was still read as written (a body left open after it): other findings on it stand. */
   lineReadAsWritten?: true;
-}
-
-/** Tokens never span lines (newline tokens are one line break), so the image gives the end. */
-export function tokenRange(tok: IToken): Range {
-  const line = tok.startLine! - 1;
-  const character = tok.startColumn! - 1;
-  return { start: { line, character }, end: { line, character: character + tok.image.length } };
 }
 
 const TUPLE = 'a list is written in brackets [ ], not parentheses ( )';
@@ -59,8 +52,8 @@ const messages: IParserErrorMessageProvider = {
 };
 
 class DlnetParser extends EmbeddedActionsParser {
-  /** End of the last real token consumed: where recovery-inserted tokens are placed. */
-  private lastEnd: Range = nowhere();
+  /** The tree's ranges, and every position in them (see range-builder.ts). */
+  readonly ranges = new RangeBuilder();
   /** Alternatives built once: chevrotain's OR would otherwise allocate them on every call. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private alts: Record<string, IOrAlt<any>[]> = {};
@@ -75,34 +68,20 @@ class DlnetParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /**
-   * Every range `at` made since `begin`, and the one a tree starts from: their positions
-   * are all the positions in the tree (every other range shares them), so that a tree
-   * moves to other lines without a walk through it (see parse.ts).
-   */
-  ranges: Range[] = [];
-
   begin(tokens: IToken[]): void {
     this.input = tokens;
     this.extraErrors = [];
     this.tuples.clear();
-    this.lastEnd = nowhere();
-    this.ranges = [this.lastEnd];
+    this.ranges.begin();
   }
 
   private at(tok: IToken): Range {
-    if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) {
-      return { start: this.lastEnd.end, end: this.lastEnd.end };
-    }
-    const r = tokenRange(tok);
-    this.lastEnd = r;
-    this.ranges.push(r);
-    return r;
+    return this.ranges.at(tok);
   }
 
   /** Stand-ins returned by rules that failed and were recovered, so the tree has no holes. */
   private here(): Range {
-    return { start: this.lastEnd.end, end: this.lastEnd.end };
+    return this.ranges.here();
   }
   private missingCall = (): ast.Call => ({ kind: 'call', callee: { kind: 'ident', text: '', range: this.here() }, range: this.here() });
   private missingList = (): ast.ListLit => ({ kind: 'list', items: [], range: this.here() });
@@ -113,10 +92,8 @@ class DlnetParser extends EmbeddedActionsParser {
     return { kind: 'ident', text: tok.isInsertedInRecovery ? '' : tok.image, range };
   }
 
-  /** From `from` to the end of the last token consumed: `from` itself when nothing came after it (a bare name is a call, an argument and a statement at once, and the tree keeps one range for them). */
   private span(from: Range): Range {
-    if (from.end === this.lastEnd.end) return from;
-    return { start: from.start, end: this.lastEnd.end };
+    return this.ranges.span(from);
   }
 
   /**
@@ -304,7 +281,7 @@ class DlnetParser extends EmbeddedActionsParser {
     let settingsRange: Range | undefined;
     this.OPTION2(() => {
       const open = this.CONSUME(t.LCurly);
-      const openRange = this.ACTION(() => this.at(open));
+      const start = this.ACTION(() => this.ranges.opening(open));
       this.ACTION(() => (this.settingCommas = []));
       this.MANY(() => {
         const s = this.OR((this.alts.settingOrSeparator ??= [
@@ -327,8 +304,8 @@ class DlnetParser extends EmbeddedActionsParser {
       this.ACTION(() => this.commasBetweenSettings(this.settingCommas));
       const close = this.CONSUME(t.RCurly);
       this.ACTION(() => {
-        this.at(close);
-        settingsRange = this.span(openRange);
+        this.ranges.closing(close);
+        settingsRange = this.ranges.from(start);
       });
     });
     return this.ACTION(() => ({
@@ -347,7 +324,7 @@ class DlnetParser extends EmbeddedActionsParser {
 
   body = this.RULE('body', (): ast.Body => {
     const open = this.CONSUME(t.LCurly);
-    const openRange = this.ACTION(() => this.at(open));
+    const start = this.ACTION(() => this.ranges.opening(open));
     const stmts: ast.Stmt[] = [];
     this.MANY(() => {
       const s = this.OR((this.alts.statementOrSeparator ??= [
@@ -358,8 +335,8 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(t.RCurly);
     return this.ACTION(() => {
-      this.at(close);
-      return { kind: 'body', stmts: fitted(stmts), range: this.span(openRange) } as ast.Body;
+      this.ranges.closing(close);
+      return { kind: 'body', stmts: fitted(stmts), range: this.ranges.from(start) } as ast.Body;
     });
   }, { recoveryValueFunc: this.missingBody });
 
@@ -441,7 +418,7 @@ class DlnetParser extends EmbeddedActionsParser {
       },
     });
     return this.ACTION(() => {
-      const start = target?.range ?? steps[0]?.range ?? this.lastEnd;
+      const start = target?.range ?? steps[0]?.range ?? this.here();
       return { kind: 'chain', target, steps: fitted(steps), range: this.span(start) } as ast.ChainStmt;
     });
   });
@@ -491,7 +468,7 @@ class DlnetParser extends EmbeddedActionsParser {
     let argsRange: Range | undefined;
     this.OPTION(() => {
       const open = this.CONSUME(t.LParen);
-      const openRange = this.ACTION(() => this.at(open));
+      const start = this.ACTION(() => this.ranges.opening(open));
       args = [];
       this.OPTION2(() => {
         const first = this.SUBRULE(this.arg);
@@ -508,8 +485,8 @@ class DlnetParser extends EmbeddedActionsParser {
       });
       const close = this.CONSUME(t.RParen);
       this.ACTION(() => {
-        this.at(close);
-        argsRange = this.span(openRange);
+        this.ranges.closing(close);
+        argsRange = this.ranges.from(start);
       });
     });
     return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args: args && fitted(args), argsRange, range: this.span(calleeNode.range) }) as ast.Call);
@@ -529,7 +506,7 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     const value = this.SUBRULE(this.value);
     return this.ACTION(() => {
-      const start = name?.range ?? value?.range ?? this.lastEnd;
+      const start = name?.range ?? value?.range ?? this.here();
       return { kind: 'arg', name, value, range: this.span(start) } as ast.Arg;
     });
   });
@@ -593,12 +570,12 @@ class DlnetParser extends EmbeddedActionsParser {
 
   list = this.RULE('list', (): ast.ListLit => {
     const open = this.CONSUME(t.LBracket);
-    const openRange = this.ACTION(() => this.at(open));
+    const start = this.ACTION(() => this.ranges.opening(open));
     const items = this.SUBRULE(this.listItems, { ARGS: [t.RBracket] });
     const close = this.CONSUME(t.RBracket);
     return this.ACTION(() => {
-      this.at(close);
-      return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
+      this.ranges.closing(close);
+      return { kind: 'list', items, range: this.ranges.from(start) } as ast.ListLit;
     });
   }, { recoveryValueFunc: this.missingList });
 

@@ -10,7 +10,8 @@
  * body written after `:` as Python writes one.
  */
 import type { IToken, TokenType } from 'chevrotain';
-import { tokenRange, type SyntaxError } from './parser';
+import { type SyntaxError } from './parser';
+import { tokenRange } from './range-builder';
 import type { Range } from './range';
 import { Block, Colon, Comma, Dataset, Equals, Identifier, LBracket, LCurly, LParen, Model, Newline, NumberLiteral, On, RBracket, RCurly, Repeat, Residual, RParen, Semicolon, Shortcut, Train, Vs } from './tokens';
 

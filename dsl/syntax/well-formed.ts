@@ -1,8 +1,8 @@
 /**
  * The fast path for a declaration written without a mistake: a plain recursive-descent
  * reading of the grammar in parser.ts that builds the very same tree (the same objects,
- * fields in the same order, ranges sharing the same positions, the same list of ranges
- * made). It gives up at the first token the grammar does not expect there, or at
+ * fields in the same order, ranges sharing the same positions, the same list of positions
+ * made: range-builder.ts). It gives up at the first token the grammar does not expect there, or at
  * anything the chevrotain parser would report or read with a repair (a tuple, `=` for
  * `:`, a comma between settings, two statements on a line), and the declaration is then
  * parsed by chevrotain, with its error recovery, as before.
@@ -16,8 +16,9 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { fitted } from '../fitted';
 import type * as ast from './ast';
-import { tokenRange, unquote } from './parser';
-import type { Range } from './range';
+import { unquote } from './parser';
+import { RangeBuilder } from './range-builder';
+import type { Position, Range } from './range';
 import * as t from './tokens';
 
 /** Thrown at the first token this reader does not take; never leaves this file. */
@@ -33,9 +34,8 @@ class WellFormedReader {
   private pos = 0;
   /** Brackets open around the token being read. */
   private depth = 0;
-  private lastEnd: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  /** As `Parser.ranges`: the first is where nothing was consumed, then every range `at` made. */
-  readonly ranges: Range[] = [this.lastEnd];
+  /** The tree's ranges and their positions, made as parser.ts makes them. */
+  readonly ranges = new RangeBuilder();
 
   constructor(private readonly tokens: IToken[]) {}
 
@@ -55,10 +55,7 @@ class WellFormedReader {
   }
 
   private at(tok: IToken): Range {
-    const r = tokenRange(tok);
-    this.lastEnd = r;
-    this.ranges.push(r);
-    return r;
+    return this.ranges.at(tok);
   }
 
   private deeper(): void {
@@ -71,8 +68,7 @@ class WellFormedReader {
   }
 
   private span(from: Range): Range {
-    if (from.end === this.lastEnd.end) return from;
-    return { start: from.start, end: this.lastEnd.end };
+    return this.ranges.span(from);
   }
 
   declaration(): ast.Decl {
@@ -140,15 +136,15 @@ class WellFormedReader {
     const settings: ast.Setting[] = [];
     let settingsRange: Range | undefined;
     if (this.is(t.LCurly)) {
-      const openRange = this.at(this.take(t.LCurly));
+      const open = this.ranges.opening(this.take(t.LCurly));
       for (;;) {
         const next = this.peek();
         if (next === t.Newline || next === t.Semicolon) this.pos++;
         else if (next === t.Identifier) settings.push(this.setting());
         else break; // a `,` between settings is reported by chevrotain
       }
-      this.at(this.take(t.RCurly));
-      settingsRange = this.span(openRange);
+      this.ranges.closing(this.take(t.RCurly));
+      settingsRange = this.ranges.from(open);
     }
     return { kind: 'train', keyword, model, versus, data, settings: fitted(settings), settingsRange, range: this.span(keyword) };
   }
@@ -168,7 +164,7 @@ class WellFormedReader {
   }
 
   private body(): ast.Body {
-    const openRange = this.at(this.take(t.LCurly));
+    const open = this.ranges.opening(this.take(t.LCurly));
     this.deeper();
     const stmts: ast.Stmt[] = [];
     for (;;) {
@@ -180,9 +176,9 @@ class WellFormedReader {
         this.endOfStatement();
       }
     }
-    this.at(this.take(t.RCurly));
+    this.ranges.closing(this.take(t.RCurly));
     this.depth--;
-    return { kind: 'body', stmts: fitted(stmts), range: this.span(openRange) };
+    return { kind: 'body', stmts: fitted(stmts), range: this.ranges.from(open) };
   }
 
   private input(): ast.InputStmt {
@@ -252,7 +248,7 @@ class WellFormedReader {
     let args: ast.Arg[] | undefined;
     let argsRange: Range | undefined;
     if (this.is(t.LParen)) {
-      const openRange = this.at(this.take(t.LParen));
+      const open = this.ranges.opening(this.take(t.LParen));
       this.deeper();
       args = [];
       if (!this.is(t.RParen)) {
@@ -263,9 +259,9 @@ class WellFormedReader {
         }
         if (this.is(t.Comma)) this.pos++; // a trailing comma
       }
-      this.at(this.take(t.RParen));
+      this.ranges.closing(this.take(t.RParen));
       this.depth--;
-      argsRange = this.span(openRange);
+      argsRange = this.ranges.from(open);
     }
     return { kind: 'call', callee, args: args && fitted(args), argsRange, range: this.span(callee.range) };
   }
@@ -311,7 +307,7 @@ class WellFormedReader {
   }
 
   private list(): ast.ListLit {
-    const openRange = this.at(this.take(t.LBracket));
+    const open = this.ranges.opening(this.take(t.LBracket));
     this.deeper();
     const items: ast.Value[] = [];
     if (!this.is(t.RBracket)) {
@@ -322,23 +318,23 @@ class WellFormedReader {
       }
       if (this.is(t.Comma)) this.pos++;
     }
-    this.at(this.take(t.RBracket));
+    this.ranges.closing(this.take(t.RBracket));
     this.depth--;
-    return { kind: 'list', items: fitted(items), range: this.span(openRange) };
+    return { kind: 'list', items: fitted(items), range: this.ranges.from(open) };
   }
 }
 
 export interface WellFormed {
   decl: ast.Decl;
-  /** Every range made, as `Parser.ranges`. */
-  ranges: Range[];
+  /** Every position in the tree, each once, as `Parser.positions`. */
+  positions: Position[];
 }
 
 /** The declaration's tree, if its tokens (trailing separators left off) are well formed; otherwise undefined. */
 export function readWellFormed(tokens: IToken[]): WellFormed | undefined {
   const reader = new WellFormedReader(tokens);
   try {
-    return { decl: reader.declaration(), ranges: reader.ranges };
+    return { decl: reader.declaration(), positions: reader.ranges.positions };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
