@@ -99,6 +99,13 @@ describe('what a fix writes', () => {
       .toEqual([text('maxPool2d(4, padding: same)')]);
   });
 
+  it('adds the loss that fits the output and the labels where a train statement has none', () => {
+    const text = (output: string, data: string) => `dataset rings = rings()\ndataset wave = sine(length: 2)\nmodel M {\n  input x: [2${data === 'wave' ? ', 1' : ''}]\n  flatten\n  ${output}\n}\ntrain M on ${data} { epochs: 3 }\n`;
+    expect(fixed(text('dense(1, activation: sigmoid)', 'rings'))).toContain('train M on rings { loss: binaryCrossentropy; epochs: 3 }');
+    expect(fixed(text('dense(1, activation: sigmoid)', 'wave'))).toContain('train M on wave { loss: meanSquaredError; epochs: 3 }');
+    expect(fixed(text('dense(1)', 'rings'))).toContain('train M on rings { loss: meanSquaredError; epochs: 3 }');
+  });
+
   it('pads a window too large for the data\'s sizes, on the layer, from the train statement', () => {
     const text = (conv: string) => `dataset short = sine(length: 4)\nmodel Wide {\n  input s: [T, 1]\n  ${conv}\n  lstm(8)\n  dense(1)\n}\ntrain Wide on short { loss: meanSquaredError }\n`;
     const mismatch = analyze(text('conv1d(4, kernel: 5)')).diagnostics.find((d) => d.code === 'data-mismatch')!;

@@ -9,7 +9,9 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
 import { aliasesOf, choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type LayerName, type ParamDef, type ParamType } from '../catalog';
 import { declarationStartBefore, lex } from '../syntax/lexer';
-import { offsetAt, type Position } from '../syntax/range';
+import { fittingLoss } from '../semantics/train';
+import type * as ast from '../syntax/ast';
+import { comparePositions, offsetAt, type Position } from '../syntax/range';
 import * as t from '../syntax/tokens';
 import { choiceDoc, datasetDoc, layerDoc, paramDoc, paramLine, typeName } from './describe';
 import { paramsOf } from './hover';
@@ -24,6 +26,8 @@ export interface Completion {
   insertText?: string;
   snippet?: boolean;
   sortText?: string;
+  /** The item the editor selects first: the one that fits where several could. */
+  preselect?: boolean;
   /** What the typed word is matched against, when more than the label: a layer's names in Keras and PyTorch. */
   filterText?: string;
   /** Which table a value came from, so its documentation can be found later. */
@@ -89,7 +93,10 @@ export function complete(a: Analysis, pos: Position): Completion[] {
     return [];
   }
   if (frame.braces === 'settings') {
-    if (segment.length >= 2 && segment[1].tokenType === t.Colon) return valuesOf(findSetting(segment[0].image)?.type, scope, false);
+    if (segment.length >= 2 && segment[1].tokenType === t.Colon) {
+      const values = valuesOf(findSetting(segment[0].image)?.type, scope, false);
+      return segment[0].image === 'loss' ? fittingLossFirst(a, pos, values) : values;
+    }
     if (segment.length === 0) {
       const given = new Set(settingKeys(tokens, frame.index));
       return trainSettings.filter((s) => !given.has(s.name)).map((s) => ({ label: s.name, kind: 'setting', detail: paramLine(s), insertText: `${s.name}: `, sortText: `0${s.name}` }));
@@ -314,6 +321,15 @@ function positionalCount(tokens: IToken[], frame: Frame): number {
 const isNumeric = (type: ParamType) => type.kind === 'int' || type.kind === 'float' || type.kind === 'pair' || type.kind === 'margins';
 
 /** The values a parameter of this type takes. */
+/** In `loss:`, the loss that fits the model's output and the dataset's labels comes first, selected, saying why. */
+function fittingLossFirst(a: Analysis, pos: Position, values: Completion[]): Completion[] {
+  const train = a.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train' && comparePositions(d.range.start, pos) <= 0).pop();
+  const model = train && !train.versus ? a.models.find((g) => g.name === train.model.text) : undefined;
+  if (!train || !model) return values;
+  const { loss, why } = fittingLoss(model, a.datasets.get(train.data.text)?.shapes?.labelKind);
+  return values.map((c) => (c.label === loss ? { ...c, detail: `fits: ${why}`, sortText: `0${c.label}`, preselect: true } : { ...c, sortText: `1${c.label}` }));
+}
+
 function valuesOf(type: ParamType | undefined, scope: Scope, inList: boolean): Completion[] {
   if (!type) return [];
   switch (type.kind) {

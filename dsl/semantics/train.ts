@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findDataset, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findDataset, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, contains, lineOf, type Range } from '../syntax/range';
@@ -151,11 +151,25 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
   return out;
 }
 
+/**
+ * The loss that fits a model's output, and the dataset's labels where they are known:
+ * what the fix for a missing loss writes, and what completion offers first.
+ */
+export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undefined): { loss: string; why: string } {
+  if (labels === 'regression') return { loss: 'meanSquaredError', why: 'the labels are values to predict: a regression' };
+  const activation = g && outputFacts(g)?.activation;
+  if (activation === 'sigmoid') return { loss: 'binaryCrossentropy', why: `${g!.name}'s output is sigmoid: yes/no labels` };
+  if (activation === 'softmax') {
+    return labels === 'sparse'
+      ? { loss: 'sparseCategoricalCrossentropy', why: `${g!.name}'s output is a softmax, and the labels are class numbers` }
+      : { loss: 'categoricalCrossentropy', why: `${g!.name}'s output is a softmax over classes` };
+  }
+  return { loss: 'meanSquaredError', why: g ? `${g.name}'s output is not a probability: a regression` : 'a regression' };
+}
+
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
-  const g = ctx.graph(decl.model.text);
-  const out = g && outputFacts(g);
+  const { loss } = fittingLoss(ctx.graph(decl.model.text), ctx.dataset(decl.data.text)?.shapes?.labelKind);
   const br = ctx.lineBreak;
-  const loss = out?.activation === 'sigmoid' ? 'binaryCrossentropy' : out?.activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError';
   if (decl.settingsRange) {
     const at = decl.settingsRange.start;
     const pos = alongLine(at, 1);

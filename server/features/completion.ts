@@ -28,6 +28,7 @@ export function registerCompletion(ctx: ServerContext): void {
       insertText: c.insertText,
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       sortText: c.sortText,
+      preselect: c.preselect,
       filterText: c.filterText,
       data: { kind: c.kind, table: c.table, owner: c.owner },
     }));

@@ -82,6 +82,27 @@ describe('completion', () => {
     expect(metrics).toContain('accuracy');
   });
 
+  it('offers first, and selects, the loss that fits the model\'s output and the dataset\'s labels', async () => {
+    const train = (output: string, data: string) => `dataset rings = rings()\ndataset blobs3 = blobs(centers: 3, dims: 2)\ndataset wave = sine(length: 2)\nmodel M {\n  input x: [2${data === 'wave' ? ', 1' : ''}]\n  flatten\n  ${output}\n}\ntrain M on ${data} {\n  loss: |\n}\n`;
+    const first = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label))[0];
+    const cases = [
+      ['dense(1, activation: sigmoid)', 'rings', 'binaryCrossentropy'],
+      ['dense(3, activation: softmax)', 'blobs3', 'categoricalCrossentropy'],
+      ['dense(1)', 'rings', 'meanSquaredError'],
+      ['dense(1, activation: sigmoid)', 'wave', 'meanSquaredError'],
+    ];
+    for (const [output, data, loss] of cases) {
+      const items = await complete(train(output, data));
+      expect(items.filter((i) => i.preselect).map((i) => i.label)).toEqual([loss]);
+      expect(first(items).label).toBe(loss);
+      expect(first(items).detail).toMatch(/^fits: /);
+      expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['binaryCrossentropy', 'categoricalCrossentropy', 'meanSquaredError', 'huber']));
+    }
+    // A GAN's losses are its own: nothing is singled out.
+    const gan = await complete('dataset r = rings()\nmodel G {\n  input z: [2]\n  dense(2)\n}\nmodel D {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\ntrain G vs D on r {\n  loss: |\n}\n');
+    expect(gan.filter((i) => i.preselect)).toEqual([]);
+  });
+
   it('offers declaration snippets at the top level', async () => {
     const items = await complete('|');
     expect(labels(items)).toEqual(expect.arrayContaining(['model', 'block', 'dataset', 'train']));
