@@ -51,7 +51,7 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
   activation: { none: 'linear', silu: 'swish' },
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
-  loss: { mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
+  loss: { mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
 };
 
 /** The value of a table that another framework's name stands for. */
