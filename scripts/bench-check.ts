@@ -9,10 +9,14 @@
  * The other columns say where a cold analysis goes: lexing alone, the parse alone
  * (lexing included), the checks alone (an analysis of trees just parsed: the parse
  * cache hands them over, and nothing is remembered of them yet), the garbage
- * collector's share of the cold analysis, and the floor of any chevrotain parse of these
- * tokens (see chevrotain-floor.ts).
+ * collector's share of the cold analysis, what an analysis keeps in memory (its tree and
+ * facts: the collector copies all of it once or twice while the analysis runs, so it
+ * weighs on the time too, and unlike the time it does not vary from run to run), and the
+ * floor of any chevrotain parse of these tokens (see chevrotain-floor.ts).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyze, clearParseCache } from '../dsl';
 import { lex } from '../dsl/syntax/lexer';
 import { parse } from '../dsl/syntax/parse';
@@ -28,6 +32,24 @@ let gcMs = 0;
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 }).observe({ entryTypes: ['gc'] });
+// A full collection on demand, to weigh what an analysis keeps (without --expose-gc on the command line).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/** The heap an analysis keeps alive: the heap with it and without it, each after a full collection. */
+function retainedMb(text: string): number {
+  clearParseCache();
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  let analysis: ReturnType<typeof analyze> | undefined = analyze(text, asDocument);
+  collect();
+  const after = process.memoryUsage().heapUsed;
+  analysis = undefined;
+  void analysis;
+  clearParseCache();
+  return (after - before) / 1e6;
+}
+
 /** GC entries arrive on the event loop: yield once so they are counted against the run that caused them. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -53,7 +75,7 @@ const warmFloor = floorTokens(lex(warm).tokens);
 for (let i = 0; i < 20; i++) chevrotainFloor(warmFloor);
 
 async function main(): Promise<void> {
-  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'after a new line ms', 'lex ms', 'parse ms', 'check ms', 'chevrotain floor ms', 'errors']];
+  const rows: string[][] = [['lines', 'tokens', 'cold median ms', 'cold min ms', 'µs/line', 'GC share', 'after an edit ms', 'after a new line ms', 'lex ms', 'parse ms', 'check ms', 'retained MB', 'chevrotain floor ms', 'errors']];
   for (const lines of sizes) {
     const text = generateSource(lines);
     const cold: number[] = [];
@@ -102,7 +124,7 @@ async function main(): Promise<void> {
     rows.push([
       String(text.split('\n').length), String(tokenCount), m.toFixed(1), Math.min(...cold).toFixed(1), ((m * 1000) / lines).toFixed(2),
       `${Math.round((100 * median(gc)) / m)}%`, median(edited).toFixed(1), median(shifted).toFixed(1), median(lexTimes).toFixed(1), median(parseTimes).toFixed(1),
-      median(checkTimes).toFixed(1), median(floorTimes).toFixed(1), String(errors),
+      median(checkTimes).toFixed(1), retainedMb(text).toFixed(1), median(floorTimes).toFixed(1), String(errors),
     ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
