@@ -320,7 +320,6 @@ function positionalCount(tokens: IToken[], frame: Frame): number {
 
 const isNumeric = (type: ParamType) => type.kind === 'int' || type.kind === 'float' || type.kind === 'pair' || type.kind === 'margins';
 
-/** The values a parameter of this type takes. */
 /** In `loss:`, the loss that fits the model's output and the dataset's labels comes first, selected, saying why. */
 function fittingLossFirst(a: Analysis, pos: Position, values: Completion[]): Completion[] {
   const train = a.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train' && comparePositions(d.range.start, pos) <= 0).pop();
@@ -330,6 +329,7 @@ function fittingLossFirst(a: Analysis, pos: Position, values: Completion[]): Com
   return values.map((c) => (c.label === loss ? { ...c, detail: `fits: ${why}`, sortText: `0${c.label}`, preselect: true } : { ...c, sortText: `1${c.label}` }));
 }
 
+/** The values a parameter of this type takes. */
 function valuesOf(type: ParamType | undefined, scope: Scope, inList: boolean): Completion[] {
   if (!type) return [];
   switch (type.kind) {

@@ -11,8 +11,6 @@ import { contains, type Range } from './range';
 import { RangeBuilder, tokenRange } from './range-builder';
 import * as t from './tokens';
 
-/** Where nothing has been consumed yet; fresh each time: a tree may share its positions, and they move with it (see parse.ts). */
-
 export interface SyntaxError {
   message: string;
   range: Range;
