@@ -2,10 +2,10 @@
  * The fast path for a declaration written without a mistake: a plain recursive-descent
  * reading of the grammar in parser.ts that builds the very same tree (the same objects,
  * fields in the same order, ranges sharing the same positions, the same list of positions
- * made: range-builder.ts). It gives up at the first token the grammar does not expect there, or at
- * anything the chevrotain parser would report or read with a repair (a tuple, `=` for
- * `:`, a comma between settings, two statements on a line), and the declaration is then
- * parsed by chevrotain, with its error recovery, as before.
+ * made: range-builder.ts). It gives up at the first token the grammar does not expect
+ * there, or at anything the chevrotain parser would report or read with a repair (a
+ * tuple, `=` for `:`, a comma between settings, two statements on a line), and the
+ * declaration is then parsed by chevrotain, with its error recovery, as before.
  *
  * Why two readers of one grammar: chevrotain's embedded actions cost three quarters of a
  * parse in closures, option objects and the garbage they leave (docs/performance.md);
@@ -326,7 +326,7 @@ class WellFormedReader {
 
 export interface WellFormed {
   decl: ast.Decl;
-  /** Every position in the tree, each once, as `Parser.positions`. */
+  /** Every position in the tree, each once, as the chevrotain parser lists them (range-builder.ts). */
   positions: Position[];
 }
 
