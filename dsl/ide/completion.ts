@@ -325,8 +325,8 @@ function fittingLossFirst(a: Analysis, pos: Position, values: Completion[]): Com
   const train = a.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train' && comparePositions(d.range.start, pos) <= 0).pop();
   const model = train && !train.versus ? a.models.find((g) => g.name === train.model.text) : undefined;
   if (!train || !model) return values;
-  const { loss, why } = fittingLoss(model, a.datasets.get(train.data.text)?.shapes?.labelKind);
-  return values.map((c) => (c.label === loss ? { ...c, detail: `fits: ${why}`, sortText: `0${c.label}`, preselect: true } : { ...c, sortText: `1${c.label}` }));
+  const { loss, fits } = fittingLoss(model, a.datasets.get(train.data.text)?.shapes?.labelKind);
+  return values.map((c) => (c.label === loss ? { ...c, detail: `fits ${fits}`, sortText: `0${c.label}`, preselect: true } : { ...c, sortText: `1${c.label}` }));
 }
 
 /** The values a parameter of this type takes. */

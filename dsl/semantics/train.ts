@@ -155,16 +155,16 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
  * The loss that fits a model's output, and the dataset's labels where they are known:
  * what the fix for a missing loss writes, and what completion offers first.
  */
-export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undefined): { loss: string; why: string } {
-  if (labels === 'regression') return { loss: 'meanSquaredError', why: 'the labels are values to predict: a regression' };
+export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undefined): { loss: string; fits: string } {
+  if (labels === 'regression') return { loss: 'meanSquaredError', fits: 'labels that are values to predict (a regression)' };
   const activation = g && outputFacts(g)?.activation;
-  if (activation === 'sigmoid') return { loss: 'binaryCrossentropy', why: `${g!.name}'s output is sigmoid: yes/no labels` };
+  if (activation === 'sigmoid') return { loss: 'binaryCrossentropy', fits: `${g!.name}'s sigmoid output (yes/no labels)` };
   if (activation === 'softmax') {
     return labels === 'sparse'
-      ? { loss: 'sparseCategoricalCrossentropy', why: `${g!.name}'s output is a softmax, and the labels are class numbers` }
-      : { loss: 'categoricalCrossentropy', why: `${g!.name}'s output is a softmax over classes` };
+      ? { loss: 'sparseCategoricalCrossentropy', fits: `${g!.name}'s softmax output and labels that are class numbers` }
+      : { loss: 'categoricalCrossentropy', fits: `${g!.name}'s softmax output (one class of several)` };
   }
-  return { loss: 'meanSquaredError', why: g ? `${g.name}'s output is not a probability: a regression` : 'a regression' };
+  return { loss: 'meanSquaredError', fits: g ? `${g.name}'s output, which is not a probability (a regression)` : 'a regression' };
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {

@@ -86,16 +86,16 @@ describe('completion', () => {
     const train = (output: string, data: string) => `dataset rings = rings()\ndataset blobs3 = blobs(centers: 3, dims: 2)\ndataset wave = sine(length: 2)\nmodel M {\n  input x: [2${data === 'wave' ? ', 1' : ''}]\n  flatten\n  ${output}\n}\ntrain M on ${data} {\n  loss: |\n}\n`;
     const first = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label))[0];
     const cases = [
-      ['dense(1, activation: sigmoid)', 'rings', 'binaryCrossentropy'],
-      ['dense(3, activation: softmax)', 'blobs3', 'categoricalCrossentropy'],
-      ['dense(1)', 'rings', 'meanSquaredError'],
-      ['dense(1, activation: sigmoid)', 'wave', 'meanSquaredError'],
+      ['dense(1, activation: sigmoid)', 'rings', 'binaryCrossentropy', "fits M's sigmoid output (yes/no labels)"],
+      ['dense(3, activation: softmax)', 'blobs3', 'categoricalCrossentropy', "fits M's softmax output (one class of several)"],
+      ['dense(1)', 'rings', 'meanSquaredError', "fits M's output, which is not a probability (a regression)"],
+      ['dense(1, activation: sigmoid)', 'wave', 'meanSquaredError', 'fits labels that are values to predict (a regression)'],
     ];
-    for (const [output, data, loss] of cases) {
+    for (const [output, data, loss, detail] of cases) {
       const items = await complete(train(output, data));
       expect(items.filter((i) => i.preselect).map((i) => i.label)).toEqual([loss]);
       expect(first(items).label).toBe(loss);
-      expect(first(items).detail).toMatch(/^fits: /);
+      expect(first(items).detail).toBe(detail);
       expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['binaryCrossentropy', 'categoricalCrossentropy', 'meanSquaredError', 'huber']));
     }
     // A GAN's losses are its own: nothing is singled out.
