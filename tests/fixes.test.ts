@@ -106,6 +106,17 @@ describe('what a fix writes', () => {
     expect(fixed(text('dense(1)', 'rings'))).toContain('train M on rings { loss: meanSquaredError; epochs: 3 }');
   });
 
+  it('sets the output layer\'s activation the loss expects, where the model itself writes the layer', () => {
+    const text = (output: string, loss: string) => `dataset rings = rings()\ndataset b = blobs(centers: 3, dims: 2)\nmodel M {\n  input x: [2]\n  dense(8, activation: relu)\n  ${output}\n}\ntrain M on ${loss}\n`;
+    const after = fixed(text('dense(1)\n  dropout(0.1)', 'rings { loss: binaryCrossentropy }'));
+    expect(after).toContain('  dense(1, activation: sigmoid)\n  dropout(0.1)\n');
+    expect(analyze(after).diagnostics.filter((d) => d.code === 'loss-mismatch')).toEqual([]);
+    expect(fixed(text('dense(3, activation: relu)', 'b { loss: categoricalCrossentropy }'))).toContain('  dense(3, activation: softmax)\n');
+    // In a block, its other uses would change too: no fix.
+    const inBlock = `block Head(act = linear) {\n  dense(1, activation: act)\n}\n${text('Head', 'rings { loss: binaryCrossentropy }')}`;
+    expect(analyze(inBlock).diagnostics.find((d) => d.code === 'loss-mismatch')?.fixes).toBeUndefined();
+  });
+
   it('pads a window too large for the data\'s sizes, on the layer, from the train statement', () => {
     const text = (conv: string) => `dataset short = sine(length: 4)\nmodel Wide {\n  input s: [T, 1]\n  ${conv}\n  lstm(8)\n  dense(1)\n}\ntrain Wide on short { loss: meanSquaredError }\n`;
     const mismatch = analyze(text('conv1d(4, kernel: 5)')).diagnostics.find((d) => d.code === 'data-mismatch')!;

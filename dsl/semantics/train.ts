@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findDataset, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, contains, lineOf, type Range } from '../syntax/range';
@@ -361,7 +361,9 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
         }));
     } else {
       ctx.report(diagnostic('loss-mismatch', 'warning', lossSetting.value.range,
-        `${loss.name} expects ${loss.activations.join(' or ')} probabilities, but ${g.name}'s output has activation ${out.activation}${where}`));
+        `${loss.name} expects ${loss.activations.join(' or ')} probabilities, but ${g.name}'s output has activation ${out.activation}${where}`, {
+          fixes: outputActivationFix(ctx, g, out, loss.activations[0]),
+        }));
     }
     return;
   }
@@ -374,6 +376,19 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
       `${loss.name} expects integer class labels, but dataset ${dataDecl.name.text} has one-hot labels ${formatShape(data.labels)}; use categoricalCrossentropy`, { fixes: replaceLoss('categoricalCrossentropy') }));
   }
+}
+
+/**
+ * Sets the activation of the output layer, where the model itself writes the layer (in a
+ * block, other uses would change too) and the layer takes an activation. Not preferred:
+ * the loss may be what is wrong.
+ */
+function outputActivationFix(ctx: Context, g: ModelGraph, out: OutputFacts, activation: string): Fix[] | undefined {
+  const model = ctx.model(g.name);
+  const call = out.node && ctx.nodeCalls.get(out.node);
+  if (!model || !call || !contains(model.range, call.range.start)) return undefined;
+  if (!findLayer(out.node!.kind)?.params.some((p) => p.name === 'activation')) return undefined;
+  return [{ title: `Set activation: ${activation} on the output layer (line ${lineOf(call.range)})`, edits: [settingArgument(call, 'activation', activation)] }];
 }
 
 /** A dense call's units as written: named, or its first positional argument. */
