@@ -117,6 +117,22 @@ describe('what a fix writes', () => {
     expect(analyze(inBlock).diagnostics.find((d) => d.code === 'loss-mismatch')?.fixes).toBeUndefined();
   });
 
+  it('takes out a setting that is set twice, given with its rival, or for the other kind of training: its line, or itself and a `;`', () => {
+    const models = 'dataset rings = rings()\ndataset ring = ring2d()\nmodel M {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\nmodel G {\n  input z: [4]\n  dense(2)\n}\nmodel D {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\n';
+    const plain = (settings: string) => `${models}train M on rings ${settings}\n`;
+    expect(fixed(plain('{ loss: binaryCrossentropy; samples: 3; epochs: 2 }'))).toContain('{ loss: binaryCrossentropy; epochs: 2 }');
+    expect(fixed(plain('{ loss: binaryCrossentropy; epochs: 2; samples: 3 }'))).toContain('{ loss: binaryCrossentropy; epochs: 2 }');
+    expect(fixed(plain('{ samples: 3; loss: binaryCrossentropy }'))).toContain('{ loss: binaryCrossentropy }');
+    expect(fixed(plain('{\n  loss: binaryCrossentropy\n  epochs: 2\n  epochs: 3  # more\n}'))).toContain('{\n  loss: binaryCrossentropy\n  epochs: 2\n}\n');
+    expect(fixed(plain('{\n  loss: binaryCrossentropy\n  validation: rings\n  validationSplit: 0.2\n}'))).toContain('{\n  loss: binaryCrossentropy\n  validation: rings\n}\n');
+    expect(fixed(`${models}train G vs D on ring {\n  loss: binaryCrossentropy\n  epochs: 2\n}\n`)).toContain('train G vs D on ring {\n  epochs: 2\n}\n');
+  });
+
+  it('takes out an argument given twice, with its comma', () => {
+    const text = (dense: string) => `dataset rings = rings()\nmodel M {\n  input x: [2]\n  ${dense}\n}\ntrain M on rings { loss: binaryCrossentropy }\n`;
+    expect(fixed(text('dense(1, activation: sigmoid, activation: tanh)'))).toContain('  dense(1, activation: sigmoid)\n');
+  });
+
   it('pads a window too large for the data\'s sizes, on the layer, from the train statement', () => {
     const text = (conv: string) => `dataset short = sine(length: 4)\nmodel Wide {\n  input s: [T, 1]\n  ${conv}\n  lstm(8)\n  dense(1)\n}\ntrain Wide on short { loss: meanSquaredError }\n`;
     const mismatch = analyze(text('conv1d(4, kernel: 5)')).diagnostics.find((d) => d.code === 'data-mismatch')!;

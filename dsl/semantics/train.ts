@@ -112,16 +112,19 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
       continue;
     }
     if (seen.has(def.name)) {
-      ctx.report(diagnostic('invalid-setting', 'error', s.range, `'${def.name}' is set twice`));
+      ctx.report(diagnostic('invalid-setting', 'error', s.range, `'${def.name}' is set twice`, { fixes: settingRemoval(decl, s, `Remove the repeated ${def.name}`) }));
       continue;
     }
     seen.add(def.name);
+    // A setting for the other kind of training does nothing there: taking it out is safe.
     if (def.only === 'gan' && !gan) {
-      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' applies to GAN training only (train G vs D on data)`));
+      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' applies to GAN training only (train G vs D on data)`, { fixes: settingRemoval(decl, s, `Remove ${def.name}`, true) }));
       continue;
     }
     if (def.only === 'plain' && gan) {
-      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' does not apply to GAN training, which uses binary cross-entropy for both networks`));
+      ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' does not apply to GAN training, which uses binary cross-entropy for both networks`, {
+        fixes: settingRemoval(decl, s, `Remove ${def.name}`, true),
+      }));
       continue;
     }
     const v = evaluate(s.value, def.type, globals, `'${def.name}'`);
@@ -146,7 +149,7 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
   }
   if (seen.has('validation') && seen.has('validationSplit')) {
     const s = decl.settings.find((x) => x.key.text === 'validationSplit')!;
-    ctx.report(diagnostic('invalid-setting', 'error', s.range, 'give either validation (a dataset) or validationSplit, not both'));
+    ctx.report(diagnostic('invalid-setting', 'error', s.range, 'give either validation (a dataset) or validationSplit, not both', { fixes: settingRemoval(decl, s, 'Remove validationSplit') }));
   }
   return out;
 }
@@ -165,6 +168,22 @@ export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undef
       : { loss: 'categoricalCrossentropy', fits: `${g!.name}'s softmax output (one class of several)` };
   }
   return { loss: 'meanSquaredError', fits: g ? `${g.name}'s output, which is not a probability (a regression)` : 'a regression' };
+}
+
+/**
+ * The fix that takes a setting out: its whole line where it has one to itself, else the
+ * setting with the `;` that separates it from its neighbour on the line.
+ */
+function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, preferred?: true): Fix[] {
+  const i = decl.settings.indexOf(s);
+  const before = decl.settings[i - 1]?.range.end ?? decl.settingsRange!.start;
+  const after = decl.settings[i + 1]?.range.start ?? decl.settingsRange!.end;
+  let range: Range;
+  if (before.line < s.range.start.line && after.line > s.range.end.line) range = { start: { line: s.range.start.line, character: 0 }, end: { line: s.range.end.line + 1, character: 0 } };
+  else if (i > 0 && before.line === s.range.start.line) range = { start: before, end: s.range.end };
+  else if (decl.settings[i + 1] && after.line === s.range.end.line) range = { start: s.range.start, end: after };
+  else range = s.range;
+  return [{ title, edits: [{ range, newText: '' }], preferred }];
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {

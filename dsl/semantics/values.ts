@@ -337,7 +337,9 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         continue;
       }
       if (given.includes(p.name) && !p.variadic) {
-        scope.report(diagnostic('invalid-argument', 'error', arg.range, `${owner} '${p.name}' is given twice`));
+        scope.report(diagnostic('invalid-argument', 'error', arg.range, `${owner} '${p.name}' is given twice`, {
+          fixes: [{ title: `Remove the repeated ${p.name}`, edits: [{ range: withoutArgument(call, arg), newText: '' }] }],
+        }));
         ok = false;
         continue;
       }
