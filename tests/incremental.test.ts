@@ -252,6 +252,17 @@ train M on d { loss: categoricalCrossentropy }
     expect(fix(after)).toEqual({ line: 18, character: 8 });
   });
 
+  it('moves the whole-line fix of a repeated setting with its train statement, whose check replays', () => {
+    const document = { document: 'file:///setting-fix.dlnet' };
+    // No model M: the check names no line (as a fit's "(line N)" would), so it is replayed, not run again, after the move.
+    const text = 'dataset d = rings()\ntrain M on d {\n  loss: binaryCrossentropy\n  loss: binaryCrossentropy\n}\n';
+    const removal = (a: warm.Analysis) => a.diagnostics.find((d) => d.code === 'invalid-setting')?.fixes?.[0].edits[0].range;
+    expect(removal(warm.analyze(text, document))).toEqual({ start: { line: 3, character: 0 }, end: { line: 4, character: 0 } });
+    const moved = `# a line above\n${text}`;
+    expect(removal(warm.analyze(moved, document))).toEqual({ start: { line: 4, character: 0 }, end: { line: 5, character: 0 } });
+    expectSameAsFresh(moved, document);
+  });
+
   it('moves a declaration with a list of 300,000 items', () => {
     const huge = `model Big {\n  input x: [2]\n  reshape([${Array(300_000).fill('1').join(', ')}])\n}\n`;
     const document = 'file:///huge.dlnet';

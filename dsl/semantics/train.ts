@@ -5,7 +5,7 @@
 import { choiceWithDefaults, datasets as sources, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, contains, lineOf, type Range } from '../syntax/range';
+import { alongLine, contains, lineOf, lineStart, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -179,7 +179,7 @@ function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, pref
   const before = decl.settings[i - 1]?.range.end ?? decl.settingsRange!.start;
   const after = decl.settings[i + 1]?.range.start ?? decl.settingsRange!.end;
   let range: Range;
-  if (before.line < s.range.start.line && after.line > s.range.end.line) range = { start: { line: s.range.start.line, character: 0 }, end: { line: s.range.end.line + 1, character: 0 } };
+  if (before.line < s.range.start.line && after.line > s.range.end.line) range = { start: lineStart(s.range.start), end: lineStart(s.range.end, 1) };
   else if (i > 0 && before.line === s.range.start.line) range = { start: before, end: s.range.end };
   else if (decl.settings[i + 1] && after.line === s.range.end.line) range = { start: s.range.start, end: after };
   else range = s.range;

@@ -106,6 +106,12 @@ export function alongLine(p: Position, by: number): Position {
   return { line: p.line, character: p.character + by };
 }
 
+/** The start of `p`'s line, or of the line `after` lines below it; reads `p`'s line as `alongLine` does. */
+export function lineStart(p: Position, after = 0): Position {
+  lineReader?.(p);
+  return { line: p.line + after, character: 0 };
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
