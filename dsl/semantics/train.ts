@@ -231,7 +231,7 @@ const PER_FEATURE = new Set(['dense', 'dropout', 'gaussianNoise', 'batchNorm', '
  */
 function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
   const model = ctx.model(g.name);
-  const writtenHere = (node: LayerNode) => !!model && contains(model.range, node.range.start) && ctx.nodeCalls.has(node);
+  const writtenHere = (node: LayerNode) => !!writtenIn(ctx, model, node);
   const consumers = new Map<string, number>();
   for (const l of g.layers) for (const i of l.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   let head = output;
@@ -242,6 +242,11 @@ function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
     node = before;
     if (node.kind === 'dense') head = node;
   }
+}
+
+/** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
+function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
+  return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }
 
 /** Features of one shape, rather than one per named input. */
@@ -403,10 +408,8 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
  * the loss may be what is wrong.
  */
 function outputActivationFix(ctx: Context, g: ModelGraph, out: OutputFacts, activation: string): Fix[] | undefined {
-  const model = ctx.model(g.name);
-  const call = out.node && ctx.nodeCalls.get(out.node);
-  if (!model || !call || !contains(model.range, call.range.start)) return undefined;
-  if (!findLayer(out.node!.kind)?.params.some((p) => p.name === 'activation')) return undefined;
+  const call = out.node && writtenIn(ctx, ctx.model(g.name), out.node);
+  if (!call || !findLayer(out.node!.kind)?.params.some((p) => p.name === 'activation')) return undefined;
   return [{ title: `Set activation: ${activation} on the output layer (line ${lineOf(call.range)})`, edits: [settingArgument(call, 'activation', activation)] }];
 }
 

@@ -43,10 +43,9 @@ export class RangeBuilder {
   /** Where an opening bracket starts: the range of its node starts there (`from`). */
   opening(tok: IToken): Position {
     if (madeUp(tok)) return this.lastEnd();
-    const line = tok.startLine! - 1;
-    const character = tok.startColumn! - 1;
-    const touching = this.end !== undefined && this.end.line === line && this.end.character === character;
-    const start = touching ? this.end! : this.made({ line, character });
+    const at = startOf(tok);
+    const touching = this.end !== undefined && this.end.line === at.line && this.end.character === at.character;
+    const start = touching ? this.end! : this.made(at);
     this.end = undefined;
     this.opened = tok;
     return start;
@@ -55,14 +54,13 @@ export class RangeBuilder {
   /** A closing bracket: only its end is made, for the range of its node to end at. */
   closing(tok: IToken): void {
     if (madeUp(tok)) return;
-    this.end = this.made({ line: tok.startLine! - 1, character: tok.startColumn! - 1 + tok.image.length });
+    this.end = this.made(endOf(tok));
   }
 
   /** The end of the last token consumed. */
   lastEnd(): Position {
     if (this.end) return this.end;
-    const tok = this.opened!;
-    return (this.end = this.made({ line: tok.startLine! - 1, character: tok.startColumn! - 1 + tok.image.length }));
+    return (this.end = this.made(endOf(this.opened!)));
   }
 
   /** An empty range at the last end: where a piece recovery made up stands. */
@@ -88,12 +86,15 @@ export class RangeBuilder {
   }
 }
 
-/** Where a token stands. Tokens never span lines (newline tokens are one line break), so the image gives the end. */
+/** Where a token stands. */
 export function tokenRange(tok: IToken): Range {
-  const line = tok.startLine! - 1;
-  const character = tok.startColumn! - 1;
-  return { start: { line, character }, end: { line, character: character + tok.image.length } };
+  return { start: startOf(tok), end: endOf(tok) };
 }
+
+const startOf = (tok: IToken): Position => ({ line: tok.startLine! - 1, character: tok.startColumn! - 1 });
+
+/** Tokens never span lines (newline tokens are one line break), so the image gives the end. */
+const endOf = (tok: IToken): Position => ({ line: tok.startLine! - 1, character: tok.startColumn! - 1 + tok.image.length });
 
 /** A token that chevrotain's recovery inserted: it stands nowhere in the text. */
 function madeUp(tok: IToken): boolean {
