@@ -12,6 +12,7 @@ import { comparePositions, contains, lineOf, type Range } from '../syntax/range'
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from './shape';
+import { layerFromKerasActivation } from './keras-activation';
 import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
 import { closest } from './suggest';
@@ -379,6 +380,12 @@ export class ModelChecker {
     }
     const def = findLayer(callee);
     if (def) return this.applyLayer(def, call, current, frame, atStart, name);
+    const activation = layerFromKerasActivation(call);
+    if (activation) {
+      frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
+        `\`${callee}(...)\` is how Keras applies an activation; dlnet writes the activation as a layer of its own: \`${activation.layer}\``, { fixes: [activation.fix] }));
+      return current; // an activation keeps its input's shape: the rest of the model is checked
+    }
     const guess = this.layerGuess(callee, frame);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
