@@ -7,7 +7,7 @@ import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, ty
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { parse, type SyntaxError } from './syntax/parse';
-import { lineBreakOf, lineOf } from './syntax/range';
+import { lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
 import type { ModelGraph } from './semantics/graph';
 import { lintModel } from './semantics/lints';
@@ -53,7 +53,7 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.document);
-  const ctx = new Context(parsed.file, lineBreakOf(text));
+  const ctx = new Context(parsed.file, text);
   for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 

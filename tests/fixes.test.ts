@@ -108,8 +108,8 @@ describe('what a fix writes', () => {
 
   it('sets the output layer\'s activation the loss expects, where the model itself writes the layer', () => {
     const text = (output: string, loss: string) => `dataset rings = rings()\ndataset b = blobs(centers: 3, dims: 2)\nmodel M {\n  input x: [2]\n  dense(8, activation: relu)\n  ${output}\n}\ntrain M on ${loss}\n`;
-    const after = fixed(text('dense(1)\n  dropout(0.1)', 'rings { loss: binaryCrossentropy }'));
-    expect(after).toContain('  dense(1, activation: sigmoid)\n  dropout(0.1)\n');
+    const after = fixed(text('dense(1)\n  flatten', 'rings { loss: binaryCrossentropy }'));
+    expect(after).toContain('  dense(1, activation: sigmoid)\n  flatten\n');
     expect(analyze(after).diagnostics.filter((d) => d.code === 'loss-mismatch')).toEqual([]);
     expect(fixed(text('dense(3, activation: relu)', 'b { loss: categoricalCrossentropy }'))).toContain('  dense(3, activation: softmax)\n');
     // In a block, its other uses would change too: no fix.
@@ -126,6 +126,34 @@ describe('what a fix writes', () => {
     expect(fixed(plain('{\n  loss: binaryCrossentropy\n  epochs: 2\n  epochs: 3  # more\n}'))).toContain('{\n  loss: binaryCrossentropy\n  epochs: 2\n}\n');
     expect(fixed(plain('{\n  loss: binaryCrossentropy\n  validation: rings\n  validationSplit: 0.2\n}'))).toContain('{\n  loss: binaryCrossentropy\n  validation: rings\n}\n');
     expect(fixed(`${models}train G vs D on ring {\n  loss: binaryCrossentropy\n  epochs: 2\n}\n`)).toContain('train G vs D on ring {\n  epochs: 2\n}\n');
+  });
+
+  it('moves a dropout after the last layer with weights before it, or takes it out, where the model itself writes both', () => {
+    const text = (output: string) => `model M {\n  input x: [4]\n  dense(8, activation: relu)\n  ${output}\n}\n`;
+    const fixes = (source: string) => {
+      const found = analyze(source).diagnostics.filter((d) => d.code === 'dropout-placement');
+      expect(found).toHaveLength(1);
+      return (found[0].fixes ?? []).map((f) => {
+        const after = applyEdits(source, f.edits);
+        expect(analyze(after).diagnostics.filter((d) => d.code === 'dropout-placement' || d.severity === 'error')).toEqual([]);
+        return [f.title, after];
+      });
+    };
+    // On a line of its own: in front of the dense on its line, and its line goes.
+    expect(fixes(text('dense(1, activation: sigmoid)\n  dropout(0.2)'))).toEqual([
+      ['Move dropout(0.2) before dense (line 4)', text('dropout(0.2) -> dense(1, activation: sigmoid)')],
+      ['Remove dropout(0.2)', text('dense(1, activation: sigmoid)')],
+    ]);
+    // In one chain, through a layer without weights; and a statement that binds a name keeps it.
+    expect(fixes(text('h = dense(1) -> sigmoid -> dropout(rate: 0.2)\n  output h'))).toEqual([
+      ['Move dropout(rate: 0.2) before dense (line 4)', text('h = dropout(rate: 0.2) -> dense(1) -> sigmoid\n  output h')],
+      ['Remove dropout(rate: 0.2)', text('h = dense(1) -> sigmoid\n  output h')],
+    ]);
+    // Two statements on a line: the dropout goes with its `;`.
+    expect(fixes(text('dense(1); dropout(0.2)'))[1]).toEqual(['Remove dropout(0.2)', text('dense(1)')]);
+    // In a repeat or a block, every round or use would change: no fix.
+    expect(fixes(text('repeat 2 { dense(1) -> dropout(0.2) }'))).toEqual([]);
+    expect(fixes(`block Head {\n  dense(1)\n  dropout(0.2)\n}\n${text('Head')}`)).toEqual([]);
   });
 
   it('takes out an argument given twice, with its comma', () => {

@@ -3,7 +3,7 @@ import type { Args, DatasetShapes, LayerDef } from '../catalog';
 import { diagnosticKey, type Diagnostic } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
-import { readLinesWith, type Position, type Range } from '../syntax/range';
+import { lineBreakOf, LineIndex, readLinesWith, type Position, type Range } from '../syntax/range';
 import type { LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
@@ -81,8 +81,23 @@ export class Context {
   /** Every name of a kind, joined: what a `names` read found. */
   private readonly namesKeys = new Map<Named, string>();
 
-  /** @param lineBreak the file's line break, for fixes that add lines. */
-  constructor(readonly file: ast.SourceFile, readonly lineBreak = '\n') {}
+  /** The file's line break, for fixes that add lines. */
+  readonly lineBreak: string;
+  private lines: LineIndex | undefined;
+
+  /** @param text the file's text, which `file` is the tree of. */
+  constructor(readonly file: ast.SourceFile, private readonly text = '') {
+    this.lineBreak = lineBreakOf(text);
+  }
+
+  /**
+   * The text a range of the file covers, for a fix that moves code (a text edit can only
+   * write it anew). The same tree is the same text, so a recorded check may replay it.
+   */
+  written(r: Range): string {
+    const lines = (this.lines ??= new LineIndex(this.text));
+    return this.text.slice(lines.offset(r.start), lines.offset(r.end));
+  }
 
   /** Reports each diagnostic once: blocks and repeats are walked many times. */
   report(d: Diagnostic): void {

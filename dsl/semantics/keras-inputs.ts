@@ -5,7 +5,7 @@
 import { fold, inputShapeParameter } from '../catalog/aliases';
 import type { Fix, TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { withoutArgument } from './values';
+import { withoutItem } from '../syntax/range';
 
 /** A size as written in a shape, `?` for Keras's None; undefined for what a shape cannot hold. */
 function sizeText(v: ast.Value): string | undefined {
@@ -43,7 +43,7 @@ export function inputFromShapeArgument(call: ast.Call, taken: (name: string) => 
   const declaration = `input ${name}: ${shape}`;
   return [{
     title: `Declare the input from ${arg.name.text}: ${declaration}`,
-    edits: [{ range: { start: at, end: at }, newText: `${declaration}${lineBreak}${' '.repeat(at.character)}` }, { range: withoutArgument(call, arg), newText: '' }],
+    edits: [{ range: { start: at, end: at }, newText: `${declaration}${lineBreak}${' '.repeat(at.character)}` }, { range: withoutItem(call.args!, arg), newText: '' }],
     preferred: true,
   }];
 }

@@ -4,8 +4,9 @@
  * computed numbers instead of indices.
  */
 import { findLayer } from '../catalog';
-import { diagnostic } from '../diagnostics';
-import { lineOf } from '../syntax/range';
+import { diagnostic, type Fix, type TextEdit } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import { contains, lineOf, withoutItem, withoutLine } from '../syntax/range';
 import type { Context } from './context';
 import type { LayerNode, ModelGraph } from './graph';
 
@@ -129,10 +130,59 @@ function lintDropout(ctx: Context, g: ModelGraph, byId: Map<string, LayerNode>):
     while (node && node.params === 0 && node.inputs.length === 1) {
       if (DROPOUTS.has(node.kind)) {
         ctx.report(diagnostic('dropout-placement', 'warning', node.range,
-          `${node.kind} after the last layer with weights drops parts of the model's output itself, which only adds noise to the loss; move it before a layer with weights`));
+          `${node.kind} after the last layer with weights drops parts of the model's output itself, which only adds noise to the loss; move it before a layer with weights`, {
+            fixes: dropoutFixes(ctx, g, node, byId),
+          }));
         break;
       }
       node = byId.get(node.inputs[0]);
     }
   }
+}
+
+/**
+ * Moving the dropout before the last layer with weights (`dense(10) -> dropout(0.5)`
+ * becomes `dropout(0.5) -> dense(10)`; a dropout on a line of its own goes in front of
+ * the dense on its line), and taking it out. Only where both are steps of the model's
+ * own chains: in a block or a repeat, an edit would change every use or round.
+ */
+function dropoutFixes(ctx: Context, g: ModelGraph, dropout: LayerNode, byId: Map<string, LayerNode>): Fix[] | undefined {
+  const body = ctx.model(g.name)?.body;
+  const call = body && ctx.nodeCalls.get(dropout);
+  const removal = call && stepRemoval(body, call);
+  if (!removal) return undefined;
+  const text = ctx.written(call.range);
+  const fixes: Fix[] = [];
+  let weights = byId.get(dropout.inputs[0]);
+  while (weights && weights.params === 0 && weights.inputs.length === 1) weights = byId.get(weights.inputs[0]);
+  const before = weights && ctx.nodeCalls.get(weights);
+  if (before && statementOf(body, before)) {
+    const at = before.range.start;
+    fixes.push({
+      title: `Move ${text} before ${before.callee.text} (line ${lineOf(before.range)})`,
+      edits: [{ range: { start: at, end: at }, newText: `${text} -> ` }, removal],
+    });
+  }
+  fixes.push({ title: `Remove ${text}`, edits: [removal] });
+  return fixes;
+}
+
+/** What takes a step out of its chain, or its statement out of the body when it is the whole of one that binds no name. */
+function stepRemoval(body: ast.Body, call: ast.Call): TextEdit | undefined {
+  const i = statementOf(body, call);
+  if (i === undefined) return undefined;
+  const stmt = body.stmts[i] as ast.ChainStmt;
+  if (stmt.steps.length > 1) return { range: withoutItem(stmt.steps, call), newText: '' };
+  return stmt.target ? undefined : { range: withoutLine(body.stmts, i, body.range), newText: '' };
+}
+
+/** Which of the body's statements has the call as one of its steps (not inside a residual or repeat). */
+function statementOf(body: ast.Body, call: ast.Call): number | undefined {
+  const i = body.stmts.findIndex((s) => s.kind === 'chain' && s.steps.includes(call));
+  return i < 0 ? undefined : i;
+}
+
+/** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
+export function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
+  return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }

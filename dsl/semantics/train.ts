@@ -5,10 +5,10 @@
 import { choiceWithDefaults, datasets as sources, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, contains, lineOf, lineStart, type Range } from '../syntax/range';
+import { alongLine, lineOf, lineStart, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
-import { effectiveActivation } from './lints';
+import { effectiveActivation, writtenIn } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from './suggest';
@@ -84,8 +84,8 @@ function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { 
   if (!source || source.params.some((p) => p.default === undefined && !p.optional)) return undefined;
   const text = `dataset ${ident.text} = ${source.name}()`;
   const first = ctx.firstTrainOn(ident.text) ?? train;
-  const lineStart = alongLine(first.keyword.start, -first.keyword.start.character);
-  return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: lineStart, end: lineStart }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
+  const at = lineStart(first.keyword.start);
+  return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: at, end: at }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
 }
 
 function resolveModel(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): ModelGraph | undefined {
@@ -175,14 +175,7 @@ export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undef
  * setting with the `;` that separates it from its neighbour on the line.
  */
 function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, preferred?: true): Fix[] {
-  const i = decl.settings.indexOf(s);
-  const before = decl.settings[i - 1]?.range.end ?? decl.settingsRange!.start;
-  const after = decl.settings[i + 1]?.range.start ?? decl.settingsRange!.end;
-  let range: Range;
-  if (before.line < s.range.start.line && after.line > s.range.end.line) range = { start: lineStart(s.range.start), end: lineStart(s.range.end, 1) };
-  else if (i > 0 && before.line === s.range.start.line) range = { start: before, end: s.range.end };
-  else if (decl.settings[i + 1] && after.line === s.range.end.line) range = { start: s.range.start, end: after };
-  else range = s.range;
+  const range = withoutLine(decl.settings, decl.settings.indexOf(s), decl.settingsRange!);
   return [{ title, edits: [{ range, newText: '' }], preferred }];
 }
 
@@ -242,11 +235,6 @@ function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
     node = before;
     if (node.kind === 'dense') head = node;
   }
-}
-
-/** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
-function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
-  return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }
 
 /** Features of one shape, rather than one per named input. */

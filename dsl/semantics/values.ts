@@ -8,7 +8,7 @@ import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, 
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
-import { alongLine, type Range } from '../syntax/range';
+import { alongLine, withoutItem, type Range } from '../syntax/range';
 import type { Dim } from './shape';
 import { closest } from './suggest';
 
@@ -272,14 +272,6 @@ function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: 
   scope.report(diagnostic('invalid-shape', 'warning', item.range, "`None` here is a size named None: a size that is not known is written ?, and shapes leave out the batch axis", { fixes }));
 }
 
-/** What to delete to take one argument out of a call: it and the comma before it (after it, for the first). */
-export function withoutArgument(call: ast.Call, arg: ast.Arg): Range {
-  const args = call.args!;
-  const i = args.indexOf(arg);
-  if (i > 0) return { start: args[i - 1].range.end, end: arg.range.end };
-  return { start: arg.range.start, end: args[1]?.range.start ?? arg.range.end };
-}
-
 /** The edit that makes a call's argument `name` say `text`: its value replaced, or the argument added last. */
 export function settingArgument(call: ast.Call, name: string, text: string): TextEdit {
   const existing = call.args?.find((a) => a.name?.text === name);
@@ -319,7 +311,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       const p = params.find((q) => q.name === arg.name!.text);
       if (!p && inputShapeParameter(arg.name.text)) {
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
-          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutArgument(call, arg), newText: '' }] }],
+          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }] }],
         }));
         ok = false;
         continue;
@@ -338,7 +330,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       }
       if (given.includes(p.name) && !p.variadic) {
         scope.report(diagnostic('invalid-argument', 'error', arg.range, `${owner} '${p.name}' is given twice`, {
-          fixes: [{ title: `Remove the repeated ${p.name}`, edits: [{ range: withoutArgument(call, arg), newText: '' }] }],
+          fixes: [{ title: `Remove the repeated ${p.name}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }] }],
         }));
         ok = false;
         continue;

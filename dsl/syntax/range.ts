@@ -112,6 +112,28 @@ export function lineStart(p: Position, after = 0): Position {
   return { line: p.line + after, character: 0 };
 }
 
+/** What to delete to take `item` out of a list separated by `,` or `->`: it and the separator before it (after it, for the first). */
+export function withoutItem<T extends { range: Range }>(items: readonly T[], item: T): Range {
+  const i = items.indexOf(item);
+  if (i > 0) return { start: items[i - 1].range.end, end: item.range.end };
+  return { start: item.range.start, end: items[1]?.range.start ?? item.range.end };
+}
+
+/**
+ * What to delete to take the `i`th of a block's lines out (statements of a body, settings
+ * of a train statement; `within` is the block's braces): its whole lines where nothing
+ * else is on them, else it and the `;` that parts it from its neighbour on its line.
+ */
+export function withoutLine<T extends { range: Range }>(items: readonly T[], i: number, within: Range): Range {
+  const { range } = items[i];
+  const before = items[i - 1]?.range.end ?? within.start;
+  const after = items[i + 1]?.range.start ?? within.end;
+  if (before.line < range.start.line && after.line > range.end.line) return { start: lineStart(range.start), end: lineStart(range.end, 1) };
+  if (i > 0 && before.line === range.start.line) return { start: before, end: range.end };
+  if (items[i + 1] && after.line === range.end.line) return { start: range.start, end: after };
+  return range;
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
