@@ -14,7 +14,7 @@ import { lintModel } from './semantics/lints';
 import { Remembered } from './semantics/memo';
 import { ModelChecker } from './semantics/models';
 import type { Shape } from './semantics/shape';
-import { closest } from './semantics/suggest';
+import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, type TrainPlan } from './semantics/train';
 import { bindArgs, type ValueScope } from './semantics/values';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findChoice, findLayer, layerAlias, layerNames, layers, parameterAlias, type ChoiceTable } from '../dsl/catalog';
 import { choiceAliases, fold, layerAliases, parameterAliases } from '../dsl/catalog/aliases';
-import { closest, editDistance } from '../dsl/semantics/suggest';
+import { closest, editDistance } from '../dsl/suggest';
 
 /** Every candidate scored in full, first best wins: the rule `closest` must keep. */
 function tryEvery(name: string, candidates: string[]): string | undefined {

@@ -15,7 +15,7 @@ import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from '
 import { layerFromKerasActivation } from './keras-activation';
 import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
-import { closest } from './suggest';
+import { closest } from '../suggest';
 import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, type ValueScope } from './values';
 
 /** The errors of a model that has none: one list for all of them. */

@@ -11,7 +11,7 @@ import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } fr
 import { effectiveActivation, writtenIn } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
-import { closest } from './suggest';
+import { closest } from '../suggest';
 import { evaluate, settingArgument, UNKNOWN, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */

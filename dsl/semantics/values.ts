@@ -10,7 +10,7 @@ import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { alongLine, withoutItem, type Range } from '../syntax/range';
 import type { Dim } from './shape';
-import { closest } from './suggest';
+import { closest } from '../suggest';
 
 /** A value that depends on a block parameter whose value is not known here. */
 export const UNKNOWN = Symbol('unknown');

@@ -6,6 +6,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { visible } from '../diagnostics';
+import { closest } from '../suggest';
 import { splitLines } from './range';
 import * as t from './tokens';
 
@@ -78,6 +79,36 @@ const isPunctuation = (c: number) => c < 128 && punctuation[c] !== undefined;
 /** Characters that start no token and are no white space: a run of them is one error. */
 const isStray = (c: number) => !isPunctuation(c) && !isIdentPart(c) && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0xfeff
   && c !== 0x23 && c !== 0x22 && c !== 0x27 && c !== 0x2d && c !== 0x2e;
+
+/** The first character after `from` on its line that is no space or tab; past the line's end only a `{` (a body may open on the next line); -1 for none. */
+function nextAfter(text: string, from: number, to: number): number {
+  let lineEnded = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) lineEnded = true;
+    else if (c !== 0x20 && c !== 0x09) return !lineEnded || c === 0x7b ? c : -1;
+  }
+  return -1;
+}
+
+/**
+ * The keyword a misspelt one at the start of a line stands for (`modle M {`, `reapeat 2
+ * {`), judged by what follows it, where a name there could be nothing else: no statement
+ * or declaration starts with a name followed by a name, a number, `{` or `[`. A
+ * declaration keyword only in the first column, where declarations start.
+ */
+function keywordMeant(image: string, firstColumn: boolean, next: number): string | undefined {
+  let candidates: readonly string[];
+  if (isIdentStart(next)) candidates = firstColumn ? NAMED_KEYWORDS_AT_START : NAMED_KEYWORDS;
+  else if (isDigit(next)) candidates = ['repeat'];
+  else if (next === 0x7b) candidates = ['residual', 'shortcut'];
+  else if (next === 0x5b) candidates = ['input'];
+  else return undefined;
+  return closest(image, candidates);
+}
+/** Keywords a name follows: `input x`, `output a`, `repeat n`, and the declarations'. */
+const NAMED_KEYWORDS = ['input', 'output', 'repeat'];
+const NAMED_KEYWORDS_AT_START = ['dataset', 'model', 'block', 'train', ...NAMED_KEYWORDS];
 
 /** Tokens never span lines, so the end is derived from the image (see `tokenRange`). */
 function token(k: Kind, image: string, offset: number, line: number, column: number): IToken {
@@ -239,7 +270,13 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
       const image = text.slice(i, j);
       // Keywords are 2 to 8 letters, all lower case: most names skip the lookup.
-      const k = j - i <= 8 && c >= 97 ? keywordKinds.get(image) ?? IDENTIFIER : IDENTIFIER;
+      let k = j - i <= 8 && c >= 97 ? keywordKinds.get(image) ?? IDENTIFIER : IDENTIFIER;
+      const meant = k === IDENTIFIER && stream.firstOnLine ? keywordMeant(image, column === 1, nextAfter(text, j, n)) : undefined;
+      if (meant) {
+        // Read as the keyword, so the declaration or statement is still read and checked.
+        k = keywordKinds.get(meant)!;
+        errors.push({ message: `'${image}' is not a keyword; did you mean '${meant}'?`, line: line - 1, character: column - 1, length: j - i, repair: meant, repairTitle: `Write '${meant}'` });
+      }
       stream.emit(k, token(k, image, i, line, column));
       i = j;
     } else if (isDigit(c) || ((c === 0x2d || c === 0x2e) && (isDigit(text.charCodeAt(i + 1)) || (c === 0x2d && text.charCodeAt(i + 1) === 0x2e && isDigit(text.charCodeAt(i + 2)))))) {

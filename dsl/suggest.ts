@@ -1,5 +1,5 @@
 /** "Did you mean" for misspelt names: the closest candidate within a small edit distance. */
-import { fold } from '../catalog/aliases';
+import { fold } from './catalog/aliases';
 
 /** Optimal string alignment distance: edits plus swaps of neighbours ('rleu' → 'relu' is 1). */
 export function editDistance(a: string, b: string): number {
