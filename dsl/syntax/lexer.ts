@@ -45,6 +45,8 @@ class Kind {
   readonly resets: boolean;
   /** Starts a top-level declaration. */
   readonly declaration: boolean;
+  /** A value follows: `:`, `=`, `(`, `,`, `[`. */
+  readonly beforeValue: boolean;
 
   constructor(readonly type: TokenType) {
     this.idx = type.tokenTypeIdx!;
@@ -53,6 +55,7 @@ class Kind {
     this.opens = type === t.LParen || type === t.LBracket;
     this.closes = type === t.RParen || type === t.RBracket;
     this.declaration = t.declarationKeywords.has(type);
+    this.beforeValue = [t.Colon, t.Equals, t.LParen, t.Comma, t.LBracket].includes(type);
     this.resets = type === t.LCurly || type === t.RCurly || this.declaration;
   }
 }
@@ -129,6 +132,11 @@ class Stream {
   private openIndent = 0;
   private lineIndent = 0;
   firstOnLine = true;
+
+  /** Whether a value comes next, on the line of the token before it (`split: train`). */
+  get valueNext(): boolean {
+    return !this.firstOnLine && this.last !== undefined && this.last.beforeValue;
+  }
 
   constructor(private readonly keepNewlines: boolean, private readonly onDeclaration?: (tokens: IToken[]) => void) {}
 
@@ -271,6 +279,9 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
       const image = text.slice(i, j);
       // Keywords are 2 to 8 letters, all lower case: most names skip the lookup.
       let k = j - i <= 8 && c >= 97 ? keywordKinds.get(image) ?? IDENTIFIER : IDENTIFIER;
+      // A declaration keyword where a value goes (`mnist(split: train)`) is read as the name it was meant as, which the checks
+      // then judge, rather than as a declaration that cuts this one off mid-line ("found the end of the declaration").
+      if (k.declaration && stream.valueNext) k = IDENTIFIER;
       const meant = k === IDENTIFIER && stream.firstOnLine ? keywordMeant(image, column === 1, nextAfter(text, j, n)) : undefined;
       if (meant) {
         // Read as the keyword, so the declaration or statement is still read and checked.
