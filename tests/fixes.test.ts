@@ -156,6 +156,21 @@ describe('what a fix writes', () => {
     expect(fixes(`block Head {\n  dense(1)\n  dropout(0.2)\n}\n${text('Head')}`)).toEqual([]);
   });
 
+  it('writes PyTorch\'s layers without the input\'s size they take first, and names without a module path', () => {
+    const text = (steps: string) => `model M {\n  input x: [28, 28, 1]\n  ${steps}\n}\n`;
+    const all = (source: string) => analyze(source).diagnostics.flatMap((d) => d.fixes ?? []).reduce((t, f) => applyEdits(t, f.edits), source);
+    expect(fixed(text('Conv2d(1, 32, 3)'))).toBe(text('conv2d(32, 3)'));
+    expect(fixed(text('Conv2d(1, 32, kernel: 3)'))).toBe(text('conv2d(32, kernel: 3)'));
+    expect(fixed(text('BatchNorm2d(1)'))).toBe(text('batchNorm()'));
+    expect(fixed(text('flatten\n  Linear(784, 128)'))).toBe(text('flatten\n  dense(128)'));
+    // Keras's spellings take no input size: the name alone changes.
+    expect(fixed(text('Conv2D(16, 3)'))).toBe(text('conv2d(16, 3)'));
+    expect(fixed(text('reshape([28, 28])\n  LSTM(8)'))).toBe(text('reshape([28, 28])\n  lstm(8)'));
+    // The path first (the line's other findings wait for it), then the name.
+    expect(all(text('torch.nn.Flatten()'))).toBe(text('Flatten()'));
+    expect(all(all(text('nn.Flatten()')))).toBe(text('flatten()'));
+  });
+
   it('takes out an argument given twice, with its comma', () => {
     const text = (dense: string) => `dataset rings = rings()\nmodel M {\n  input x: [2]\n  ${dense}\n}\ntrain M on rings { loss: binaryCrossentropy }\n`;
     expect(fixed(text('dense(1, activation: sigmoid, activation: tanh)'))).toContain('  dense(1, activation: sigmoid)\n');

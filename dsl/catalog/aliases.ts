@@ -30,6 +30,20 @@ export const layerAliases: Readonly<Record<string, LayerName>> = {
   rnn: 'simpleRnn',
 };
 
+/**
+ * PyTorch's layers that take their input's size first, as PyTorch spells them (Keras's
+ * `LSTM(64)` and `Conv2D(32, 3)` take none), and how many positional arguments show it
+ * is there: `LSTM(10, 64)` gives the input's size and `LSTM(64)` (Keras's) does not.
+ */
+const inputSizeFirstLayers: Readonly<Record<string, number>> = {
+  Linear: 2, Conv1d: 2, Conv2d: 2, ConvTranspose2d: 2, LSTM: 2, GRU: 2, RNN: 2, BatchNorm1d: 1, BatchNorm2d: 1, LayerNorm: 1,
+};
+
+/** For a layer named as PyTorch names one that takes its input's size first: how many positional arguments make the first one that size. */
+export function inputSizeFirst(name: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(inputSizeFirstLayers, name) ? inputSizeFirstLayers[name] : undefined;
+}
+
 /** Parameter names and the dlnet parameters they may stand for (the layer has one of them). */
 export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   kernelsize: ['kernel', 'pool'],
@@ -51,7 +65,7 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
   activation: { none: 'linear', silu: 'swish' },
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
-  loss: { mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
+  loss: { crossentropyloss: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
 };
 
 /** The value of a table that another framework's name stands for. */

@@ -12,7 +12,7 @@ import { comparePositions, contains, lineOf, type Range } from '../syntax/range'
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from './shape';
-import { layerFromKerasActivation } from './keras-activation';
+import { layerFromKerasActivation, layerRename } from './framework-habits';
 import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
 import { closest } from '../suggest';
@@ -389,7 +389,7 @@ export class ModelChecker {
     const guess = this.layerGuess(callee, frame);
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
-        fixes: replaceWith(call.callee.range, guess),
+        fixes: layerRename(call, guess),
       }));
     return undefined;
   }

@@ -83,6 +83,17 @@ const isPunctuation = (c: number) => c < 128 && punctuation[c] !== undefined;
 const isStray = (c: number) => !isPunctuation(c) && !isIdentPart(c) && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0xfeff
   && c !== 0x23 && c !== 0x22 && c !== 0x27 && c !== 0x2d && c !== 0x2e;
 
+/** Where the last name of a dotted path starts (`from`: where the name after the first dot starts). */
+function lastOfPath(text: string, from: number, to: number): number {
+  let last = from;
+  for (;;) {
+    let end = last;
+    while (end < to && isIdentPart(text.charCodeAt(end))) end++;
+    if (text.charCodeAt(end) !== 0x2e || !isIdentStart(text.charCodeAt(end + 1))) return last;
+    last = end + 1;
+  }
+}
+
 /** The first character after `from` on its line that is no space or tab; past the line's end only a `{` (a body may open on the next line); -1 for none. */
 function nextAfter(text: string, from: number, to: number): number {
   let lineEnded = false;
@@ -276,6 +287,14 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 0x2e && isIdentStart(text.charCodeAt(j + 1))) {
+        // `nn.Dropout`, `layers.Dense`, `tf.nn.relu`, as Python code names them: said, and read as the last name.
+        const last = lastOfPath(text, j + 1, n);
+        const path = text.slice(i, last);
+        errors.push({ message: `'${path}' is a module path, as Python writes one; dlnet's names have none`, line: line - 1, character: column - 1, length: last - i, repair: '', repairTitle: `Remove '${path}'` });
+        i = last;
+        continue;
+      }
       const image = text.slice(i, j);
       // Keywords are 2 to 8 letters, all lower case: most names skip the lookup.
       let k = j - i <= 8 && c >= 97 ? keywordKinds.get(image) ?? IDENTIFIER : IDENTIFIER;

@@ -285,7 +285,8 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   }));
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
   // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
-  const lexLines = new Set(lexErrors.map((e) => e.range.start.line));
+  // (Not where the lexer read the text as its repair writes it: a module path, a misspelt keyword, a `//` comment.)
+  const lexLines = new Set(lexErrors.filter((e) => !e.fixes).map((e) => e.range.start.line));
   return { decls: fitted(decls), comments, lexErrors, syntaxErrors: firstPerLine(syntaxErrors).filter((e) => !lexLines.has(e.range.start.line)), end: lexed.end, treePositions };
 }
 
