@@ -171,6 +171,14 @@ describe('what a fix writes', () => {
     expect(all(all(text('nn.Flatten()')))).toBe(text('flatten()'));
   });
 
+  it('moves an optimizer\'s parameter written as a train setting into the optimizer\'s call', () => {
+    const text = (settings: string) => `dataset rings = rings()\nmodel M {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\ntrain M on rings ${settings}\n`;
+    expect(fixed(text('{ loss: binaryCrossentropy; learningRate: 0.01 }'))).toContain('{ loss: binaryCrossentropy; optimizer: adam(learningRate: 0.01) }');
+    expect(fixed(text('{ loss: binaryCrossentropy; optimizer: sgd; lr: 0.1 }'))).toContain('{ loss: binaryCrossentropy; optimizer: sgd(learningRate: 0.1) }');
+    expect(fixed(text('{ lr: 0.1; optimizer: sgd; loss: binaryCrossentropy }'))).toContain('{ optimizer: sgd(learningRate: 0.1); loss: binaryCrossentropy }');
+    expect(fixed(text('{\n  loss: binaryCrossentropy\n  optimizer: adam(beta2: 0.99)\n  learning_rate: 0.01\n}'))).toContain('{\n  loss: binaryCrossentropy\n  optimizer: adam(beta2: 0.99, learningRate: 0.01)\n}\n');
+  });
+
   it('takes out an argument given twice, with its comma', () => {
     const text = (dense: string) => `dataset rings = rings()\nmodel M {\n  input x: [2]\n  ${dense}\n}\ntrain M on rings { loss: binaryCrossentropy }\n`;
     expect(fixed(text('dense(1, activation: sigmoid, activation: tanh)'))).toContain('  dense(1, activation: sigmoid)\n');

@@ -2,10 +2,10 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, lineOf, lineStart, withoutLine, type Range } from '../syntax/range';
+import { alongLine, comparePositions, lineOf, lineStart, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation, writtenIn } from './lints';
@@ -106,6 +106,11 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     const def = findSetting(s.key.text);
     if (!def) {
       const guess = closest(s.key.text, trainSettings.map((t) => t.name));
+      const moved = guess ? undefined : optimizerParameterSetting(ctx, decl, s);
+      if (moved) {
+        ctx.report(diagnostic('invalid-setting', 'error', s.key.range, moved.message, { fixes: moved.fixes }));
+        continue;
+      }
       ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `unknown train setting '${s.key.text}'${guess ? `; did you mean '${guess}'?` : ` (settings: ${trainSettings.map((t) => t.name).join(', ')})`}`, {
         fixes: replaceWith(s.key.range, guess),
       }));
@@ -177,6 +182,32 @@ export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undef
 function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, preferred?: true): Fix[] {
   const range = withoutLine(decl.settings, decl.settings.indexOf(s), decl.settingsRange!);
   return [{ title, edits: [{ range, newText: '' }], preferred }];
+}
+
+/**
+ * `learningRate: 0.01` as a train setting, as Keras's compile and many tutorials put it:
+ * a parameter of the optimizer (the one set, or adam, the default), which the fix moves
+ * into its call (`optimizer: adam(learningRate: 0.01)`).
+ */
+function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Setting): { message: string; fixes?: Fix[] } | undefined {
+  const set = decl.settings.find((o) => o.key.text === 'optimizer');
+  const call = set?.value.kind === 'call' ? set.value : undefined;
+  const optimizer = findChoice('optimizer', call?.callee.text ?? 'adam');
+  const names = optimizer?.params?.map((p) => p.name) ?? [];
+  const param = names.includes(s.key.text) ? s.key.text : closest(s.key.text, names);
+  if (!optimizer || !param) return undefined;
+  const value = ctx.written(s.value.range);
+  const written = `${optimizer.name}(${param}: ${value})`;
+  const message = `'${s.key.text}' is a parameter of the optimizer, not a train setting: optimizer: ${written}`;
+  if (set && !call) return { message };
+  const title = `Move ${param} into the optimizer: ${written}`;
+  if (!call) return { message, fixes: [{ title, edits: [{ range: { start: s.range.start, end: s.value.range.end }, newText: `optimizer: ${written}` }], preferred: true }] };
+  const into = settingArgument(call, param, value);
+  const removal = settingRemoval(decl, s, title, true)[0];
+  const [out] = removal.edits;
+  // `optimizer: adam; lr: 0.01`: the argument goes where the setting's removal starts, as one edit.
+  const edits = comparePositions(into.range.start, out.range.start) === 0 && comparePositions(into.range.end, out.range.start) === 0 ? [{ range: out.range, newText: into.newText }] : [into, out];
+  return { message, fixes: [{ ...removal, edits }] };
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
