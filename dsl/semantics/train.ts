@@ -5,7 +5,7 @@
 import { choiceWithDefaults, datasets as sources, findChoice, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, comparePositions, lineOf, lineStart, withoutLine, type Range } from '../syntax/range';
+import { alongLine, comparePositions, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation, writtenIn } from './lints';
@@ -350,9 +350,31 @@ function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, data
     `validationSplit ${fraction} holds out ${held} of dataset ${dataDecl.name.text}'s ${data.size} example${data.size === 1 ? '' : 's'} (line ${lineOf(dataDecl.range)}), which leaves none to train on`));
 }
 
+/** Metrics that count right answers among classes. */
+const CLASS_METRICS = new Set(['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'precision', 'recall']);
+
+/**
+ * Accuracy on labels that are values to predict (`sine`, a csv's number column) counts
+ * exact hits of real numbers, almost never: a metric that says nothing. Fix: mae.
+ */
+function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+  const list = decl.settings.find((s) => s.key.text === 'metrics')?.value;
+  if (data.labelKind !== 'regression' || list?.kind !== 'list') return;
+  const has = (name: string) => list.items.some((i) => i.kind === 'call' && i.callee.text === name);
+  for (const item of list.items) {
+    if (item.kind !== 'call' || !CLASS_METRICS.has(item.callee.text)) continue;
+    const fix: Fix = has('mae')
+      ? { title: `Remove ${item.callee.text}`, edits: [{ range: withoutItem(list.items, item), newText: '' }], preferred: true }
+      : { title: 'Change to mae (mean absolute error)', edits: [{ range: item.range, newText: 'mae' }], preferred: true };
+    ctx.report(diagnostic('invalid-setting', 'warning', item.range,
+      `${item.callee.text} counts right answers among classes, but dataset ${dataDecl.name.text}'s labels are values to predict: it says nothing here; mae (mean absolute error) or mse does`, { fixes: [fix] }));
+  }
+}
+
 function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
   const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
+  checkMetrics(ctx, decl, data, dataDecl);
   const out = outputFacts(g);
   if (!out) return;
   // The output with the data's sizes, where the model leaves some open: [T, 3] is [18, 3] after a conv1d(kernel: 3) on 20 steps.
