@@ -480,6 +480,7 @@ function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Settin
 function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
   const genOut = outputFacts(gen);
   if (disc.inputs.length !== 1 || !genOut) return;
+  if (swappedGan(ctx, decl, gen, disc, data)) return;
   const discIn = disc.inputs[0];
   if (compareShapes(genOut.shape, discIn.shape) === 'differ') {
     ctx.report(diagnostic('data-mismatch', 'error', decl.versus!.range,
@@ -492,7 +493,29 @@ function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: Mode
   if (discOut && (compareShapes(discOut.shape, [1]) === 'differ' || (discOut.activation && discOut.activation !== 'sigmoid'))) {
     ctx.report(diagnostic('loss-mismatch', 'error', decl.versus!.range,
       `discriminator ${disc.name} must output one sigmoid unit (the probability that its input is real), got ${formatShape(discOut.shape)} with activation ${discOut.activation ?? 'linear'}`, {
+        fixes: compareShapes(discOut.shape, [1]) === 'equal' ? outputActivationFix(ctx, disc, discOut, 'sigmoid') : undefined,
         related: discOut.node ? [{ range: discOut.node.range, message: 'the discriminator output' }] : undefined,
       }));
   }
+}
+
+/**
+ * `train D vs G on data`, the two the other way round: the first reads the data's points
+ * and outputs one unit, the second makes points of the data's shape. Said once, with the
+ * fix that swaps them, instead of the three mismatches that follow from it.
+ */
+function swappedGan(ctx: Context, decl: ast.TrainDecl, first: ModelGraph, second: ModelGraph, data: DatasetShapes): boolean {
+  const firstOut = outputFacts(first);
+  const secondOut = outputFacts(second);
+  const features = isShape(data.features) ? data.features : undefined;
+  if (!features || !firstOut || !secondOut || first.inputs.length !== 1) return false;
+  const judges = compareShapes(first.inputs[0].shape, features) !== 'differ' && compareShapes(firstOut.shape, [1]) === 'equal';
+  const makes = compareShapes(secondOut.shape, features) !== 'differ' && compareShapes(secondOut.shape, [1]) !== 'equal';
+  if (!judges || !makes) return false;
+  const [g, d] = [decl.versus!.text, decl.model.text];
+  ctx.report(diagnostic('data-mismatch', 'error', { start: decl.model.range.start, end: decl.versus!.range.end },
+    `${d} reads the data's points and outputs one unit, and ${g} makes points of the data's shape ${formatShape(features)}: the generator comes first, train ${g} vs ${d}`, {
+      fixes: [{ title: `Swap them: train ${g} vs ${d}`, edits: [{ range: decl.model.range, newText: g }, { range: decl.versus!.range, newText: d }], preferred: true }],
+    }));
+  return true;
 }
