@@ -273,11 +273,17 @@ describe('what a fix writes', () => {
       residual('[T, 4]', 'conv1d(8, kernel: 3, activation: relu, padding: same) -> dropout(0.1) -> conv1d(4, kernel: 5, padding: same)'),
     ]]);
     expect(repaired('[8, 8, 3]', 'maxPool2d(2, strides: 1) -> conv2d(3, kernel: 3, padding: same)')).toEqual([["Set padding: same in the residual's body", residual('[8, 8, 3]', 'maxPool2d(2, strides: 1, padding: same) -> conv2d(3, kernel: 3, padding: same)')]]);
-    // A stride shortens it still, a pooling window moves its own size, and the channels would differ: no fix.
+    // A stride shortens it still, a pooling window moves its own size: no fix.
     expect(repaired('[10, 4]', 'conv1d(4, kernel: 3, strides: 2)')).toBeUndefined();
     expect(repaired('[10, 4]', 'maxPool1d(2)')).toBeUndefined();
-    expect(repaired('[10, 4]', 'conv1d(8, kernel: 3)')).toBeUndefined();
-    for (const [input, body] of [['[10, 4]', 'conv1d(4, kernel: 3)'], ['[8, 8, 3]', 'maxPool2d(2, strides: 1) -> conv2d(3, kernel: 3, padding: same)']]) {
+    // The channels differ too: padded, the body keeps the sizes, and a 1x1 shortcut gives the channels.
+    expect(repaired('[10, 4]', 'conv1d(8, kernel: 3)')).toEqual([[
+      "Set padding: same in the residual's body and add a projection shortcut { dense(8) }",
+      'model M {\n  input x: [10, 4]\n  residual { conv1d(8, kernel: 3, padding: same) } shortcut { dense(8) }\n}\n',
+    ]]);
+    expect(repaired('[8, 8, 3]', 'conv2d(8, kernel: 3, padding: same) -> conv2d(16, kernel: 3)')?.[0][0]).toBe("Set padding: same in the residual's body and add a projection shortcut { conv2d(16, kernel: 1) }");
+    expect(repaired('[10, 4]', 'conv1d(8, kernel: 3, strides: 2)')).toBeUndefined();
+    for (const [input, body] of [['[10, 4]', 'conv1d(4, kernel: 3)'], ['[8, 8, 3]', 'maxPool2d(2, strides: 1) -> conv2d(3, kernel: 3, padding: same)'], ['[10, 4]', 'conv1d(8, kernel: 3)'], ['[8, 8, 3]', 'conv2d(8, kernel: 3, padding: same) -> conv2d(16, kernel: 3)']]) {
       const fixed = applyEdits(residual(input, body), analyze(residual(input, body)).diagnostics.find((e) => e.code === 'shape-mismatch')!.fixes![0].edits);
       expect(analyze(fixed).diagnostics.filter((e) => e.severity === 'error')).toEqual([]);
     }

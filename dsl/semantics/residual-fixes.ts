@@ -24,8 +24,18 @@ export function residualRepair(res: ast.Residual, input: Shape, output: Shape, s
   // No 1x1 window lengthens what the body shortened: the body must keep the length.
   const shortened = input.length === output.length && input.slice(0, -1).some((d, i) => compareDims(d, output[i]) === 'differ');
   if (!shortened) return { advice: 'add a shortcut { ... } that turns the input into that shape' };
-  const padding = samePaddingFix(res, input, output, steps);
-  return { advice: 'the body must keep the sizes before the channels (windows with padding: same, moving one step)', fixes: padding && [padding] };
+  const advice = 'the body must keep the sizes before the channels (windows with padding: same, moving one step)';
+  const padding = samePaddingEdits(res, steps);
+  if (compareDims(input[input.length - 1], output[output.length - 1]) !== 'differ') {
+    return { advice, fixes: padding && [{ title: "Set padding: same in the residual's body", edits: padding, preferred: true }] };
+  }
+  // The channels differ too: once padded, the body keeps the input's sizes, and a 1x1 shortcut gives its channels.
+  const kept = [...input.slice(0, -1), output[output.length - 1]];
+  const shortcut = padding && projectionFix(res, input, kept);
+  return {
+    advice: `${advice}, and a shortcut { ... } that projects the input to its channels`,
+    fixes: shortcut && [{ title: `Set padding: same in the residual's body and ${shortcut.title[0].toLowerCase()}${shortcut.title.slice(1)}`, edits: [...padding!, ...shortcut.edits], preferred: true }],
+  };
 }
 
 /** A 1x1 projection that turns the residual's input into its body's output shape; none when no such projection does. */
@@ -53,8 +63,7 @@ function projectionFix(res: ast.Residual, input: Shape, output: Shape): Fix | un
  * steps are judged by the shapes this use of them had; a block, a nested residual or
  * repeat, or a merge in the body is not looked into, and gets no fix.
  */
-function samePaddingFix(res: ast.Residual, input: Shape, output: Shape, steps: ReadonlyMap<ast.Step, StepInfo>): Fix | undefined {
-  if (compareDims(input[input.length - 1], output[output.length - 1]) === 'differ') return undefined; // the channels need a projection too
+function samePaddingEdits(res: ast.Residual, steps: ReadonlyMap<ast.Step, StepInfo>): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   for (const stmt of res.body.stmts) {
     if (stmt.kind !== 'chain') return undefined;
@@ -68,7 +77,7 @@ function samePaddingFix(res: ast.Residual, input: Shape, output: Shape, steps: R
       edits.push(settingArgument(step, 'padding', 'same'));
     }
   }
-  return edits.length ? { title: "Set padding: same in the residual's body", edits, preferred: true } : undefined;
+  return edits.length ? edits : undefined;
 }
 
 /** A convolution or pooling window whose stride is 1 on every axis (a pooling window's stride is its size unless given). */
