@@ -166,6 +166,10 @@ describe('what a fix writes', () => {
     // Keras's spellings take no input size: the name alone changes.
     expect(fixed(text('Conv2D(16, 3)'))).toBe(text('conv2d(16, 3)'));
     expect(fixed(text('reshape([28, 28])\n  LSTM(8)'))).toBe(text('reshape([28, 28])\n  lstm(8)'));
+    // Axes counted with the batch axis first, and SGD's momentum, which dlnet's momentum optimizer takes.
+    expect(fixed(text('flatten\n  dense(10)\n  softmax(axis: 1)'))).toBe(text('flatten\n  dense(10)\n  softmax(axis: 0)'));
+    const sgd = 'dataset d = mnist()\nmodel N {\n  input x: [28, 28, 1]\n  flatten\n  dense(10, activation: softmax)\n}\ntrain N on d { loss: categoricalCrossentropy; optimizer: OPT }\n';
+    expect(fixed(sgd.replace('OPT', 'sgd(learningRate: 0.01, momentum: 0.9)'))).toBe(sgd.replace('OPT', 'momentum(learningRate: 0.01, momentum: 0.9)'));
     // The path first (the line's other findings wait for it), then the name.
     expect(all(text('torch.nn.Flatten()'))).toBe(text('Flatten()'));
     expect(all(all(text('nn.Flatten()')))).toBe(text('flatten()'));

@@ -88,7 +88,14 @@ export function family<K extends string>(fam: LayerDef['family'], defs: Record<K
 export function requireAxis(x: Shape, args: Args, owner: string): ShapeError | undefined {
   const axis = num(args, 'axis');
   if (normaliseAxis(axis, x.length) !== undefined) return undefined;
-  return { code: 'invalid-argument', message: `${owner} axis ${axis} is outside a rank-${x.length} input ${formatShape(x)} (axes ${-x.length} to ${x.length - 1})` };
+  const message = `${owner} axis ${axis} is outside a rank-${x.length} input ${formatShape(x)} (axes ${-x.length} to ${x.length - 1})`;
+  // One past the last: counted as Keras and PyTorch count, with the batch axis first (PyTorch's softmax(dim=1)).
+  if (axis !== x.length || x.length === 0) return { code: 'invalid-argument', message };
+  return {
+    code: 'invalid-argument',
+    message: `${message}; counted as Keras and PyTorch count, with the batch axis first, that is dlnet's axis ${x.length - 1}`,
+    hint: { kind: 'set-argument', name: 'axis', text: String(x.length - 1), title: `Use axis: ${x.length - 1} (counted without the batch axis)` },
+  };
 }
 
 /** Layers that act element-wise: output shape = input shape, no weights. */

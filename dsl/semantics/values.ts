@@ -216,9 +216,32 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
     }
     return bareChoice(def);
   }
+  const other = choiceTaking(table, def, value);
+  if (other) {
+    scope.report(diagnostic('unknown-parameter', 'error', other.arg.range,
+      `${def.name} has no parameter '${other.arg.text}'; ${other.choice.name} takes it: ${other.choice.name}(${other.choice.params!.map((p) => p.name).join(', ')})`, {
+        fixes: [{ title: `Use ${other.choice.name}`, edits: [{ range: value.callee.range, newText: other.choice.name }], preferred: true }],
+      }));
+    return undefined;
+  }
   const bound = bindArgs(def.name, def.params, value, scope);
   if (!bound) return undefined;
   return bound.unknown ? UNKNOWN : { name: def.name, args: bound.args };
+}
+
+/**
+ * The value of the table that takes every parameter a call names, where the value called
+ * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's): the one named after
+ * the parameter it lacks, or else the only one. Undefined when the call's value takes them all.
+ */
+function choiceTaking(table: ChoiceTable, def: ChoiceDef, call: ast.Call): { choice: ChoiceDef; arg: ast.Ident } | undefined {
+  const names = (call.args ?? []).flatMap((a) => (a.name ? [a.name] : []));
+  const takes = (c: ChoiceDef) => names.every((n) => c.params?.some((p) => p.name === n.text));
+  const arg = names.find((n) => !def.params!.some((p) => p.name === n.text));
+  if (!arg) return undefined;
+  const candidates = choiceTables[table].filter((c) => c !== def && takes(c));
+  const choice = candidates.find((c) => c.name === arg.text) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  return choice && { choice, arg };
 }
 
 /** A shape literal: whole numbers, `?` for unknown, names for symbolic sizes; -1 where `wildcard`. */
