@@ -89,6 +89,12 @@ describe('what a fix writes', () => {
     expect(fixed(step('conv2d(8, kernel = 3)'))).toBe(step('conv2d(8, kernel: 3)'));
     expect(fixed(step("conv2d(8, kernel: 3, activation: 'relu')"))).toBe(step('conv2d(8, kernel: 3, activation: relu)'));
     expect(fixed(step('conv2d(8, kernel: 3, init: "he_normal")'))).toBe(step('conv2d(8, kernel: 3, init: heNormal)'));
+    // The functional API: a layer applied to its input, a merge to its tensors.
+    const functional = (steps: string) => `model F {\n  input a: [4]\n  input b: [4]\n  ${steps}\n}\n`;
+    expect(fixed(functional('x = dense(8)(a)\n  y = b -> dense(8)\n  add(x, y)'))).toBe(functional('x = a -> dense(8)\n  y = b -> dense(8)\n  add(x, y)'));
+    expect(fixed(functional('concat()([a, b])'))).toBe(functional('concat(a, b)'));
+    expect(fixed(functional('concat(axis: -1)([a, b])'))).toBe(functional('concat(a, b, axis: -1)'));
+    expect(fixed(functional('add([a, b])'))).toBe(functional('add(a, b)'));
   });
 
   it('pads a window too large for its input, in the block that holds it', () => {

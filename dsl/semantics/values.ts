@@ -387,11 +387,21 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
   return ok ? bound : undefined;
 }
 
-/** Binds one argument to its parameter; false after reporting what is wrong with it. */
+/** Binds one argument to its parameter; false after reporting what is wrong with it (true where it is reported and read as what it means). */
 function assign(bound: Bound, owner: string, p: ParamDef, value: ast.Value, scope: ValueScope): boolean {
   if (p.type.kind === 'tensor') {
     if (value.kind === 'call' && !value.args) {
       bound.tensors.push(value.callee);
+      return true;
+    }
+    const names = value.kind === 'list' && value.items.length > 0 && value.items.every((i): i is ast.Call => i.kind === 'call' && !i.args) ? value.items : undefined;
+    if (names) {
+      // `add([a, b])`, as Keras's Add()([a, b]) gives them: said, and read as the tensors it lists.
+      const list = names.map((n) => n.callee.text).join(', ');
+      scope.report(diagnostic('invalid-argument', 'error', value.range, `${owner} takes its tensors as arguments of their own, not in a list: ${owner}(${list})`, {
+        fixes: [{ title: `Write ${owner}(${list})`, edits: [{ range: value.range, newText: list }], preferred: true }],
+      }));
+      for (const n of names) bound.tensors.push(n.callee);
       return true;
     }
     scope.report(diagnostic('invalid-argument', 'error', value.range, `${owner} expects tensor names here, got ${describeValue(value)}`));

@@ -188,6 +188,45 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push({ message: `'${kw.image}' is a keyword and cannot name a tensor (${kw.image === 'output' ? 'output a, b names the outputs' : 'input x: [2] declares an input'}); choose another name`, range });
   }
 
+  /**
+   * Keras's functional call, `Dense(64)(inputs)` or `Concatenate()([a, b])`: an error whose
+   * fix writes the dlnet step (`inputs -> Dense(64)`, `Concatenate(a, b)`), and the steps
+   * read as that, so the model is checked on. Only where the call starts its chain and is
+   * applied to names.
+   */
+  private functionalCall(step: ast.Step, applied: { value: ast.Value; range: Range }, first: boolean): ast.Step[] {
+    const tensors = applied.value?.kind === 'list' ? applied.value.items : [applied.value];
+    const names = tensors.every((v): v is ast.Call => v?.kind === 'call' && !v.args) ? (tensors as ast.Call[]) : undefined;
+    const message = "a layer applied to its input with a second '(...)' is Keras's functional call";
+    if (!first || step?.kind !== 'call' || !names?.length) {
+      this.extraErrors.push({ message: `${message}; dlnet writes the input first, in a chain: x -> dense(64)`, range: applied.range });
+      return step ? [step] : [];
+    }
+    const drop = { range: applied.range, newText: '' };
+    const list = names.map((n) => n.callee.text).join(', ');
+    if (names.length === 1) {
+      const at = step.range.start;
+      this.extraErrors.push({
+        message: `${message}; dlnet writes the input first, in a chain: ${list} -> ${step.callee.text}(...)`,
+        range: applied.range,
+        fixes: [{ title: `Write ${list} -> ${step.callee.text}(...)`, edits: [{ range: { start: at, end: at }, newText: `${list} -> ` }, drop], preferred: true }],
+      });
+      return [names[0], step];
+    }
+    // A merge takes its tensors as its arguments: `concat(a, b)`.
+    const given = step.args ?? [];
+    const after = step.argsRange && { line: step.argsRange.start.line, character: step.argsRange.start.character + 1 }; // inside its '('
+    const into = after ? { start: after, end: after } : { start: step.callee.range.end, end: step.callee.range.end };
+    const written = step.argsRange ? `${list}${given.length ? ', ' : ''}` : `(${list})`;
+    this.extraErrors.push({
+      message: `${message}; dlnet gives a merge its tensors as arguments: ${step.callee.text}(${list})`,
+      range: applied.range,
+      fixes: [{ title: `Write ${step.callee.text}(${list}${given.length ? ', ...' : ''})`, edits: [{ range: into, newText: written }, drop], preferred: true }],
+    });
+    const args = names.map((n): ast.Arg => ({ kind: 'arg', name: undefined, value: n, range: n.range }));
+    return [{ ...step, args: [...args, ...given] }];
+  }
+
   /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
   private startsStatement(): boolean {
     const next = this.LA(1);
@@ -412,12 +451,29 @@ class DlnetParser extends EmbeddedActionsParser {
       SEP: t.Arrow,
       DEF: () => {
         const s = this.SUBRULE(this.step);
-        this.ACTION(() => s && steps.push(s));
+        // `Dense(64)(inputs)`: a layer applied to its input, as Keras's functional API writes it.
+        const applied = this.OPTION2(() => this.SUBRULE2(this.appliedTo));
+        this.ACTION(() => {
+          if (applied) steps.push(...this.functionalCall(s, applied, steps.length === 0));
+          else if (s) steps.push(s);
+        });
       },
     });
     return this.ACTION(() => {
       const start = target?.range ?? steps[0]?.range ?? this.here();
       return { kind: 'chain', target, steps: fitted(steps), range: this.span(start) } as ast.ChainStmt;
+    });
+  });
+
+  /** The `(inputs)` of `Dense(64)(inputs)`, and where its parentheses stand. */
+  appliedTo = this.RULE('appliedTo', (): { value: ast.Value; range: Range } => {
+    const open = this.CONSUME(t.LParen);
+    const start = this.ACTION(() => this.ranges.opening(open));
+    const value = this.SUBRULE(this.value);
+    const close = this.CONSUME(t.RParen);
+    return this.ACTION(() => {
+      this.ranges.closing(close);
+      return { value, range: this.ranges.from(start) };
     });
   });
 
