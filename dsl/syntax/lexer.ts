@@ -83,6 +83,44 @@ const isPunctuation = (c: number) => c < 128 && punctuation[c] !== undefined;
 const isStray = (c: number) => !isPunctuation(c) && !isIdentPart(c) && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0xfeff
   && c !== 0x23 && c !== 0x22 && c !== 0x27 && c !== 0x2d && c !== 0x2e;
 
+/** What dlnet does for what Keras's model methods do. */
+const KERAS_MODEL_METHODS: Readonly<Record<string, string>> = {
+  add: "dlnet writes a model's layers in its body, in order: model M { input x: [4]; dense(8) }",
+  compile: 'dlnet trains a model with a train statement: train M on data { loss: ...; optimizer: adam; epochs: 10 }',
+  fit: 'dlnet trains a model with a train statement: train M on data { loss: ...; optimizer: adam; epochs: 10 }',
+  evaluate: "a train statement's run reports the validation figures (validationSplit, or validation: data)",
+  summary: "dlnet shows a model's layers with `dlnet summary <file>`, and each statement's shape as you type",
+  save: 'a training run saves the model it trained (`dlnet train <file> --out DIR`, or the training panel)',
+};
+
+/**
+ * A Keras model method called first on its line (`model.fit(x, y, epochs=5)`), and where
+ * the call ends: at its closing parenthesis, over lines if it spans them (else its line's end).
+ */
+function kerasModelMethod(text: string, from: number, to: number): { name: string; advice: string; end: number } | undefined {
+  let nameEnd = from;
+  while (nameEnd < to && isIdentPart(text.charCodeAt(nameEnd))) nameEnd++;
+  const name = text.slice(from, nameEnd);
+  if (!Object.prototype.hasOwnProperty.call(KERAS_MODEL_METHODS, name) || text.charCodeAt(nameEnd) !== 0x28) return undefined;
+  let depth = 0;
+  let end = nameEnd;
+  for (; end < to; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 0x28) depth++;
+    else if (c === 0x29 && --depth === 0) return { name, advice: KERAS_MODEL_METHODS[name], end: end + 1 };
+    else if (c === 0x23 || c === 0x22 || c === 0x27) {
+      // A comment or a string: its parentheses count for nothing (a string ends at its quote or its line's end).
+      const stop = c === 0x23 ? -1 : c;
+      while (end + 1 < to && text.charCodeAt(end + 1) !== stop && text.charCodeAt(end + 1) !== 0x0a && text.charCodeAt(end + 1) !== 0x0d) end++;
+      if (c !== 0x23) end++;
+    }
+  }
+  // Never closed: the line is the statement.
+  end = nameEnd;
+  while (end < to && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
+  return { name, advice: KERAS_MODEL_METHODS[name], end };
+}
+
 /** Where the last name of a dotted path starts (`from`: where the name after the first dot starts). */
 function lastOfPath(text: string, from: number, to: number): number {
   let last = from;
@@ -291,6 +329,23 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
         // `nn.Dropout`, `layers.Dense`, `tf.nn.relu`, as Python code names them: said, and read as the last name.
         const last = lastOfPath(text, j + 1, n);
         const path = text.slice(i, last);
+        const method = stream.firstOnLine ? kerasModelMethod(text, last, n) : undefined;
+        if (method) {
+          // `model.fit(x, y, epochs=5)`: one error (on its first line) for the statement, which is left out whole, its lines counted.
+          let firstLineEnd = i;
+          while (firstLineEnd < method.end && text.charCodeAt(firstLineEnd) !== 0x0a && text.charCodeAt(firstLineEnd) !== 0x0d) firstLineEnd++;
+          errors.push({ message: `\`${path}${method.name}(...)\` is Keras's; ${method.advice}`, line: line - 1, character: column - 1, length: firstLineEnd - i });
+          for (let k = firstLineEnd; k < method.end; k++) {
+            const d = text.charCodeAt(k);
+            if (d === 0x0d && text.charCodeAt(k + 1) === 0x0a) k++;
+            if (d === 0x0a || d === 0x0d) {
+              line++;
+              lineStart = k + 1;
+            }
+          }
+          i = method.end;
+          continue;
+        }
         errors.push({ message: `'${path}' is a module path, as Python writes one; dlnet's names have none`, line: line - 1, character: column - 1, length: last - i, repair: '', repairTitle: `Remove '${path}'` });
         i = last;
         continue;
