@@ -13,6 +13,49 @@ describe('fixAll', () => {
     expect(ide.fixAll(text, check)).toEqual({ text: 'model M {\n  input x: [2]\n  dense(1, activation: relu)\n}\n', applied: 2 });
   });
 
+  it('turns a model pasted from PyTorch, and one from Keras\'s functional API, into dlnet that checks', () => {
+    const torch = [
+      'dataset d = mnist(flat: True)',
+      'model Net {',
+      '  input x: [784]',
+      '  nn.Linear(784, 128)',
+      '  nn.ReLU()',
+      '  nn.Dropout(p=0.2)',
+      '  nn.Linear(128, 10)',
+      '  nn.Softmax(dim=-1)',
+      '}',
+      'train Net on d {',
+      '  loss: CrossEntropyLoss',
+      '  optimizer: SGD(lr=0.01)',
+      '  epochs: 3',
+      '}',
+      '',
+    ].join('\n');
+    const fixed = ide.fixAll(torch, check).text;
+    expect(fixed).toBe([
+      'dataset d = mnist(flat: true)',
+      'model Net {',
+      '  input x: [784]',
+      '  dense(128)',
+      '  relu()',
+      '  dropout(rate: 0.2)',
+      '  dense(10)',
+      '  softmax(axis: -1)',
+      '}',
+      'train Net on d {',
+      '  loss: categoricalCrossentropy',
+      '  optimizer: sgd(learningRate: 0.01)',
+      '  epochs: 3',
+      '}',
+      '',
+    ].join('\n'));
+    expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
+    const keras = "model M {\n  inputs = Input(shape=(784,))\n  x = Dense(64, activation='relu')(inputs)\n  y = Dense(64)(inputs)\n  Concatenate()([x, y])\n  Dense(10, activation='softmax')\n}\n";
+    const functional = ide.fixAll(keras, check).text;
+    expect(functional).toBe('model M {\n  input inputs: [784]\n  x = inputs -> dense(64, activation: relu)\n  y = inputs -> dense(64)\n  concat(x, y)\n  dense(10, activation: softmax)\n}\n');
+    expect(check(functional).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('leaves a fix that overlaps one taken in the same pass for the next', () => {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const fix = (newText: string) => ({ title: newText, edits: [{ range: at, newText }], preferred: true });
