@@ -172,6 +172,11 @@ describe('what a fix writes', () => {
     // Keras's spellings take no input size: the name alone changes.
     expect(fixed(text('Conv2D(16, 3)'))).toBe(text('conv2d(16, 3)'));
     expect(fixed(text('reshape([28, 28])\n  LSTM(8)'))).toBe(text('reshape([28, 28])\n  lstm(8)'));
+    // More passed by position, named as the next parameter in order; PyTorch's padding counted in zeros.
+    expect(fixed(text('flatten\n  dense(10, softmax)'))).toBe(text('flatten\n  dense(10, activation: softmax)'));
+    expect(fixed(text('maxPool2d(2, 2)'))).toBe(text('maxPool2d(2, strides: 2)'));
+    expect(fixed(text('conv2d(8, 3, padding: 0)'))).toBe(text('conv2d(8, 3, padding: valid)'));
+    expect(fixed(text('conv2d(8, 3, padding: 1)'))).toBe(text('conv2d(8, 3, padding: same)'));
     // Axes counted with the batch axis first, and SGD's momentum, which dlnet's momentum optimizer takes.
     expect(fixed(text('flatten\n  dense(10)\n  softmax(axis: 1)'))).toBe(text('flatten\n  dense(10)\n  softmax(axis: 0)'));
     const sgd = 'dataset d = mnist()\nmodel N {\n  input x: [28, 28, 1]\n  flatten\n  dense(10, activation: softmax)\n}\ntrain N on d { loss: categoricalCrossentropy; optimizer: OPT }\n';

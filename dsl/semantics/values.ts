@@ -188,6 +188,15 @@ function bareChoice(def: ChoiceDef): Choice {
 }
 
 function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
+  if (table === 'padding' && value.kind === 'number') {
+    // PyTorch's padding: 1, a count of zeros on each side: 0 is valid, and the (k - 1) / 2 that keeps the size is same.
+    const valid = value.value === 0;
+    scope.report(diagnostic('invalid-argument', 'error', value.range,
+      `${what} is same or valid, not a count of zeros as PyTorch's padding: ${value.text}; ${valid ? 'no zeros is valid' : 'same pads to keep the size, as PyTorch\'s (kernel - 1) / 2 does'}`, {
+        fixes: [{ title: `Change to ${valid ? 'valid' : 'same'}`, edits: [{ range: value.range, newText: valid ? 'valid' : 'same' }], preferred: valid || undefined }],
+      }));
+    return undefined;
+  }
   if (value.kind !== 'call') {
     // activation: "relu", as Keras takes it: the name is written bare (or its closest, for "he_normal").
     const exact = value.kind === 'string' ? findChoice(table, value.value)?.name : undefined;
@@ -364,8 +373,14 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       let p = positional[nextPositional];
       while (p && given.includes(p.name) && !p.variadic) p = positional[++nextPositional];
       if (!p) {
+        // Keras and PyTorch pass more by position, in the order the catalogue lists them (conv2d's strides and padding, dense's activation).
+        const following = params.find((q) => !q.positional && q.type.kind !== 'tensor' && !given.includes(q.name) && !call.args!.some((a) => a.name?.text === q.name));
+        if (following) given.push(following.name);
+        const next = following && mayBe(arg.value, following.type) ? following : undefined;
         scope.report(diagnostic('invalid-argument', 'error', arg.range,
-          `${owner} takes ${positional.length === 0 ? 'no positional arguments' : `at most ${positional.length} positional argument${positional.length > 1 ? 's' : ''} (${positional.map((q) => q.name).join(', ')})`}; name this one`));
+          `${owner} takes ${positional.length === 0 ? 'no positional arguments' : `at most ${positional.length} positional argument${positional.length > 1 ? 's' : ''} (${positional.map((q) => q.name).join(', ')})`}; name this one${next ? ` (next in order: ${next.name})` : ''}`, {
+            fixes: next && [{ title: `Name it ${next.name}`, edits: [{ range: { start: arg.range.start, end: arg.range.start }, newText: `${next.name}: ` }] }],
+          }));
         ok = false;
         continue;
       }
@@ -385,6 +400,25 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     }
   }
   return ok ? bound : undefined;
+}
+
+/** Whether a value is of the kind a parameter takes (a name or string for a choice, a number or list for sizes), before it is checked. */
+function mayBe(value: ast.Value, type: ParamType): boolean {
+  switch (type.kind) {
+    case 'choice':
+      return value.kind === 'call' || value.kind === 'string';
+    case 'bool':
+      return value.kind === 'bool';
+    case 'int':
+    case 'float':
+    case 'pair':
+    case 'margins':
+    case 'ints':
+    case 'shape':
+      return value.kind === 'number' || value.kind === 'list' || value.kind === 'unknown' || (value.kind === 'call' && !value.args);
+    default:
+      return true;
+  }
 }
 
 /** Binds one argument to its parameter; false after reporting what is wrong with it (true where it is reported and read as what it means). */
