@@ -192,6 +192,7 @@ function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, pref
 function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Setting): { message: string; fixes?: Fix[] } | undefined {
   const set = decl.settings.find((o) => o.key.text === 'optimizer');
   const call = set?.value.kind === 'call' ? set.value : undefined;
+  if (set && !call) return undefined; // `optimizer: 'adam'`: its own error comes first
   const optimizer = findChoice('optimizer', call?.callee.text ?? 'adam');
   const names = optimizer?.params?.map((p) => p.name) ?? [];
   const param = names.includes(s.key.text) ? s.key.text : closest(s.key.text, names);
@@ -199,7 +200,6 @@ function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Set
   const value = ctx.written(s.value.range);
   const written = `${optimizer.name}(${param}: ${value})`;
   const message = `'${s.key.text}' is a parameter of the optimizer, not a train setting: optimizer: ${written}`;
-  if (set && !call) return { message };
   const title = `Move ${param} into the optimizer: ${written}`;
   if (!call) return { message, fixes: [{ title, edits: [{ range: { start: s.range.start, end: s.value.range.end }, newText: `optimizer: ${written}` }], preferred: true }] };
   const into = settingArgument(call, param, value);
