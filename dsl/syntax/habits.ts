@@ -15,7 +15,7 @@ const KERAS_MODEL_METHODS: Readonly<Record<string, string>> = {
   compile: TRAINS,
   fit: TRAINS,
   evaluate: "a train statement's run reports the validation figures (validationSplit, or validation: data)",
-  predict: 'a trained model runs where it is exported to (`dlnet export <file> --out DIR`: TensorFlow.js, or a PyTorch project)',
+  predict: 'a training run saves the model it trained (`dlnet train <file> --out DIR`), which TensorFlow.js loads to predict',
   summary: "dlnet shows a model's layers with `dlnet summary <file>`, and each statement's shape as you type",
   save: 'a training run saves the model it trained (`dlnet train <file> --out DIR`, or the training panel)',
 };
