@@ -6,7 +6,7 @@
 import { findLayer } from '../catalog';
 import { diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { contains, lineOf, withoutItem, withoutLine } from '../syntax/range';
+import { lineOf, withoutItem, withoutLine } from '../syntax/range';
 import type { Context } from './context';
 import type { LayerNode, ModelGraph } from './graph';
 
@@ -180,9 +180,4 @@ function stepRemoval(body: ast.Body, call: ast.Call): TextEdit | undefined {
 function statementOf(body: ast.Body, call: ast.Call): number | undefined {
   const i = body.stmts.findIndex((s) => s.kind === 'chain' && s.steps.includes(call));
   return i < 0 ? undefined : i;
-}
-
-/** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
-export function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
-  return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }

@@ -5,10 +5,10 @@
 import { choiceWithDefaults, datasets as sources, findChoice, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, comparePositions, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
+import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
 import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
-import { effectiveActivation, writtenIn } from './lints';
+import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
@@ -266,6 +266,11 @@ function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
     node = before;
     if (node.kind === 'dense') head = node;
   }
+}
+
+/** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
+function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
+  return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }
 
 /** Features of one shape, rather than one per named input. */
