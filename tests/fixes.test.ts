@@ -192,6 +192,11 @@ describe('what a fix writes', () => {
     expect(fixed(text('{ loss: binaryCrossentropy; optimizer: sgd; lr: 0.1 }'))).toContain('{ loss: binaryCrossentropy; optimizer: sgd(learningRate: 0.1) }');
     expect(fixed(text('{ lr: 0.1; optimizer: sgd; loss: binaryCrossentropy }'))).toContain('{ optimizer: sgd(learningRate: 0.1); loss: binaryCrossentropy }');
     expect(fixed(text('{\n  loss: binaryCrossentropy\n  optimizer: adam(beta2: 0.99)\n  learning_rate: 0.01\n}'))).toContain('{\n  loss: binaryCrossentropy\n  optimizer: adam(beta2: 0.99, learningRate: 0.01)\n}\n');
+    // One the optimizer lacks: the optimizer that takes it (named after it), with what the call gave.
+    expect(fixed(text('{ loss: binaryCrossentropy; momentum: 0.9 }'))).toContain('{ loss: binaryCrossentropy; optimizer: momentum(momentum: 0.9) }');
+    expect(fixed(text('{ loss: binaryCrossentropy; optimizer: sgd(learningRate: 0.1); momentum: 0.9 }'))).toContain('{ loss: binaryCrossentropy; optimizer: momentum(learningRate: 0.1, momentum: 0.9) }');
+    expect(fixed(text('{ loss: binaryCrossentropy; optimizer: sgd; momentum: 0.9 }'))).toContain('{ loss: binaryCrossentropy; optimizer: momentum(momentum: 0.9) }');
+    expect(fixed(text('{ loss: binaryCrossentropy; optimizer: adam; rho: 0.9 }'))).toContain('{ loss: binaryCrossentropy; optimizer: adadelta(rho: 0.9) }');
   });
 
   it('takes out an argument given twice, with its comma', () => {

@@ -2,8 +2,8 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
-import { diagnostic, replaceWith, type Fix } from '../diagnostics';
+import { choiceWithDefaults, datasets as sources, findChoice, optimizers, type ChoiceDef, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
@@ -187,27 +187,51 @@ function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, pref
 /**
  * `learningRate: 0.01` as a train setting, as Keras's compile and many tutorials put it:
  * a parameter of the optimizer (the one set, or adam, the default), which the fix moves
- * into its call (`optimizer: adam(learningRate: 0.01)`).
+ * into its call (`optimizer: adam(learningRate: 0.01)`). One the optimizer lacks
+ * (`momentum: 0.9` beside sgd) switches to the optimizer that takes it and what the call
+ * gives: the one named after it, or else the only one.
  */
 function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Setting): { message: string; fixes?: Fix[] } | undefined {
   const set = decl.settings.find((o) => o.key.text === 'optimizer');
   const call = set?.value.kind === 'call' ? set.value : undefined;
   if (set && !call) return undefined; // `optimizer: 'adam'`: its own error comes first
-  const optimizer = findChoice('optimizer', call?.callee.text ?? 'adam');
-  const names = optimizer?.params?.map((p) => p.name) ?? [];
-  const param = names.includes(s.key.text) ? s.key.text : closest(s.key.text, names);
+  const current = findChoice('optimizer', call?.callee.text ?? 'adam');
+  if (!current) return undefined;
+  const paramOf = (c: ChoiceDef) => {
+    const names = c.params?.map((p) => p.name) ?? [];
+    return names.includes(s.key.text) ? s.key.text : closest(s.key.text, names);
+  };
+  const given = call?.args?.flatMap((a) => (a.name ? [a.name.text] : [])) ?? [];
+  const takers = optimizers.filter((c) => c !== current && paramOf(c) && given.every((g) => c.params?.some((p) => p.name === g)));
+  const optimizer = paramOf(current) ? current : takers.find((c) => paramOf(c) === c.name) ?? (takers.length === 1 ? takers[0] : undefined);
+  const param = optimizer && paramOf(optimizer);
   if (!optimizer || !param) return undefined;
   const value = ctx.written(s.value.range);
   const written = `${optimizer.name}(${param}: ${value})`;
-  const message = `'${s.key.text}' is a parameter of the optimizer, not a train setting: optimizer: ${written}`;
+  const switched = optimizer !== current ? `, which ${current.name} does not take` : '';
+  const message = `'${s.key.text}' is a parameter of the optimizer, not a train setting${switched}: optimizer: ${written}`;
   const title = `Move ${param} into the optimizer: ${written}`;
   if (!call) return { message, fixes: [{ title, edits: [{ range: { start: s.range.start, end: s.value.range.end }, newText: `optimizer: ${written}` }], preferred: true }] };
   const into = settingArgument(call, param, value);
+  const renamed = optimizer === current ? [] : [{ range: call.callee.range, newText: optimizer.name }];
   const removal = settingRemoval(decl, s, title, true)[0];
-  const [out] = removal.edits;
-  // `optimizer: adam; lr: 0.01`: the argument goes where the setting's removal starts, as one edit.
-  const edits = comparePositions(into.range.start, out.range.start) === 0 && comparePositions(into.range.end, out.range.start) === 0 ? [{ range: out.range, newText: into.newText }] : [into, out];
-  return { message, fixes: [{ ...removal, edits }] };
+  return { message, fixes: [{ ...removal, edits: joinTouching([...renamed, into, ...removal.edits]) }] };
+}
+
+/**
+ * Edits in order, where one ends at the next one's start made into one (`optimizer: sgd;
+ * lr: 0.01`: the argument written after `sgd` and the setting taken out from there), so no
+ * two edits an editor applies share a position.
+ */
+function joinTouching(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end));
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && comparePositions(last.range.end, e.range.start) === 0) out[out.length - 1] = { range: { start: last.range.start, end: e.range.end }, newText: last.newText + e.newText };
+    else out.push(e);
+  }
+  return out;
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
