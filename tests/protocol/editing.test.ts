@@ -95,6 +95,15 @@ describe('code actions', () => {
     await fixAndRecheck('dataset d = mnist(flat: true)\nmodel M {\n  input x: [784]\n  dense(10, activation: softmax)\n}\ntrain M on d { loss: binaryCrossentropy }\n', 'loss-mismatch', /categoricalCrossentropy/);
   });
 
+  it('serves fixes of several edits whole: a step moved, a Keras functional call, a misspelt keyword', async () => {
+    const moved = await fixAndRecheck('model M {\n  input x: [4]\n  dense(1, activation: sigmoid)\n  dropout(0.2)\n}\n', 'dropout-placement', /^Move/);
+    expect(moved).toBe('model M {\n  input x: [4]\n  dropout(0.2) -> dense(1, activation: sigmoid)\n}\n');
+    const functional = await fixAndRecheck('model M {\n  input a: [4]\n  x = dense(8)(a)\n}\n', 'syntax-error', /a -> dense/);
+    expect(functional).toBe('model M {\n  input a: [4]\n  x = a -> dense(8)\n}\n');
+    const keyword = await fixAndRecheck('modle M {\n  input x: [4]\n}\n', 'syntax-error', /Write 'model'/);
+    expect(keyword).toBe('model M {\n  input x: [4]\n}\n');
+  });
+
   it('fixes all the safe fixes of a file at once, pass after pass, when asked for source.fixAll', async () => {
     const keras = [
       'model M {',
