@@ -126,17 +126,18 @@ function lintVanishing(ctx: Context, g: ModelGraph): void {
 
 function lintDropout(ctx: Context, g: ModelGraph, byId: Map<string, LayerNode>): void {
   for (const out of g.outputs) {
+    // Back from the output through the layers without weights: the first dropout, and where the walk stops (the last layer with weights).
     let node = byId.get(out);
+    let dropout: LayerNode | undefined;
     while (node && node.params === 0 && node.inputs.length === 1) {
-      if (DROPOUTS.has(node.kind)) {
-        ctx.report(diagnostic('dropout-placement', 'warning', node.range,
-          `${node.kind} after the last layer with weights drops parts of the model's output itself, which only adds noise to the loss; move it before a layer with weights`, {
-            fixes: dropoutFixes(ctx, g, node, byId),
-          }));
-        break;
-      }
+      if (!dropout && DROPOUTS.has(node.kind)) dropout = node;
       node = byId.get(node.inputs[0]);
     }
+    if (!dropout) continue;
+    ctx.report(diagnostic('dropout-placement', 'warning', dropout.range,
+      `${dropout.kind} after the last layer with weights drops parts of the model's output itself, which only adds noise to the loss; move it before a layer with weights`, {
+        fixes: dropoutFixes(ctx, g, dropout, node),
+      }));
   }
 }
 
@@ -146,17 +147,15 @@ function lintDropout(ctx: Context, g: ModelGraph, byId: Map<string, LayerNode>):
  * the dense on its line), and taking it out. Only where both are steps of the model's
  * own chains: in a block or a repeat, an edit would change every use or round.
  */
-function dropoutFixes(ctx: Context, g: ModelGraph, dropout: LayerNode, byId: Map<string, LayerNode>): Fix[] | undefined {
+function dropoutFixes(ctx: Context, g: ModelGraph, dropout: LayerNode, weights: LayerNode | undefined): Fix[] | undefined {
   const body = ctx.model(g.name)?.body;
   const call = body && ctx.nodeCalls.get(dropout);
   const removal = call && stepRemoval(body, call);
   if (!removal) return undefined;
   const text = ctx.written(call.range);
   const fixes: Fix[] = [];
-  let weights = byId.get(dropout.inputs[0]);
-  while (weights && weights.params === 0 && weights.inputs.length === 1) weights = byId.get(weights.inputs[0]);
   const before = weights && ctx.nodeCalls.get(weights);
-  if (before && statementOf(body, before)) {
+  if (before && statementOf(body, before) !== undefined) {
     const at = before.range.start;
     fixes.push({
       title: `Move ${text} before ${before.callee.text} (line ${lineOf(before.range)})`,
