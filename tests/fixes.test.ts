@@ -157,6 +157,8 @@ describe('what a fix writes', () => {
     ]);
     // Two statements on a line: the dropout goes with its `;`.
     expect(fixes(text('dense(1); dropout(0.2)'))[1]).toEqual(['Remove dropout(0.2)', text('dense(1)')]);
+    // After a merge, which has no weights, there is nothing to move it in front of: only taking it out.
+    expect(fixes('model M {\n  input a: [4]\n  input b: [4]\n  add(a, b) -> dropout(0.2)\n}\n').map(([title]) => title)).toEqual(['Remove dropout(0.2)']);
     // In a repeat or a block, every round or use would change: no fix.
     expect(fixes(text('repeat 2 { dense(1) -> dropout(0.2) }'))).toEqual([]);
     expect(fixes(`block Head {\n  dense(1)\n  dropout(0.2)\n}\n${text('Head')}`)).toEqual([]);

@@ -154,7 +154,8 @@ function dropoutFixes(ctx: Context, g: ModelGraph, dropout: LayerNode, weights: 
   if (!removal) return undefined;
   const text = ctx.written(call.range);
   const fixes: Fix[] = [];
-  const before = weights && ctx.nodeCalls.get(weights);
+  // The walk also stops at a merge (no weights, several inputs): nothing to move in front of.
+  const before = weights && weights.params !== 0 ? ctx.nodeCalls.get(weights) : undefined;
   if (before && statementOf(body, before) !== undefined) {
     const at = before.range.start;
     fixes.push({
