@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, optimizers, type ChoiceDef, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -12,7 +12,7 @@ import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
-import { evaluate, settingArgument, UNKNOWN, type ValueScope } from './values';
+import { evaluate, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
 export interface TrainPlan {
@@ -197,14 +197,11 @@ function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Set
   if (set && !call) return undefined; // `optimizer: 'adam'`: its own error comes first
   const current = findChoice('optimizer', call?.callee.text ?? 'adam');
   if (!current) return undefined;
-  const paramOf = (c: ChoiceDef) => {
-    const names = c.params?.map((p) => p.name) ?? [];
-    return names.includes(s.key.text) ? s.key.text : closest(s.key.text, names);
-  };
+  const parameterOf = (names: string[]) => (names.includes(s.key.text) ? s.key.text : closest(s.key.text, names));
+  const own = parameterOf(current.params?.map((p) => p.name) ?? []);
+  const param = own ?? parameterOf([...new Set(optimizers.flatMap((c) => c.params?.map((p) => p.name) ?? []))]);
   const given = call?.args?.flatMap((a) => (a.name ? [a.name.text] : [])) ?? [];
-  const takers = optimizers.filter((c) => c !== current && paramOf(c) && given.every((g) => c.params?.some((p) => p.name === g)));
-  const optimizer = paramOf(current) ? current : takers.find((c) => paramOf(c) === c.name) ?? (takers.length === 1 ? takers[0] : undefined);
-  const param = optimizer && paramOf(optimizer);
+  const optimizer = own ? current : param && valueTaking('optimizer', current, [...given, param], param);
   if (!optimizer || !param) return undefined;
   const value = ctx.written(s.value.range);
   const written = `${optimizer.name}(${param}: ${value})`;

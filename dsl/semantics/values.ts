@@ -240,17 +240,23 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
 
 /**
  * The value of the table that takes every parameter a call names, where the value called
- * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's): the one named after
- * the parameter it lacks, or else the only one. Undefined when the call's value takes them all.
+ * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's). Undefined when the
+ * call's value takes them all.
  */
 function choiceTaking(table: ChoiceTable, def: ChoiceDef, call: ast.Call): { choice: ChoiceDef; arg: ast.Ident } | undefined {
   const names = (call.args ?? []).flatMap((a) => (a.name ? [a.name] : []));
-  const takes = (c: ChoiceDef) => names.every((n) => c.params?.some((p) => p.name === n.text));
   const arg = names.find((n) => !def.params!.some((p) => p.name === n.text));
-  if (!arg) return undefined;
-  const candidates = choiceTables[table].filter((c) => c !== def && takes(c));
-  const choice = candidates.find((c) => c.name === arg.text) ?? (candidates.length === 1 ? candidates[0] : undefined);
-  return choice && { choice, arg };
+  const choice = arg && valueTaking(table, def, names.map((n) => n.text), arg.text);
+  return choice && { choice, arg: arg! };
+}
+
+/**
+ * Of a table's values other than `def`, the one that takes every parameter named: the one
+ * named after `lacking` (the parameter `def` lacks), or else the only one.
+ */
+export function valueTaking(table: ChoiceTable, def: ChoiceDef, names: readonly string[], lacking: string): ChoiceDef | undefined {
+  const candidates = choiceTables[table].filter((c) => c !== def && names.every((n) => c.params?.some((p) => p.name === n)));
+  return candidates.find((c) => c.name === lacking) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 /** A shape literal: whole numbers, `?` for unknown, names for symbolic sizes; -1 where `wildcard`. */
