@@ -45,7 +45,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   if (validation && model && !gan) {
     const v = ctx.dataset(validation);
     if (v?.shapes) {
-      const valueRange = decl.settings.find((s) => s.key.text === 'validation')!.value.range;
+      const valueRange = settingNamed(decl, 'validation')!.value.range;
       checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
     }
   }
@@ -153,7 +153,7 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     }));
   }
   if (seen.has('validation') && seen.has('validationSplit')) {
-    const s = decl.settings.find((x) => x.key.text === 'validationSplit')!;
+    const s = settingNamed(decl, 'validationSplit')!;
     ctx.report(diagnostic('invalid-setting', 'error', s.range, 'give either validation (a dataset) or validationSplit, not both', { fixes: settingRemoval(decl, s, 'Remove validationSplit') }));
   }
   return out;
@@ -192,7 +192,7 @@ function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, pref
  * gives: the one named after it, or else the only one.
  */
 function optimizerParameterSetting(ctx: Context, decl: ast.TrainDecl, s: ast.Setting): { message: string; fixes?: Fix[] } | undefined {
-  const set = decl.settings.find((o) => o.key.text === 'optimizer');
+  const set = settingNamed(decl, 'optimizer');
   const call = set?.value.kind === 'call' ? set.value : undefined;
   if (set && !call) return undefined; // `optimizer: 'adam'`: its own error comes first
   const current = findChoice('optimizer', call?.callee.text ?? 'adam');
@@ -294,6 +294,11 @@ function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNo
   return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
 }
 
+/** The setting written with this key, the first where it is set twice. */
+function settingNamed(decl: ast.TrainDecl, key: string): ast.Setting | undefined {
+  return decl.settings.find((s) => s.key.text === key);
+}
+
 /** Features of one shape, rather than one per named input. */
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
@@ -368,7 +373,7 @@ function checkBuildable(ctx: Context, at: ast.Ident, g: ModelGraph, features: Sh
 /** A validation split that leaves no example to train on (a small CSV, say). */
 function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
   const fraction = settings.validationSplit as number | undefined;
-  const setting = decl.settings.find((x) => x.key.text === 'validationSplit');
+  const setting = settingNamed(decl, 'validationSplit');
   if (data.size === undefined || fraction === undefined || !setting) return;
   const held = heldOut(data.size, fraction);
   if (held < data.size) return;
@@ -384,7 +389,7 @@ const CLASS_METRICS = new Set(['accuracy', 'binaryAccuracy', 'categoricalAccurac
  * exact hits of real numbers, almost never: a metric that says nothing. Fix: mae.
  */
 function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
-  const list = decl.settings.find((s) => s.key.text === 'metrics')?.value;
+  const list = settingNamed(decl, 'metrics')?.value;
   if (data.labelKind !== 'regression' || list?.kind !== 'list') return;
   const has = (name: string) => list.items.some((i) => i.kind === 'call' && i.callee.text === name);
   for (const item of list.items) {
@@ -408,7 +413,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   const outShape = onData ?? out.shape;
   const lossChoice = settings.loss as Choice | undefined;
   const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
-  const lossSetting = decl.settings.find((s) => s.key.text === 'loss');
+  const lossSetting = settingNamed(decl, 'loss');
   const where = out.node ? ` (line ${lineOf(out.node.range)})` : '';
   if (!data.labels) {
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range, `dataset ${dataDecl.name.text} has no labels to train ${g.name} on; unlabelled data such as ${dataDecl.source?.callee.text ?? 'this'} is for GANs: train G vs D on ${dataDecl.name.text}`));
@@ -506,7 +511,8 @@ function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Settin
 function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
   const genOut = outputFacts(gen);
   if (disc.inputs.length !== 1 || !genOut) return;
-  if (swappedGan(ctx, decl, gen, disc, data)) return;
+  const discOut = outputFacts(disc);
+  if (swappedGan(ctx, decl, gen, genOut, discOut, data)) return;
   const discIn = disc.inputs[0];
   if (compareShapes(genOut.shape, discIn.shape) === 'differ') {
     ctx.report(diagnostic('data-mismatch', 'error', decl.versus!.range,
@@ -515,7 +521,6 @@ function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: Mode
       }));
   }
   checkFeatures(ctx, decl.data.range, disc, data, dataDecl);
-  const discOut = outputFacts(disc);
   if (discOut && (compareShapes(discOut.shape, [1]) === 'differ' || (discOut.activation && discOut.activation !== 'sigmoid'))) {
     ctx.report(diagnostic('loss-mismatch', 'error', decl.versus!.range,
       `discriminator ${disc.name} must output one sigmoid unit (the probability that its input is real), got ${formatShape(discOut.shape)} with activation ${discOut.activation ?? 'linear'}`, {
@@ -530,11 +535,9 @@ function checkGan(ctx: Context, decl: ast.TrainDecl, gen: ModelGraph, disc: Mode
  * and outputs one unit, the second makes points of the data's shape. Said once, with the
  * fix that swaps them, instead of the three mismatches that follow from it.
  */
-function swappedGan(ctx: Context, decl: ast.TrainDecl, first: ModelGraph, second: ModelGraph, data: DatasetShapes): boolean {
-  const firstOut = outputFacts(first);
-  const secondOut = outputFacts(second);
+function swappedGan(ctx: Context, decl: ast.TrainDecl, first: ModelGraph, firstOut: OutputFacts, secondOut: OutputFacts | undefined, data: DatasetShapes): boolean {
   const features = isShape(data.features) ? data.features : undefined;
-  if (!features || !firstOut || !secondOut || first.inputs.length !== 1) return false;
+  if (!features || !secondOut || first.inputs.length !== 1) return false;
   const judges = compareShapes(first.inputs[0].shape, features) !== 'differ' && compareShapes(firstOut.shape, [1]) === 'equal';
   const makes = compareShapes(secondOut.shape, features) !== 'differ' && compareShapes(secondOut.shape, [1]) !== 'equal';
   if (!judges || !makes) return false;
