@@ -302,6 +302,17 @@ describe('parsing by pieces', () => {
     );
   });
 
+  it('ends a Keras model method left open at the next line that starts a declaration, where the pieces are cut', () => {
+    for (const text of [
+      "model.compile(loss='mse',\nmodel.fit(x, y, epochs=5)\n    optimizer='adam')\n",
+      "model.compile(loss='mse\nmodel M {\n  input x: [2]\n}\n)\n",
+      'model.fit(x,  # (\r\ntrain M on d\r\n)\r\n',
+    ]) {
+      warm.clearParseCache();
+      expect(JSON.parse(JSON.stringify(warm.parse(text)))).toEqual(JSON.parse(JSON.stringify(parseWhole(text))));
+    }
+  });
+
   it('knows every position in a piece without errors from its parser\'s ranges, so a moved piece shifts them all', () => {
     let checked = 0;
     fc.assert(

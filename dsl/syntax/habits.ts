@@ -5,7 +5,7 @@
  * the text as what it means; these find them.
  */
 import { closest } from '../suggest';
-import { isDigit, isIdentPart, isIdentStart } from './chars';
+import { isDigit, isIdentPart, isIdentStart, startsDeclaration } from './chars';
 
 const TRAINS = 'dlnet trains a model with a train statement: train M on data { loss: ...; optimizer: adam; epochs: 10 }';
 
@@ -22,7 +22,8 @@ const KERAS_MODEL_METHODS: Readonly<Record<string, string>> = {
 
 /**
  * A Keras model method called first on its line (`model.fit(x, y, epochs=5)`), and where
- * the call ends: at its closing parenthesis, over lines if it spans them (else its line's end).
+ * the call ends: at its closing parenthesis, over lines if it spans them, but never past a
+ * line that starts a declaration (else its line's end).
  */
 export function kerasModelMethod(text: string, from: number, to: number): { name: string; advice: string; end: number } | undefined {
   let nameEnd = from;
@@ -33,13 +34,15 @@ export function kerasModelMethod(text: string, from: number, to: number): { name
   let end = nameEnd;
   for (; end < to; end++) {
     const c = text.charCodeAt(end);
+    // A line that starts a declaration is where the parse cache cuts the text: a call still open there is never closed.
+    if ((c === 0x0a || c === 0x0d) && startsDeclaration(text, c === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1)) break;
     if (c === 0x28) depth++;
     else if (c === 0x29 && --depth === 0) return { name, advice: KERAS_MODEL_METHODS[name], end: end + 1 };
     else if (c === 0x23 || c === 0x22 || c === 0x27) {
       // A comment or a string: its parentheses count for nothing (a string ends at its quote or its line's end).
       const stop = c === 0x23 ? -1 : c;
       while (end + 1 < to && text.charCodeAt(end + 1) !== stop && text.charCodeAt(end + 1) !== 0x0a && text.charCodeAt(end + 1) !== 0x0d) end++;
-      if (c !== 0x23) end++;
+      if (c !== 0x23 && text.charCodeAt(end + 1) === c) end++; // past the closing quote (an unclosed string leaves its line break to be seen)
     }
   }
   // Never closed: the line is the statement.

@@ -6,7 +6,8 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { visible } from '../diagnostics';
-import { isDigit, isIdentPart, isIdentStart } from './chars';
+import { isDigit, isIdentPart, isIdentStart, startsDeclaration } from './chars';
+export { startsDeclaration };
 import { kerasModelMethod, keywordMeant, lastOfPath, nextAfter } from './habits';
 import { splitLines } from './range';
 import * as t from './tokens';
@@ -162,16 +163,6 @@ class Stream {
 /** `keepNewlines`: every newline stays a token (for the formatter and completion, which reason about lines). */
 export function lex(text: string, keepNewlines = false): LexResult {
   return scan(text, new Stream(keepNewlines));
-}
-
-/** Whether a line starting at `offset` starts with a declaration keyword: the lexer keeps no state across such a line. */
-const DECLARATION_START = /(?:dataset|model|block|train)(?![A-Za-z0-9_])/y;
-export function startsDeclaration(text: string, offset: number): boolean {
-  // d, m, b or t: most lines start with none of them, and skip the expression.
-  const c = text.charCodeAt(offset);
-  if (c !== 0x64 && c !== 0x6d && c !== 0x62 && c !== 0x74) return false;
-  DECLARATION_START.lastIndex = offset;
-  return DECLARATION_START.test(text);
 }
 
 /**
