@@ -320,6 +320,18 @@ describe('what a fix writes', () => {
     expect(analyze(all.text).diagnostics).toEqual([]);
   });
 
+  it('divides with // where a size must be whole, writes a merge layer for tensors combined with +, and a # comment for /* */', () => {
+    const text = (steps: string) => `model M {\n  input a: [4]\n  input b: [4]\n  ${steps}\n}\n`;
+    expect(fixed(text('add(a, b) -> dense(10 / 3)'))).toBe(text('add(a, b) -> dense(10 // 3)'));
+    expect(fixed(text('add(a, b) -> dense((4 + 6) / 4)'))).toBe(text('add(a, b) -> dense((4 + 6) // 4)'));
+    expect(fixed(text('c = a + b\n  c -> dense(2)'))).toBe(text('c = add(a, b)\n  c -> dense(2)'));
+    expect(fixed(text('c = a - b\n  c -> dense(2)'))).toBe(text('c = subtract(a, b)\n  c -> dense(2)'));
+    expect(fixed(text('c = a * b * a\n  c -> dense(2)'))).toBe(text('c = multiply(a, b, a)\n  c -> dense(2)'));
+    expect(fixed(text('add(a, b) /* the sum */'))).toBe(text('add(a, b) # the sum'));
+    // PyTorch's input size worked out by hand goes with the size dlnet works out.
+    expect(fixed('model M {\n  input x: [7, 7, 64]\n  flatten\n  Linear(64 * 7 * 7, 10)\n}\n')).toBe('model M {\n  input x: [7, 7, 64]\n  flatten\n  dense(10)\n}\n');
+  });
+
   it('declares a dataset named after its source, above the train statement, with the file\'s line breaks', () => {
     expect(fixed(`${model}\ntrain M on mnist { loss: categoricalCrossentropy }\n`))
       .toBe(`${model}\ndataset mnist = mnist()\ntrain M on mnist { loss: categoricalCrossentropy }\n`);

@@ -42,3 +42,10 @@ describe('formatter and line breaks', () => {
     });
   }
 });
+
+describe('formatter and arithmetic', () => {
+  it('spaces operators, not a number\'s sign', () => {
+    const messy = 'block B(f, out=f*4) {\n  conv2d(f//2+1, kernel: 1)\n  dense((out-1)*2)\n  reshape([-1, 2])\n}\n';
+    expect(ide.format(messy)).toBe('block B(f, out = f * 4) {\n  conv2d(f // 2 + 1, kernel: 1)\n  dense((out - 1) * 2)\n  reshape([-1, 2])\n}\n');
+  });
+});

@@ -68,4 +68,17 @@ describe('TextMate grammar', () => {
     ]));
     expect(t.some((x) => x.includes('data/iris.csv') && x.endsWith('string.quoted.double.dlnet'))).toBe(true);
   });
+
+  it('scopes arithmetic operators apart from the arrow and a number\'s sign', () => {
+    const t = tokens('block B(f, out = f * 4) {\n  conv2d(f // 2 + 1, kernel: 1) -> dense(out / 2 - 1)\n  concat(a, b, axis: -1)\n}');
+    expect(t).toEqual(expect.arrayContaining([
+      '* → keyword.operator.arithmetic.dlnet',
+      '// → keyword.operator.arithmetic.dlnet',
+      '+ → keyword.operator.arithmetic.dlnet',
+      '/ → keyword.operator.arithmetic.dlnet',
+      '- → keyword.operator.arithmetic.dlnet',
+      '-> → keyword.operator.arrow.dlnet',
+      '-1 → constant.numeric.dlnet',
+    ]));
+  });
 });

@@ -259,6 +259,8 @@ function inCall(a: Analysis, scope: Scope, tokens: IToken[], frame: Frame): Comp
   const params = paramsOf(a, fakeCall(frame.callee));
   if (!params) return [];
   const segment = currentArgument(tokens, frame);
+  // After an operator a number is being worked out: what a name there can stand for is a block's parameter.
+  if (segment.length > 0 && operators.includes(segment[segment.length - 1].tokenType)) return scope.blockParams();
   if (segment.length >= 2 && segment[0].tokenType === t.Identifier && segment[1].tokenType === t.Colon) {
     const p = params.find((q) => q.name === segment[0].image);
     return [...valuesOf(p?.type, scope, false), ...(p && isNumeric(p.type) ? scope.blockParams() : [])];
@@ -274,6 +276,8 @@ function inCall(a: Analysis, scope: Scope, tokens: IToken[], frame: Frame): Comp
   if (next && (positionalIndex < positional.length || next.variadic)) items.unshift(...valuesOf(next.type, scope, false));
   return items;
 }
+
+const operators: TokenType[] = [t.Plus, t.Minus, t.Star, t.Slash, t.DoubleSlash];
 
 function currentArgument(tokens: IToken[], frame: Frame): IToken[] {
   const out: IToken[] = [];

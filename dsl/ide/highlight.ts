@@ -73,7 +73,7 @@ function callClass(a: Analysis, call: ast.Call, parent: Node | undefined): Token
     return k === 'param' ? 'parameter' : k === 'tensor' ? 'tensor' : k === 'block' ? 'block' : k === 'model' ? 'model' : 'dataset';
   }
   const name = call.callee.text;
-  const asValue = parent?.kind === 'arg' || parent?.kind === 'setting' || parent?.kind === 'list';
+  const asValue = parent?.kind === 'arg' || parent?.kind === 'setting' || parent?.kind === 'list' || parent?.kind === 'arith';
   if (asValue && choiceNames.has(name)) return 'enumValue';
   if (findLayer(name)) return 'layer';
   if (a.blocks.has(name)) return 'block';

@@ -23,6 +23,7 @@ export function children(node: Node): Node[] {
     case 'call': return [node.callee, ...(node.args ?? [])];
     case 'arg': return [...(node.name ? [node.name] : []), node.value];
     case 'list': return node.items;
+    case 'arith': return [node.left, node.right];
     default: return [];
   }
 }

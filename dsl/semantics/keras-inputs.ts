@@ -6,10 +6,12 @@ import { fold, inputShapeParameter } from '../catalog/aliases';
 import type { Fix, TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { withoutItem } from '../syntax/range';
+import { valueText } from '../syntax/value-text';
 
 /** A size as written in a shape, `?` for Keras's None; undefined for what a shape cannot hold. */
 function sizeText(v: ast.Value): string | undefined {
   if (v.kind === 'number') return v.text;
+  if (v.kind === 'arith') return valueText(v);
   if (v.kind === 'unknown') return '?';
   if (v.kind === 'call' && !v.args) return v.callee.text === 'None' ? '?' : v.callee.text;
   return undefined;

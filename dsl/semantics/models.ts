@@ -180,12 +180,24 @@ export class ModelChecker {
       paramNames: paramNamesOf(block),
     };
     for (const p of block.params) this.ctx.define(p.name.text, 'param', p.name.range, p.range, block.name.text);
+    block.params.forEach((p, i) => p.default && this.checkDefault(block, i, p.default));
     const frame: Frame = {
       scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: '', suffix: '', values, blockStack: [block.name.text], modelLevel: false,
     };
     const input: Tensor = { id: 'block_input', shape: undefined, origin: block.name.text, originRange: block.name.range };
     this.walkBody(block.body, input, frame);
+  }
+
+  /** The parameters a default names, each a reference; itself or one after it is an error (its value may depend on this one's). */
+  private checkDefault(block: ast.BlockDecl, index: number, value: ast.Value): void {
+    for (const ident of namesIn(value)) {
+      const at = block.params.findIndex((q) => q.name.text === ident.text);
+      if (at < 0) continue;
+      // Referred to either way, so that a rename keeps the name the default was written with.
+      this.noteParamRef(block, ident);
+      if (at >= index) this.ctx.report(diagnostic('unknown-name', 'error', ident.range, `the default of '${block.params[index].name.text}' names '${ident.text}', ${at === index ? 'itself' : 'a parameter after it'}: a default may use only the parameters before it`));
+    }
   }
 
   private noteParamRef(block: ast.BlockDecl, ident: ast.Ident): void {
@@ -499,6 +511,8 @@ export class ModelChecker {
       return undefined;
     }
     const given = new Map<string, { value: ast.Value; scope: ValueScope }>();
+    // The use's scope, made below: a default worked out from the parameters before it reports as the use does.
+    let values: ValueScope | undefined;
     let ok = true;
     let position = 0;
     for (const arg of call.args ?? []) {
@@ -524,9 +538,9 @@ export class ModelChecker {
       if (arg.name) this.noteParamRef(block, arg.name);
       given.set(p.name.text, { value: arg.value, scope: frame.values });
     }
-    for (const p of block.params) {
+    for (const [i, p] of block.params.entries()) {
       if (given.has(p.name.text)) continue;
-      if (p.default) given.set(p.name.text, { value: p.default, scope: this.globals });
+      if (p.default) given.set(p.name.text, { value: p.default, scope: literal(p.default) ? this.globals : this.defaultScope(block, i, given, (d) => values!.report(d)) });
       else {
         frame.values.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `block ${block.name.text} needs '${p.name.text}'`));
         ok = false;
@@ -537,7 +551,7 @@ export class ModelChecker {
     // Worded only for a report: the line it names would make every use depend on where it is.
     const related = (): RelatedInformation => ({ range: call.range, message: `in ${block.name.text}(...) used in ${frame.container} on line ${lineOf(call.range)}${current?.shape ? ` with input ${formatShape(current.shape)}` : ''}` });
     const use = { block, related };
-    const values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {}, paramNames: paramNamesOf(block) }, use);
+    values = this.reportingScope({ param: (n) => given.get(n), noteParam: (ident) => this.noteParamRef(block, ident), report: () => {}, paramNames: paramNamesOf(block) }, use);
     const inner: Frame = {
       scope: new Map(), bindings: bindingsIn(block.body), container: block.name.text,
       prefix: `${frame.prefix}${instance}_`, suffix: '', values, blockStack: [...frame.blockStack, block.name.text], modelLevel: false,
@@ -550,6 +564,22 @@ export class ModelChecker {
     if (!out) return undefined;
     // Spelt out, not spread: object spread is a slow path in V8, and this runs at every block use.
     return { id: out.id, shape: out.shape, origin: name ?? block.name.text, originRange: call.range };
+  }
+
+  /**
+   * Where the default of a block's `index`-th parameter is worked out: the parameters before
+   * it stand for their values at this use (`out = filters * 4`); one after it has no value
+   * here (checkBlockAlone says so once).
+   */
+  private defaultScope(block: ast.BlockDecl, index: number, given: Map<string, { value: ast.Value; scope: ValueScope }>, report: (d: Diagnostic) => void): ValueScope {
+    return {
+      param: (n) => {
+        const at = block.params.findIndex((q) => q.name.text === n);
+        return at < 0 ? undefined : at < index ? given.get(n) : 'unknown';
+      },
+      noteParam: (ident) => this.noteParamRef(block, ident),
+      report,
+    };
   }
 
   private blockUses = new Map<string, number>();
@@ -620,6 +650,19 @@ function bindingsIn(body: ast.Body): Map<string, Binding> {
 
 const paramNames = new WeakMap<ast.BlockDecl, string[]>();
 /** A block's parameter names, for "did you mean": once per block, not at every use. */
+/** The bare names in a value (`filters` in `filters * 4`), which may stand for block parameters. */
+function namesIn(v: ast.Value): ast.Ident[] {
+  switch (v.kind) {
+    case 'call': return v.args ? v.args.flatMap((a) => namesIn(a.value)) : [v.callee];
+    case 'arith': return [...namesIn(v.left), ...namesIn(v.right)];
+    case 'list': return v.items.flatMap(namesIn);
+    default: return [];
+  }
+}
+
+/** A default that names nothing: worked out where the block is declared, the same at every use. */
+const literal = (v: ast.Value): boolean => v.kind === 'number' || v.kind === 'string' || v.kind === 'bool';
+
 function paramNamesOf(block: ast.BlockDecl): string[] {
   let names = paramNames.get(block);
   if (!names) paramNames.set(block, (names = block.params.map((p) => p.name.text)));

@@ -9,6 +9,8 @@ import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } fro
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { alongLine, withoutItem, type Range } from '../syntax/range';
+import { valueText } from '../syntax/value-text';
+import { applyOp, shownResult, type Operand } from './arithmetic';
 import type { Dim } from './shape';
 import { closest } from '../suggest';
 
@@ -67,6 +69,7 @@ function describeValue(v: ast.Value): string {
     case 'unknown': return '?';
     case 'list': return 'a list';
     case 'call': return v.args ? `${v.callee.text}(...)` : `'${v.callee.text}'`;
+    case 'arith': return valueText(v);
   }
 }
 
@@ -107,15 +110,10 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
   switch (type.kind) {
     case 'int':
     case 'float': {
+      if (value.kind === 'arith') return evaluateArith(value, type, scope, what);
       if (value.kind !== 'number') return badValue(value, type, scope, what);
       if (type.kind === 'int' && !Number.isInteger(value.value)) return badValue(value, type, scope, what);
-      const v = value.value;
-      const tooBig = type.max !== undefined && ((type as { maxExclusive?: boolean }).maxExclusive ? v >= type.max : v > type.max);
-      if ((type.min !== undefined && v < type.min) || tooBig) {
-        scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} must be ${rangeWords(type)}, got ${value.text}`));
-        return undefined;
-      }
-      return unboxed(v);
+      return inRange(value.value, value.text, value.range, type, scope, what);
     }
     case 'bool': {
       if (value.kind === 'bool') return value.value;
@@ -132,7 +130,7 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
     case 'choice':
       return evaluateChoice(value, type.table, scope, what);
     case 'pair': {
-      if (value.kind === 'number') return evaluate(value, { kind: 'int', min: type.min }, scope, what);
+      if (value.kind === 'number' || value.kind === 'arith') return evaluate(value, { kind: 'int', min: type.min }, scope, what);
       if (value.kind !== 'list' || value.items.length !== 2) return badValue(value, type, scope, what);
       const items = value.items.map((i) => evaluate(i, { kind: 'int', min: type.min }, scope, what));
       if (items.some((i) => i === undefined)) return undefined;
@@ -177,6 +175,45 @@ export function evaluate(value: ast.Value, type: ParamType, scope: ValueScope, w
       return items.some((i) => i === UNKNOWN) ? UNKNOWN : (items as ArgValue[]);
     }
   }
+}
+
+type NumberType = Extract<ParamType, { kind: 'int' | 'float' }>;
+
+/** A number within its parameter's bounds, handed on unboxed; undefined after saying it is not (`text`: as written). */
+function inRange(v: number, text: string, range: Range, type: NumberType, scope: ValueScope, what: string): number | undefined {
+  const tooBig = type.max !== undefined && ((type as { maxExclusive?: boolean }).maxExclusive ? v >= type.max : v > type.max);
+  if ((type.min !== undefined && v < type.min) || tooBig) {
+    scope.report(diagnostic('invalid-argument', 'error', range, `${what} must be ${rangeWords(type)}, got ${text}`));
+    return undefined;
+  }
+  return unboxed(v);
+}
+
+const ANY_NUMBER: ParamType = { kind: 'float' };
+
+/**
+ * `filters * 4`: each side any number (a block's parameter stands for the value given at
+ * the use), the result then held to the parameter's type and bounds.
+ */
+function evaluateArith(value: ast.Arith, type: NumberType, scope: ValueScope, what: string): Evaluated | undefined {
+  const a = evaluate(value.left, ANY_NUMBER, scope, what);
+  const b = evaluate(value.right, ANY_NUMBER, scope, what);
+  if (a === undefined || b === undefined) return undefined;
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  const r = applyOp(value.op, a as number, b as number) as number | { error: string };
+  const text = valueText(value);
+  if (typeof r !== 'number') {
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what}: ${text} has no value: ${r.error}`));
+    return undefined;
+  }
+  if (type.kind === 'int' && !Number.isInteger(r)) {
+    const floored = value.op === '/' ? valueText({ ...value, op: '//' }) : undefined;
+    scope.report(diagnostic('invalid-argument', 'error', value.range, `${what} expects a whole number, got ${text}, which is ${shownResult(r)}${floored ? `; // divides and rounds down: ${floored} is ${Math.floor(r)}` : ''}`, {
+      fixes: floored ? [{ title: `Change to ${floored}`, edits: [{ range: value.range, newText: floored }] }] : undefined,
+    }));
+    return undefined;
+  }
+  return inRange(r, `${text}, which is ${shownResult(r)}`, value.range, type, scope, what);
 }
 
 /** One value for each choice that takes no arguments (`relu`, `same`): a file names them thousands of times. Frozen, as it is shared. */
@@ -268,32 +305,55 @@ export function evaluateShape(value: ast.Value, scope: ValueScope, what: string,
   const dims: Dim[] = [];
   let unknown = false;
   for (const item of value.items) {
-    if (item.kind === 'unknown') dims.push(null);
-    else if (item.kind === 'number') {
-      if (!Number.isInteger(item.value) || (item.value <= 0 && !(wildcard && item.value === -1))) {
-        scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are positive whole numbers${wildcard ? ' (or -1)' : ''}, '?' or a name; got ${item.text}`));
-        return undefined;
-      }
-      dims.push(unboxed(item.value));
-    } else if (item.kind === 'call' && !item.args) {
-      const p = scope.param(item.callee.text);
-      if (p === 'unknown') unknown = true;
-      else if (p) {
-        scope.noteParam?.(item.callee);
-        const v = evaluate(p.value, { kind: 'int', min: 1 }, p.scope, what);
-        if (v === undefined) return undefined;
-        if (v === UNKNOWN) unknown = true;
-        else dims.push(v as number);
-      } else {
-        if (item.callee.text === 'None') reportNone(value, item, scope, what);
-        dims.push(item.callee.text);
-      }
-    } else {
-      scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are whole numbers, '?' or a name; got ${describeValue(item)}`));
+    if (item.kind === 'number' && !(Number.isInteger(item.value) && (item.value > 0 || (wildcard && item.value === -1)))) {
+      scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are positive whole numbers${wildcard ? ' (or -1)' : ''}, '?' or a name; got ${item.text}`));
       return undefined;
     }
+    const d = dimOf(item, value, scope, what, true);
+    if (d === undefined) return undefined;
+    if (d === UNKNOWN) unknown = true;
+    else dims.push(d);
   }
   return unknown ? UNKNOWN : fitted(dims);
+}
+
+/**
+ * A size of a shape: a number, `?`, a block parameter's value, a symbolic name, or
+ * arithmetic on them (`[T * 2, units // 2]`); `top`: the item itself, not an operand.
+ */
+function dimOf(item: ast.Value, list: ast.ListLit, scope: ValueScope, what: string, top: boolean): Dim | typeof UNKNOWN | undefined {
+  switch (item.kind) {
+    case 'unknown': return null;
+    case 'number':
+      if (Number.isInteger(item.value)) return unboxed(item.value);
+      break;
+    case 'call': {
+      if (item.args) break;
+      const p = scope.param(item.callee.text);
+      if (p === 'unknown') return UNKNOWN;
+      if (p) {
+        scope.noteParam?.(item.callee);
+        return evaluate(p.value, top ? { kind: 'int', min: 1 } : { kind: 'int' }, p.scope, what) as number | typeof UNKNOWN | undefined;
+      }
+      if (item.callee.text === 'None') reportNone(list, item, scope, what);
+      return item.callee.text;
+    }
+    case 'arith': {
+      const a = dimOf(item.left, list, scope, what, false);
+      const b = dimOf(item.right, list, scope, what, false);
+      if (a === undefined || b === undefined) return undefined;
+      if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+      const r = applyOp(item.op, a, b);
+      const wrong = r !== null && typeof r === 'object' ? r.error : typeof r === 'number' && !(Number.isInteger(r) && r > 0) ? `it is ${shownResult(r)}, and sizes are positive whole numbers` : undefined;
+      if (wrong) {
+        scope.report(diagnostic('invalid-shape', 'error', item.range, `the size ${valueText(item)} has no value: ${wrong}`));
+        return undefined;
+      }
+      return r as Operand;
+    }
+  }
+  scope.report(diagnostic('invalid-shape', 'error', item.range, `sizes in a shape are whole numbers, '?' or a name; got ${describeValue(item)}`));
+  return undefined;
 }
 
 /**
@@ -421,7 +481,7 @@ function mayBe(value: ast.Value, type: ParamType): boolean {
     case 'margins':
     case 'ints':
     case 'shape':
-      return value.kind === 'number' || value.kind === 'list' || value.kind === 'unknown' || (value.kind === 'call' && !value.args);
+      return value.kind === 'number' || value.kind === 'arith' || value.kind === 'list' || value.kind === 'unknown' || (value.kind === 'call' && !value.args);
     default:
       return true;
   }

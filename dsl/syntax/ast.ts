@@ -62,7 +62,22 @@ export interface Arg {
   range: Range;
 }
 
-export type Value = NumberLit | StringLit | BoolLit | UnknownDim | ListLit | Call;
+export type ArithOp = '+' | '-' | '*' | '/' | '//';
+
+/**
+ * `filters * 4`, `units // 2`, `(a + b) * 2`: arithmetic on numbers and sizes, worked out
+ * where the value is used (a block's parameters at each use, symbolic sizes in a shape).
+ * Parentheses around it widen its range to them; they make no node of their own.
+ */
+export interface Arith {
+  kind: 'arith';
+  op: ArithOp;
+  left: Value;
+  right: Value;
+  range: Range;
+}
+
+export type Value = NumberLit | StringLit | BoolLit | UnknownDim | ListLit | Call | Arith;
 
 export interface InputStmt {
   kind: 'input';

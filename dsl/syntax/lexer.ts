@@ -47,17 +47,21 @@ class Kind {
   readonly resets: boolean;
   /** Starts a top-level declaration. */
   readonly declaration: boolean;
-  /** A value follows: `:`, `=`, `(`, `,`, `[`. */
+  /** A value follows: `:`, `=`, `(`, `,`, `[`, an operator. */
   readonly beforeValue: boolean;
+  /** A value may end here (a name, a number, `)`, `]`): a `-` after it is a minus, not a number's sign. */
+  readonly endsOperand: boolean;
 
   constructor(readonly type: TokenType) {
     this.idx = type.tokenTypeIdx!;
-    this.dropAfter = [t.Newline, t.Semicolon, t.LCurly, t.Arrow, t.Comma, t.Equals, t.Colon].includes(type);
+    const operator = [t.Plus, t.Minus, t.Star, t.Slash, t.DoubleSlash].includes(type);
+    this.dropAfter = operator || [t.Newline, t.Semicolon, t.LCurly, t.Arrow, t.Comma, t.Equals, t.Colon].includes(type);
     this.dropBefore = [t.Arrow, t.LCurly, t.Shortcut].includes(type);
     this.opens = type === t.LParen || type === t.LBracket;
     this.closes = type === t.RParen || type === t.RBracket;
     this.declaration = t.declarationKeywords.has(type);
-    this.beforeValue = [t.Colon, t.Equals, t.LParen, t.Comma, t.LBracket].includes(type);
+    this.beforeValue = operator || [t.Colon, t.Equals, t.LParen, t.Comma, t.LBracket].includes(type);
+    this.endsOperand = [t.Identifier, t.NumberLiteral, t.RParen, t.RBracket].includes(type);
     this.resets = type === t.LCurly || type === t.RCurly || this.declaration;
   }
 }
@@ -70,10 +74,12 @@ const STRING = kind(t.StringLiteral);
 const ARROW = kind(t.Arrow);
 const NEWLINE = kind(t.Newline);
 const COMMENT = kind(t.Comment);
+const MINUS = kind(t.Minus);
+const DOUBLE_SLASH = kind(t.DoubleSlash);
 const keywordKinds = new Map<string, Kind>(t.keywordNames.map((k, i) => [k, kind(t.keywords[i])]));
 /** Punctuation by character code (all below 128). */
 const punctuation: (Kind | undefined)[] = [];
-for (const [c, type] of [['{', t.LCurly], ['}', t.RCurly], ['(', t.LParen], [')', t.RParen], ['[', t.LBracket], [']', t.RBracket], [',', t.Comma], [':', t.Colon], [';', t.Semicolon], ['=', t.Equals], ['?', t.Question]] as const) {
+for (const [c, type] of [['{', t.LCurly], ['}', t.RCurly], ['(', t.LParen], [')', t.RParen], ['[', t.LBracket], [']', t.RBracket], [',', t.Comma], [':', t.Colon], [';', t.Semicolon], ['=', t.Equals], ['?', t.Question], ['+', t.Plus], ['*', t.Star], ['/', t.Slash]] as const) {
   punctuation[c.charCodeAt(0)] = kind(type);
 }
 
@@ -105,6 +111,16 @@ class Stream {
   /** Whether a value comes next, on the line of the token before it (`split: train`). */
   get valueNext(): boolean {
     return !this.firstOnLine && this.last !== undefined && this.last.beforeValue;
+  }
+
+  /** Whether an operator may come next: a value just ended, on this line or inside brackets (`units - 1`, `units // 2`). */
+  get operatorNext(): boolean {
+    return this.last !== undefined && this.last.endsOperand && (!this.firstOnLine || this.depth > 0);
+  }
+
+  /** Inside brackets: a `//` there after a value divides (`filters // 2)`); elsewhere it starts a comment, as C writes one. */
+  get bracketed(): boolean {
+    return this.depth > 0;
   }
 
   constructor(private readonly keepNewlines: boolean, private readonly onDeclaration?: (tokens: IToken[]) => void) {}
@@ -225,6 +241,25 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
       i += len;
       line++;
       lineStart = i;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      // `/* ... */`, as C writes a comment: read as one where it closes on its line, and said; else the characters are an error.
+      let j = i + 2;
+      while (j < n && text.charCodeAt(j) !== 0x0a && text.charCodeAt(j) !== 0x0d && !(text.charCodeAt(j) === 0x2a && text.charCodeAt(j + 1) === 0x2f)) j++;
+      if (text.charCodeAt(j) === 0x2a) {
+        comments.push(token(COMMENT, text.slice(i, j + 2), i, line, column));
+        const words = text.slice(i + 2, j).trim();
+        errors.push({ message: "comments start with '#', not '/*'", line: line - 1, character: column - 1, length: j + 2 - i, repair: words ? `# ${words}` : '#', repairTitle: "Write it as a '#' comment" });
+        i = j + 2;
+      } else {
+        errors.push({ message: "unexpected characters '/*'", line: line - 1, character: column - 1, length: 2 });
+        i += 2;
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f && stream.bracketed && stream.operatorNext) {
+      stream.emit(DOUBLE_SLASH, token(DOUBLE_SLASH, '//', i, line, column));
+      i += 2;
+    } else if (c === 0x2d && text.charCodeAt(i + 1) !== 0x3e && stream.operatorNext) {
+      stream.emit(MINUS, token(MINUS, '-', i, line, column));
+      i++;
     } else if (c === 0x23 || (c === 0x2f && text.charCodeAt(i + 1) === 0x2f)) {
       let j = i + 1;
       while (j < n && text.charCodeAt(j) !== 0x0a && text.charCodeAt(j) !== 0x0d) j++;
@@ -292,9 +327,11 @@ function scan(text: string, stream: Stream, from: TextStart = { offset: 0, line:
       }
       stream.emit(NUMBER, token(NUMBER, text.slice(i, j), i, line, column));
       i = j;
-    } else if (c === 0x2d && text.charCodeAt(i + 1) === 0x3e) {
-      stream.emit(ARROW, token(ARROW, '->', i, line, column));
-      i += 2;
+    } else if (c === 0x2d) {
+      const arrow = text.charCodeAt(i + 1) === 0x3e;
+      const k = arrow ? ARROW : MINUS;
+      stream.emit(k, token(k, arrow ? '->' : '-', i, line, column));
+      i += arrow ? 2 : 1;
     } else if (c === 0x22 || c === 0x27) {
       let j = i + 1;
       while (j < n) {

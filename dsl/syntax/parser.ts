@@ -9,6 +9,7 @@ import { fitted } from '../fitted';
 import type * as ast from './ast';
 import { contains, type Range } from './range';
 import { RangeBuilder, tokenRange } from './range-builder';
+import { valueText } from './value-text';
 import * as t from './tokens';
 
 export interface SyntaxError {
@@ -28,6 +29,8 @@ const ruleWords: Record<string, string> = {
   statement: 'a statement (input, output, or a chain of layers)',
   step: 'a layer, block, residual or repeat',
   value: 'a value (a number, string, name, call or list)',
+  product: 'a value (a number, string, name, call or list)',
+  operand: 'a value (a number, string, name, call or list)',
   shape: 'a shape such as [28, 28, 1]',
   outputStmt: 'the names of the outputs (output a, b)',
   chainStmt: 'a layer, block, residual or repeat',
@@ -169,12 +172,13 @@ class DlnetParser extends EmbeddedActionsParser {
     this.extraErrors.push(error);
   }
 
-  /** `input x: 784`: an error with the list it means, `[784]`, read as that list. */
-  private bareSize(size: ast.NumberLit): ast.ListLit {
+  /** `input x: 784` (or `(28 * 28)`, which Python reads as one number): an error with the list it means, `[784]`, read as that list. */
+  private bareSize(size: ast.NumberLit | ast.Arith): ast.ListLit {
+    const text = valueText(size);
     this.extraErrors.push({
-      message: `an input's shape is a list of sizes, such as [${size.text}]`,
+      message: `an input's shape is a list of sizes, such as [${text}]`,
       range: size.range,
-      fixes: [{ title: `Write it as [${size.text}]`, edits: [{ range: size.range, newText: `[${size.text}]` }], preferred: true }],
+      fixes: [{ title: `Write it as [${text}]`, edits: [{ range: size.range, newText: `[${text}]` }], preferred: true }],
     });
     return { kind: 'list', items: [size], range: size.range };
   }
@@ -225,6 +229,32 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     const args = names.map((n): ast.Arg => ({ kind: 'arg', name: undefined, value: n, range: n.range }));
     return [{ ...step, args: [...args, ...given] }];
+  }
+
+  /**
+   * `c = a + b`, as NumPy and PyTorch add tensors: an error whose fix writes the merge layer
+   * (`add(a, b)`; `a * b * c` is `multiply(a, b, c)`), and the step read as that merge, so
+   * the model is checked on. Arithmetic is on numbers and sizes; other uses get no fix.
+   */
+  private tensorArithmetic(steps: ast.Step[], op: IToken, right: ast.Value): ast.Step[] {
+    const merge = op.image === '+' ? 'add' : op.image === '-' ? 'subtract' : op.image === '*' ? 'multiply' : undefined;
+    const left = steps.length === 1 && steps[0]?.kind === 'call' && !steps[0].args ? steps[0] : undefined;
+    const operands = left && right ? [left, ...joined(right, op.image)] : [];
+    const names = operands.every((v): v is ast.Call => v.kind === 'call' && !v.args) ? operands : undefined;
+    const range = { start: (steps[0] ?? left)?.range.start ?? tokenRange(op).start, end: right?.range.end ?? tokenRange(op).end };
+    if (!merge || !left || !names || (merge === 'subtract' && names.length !== 2)) {
+      this.extraErrors.push({ message: `'${op.image}' works on numbers and sizes, not on tensors: merge layers combine tensors (add, subtract, multiply, average, maximum, concat)`, range });
+      return steps;
+    }
+    const text = `${merge}(${names.map((n) => n.callee.text).join(', ')})`;
+    this.extraErrors.push({
+      message: `'${op.image}' works on numbers and sizes, not on tensors; the ${merge} layer combines tensors: ${text}`,
+      range,
+      fixes: [{ title: `Write ${text}`, edits: [{ range, newText: text }], preferred: true }],
+    });
+    const args = names.map((n): ast.Arg => ({ kind: 'arg', name: undefined, value: n, range: n.range }));
+    // The merge stands where the operator does: its name has no other place, and `a` keeps its own.
+    return [{ kind: 'call', callee: { kind: 'ident', text: merge, range: tokenRange(op) }, args, argsRange: range, range }];
   }
 
   /** The next tokens begin a statement of their own (not, say, a stray `activation: relu`). */
@@ -447,6 +477,7 @@ class DlnetParser extends EmbeddedActionsParser {
       },
     });
     const steps: ast.Step[] = [];
+    const errorsBefore = this.ACTION(() => this.errors.length);
     this.AT_LEAST_ONE_SEP({
       SEP: t.Arrow,
       DEF: () => {
@@ -458,6 +489,13 @@ class DlnetParser extends EmbeddedActionsParser {
           else if (s) steps.push(s);
         });
       },
+    });
+    // `c = a + b`, as NumPy and PyTorch combine tensors.
+    this.OPTION3(() => {
+      const op = this.OR((this.alts.tensorOperator ??= [t.Plus, t.Minus, t.Star, t.Slash, t.DoubleSlash].map((type) => ({ ALT: () => this.CONSUME(type) }))));
+      const right = this.SUBRULE3(this.value);
+      // Not after a step the parser had to repair (`dense(+2)`): its error says what is wrong there.
+      this.ACTION(() => this.errors.length === errorsBefore && steps.splice(0, steps.length, ...this.tensorArithmetic(steps, op, right)));
     });
     return this.ACTION(() => {
       const start = target?.range ?? steps[0]?.range ?? this.here();
@@ -565,7 +603,33 @@ class DlnetParser extends EmbeddedActionsParser {
     });
   });
 
-  value = this.RULE('value', (): ast.Value =>
+  /** A value: operands joined by operators, `*`, `/` and `//` binding tighter than `+` and `-`, each from the left. */
+  value = this.RULE('value', (): ast.Value => {
+    let sum = this.SUBRULE(this.product);
+    this.MANY(() => {
+      const op = this.OR((this.alts.sum ??= [{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }]));
+      const right = this.SUBRULE2(this.product);
+      this.ACTION(() => (sum = this.arith(sum, op, right)));
+    });
+    return sum;
+  }, { recoveryValueFunc: this.missingCall });
+
+  product = this.RULE('product', (): ast.Value => {
+    let product = this.SUBRULE(this.operand);
+    this.MANY(() => {
+      const op = this.OR((this.alts.product ??= [{ ALT: () => this.CONSUME(t.Star) }, { ALT: () => this.CONSUME(t.Slash) }, { ALT: () => this.CONSUME(t.DoubleSlash) }]));
+      const right = this.SUBRULE2(this.operand);
+      this.ACTION(() => (product = this.arith(product, op, right)));
+    });
+    return product;
+  }, { recoveryValueFunc: this.missingCall });
+
+  /** The operator makes no range: the node's range runs from its left operand's start to the right one's end. */
+  private arith(left: ast.Value, op: IToken, right: ast.Value): ast.Arith {
+    return { kind: 'arith', op: op.image as ast.ArithOp, left, right, range: this.span(left.range) };
+  }
+
+  operand = this.RULE('operand', (): ast.Value =>
     this.OR((this.alts.value ??= [
       { ALT: () => this.SUBRULE(this.numberLit) },
       {
@@ -637,7 +701,12 @@ class DlnetParser extends EmbeddedActionsParser {
   shape = this.RULE('shape', (): ast.ListLit =>
     this.OR((this.alts.shape ??= [
       { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.tuple) },
+      {
+        ALT: () => {
+          const v = this.SUBRULE(this.tuple);
+          return this.ACTION(() => (v.kind === 'list' ? v : this.bareSize(v)));
+        },
+      },
       {
         ALT: () => {
           const size = this.SUBRULE(this.numberLit);
@@ -647,17 +716,30 @@ class DlnetParser extends EmbeddedActionsParser {
     ])),
   { recoveryValueFunc: this.missingList });
 
-  /** A list in parentheses, as Python writes a tuple: reported (see `parenthesesForList`) and read as the list. */
-  tuple = this.RULE('tuple', (): ast.ListLit => {
+  /**
+   * A list in parentheses, as Python writes a tuple: reported (see `parenthesesForList`) and
+   * read as the list. Around one arithmetic value and no comma, parentheses group it
+   * (`(a + b) * 2`): that value, its range widened to them.
+   */
+  tuple = this.RULE('tuple', (): ast.ListLit | ast.Arith => {
     const open = this.CONSUME(t.LParen);
     const openRange = this.ACTION(() => this.at(open));
     const items = this.SUBRULE(this.listItems, { ARGS: [t.RParen] });
+    const last = this.ACTION(() => this.LA(0));
     const close = this.CONSUME(t.RParen);
     return this.ACTION(() => {
-      this.parenthesesForList(openRange, this.at(close));
+      const closeRange = this.at(close);
+      const group = items.length === 1 && items[0].kind === 'arith' && !tokenMatcher(last, t.Comma) && !close.isInsertedInRecovery ? items[0] : undefined;
+      if (group) return { kind: 'arith', op: group.op, left: group.left, right: group.right, range: this.span(openRange) } as ast.Arith;
+      this.parenthesesForList(openRange, closeRange);
       return { kind: 'list', items, range: this.span(openRange) } as ast.ListLit;
     });
   }, { recoveryValueFunc: this.missingList });
+}
+
+/** The operands of `b + c + d` joined by `op` alone (operators group from the left); else the value itself. */
+function joined(v: ast.Value, op: string): ast.Value[] {
+  return v.kind === 'arith' && v.op === op && (op === '+' || op === '*') ? [...joined(v.left, op), ...joined(v.right, op)] : [v];
 }
 
 /** A string literal's value: its quotes off, `\n`, `\t` and escaped characters read. */

@@ -47,6 +47,12 @@ export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
 export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
+/** Arithmetic on sizes (`filters * 4`, `units // 2`); the lexer makes a `-` after a value a minus, else the sign of a number. */
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
+export const DoubleSlash = createToken({ name: 'DoubleSlash', pattern: /\/\//, label: "'//'" });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
 export const Newline = createToken({ name: 'Newline', pattern: /\r\n|\r|\n/, line_breaks: true, label: 'end of line' });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\uFEFF]+/, group: Lexer.SKIPPED });
@@ -58,6 +64,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace, Newline, Comment, Arrow, NumberLiteral, StringLiteral,
   ...keywords, Identifier,
   LCurly, RCurly, LParen, RParen, LBracket, RBracket, Comma, Colon, Semicolon, Equals, Question,
+  Plus, Minus, Star, DoubleSlash, Slash,
 ];
 
 /** Tokens that start a top-level declaration; the parser splits the file at them. */

@@ -277,7 +277,41 @@ class WellFormedReader {
     return { kind: 'arg', name, value, range: this.span(name?.range ?? value.range) };
   }
 
+  /** Operands joined by operators, as parser.ts's `value` and `product` read them. */
   private value(): ast.Value {
+    let sum = this.product();
+    for (let type = this.peek(); type === t.Plus || type === t.Minus; type = this.peek()) {
+      const op = this.tokens[this.pos++];
+      sum = this.arith(sum, op, this.product());
+    }
+    return sum;
+  }
+
+  private product(): ast.Value {
+    let product = this.operand();
+    for (let type = this.peek(); type === t.Star || type === t.Slash || type === t.DoubleSlash; type = this.peek()) {
+      const op = this.tokens[this.pos++];
+      product = this.arith(product, op, this.operand());
+    }
+    return product;
+  }
+
+  private arith(left: ast.Value, op: IToken, right: ast.Value): ast.Arith {
+    return { kind: 'arith', op: op.image as ast.ArithOp, left, right, range: this.span(left.range) };
+  }
+
+  /** `(a + b)`: parentheses around one arithmetic value group it (any other tuple is chevrotain's to report). */
+  private group(): ast.Arith {
+    const open = this.at(this.take(t.LParen));
+    this.deeper();
+    const inner = this.value();
+    if (inner.kind !== 'arith') throw GIVE_UP;
+    this.at(this.take(t.RParen));
+    this.depth--;
+    return { kind: 'arith', op: inner.op, left: inner.left, right: inner.right, range: this.span(open) };
+  }
+
+  private operand(): ast.Value {
     const tok = this.tokens[this.pos];
     switch (tok?.tokenType) {
       case t.NumberLiteral:
@@ -296,6 +330,8 @@ class WellFormedReader {
         return { kind: 'unknown', range: this.at(tok) };
       case t.Identifier:
         return this.call();
+      case t.LParen:
+        return this.group();
       default:
         return this.list();
     }

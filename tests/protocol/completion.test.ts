@@ -57,6 +57,13 @@ describe('completion', () => {
     expect(items.find((i) => i.label === 'useBias')?.detail).toBe('useBias: bool = true');
   });
 
+  it('offers a block\'s parameters after an operator in an argument, and nothing in a model', async () => {
+    const inBlock = base.replace('  dense(units, activation: relu, init: heNormal)', '  dense(units * 2)\n  MARK');
+    expect(labels(await complete(inBlock.replace('MARK', 'dense(units // |)').replace('\n  MARK', '')))).toEqual(['units']);
+    expect(labels(await complete(inBlock.replace('MARK', 'dense(4, units: 2 * |)').replace('\n  MARK', '')))).toEqual(['units']);
+    expect(labels(await complete(base.replace('MARK', 'dense(4 * |)')))).toEqual([]);
+  });
+
   it('offers enum values after activation:, init:, padding:, and tensors in merges', async () => {
     expect(labels(await complete(base.replace('MARK', 'dense(4, activation: |)')))).toEqual(expect.arrayContaining(['relu', 'tanh', 'softmax']));
     expect(labels(await complete(base.replace('MARK', 'dense(4, init: |)')))).toEqual(expect.arrayContaining(['heNormal', 'glorotUniform', 'randomNormal']));
