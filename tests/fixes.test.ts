@@ -166,7 +166,6 @@ describe('what a fix writes', () => {
 
   it('writes PyTorch\'s layers without the input\'s size they take first, and names without a module path', () => {
     const text = (steps: string) => `model M {\n  input x: [28, 28, 1]\n  ${steps}\n}\n`;
-    const all = (source: string) => analyze(source).diagnostics.flatMap((d) => d.fixes ?? []).reduce((t, f) => applyEdits(t, f.edits), source);
     expect(fixed(text('Conv2d(1, 32, 3)'))).toBe(text('conv2d(32, 3)'));
     expect(fixed(text('Conv2d(1, 32, kernel: 3)'))).toBe(text('conv2d(32, kernel: 3)'));
     expect(fixed(text('BatchNorm2d(1)'))).toBe(text('batchNorm()'));
@@ -183,9 +182,9 @@ describe('what a fix writes', () => {
     expect(fixed(text('flatten\n  dense(10)\n  softmax(axis: 1)'))).toBe(text('flatten\n  dense(10)\n  softmax(axis: 0)'));
     const sgd = 'dataset d = mnist()\nmodel N {\n  input x: [28, 28, 1]\n  flatten\n  dense(10, activation: softmax)\n}\ntrain N on d { loss: categoricalCrossentropy; optimizer: OPT }\n';
     expect(fixed(sgd.replace('OPT', 'sgd(learningRate: 0.01, momentum: 0.9)'))).toBe(sgd.replace('OPT', 'momentum(learningRate: 0.01, momentum: 0.9)'));
-    // The path first (the line's other findings wait for it), then the name.
-    expect(all(text('torch.nn.Flatten()'))).toBe(text('Flatten()'));
-    expect(all(all(text('nn.Flatten()')))).toBe(text('flatten()'));
+    // The path and the name are both said, and "fix all" writes both at once.
+    expect(ide.fixAll(text('torch.nn.Flatten()'), (t) => analyze(t).diagnostics).text).toBe(text('flatten()'));
+    expect(ide.fixAll(text('nn.Linear(784, 10)'), (t) => analyze(t).diagnostics).text).toBe(text('dense(10)'));
   });
 
   it('moves an optimizer\'s parameter written as a train setting into the optimizer\'s call', () => {

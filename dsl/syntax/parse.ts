@@ -281,7 +281,9 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   }, from, to);
   const lexErrors = firstPerLine(lexed.errors.map((e): SyntaxError => {
     const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + e.length } };
-    return { message: e.message, range, fixes: e.repair === undefined ? undefined : [{ title: e.repairTitle!, edits: [{ range, newText: e.repair }], preferred: true }] };
+    if (e.repair === undefined) return { message: e.message, range };
+    // Read as its repair writes it: what the checks find on the line stands (`nn.Linear(784, 10)` is also a layer to rename).
+    return { message: e.message, range, fixes: [{ title: e.repairTitle!, edits: [{ range, newText: e.repair }], preferred: true }], lineReadAsWritten: true };
   }));
   const comments = lexed.comments.map((tok): ast.Comment => ({ text: tok.image, range: tokenRange(tok) }));
   // Characters the lexer could not read leave the parser a line it misreads: its errors there are echoes.
