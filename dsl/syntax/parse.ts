@@ -8,7 +8,8 @@ import type * as ast from './ast';
 import { parserInstance, type SyntaxError } from './parser';
 import { tokenRange } from './range-builder';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { declarationKeywords, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { declarationKeywords, Identifier, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { closest } from '../suggest';
 import { unfinished } from './unfinished';
 import { readWellFormed } from './well-formed';
 import type { Position, Range } from './range';
@@ -387,8 +388,14 @@ function strayAfter(e: IRecognitionException, tokens: IToken[]): SyntaxError | u
 }
 
 function strayDeclaration(stray: IToken): SyntaxError {
-  return { message: `expected a declaration (dataset, model, block or train), found '${stray.image}'`, range: tokenRange(stray) };
+  const range = tokenRange(stray);
+  // `modle` alone on its line, a keyword misspelt with nothing after it yet (habits.ts reads one followed by a name).
+  // No fix: `model` alone still lacks its name.
+  const meant = stray.tokenType === Identifier && stray.startColumn === 1 ? closest(stray.image, DECLARATION_WORDS) : undefined;
+  return { message: `expected a declaration (dataset, model, block or train), found '${stray.image}'${meant ? `; did you mean '${meant}'?` : ''}`, range };
 }
+
+const DECLARATION_WORDS = ['dataset', 'model', 'block', 'train'];
 
 function fromRecognition(e: IRecognitionException, tokens: IToken[]): SyntaxError {
   let tok = e.token;
