@@ -181,6 +181,11 @@ type NumberType = Extract<ParamType, { kind: 'int' | 'float' }>;
 
 /** A number within its parameter's bounds, handed on unboxed; undefined after saying it is not (`text`: as written). */
 function inRange(v: number, text: string, range: Range, type: NumberType, scope: ValueScope, what: string): number | undefined {
+  if (type.kind === 'int' && Math.abs(v) > MOST_INT) {
+    // Whole numbers here are sizes, counts, axes and seeds: TensorFlow.js holds each in 32 bits.
+    scope.report(diagnostic('invalid-argument', 'error', range, `${what} is too large: got ${text}, and a whole number here is at most ${MOST_INT.toLocaleString('en-US')}`));
+    return undefined;
+  }
   const tooBig = type.max !== undefined && ((type as { maxExclusive?: boolean }).maxExclusive ? v >= type.max : v > type.max);
   if ((type.min !== undefined && v < type.min) || tooBig) {
     scope.report(diagnostic('invalid-argument', 'error', range, `${what} must be ${rangeWords(type)}, got ${text}`));
@@ -190,6 +195,7 @@ function inRange(v: number, text: string, range: Range, type: NumberType, scope:
 }
 
 const ANY_NUMBER: ParamType = { kind: 'float' };
+const MOST_INT = 2 ** 31 - 1;
 
 /**
  * `filters * 4`: each side any number (a block's parameter stands for the value given at
