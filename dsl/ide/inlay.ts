@@ -1,13 +1,18 @@
-/** Inlay hints: the output shape after every step, and parameter counts on models. */
+/** Inlay hints: the output shape after every step, parameter counts on models, and the names of arguments passed by position. */
 import type { Analysis } from '../analyze';
+import { findLayer, type ParamDef } from '../catalog';
 import { formatShape } from '../semantics/shape';
+import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import { paramsText } from './describe';
+import { paramsOf } from './hover';
+import { walkDecl } from './locate';
 
 export interface InlayHint {
   position: Position;
   label: string;
-  kind: 'shape' | 'params';
+  /** `parameter`: a name before an argument (`conv2d(32, kernel: 3)`), to be read as if written. */
+  kind: 'shape' | 'params' | 'parameter';
 }
 
 export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
@@ -27,5 +32,32 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
     // A model with errors has a partial graph: its count would mislead.
     if (g.ok && inRange(g.nameRange.end)) hints.push({ position: g.nameRange.end, label: paramsText(g.totalParams), kind: 'params' });
   }
+  for (const d of a.file.decls) {
+    if (range && (d.range.end.line < range.start.line || d.range.start.line > range.end.line)) continue;
+    walkDecl(d, (node) => {
+      if (node.kind === 'call' && node.args && node.args.length > 1) parameterNames(a, node, inRange, hints);
+    });
+  }
   return hints.sort((x, y) => x.position.line - y.position.line || x.position.character - y.position.character);
+}
+
+/**
+ * The parameter each argument after the first passed by position binds to (`conv2d(32, 3)`
+ * reads `conv2d(32, kernel: 3)`): the first is the layer's obvious one (units, filters,
+ * rate), and a name that already says it (`Res(filters)`) needs none.
+ */
+function parameterNames(a: Analysis, call: ast.Call, inRange: (p: Position) => boolean, hints: InlayHint[]): void {
+  const params = paramsOf(a, call);
+  if (!params) return;
+  // A block's parameters all bind by position, in order; the catalogue says which of a layer's do.
+  const positional = a.blocks.has(call.callee.text) && !findLayer(call.callee.text) ? params : params.filter((p) => p.positional);
+  let index = 0;
+  for (const arg of call.args!) {
+    if (arg.name) continue;
+    const p: ParamDef | undefined = positional[index] ?? (positional[positional.length - 1]?.variadic ? positional[positional.length - 1] : undefined);
+    const first = index++ === 0;
+    if (first || !p || p.type.kind === 'tensor' || !arg.value || !inRange(arg.range.start)) continue;
+    if (arg.value.kind === 'call' && !arg.value.args && arg.value.callee.text === p.name) continue;
+    hints.push({ position: arg.range.start, label: `${p.name}:`, kind: 'parameter' });
+  }
 }

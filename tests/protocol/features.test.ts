@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeLensRequest, DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
-  InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensDeltaRequest,
+  InlayHintKind, InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensDeltaRequest,
   SemanticTokensRangeRequest, SemanticTokensRequest, SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location,
   type Position, type Range, type SemanticTokens, type SemanticTokensDelta,
 } from 'vscode-languageserver-protocol';
@@ -100,6 +100,16 @@ describe('inlay hints', () => {
     const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: doc, range: { start: at(0, 0), end: at(20, 0) } });
     const labels = hints!.map((h) => `${h.position.line}:${h.label}`);
     expect(labels).toEqual(expect.arrayContaining(['4:45 params', '6:→ [8]', '7:→ [2]', '8:→ [1]']));
+  });
+
+  it('names the parameters of arguments passed by position after the first, a block\'s too', async () => {
+    const u = 'file:///features/positional.dlnet';
+    await client.open(u, 'block Res(filters, stride = 1) {\n  conv2d(filters, 3, strides: stride)\n}\nmodel P {\n  input x: [8, 8, 1]\n  Res(8, 2)\n  add(x, x)\n}\n');
+    const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: u }, range: { start: at(0, 0), end: at(8, 0) } });
+    const named = hints!.filter((h) => h.kind === InlayHintKind.Parameter).map((h) => `${h.position.line}:${h.position.character} ${h.label}`);
+    // Not the first (filters), nor one written with its name; `Res(8, 2)` gives stride; a merge's tensors get none.
+    expect(named).toEqual(['1:18 kernel:', '5:9 stride:']);
+    expect(hints!.find((h) => h.kind === InlayHintKind.Parameter)!.paddingRight).toBe(true);
   });
 });
 
