@@ -120,7 +120,7 @@ function openFrames(tokens: IToken[]): Frame[] {
     else if (type === t.LBracket) frames.push({ open: type, index: i });
     else if (type === t.LCurly) {
       const prev = tokens[i - 1]?.tokenType;
-      const nested = prev === t.Residual || prev === t.Shortcut || tokens[i - 2]?.tokenType === t.Repeat;
+      const nested = prev === t.Residual || prev === t.Shortcut || afterRepeat(tokens, i);
       frames.push({ open: type, index: i, braces: nested || decl === 'model' || decl === 'block' ? 'body' : decl === 'train' ? 'settings' : 'other' });
     } else if (type === t.RParen || type === t.RBracket || type === t.RCurly) {
       const want = type === t.RParen ? t.LParen : type === t.RBracket ? t.LBracket : t.LCurly;
@@ -129,6 +129,16 @@ function openFrames(tokens: IToken[]): Frame[] {
     }
   });
   return frames;
+}
+
+/** Whether the `{` at `i` opens a repeat's body: `repeat` began its line's statement, its count before the brace (`repeat depth - 1 {`). */
+function afterRepeat(tokens: IToken[], i: number): boolean {
+  for (let j = i - 1; j >= 0; j--) {
+    const type = tokens[j].tokenType;
+    if (type === t.Repeat) return true;
+    if (type === t.Newline || type === t.Semicolon || type === t.LCurly || type === t.RCurly || type === t.Arrow) return false;
+  }
+  return false;
 }
 
 /** Tokens of the statement (or argument) the cursor is in, after its frame opened. */

@@ -617,8 +617,7 @@ export class ModelChecker {
   }
 
   private walkRepeat(rep: ast.Repeat, current: Tensor | undefined, frame: Frame): Tensor | undefined {
-    const countValue: ast.Value = rep.count.kind === 'number' ? rep.count : { kind: 'call', callee: rep.count, range: rep.count.range };
-    const count = evaluate(countValue, { kind: 'int', min: 1, max: 1000 }, frame.values, 'repeat');
+    const count = evaluate(rep.count, { kind: 'int', min: 1, max: 1000 }, frame.values, 'repeat');
     if (count === undefined || count === UNKNOWN) {
       this.walkBody(rep.body, current, frame);
       return failed('repeat', rep.keyword);

@@ -107,7 +107,8 @@ export interface Residual {
 export interface Repeat {
   kind: 'repeat';
   keyword: Range;
-  count: NumberLit | Ident;
+  /** A number, a block's parameter, or arithmetic on them (`repeat depth - 1 { ... }`). */
+  count: Value;
   body: Body;
   range: Range;
 }

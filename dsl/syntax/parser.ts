@@ -540,15 +540,7 @@ class DlnetParser extends EmbeddedActionsParser {
   repeat = this.RULE('repeat', (): ast.Repeat => {
     const kw = this.CONSUME(t.Repeat);
     const keyword = this.ACTION(() => this.at(kw));
-    const count = this.OR((this.alts.count ??= [
-      { ALT: () => this.SUBRULE(this.numberLit) },
-      {
-        ALT: () => {
-          const n = this.CONSUME(t.Identifier);
-          return this.ACTION(() => this.ident(n));
-        },
-      },
-    ]));
+    const count = this.SUBRULE(this.value);
     const body = this.SUBRULE(this.body);
     return this.ACTION(() => ({ kind: 'repeat', keyword, count, body, range: this.span(keyword) }) as ast.Repeat);
   });

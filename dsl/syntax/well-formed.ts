@@ -238,7 +238,7 @@ class WellFormedReader {
 
   private repeat(): ast.Repeat {
     const keyword = this.at(this.take(t.Repeat));
-    const count = this.is(t.NumberLiteral) ? this.number() : this.ident(this.take(t.Identifier));
+    const count = this.value();
     const body = this.body();
     return { kind: 'repeat', keyword, count, body, range: this.span(keyword) };
   }

@@ -57,6 +57,11 @@ describe('completion', () => {
     expect(items.find((i) => i.label === 'useBias')?.detail).toBe('useBias: bool = true');
   });
 
+  it('offers layers in the body of a repeat whose count is computed', async () => {
+    const inBlock = base.replace('  dense(units, activation: relu, init: heNormal)', '  repeat units - 1 { MARK }').replace('  MARK\n}', '}');
+    expect(labels(await complete(inBlock.replace('MARK', '|')))).toEqual(expect.arrayContaining(['dense', 'conv2d']));
+  });
+
   it('offers a block\'s parameters after an operator in an argument, and nothing in a model', async () => {
     const inBlock = base.replace('  dense(units, activation: relu, init: heNormal)', '  dense(units * 2)\n  MARK');
     expect(labels(await complete(inBlock.replace('MARK', 'dense(units // |)').replace('\n  MARK', '')))).toEqual(['units']);
