@@ -8,6 +8,7 @@ import { outputShapes } from '../semantics/graph';
 import { leastSizesOf, leastSizesText } from '../semantics/on-data';
 import { formatShape } from '../semantics/shape';
 import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
+import { blockUseValues } from './block-use';
 import { pathAt, type Node } from './locate';
 
 export interface Hover {
@@ -29,7 +30,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
     if (step?.layer) return { range, markdown: layerHover(step) };
     if (step?.block) {
       const b = step.block;
-      return { range, markdown: [`**block ${b.name.text}**(${b.params.map((p) => p.name.text).join(', ')}) — defined on line ${b.name.range.start.line + 1}`, '', `\`${shapeFlow(step.inputs, step.output)}\` · ${paramsText(step.params)}`].join('\n') };
+      const values = blockUseValues(b, parent);
+      return { range, markdown: [`**block ${b.name.text}**(${b.params.map((p) => p.name.text).join(', ')}) — defined on line ${b.name.range.start.line + 1}`, '', `\`${shapeFlow(step.inputs, step.output)}\` · ${paramsText(step.params)}`, ...(values.length ? ['', values.map((v) => `\`${v}\``).join(' · ')] : [])].join('\n') };
     }
     const value = valueHover(path);
     if (value) return { range, markdown: value };

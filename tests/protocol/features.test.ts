@@ -68,6 +68,16 @@ describe('hover', () => {
     expect(text).toContain('useBias: true');
   });
 
+  it('shows a block use with the values its parameters take there, worked out', async () => {
+    const u = 'file:///features/block-use.dlnet';
+    await client.open(u, 'block Wide(units, act = relu, out = units * 2) {\n  dense(units, activation: act)\n  dense(out)\n}\nblock Outer(n) {\n  Wide(n + 1)\n}\nmodel B {\n  input x: [4]\n  Wide(8 // 2, out: 3)\n  Wide(5)\n  Outer(2)\n}\n');
+    const hover = async (line: number) => ((await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: at(line, 3) }))!.contents as { value: string }).value;
+    expect(await hover(9)).toContain('`units = 8 // 2 = 4` · `act = relu (default)` · `out = 3`');
+    expect(await hover(10)).toContain('`units = 5` · `act = relu (default)` · `out = units * 2 = 10 (default)`');
+    // Inside a block, what the use is given depends on the block's own use: as written.
+    expect(await hover(5)).toContain('`units = n + 1` · `act = relu (default)` · `out = units * 2 (default)`');
+  });
+
   it('shows a tensor name with its shape, an enum value with its meaning', async () => {
     const t = await client.connection.sendRequest(HoverRequest.type, { textDocument: doc, position: at(8, 4) });
     expect((t!.contents as { value: string }).value).toContain('**features**: `[2]`');
