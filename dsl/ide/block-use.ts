@@ -6,9 +6,7 @@
  */
 import type * as ast from '../syntax/ast';
 import { valueText } from '../syntax/value-text';
-import { evaluate, type ValueScope } from '../semantics/values';
-
-const ANY_NUMBER = { kind: 'float' } as const;
+import { ANY_NUMBER, evaluate, type ValueScope } from '../semantics/values';
 
 export function blockUseValues(block: ast.BlockDecl, call: ast.Call): string[] {
   const given = new Map<string, ast.Value>();

@@ -194,7 +194,8 @@ function inRange(v: number, text: string, range: Range, type: NumberType, scope:
   return unboxed(v);
 }
 
-const ANY_NUMBER: ParamType = { kind: 'float' };
+/** Any number: what arithmetic's operands are worked out as, before the result is held to its parameter's type. */
+export const ANY_NUMBER: ParamType = { kind: 'float' };
 const MOST_INT = 2 ** 31 - 1;
 
 /**
