@@ -56,6 +56,30 @@ describe('fixAll', () => {
     expect(check(functional).filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('turns a Sequential model pasted from Keras or PyTorch into a model declaration', () => {
+    const keras = [
+      'model = keras.Sequential([',
+      '    layers.Dense(64, activation="relu", input_shape=(784,)),',
+      '    layers.Dropout(0.2),',
+      '    layers.Dense(10, activation="softmax"),',
+      '])',
+      '',
+    ].join('\n');
+    const fromKeras = ide.fixAll(keras, check).text;
+    expect(fromKeras).toBe('model Model {\n    input x: [784]\n    dense(64, activation: relu)\n    dropout(0.2)\n    dense(10, activation: softmax)\n}\n');
+    expect(check(fromKeras).map((d) => d.code)).toEqual(['unused']);
+    // PyTorch's takes its layers as arguments; two on a line stay on it, with a ';'. PyTorch declares no input size.
+    const torch = 'net = nn.Sequential(\n    nn.Flatten(),\n    nn.Linear(28 * 28, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n';
+    const fromTorch = ide.fixAll(torch, check).text;
+    expect(fromTorch).toBe('model Net {\n    flatten()\n    dense(128); relu()\n    dense(10)\n}\n');
+    expect(check(fromTorch).filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'model Net has no input: start its body with `input name: [shape]`',
+      'flatten has no input: declare one first, such as `input x: [2]`',
+    ]);
+    // On one line: Sequential([a, b]) is `model M { a; b }`.
+    expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
+  });
+
   it('leaves a fix that overlaps one taken in the same pass for the next', () => {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const fix = (newText: string) => ({ title: newText, edits: [{ range: at, newText }], preferred: true });

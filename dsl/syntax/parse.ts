@@ -11,6 +11,7 @@ import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
 import { declarationKeywords, Identifier, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
 import { closest } from '../suggest';
 import { unfinished } from './unfinished';
+import { sequentialModel } from './sequential';
 import { readWellFormed } from './well-formed';
 import type { Position, Range } from './range';
 export type { SyntaxError };
@@ -272,9 +273,13 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   // Each declaration is parsed as soon as it is lexed, so its tokens die young.
   const lexed = lexDeclarations(text, (tokens) => {
     if (!declarationKeywords.has(tokens[0].tokenType)) {
-      const stray = tokens.find((tok) => tok.tokenType !== Newline && tok.tokenType !== Semicolon);
-      if (stray) syntaxErrors.push(strayDeclaration(stray));
-      return;
+      const start = tokens.findIndex((tok) => tok.tokenType !== Newline && tok.tokenType !== Semicolon);
+      // `net = nn.Sequential(...)` before any declaration: the model it means.
+      if (start >= 0 && sequentialModel(declarationTokens(tokens.slice(start)))) tokens = tokens.slice(start);
+      else {
+        if (start >= 0) syntaxErrors.push(strayDeclaration(tokens[start]));
+        return;
+      }
     }
     const { decl, positions } = parseDeclaration(text, tokens, syntaxErrors);
     if (decl) decls.push(decl);
@@ -318,7 +323,12 @@ export function declarationTokens(segment: IToken[]): IToken[] {
 }
 
 function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ParsedDeclaration {
-  const written = declarationTokens(segment);
+  let written = declarationTokens(segment);
+  const sequential = sequentialModel(written);
+  if (sequential) {
+    errors.push(sequential.error);
+    written = sequential.tokens;
+  }
   // Almost every declaration is well formed: read those without chevrotain's machinery.
   const plain = readWellFormed(written);
   if (plain) return plain;
