@@ -76,6 +76,9 @@ describe('fixAll', () => {
       'model Net has no input: start its body with `input name: [shape]`',
       'flatten has no input: declare one first, such as `input x: [2]`',
     ]);
+    // Built up with model.add(...), a layer a line: the layers move into the body.
+    const added = "model = Sequential()\nmodel.add(Dense(64, activation='relu', input_dim=20))\nmodel.add(Dropout(0.5))  # regularise\n\nmodel.add(Dense(10, activation='softmax'))\n";
+    expect(ide.fixAll(added, check).text).toBe('model Model {\n  input x: [20]\n  dense(64, activation: relu)\n  dropout(0.5)  # regularise\n  dense(10, activation: softmax)\n}\n');
     // On one line: Sequential([a, b]) is `model M { a; b }`.
     expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
   });

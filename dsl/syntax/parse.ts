@@ -281,7 +281,7 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
         return;
       }
     }
-    const { decl, positions } = parseDeclaration(text, tokens, syntaxErrors);
+    const { decl, positions } = parseDeclaration(text, tokens, syntaxErrors, to);
     if (decl) decls.push(decl);
     treePositions.push(positions);
   }, from, to);
@@ -322,9 +322,10 @@ export function declarationTokens(segment: IToken[]): IToken[] {
   return end === segment.length ? segment : segment.slice(0, end);
 }
 
-function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[]): ParsedDeclaration {
+/** `to`: where the piece of text being parsed ends (what a declaration may look at of the text: parse.ts caches pieces by their text). */
+function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[], to: number): ParsedDeclaration {
   let written = declarationTokens(segment);
-  const sequential = sequentialModel(written);
+  const sequential = sequentialModel(written, text, to);
   if (sequential) {
     errors.push(sequential.error);
     written = sequential.tokens;

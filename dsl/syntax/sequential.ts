@@ -10,6 +10,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { TextEdit } from '../diagnostics';
 import type { SyntaxError } from './parser';
+import type { Position } from './range';
 import { tokenRange } from './range-builder';
 import * as t from './tokens';
 
@@ -19,8 +20,12 @@ export interface SequentialModel {
   error: SyntaxError;
 }
 
-/** The declaration `tokens` (trailing separators left off) mean, if they are `name = Sequential(...)`; else undefined. */
-export function sequentialModel(tokens: IToken[]): SequentialModel | undefined {
+/**
+ * The declaration `tokens` (trailing separators left off) mean, if they are `name =
+ * Sequential(...)`; else undefined. `text` up to `to` (the end of the piece of text
+ * being parsed) is where an empty `Sequential()`'s `model.add(...)` lines are looked for.
+ */
+export function sequentialModel(tokens: IToken[], text?: string, to?: number): SequentialModel | undefined {
   const [variable, equals, callee, open] = tokens;
   if (!variable || (variable.tokenType !== t.Identifier && variable.tokenType !== t.Model)) return undefined;
   if (equals?.tokenType !== t.Equals || callee?.tokenType !== t.Identifier || callee.image !== 'Sequential' || open?.tokenType !== t.LParen) return undefined;
@@ -52,6 +57,20 @@ export function sequentialModel(tokens: IToken[]): SequentialModel | undefined {
     edits.push({ range: tokenRange(comma), newText: last || next.startLine !== comma.startLine ? '' : ';' });
   });
   const end = tokenRange(tokens[tokens.length - 1]).end;
+  const added = inner.length === 0 && text !== undefined && to !== undefined ? addedLayers(text, tokens[tokens.length - 1], to, variable.image) : undefined;
+  if (added) {
+    // `model = Sequential()` then `model.add(Dense(64))` a line: the layers move into the body (their lines are Keras's model methods, said by the lexer).
+    const body = added.layers.map((l) => `  ${l}\n`).join('');
+    return {
+      tokens: declared,
+      error: {
+        message: `\`${variable.image} = Sequential()\` and \`${variable.image}.add(...)\` are how Keras builds a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
+        range: header,
+        fixes: [{ title: `Declare model ${name} with the ${added.layers.length} layers added`, edits: [{ range: { start: header.start, end: added.end }, newText: `model ${name} {\n${body}}` }], preferred: true }],
+        // Not read as written: the model is read empty (the lexer reads past the added lines), so what is said of it on this line would mislead.
+      },
+    };
+  }
   const lastLayer = [...inner].reverse().find((tok) => !separators.includes(tok));
   edits.push({ range: { start: tokenRange(closer).start, end }, newText: sameLine(lastLayer, closer) ? ' }' : '}' });
   return {
@@ -86,4 +105,59 @@ function topLevelCommas(inner: IToken[]): IToken[] | undefined {
 /** A token of another type standing where `tok` does (its image sets the range's length: a name capitalised keeps it). */
 function as(tok: IToken, type: TokenType, image: string): IToken {
   return { ...tok, image: type === t.Identifier ? image : tok.image, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+}
+
+/**
+ * The layers of the `name.add(layer)` lines after `close` (each on one line; blank and
+ * comment lines between them are passed over), and where the last one ends; undefined
+ * when none follows.
+ */
+function addedLayers(text: string, close: IToken, to: number, name: string): { layers: string[]; end: Position } | undefined {
+  const layers: string[] = [];
+  let end: Position | undefined;
+  let at = close.startOffset + 1;
+  let line = close.startLine! - 1;
+  // The rest of the `Sequential()` line must be empty.
+  let lineEnd = endOfLine(text, at, to);
+  if (text.slice(at, lineEnd).trim() !== '') return undefined;
+  while (lineEnd < to) {
+    at = lineEnd + (text.charCodeAt(lineEnd) === 0x0d && text.charCodeAt(lineEnd + 1) === 0x0a ? 2 : 1);
+    line++;
+    lineEnd = endOfLine(text, at, to);
+    const written = text.slice(at, lineEnd);
+    const layer = addedLayer(written, name);
+    if (layer) {
+      layers.push(layer.text);
+      end = { line, character: layer.end };
+    } else if (written.trim() !== '' && !written.trim().startsWith('#')) break;
+  }
+  return end && { layers, end };
+}
+
+/** `model.add(Dense(64))` on one line: the layer's text (with the comment after the call, if any, which moves with it) and where the line's text ends. */
+function addedLayer(line: string, name: string): { text: string; end: number } | undefined {
+  const start = line.length - line.trimStart().length;
+  const head = `${name}.add(`;
+  if (!line.startsWith(head, start)) return undefined;
+  let depth = 1;
+  for (let i = start + head.length; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"' || c === "'") {
+      const close = line.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    } else if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && --depth === 0) {
+      const rest = line.slice(i + 1).trim();
+      if (rest !== '' && !rest.startsWith('#')) return undefined;
+      return { text: line.slice(start + head.length, i).trim() + (rest ? `  ${rest}` : ''), end: line.trimEnd().length };
+    }
+  }
+  return undefined;
+}
+
+function endOfLine(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+  return i;
 }
