@@ -6,7 +6,6 @@ import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import { paramsText } from './describe';
 import { paramsOf } from './hover';
-import { walkDecl } from './locate';
 
 export interface InlayHint {
   position: Position;
@@ -34,11 +33,50 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
   }
   for (const d of a.file.decls) {
     if (range && (d.range.end.line < range.start.line || d.range.start.line > range.end.line)) continue;
-    walkDecl(d, (node) => {
-      if (node.kind === 'call' && node.args && node.args.length > 1) parameterNames(a, node, inRange, hints);
-    });
+    // Only a call with an argument after its first one that is given by position has a name to show.
+    callsIn(d, (call) => call.args!.some((arg, i) => i > 0 && !arg.name) && parameterNames(a, call, inRange, hints));
   }
   return hints.sort((x, y) => x.position.line - y.position.line || x.position.character - y.position.character);
+}
+
+/** Every call with arguments in a declaration (a walk that makes no lists: a whole file's hints are asked for at once by some editors). */
+function callsIn(decl: ast.Decl, visit: (call: ast.Call) => void): void {
+  const value = (v: ast.Value | undefined): void => {
+    if (!v) return;
+    if (v.kind === 'call') {
+      if (!v.args) return;
+      visit(v);
+      for (const arg of v.args) value(arg.value);
+    } else if (v.kind === 'list') for (const item of v.items) value(item);
+    else if (v.kind === 'arith') {
+      value(v.left);
+      value(v.right);
+    }
+  };
+  const body = (b: ast.Body | undefined): void => {
+    for (const st of b?.stmts ?? []) {
+      if (st.kind !== 'chain') continue;
+      for (const step of st.steps) {
+        if (step.kind === 'call') value(step);
+        else if (step.kind === 'residual') {
+          body(step.body);
+          body(step.shortcut);
+        } else {
+          value(step.count);
+          body(step.body);
+        }
+      }
+    }
+  };
+  switch (decl.kind) {
+    case 'dataset': return value(decl.source);
+    case 'model': return body(decl.body);
+    case 'block':
+      for (const p of decl.params) value(p.default);
+      return body(decl.body);
+    case 'train':
+      for (const s of decl.settings) value(s.value);
+  }
 }
 
 /**
