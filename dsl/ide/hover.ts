@@ -8,6 +8,7 @@ import { outputShapes } from '../semantics/graph';
 import { leastSizesOf, leastSizesText } from '../semantics/on-data';
 import { formatShape } from '../semantics/shape';
 import { choiceDoc, datasetDoc, formatValue, layerDoc, paramDoc, paramsText, shapeFlow } from './describe';
+import { valueText } from '../syntax/value-text';
 import { blockUseValues } from './block-use';
 import { pathAt, type Node } from './locate';
 
@@ -100,7 +101,8 @@ export function paramsOf(a: Analysis, call: ast.Call): ParamDef[] | undefined {
     if (c?.params) return c.params;
   }
   const block = a.blocks.get(call.callee.text);
-  if (block) return block.params.map((p) => ({ name: p.name.text, type: { kind: 'float' }, doc: `Parameter of block ${block.name.text}.`, optional: !!p.default }));
+  // A block's parameters all bind by position, in order; a default shows as written (`out = filters * 4`), worked out at each use.
+  if (block) return block.params.map((p) => ({ name: p.name.text, type: { kind: 'float' }, doc: `Parameter of block ${block.name.text}.`, optional: !!p.default, positional: true, default: p.default && valueText(p.default) }));
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 /** Inlay hints: the output shape after every step, parameter counts on models, and the names of arguments passed by position. */
 import type { Analysis } from '../analyze';
-import { findLayer, type ParamDef } from '../catalog';
+import type { ParamDef } from '../catalog';
 import { formatShape } from '../semantics/shape';
 import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
@@ -87,8 +87,7 @@ function callsIn(decl: ast.Decl, visit: (call: ast.Call) => void): void {
 function parameterNames(a: Analysis, call: ast.Call, inRange: (p: Position) => boolean, hints: InlayHint[]): void {
   const params = paramsOf(a, call);
   if (!params) return;
-  // A block's parameters all bind by position, in order; the catalogue says which of a layer's do.
-  const positional = a.blocks.has(call.callee.text) && !findLayer(call.callee.text) ? params : params.filter((p) => p.positional);
+  const positional = params.filter((p) => p.positional);
   let index = 0;
   for (const arg of call.args!) {
     if (arg.name) continue;

@@ -132,6 +132,15 @@ describe('signature help', () => {
     expect(s!.signatures[0].label).toMatch(/^dense\(units: int, activation: activation = linear/);
     expect(s!.activeParameter).toBe(1);
   });
+
+  it('shows a block\'s parameters with their defaults as written, and the one an argument by position binds to', async () => {
+    const { text, position } = cursor('block Res(filters, stride = 1, out = filters * 4) {\n  dense(out)\n}\nmodel R {\n  input x: [4]\n  Res(8, |)\n}\n');
+    const u = 'file:///features/sig-block.dlnet';
+    await client.open(u, text);
+    const s = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri: u }, position });
+    expect(s!.signatures[0].label).toBe('Res(filters: number, stride: number = 1, out: number = filters * 4)');
+    expect(s!.activeParameter).toBe(1);
+  });
 });
 
 describe('navigation', () => {
