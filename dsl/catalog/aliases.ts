@@ -59,7 +59,25 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   negativeslope: ['alpha'],
   std: ['stddev'],
   returnsequence: ['returnSequences'],
+  bias: ['useBias'],
 };
+
+const INPUT_SIZE = "dlnet works out the input's size from the layer before";
+/** Parameters of PyTorch's layers that say what dlnet knows without being told (folded names), and why. */
+const unneededParameters: Readonly<Record<string, string>> = {
+  infeatures: INPUT_SIZE,
+  inchannels: INPUT_SIZE,
+  inputsize: INPUT_SIZE,
+  numfeatures: INPUT_SIZE,
+  normalizedshape: INPUT_SIZE,
+  batchfirst: "dlnet's sequences are always batch first, [batch, time, features]",
+};
+
+/** Why a parameter another framework passes is one dlnet needs no value for, if it is one. */
+export function unneededParameter(name: string): string | undefined {
+  const key = fold(name);
+  return Object.prototype.hasOwnProperty.call(unneededParameters, key) ? unneededParameters[key] : undefined;
+}
 
 /** Value names (activations, initialisers, losses) as Keras and PyTorch spell them. */
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {

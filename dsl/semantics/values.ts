@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -417,6 +417,15 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       if (!p && inputShapeParameter(arg.name.text)) {
         scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
           fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }] }],
+        }));
+        ok = false;
+        continue;
+      }
+      const unneeded = p ? undefined : unneededParameter(arg.name.text);
+      if (unneeded) {
+        // `nn.Linear(in_features=784, out_features=128)`: the input's size, which the model already says.
+        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': ${unneeded}`, {
+          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }], preferred: true }],
         }));
         ok = false;
         continue;
