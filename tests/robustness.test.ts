@@ -16,7 +16,7 @@ const ruleNames = Object.keys(parserInstance().getGAstProductions());
 const parserWords = new RegExp(`expected (${ruleNames.join('|')})\\b|Recording Phase`);
 
 const corpus = [...dlnetFiles(join(__dirname, '..', 'samples')), ...dlnetFiles(join(__dirname, 'fixtures'))].map((f) => readFileSync(f, 'utf8'));
-const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', '->', '\n', ';', '?', '"', 'model', 'input', 'residual', 'repeat', 'shortcut', 'train', 'vs', 'on', 'dense', '-1', '0.5', '#', ' ', 'x', '@'];
+const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', '->', '\n', ';', '?', '"', 'model', 'input', 'residual', 'repeat', 'shortcut', 'train', 'vs', 'on', 'dense', '-1', '0.5', '#', ' ', 'x', '@', '*', '-', '//', '/', '+'];
 
 /** Random edits: at a position (taken modulo the text's length), delete up to 12 characters and insert a piece. */
 const editsArbitrary = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 8 });

@@ -96,7 +96,7 @@ describe('the fast path for well-formed declarations', () => {
   });
 
   it('agrees with chevrotain after random edits', () => {
-    const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', ';', '->', '\n', ' ', 'x', '3', '"s"', '?', 'true', 'input', 'output', 'residual', 'shortcut', 'repeat', 'vs', 'on', '# c'];
+    const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', ';', '->', '\n', ' ', 'x', '3', '"s"', '?', 'true', 'input', 'output', 'residual', 'shortcut', 'repeat', 'vs', 'on', '# c', ' * 2', '-', '//', '(x + 1)'];
     const outcome: Outcome = { clean: 0, fast: 0, mismatches: [] };
     fc.assert(fc.property(
       fc.integer({ min: 0, max: corpus.length - 1 }),

@@ -22,7 +22,7 @@ const root = join(__dirname, '..', '..');
 const corpus = [...dlnetFiles(join(root, 'samples')), ...dlnetFiles(join(root, 'tests', 'fixtures'))]
   .filter((f) => !f.endsWith('too-large.dlnet'))
   .map((f) => readFileSync(f, 'utf8'));
-const inserts = ['(', ')', '{', '}', ',', ':', '=', '->', '\n', '\r\n', '\r', ';', '"', 'model', 'residual', 'dense', '#', ' ', 'x'];
+const inserts = ['(', ')', '{', '}', ',', ':', '=', '->', '\n', '\r\n', '\r', ';', '"', 'model', 'residual', 'dense', '#', ' ', 'x', '*', '-', '//'];
 
 /** A fixed sequence, so a failure can be replayed. */
 function random(seed: number): (n: number) => number {
