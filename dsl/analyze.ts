@@ -6,6 +6,7 @@
 import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
+import { functionalScript } from './syntax/functional-script';
 import { parse, type SyntaxError } from './syntax/parse';
 import { lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
@@ -54,7 +55,9 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.document);
   const ctx = new Context(parsed.file, text);
-  for (const e of parsed.errors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
+  // Keras's functional API at the top of the file spans the parse cache's pieces: its lines are looked at together here.
+  const syntaxErrors = functionalScript(text, parsed.file, parsed.errors);
+  for (const e of syntaxErrors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 
   declare(ctx);
@@ -80,7 +83,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const trains = parsed.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train').map((t) => trainChecks.check(ctx, t, () => checkTrain(ctx, t, globals)));
   reportUnusedDeclarations(ctx);
 
-  const diagnostics = withoutEchoes(ctx.diagnostics, parsed.errors).sort(byPosition);
+  const diagnostics = withoutEchoes(ctx.diagnostics, syntaxErrors).sort(byPosition);
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
     blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,

@@ -83,6 +83,22 @@ describe('fixAll', () => {
     expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
   });
 
+  it('turns a model written with Keras\'s functional API at the top of a file into a model declaration', () => {
+    const keras = [
+      'inputs = keras.Input(shape=(784,))',
+      'x = layers.Dense(64, activation="relu")(inputs)',
+      'outputs = layers.Dense(10, activation="softmax")(x)',
+      'model = keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")',
+      '',
+    ].join('\n');
+    const fixed = ide.fixAll(keras, check).text;
+    expect(fixed).toBe('model MnistModel {\n  input inputs: [784]\n  x = inputs -> dense(64, activation: relu)\n  outputs = x -> dense(10, activation: softmax)\n}\n');
+    expect(check(fixed).map((d) => d.code)).toEqual(['unused']);
+    // Two outputs, given by position: an output line names them.
+    const two = 'a = Input(shape=[4])\nb = a -> dense(2)\nc = a -> dense(3)\nnet = Model(a, [b, c])\n';
+    expect(ide.fixAll(two, check).text).toBe('model Net {\n  input a: [4]\n  b = a -> dense(2)\n  c = a -> dense(3)\n  output b, c\n}\n');
+  });
+
   it('leaves a fix that overlaps one taken in the same pass for the next', () => {
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const fix = (newText: string) => ({ title: newText, edits: [{ range: at, newText }], preferred: true });

@@ -1,0 +1,97 @@
+/**
+ * A model written with Keras's functional API at the top of a file, as Keras's guides
+ * write one:
+ *
+ *     inputs = keras.Input(shape=(784,))
+ *     x = layers.Dense(64, activation="relu")(inputs)
+ *     outputs = layers.Dense(10)(x)
+ *     model = keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")
+ *
+ * Each line above `model = keras.Model(...)` is no declaration, and each was said so. They
+ * are one thing: the body of a model. So they are said once, at the `Model(...)` line, with
+ * the fix that wraps them in `model MnistModel { ... }` (an `output` line where the outputs
+ * are not the last statement's); the habits inside a body (Input(shape=...), a layer applied
+ * to its input) then have fixes of their own. This looks at lines across the parse cache's
+ * pieces, so it runs on the whole text's errors, after the parse.
+ */
+import type { SyntaxError } from './parser';
+import type * as ast from './ast';
+import { splitLines } from './range';
+
+const MODEL_CALL = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\((.*)\)\s*(?:#.*)?$/;
+
+/** `errors`, with those of a functional model's lines replaced by one whose fix declares the model. */
+export function functionalScript(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
+  if (errors.length === 0 || !text.includes('Model(')) return errors;
+  const lines = splitLines(text);
+  let out = errors;
+  for (const [line, written] of lines.entries()) {
+    const call = written.includes('Model(') ? MODEL_CALL.exec(written) : null;
+    // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
+    if (!call || file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line)) continue;
+    const found = modelAt(lines, line, call, file);
+    if (!found) continue;
+    // The lines' own errors were symptoms ("expected a declaration"); what the lexer read as its repair (a module path) still stands.
+    out = [...out.filter((x) => x.range.start.line < found.first || x.range.start.line > line || x.lineReadAsWritten), found.error];
+  }
+  return out;
+}
+
+function modelAt(lines: string[], line: number, call: RegExpExecArray, file: ast.SourceFile): { first: number; error: SyntaxError } | undefined {
+  // The body: the lines after the last declaration above, blank ones at either end left out.
+  const above = file.decls.filter((d) => d.range.end.line < line).reduce((end, d) => Math.max(end, d.range.end.line), -1);
+  let first = above + 1;
+  while (first < line && lines[first].trim() === '') first++;
+  let last = line - 1;
+  while (last >= first && lines[last].trim() === '') last--;
+  const body = lines.slice(first, last + 1);
+  if (!body.some((l) => /^\s*[A-Za-z_]\w*\s*=/.test(l))) return undefined;
+  const { outputs, name } = modelArguments(call[3]);
+  const modelName = pascal(name ?? call[2]);
+  const lastBound = [...body].reverse().map((l) => /^\s*([A-Za-z_]\w*)\s*=/.exec(l)?.[1]).find((n) => n !== undefined);
+  const output = outputs && !(outputs.length === 1 && outputs[0] === lastBound) ? [`output ${outputs.join(', ')}`] : [];
+  const indent = call[1];
+  const newText = [`${indent}model ${modelName} {`, ...[...body, ...output].map((l) => (l.trim() === '' ? '' : `${indent}  ${l.slice(Math.min(indent.length, l.length - l.trimStart().length))}`)), `${indent}}`].join('\n');
+  const range = { start: { line: first, character: 0 }, end: { line, character: lines[line].length } };
+  return {
+    first,
+    error: {
+      message: `\`${call[2]} = Model(...)\` closes a model written with Keras's functional API; dlnet writes those lines in the model's body: model ${modelName} { ... }`,
+      range: { start: { line, character: indent.length }, end: { line, character: lines[line].trimEnd().length } },
+      fixes: [{ title: `Declare model ${modelName} around its lines`, edits: [{ range, newText }], preferred: true }],
+    },
+  };
+}
+
+/** The names `Model(...)` is given as its outputs (second positional argument or `outputs=`), and its `name=`. */
+function modelArguments(args: string): { outputs?: string[]; name?: string } {
+  const parts = topLevel(args);
+  const named = (key: string) => parts.find((p) => new RegExp(`^${key}\\s*=`).test(p))?.replace(/^\w+\s*=\s*/, '');
+  const outputs = named('outputs') ?? parts.filter((p) => !/^\w+\s*=/.test(p))[1];
+  const name = named('name')?.replace(/^["']|["']$/g, '');
+  const list = outputs?.replace(/^[[(]|[\])]$/g, '').split(',').map((s) => s.trim()).filter(Boolean);
+  return { outputs: list?.every((n) => /^[A-Za-z_]\w*$/.test(n)) ? list : undefined, name: name && /^\w+$/.test(name) ? name : undefined };
+}
+
+/** The arguments of a call's text, split at its top-level commas. */
+function topLevel(args: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(args.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(args.slice(start).trim());
+  return parts.filter(Boolean);
+}
+
+/** `mnist_model` → `MnistModel`, `model` → `Model`: a model's name as dlnet writes them. */
+function pascal(name: string): string {
+  return name.split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('') || 'Model';
+}
