@@ -37,6 +37,7 @@ describe('docs', () => {
   const sources = [
     ['docs/language.md', language],
     ['README.md', readFileSync(join(root, 'README.md'), 'utf8')],
+    ['docs/from-keras-and-pytorch.md', readFileSync(join(root, 'docs', 'from-keras-and-pytorch.md'), 'utf8')],
     ...['language.md', 'architecture.md'].map((f) => join(root, '..', 'shared', 'design', f)).filter(existsSync).map((f) => [f, readFileSync(f, 'utf8')]),
   ];
   for (const [name, markdown] of sources) {
