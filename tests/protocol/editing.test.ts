@@ -140,6 +140,24 @@ describe('code actions', () => {
     expect(await actionsAt(after.uri, 0, 0, ['source.fixAll'])).toEqual([]);
   });
 
+  it('writes a Keras model pasted as Python, built up with model.add or with the functional API, as dlnet, in the file\'s line breaks', async () => {
+    const pastes = [
+      ["model = Sequential()", "model.add(Dense(32, activation='relu', input_dim=784))", "model.add(Dense(10, activation='softmax'))"],
+      ['inputs = keras.Input(shape=(784,))', 'x = layers.Dense(32, activation="relu")(inputs)', 'outputs = layers.Dense(10, activation="softmax")(x)', 'model = keras.Model(inputs, outputs)'],
+    ];
+    const train = 'dataset d = mnist(flat: true)\r\ntrain Model on d { loss: categoricalCrossentropy }\r\n';
+    for (const lines of pastes) {
+      const text = `${lines.join('\r\n')}\r\n${train}`;
+      const { uri } = await open(text);
+      const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
+      const fixed = applyEdits(text, actions[0].edit!.changes![uri]);
+      expect(fixed.replace(/\r\n/g, '')).not.toContain('\n');
+      const after = await open(fixed);
+      expect(after.diagnostics).toEqual([]);
+      expect(fixed).toContain('model Model {\r\n  input ');
+    }
+  });
+
   it('extracts statements into a block', async () => {
     const text = 'model M {\n  input x: [8]\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n  dense(1)\n}\n';
     const { uri } = await open(text);
