@@ -6,7 +6,7 @@
 import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
-import { functionalScript } from './syntax/functional-script';
+import { pythonModels } from './syntax/python-models';
 import { parse, type SyntaxError } from './syntax/parse';
 import { lineOf } from './syntax/range';
 import { Context, type DatasetInfo, type StepInfo } from './semantics/context';
@@ -55,8 +55,8 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.document);
   const ctx = new Context(parsed.file, text);
-  // Keras's functional API at the top of the file spans the parse cache's pieces: its lines are looked at together here.
-  const syntaxErrors = functionalScript(text, parsed.file, parsed.errors);
+  // Models pasted as Python span the parse cache's pieces: their lines are looked at together here.
+  const syntaxErrors = pythonModels(text, parsed.file, parsed.errors);
   for (const e of syntaxErrors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 

@@ -79,6 +79,9 @@ describe('fixAll', () => {
     // Built up with model.add(...), a layer a line: the layers move into the body.
     const added = "model = Sequential()\nmodel.add(Dense(64, activation='relu', input_dim=20))\nmodel.add(Dropout(0.5))  # regularise\n\nmodel.add(Dense(10, activation='softmax'))\n";
     expect(ide.fixAll(added, check).text).toBe('model Model {\n  input x: [20]\n  dense(64, activation: relu)\n  dropout(0.5)  # regularise\n  dense(10, activation: softmax)\n}\n');
+    // Below a declaration, where the train statement already names it.
+    const below = 'dataset d = mnist(flat: true)\n\nnet = nn.Sequential(\n    nn.Linear(784, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n\ntrain Net on d { loss: categoricalCrossentropy }\n';
+    expect(ide.fixAll(below, check).text).toBe('dataset d = mnist(flat: true)\n\nmodel Net {\n    dense(128); relu()\n    dense(10)\n}\n\ntrain Net on d { loss: categoricalCrossentropy }\n');
     // On one line: Sequential([a, b]) is `model M { a; b }`.
     expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
   });

@@ -1,4 +1,7 @@
 /**
+ * Models written in Python whose lines span the parse cache's pieces (which are cut at
+ * declaration keywords), so they are looked at on the whole text's errors, after the parse.
+ *
  * A model written with Keras's functional API at the top of a file, as Keras's guides
  * write one:
  *
@@ -11,30 +14,86 @@
  * are one thing: the body of a model. So they are said once, at the `Model(...)` line, with
  * the fix that wraps them in `model MnistModel { ... }` (an `output` line where the outputs
  * are not the last statement's); the habits inside a body (Input(shape=...), a layer applied
- * to its input) then have fixes of their own. This looks at lines across the parse cache's
- * pieces, so it runs on the whole text's errors, after the parse.
+ * to its input) then have fixes of their own.
+ *
+ * And a Sequential model pasted below a declaration (`net = nn.Sequential(...)`): read with
+ * the declaration above's piece, whose parser says only "expected a declaration". It gets
+ * the Sequential's own error and fix (sequential.ts), which at the top of a file or on a
+ * `model =` line comes with the model read as written.
  */
+import type { IToken } from 'chevrotain';
 import type { SyntaxError } from './parser';
 import type * as ast from './ast';
+import { lexDeclarations, startsDeclaration } from './lexer';
+import { declarationTokens } from './parse';
 import { splitLines } from './range';
+import { sequentialModel } from './sequential';
 
 const MODEL_CALL = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\((.*)\)\s*(?:#.*)?$/;
 
-/** `errors`, with those of a functional model's lines replaced by one whose fix declares the model. */
-export function functionalScript(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
-  if (errors.length === 0 || !text.includes('Model(')) return errors;
+/** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
+export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
+  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential('))) return errors;
   const lines = splitLines(text);
+  // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
+  const outside = (line: number) => !file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line);
   let out = errors;
+  // The lines' own errors were symptoms ("expected a declaration"); what the lexer read as its repair (a module path) still stands.
+  const replace = (first: number, last: number, error: SyntaxError) => {
+    out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || x.lineReadAsWritten), error];
+  };
+  let offset = 0;
   for (const [line, written] of lines.entries()) {
-    const call = written.includes('Model(') ? MODEL_CALL.exec(written) : null;
-    // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
-    if (!call || file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line)) continue;
-    const found = modelAt(lines, line, call, file);
-    if (!found) continue;
-    // The lines' own errors were symptoms ("expected a declaration"); what the lexer read as its repair (a module path) still stands.
-    out = [...out.filter((x) => x.range.start.line < found.first || x.range.start.line > line || x.lineReadAsWritten), found.error];
+    const lineStart = offset;
+    offset = nextLine(text, offset);
+    if (!written.includes('Model(') && !written.includes('Sequential(')) continue;
+    const call = MODEL_CALL.exec(written);
+    if (call && outside(line)) {
+      const found = modelAt(lines, line, call, file);
+      if (found) replace(found.first, line, found.error);
+      continue;
+    }
+    // A declaration that starts here was read as the Sequential (at the top of the file, or `model = ...`).
+    if (SEQUENTIAL_CALL.test(written) && outside(line) && !file.decls.some((d) => d.range.start.line === line)) {
+      const found = sequentialAt(text, lineStart, line);
+      if (found) replace(line, found.last, found.error);
+    }
   }
   return out;
+}
+
+const SEQUENTIAL_CALL = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Sequential\(/;
+
+/** Where the line after the one at `offset` starts. */
+function nextLine(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) return i + 1;
+    if (c === 0x0d) return text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
+  }
+  return text.length;
+}
+
+/** The Sequential call that starts at `from` (line `line`), lexed to its closing parenthesis: its error and fix, and its last line. */
+function sequentialAt(text: string, from: number, line: number): { error: SyntaxError; last: number } | undefined {
+  const tokens: IToken[] = [];
+  let depth = 0;
+  let end = -1;
+  // Its tokens up to the `)` that closes `Sequential(` (the lexer skips strings' and comments' parentheses), within its piece.
+  let to = nextLine(text, from);
+  while (to < text.length && !startsDeclaration(text, to)) to = nextLine(text, to);
+  lexDeclarations(text, (segment) => tokens.push(...segment), { offset: from, line }, to);
+  for (const [i, tok] of tokens.entries()) {
+    const image = tok.image;
+    if (image === '(' || image === '[') depth++;
+    else if ((image === ')' || image === ']') && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const found = sequentialModel(declarationTokens(tokens.slice(0, end + 1)));
+  return found && { error: found.error, last: tokens[end].startLine! - 1 };
 }
 
 function modelAt(lines: string[], line: number, call: RegExpExecArray, file: ast.SourceFile): { first: number; error: SyntaxError } | undefined {
