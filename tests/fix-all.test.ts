@@ -81,7 +81,8 @@ describe('fixAll', () => {
     expect(ide.fixAll(added, check).text).toBe('model Model {\n  input x: [20]\n  dense(64, activation: relu)\n  dropout(0.5)  # regularise\n  dense(10, activation: softmax)\n}\n');
     // Below a declaration, where the train statement already names it.
     const below = 'dataset d = mnist(flat: true)\n\nnet = nn.Sequential(\n    nn.Linear(784, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n\ntrain Net on d { loss: categoricalCrossentropy }\n';
-    expect(ide.fixAll(below, check).text).toBe('dataset d = mnist(flat: true)\n\nmodel Net {\n    dense(128); relu()\n    dense(10)\n}\n\ntrain Net on d { loss: categoricalCrossentropy }\n');
+    // Its input is declared from the dataset that trains it: PyTorch's code never says it.
+    expect(ide.fixAll(below, check).text).toBe('dataset d = mnist(flat: true)\n\nmodel Net {\n    input x: [784]\n    dense(128); relu()\n    dense(10)\n}\n\ntrain Net on d { loss: categoricalCrossentropy }\n');
     // On one line: Sequential([a, b]) is `model M { a; b }`.
     expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
   });

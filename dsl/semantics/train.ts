@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, inputShapeParameter, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -39,6 +39,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
     else checkFit(ctx, decl, model, data.shapes, data.decl, settings);
   }
   const features = data?.shapes && isShape(data.shapes.features) ? data.shapes.features : undefined;
+  if (!model && !gan && features && data) inputFromData(ctx, decl, features, data.decl);
   if (model) checkBuildable(ctx, decl.model, model, gan ? undefined : features);
   if (versus) checkBuildable(ctx, decl.versus!, versus, features);
   const validation = settings.validation as string | undefined;
@@ -292,6 +293,32 @@ function headStart(ctx: Context, g: ModelGraph, output: LayerNode): LayerNode {
 /** The call of a layer the model itself writes (not one of its blocks, whose other uses an edit would change too). */
 function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNode): ast.Call | undefined {
   return model && contains(model.range, node.range.start) ? ctx.nodeCalls.get(node) : undefined;
+}
+
+/**
+ * A model that declares no input (as PyTorch writes one: its layers never say what they
+ * take), trained on a dataset whose features are one known shape: said at the model's
+ * name, with the fix that declares that input first in its body. (The model's own check
+ * says it has none; it cannot know what trains it.)
+ */
+function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, dataDecl: ast.DatasetDecl): void {
+  const m = ctx.model(train.model.text);
+  const g = ctx.graph(train.model.text);
+  const first = m?.body.stmts[0];
+  if (!m || !g || g.inputs.length > 0 || !first || m.body.stmts.some((st) => st.kind === 'input')) return;
+  // Keras's first layer that gives its input's shape (`input_dim: 784`) has the fix that declares it from that: what the code says.
+  if (first.kind === 'chain' && first.steps[0]?.kind === 'call' && first.steps[0].args?.some((a) => a.name && inputShapeParameter(a.name.text))) return;
+  const taken = (n: string) => m.body.stmts.some((st) => st.kind === 'chain' && st.target?.text === n);
+  const name = ['x', 'inputs', 'features'].find((n) => !taken(n));
+  if (!name) return;
+  const input = `input ${name}: ${formatShape(features)}`;
+  // Before the first statement: on a line of its own where that one has its own line, else before it with a ';'.
+  const ownLine = first.range.start.line !== m.body.range.start.line;
+  const at = first.range.start;
+  ctx.report(diagnostic('data-mismatch', 'information', m.name.range, `model ${m.name.text} declares no input; train (line ${lineOf(train.range)}) gives it dataset ${dataDecl.name.text}, whose features are ${formatShape(features)}: \`${input}\``, {
+    fixes: [{ title: `Declare ${input}`, edits: [{ range: { start: at, end: at }, newText: ownLine ? `${input}${ctx.lineBreak}${' '.repeat(at.character)}` : `${input}; ` }], preferred: true }],
+    related: [{ range: train.data.range, message: `dataset ${dataDecl.name.text} trains it` }],
+  }));
 }
 
 /** The setting written with this key, the first where it is set twice. */
