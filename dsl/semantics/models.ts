@@ -647,8 +647,6 @@ function bindingsIn(body: ast.Body): Map<string, Binding> {
   return bindings;
 }
 
-const paramNames = new WeakMap<ast.BlockDecl, string[]>();
-/** A block's parameter names, for "did you mean": once per block, not at every use. */
 /** The bare names in a value (`filters` in `filters * 4`), which may stand for block parameters. */
 function namesIn(v: ast.Value): ast.Ident[] {
   switch (v.kind) {
@@ -662,6 +660,8 @@ function namesIn(v: ast.Value): ast.Ident[] {
 /** A default that names nothing: worked out where the block is declared, the same at every use. */
 const literal = (v: ast.Value): boolean => v.kind === 'number' || v.kind === 'string' || v.kind === 'bool';
 
+const paramNames = new WeakMap<ast.BlockDecl, string[]>();
+/** A block's parameter names, for "did you mean": once per block, not at every use. */
 function paramNamesOf(block: ast.BlockDecl): string[] {
   let names = paramNames.get(block);
   if (!names) paramNames.set(block, (names = block.params.map((p) => p.name.text)));
