@@ -76,7 +76,7 @@ export function sequentialModel(tokens: IToken[], text?: string, to?: number): S
   return {
     tokens: declared,
     error: {
-      message: `\`${variable.image} = Sequential(...)\` is how ${list ? 'Keras' : 'PyTorch'} builds a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
+      message: `\`${variable.image} = Sequential(...)\` is how ${list ? 'Keras' : inner.length ? 'PyTorch' : 'Keras and PyTorch build'}${inner.length || list ? ' builds' : ''} a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
       range: header,
       fixes: [{ title: `Declare model ${name}`, edits, preferred: true }],
       lineReadAsWritten: true,
