@@ -56,6 +56,14 @@ describe('fixAll', () => {
     expect(check(functional).filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('writes PyTorch\'s padding as same where it is (kernel - 1) / 2, and leaves any other count to the writer', () => {
+    const torch = 'model M {\n  input x: [28, 28, 1]\n  nn.Conv2d(1, 8, kernel_size=3, stride=2, padding=1)\n  nn.Conv2d(8, 8, 5, padding=2)\n  nn.Conv2d(8, 8, kernel_size=3, padding=2)\n}\n';
+    const fixed = ide.fixAll(torch, check).text;
+    expect(fixed).toBe('model M {\n  input x: [28, 28, 1]\n  conv2d(8, kernel: 3, strides: 2, padding: same)\n  conv2d(8, 5, padding: same)\n  conv2d(8, kernel: 3, padding: 2)\n}\n');
+    // Same gives PyTorch's sizes at any stride: ceil(28 / 2) = 14, as floor((28 + 2 - 3) / 2) + 1.
+    expect(analyze(fixed.replace('  conv2d(8, kernel: 3, padding: 2)\n', '')).models[0].layers.map((l) => l.outputShape)).toEqual([[14, 14, 8], [14, 14, 8]]);
+  });
+
   it('turns a Sequential model pasted from Keras or PyTorch into a model declaration', () => {
     const keras = [
       'model = keras.Sequential([',

@@ -232,15 +232,7 @@ function bareChoice(def: ChoiceDef): Choice {
 }
 
 function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
-  if (table === 'padding' && value.kind === 'number') {
-    // PyTorch's padding: 1, a count of zeros on each side: 0 is valid, and the (k - 1) / 2 that keeps the size is same.
-    const valid = value.value === 0;
-    scope.report(diagnostic('invalid-argument', 'error', value.range,
-      `${what} is same or valid, not a count of zeros as PyTorch's padding: ${value.text}; ${valid ? 'no zeros is valid' : 'same pads to keep the size, as PyTorch\'s (kernel - 1) / 2 does'}`, {
-        fixes: [{ title: `Change to ${valid ? 'valid' : 'same'}`, edits: [{ range: value.range, newText: valid ? 'valid' : 'same' }], preferred: valid || undefined }],
-      }));
-    return undefined;
-  }
+  if (table === 'padding' && value.kind === 'number') return countedPadding(value, scope, what);
   if (value.kind !== 'call') {
     // activation: "relu", as Keras takes it: the name is written bare (or its closest, for "he_normal").
     const exact = value.kind === 'string' ? findChoice(table, value.value)?.name : undefined;
@@ -280,6 +272,29 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
   const bound = bindArgs(def.name, def.params, value, scope);
   if (!bound) return undefined;
   return bound.unknown ? UNKNOWN : { name: def.name, args: bound.args };
+}
+
+/**
+ * PyTorch's padding, a count of zeros on each side (`padding: 1`): 0 is valid, and
+ * `(kernel - 1) / 2` is same, which then gives the very sizes PyTorch's does at any
+ * stride (`ceil(n / stride)`): where the call's kernel says so (`kernel`), that fix is safe.
+ */
+function countedPadding(value: ast.NumberLit, scope: ValueScope, what: string, kernel?: number): undefined {
+  const valid = value.value === 0;
+  const same = !valid && kernel !== undefined && value.value * 2 + 1 === kernel;
+  scope.report(diagnostic('invalid-argument', 'error', value.range,
+    `${what} is same or valid, not a count of zeros as PyTorch's padding: ${value.text}; ${valid ? 'no zeros is valid' : `same pads to keep the size, as PyTorch's (kernel - 1) / 2 does${same ? ` (here ${value.text} for a kernel of ${kernel})` : ''}`}`, {
+      fixes: [{ title: `Change to ${valid ? 'valid' : 'same'}`, edits: [{ range: value.range, newText: valid ? 'valid' : 'same' }], preferred: valid || same || undefined }],
+    }));
+  return undefined;
+}
+
+/** The call's kernel size where it is one number written there (`kernel: 3`, or `3` in kernel's place by position). */
+function kernelOf(call: ast.Call, params: ParamDef[]): number | undefined {
+  const named = call.args?.find((a) => a.name?.text === 'kernel')?.value;
+  const at = positionalOf(params).findIndex((q) => q.name === 'kernel');
+  const value = named ?? (at >= 0 ? call.args?.filter((a) => !a.name)[at]?.value : undefined);
+  return value?.kind === 'number' ? value.value : undefined;
 }
 
 /**
@@ -450,6 +465,12 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         continue;
       }
       given.push(p.name);
+      if (p.type.kind === 'choice' && p.type.table === 'padding' && arg.value.kind === 'number') {
+        // Written here, beside the kernel that says whether the count is same.
+        countedPadding(arg.value, scope, `${owner} '${p.name}'`, kernelOf(call, params));
+        ok = false;
+        continue;
+      }
       ok = assign(bound, owner, p, arg.value, scope) && ok;
     } else {
       let p = positional[nextPositional];
