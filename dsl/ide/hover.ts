@@ -1,6 +1,6 @@
 /** Hover: for a layer its doc, input → output shape, parameters in effect and count; for names, where and what they are. */
 import type { Analysis } from '../analyze';
-import { choiceTables, findChoice, findDataset, findLayer, findSetting, type ChoiceTable, type ParamDef } from '../catalog';
+import { choiceTables, findChoice, findDataset, findLayer, findSetting, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
@@ -102,8 +102,23 @@ export function paramsOf(a: Analysis, call: ast.Call): ParamDef[] | undefined {
   }
   const block = a.blocks.get(call.callee.text);
   // A block's parameters all bind by position, in order; a default shows as written (`out = filters * 4`), worked out at each use.
-  if (block) return block.params.map((p) => ({ name: p.name.text, type: { kind: 'float' }, doc: `Parameter of block ${block.name.text}.`, optional: !!p.default, positional: true, default: p.default && valueText(p.default) }));
+  if (block) return block.params.map((p) => ({ name: p.name.text, type: typeOfDefault(p.default), doc: `Parameter of block ${block.name.text}.`, optional: !!p.default, positional: true, default: p.default && valueText(p.default) }));
   return undefined;
+}
+
+/**
+ * What a block's parameter takes, as far as its default tells (a block's parameters have no
+ * declared type): a value of the table that names it (`act = relu`: an activation), true or
+ * false, a string; else a number, what most block parameters are.
+ */
+function typeOfDefault(v: ast.Value | undefined): ParamType {
+  if (v?.kind === 'bool') return { kind: 'bool' };
+  if (v?.kind === 'string') return { kind: 'string' };
+  if (v?.kind === 'call') {
+    const table = (Object.keys(choiceTables) as ChoiceTable[]).find((tb) => findChoice(tb, v.callee.text));
+    if (table) return { kind: 'choice', table };
+  }
+  return { kind: 'float' };
 }
 
 /** An identifier used as a value: an activation, initialiser, loss, ... or a dataset source. */

@@ -140,6 +140,12 @@ describe('signature help', () => {
     const s = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri: u }, position });
     expect(s!.signatures[0].label).toBe('Res(filters: number, stride: number = 1, out: number = filters * 4)');
     expect(s!.activeParameter).toBe(1);
+    // A default that names an activation, an initialiser or true says what the parameter takes.
+    const typed = cursor('block Act(units, act = relu, bias = true) {\n  dense(units, activation: act, useBias: bias)\n}\nmodel A {\n  input x: [4]\n  Act(8, |)\n}\n');
+    const v = 'file:///features/sig-typed.dlnet';
+    await client.open(v, typed.text);
+    const t = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri: v }, position: typed.position });
+    expect(t!.signatures[0].label).toBe('Act(units: number, act: activation = relu, bias: bool = true)');
   });
 });
 
