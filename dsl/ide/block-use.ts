@@ -6,7 +6,7 @@
  */
 import type * as ast from '../syntax/ast';
 import { valueText } from '../syntax/value-text';
-import { ANY_NUMBER, evaluate, type ValueScope } from '../semantics/values';
+import { ANY_NUMBER, evaluate, paramsBefore, type ValueScope } from '../semantics/values';
 
 export function blockUseValues(block: ast.BlockDecl, call: ast.Call): string[] {
   const given = new Map<string, ast.Value>();
@@ -23,10 +23,7 @@ export function blockUseValues(block: ast.BlockDecl, call: ast.Call): string[] {
     const value = given.get(p.name.text) ?? p.default;
     if (!value) continue;
     // A default is worked out from the parameters before it, at this use.
-    const scope: ValueScope = given.has(p.name.text) ? atUse : {
-      param: (n) => (block.params.findIndex((q) => q.name.text === n) < i ? bound.get(n) ?? 'unknown' : 'unknown'),
-      report: () => {},
-    };
+    const scope: ValueScope = given.has(p.name.text) ? atUse : { param: paramsBefore(block, i, bound), report: () => {} };
     bound.set(p.name.text, { value, scope });
     const text = valueText(value);
     const v = value.kind === 'number' ? undefined : evaluate(value, ANY_NUMBER, scope, p.name.text);

@@ -24,7 +24,7 @@ function shapeText(sizes: ast.Value[]): string | undefined {
 }
 
 /** A name for a new input that the body does not bind. */
-const freeName = (taken: (name: string) => boolean): string | undefined => ['x', 'inputs', 'features'].find((n) => !taken(n));
+export const freeName = (taken: (name: string) => boolean): string | undefined => ['x', 'inputs', 'features'].find((n) => !taken(n));
 
 /**
  * Keras's first layer, `conv2d(8, kernel: 3, input_shape: [28, 28, 1])`, in a model with

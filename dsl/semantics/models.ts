@@ -16,7 +16,7 @@ import { layerFromKerasActivation, layerRename } from './framework-habits';
 import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
 import { closest } from '../suggest';
-import { bindArgs, evaluate, evaluateShape, settingArgument, UNKNOWN, type ValueScope } from './values';
+import { bindArgs, evaluate, evaluateShape, paramsBefore, settingArgument, UNKNOWN, type ValueScope } from './values';
 
 /** The errors of a model that has none: one list for all of them. */
 const noErrors: readonly Diagnostic[] = Object.freeze([]);
@@ -572,14 +572,7 @@ export class ModelChecker {
    * here (checkBlockAlone says so once).
    */
   private defaultScope(block: ast.BlockDecl, index: number, given: Map<string, { value: ast.Value; scope: ValueScope }>, report: (d: Diagnostic) => void): ValueScope {
-    return {
-      param: (n) => {
-        const at = block.params.findIndex((q) => q.name.text === n);
-        return at < 0 ? undefined : at < index ? given.get(n) : 'unknown';
-      },
-      noteParam: (ident) => this.noteParamRef(block, ident),
-      report,
-    };
+    return { param: paramsBefore(block, index, given), noteParam: (ident) => this.noteParamRef(block, ident), report };
   }
 
   private blockUses = new Map<string, number>();

@@ -12,6 +12,7 @@ import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
+import { freeName } from './keras-inputs';
 import { evaluate, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
@@ -309,7 +310,7 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
   // Keras's first layer that gives its input's shape (`input_dim: 784`) has the fix that declares it from that: what the code says.
   if (first.kind === 'chain' && first.steps[0]?.kind === 'call' && first.steps[0].args?.some((a) => a.name && inputShapeParameter(a.name.text))) return;
   const taken = (n: string) => m.body.stmts.some((st) => st.kind === 'chain' && st.target?.text === n);
-  const name = ['x', 'inputs', 'features'].find((n) => !taken(n));
+  const name = freeName(taken);
   if (!name) return;
   const input = `input ${name}: ${formatShape(features)}`;
   // Before the first statement: on a line of its own where that one has its own line, else before it with a ';'.

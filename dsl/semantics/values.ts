@@ -29,6 +29,18 @@ export interface ValueScope {
   paramNames?: readonly string[];
 }
 
+/**
+ * How the default of a block's `index`-th parameter looks up a name at one use: a parameter
+ * before it stands for its value there (`given`: `out = filters * 4`); itself or one after it
+ * has no value (its default may depend on this one's); any other name is no parameter.
+ */
+export function paramsBefore(block: ast.BlockDecl, index: number, given: ReadonlyMap<string, { value: ast.Value; scope: ValueScope }>): ValueScope['param'] {
+  return (n) => {
+    const at = block.params.findIndex((q) => q.name.text === n);
+    return at < 0 ? undefined : at < index ? given.get(n) : 'unknown';
+  };
+}
+
 export interface Bound {
   args: Args;
   /** Some argument depends on an unknown block parameter. */
