@@ -272,16 +272,18 @@ export function parsePiece(text: string, from: TextStart, to: number): Piece {
   const treePositions: Position[][] = [];
   // Each declaration is parsed as soon as it is lexed, so its tokens die young.
   const lexed = lexDeclarations(text, (tokens) => {
-    if (!declarationKeywords.has(tokens[0].tokenType)) {
-      const start = tokens.findIndex((tok) => tok.tokenType !== Newline && tok.tokenType !== Semicolon);
-      // `net = nn.Sequential(...)` before any declaration: the model it means.
-      if (start >= 0 && sequentialModel(declarationTokens(tokens.slice(start)))) tokens = tokens.slice(start);
-      else {
-        if (start >= 0) syntaxErrors.push(strayDeclaration(tokens[start]));
-        return;
-      }
+    // Only what comes before the first declaration can start with a line break.
+    const start = tokens.findIndex((tok) => !isSeparator(tok));
+    if (start < 0) return;
+    const written = declarationTokens(start === 0 ? tokens : tokens.slice(start));
+    // `model = keras.Sequential([...])`, or `net = nn.Sequential(...)` before any declaration: the model it means.
+    const sequential = sequentialModel(written, text, to);
+    if (sequential) syntaxErrors.push(sequential.error);
+    else if (!declarationKeywords.has(written[0].tokenType)) {
+      syntaxErrors.push(strayDeclaration(written[0]));
+      return;
     }
-    const { decl, positions } = parseDeclaration(text, tokens, syntaxErrors, to);
+    const { decl, positions } = parseDeclaration(text, sequential?.tokens ?? written, syntaxErrors);
     if (decl) decls.push(decl);
     treePositions.push(positions);
   }, from, to);
@@ -322,14 +324,8 @@ export function declarationTokens(segment: IToken[]): IToken[] {
   return end === segment.length ? segment : segment.slice(0, end);
 }
 
-/** `to`: where the piece of text being parsed ends (what a declaration may look at of the text: parse.ts caches pieces by their text). */
-function parseDeclaration(text: string, segment: IToken[], errors: SyntaxError[], to: number): ParsedDeclaration {
-  let written = declarationTokens(segment);
-  const sequential = sequentialModel(written, text, to);
-  if (sequential) {
-    errors.push(sequential.error);
-    written = sequential.tokens;
-  }
+/** `written`: the declaration's tokens, without the separators after it (`declarationTokens`). */
+function parseDeclaration(text: string, written: IToken[], errors: SyntaxError[]): ParsedDeclaration {
   // Almost every declaration is well formed: read those without chevrotain's machinery.
   const plain = readWellFormed(written);
   if (plain) return plain;

@@ -26,7 +26,7 @@ import type { SyntaxError } from './parser';
 import type * as ast from './ast';
 import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
-import { splitLines } from './range';
+import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
 
 const MODEL_CALL = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\((.*)\)\s*(?:#.*)?$/;
@@ -42,10 +42,8 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   const replace = (first: number, last: number, error: SyntaxError) => {
     out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || x.lineReadAsWritten), error];
   };
-  let offset = 0;
+  let index: LineIndex | undefined;
   for (const [line, written] of lines.entries()) {
-    const lineStart = offset;
-    offset = nextLine(text, offset);
     if (!written.includes('Model(') && !written.includes('Sequential(')) continue;
     const call = MODEL_CALL.exec(written);
     if (call && outside(line)) {
@@ -55,7 +53,7 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
     }
     // A declaration that starts here was read as the Sequential (at the top of the file, or `model = ...`).
     if (SEQUENTIAL_CALL.test(written) && outside(line) && !file.decls.some((d) => d.range.start.line === line)) {
-      const found = sequentialAt(text, lineStart, line);
+      const found = sequentialAt(text, (index ??= new LineIndex(text)), line);
       if (found) replace(line, found.last, found.error);
     }
   }
@@ -64,25 +62,16 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
 
 const SEQUENTIAL_CALL = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Sequential\(/;
 
-/** Where the line after the one at `offset` starts. */
-function nextLine(text: string, offset: number): number {
-  for (let i = offset; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) return i + 1;
-    if (c === 0x0d) return text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
-  }
-  return text.length;
-}
-
-/** The Sequential call that starts at `from` (line `line`), lexed to its closing parenthesis: its error and fix, and its last line. */
-function sequentialAt(text: string, from: number, line: number): { error: SyntaxError; last: number } | undefined {
+/** The Sequential call that starts line `line`, lexed to its closing parenthesis: its error and fix, and its last line. */
+function sequentialAt(text: string, index: LineIndex, line: number): { error: SyntaxError; last: number } | undefined {
   const tokens: IToken[] = [];
   let depth = 0;
   let end = -1;
   // Its tokens up to the `)` that closes `Sequential(` (the lexer skips strings' and comments' parentheses), within its piece.
-  let to = nextLine(text, from);
-  while (to < text.length && !startsDeclaration(text, to)) to = nextLine(text, to);
-  lexDeclarations(text, (segment) => tokens.push(...segment), { offset: from, line }, to);
+  const lineStart = (l: number) => index.offset({ line: l, character: 0 });
+  let next = line + 1;
+  while (lineStart(next) < text.length && !startsDeclaration(text, lineStart(next))) next++;
+  lexDeclarations(text, (segment) => tokens.push(...segment), { offset: lineStart(line), line }, lineStart(next));
   for (const [i, tok] of tokens.entries()) {
     const image = tok.image;
     if (image === '(' || image === '[') depth++;

@@ -26,6 +26,8 @@ export interface SequentialModel {
  * being parsed) is where an empty `Sequential()`'s `model.add(...)` lines are looked for.
  */
 export function sequentialModel(tokens: IToken[], text?: string, to?: number): SequentialModel | undefined {
+  // Every declaration is asked: the second token settles it for all but these.
+  if (tokens[1]?.tokenType !== t.Equals) return undefined;
   const [variable, equals, callee, open] = tokens;
   if (!variable || (variable.tokenType !== t.Identifier && variable.tokenType !== t.Model)) return undefined;
   if (equals?.tokenType !== t.Equals || callee?.tokenType !== t.Identifier || callee.image !== 'Sequential' || open?.tokenType !== t.LParen) return undefined;
