@@ -64,6 +64,39 @@ describe('fixAll', () => {
     expect(analyze(fixed.replace('  conv2d(8, kernel: 3, padding: 2)\n', '')).models[0].layers.map((l) => l.outputShape)).toEqual([[14, 14, 8], [14, 14, 8]]);
   });
 
+  it('names the arguments PyTorch passes by position past those dlnet takes so, in PyTorch\'s order', () => {
+    const torch = [
+      'dataset d = mnist()',
+      'model Net {',
+      '  nn.Conv2d(1, 32, 3, 1, 1)',
+      '  nn.ReLU(inplace=True)',
+      '  nn.MaxPool2d(2, 2)',
+      '  nn.Flatten()',
+      '  nn.Linear(6272, 10, False)',
+      '  F.log_softmax(dim=1)',
+      '}',
+      'train Net on d { loss: nll_loss }',
+      '',
+    ].join('\n');
+    const fixed = ide.fixAll(torch, check).text;
+    // The input comes from the data, on the first statement's line at its indentation (the statement starts after `nn.`).
+    expect(fixed).toBe([
+      'dataset d = mnist()',
+      'model Net {',
+      '  input x: [28, 28, 1]',
+      '  conv2d(32, 3, strides: 1, padding: same)',
+      '  relu()',
+      '  maxPool2d(2, strides: 2)',
+      '  flatten()',
+      '  dense(10, useBias: false)',
+      '  softmax(axis: 0)',
+      '}',
+      'train Net on d { loss: categoricalCrossentropy }',
+      '',
+    ].join('\n'));
+    expect(check(fixed).filter((d) => d.severity !== 'hint')).toEqual([]);
+  });
+
   it('turns a Sequential model pasted from Keras or PyTorch into a model declaration', () => {
     const keras = [
       'model = keras.Sequential([',

@@ -28,6 +28,7 @@ export const layerAliases: Readonly<Record<string, LayerName>> = {
   dropout1d: 'spatialDropout1d',
   dropout2d: 'spatialDropout2d',
   rnn: 'simpleRnn',
+  logsoftmax: 'softmax',
 };
 
 /**
@@ -42,6 +43,26 @@ const inputSizeFirstLayers: Readonly<Record<string, number>> = {
 /** For a layer named as PyTorch names one that takes its input's size first: how many positional arguments make the first one that size. */
 export function inputSizeFirst(name: string): number | undefined {
   return Object.prototype.hasOwnProperty.call(inputSizeFirstLayers, name) ? inputSizeFirstLayers[name] : undefined;
+}
+
+const CONV_ORDER = ['filters', 'kernel', 'strides', 'padding'];
+const POOL_ORDER = ['pool', 'strides', 'padding'];
+/**
+ * The order in which Keras and PyTorch take a layer's arguments by position (after
+ * PyTorch's input size), in dlnet's names, where it goes on past the ones dlnet takes by
+ * position: `Conv2d(1, 32, 3, 2, 1)` is given strides 2 and padding 1. Keys are folded.
+ */
+const positionalOrders: Readonly<Record<string, readonly string[]>> = {
+  conv1d: CONV_ORDER, conv2d: CONV_ORDER, convtranspose2d: CONV_ORDER, conv2dtranspose: CONV_ORDER,
+  maxpool1d: POOL_ORDER, maxpool2d: POOL_ORDER, avgpool1d: POOL_ORDER, avgpool2d: POOL_ORDER,
+  maxpooling1d: POOL_ORDER, maxpooling2d: POOL_ORDER, averagepooling1d: POOL_ORDER, averagepooling2d: POOL_ORDER,
+  linear: ['units', 'useBias'],
+};
+
+/** How another framework's layer `name` takes its arguments by position, if dlnet knows (dlnet's parameter names). */
+export function positionalOrder(name: string): readonly string[] | undefined {
+  const key = fold(name);
+  return Object.prototype.hasOwnProperty.call(positionalOrders, key) ? positionalOrders[key] : undefined;
 }
 
 /** Parameter names and the dlnet parameters they may stand for (the layer has one of them). */
@@ -71,6 +92,7 @@ const unneededParameters: Readonly<Record<string, string>> = {
   numfeatures: INPUT_SIZE,
   normalizedshape: INPUT_SIZE,
   batchfirst: "dlnet's sequences are always batch first, [batch, time, features]",
+  inplace: "dlnet's layers never write over their input",
 };
 
 /** Why a parameter another framework passes is one dlnet needs no value for, if it is one. */
@@ -83,7 +105,7 @@ export function unneededParameter(name: string): string | undefined {
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
   activation: { none: 'linear', silu: 'swish' },
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
-  loss: { crossentropyloss: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber' },
+  loss: { crossentropyloss: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber', nllloss: 'categoricalCrossentropy' },
 };
 
 /** The value of a table that another framework's name stands for. */

@@ -89,12 +89,12 @@ export function requireAxis(x: Shape, args: Args, owner: string): ShapeError | u
   const axis = num(args, 'axis');
   if (normaliseAxis(axis, x.length) !== undefined) return undefined;
   const message = `${owner} axis ${axis} is outside a rank-${x.length} input ${formatShape(x)} (axes ${-x.length} to ${x.length - 1})`;
-  // One past the last: counted as Keras and PyTorch count, with the batch axis first (PyTorch's softmax(dim=1)).
+  // One past the last: counted as Keras and PyTorch count, with the batch axis first (PyTorch's softmax(dim=1)), the only axis it can mean.
   if (axis !== x.length || x.length === 0) return { code: 'invalid-argument', message };
   return {
     code: 'invalid-argument',
     message: `${message}; counted as Keras and PyTorch count, with the batch axis first, that is dlnet's axis ${x.length - 1}`,
-    hint: { kind: 'set-argument', name: 'axis', text: String(x.length - 1), title: `Use axis: ${x.length - 1} (counted without the batch axis)` },
+    hint: { kind: 'set-argument', name: 'axis', text: String(x.length - 1), title: `Use axis: ${x.length - 1} (counted without the batch axis)`, certain: true },
   };
 }
 

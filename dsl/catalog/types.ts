@@ -72,8 +72,8 @@ export interface ShapeError {
 export type FixHint =
   | { kind: 'insert-before'; text: string; title: string }
   | { kind: 'return-sequences' }
-  /** The layer's argument `name` set to `text` (a choice the user makes: never preferred). */
-  | { kind: 'set-argument'; name: string; text: string; title: string };
+  /** The layer's argument `name` set to `text`: a choice the user makes, unless `certain` (the value written can only have meant it). */
+  | { kind: 'set-argument'; name: string; text: string; title: string; certain?: boolean };
 
 export interface ShapeContext {
   /** One shape per tensor input (merge layers get several). */

@@ -5,7 +5,7 @@
  * (`Linear(784, 128)`: dlnet works the size out, `dense(128)`).
  */
 import { choiceAlias, findLayer, layerNames } from '../catalog';
-import { fold, inputSizeFirst } from '../catalog/aliases';
+import { fold, inputSizeFirst, positionalOrder } from '../catalog/aliases';
 import { replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { withoutItem } from '../syntax/range';
@@ -28,12 +28,26 @@ export function layerFromKerasActivation(call: ast.Call): { layer: string; fix: 
 /**
  * The fix of an unknown layer that "did you mean" names: the name, and for a PyTorch
  * layer given its input's size first (`Linear(784, 128)`, `Conv2d(1, 32, 3)`,
- * `LSTM(10, 64)`, `BatchNorm2d(32)`), without that size.
+ * `LSTM(10, 64)`, `BatchNorm2d(32)`), without that size; the arguments given by position
+ * past those dlnet takes so are named as the other framework's order has them
+ * (`Conv2d(1, 32, 3, 2)`: `conv2d(32, 3, strides: 2)`).
  */
 export function layerRename(call: ast.Call, guess: string | undefined): Fix[] | undefined {
   const rename = replaceWith(call.callee.range, guess);
+  const def = guess ? findLayer(guess) : undefined;
+  if (!rename || !def) return rename;
   const positional = call.args?.filter((a) => !a.name) ?? [];
   const sizeFirst = inputSizeFirst(call.callee.text);
-  if (!rename || !findLayer(guess!) || sizeFirst === undefined || positional.length < sizeFirst) return rename;
-  return [{ ...rename[0], title: `Change to '${guess}', leaving out the input's size (dlnet works it out)`, edits: [...rename[0].edits, { range: withoutItem(call.args!, positional[0]), newText: '' }] }];
+  const withoutSize = sizeFirst !== undefined && positional.length >= sizeFirst;
+  const kept = withoutSize ? positional.slice(1) : positional;
+  const order = positionalOrder(call.callee.text) ?? [];
+  const byPosition = def.params.filter((p) => p.positional).length;
+  const named = kept.flatMap((arg, i) => {
+    const name = i >= byPosition ? order[i] : undefined;
+    return name && def.params.some((p) => p.name === name) && !call.args!.some((a) => a.name?.text === name) ? [{ range: { start: arg.range.start, end: arg.range.start }, newText: `${name}: ` }] : [];
+  });
+  if (!withoutSize && named.length === 0) return rename;
+  const edits = [...rename[0].edits, ...(withoutSize ? [{ range: withoutItem(call.args!, positional[0]), newText: '' }] : []), ...named];
+  const title = withoutSize ? `Change to '${guess}', leaving out the input's size (dlnet works it out)` : `Change to '${guess}', naming the arguments it takes by name`;
+  return [{ ...rename[0], title, edits }];
 }

@@ -499,7 +499,7 @@ export class ModelChecker {
     } else if (err.hint?.kind === 'return-sequences' && inputs[0]?.originCall) {
       fixes.push(returnSequencesFix(inputs[0].originCall));
     } else if (err.hint?.kind === 'set-argument') {
-      fixes.push({ title: err.hint.title, edits: [settingArgument(call, err.hint.name, err.hint.text)] });
+      fixes.push({ title: err.hint.title, edits: [settingArgument(call, err.hint.name, err.hint.text)], ...(err.hint.certain && { preferred: true }) });
     }
     const related = inputs.length === 1 ? [{ range: inputs[0].originRange, message: `the input ${formatShape(inputs[0].shape!)} comes from here` }] : undefined;
     frame.values.report(diagnostic(err.code, 'error', call.range, message, { fixes: fixes.length ? fixes : undefined, related }));
