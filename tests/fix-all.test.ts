@@ -97,6 +97,159 @@ describe('fixAll', () => {
     expect(check(fixed).filter((d) => d.severity !== 'hint')).toEqual([]);
   });
 
+  describe('a PyTorch module pasted whole, class Net(nn.Module)', () => {
+    // PyTorch's MNIST example (pytorch/examples, mnist/main.py), as written there.
+    const mnist = [
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super(Net, self).__init__()',
+      '        self.conv1 = nn.Conv2d(1, 32, 3, 1)',
+      '        self.conv2 = nn.Conv2d(32, 64, 3, 1)',
+      '        self.dropout1 = nn.Dropout(0.25)',
+      '        self.dropout2 = nn.Dropout(0.5)',
+      '        self.fc1 = nn.Linear(9216, 128)',
+      '        self.fc2 = nn.Linear(128, 10)',
+      '',
+      '    def forward(self, x):',
+      '        x = self.conv1(x)',
+      '        x = F.relu(x)',
+      '        x = self.conv2(x)',
+      '        x = F.relu(x)',
+      '        x = F.max_pool2d(x, 2)',
+      '        x = self.dropout1(x)',
+      '        x = torch.flatten(x, 1)',
+      '        x = self.fc1(x)',
+      '        x = F.relu(x)',
+      '        x = self.dropout2(x)',
+      '        x = self.fc2(x)',
+      '        output = F.log_softmax(x, dim=1)',
+      '        return output',
+    ].join('\n');
+
+    it('declares the model its forward applies, the layers as PyTorch wrote them', () => {
+      const [error] = check(`${mnist}\n`);
+      expect(error.message).toBe('`class Net(nn.Module)` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model Net { ... }');
+      expect(error.range).toEqual({ start: { line: 0, character: 0 }, end: { line: 0, character: 21 } });
+      // Layers stay in PyTorch's spelling, for the fixes of PyTorch's habits to take in the passes that follow; what only forward says is dlnet.
+      expect(error.fixes?.[0].edits[0].newText).toBe([
+        'model Net {', '  nn.Conv2d(1, 32, 3, 1)', '  F.relu()', '  nn.Conv2d(32, 64, 3, 1)', '  F.relu()', '  F.max_pool2d(2)', '  nn.Dropout(0.25)',
+        '  flatten()', '  nn.Linear(9216, 128)', '  F.relu()', '  nn.Dropout(0.5)', '  nn.Linear(128, 10)', '  F.log_softmax(dim=1)', '}',
+      ].join('\n'));
+      expect(check(`${mnist}\n`)).toHaveLength(1);
+    });
+
+    it('turns PyTorch\'s MNIST example into dlnet that checks clean, its input from the data that trains it', () => {
+      const fixed = ide.fixAll(`dataset digits = mnist()\n\n${mnist}\n\ntrain Net on digits { loss: nll_loss }\n`, check).text;
+      expect(fixed).toBe([
+        'dataset digits = mnist()',
+        '',
+        'model Net {',
+        '  input x: [28, 28, 1]',
+        '  conv2d(32, 3, strides: 1)',
+        '  relu()',
+        '  conv2d(64, 3, strides: 1)',
+        '  relu()',
+        '  maxPool2d(2)',
+        '  dropout(0.25)',
+        '  flatten()',
+        '  dense(128)',
+        '  relu()',
+        '  dropout(0.5)',
+        '  dense(10)',
+        '  softmax(axis: 0)',
+        '}',
+        '',
+        'train Net on digits { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n'));
+      // 9216 was PyTorch's size of the flattened [12, 12, 64]: dlnet works it out.
+      expect(check(fixed)).toEqual([]);
+      expect(analyze(fixed).models[0].layers.find((l) => l.kind === 'flatten')?.outputShape).toEqual([9216]);
+    });
+
+    it('reads a residual, a Sequential member, __init__\'s defaults, continued lines, a docstring and type hints', () => {
+      const block = [
+        'dataset images = mnist()',
+        '',
+        'class BasicBlock(nn.Module):',
+        '    """A residual block, as torchvision writes one."""',
+        '',
+        '    def __init__(self, planes=16, stride=1):',
+        '        super(BasicBlock, self).__init__()',
+        '        self.stem = nn.Conv2d(1, planes, kernel_size=3, padding=1)',
+        '        self.conv1 = nn.Conv2d(planes, planes, kernel_size=3, stride=stride,',
+        '                               padding=1, bias=False)',
+        '        self.bn1 = nn.BatchNorm2d(planes)',
+        '        self.relu = nn.ReLU(inplace=True)',
+        '        self.conv2 = nn.Conv2d(planes, planes, kernel_size=3, padding=1, bias=False)',
+        '        self.bn2 = nn.BatchNorm2d(planes)',
+        '        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(planes, 10))',
+        '',
+        '    def forward(self, x: torch.Tensor) -> torch.Tensor:',
+        '        x = self.stem(x)',
+        '        identity = x',
+        '        out = self.conv1(x)',
+        '        out = self.bn1(out)',
+        '        out = self.relu(out)',
+        '        out = self.conv2(out)',
+        '        out = self.bn2(out)',
+        '        out += identity',
+        '        out = self.relu(out)',
+        '        return self.head(out)',
+        '',
+        'train BasicBlock on images { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n');
+      const fixed = ide.fixAll(block, check).text;
+      // `x` names the input, so the stem's output, which the residual adds, is x2.
+      expect(fixed).toBe([
+        'dataset images = mnist()',
+        '',
+        'model BasicBlock {',
+        '  input x: [28, 28, 1]',
+        '  x2 = conv2d(16, kernel: 3, padding: same)',
+        '  conv2d(16, kernel: 3, strides: 1, padding: same, useBias: false)',
+        '  batchNorm()',
+        '  relu()',
+        '  conv2d(16, kernel: 3, padding: same, useBias: false)',
+        '  out = batchNorm()',
+        '  add(out, x2)',
+        '  relu()',
+        '  globalAvgPool2d',
+        '  flatten()',
+        '  dense(10)',
+        '}',
+        '',
+        'train BasicBlock on images { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n'));
+      expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
+    });
+
+    it('names the tensors a merge takes and returns several as the output line, in the file\'s line breaks', () => {
+      const two = [
+        'class Two(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.a = nn.Linear(4, 8)',
+        '        self.b = nn.Linear(4, 8)',
+        '        self.c = nn.Linear(16, 1)',
+        '    def forward(self, x):',
+        '        h = torch.cat([F.relu(self.a(x)), torch.tanh(self.b(x))], dim=1)',
+        '        return torch.sigmoid(self.c(h)), h',
+      ].join('\r\n');
+      const [error] = check(`${two}\r\n`);
+      expect(error.fixes?.[0].edits[0].newText).toBe([
+        'model Two {', '  nn.Linear(4, 8)', '  h = F.relu()', '  x -> nn.Linear(4, 8)', '  h2 = torch.tanh()', '  h3 = concat(h, h2)',
+        '  nn.Linear(16, 1)', '  out = torch.sigmoid()', '  output out, h3', '}',
+      ].join('\r\n'));
+      // Its input, which PyTorch never declares, is the name the second branch starts from: not taken for a misspelt `h`.
+      const fixed = ide.fixAll(`${two}\r\n`, check).text;
+      expect(check(fixed).map((d) => d.message)).toContain('no tensor named `x` in Two, which declares no input; if it is the input, declare it first: `input x: [shape]`');
+      expect(check(fixed.replace('model Two {\r\n', 'model Two {\r\n  input x: [4]\r\n')).filter((d) => d.severity === 'error')).toEqual([]);
+    });
+  });
+
   it('turns a Sequential model pasted from Keras or PyTorch into a model declaration', () => {
     const keras = [
       'model = keras.Sequential([',

@@ -1,7 +1,7 @@
 /**
  * Steps written as Keras or PyTorch code writes them, each an unknown layer whose fix
  * writes the dlnet step: Keras's `Activation('relu')` (dlnet writes an activation as a
- * layer of its own, `relu`), and PyTorch's layers that take their input's size first
+ * layer of its own, `relu`), PyTorch's `AdaptiveAvgPool2d(1)` (`globalAvgPool2d`), and PyTorch's layers that take their input's size first
  * (`Linear(784, 128)`: dlnet works the size out, `dense(128)`).
  */
 import { choiceAlias, findLayer, layerNames } from '../catalog';
@@ -23,6 +23,26 @@ export function layerFromKerasActivation(call: ast.Call): { layer: string; fix: 
   const wanted = fold(choiceAlias('activation', written) ?? written);
   const layer = activationLayers.find((name) => fold(name) === wanted);
   return layer && { layer, fix: { title: `Write ${layer}`, edits: [{ range: call.range, newText: layer }], preferred: true } };
+}
+
+/** PyTorch's adaptive poolings, by the global pooling that their output size 1 is. */
+const adaptivePoolings: Readonly<Record<string, string>> = {
+  adaptiveavgpool1d: 'globalAvgPool1d', adaptiveavgpool2d: 'globalAvgPool2d', adaptivemaxpool1d: 'globalMaxPool1d', adaptivemaxpool2d: 'globalMaxPool2d',
+};
+
+/**
+ * `AdaptiveAvgPool2d(1)` (or `(1, 1)`), as PyTorch pools each channel to one value before
+ * its classifier: dlnet's global pooling, and the fix that writes it. Undefined for any
+ * other call, and for another output size (which no dlnet layer gives).
+ */
+export function globalPoolingFromAdaptive(call: ast.Call): { layer: string; fix: Fix } | undefined {
+  const key = fold(call.callee.text);
+  const layer = Object.prototype.hasOwnProperty.call(adaptivePoolings, key) ? adaptivePoolings[key] : undefined;
+  const [arg, more] = call.args ?? [];
+  if (!layer || !arg?.value || more) return undefined;
+  const ones = (v: ast.Value): boolean => (v.kind === 'number' && v.value === 1) || (v.kind === 'list' && v.items.length > 0 && v.items.every(ones));
+  if (!ones(arg.value)) return undefined;
+  return { layer, fix: { title: `Write ${layer}`, edits: [{ range: call.range, newText: layer }], preferred: true } };
 }
 
 /**

@@ -12,7 +12,7 @@ import { comparePositions, contains, lineOf, type Range } from '../syntax/range'
 import type { Context } from './context';
 import type { InputNode, LayerNode, ModelGraph } from './graph';
 import { compareShapes, equalOnlyIf, formatShape, mostKnown, type Shape } from './shape';
-import { layerFromKerasActivation, layerRename } from './framework-habits';
+import { globalPoolingFromAdaptive, layerFromKerasActivation, layerRename } from './framework-habits';
 import { inputFromKerasInput, inputFromShapeArgument } from './keras-inputs';
 import { residualRepair } from './residual-fixes';
 import { closest } from '../suggest';
@@ -316,6 +316,8 @@ export class ModelChecker {
       frame.values.report(diagnostic('used-before-bound', 'error', name.range, `\`${name.text}\` is used before it is bound on line ${lineOf(later.name.range)}`, {
         related: [{ range: later.name.range, message: `\`${name.text}\` is bound here` }],
       }));
+    } else if (this.inputless(frame)) {
+      this.reportNoSuchInput(name, frame);
     } else if (name.text !== '') {
       const guess = closest(name.text, frame.scope.keys());
       frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}${guess ? `; did you mean \`${guess}\`?` : ''}`, {
@@ -323,6 +325,16 @@ export class ModelChecker {
       }));
     }
     return undefined;
+  }
+
+  /** A model's body that declares no input (PyTorch's, pasted): a name it does not bind is likelier its input than a misspelling. */
+  private inputless(frame: Frame): boolean {
+    return frame.modelLevel && this.graph.inputs.length === 0;
+  }
+
+  private reportNoSuchInput(name: ast.Ident, frame: Frame): void {
+    if (name.text === '') return;
+    frame.values.report(diagnostic('unknown-name', 'error', name.range, `no tensor named \`${name.text}\` in ${frame.container}, which declares no input; if it is the input, declare it first: \`input ${name.text}: [shape]\``));
   }
 
   /**
@@ -398,7 +410,17 @@ export class ModelChecker {
         `\`${callee}(...)\` is how Keras applies an activation; dlnet writes the activation as a layer of its own: \`${activation.layer}\``, { fixes: [activation.fix] }));
       return current; // an activation keeps its input's shape: the rest of the model is checked
     }
+    const pooling = globalPoolingFromAdaptive(call);
+    if (pooling) {
+      frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
+        `\`${callee}\` with output size 1 pools each channel to one value, as dlnet's \`${pooling.layer}\` does (which gives [channels], ready for dense)`, { fixes: [pooling.fix] }));
+      return undefined;
+    }
     const guess = this.layerGuess(callee, frame);
+    if (!call.args && atStart && this.inputless(frame) && (guess === undefined || frame.scope.has(guess))) {
+      this.reportNoSuchInput(call.callee, frame);
+      return undefined;
+    }
     frame.values.report(diagnostic('unknown-layer', 'error', call.callee.range,
       `unknown layer '${callee}'${guess ? `; did you mean '${guess}'?` : ''} (not a layer, block or tensor of ${frame.container})`, {
         fixes: layerRename(call, guess),

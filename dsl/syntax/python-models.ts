@@ -16,6 +16,9 @@
  * are not the last statement's); the habits inside a body (Input(shape=...), a layer applied
  * to its input) then have fixes of their own.
  *
+ * A PyTorch module, `class Net(nn.Module):` with its `__init__` and `forward`, is said once
+ * at its class line, with the fix that declares the model forward applies (pytorch-module.ts).
+ *
  * And a Sequential model pasted below a declaration (`net = nn.Sequential(...)`): read with
  * the declaration above's piece, whose parser says only "expected a declaration". It gets
  * the Sequential's own error and fix (sequential.ts), which at the top of a file or on a
@@ -28,23 +31,33 @@ import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
+import { MODULE_CLASS, moduleClassAt } from './pytorch-module';
+import { topLevel } from './python-expression';
 
 const MODEL_CALL = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\((.*)\)\s*(?:#.*)?$/;
 
 /** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
 export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
-  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential('))) return errors;
+  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential(') && !text.includes('Module)'))) return errors;
   const lines = splitLines(text);
   // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
   const outside = (line: number) => !file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line);
   let out = errors;
   // The lines' own errors were symptoms ("expected a declaration"); what the lexer read as its repair (a module path) still stands.
-  const replace = (first: number, last: number, error: SyntaxError) => {
-    out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || x.lineReadAsWritten), error];
+  const replace = (first: number, last: number, error: SyntaxError, all = false) => {
+    out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || (x.lineReadAsWritten && !all)), error];
   };
   let index: LineIndex | undefined;
+  let after = -1;
   for (const [line, written] of lines.entries()) {
-    if (!written.includes('Model(') && !written.includes('Sequential(')) continue;
+    if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('Module)'))) continue;
+    const module = MODULE_CLASS.exec(written);
+    if (module && outside(line)) {
+      // Python through and through: what the lexer read of its lines (`self.` a module path) would only mislead.
+      const found = moduleClassAt(lines, line, module);
+      if (found) replace(line, (after = found.last), found.error, true);
+      continue;
+    }
     const call = MODEL_CALL.exec(written);
     if (call && outside(line)) {
       const found = modelAt(lines, line, call, file);
@@ -119,24 +132,6 @@ function modelArguments(args: string): { outputs?: string[]; name?: string } {
   const name = named('name')?.replace(/^["']|["']$/g, '');
   const list = outputs?.replace(/^[[(]|[\])]$/g, '').split(',').map((s) => s.trim()).filter(Boolean);
   return { outputs: list?.every((n) => /^[A-Za-z_]\w*$/.test(n)) ? list : undefined, name: name && /^\w+$/.test(name) ? name : undefined };
-}
-
-/** The arguments of a call's text, split at its top-level commas. */
-function topLevel(args: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < args.length; i++) {
-    const c = args[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(args.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(args.slice(start).trim());
-  return parts.filter(Boolean);
 }
 
 /** `mnist_model` → `MnistModel`, `model` → `Model`: a model's name as dlnet writes them. */

@@ -1,0 +1,173 @@
+/**
+ * Python's expressions, as much of them as a model's `forward` writes: names, attributes,
+ * calls with positional and keyword arguments, tuples and lists, numbers, strings, and the
+ * arithmetic operators. Each node keeps its offsets in the text, so that what is passed on
+ * is the text as written. Used to read a PyTorch module (pytorch-module.ts); dlnet's own
+ * grammar is parser.ts.
+ */
+
+export type PyExpr =
+  | { kind: 'name'; text: string; start: number; end: number }
+  | { kind: 'literal'; start: number; end: number }
+  | { kind: 'attribute'; object: PyExpr; name: string; start: number; end: number }
+  | { kind: 'call'; callee: PyExpr; args: PyArg[]; start: number; end: number }
+  | { kind: 'binary'; op: string; left: PyExpr; right: PyExpr; start: number; end: number }
+  | { kind: 'sequence'; items: PyExpr[]; start: number; end: number }
+  | { kind: 'subscript'; object: PyExpr; start: number; end: number };
+
+export interface PyArg {
+  name?: string;
+  value: PyExpr;
+  start: number;
+  end: number;
+}
+
+interface Token {
+  text: string;
+  kind: 'name' | 'number' | 'string' | 'op';
+  start: number;
+  end: number;
+}
+
+const TOKEN = /\s*(?:([A-Za-z_]\w*)|(\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?|\.\d+)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(\*\*|\/\/|->|[+\-*/@%]=?|[()[\]{},.:=]))/y;
+
+function tokenize(text: string): Token[] | undefined {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    const at = TOKEN.lastIndex;
+    const m = TOKEN.exec(text);
+    if (!m) return text.slice(at).trim() === '' ? tokens : undefined;
+    const kind = m[1] ? 'name' : m[2] ? 'number' : m[3] ? 'string' : 'op';
+    const image = m[1] ?? m[2] ?? m[3] ?? m[4];
+    tokens.push({ text: image, kind, start: TOKEN.lastIndex - image.length, end: TOKEN.lastIndex });
+  }
+  return tokens;
+}
+
+/** The expression `text` is, or undefined where it is more Python than a model's `forward` writes. */
+export function parsePython(text: string): PyExpr | undefined {
+  const read = tokenize(text);
+  if (!read || read.length === 0) return undefined;
+  const tokens: Token[] = read;
+  let i = 0;
+  const peek = (s: string) => tokens[i]?.kind === 'op' && tokens[i].text === s;
+  const take = (s: string) => (peek(s) ? tokens[i++] : undefined);
+
+  // Precedence as Python's: + - below * / // @ %, below unary minus, below calls and attributes.
+  function sum(): PyExpr | undefined {
+    let left = product();
+    while (left && (peek('+') || peek('-'))) {
+      const op = tokens[i++].text;
+      const right = product();
+      if (!right) return undefined;
+      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+  function product(): PyExpr | undefined {
+    let left = unary();
+    while (left && (peek('*') || peek('/') || peek('//') || peek('@') || peek('%'))) {
+      const op = tokens[i++].text;
+      const right = unary();
+      if (!right) return undefined;
+      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+  function unary(): PyExpr | undefined {
+    const minus = take('-');
+    const operand = postfix();
+    return minus && operand ? { kind: 'literal', start: minus.start, end: operand.end } : operand;
+  }
+  function postfix(): PyExpr | undefined {
+    let e = atom();
+    while (e) {
+      if (take('.')) {
+        const name = tokens[i]?.kind === 'name' ? tokens[i++] : undefined;
+        if (!name) return undefined;
+        e = { kind: 'attribute', object: e, name: name.text, start: e.start, end: name.end };
+      } else if (take('(')) {
+        const args = argumentsUntil(')');
+        if (!args) return undefined;
+        e = { kind: 'call', callee: e, args, start: e.start, end: tokens[i - 1].end };
+      } else if (take('[')) {
+        if (!itemsUntil(']')) return undefined;
+        e = { kind: 'subscript', object: e, start: e.start, end: tokens[i - 1].end };
+      } else break;
+    }
+    return e;
+  }
+  function atom(): PyExpr | undefined {
+    const tok = tokens[i];
+    if (!tok) return undefined;
+    if (tok.kind === 'name') {
+      i++;
+      return { kind: 'name', text: tok.text, start: tok.start, end: tok.end };
+    }
+    if (tok.kind === 'number' || tok.kind === 'string') {
+      i++;
+      return { kind: 'literal', start: tok.start, end: tok.end };
+    }
+    if (take('(') || take('[')) {
+      const close = tok.text === '(' ? ')' : ']';
+      const items = itemsUntil(close);
+      if (!items) return undefined;
+      // `(x)` is x; `(a, b)` and `[a]` are sequences.
+      const single = close === ')' && items.length === 1 && tokens[i - 2]?.text !== ',';
+      return single ? items[0] : { kind: 'sequence', items, start: tok.start, end: tokens[i - 1].end };
+    }
+    return undefined;
+  }
+  function itemsUntil(close: string): PyExpr[] | undefined {
+    const items: PyExpr[] = [];
+    while (!take(close)) {
+      const e = sum();
+      if (!e) return undefined;
+      items.push(e);
+      if (!take(',') && !peek(close)) return undefined;
+    }
+    return items;
+  }
+  function argumentsUntil(close: string): PyArg[] | undefined {
+    const args: PyArg[] = [];
+    while (!take(close)) {
+      const named = tokens[i]?.kind === 'name' && tokens[i + 1]?.text === '=' ? tokens[i] : undefined;
+      if (named) i += 2;
+      const value = sum();
+      if (!value) return undefined;
+      args.push({ name: named?.text, value, start: named?.start ?? value.start, end: value.end });
+      if (!take(',') && !peek(close)) return undefined;
+    }
+    return args;
+  }
+
+  const e = sum();
+  return e && i === tokens.length ? e : undefined;
+}
+
+/** `self.conv1`, `F.relu`, `torch.nn.functional.relu` as the dotted path they are, or undefined. */
+export function dottedPath(e: PyExpr): string | undefined {
+  if (e.kind === 'name') return e.text;
+  if (e.kind !== 'attribute') return undefined;
+  const object = dottedPath(e.object);
+  return object === undefined ? undefined : `${object}.${e.name}`;
+}
+
+/** The parts of a list's or a call's text, split at its top-level commas. */
+export function topLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(list.slice(start).trim());
+  return parts.filter(Boolean);
+}

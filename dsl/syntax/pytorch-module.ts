@@ -1,0 +1,338 @@
+/**
+ * PyTorch's model as its tutorials write one, pasted whole:
+ *
+ *     class Net(nn.Module):
+ *         def __init__(self):
+ *             super().__init__()
+ *             self.conv1 = nn.Conv2d(1, 32, 3, 1)
+ *             self.fc1 = nn.Linear(5408, 10)
+ *
+ *         def forward(self, x):
+ *             x = F.relu(self.conv1(x))
+ *             x = torch.flatten(x, 1)
+ *             return self.fc1(x)
+ *
+ * `__init__` makes the layers and `forward` applies them; dlnet writes the layers where
+ * they are applied, in that order: `model Net { nn.Conv2d(1, 32, 3, 1); F.relu(); flatten();
+ * nn.Linear(5408, 10) }`, one a line. The layers are written as PyTorch wrote them, so
+ * that the fixes of PyTorch's spellings (framework-habits.ts, aliases.ts) make them dlnet
+ * in the passes of Fix All that follow; what only `forward` says is written in dlnet:
+ * `torch.flatten(x, 1)` and `x.view(-1, n)` are flatten, `a + b` and `torch.cat((a, b), 1)`
+ * the merges add and concat of named tensors. A statement it cannot read (a loop, an `if`,
+ * a layer kept in a list) is named in the error, which then has no fix.
+ */
+import { dottedPath, parsePython, topLevel, type PyArg, type PyExpr } from './python-expression';
+import type { SyntaxError } from './parser';
+import { keywordNames } from './tokens';
+
+export const MODULE_CLASS = /^(\s*)class\s+([A-Za-z_]\w*)\s*\(\s*(?:[A-Za-z_]\w*\.)*Module\s*\)\s*:\s*(?:#.*)?$/;
+
+/** One statement of the class, its continuation lines joined and its comment left out. */
+interface Logical {
+  line: number;
+  indent: number;
+  text: string;
+}
+
+/** A tensor `forward` makes: the input, a layer applied to one tensor, or a merge of several. */
+interface Tensor {
+  layer?: string;
+  from: Tensor[];
+  /** The name it is given where a name is needed: the Python variable it is bound to, or the layer's member. */
+  hint: string;
+  name?: string;
+}
+
+type Reading = { lines: string[] } | { unread: Logical; why: string };
+
+/** The class starting at `line` (whose text matched MODULE_CLASS), its last line, and its error with the fix that declares the model. */
+export function moduleClassAt(lines: readonly string[], line: number, match: RegExpExecArray): { last: number; error: SyntaxError } | undefined {
+  const indent = match[1].length;
+  let last = line;
+  for (let l = line + 1; l < lines.length; l++) {
+    const text = lines[l];
+    // Blank lines and comments end no block in Python.
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
+    if (text.length - text.trimStart().length <= indent) break;
+    last = l;
+  }
+  if (last === line) return undefined;
+  const statements = logicalLines(lines, line + 1, last);
+  const name = match[2];
+  const reading = Array.isArray(statements) ? readModule(statements) : { unread: statements.open, why: 'a bracket or string is left open' };
+  const range = { start: { line, character: indent }, end: { line, character: lines[line].trimEnd().length } };
+  const header = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
+  const what = `\`${header}\` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model ${name} { ... }`;
+  if ('unread' in reading) {
+    return { last, error: { message: `${what}. Line ${reading.unread.line + 1} is not read (${reading.why}): write the model by hand`, range } };
+  }
+  const whole = { start: { line, character: 0 }, end: { line: last, character: lines[last].length } };
+  const newText = [`${match[1]}model ${name} {`, ...reading.lines.map((l) => `${match[1]}  ${l}`), `${match[1]}}`].join('\n');
+  return { last, error: { message: what, range, fixes: [{ title: `Declare model ${name} with the layers forward applies`, edits: [{ range: whole, newText }], preferred: true }] } };
+}
+
+/** The statements of lines `first` to `last`, each with its continuation lines; or the one that leaves a bracket or string open. */
+function logicalLines(lines: readonly string[], first: number, last: number): Logical[] | { open: Logical } {
+  const out: Logical[] = [];
+  let open: Logical | undefined;
+  let depth = 0;
+  let docstring: string | undefined;
+  for (let l = first; l <= last; l++) {
+    const raw = lines[l];
+    if (docstring) {
+      if (raw.includes(docstring)) docstring = undefined;
+      continue;
+    }
+    const trimmed = raw.trim();
+    const quotes = /^[rRbBuU]?("""|''')/.exec(trimmed);
+    if (!open && quotes) {
+      // A docstring: its closing quotes on the line or below.
+      if (!trimmed.slice(quotes[0].length).includes(quotes[1])) docstring = quotes[1];
+      continue;
+    }
+    let code = '';
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i];
+      if (c === '#') break;
+      if (c === '"' || c === "'") {
+        const close = raw.indexOf(c, i + 1);
+        if (close < 0) return { open: open ?? { line: l, indent: raw.length - raw.trimStart().length, text: raw.trim() } };
+        code += raw.slice(i, close + 1);
+        i = close;
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
+      code += c;
+    }
+    if (open) open.text += ` ${code.trim()}`;
+    else if (code.trim() !== '') open = { line: l, indent: raw.length - raw.trimStart().length, text: code.trim() };
+    if (open && depth <= 0 && !open.text.endsWith('\\')) {
+      out.push(open);
+      open = undefined;
+      depth = 0;
+    } else if (open?.text.endsWith('\\')) open.text = open.text.slice(0, -1);
+  }
+  if (open) return { open };
+  return docstring ? { open: { line: last, indent: 0, text: docstring } } : out;
+}
+
+const DEF = /^def\s+(\w+)\s*\((.*)\)\s*(?:->.*)?:$/;
+
+/** A method's parameters after `self`: their names and the defaults written. */
+function parameters(list: string): { name: string; default?: string }[] {
+  return topLevel(list).slice(1).map((p) => {
+    const [head, value] = p.split(/=(.*)/s);
+    return { name: head.split(':')[0].trim(), default: value?.trim() };
+  });
+}
+
+function readModule(statements: Logical[]): Reading {
+  const methods = new Map<string, { def: Logical; params: { name: string; default?: string }[]; body: Logical[] }>();
+  for (const [i, s] of statements.entries()) {
+    const def = DEF.exec(s.text);
+    if (!def) continue;
+    const body: Logical[] = [];
+    for (let j = i + 1; j < statements.length && statements[j].indent > s.indent; j++) body.push(statements[j]);
+    methods.set(def[1], { def: s, params: parameters(def[2]), body });
+  }
+  const init = methods.get('__init__');
+  const forward = methods.get('forward');
+  if (!forward) return { unread: statements[0], why: 'the class has no forward method' };
+  const members = new Map<string, PyExpr & { text: string }>();
+  if (init) {
+    // What __init__ is given, by its defaults, and its local sizes (`hidden = 128`), stand in the layers' arguments.
+    const values = new Map(init.params.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
+    for (const s of init.body) {
+      if (/^super\s*\(.*\)\s*\.\s*__init__\s*\(.*\)$/.test(s.text) || s.text === 'pass') continue;
+      const assign = /^(self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(.+)$/.exec(s.text);
+      if (!assign || assign[3].startsWith('=')) return { unread: s, why: 'not a layer made for forward' };
+      const text = substitute(assign[3], values);
+      if (!assign[1]) {
+        values.set(assign[2], text);
+        continue;
+      }
+      const expr = parsePython(text);
+      if (!expr) return { unread: s, why: 'not an expression dlnet reads' };
+      members.set(assign[2], Object.assign(expr, { text }));
+    }
+  }
+  const inputs = forward.params;
+  if (inputs.length !== 1) return { unread: forward.def, why: inputs.length === 0 ? 'forward takes no input' : 'forward takes several inputs: declare each with an input line' };
+  const input: Tensor = { from: [], hint: 'x', name: 'x' };
+  const made: Tensor[] = [];
+  const scope = new Map<string, Tensor>([[inputs[0].name, input]]);
+  let returned: Tensor[] | undefined;
+  for (const s of forward.body) {
+    if (returned) return { unread: s, why: 'a statement after return' };
+    const ret = /^return\s+(.+)$/.exec(s.text);
+    const assign = /^([A-Za-z_]\w*)\s*([+\-*]?)=\s*(.+)$/.exec(s.text);
+    // `return a, b` returns a tuple, as `return (a, b)` does.
+    const text = ret ? (topLevel(ret[1]).length > 1 ? `(${ret[1]})` : ret[1]) : assign ? (assign[2] ? `${assign[1]} ${assign[2]} (${assign[3]})` : assign[3]) : undefined;
+    const expr = text === undefined ? undefined : parsePython(text);
+    if (!expr || text === undefined) return { unread: s, why: 'not an assignment or return dlnet reads' };
+    const items = ret && expr.kind === 'sequence' ? expr.items : [expr];
+    const values: Tensor[] = [];
+    for (const item of items) {
+      const before = made.length;
+      const hint = assign?.[1] ?? 'out';
+      const value = tensorOf(item, text, { scope, members, made, hint });
+      if (typeof value === 'string') return { unread: s, why: value };
+      // Named, where it needs a name, after the variable the statement binds (not after its last layer's member).
+      if (made.indexOf(value) >= before) value.hint = hint;
+      values.push(value);
+    }
+    if (ret) returned = values;
+    else scope.set(assign![1], values[0]);
+  }
+  if (!returned) return { unread: forward.def, why: 'forward returns nothing' };
+  return { lines: writeModel(made, returned) };
+}
+
+interface ReadScope {
+  scope: Map<string, Tensor>;
+  members: Map<string, PyExpr & { text: string }>;
+  /** Every tensor made, in the order forward makes them. */
+  made: Tensor[];
+  hint: string;
+}
+
+/** Functions of a tensor that only reshape it: all are flatten where they keep the batch axis and make one of the rest. */
+const FLATTENS = new Set(['flatten', 'view', 'reshape']);
+/** Functions that combine tensors given in a list, and the merge layer that does. */
+const LIST_MERGES: Record<string, string> = { cat: 'concat', concat: 'concat', concatenate: 'concat' };
+/** Functions and operators that combine two tensors, and the merge layer that does. */
+const MERGES: Record<string, string> = { add: 'add', '+': 'add', sub: 'subtract', subtract: 'subtract', '-': 'subtract', mul: 'multiply', multiply: 'multiply', '*': 'multiply' };
+
+/** The tensor `e` makes in `forward` (each layer it applies made and listed), or why it is not read. */
+function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
+  const make = (layer: string, from: Tensor[], hint = at.hint): Tensor => {
+    const t: Tensor = { layer, from, hint };
+    at.made.push(t);
+    return t;
+  };
+  const isTensor = (x: PyExpr) => tensorNames(x, at.scope);
+  if (e.kind === 'name') return at.scope.get(e.text) ?? `${e.text} is no tensor of forward`;
+  if (e.kind === 'binary') {
+    const layer = MERGES[e.op];
+    if (!layer || !isTensor(e.left) || !isTensor(e.right)) return `${text.slice(e.start, e.end)} is arithmetic on something other than two tensors`;
+    const left = tensorOf(e.left, text, at);
+    if (typeof left === 'string') return left;
+    const right = tensorOf(e.right, text, at);
+    return typeof right === 'string' ? right : make(layer, [left, right]);
+  }
+  if (e.kind !== 'call') return `${text.slice(e.start, e.end)} is not read`;
+  const path = dottedPath(e.callee);
+  const last = path?.split('.').pop();
+  // self.conv1(x): a layer made in __init__ (a Sequential's layers one after another).
+  if (path?.startsWith('self.') && path.split('.').length === 2) {
+    const member = at.members.get(last!);
+    if (!member) return `self.${last} is not made in __init__`;
+    if (e.args.length !== 1 || e.args[0].name) return `self.${last} is given more than one tensor`;
+    let t = tensorOf(e.args[0].value, text, at);
+    if (typeof t === 'string') return t;
+    for (const layer of layersOf(member)) t = make(layer, [t], last);
+    return t;
+  }
+  // x.view(-1, 320), x.relu(): a method of a tensor.
+  if (e.callee.kind === 'attribute' && isTensor(e.callee.object)) {
+    const t = tensorOf(e.callee.object, text, at);
+    if (typeof t === 'string') return t;
+    const method = e.callee.name;
+    if (FLATTENS.has(method)) return flattens(method, e.args, text) ? make('flatten()', [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
+    if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
+    return make(`${method}(${e.args.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
+  }
+  if (last && LIST_MERGES[last] && e.args[0]?.value.kind === 'sequence') {
+    // torch.cat((a, b), dim=1): PyTorch's channels, dlnet's last axis, where concat joins by default.
+    const parts: Tensor[] = [];
+    for (const item of e.args[0].value.items) {
+      const t = tensorOf(item, text, at);
+      if (typeof t === 'string') return t;
+      parts.push(t);
+    }
+    return make(LIST_MERGES[last], parts);
+  }
+  const [first, ...rest] = e.args;
+  if (!path || !first || first.name || !isTensor(first.value)) return `${text.slice(e.start, e.end)} applies nothing to a tensor`;
+  const t = tensorOf(first.value, text, at);
+  if (typeof t === 'string') return t;
+  if (last === 'flatten') return make('flatten()', [t]);
+  if (MERGES[last!] && rest.length === 1 && isTensor(rest[0].value)) {
+    const other = tensorOf(rest[0].value, text, at);
+    return typeof other === 'string' ? other : make(MERGES[last!], [t, other]);
+  }
+  // F.relu(x), F.max_pool2d(x, 2), F.dropout(x, 0.5, training=self.training): the layer, its tensor left out (and whether it trains, which dlnet knows).
+  const kept = rest.filter((a) => a.name !== 'training');
+  return make(`${path}(${kept.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
+}
+
+/** Whether `e` is made of forward's tensors (names it binds, alone or with what is applied to them). */
+function tensorNames(e: PyExpr, scope: Map<string, Tensor>): boolean {
+  switch (e.kind) {
+    case 'name':
+      return scope.has(e.text);
+    case 'call':
+      return e.callee.kind === 'attribute' && dottedPath(e.callee)?.startsWith('self.') ? true : e.args.some((a) => !a.name && tensorNames(a.value, scope)) || (e.callee.kind === 'attribute' && tensorNames(e.callee.object, scope));
+    case 'binary':
+      return tensorNames(e.left, scope) || tensorNames(e.right, scope);
+    default:
+      return false;
+  }
+}
+
+/** `view(-1, 320)`, `view(x.size(0), -1)`, `flatten(1)`, `reshape(batch, -1)`: one batch axis and one of the rest. */
+function flattens(method: string, args: PyArg[], text: string): boolean {
+  if (method === 'flatten') return args.length <= 1;
+  const sizes = args.length === 1 && args[0].value.kind === 'sequence' ? args[0].value.items : args.map((a) => a.value);
+  return sizes.length === 2 && sizes.some((s) => text.slice(s.start, s.end).replace(/\s/g, '') === '-1');
+}
+
+/** The layers a member made in __init__ applies: itself, or a Sequential's, in order. */
+function layersOf(member: PyExpr & { text: string }): string[] {
+  if (member.kind === 'call' && dottedPath(member.callee)?.split('.').pop() === 'Sequential' && member.args.every((a) => !a.name)) {
+    return member.args.map((a) => member.text.slice(a.start, a.end));
+  }
+  return [member.text];
+}
+
+/**
+ * The model's body: a layer applied to the tensor made just before is a line of its own
+ * (dlnet's steps follow on), anything else a statement naming the tensors it takes, and
+ * those tensors are named where they are made. Several tensors returned, or one made
+ * before the last, are the model's output line.
+ */
+function writeModel(made: Tensor[], returned: Tensor[]): string[] {
+  const needed = new Set<Tensor>();
+  made.forEach((t, i) => {
+    const before = i === 0 ? made[0].from[0] : made[i - 1];
+    if (t.layer && !isMerge(t) && t.from[0] === before) return;
+    for (const from of t.from) needed.add(from);
+  });
+  const output = returned.length > 1 || returned[0] !== made[made.length - 1] ? returned : [];
+  for (const t of output) needed.add(t);
+  const taken = new Set<string>(['x', ...keywordNames]);
+  for (const t of made) {
+    if (!needed.has(t)) continue;
+    let name = t.hint;
+    for (let n = 2; taken.has(name); n++) name = `${t.hint}${n}`;
+    taken.add(name);
+    t.name = name;
+  }
+  const lines = made.map((t, i) => {
+    const before = i === 0 ? made[0].from[0] : made[i - 1];
+    const target = t.name ? `${t.name} = ` : '';
+    if (isMerge(t)) return `${target}${t.layer}(${t.from.map((f) => f.name).join(', ')})`;
+    return t.from[0] === before ? `${target}${t.layer}` : `${target}${t.from[0].name} -> ${t.layer}`;
+  });
+  if (output.length) lines.push(`output ${output.map((t) => t.name).join(', ')}`);
+  return lines;
+}
+
+const isMerge = (t: Tensor) => t.from.length > 1 || t.layer === 'concat' || Object.values(MERGES).includes(t.layer!);
+
+/** `text` with each name of `values` (whole words, not attributes) replaced by its value. */
+function substitute(text: string, values: ReadonlyMap<string, string>): string {
+  if (values.size === 0) return text;
+  return text.replace(/(?<![\w.])[A-Za-z_]\w*(?!\s*=[^=])/g, (word) => values.get(word) ?? word);
+}
