@@ -226,6 +226,67 @@ describe('fixAll', () => {
       expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
     });
 
+    it('reads what a recurrent layer returns, unpacked: every step or the last, and num_layers stacked', () => {
+      const stacked = [
+        'dataset waves = sine()',
+        'class LSTMModel(nn.Module):',
+        '    def __init__(self, input_size=1, hidden_size=32, num_layers=2, output_size=1):',
+        '        super(LSTMModel, self).__init__()',
+        '        self.lstm = nn.LSTM(input_size, hidden_size, num_layers, batch_first=True)',
+        '        self.fc = nn.Linear(hidden_size, output_size)',
+        '    def forward(self, x):',
+        '        out, _ = self.lstm(x)',
+        '        out = self.fc(out[:, -1, :])',
+        '        return out',
+        'class GRUNet(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.gru1 = nn.GRU(1, 16, batch_first=True)',
+        '        self.gru2 = nn.GRU(16, 16, batch_first=True)',
+        '        self.head = nn.Linear(16, 1)',
+        '    def forward(self, x):',
+        '        x, _ = self.gru1(x)',
+        '        _, h = self.gru2(x)',
+        '        return self.head(h[-1])',
+        'train LSTMModel on waves { loss: MSELoss }',
+        'train GRUNet on waves { loss: MSELoss }',
+        '',
+      ].join('\n');
+      // PyTorch's recurrent layers return every step: a layer whose steps the next one reads gives them in dlnet, one read at its last step does not.
+      expect(ide.fixAll(stacked, check).text).toBe([
+        'dataset waves = sine()',
+        'model LSTMModel {',
+        '  input x: [20, 1]',
+        '  lstm(32, returnSequences: true)',
+        '  lstm(32)',
+        '  dense(1)',
+        '}',
+        'model GRUNet {',
+        '  input x: [20, 1]',
+        '  gru(16, returnSequences: true)',
+        '  gru(16)',
+        '  dense(1)',
+        '}',
+        'train LSTMModel on waves { loss: meanSquaredError }',
+        'train GRUNet on waves { loss: meanSquaredError }',
+        '',
+      ].join('\n'));
+      const classifier = [
+        'class TextClassifier(nn.Module):',
+        '    def __init__(self, vocab_size=1000, embed_dim=64, hidden_dim=128, num_classes=2):',
+        '        super().__init__()',
+        '        self.embedding = nn.Embedding(vocab_size, embed_dim)',
+        '        self.lstm = nn.LSTM(embed_dim, hidden_dim, batch_first=True)',
+        '        self.fc = nn.Linear(hidden_dim, num_classes)',
+        '    def forward(self, x):',
+        '        x = self.embedding(x)',
+        '        _, (h, _) = self.lstm(x)',
+        '        return self.fc(h[-1])',
+        '',
+      ].join('\n');
+      expect(check(classifier)[0].fixes?.[0].edits[0].newText).toBe('model TextClassifier {\n  nn.Embedding(1000, 64)\n  nn.LSTM(64, 128, batch_first=True)\n  nn.Linear(128, 2)\n}');
+    });
+
     it('names the tensors a merge takes and returns several as the output line, in the file\'s line breaks', () => {
       const two = [
         'class Two(nn.Module):',

@@ -45,6 +45,8 @@ function tokenize(text: string): Token[] | undefined {
   return tokens;
 }
 
+const MAX_DEPTH = 64;
+
 /** The expression `text` is, or undefined where it is more Python than a model's `forward` writes. */
 export function parsePython(text: string): PyExpr | undefined {
   const read = tokenize(text);
@@ -88,19 +90,30 @@ export function parsePython(text: string): PyExpr | undefined {
         if (!name) return undefined;
         e = { kind: 'attribute', object: e, name: name.text, start: e.start, end: name.end };
       } else if (take('(')) {
+        depth++;
         const args = argumentsUntil(')');
+        depth--;
         if (!args) return undefined;
         e = { kind: 'call', callee: e, args, start: e.start, end: tokens[i - 1].end };
       } else if (take('[')) {
-        if (!itemsUntil(']')) return undefined;
+        // An index or a slice (`out[:, -1, :]`): kept as written, for the reader to judge by its text.
+        let open = 1;
+        while (tokens[i] && open > 0) {
+          const t = tokens[i++].text;
+          if (t === '[' || t === '(') open++;
+          else if (t === ']' || t === ')') open--;
+        }
+        if (open > 0) return undefined;
         e = { kind: 'subscript', object: e, start: e.start, end: tokens[i - 1].end };
       } else break;
     }
     return e;
   }
+  let depth = 0;
   function atom(): PyExpr | undefined {
     const tok = tokens[i];
-    if (!tok) return undefined;
+    // Brackets nested deeper than any model writes them are not read (and never overflow the stack).
+    if (!tok || depth > MAX_DEPTH) return undefined;
     if (tok.kind === 'name') {
       i++;
       return { kind: 'name', text: tok.text, start: tok.start, end: tok.end };
@@ -111,7 +124,9 @@ export function parsePython(text: string): PyExpr | undefined {
     }
     if (take('(') || take('[')) {
       const close = tok.text === '(' ? ')' : ']';
+      depth++;
       const items = itemsUntil(close);
+      depth--;
       if (!items) return undefined;
       // `(x)` is x; `(a, b)` and `[a]` are sequences.
       const single = close === ')' && items.length === 1 && tokens[i - 2]?.text !== ',';

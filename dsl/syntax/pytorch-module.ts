@@ -18,8 +18,10 @@
  * that the fixes of PyTorch's spellings (framework-habits.ts, aliases.ts) make them dlnet
  * in the passes of Fix All that follow; what only `forward` says is written in dlnet:
  * `torch.flatten(x, 1)` and `x.view(-1, n)` are flatten, `a + b` and `torch.cat((a, b), 1)`
- * the merges add and concat of named tensors. A statement it cannot read (a loop, an `if`,
- * a layer kept in a list) is named in the error, which then has no fix.
+ * the merges add and concat of named tensors; what a recurrent layer returns may be
+ * unpacked (`out, (h, c) = self.lstm(x)`), its steps or its last (`out[:, -1, :]`, `h[-1]`)
+ * used. A statement it cannot read (a loop, an `if`, a layer kept in a list) is named in
+ * the error, which then has no fix.
  */
 import { dottedPath, parsePython, topLevel, type PyArg, type PyExpr } from './python-expression';
 import type { SyntaxError } from './parser';
@@ -41,7 +43,18 @@ interface Tensor {
   /** The name it is given where a name is needed: the Python variable it is bound to, or the layer's member. */
   hint: string;
   name?: string;
+  /** A recurrent layer whose outputs at every step forward uses (PyTorch's always returns them; dlnet's only when told). */
+  steps?: boolean;
+  /** A recurrent layer whose last step (or last hidden state) forward uses. */
+  last?: boolean;
 }
+
+/**
+ * What a name of forward is bound to: a tensor, or a part of what a recurrent layer
+ * returns (`out, (h, c) = self.lstm(x)`): its outputs at every step, its last hidden
+ * state, or what dlnet has no tensor for (the cell state, the pair of both).
+ */
+type Binding = Tensor | { part: 'steps' | 'state' | 'other'; of: Tensor; name: string };
 
 type Reading = { lines: string[] } | { unread: Logical; why: string };
 
@@ -152,6 +165,7 @@ function readModule(statements: Logical[]): Reading {
         values.set(assign[2], text);
         continue;
       }
+      if (/\bModule(?:List|Dict)\b/.test(text)) return { unread: s, why: 'layers kept in a list, which forward applies in a loop' };
       const expr = parsePython(text);
       if (!expr) return { unread: s, why: 'not an expression dlnet reads' };
       members.set(assign[2], Object.assign(expr, { text }));
@@ -161,11 +175,17 @@ function readModule(statements: Logical[]): Reading {
   if (inputs.length !== 1) return { unread: forward.def, why: inputs.length === 0 ? 'forward takes no input' : 'forward takes several inputs: declare each with an input line' };
   const input: Tensor = { from: [], hint: 'x', name: 'x' };
   const made: Tensor[] = [];
-  const scope = new Map<string, Tensor>([[inputs[0].name, input]]);
+  const scope = new Map<string, Binding>([[inputs[0].name, input]]);
   let returned: Tensor[] | undefined;
   for (const s of forward.body) {
     if (returned) return { unread: s, why: 'a statement after return' };
     const ret = /^return\s+(.+)$/.exec(s.text);
+    const unpack = UNPACK.exec(s.text);
+    if (unpack) {
+      const why = unpackRecurrent(unpack, { scope, members, made, hint: unpack[1] });
+      if (why) return { unread: s, why };
+      continue;
+    }
     const assign = /^([A-Za-z_]\w*)\s*([+\-*]?)=\s*(.+)$/.exec(s.text);
     // `return a, b` returns a tuple, as `return (a, b)` does.
     const text = ret ? (topLevel(ret[1]).length > 1 ? `(${ret[1]})` : ret[1]) : assign ? (assign[2] ? `${assign[1]} ${assign[2]} (${assign[3]})` : assign[3]) : undefined;
@@ -189,8 +209,32 @@ function readModule(statements: Logical[]): Reading {
   return { lines: writeModel(made, returned) };
 }
 
+/** `out, (h, c) = expr`, `out, h = expr`, `out, _ = expr`: what a recurrent layer returns, unpacked. */
+const UNPACK = /^\(?\s*([A-Za-z_]\w*)\s*,\s*(?:\(\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))\s*\)?\s*=\s*([^=].*)$/;
+
+const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+
+/** Binds the names of an unpacked recurrent layer's results (`UNPACK`'s match); why not, where it is no recurrent layer of `self`. */
+function unpackRecurrent(unpack: RegExpExecArray, at: ReadScope): string | undefined {
+  const [, steps, h, c, second, text] = unpack;
+  const expr = parsePython(text);
+  const member = expr?.kind === 'call' ? dottedPath(expr.callee) : undefined;
+  const layer = member?.startsWith('self.') ? at.members.get(member.slice(5)) : undefined;
+  const kind = layer?.kind === 'call' ? dottedPath(layer.callee)?.split('.').pop() : undefined;
+  if (!expr || !kind || !RECURRENT.has(kind)) return 'only a recurrent layer\'s results are unpacked';
+  const t = tensorOf(expr, text, at);
+  if (typeof t === 'string') return t;
+  const bind = (name: string | undefined, part: 'steps' | 'state' | 'other') => name && name !== '_' && at.scope.set(name, { part, of: t, name });
+  bind(steps, 'steps');
+  // An LSTM's second result is the pair (h, c); a GRU's or an RNN's is h alone.
+  if (second) bind(second, kind === 'LSTM' ? 'other' : 'state');
+  bind(h, 'state');
+  bind(c, 'other');
+  return undefined;
+}
+
 interface ReadScope {
-  scope: Map<string, Tensor>;
+  scope: Map<string, Binding>;
   members: Map<string, PyExpr & { text: string }>;
   /** Every tensor made, in the order forward makes them. */
   made: Tensor[];
@@ -212,7 +256,21 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
     return t;
   };
   const isTensor = (x: PyExpr) => tensorNames(x, at.scope);
-  if (e.kind === 'name') return at.scope.get(e.text) ?? `${e.text} is no tensor of forward`;
+  if (e.kind === 'name') {
+    const bound = at.scope.get(e.text);
+    if (!bound) return `${e.text} is no tensor of forward`;
+    if (!('part' in bound)) return bound;
+    // Used whole: the outputs at every step, or the last hidden state ([layers, batch, units] in PyTorch; its last layer's in dlnet).
+    return bound.part === 'other' ? `${e.text} is a recurrent layer's cell state, which dlnet gives no tensor for` : recurrentPart(bound.of, bound.part === 'steps' ? 'steps' : 'last');
+  }
+  if (e.kind === 'subscript' || (e.kind === 'call' && e.callee.kind === 'attribute' && e.callee.name === 'squeeze')) {
+    // out[:, -1, :] (the last step), h[-1] and h.squeeze(0) (the last layer's state): a recurrent layer's output without its steps.
+    const object = e.kind === 'subscript' ? e.object : (e.callee as PyExpr & { kind: 'attribute' }).object;
+    const bound = object.kind === 'name' ? at.scope.get(object.text) : undefined;
+    const index = text.slice(object.end, e.end).replace(/\s/g, '');
+    const last = bound && 'part' in bound && ((bound.part === 'steps' && LAST_STEP.has(index)) || (bound.part === 'state' && LAST_STATE.has(index)));
+    return last ? recurrentPart(bound.of, 'last') : `${text.slice(e.start, e.end)} is a part of a tensor dlnet does not read`;
+  }
   if (e.kind === 'binary') {
     const layer = MERGES[e.op];
     if (!layer || !isTensor(e.left) || !isTensor(e.right)) return `${text.slice(e.start, e.end)} is arithmetic on something other than two tensors`;
@@ -267,8 +325,18 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
   return make(`${path}(${kept.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
 }
 
+const LAST_STEP = new Set(['[:,-1,:]', '[:,-1]']);
+const LAST_STATE = new Set(['[-1]', '.squeeze(0)', '.squeeze()']);
+
+/** A recurrent layer's outputs at every step, or its last: dlnet's layer gives one of them (returnSequences), not both. */
+function recurrentPart(t: Tensor, part: 'steps' | 'last'): Tensor | string {
+  if (part === 'steps') t.steps = true;
+  else t.last = true;
+  return t.steps && t.last ? 'forward uses both the outputs at every step and the last of one recurrent layer, which is two layers in dlnet' : t;
+}
+
 /** Whether `e` is made of forward's tensors (names it binds, alone or with what is applied to them). */
-function tensorNames(e: PyExpr, scope: Map<string, Tensor>): boolean {
+function tensorNames(e: PyExpr, scope: Map<string, Binding>): boolean {
   switch (e.kind) {
     case 'name':
       return scope.has(e.text);
@@ -276,6 +344,8 @@ function tensorNames(e: PyExpr, scope: Map<string, Tensor>): boolean {
       return e.callee.kind === 'attribute' && dottedPath(e.callee)?.startsWith('self.') ? true : e.args.some((a) => !a.name && tensorNames(a.value, scope)) || (e.callee.kind === 'attribute' && tensorNames(e.callee.object, scope));
     case 'binary':
       return tensorNames(e.left, scope) || tensorNames(e.right, scope);
+    case 'subscript':
+      return tensorNames(e.object, scope);
     default:
       return false;
   }
@@ -288,12 +358,29 @@ function flattens(method: string, args: PyArg[], text: string): boolean {
   return sizes.length === 2 && sizes.some((s) => text.slice(s.start, s.end).replace(/\s/g, '') === '-1');
 }
 
-/** The layers a member made in __init__ applies: itself, or a Sequential's, in order. */
+/**
+ * The layers a member made in __init__ applies: itself, a Sequential's in order, or a
+ * recurrent layer of `num_layers` stacked (each but the last giving every step to the next).
+ */
 function layersOf(member: PyExpr & { text: string }): string[] {
-  if (member.kind === 'call' && dottedPath(member.callee)?.split('.').pop() === 'Sequential' && member.args.every((a) => !a.name)) {
-    return member.args.map((a) => member.text.slice(a.start, a.end));
-  }
-  return [member.text];
+  if (member.kind !== 'call') return [member.text];
+  const kind = dottedPath(member.callee)?.split('.').pop();
+  const written = (a: PyArg) => member.text.slice(a.start, a.end);
+  if (kind === 'Sequential' && member.args.every((a) => !a.name)) return member.args.map(written);
+  const layers = kind && RECURRENT.has(kind) ? member.args.find((a, i) => a.name === 'num_layers' || (!a.name && i === 2)) : undefined;
+  const count = layers ? Number(written(layers)) : 1;
+  if (!layers || !Number.isInteger(count) || count < 2 || count > 16) return [member.text];
+  const callee = member.text.slice(member.callee.start, member.callee.end);
+  const one = member.args.filter((a) => a !== layers).map(written);
+  return Array.from({ length: count }, (_, i) => `${callee}(${[...one, ...(i < count - 1 ? [RETURN_SEQUENCES] : [])].join(', ')})`);
+}
+
+/** Keras's name for it: the fixes of Keras's habits make it dlnet's `returnSequences: true`. */
+const RETURN_SEQUENCES = 'return_sequences=True';
+
+/** A layer's text with `return_sequences=True` given last. */
+function withSteps(layer: string): string {
+  return layer.endsWith('()') ? `${layer.slice(0, -1)}${RETURN_SEQUENCES})` : `${layer.slice(0, -1)}, ${RETURN_SEQUENCES})`;
 }
 
 /**
@@ -319,6 +406,7 @@ function writeModel(made: Tensor[], returned: Tensor[]): string[] {
     taken.add(name);
     t.name = name;
   }
+  for (const t of made) if (t.steps && t.layer?.endsWith(')')) t.layer = withSteps(t.layer);
   const lines = made.map((t, i) => {
     const before = i === 0 ? made[0].from[0] : made[i - 1];
     const target = t.name ? `${t.name} = ` : '';
