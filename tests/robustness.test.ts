@@ -109,6 +109,15 @@ describe('robustness', () => {
     );
   });
 
+  it('survives random edits of PyTorch modules pasted whole, with Python\'s own pieces', () => {
+    const modules = [...corpus.filter((text) => text.includes('(nn.Module)')), readFileSync(join(__dirname, '..', 'docs', 'from-keras-and-pytorch.md'), 'utf8')];
+    const python = ['self.', 'def ', 'class A(nn.Module):\n', 'return ', '    ', '"""', "'", 'x, _ = ', '[:, -1, :]', '.view(-1, 4)', 'torch.cat([', ' + ', '+=', '\\\n', ...pieces];
+    const pythonEdits = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...python)), { minLength: 1, maxLength: 8 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: modules.length - 1 }), pythonEdits, (index, edits) => checkQuickly(edited(modules[index], edits))), { numRuns: 500 });
+    // A class with nothing but its docstring, which such edits made: said to have no forward.
+    expect(analyze('class A(nn.Module):\n    """A block."""\n').diagnostics[0].message).toMatch(/the class has no forward method/);
+  });
+
   it('survives arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => checkQuickly(s)), { numRuns: 300 });
     fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 120 }), (ps) => checkQuickly(ps.join(''))), { numRuns: 300 });

@@ -72,7 +72,7 @@ export function moduleClassAt(lines: readonly string[], line: number, match: Reg
   if (last === line) return undefined;
   const statements = logicalLines(lines, line + 1, last);
   const name = match[2];
-  const reading = Array.isArray(statements) ? readModule(statements) : { unread: statements.open, why: 'a bracket or string is left open' };
+  const reading = Array.isArray(statements) ? readModule(statements, { line, indent, text: lines[line].trim() }) : { unread: statements.open, why: 'a bracket or string is left open' };
   const range = { start: { line, character: indent }, end: { line, character: lines[line].trimEnd().length } };
   const header = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
   const what = `\`${header}\` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model ${name} { ... }`;
@@ -140,7 +140,7 @@ function parameters(list: string): { name: string; default?: string }[] {
   });
 }
 
-function readModule(statements: Logical[]): Reading {
+function readModule(statements: Logical[], header: Logical): Reading {
   const methods = new Map<string, { def: Logical; params: { name: string; default?: string }[]; body: Logical[] }>();
   for (const [i, s] of statements.entries()) {
     const def = DEF.exec(s.text);
@@ -151,7 +151,7 @@ function readModule(statements: Logical[]): Reading {
   }
   const init = methods.get('__init__');
   const forward = methods.get('forward');
-  if (!forward) return { unread: statements[0], why: 'the class has no forward method' };
+  if (!forward) return { unread: header, why: 'the class has no forward method' };
   const members = new Map<string, PyExpr & { text: string }>();
   if (init) {
     // What __init__ is given, by its defaults, and its local sizes (`hidden = 128`), stand in the layers' arguments.
