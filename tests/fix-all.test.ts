@@ -334,6 +334,9 @@ describe('fixAll', () => {
     // Built up with model.add(...), a layer a line: the layers move into the body.
     const added = "model = Sequential()\nmodel.add(Dense(64, activation='relu', input_dim=20))\nmodel.add(Dropout(0.5))  # regularise\n\nmodel.add(Dense(10, activation='softmax'))\n";
     expect(ide.fixAll(added, check).text).toBe('model Model {\n  input x: [20]\n  dense(64, activation: relu)\n  dropout(0.5)  # regularise\n  dense(10, activation: softmax)\n}\n');
+    // A call over several lines (a comment inside it, a comma ending its last argument, CRLF) is one layer, on one line.
+    const continued = added.replace("model.add(Dropout(0.5))", "model.add(Dense(\n    32,  # hidden\n    activation='relu',\n))\nmodel.add(Dropout(0.5))").replace(/\n/g, '\r\n');
+    expect(ide.fixAll(continued, check).text).toBe('model Model {\n  input x: [20]\n  dense(64, activation: relu)\n  dense(32, activation: relu)\n  dropout(0.5)  # regularise\n  dense(10, activation: softmax)\n}\n'.replace(/\n/g, '\r\n'));
     // Below a declaration, where the train statement already names it.
     const below = 'dataset d = mnist(flat: true)\n\nnet = nn.Sequential(\n    nn.Linear(784, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n\ntrain Net on d { loss: categoricalCrossentropy }\n';
     // Its input is declared from the dataset that trains it: PyTorch's code never says it.
@@ -356,6 +359,11 @@ describe('fixAll', () => {
     // Two outputs, given by position: an output line names them.
     const two = 'a = Input(shape=[4])\nb = a -> dense(2)\nc = a -> dense(3)\nnet = Model(a, [b, c])\n';
     expect(ide.fixAll(two, check).text).toBe('model Net {\n  input a: [4]\n  b = a -> dense(2)\n  c = a -> dense(3)\n  output b, c\n}\n');
+    // Model(...) over several lines, with a comment: the same model.
+    const split = keras.replace('model = keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")', 'model = keras.Model(\n    inputs=inputs,  # the input\n    outputs=outputs, name="mnist_model",\n)');
+    const error = check(split).find((d) => d.message.includes('closes a model'))!;
+    expect(error.range).toEqual({ start: { line: 3, character: 0 }, end: { line: 6, character: 1 } });
+    expect(ide.fixAll(split, check).text).toBe(fixed);
   });
 
   it('leaves a fix that overlaps one taken in the same pass for the next', () => {

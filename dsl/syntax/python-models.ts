@@ -34,7 +34,48 @@ import { sequentialModel } from './sequential';
 import { MODULE_CLASS, moduleClassAt } from './pytorch-module';
 import { topLevel } from './python-expression';
 
-const MODEL_CALL = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\((.*)\)\s*(?:#.*)?$/;
+const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
+
+/** `model = keras.Model(...)`, on its line or over several. */
+interface ModelCall {
+  indent: string;
+  variable: string;
+  /** The text between its parentheses, lines joined by a space, comments left out. */
+  args: string;
+  /** The line its `)` closes it on. */
+  last: number;
+}
+
+/** The `Model(...)` call that starts on `line`, read to the `)` that closes it (nothing but a comment after); undefined if there is none. */
+function modelCallAt(lines: readonly string[], line: number): ModelCall | undefined {
+  const start = MODEL_START.exec(lines[line]);
+  if (!start) return undefined;
+  let depth = 1;
+  let args = '';
+  // A call of Keras's spans a few lines: one left open further than this is no Model call dlnet reads.
+  for (let l = line, from = start[0].length; l < lines.length && l < line + 50; l++, from = 0) {
+    const text = lines[l];
+    for (let i = from; i < text.length; i++) {
+      const c = text[i];
+      if (c === '#') break;
+      if (c === '"' || c === "'") {
+        const close = text.indexOf(c, i + 1);
+        if (close < 0) return undefined;
+        args += text.slice(i, close + 1);
+        i = close;
+        continue;
+      }
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && --depth === 0) {
+        const rest = text.slice(i + 1).trim();
+        return rest === '' || rest.startsWith('#') ? { indent: start[1], variable: start[2], args: args.trim(), last: l } : undefined;
+      }
+      args += c;
+    }
+    args += ' ';
+  }
+  return undefined;
+}
 
 /** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
 export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
@@ -58,10 +99,10 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
       if (found) replace(line, (after = found.last), found.error, true);
       continue;
     }
-    const call = MODEL_CALL.exec(written);
-    if (call && outside(line)) {
+    const call = outside(line) ? modelCallAt(lines, line) : undefined;
+    if (call) {
       const found = modelAt(lines, line, call, file);
-      if (found) replace(found.first, line, found.error);
+      if (found) replace(found.first, (after = call.last), found.error);
       continue;
     }
     // A declaration that starts here was read as the Sequential (at the top of the file, or `model = ...`).
@@ -98,7 +139,7 @@ function sequentialAt(text: string, index: LineIndex, line: number): { error: Sy
   return found && { error: found.error, last: tokens[end].startLine! - 1 };
 }
 
-function modelAt(lines: string[], line: number, call: RegExpExecArray, file: ast.SourceFile): { first: number; error: SyntaxError } | undefined {
+function modelAt(lines: string[], line: number, call: ModelCall, file: ast.SourceFile): { first: number; error: SyntaxError } | undefined {
   // The body: the lines after the last declaration above, blank ones at either end left out.
   const above = file.decls.filter((d) => d.range.end.line < line).reduce((end, d) => Math.max(end, d.range.end.line), -1);
   let first = above + 1;
@@ -107,18 +148,18 @@ function modelAt(lines: string[], line: number, call: RegExpExecArray, file: ast
   while (last >= first && lines[last].trim() === '') last--;
   const body = lines.slice(first, last + 1);
   if (!body.some((l) => /^\s*[A-Za-z_]\w*\s*=/.test(l))) return undefined;
-  const { outputs, name } = modelArguments(call[3]);
-  const modelName = pascal(name ?? call[2]);
+  const { outputs, name } = modelArguments(call.args);
+  const modelName = pascal(name ?? call.variable);
   const lastBound = [...body].reverse().map((l) => /^\s*([A-Za-z_]\w*)\s*=/.exec(l)?.[1]).find((n) => n !== undefined);
   const output = outputs && !(outputs.length === 1 && outputs[0] === lastBound) ? [`output ${outputs.join(', ')}`] : [];
-  const indent = call[1];
+  const indent = call.indent;
   const newText = [`${indent}model ${modelName} {`, ...[...body, ...output].map((l) => (l.trim() === '' ? '' : `${indent}  ${l.slice(Math.min(indent.length, l.length - l.trimStart().length))}`)), `${indent}}`].join('\n');
-  const range = { start: { line: first, character: 0 }, end: { line, character: lines[line].length } };
+  const range = { start: { line: first, character: 0 }, end: { line: call.last, character: lines[call.last].length } };
   return {
     first,
     error: {
-      message: `\`${call[2]} = Model(...)\` closes a model written with Keras's functional API; dlnet writes those lines in the model's body: model ${modelName} { ... }`,
-      range: { start: { line, character: indent.length }, end: { line, character: lines[line].trimEnd().length } },
+      message: `\`${call.variable} = Model(...)\` closes a model written with Keras's functional API; dlnet writes those lines in the model's body: model ${modelName} { ... }`,
+      range: { start: { line, character: indent.length }, end: { line: call.last, character: lines[call.last].trimEnd().length } },
       fixes: [{ title: `Declare model ${modelName} around its lines`, edits: [{ range, newText }], preferred: true }],
     },
   };

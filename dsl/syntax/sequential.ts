@@ -110,7 +110,7 @@ function as(tok: IToken, type: TokenType, image: string): IToken {
 }
 
 /**
- * The layers of the `name.add(layer)` lines after `close` (each on one line; blank and
+ * The layers of the `name.add(layer)` calls after `close`, each on its lines (blank and
  * comment lines between them are passed over), and where the last one ends; undefined
  * when none follows.
  */
@@ -126,33 +126,58 @@ function addedLayers(text: string, close: IToken, to: number, name: string): { l
     at = lineEnd + (text.charCodeAt(lineEnd) === 0x0d && text.charCodeAt(lineEnd + 1) === 0x0a ? 2 : 1);
     line++;
     lineEnd = endOfLine(text, at, to);
-    const written = text.slice(at, lineEnd);
-    const layer = addedLayer(written, name);
+    const layer = addedLayer(text, at, to, name);
     if (layer) {
       layers.push(layer.text);
-      end = { line, character: layer.end };
-    } else if (written.trim() !== '' && !written.trim().startsWith('#')) break;
+      line += layer.lines;
+      lineEnd = layer.lineEnd;
+      end = { line, character: text.slice(layer.lineStart, lineEnd).trimEnd().length };
+    } else if (text.slice(at, lineEnd).trim() !== '' && !text.slice(at, lineEnd).trim().startsWith('#')) break;
   }
   return end && { layers, end };
 }
 
-/** `model.add(Dense(64))` on one line: the layer's text (with the comment after the call, if any, which moves with it) and where the line's text ends. */
-function addedLayer(line: string, name: string): { text: string; end: number } | undefined {
-  const start = line.length - line.trimStart().length;
+/**
+ * `model.add(Dense(64))` starting at the line at `at`, on that line or over several: the
+ * layer's text (on one line, with the comment after the call, if any, which moves with
+ * it), how many lines further its last line is, and where that line starts and ends.
+ */
+function addedLayer(text: string, at: number, to: number, name: string): { text: string; lines: number; lineStart: number; lineEnd: number } | undefined {
+  let i = at;
+  while (i < to && (text[i] === ' ' || text[i] === '\t')) i++;
   const head = `${name}.add(`;
-  if (!line.startsWith(head, start)) return undefined;
+  if (!text.startsWith(head, i)) return undefined;
+  const start = i + head.length;
   let depth = 1;
-  for (let i = start + head.length; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"' || c === "'") {
-      const close = line.indexOf(c, i + 1);
-      if (close < 0) return undefined;
+  let lines = 0;
+  let lineStart = at;
+  let layer = '';
+  for (i = start; i < to; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      lines++;
+      lineStart = i + 1;
+      layer += '\n';
+    } else if (c === '#') {
+      // A comment inside the call, up to its line's end.
+      i = endOfLine(text, i, to) - 1;
+    } else if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      if (close < 0 || close >= endOfLine(text, i, to)) return undefined;
+      layer += text.slice(i, close + 1);
       i = close;
-    } else if (c === '(' || c === '[') depth++;
-    else if ((c === ')' || c === ']') && --depth === 0) {
-      const rest = line.slice(i + 1).trim();
+    } else if ((c === ')' || c === ']') && depth === 1) {
+      const lineEnd = endOfLine(text, i + 1, to);
+      const rest = text.slice(i + 1, lineEnd).trim();
       if (rest !== '' && !rest.startsWith('#')) return undefined;
-      return { text: line.slice(start + head.length, i).trim() + (rest ? `  ${rest}` : ''), end: line.trimEnd().length };
+      // Continued lines joined as one: no space just inside a bracket, no comma that ended a line before one closes (a tuple's `(784,)` keeps its).
+      const joined = layer.replace(/,\s*\n\s*([)\]])/g, '$1').replace(/\s+/g, ' ').replace(/([([]) /g, '$1').replace(/ ([)\]])/g, '$1').trim();
+      return { text: joined + (rest ? `  ${rest}` : ''), lines, lineStart, lineEnd };
+    } else {
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      layer += c;
     }
   }
   return undefined;
