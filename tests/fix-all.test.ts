@@ -97,6 +97,40 @@ describe('fixAll', () => {
     expect(check(fixed).filter((d) => d.severity !== 'hint')).toEqual([]);
   });
 
+  it('writes same for PyTorch\'s padding where it gives same\'s sizes: a max pooling\'s window, a transposed convolution\'s stride; and Adam\'s betas as two', () => {
+    const torch = [
+      'dataset d = mnist()',
+      'model M {',
+      '  nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3, bias=False)',
+      '  nn.MaxPool2d(kernel_size=3, stride=2, padding=1)',
+      '  nn.ConvTranspose2d(64, 32, kernel_size=4, stride=2, padding=1)',
+      '  nn.AvgPool2d(3, 1, 1)',
+      '  nn.Flatten()',
+      '  nn.Linear(32 * 14 * 14, 10)',
+      '}',
+      'train M on d { loss: CrossEntropyLoss(), optimizer: Adam(lr=1e-3, betas=(0.9, 0.999)) }',
+      '',
+    ].join('\n');
+    // An average pooling's border differs (PyTorch averages the zeros in): offered same, not written unasked.
+    expect(ide.fixAll(torch, check).text).toBe([
+      'dataset d = mnist()',
+      'model M {',
+      '  input x: [28, 28, 1]',
+      '  conv2d(64, kernel: 7, strides: 2, padding: same, useBias: false)',
+      '  maxPool2d(pool: 3, strides: 2, padding: same)',
+      '  conv2dTranspose(32, kernel: 4, strides: 2, padding: same)',
+      '  avgPool2d(3, strides: 1, padding: 1)',
+      '  flatten()',
+      '  dense(10)',
+      '}',
+      'train M on d { loss: categoricalCrossentropy(); optimizer: adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.999) }',
+      '',
+    ].join('\n'));
+    // The sizes PyTorch's layers give: 28 → 14 (stride 2) → 7 (pool) → 14 (transposed, stride 2).
+    const same = ide.fixAll(torch.replace('  nn.AvgPool2d(3, 1, 1)\n', ''), check).text;
+    expect(analyze(same).models[0].layers.map((l) => l.outputShape).slice(0, 3)).toEqual([[14, 14, 64], [7, 7, 64], [14, 14, 32]]);
+  });
+
   describe('a PyTorch module pasted whole, class Net(nn.Module)', () => {
     // PyTorch's MNIST example (pytorch/examples, mnist/main.py), as written there.
     const mnist = [

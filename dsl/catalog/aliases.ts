@@ -95,6 +95,17 @@ const unneededParameters: Readonly<Record<string, string>> = {
   inplace: "dlnet's layers never write over their input",
 };
 
+/** Parameters another framework gives as one pair and dlnet takes as two (PyTorch's Adam, `betas=(0.9, 0.999)`). Keys are folded. */
+const pairedParameters: Readonly<Record<string, readonly [string, string]>> = {
+  betas: ['beta1', 'beta2'],
+};
+
+/** The two parameters that a pair another framework passes as one parameter stands for, if it is one. */
+export function pairedParameter(name: string): readonly [string, string] | undefined {
+  const key = fold(name);
+  return Object.prototype.hasOwnProperty.call(pairedParameters, key) ? pairedParameters[key] : undefined;
+}
+
 /** Why a parameter another framework passes is one dlnet needs no value for, if it is one. */
 export function unneededParameter(name: string): string | undefined {
   const key = fold(name);

@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -289,22 +289,39 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
 /**
  * PyTorch's padding, a count of zeros on each side (`padding: 1`): 0 is valid, and
  * `(kernel - 1) / 2` is same, which then gives the very sizes PyTorch's does at any
- * stride (`ceil(n / stride)`): where the call's kernel says so (`kernel`), that fix is safe.
+ * stride (`ceil(n / stride)`): where the call's window says so (`sameWhere`), that fix is safe.
  */
-function countedPadding(value: ast.NumberLit, scope: ValueScope, what: string, kernel?: number): undefined {
+function countedPadding(value: ast.NumberLit, scope: ValueScope, what: string, sameWhere?: string): undefined {
   const valid = value.value === 0;
-  const same = !valid && kernel !== undefined && value.value * 2 + 1 === kernel;
   scope.report(diagnostic('invalid-argument', 'error', value.range,
-    `${what} is same or valid, not a count of zeros as PyTorch's padding: ${value.text}; ${valid ? 'no zeros is valid' : `same pads to keep the size, as PyTorch's (kernel - 1) / 2 does${same ? ` (here ${value.text} for a kernel of ${kernel})` : ''}`}`, {
-      fixes: [{ title: `Change to ${valid ? 'valid' : 'same'}`, edits: [{ range: value.range, newText: valid ? 'valid' : 'same' }], preferred: valid || same || undefined }],
+    `${what} is same or valid, not a count of zeros as PyTorch's padding: ${value.text}; ${valid ? 'no zeros is valid' : `same pads to keep the size, as PyTorch's (kernel - 1) / 2 does${sameWhere ? ` (here ${value.text} ${sameWhere})` : ''}`}`, {
+      fixes: [{ title: `Change to ${valid ? 'valid' : 'same'}`, edits: [{ range: value.range, newText: valid ? 'valid' : 'same' }], preferred: valid || !!sameWhere || undefined }],
     }));
   return undefined;
 }
 
-/** The call's kernel size where it is one number written there (`kernel: 3`, or `3` in kernel's place by position). */
-function kernelOf(call: ast.Call, params: ParamDef[]): number | undefined {
-  const named = call.args?.find((a) => a.name?.text === 'kernel')?.value;
-  const at = positionalOf(params).findIndex((q) => q.name === 'kernel');
+/**
+ * Where PyTorch's padding `count` gives the call the sizes same does, what says so: the
+ * window (`kernel`, or a max pooling's `pool`) of `2 * count + 1`, or for a transposed
+ * convolution (whose output is `(n - 1) * stride - 2 * padding + kernel`) a kernel of
+ * `stride + 2 * count`. An average pooling's average differs at the border (PyTorch counts
+ * the zeros), so it is never said to be the same.
+ */
+function paddingAsSame(count: number, owner: string, call: ast.Call, params: ParamDef[]): string | undefined {
+  const window = owner.startsWith('maxPool') ? 'pool' : 'kernel';
+  const size = numberGiven(call, params, window);
+  if (size === undefined) return undefined;
+  if (owner.endsWith('Transpose')) {
+    const strides = numberGiven(call, params, 'strides') ?? 1;
+    return size === strides + 2 * count ? `for a kernel of ${size} at stride ${strides}` : undefined;
+  }
+  return size === 2 * count + 1 ? `for a ${window === 'pool' ? 'window' : 'kernel'} of ${size}` : undefined;
+}
+
+/** The number a call gives parameter `name`, where it is one number written there (by name, or by position in its place). */
+function numberGiven(call: ast.Call, params: ParamDef[], name: string): number | undefined {
+  const named = call.args?.find((a) => a.name?.text === name)?.value;
+  const at = positionalOf(params).findIndex((q) => q.name === name);
   const value = named ?? (at >= 0 ? call.args?.filter((a) => !a.name)[at]?.value : undefined);
   return value?.kind === 'number' ? value.value : undefined;
 }
@@ -457,6 +474,16 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
         ok = false;
         continue;
       }
+      const pair = p ? undefined : pairedParameter(arg.name.text);
+      if (pair && pair.every((n) => params.some((q) => q.name === n)) && arg.value.kind === 'list' && arg.value.items.length === 2) {
+        // `betas: [0.9, 0.999]`: one number each, by name.
+        const [first, second] = arg.value.items;
+        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': it takes ${pair[0]} and ${pair[1]}, a number each`, {
+          fixes: [{ title: `Write ${pair[0]} and ${pair[1]}`, edits: [{ range: arg.range, newText: `${pair[0]}: ${valueText(first)}, ${pair[1]}: ${valueText(second)}` }], preferred: true }],
+        }));
+        ok = false;
+        continue;
+      }
       if (!p) {
         const unseen = params.map((q) => q.name).filter((n) => !given.includes(n));
         const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
@@ -479,7 +506,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
       given.push(p.name);
       if (p.type.kind === 'choice' && p.type.table === 'padding' && arg.value.kind === 'number') {
         // Written here, beside the kernel that says whether the count is same.
-        countedPadding(arg.value, scope, `${owner} '${p.name}'`, kernelOf(call, params));
+        countedPadding(arg.value, scope, `${owner} '${p.name}'`, paddingAsSame(arg.value.value, owner, call, params));
         ok = false;
         continue;
       }
