@@ -57,7 +57,10 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const ctx = new Context(parsed.file, text);
   // Models pasted as Python span the parse cache's pieces: their lines are looked at together here.
   const syntaxErrors = pythonModels(text, parsed.file, parsed.errors);
-  for (const e of syntaxErrors) ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
+  for (const e of syntaxErrors) {
+    ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
+    if (e.declares) ctx.pythonModels.set(e.declares, e.range);
+  }
   const globals: ValueScope = { param: () => undefined, report: (d) => ctx.report(d) };
 
   declare(ctx);

@@ -47,7 +47,7 @@ export interface Recording {
 }
 
 /** The analysis's tables that a check can look up by name. */
-type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names' | 'line' | 'trainOn';
+type Table = 'block' | 'model' | 'graph' | 'dataset' | 'shapes' | 'names' | 'line' | 'trainOn' | 'python';
 type Named = 'block' | 'model' | 'dataset';
 
 /** The train statement trains on, or validates on, the dataset of this name. */
@@ -164,6 +164,15 @@ export class Context {
     return this.used[kind].has(name);
   }
 
+  /** Models written in Python that only a fix declares in dlnet (a PyTorch class), by name: where the Python says them. */
+  readonly pythonModels = new Map<string, Range>();
+
+  /** Where Python code says a model of this name that is not yet declared in dlnet; the running check now depends on that line. */
+  pythonModel(name: string): Range | undefined {
+    this.read('python', name);
+    return this.pythonModels.get(name);
+  }
+
   /** The block declared under a name; the running check now depends on that. */
   block(name: string): ast.BlockDecl | undefined {
     return this.read('block', name) as ast.BlockDecl | undefined;
@@ -218,6 +227,8 @@ export class Context {
       case 'graph': return this.graphs.get(name as string);
       case 'dataset': return this.datasets.get(name as string)?.decl;
       case 'shapes': return this.datasets.get(name as string)?.shapes;
+      // Its line, which the message gives: a range object is new each analysis.
+      case 'python': return this.pythonModels.get(name as string)?.start.line;
       case 'trainOn': return this.file.decls.find((d): d is ast.TrainDecl => d.kind === 'train' && trainsOn(d, name as string));
       case 'names': {
         let key = this.namesKeys.get(name as Named);

@@ -63,6 +63,14 @@ function resolve(ctx: Context, train: ast.TrainDecl, ident: ast.Ident, kind: 'mo
   const decl = kind === 'model' ? ctx.model(ident.text) : ctx.dataset(ident.text)?.decl;
   if (!decl) {
     if (ident.text === '') return undefined;
+    const python = kind === 'model' ? ctx.pythonModel(ident.text) : undefined;
+    if (python) {
+      // A PyTorch class or a Keras model above, said at its own line with the fix that declares it.
+      ctx.report(diagnostic('unknown-name', 'error', ident.range, `no model named ${ident.text} yet: line ${lineOf(python)} says it in Python, and its fix declares it in dlnet`, {
+        related: [{ range: python, message: `model ${ident.text}, in Python` }],
+      }));
+      return undefined;
+    }
     const guess = closest(ident.text, ctx.names(kind));
     const declare = !guess && kind === 'dataset' ? declarationOf(ctx, train, ident) : undefined;
     const advice = guess ? `; did you mean ${guess}?` : declare ? `; declare it first, such as \`${declare.text}\`` : '';

@@ -19,6 +19,8 @@ export interface SyntaxError {
   fixes?: Fix[];
   /** The line was still read as written (a body left open after it): other findings on it stand. */
   lineReadAsWritten?: true;
+  /** The model that Python code says (a PyTorch class, a Keras functional model), which only the fix declares in dlnet. */
+  declares?: string;
 }
 
 const TUPLE = 'a list is written in brackets [ ], not parentheses ( )';

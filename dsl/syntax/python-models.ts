@@ -161,6 +161,7 @@ function modelAt(lines: string[], line: number, call: ModelCall, file: ast.Sourc
       message: `\`${call.variable} = Model(...)\` closes a model written with Keras's functional API; dlnet writes those lines in the model's body: model ${modelName} { ... }`,
       range: { start: { line, character: indent.length }, end: { line: call.last, character: lines[call.last].trimEnd().length } },
       fixes: [{ title: `Declare model ${modelName} around its lines`, edits: [{ range, newText }], preferred: true }],
+      declares: modelName,
     },
   };
 }

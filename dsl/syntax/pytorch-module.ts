@@ -81,7 +81,7 @@ export function moduleClassAt(lines: readonly string[], line: number, match: Reg
   }
   const whole = { start: { line, character: 0 }, end: { line: last, character: lines[last].length } };
   const newText = [`${match[1]}model ${name} {`, ...reading.lines.map((l) => `${match[1]}  ${l}`), `${match[1]}}`].join('\n');
-  return { last, error: { message: what, range, fixes: [{ title: `Declare model ${name} with the layers forward applies`, edits: [{ range: whole, newText }], preferred: true }] } };
+  return { last, error: { message: what, range, fixes: [{ title: `Declare model ${name} with the layers forward applies`, edits: [{ range: whole, newText }], preferred: true }], declares: name } };
 }
 
 /** The statements of lines `first` to `last`, each with its continuation lines; or the one that leaves a bracket or string open. */
