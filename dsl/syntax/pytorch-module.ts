@@ -286,7 +286,7 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
   if (path?.startsWith('self.') && path.split('.').length === 2) {
     const member = at.members.get(last!);
     if (!member) return `self.${last} is not made in __init__`;
-    if (e.args.length !== 1 || e.args[0].name) return `self.${last} is given more than one tensor`;
+    if (e.args.length !== 1 || e.args[0].name) return `self.${last} is given ${e.args.length === 0 ? 'no tensor' : 'more than one tensor'}`;
     let t = tensorOf(e.args[0].value, text, at);
     if (typeof t === 'string') return t;
     for (const layer of layersOf(member)) t = make(layer, [t], last);
@@ -299,6 +299,11 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
     const method = e.callee.name;
     if (FLATTENS.has(method)) return flattens(method, e.args, text) ? make('flatten()', [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
     if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
+    if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) {
+      // x.add(y): the merge, as x + y.
+      const other = tensorOf(e.args[0].value, text, at);
+      return typeof other === 'string' ? other : make(MERGES[method], [t, other]);
+    }
     return make(`${method}(${e.args.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
   }
   if (last && LIST_MERGES[last] && e.args[0]?.value.kind === 'sequence') {
