@@ -235,19 +235,20 @@ describe('fixAll', () => {
         '',
       ].join('\n');
       const fixed = ide.fixAll(block, check).text;
-      // `x` names the input, so the stem's output, which the residual adds, is x2.
+      // The layers added to where they started (`out += identity`) are dlnet's residual.
       expect(fixed).toBe([
         'dataset images = mnist()',
         '',
         'model BasicBlock {',
         '  input x: [28, 28, 1]',
-        '  x2 = conv2d(16, kernel: 3, padding: same)',
-        '  conv2d(16, kernel: 3, strides: 1, padding: same, useBias: false)',
-        '  batchNorm()',
-        '  relu()',
-        '  conv2d(16, kernel: 3, padding: same, useBias: false)',
-        '  out = batchNorm()',
-        '  add(out, x2)',
+        '  conv2d(16, kernel: 3, padding: same)',
+        '  residual {',
+        '    conv2d(16, kernel: 3, strides: 1, padding: same, useBias: false)',
+        '    batchNorm()',
+        '    relu()',
+        '    conv2d(16, kernel: 3, padding: same, useBias: false)',
+        '    batchNorm()',
+        '  }',
         '  relu()',
         '  globalAvgPool2d',
         '  flatten()',
@@ -258,6 +259,30 @@ describe('fixAll', () => {
         '',
       ].join('\n'));
       expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
+      // Added to a second chain from where it started, its shortcut (a projection, as ResNet's downsampling writes it).
+      const projected = [
+        'class Down(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv1 = nn.Conv2d(1, 16, 3, stride=2, padding=1)',
+        '        self.bn1 = nn.BatchNorm2d(16)',
+        '        self.conv2 = nn.Conv2d(16, 16, 3, padding=1)',
+        '        self.shortcut = nn.Sequential(nn.Conv2d(1, 16, 1, stride=2), nn.BatchNorm2d(16))',
+        '    def forward(self, x):',
+        '        out = F.relu(self.bn1(self.conv1(x)))',
+        '        out = self.conv2(out)',
+        '        out = out + self.shortcut(x)',
+        '        return F.relu(out)',
+        '',
+      ].join('\n');
+      expect(check(projected)[0].fixes?.[0].edits[0].newText).toBe([
+        'model Down {', '  residual {', '    nn.Conv2d(1, 16, 3, stride=2, padding=1)', '    nn.BatchNorm2d(16)', '    F.relu()', '    nn.Conv2d(16, 16, 3, padding=1)',
+        '  } shortcut {', '    nn.Conv2d(1, 16, 1, stride=2)', '    nn.BatchNorm2d(16)', '  }', '  F.relu()', '}',
+      ].join('\n'));
+      const down = ide.fixAll(projected.replace('class Down', 'dataset d = mnist()\nclass Down') + 'train Down on d { loss: categoricalCrossentropy }\n', check).text;
+      // The residual's body and shortcut agree ([14, 14, 16] both): only the labels, which this model makes no classes for, are amiss.
+      expect(check(down).filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['data-mismatch']);
+      expect(analyze(down).models[0].layers.at(-1)?.outputShape).toEqual([14, 14, 16]);
     });
 
     it('reads what a recurrent layer returns, unpacked: every step or the last, and num_layers stacked', () => {

@@ -18,7 +18,8 @@
  * that the fixes of PyTorch's spellings (framework-habits.ts, aliases.ts) make them dlnet
  * in the passes of Fix All that follow; what only `forward` says is written in dlnet:
  * `torch.flatten(x, 1)` and `x.view(-1, n)` are flatten, `a + b` and `torch.cat((a, b), 1)`
- * the merges add and concat of named tensors; what a recurrent layer returns may be
+ * the merges add and concat of named tensors (layers added to where they started, a
+ * residual, with its shortcut); what a recurrent layer returns may be
  * unpacked (`out, (h, c) = self.lstm(x)`), its steps or its last (`out[:, -1, :]`, `h[-1]`)
  * used. A statement it cannot read (a loop, an `if`, a layer kept in a list) is named in
  * the error, which then has no fix.
@@ -388,38 +389,115 @@ function withSteps(layer: string): string {
   return layer.endsWith('()') ? `${layer.slice(0, -1)}${RETURN_SEQUENCES})` : `${layer.slice(0, -1)}, ${RETURN_SEQUENCES})`;
 }
 
+/** A line of the model's body: a tensor made, or a residual standing for the `add` it makes. */
+interface Line {
+  out: Tensor;
+  from: Tensor[];
+  residual?: { body: Tensor[]; shortcut: Tensor[] };
+}
+
 /**
  * The model's body: a layer applied to the tensor made just before is a line of its own
  * (dlnet's steps follow on), anything else a statement naming the tensors it takes, and
- * those tensors are named where they are made. Several tensors returned, or one made
- * before the last, are the model's output line.
+ * those tensors are named where they are made. A layer chain added to where it started
+ * (`out += identity`, or to a second chain from there, its shortcut) is dlnet's
+ * `residual { } shortcut { }`. Several tensors returned, or one made before the last, are
+ * the model's output line.
  */
 function writeModel(made: Tensor[], returned: Tensor[]): string[] {
+  for (const t of made) if (t.steps && t.layer?.endsWith(')')) t.layer = withSteps(t.layer);
+  const lines = residualLines(made, returned);
+  const previous = (i: number) => (i === 0 ? lines[0].from[0] : lines[i - 1].out);
   const needed = new Set<Tensor>();
-  made.forEach((t, i) => {
-    const before = i === 0 ? made[0].from[0] : made[i - 1];
-    if (t.layer && !isMerge(t) && t.from[0] === before) return;
-    for (const from of t.from) needed.add(from);
+  lines.forEach((l, i) => {
+    if (!isMerge(l.out) || l.residual) {
+      if (l.from[0] === previous(i)) return;
+    }
+    for (const from of l.from) needed.add(from);
   });
-  const output = returned.length > 1 || returned[0] !== made[made.length - 1] ? returned : [];
+  const last = lines[lines.length - 1]?.out;
+  const output = returned.length > 1 || returned[0] !== last ? returned : [];
   for (const t of output) needed.add(t);
   const taken = new Set<string>(['x', ...keywordNames]);
-  for (const t of made) {
+  for (const { out: t } of lines) {
     if (!needed.has(t)) continue;
     let name = t.hint;
     for (let n = 2; taken.has(name); n++) name = `${t.hint}${n}`;
     taken.add(name);
     t.name = name;
   }
-  for (const t of made) if (t.steps && t.layer?.endsWith(')')) t.layer = withSteps(t.layer);
-  const lines = made.map((t, i) => {
-    const before = i === 0 ? made[0].from[0] : made[i - 1];
-    const target = t.name ? `${t.name} = ` : '';
-    if (isMerge(t)) return `${target}${t.layer}(${t.from.map((f) => f.name).join(', ')})`;
-    return t.from[0] === before ? `${target}${t.layer}` : `${target}${t.from[0].name} -> ${t.layer}`;
+  const written = lines.flatMap((l, i) => {
+    const target = l.out.name ? `${l.out.name} = ` : '';
+    const start = l.from[0] === previous(i) ? target : `${target}${l.from[0].name} -> `;
+    if (l.residual) {
+      const { body, shortcut } = l.residual;
+      const steps = (ts: Tensor[]) => ts.map((t) => `  ${t.layer}`);
+      return [`${start}residual {`, ...steps(body), ...(shortcut.length ? ['} shortcut {', ...steps(shortcut)] : []), '}'];
+    }
+    if (isMerge(l.out)) return [`${target}${l.out.layer}(${l.from.map((f) => f.name).join(', ')})`];
+    return [`${start}${l.out.layer}`];
   });
-  if (output.length) lines.push(`output ${output.map((t) => t.name).join(', ')}`);
+  if (output.length) written.push(`output ${output.map((t) => t.name).join(', ')}`);
+  return written;
+}
+
+/** The lines of `made`, each `add` of a chain to where it started (or of two chains from one place) made one residual line. */
+function residualLines(made: Tensor[], returned: Tensor[]): Line[] {
+  const uses = new Map<Tensor, number>();
+  for (const t of [...made.flatMap((m) => m.from), ...returned]) uses.set(t, (uses.get(t) ?? 0) + 1);
+  const lines: Line[] = [];
+  for (let i = 0; i < made.length; i++) {
+    const t = made[i];
+    const residual = t.layer === 'add' && t.from.length === 2 ? residualEnding(made, i, uses) : undefined;
+    if (residual) {
+      // Its body and shortcut are the lines just above it: they go into it.
+      lines.splice(lines.length - residual.body.length - residual.shortcut.length);
+      lines.push({ out: t, from: [residual.source], residual });
+    } else lines.push({ out: t, from: t.from });
+  }
   return lines;
+}
+
+/** `t` and the tensors it was made from, back through layers of one input to the first merge or the input. */
+function backFrom(t: Tensor): Tensor[] {
+  const path: Tensor[] = [];
+  for (let u: Tensor | undefined = t; u; u = u.from.length === 1 && !isMerge(u) ? u.from[0] : undefined) path.push(u);
+  return path;
+}
+
+/**
+ * Whether the `add` at `made[i]` adds a chain to the tensor it started from, or two chains
+ * from one tensor, those chains being the tensors made just before it, in order, each used
+ * once, the first starting from the tensor made just before them (so the residual
+ * continues the body's chain).
+ */
+function residualEnding(made: Tensor[], i: number, uses: Map<Tensor, number>): { source: Tensor; body: Tensor[]; shortcut: Tensor[] } | undefined {
+  const chainTo = (end: Tensor, stop: Tensor): Tensor[] | undefined => {
+    const chain: Tensor[] = [];
+    for (let t: Tensor | undefined = end; t !== stop; t = t.from[0]) {
+      if (!t || !t.layer || t.from.length !== 1 || isMerge(t) || uses.get(t) !== 1) return undefined;
+      chain.unshift(t);
+    }
+    return chain;
+  };
+  const [a, b] = made[i].from;
+  for (const [main, other] of [[a, b], [b, a]]) {
+    // The source: the shortcut's operand itself, or where both chains start.
+    const source = backFrom(other).find((s) => s !== main && backFrom(main).includes(s));
+    if (!source) continue;
+    const body = chainTo(main, source);
+    const shortcut = other === source ? [] : chainTo(other, source);
+    if (!body?.length || !shortcut) continue;
+    // Just above the add, the body then the shortcut (or the other way round), and the source just above them.
+    const above = made.slice(i - body.length - shortcut.length, i);
+    const inOrder = [...body, ...shortcut].every((t, k) => above[k] === t) || [...shortcut, ...body].every((t, k) => above[k] === t);
+    const first = i - body.length - shortcut.length;
+    const before = first === 0 ? made[0].from[0] : made[first - 1];
+    if (inOrder && first >= 0 && source === before) {
+      return { source, body: [...above].filter((t) => body.includes(t)), shortcut: [...above].filter((t) => shortcut.includes(t)) };
+    }
+  }
+  return undefined;
 }
 
 const isMerge = (t: Tensor) => t.from.length > 1 || t.layer === 'concat' || Object.values(MERGES).includes(t.layer!);
