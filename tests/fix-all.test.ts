@@ -285,6 +285,77 @@ describe('fixAll', () => {
       expect(analyze(down).models[0].layers.at(-1)?.outputShape).toEqual([14, 14, 16]);
     });
 
+    it('declares a class that another one uses as a layer as a block, __init__\'s parameters its own', () => {
+      const file = [
+        'dataset digits = mnist()',
+        '',
+        'class ResidualBlock(nn.Module):',
+        '    def __init__(self, channels, dropout=0.1):',
+        '        super().__init__()',
+        '        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)',
+        '        self.bn1 = nn.BatchNorm2d(channels)',
+        '        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)',
+        '        self.bn2 = nn.BatchNorm2d(channels)',
+        '        self.drop = nn.Dropout(dropout)',
+        '',
+        '    def forward(self, x):',
+        '        out = F.relu(self.bn1(self.conv1(x)))',
+        '        out = self.bn2(self.conv2(out))',
+        '        return self.drop(F.relu(out + x))',
+        '',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.stem = nn.Conv2d(1, 32, 3, padding=1)',
+        '        self.block1 = ResidualBlock(32)',
+        '        self.block2 = ResidualBlock(32, dropout=0.2)',
+        '        self.fc = nn.Linear(32, 10)',
+        '',
+        '    def forward(self, x):',
+        '        x = F.relu(self.stem(x))',
+        '        x = self.block2(self.block1(x))',
+        '        x = F.adaptive_avg_pool2d(x, 1)',
+        '        x = torch.flatten(x, 1)',
+        '        return self.fc(x)',
+        '',
+        'train Net on digits { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n');
+      expect(check(file)[0].message).toBe('`class ResidualBlock(nn.Module)` is how PyTorch declares layers that Net (line 17) uses as one; dlnet declares them as a block: block ResidualBlock { ... }');
+      const fixed = ide.fixAll(file, check).text;
+      expect(fixed).toBe([
+        'dataset digits = mnist()',
+        '',
+        'block ResidualBlock(channels, dropout = 0.1) {',
+        '  residual {',
+        '    conv2d(channels, 3, padding: same)',
+        '    batchNorm()',
+        '    relu()',
+        '    conv2d(channels, 3, padding: same)',
+        '    batchNorm()',
+        '  }',
+        '  relu()',
+        '  dropout(dropout)',
+        '}',
+        '',
+        'model Net {',
+        '  input x: [28, 28, 1]',
+        '  conv2d(32, 3, padding: same)',
+        '  relu()',
+        '  ResidualBlock(32)',
+        '  ResidualBlock(32, dropout: 0.2)',
+        '  globalAvgPool2d',
+        '  flatten()',
+        '  dense(10)',
+        '}',
+        '',
+        'train Net on digits { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n'));
+      expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
+      expect(analyze(fixed).models[0].layers.at(-1)?.outputShape).toEqual([10]);
+    });
+
     it('reads what a recurrent layer returns, unpacked: every step or the last, and num_layers stacked', () => {
       const stacked = [
         'dataset waves = sine()',

@@ -31,7 +31,7 @@ import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
-import { MODULE_CLASS, moduleClassAt } from './pytorch-module';
+import { classUsers, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './pytorch-module';
 import { topLevel } from './python-expression';
 
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
@@ -89,14 +89,16 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
     out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || (x.lineReadAsWritten && !all)), error];
   };
   let index: LineIndex | undefined;
+  // PyTorch's classes, first all of them: a class another one uses as a layer is a block.
+  const classes = text.includes('Module)') ? moduleClasses(lines, outside) : [];
+  const users = classUsers(lines, classes);
   let after = -1;
   for (const [line, written] of lines.entries()) {
     if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('Module)'))) continue;
-    const module = MODULE_CLASS.exec(written);
-    if (module && outside(line)) {
+    const module = classes.find((c) => c.line === line);
+    if (module) {
       // Python through and through: what the lexer read of its lines (`self.` a module path) would only mislead.
-      const found = moduleClassAt(lines, line, module);
-      if (found) replace(line, (after = found.last), found.error, true);
+      replace(line, (after = module.last), moduleClassError(lines, module, users.get(module)), true);
       continue;
     }
     const call = outside(line) ? modelCallAt(lines, line) : undefined;
@@ -112,6 +114,20 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
     }
   }
   return out;
+}
+
+/** The PyTorch module classes outside every declaration. */
+function moduleClasses(lines: readonly string[], outside: (line: number) => boolean): ModuleClass[] {
+  const classes: ModuleClass[] = [];
+  for (let line = 0; line < lines.length; line++) {
+    const match = lines[line].includes('Module)') && outside(line) ? MODULE_CLASS.exec(lines[line]) : null;
+    const found = match ? moduleClassLines(lines, line, match) : undefined;
+    if (found) {
+      classes.push(found);
+      line = found.last;
+    }
+  }
+  return classes;
 }
 
 const SEQUENTIAL_CALL = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Sequential\(/;

@@ -57,10 +57,17 @@ interface Tensor {
  */
 type Binding = Tensor | { part: 'steps' | 'state' | 'other'; of: Tensor; name: string };
 
-type Reading = { lines: string[] } | { unread: Logical; why: string };
+type Reading = { lines: string[]; params: string[] } | { unread: Logical; why: string };
 
-/** The class starting at `line` (whose text matched MODULE_CLASS), its last line, and its error with the fix that declares the model. */
-export function moduleClassAt(lines: readonly string[], line: number, match: RegExpExecArray): { last: number; error: SyntaxError } | undefined {
+/** A PyTorch module class of the text: where it starts and ends, and its name. */
+export interface ModuleClass {
+  line: number;
+  last: number;
+  match: RegExpExecArray;
+}
+
+/** The class starting at `line` (whose text matched MODULE_CLASS), to its last line; undefined where nothing is indented under it. */
+export function moduleClassLines(lines: readonly string[], line: number, match: RegExpExecArray): ModuleClass | undefined {
   const indent = match[1].length;
   let last = line;
   for (let l = line + 1; l < lines.length; l++) {
@@ -70,19 +77,41 @@ export function moduleClassAt(lines: readonly string[], line: number, match: Reg
     if (text.length - text.trimStart().length <= indent) break;
     last = l;
   }
-  if (last === line) return undefined;
+  return last === line ? undefined : { line, last, match };
+}
+
+/**
+ * A class's error, with the fix that declares it: as a model, or as a block where another
+ * class of the text makes it one of its layers (`self.layer1 = BasicBlock(64)`, named by `user`).
+ */
+export function moduleClassError(lines: readonly string[], { line, last, match }: ModuleClass, user?: ModuleClass): SyntaxError {
+  const indent = match[1].length;
   const statements = logicalLines(lines, line + 1, last);
   const name = match[2];
-  const reading = Array.isArray(statements) ? readModule(statements, { line, indent, text: lines[line].trim() }) : { unread: statements.open, why: 'a bracket or string is left open' };
+  const header = { line, indent, text: lines[line].trim() };
+  const reading = Array.isArray(statements) ? readModule(statements, header, !!user) : { unread: statements.open, why: 'a bracket or string is left open' };
   const range = { start: { line, character: indent }, end: { line, character: lines[line].trimEnd().length } };
-  const header = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
-  const what = `\`${header}\` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model ${name} { ... }`;
-  if ('unread' in reading) {
-    return { last, error: { message: `${what}. Line ${reading.unread.line + 1} is not read (${reading.why}): write the model by hand`, range } };
-  }
+  const written = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
+  const what = user
+    ? `\`${written}\` is how PyTorch declares layers that ${user.match[2]} (line ${user.line + 1}) uses as one; dlnet declares them as a block: block ${name} { ... }`
+    : `\`${written}\` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model ${name} { ... }`;
+  if ('unread' in reading) return { message: `${what}. Line ${reading.unread.line + 1} is not read (${reading.why}): write it by hand`, range };
   const whole = { start: { line, character: 0 }, end: { line: last, character: lines[last].length } };
-  const newText = [`${match[1]}model ${name} {`, ...reading.lines.map((l) => `${match[1]}  ${l}`), `${match[1]}}`].join('\n');
-  return { last, error: { message: what, range, fixes: [{ title: `Declare model ${name} with the layers forward applies`, edits: [{ range: whole, newText }], preferred: true }], declares: name } };
+  const head = user ? `block ${name}${reading.params.length ? `(${reading.params.join(', ')})` : ''}` : `model ${name}`;
+  const newText = [`${match[1]}${head} {`, ...reading.lines.map((l) => `${match[1]}  ${l}`), `${match[1]}}`].join('\n');
+  const title = `Declare ${user ? 'block' : 'model'} ${name} with the layers forward applies`;
+  return { message: what, range, fixes: [{ title, edits: [{ range: whole, newText }], preferred: true }], ...(user ? {} : { declares: name }) };
+}
+
+/** For each class of `classes`, the other class that makes it one of its layers (`self.block = Name(...)`), if one does. */
+export function classUsers(lines: readonly string[], classes: readonly ModuleClass[]): Map<ModuleClass, ModuleClass> {
+  const users = new Map<ModuleClass, ModuleClass>();
+  for (const used of classes) {
+    const call = new RegExp(`(?<![\\w.])${used.match[2]}\\s*\\(`);
+    const user = classes.find((c) => c !== used && lines.slice(c.line + 1, c.last + 1).some((l) => call.test(l.replace(/#.*$/, ''))));
+    if (user) users.set(used, user);
+  }
+  return users;
 }
 
 /** The statements of lines `first` to `last`, each with its continuation lines; or the one that leaves a bracket or string open. */
@@ -141,7 +170,8 @@ function parameters(list: string): { name: string; default?: string }[] {
   });
 }
 
-function readModule(statements: Logical[], header: Logical): Reading {
+/** A class's layers in the order its forward applies them; as a block (`asBlock`), with __init__'s parameters as the block's. */
+function readModule(statements: Logical[], header: Logical, asBlock: boolean): Reading {
   const methods = new Map<string, { def: Logical; params: { name: string; default?: string }[]; body: Logical[] }>();
   for (const [i, s] of statements.entries()) {
     const def = DEF.exec(s.text);
@@ -154,9 +184,13 @@ function readModule(statements: Logical[], header: Logical): Reading {
   const forward = methods.get('forward');
   if (!forward) return { unread: header, why: 'the class has no forward method' };
   const members = new Map<string, PyExpr & { text: string }>();
+  // A block's parameters are __init__'s, its defaults as written; a model has none, so their defaults stand in the layers' arguments.
+  const initParams = init?.params ?? [];
+  if (asBlock && initParams.some((p) => !/^[A-Za-z_]\w*$/.test(p.name) || keywordNames.includes(p.name))) return { unread: init!.def, why: 'parameters a block cannot have' };
+  const params = asBlock ? initParams.map((p) => (p.default === undefined ? p.name : `${p.name} = ${p.default}`)) : [];
   if (init) {
-    // What __init__ is given, by its defaults, and its local sizes (`hidden = 128`), stand in the layers' arguments.
-    const values = new Map(init.params.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
+    // Its local sizes (`hidden = 128`), and a model's defaults, stand in the layers' arguments.
+    const values = new Map(asBlock ? [] : initParams.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
     for (const s of init.body) {
       if (/^super\s*\(.*\)\s*\.\s*__init__\s*\(.*\)$/.test(s.text) || s.text === 'pass') continue;
       const assign = /^(self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(.+)$/.exec(s.text);
@@ -207,7 +241,10 @@ function readModule(statements: Logical[], header: Logical): Reading {
     else scope.set(assign![1], values[0]);
   }
   if (!returned) return { unread: forward.def, why: 'forward returns nothing' };
-  return { lines: writeModel(made, returned) };
+  const { lines, named } = writeModel(made, returned);
+  // A block has no name for its input: the chain starts from it, and a residual adds it back, but nothing names it.
+  if (asBlock && named.has(input)) return { unread: forward.def, why: 'forward names its input where a block cannot, which only starts from it' };
+  return { lines, params };
 }
 
 /** `out, (h, c) = expr`, `out, h = expr`, `out, _ = expr`: what a recurrent layer returns, unpacked. */
@@ -402,9 +439,9 @@ interface Line {
  * those tensors are named where they are made. A layer chain added to where it started
  * (`out += identity`, or to a second chain from there, its shortcut) is dlnet's
  * `residual { } shortcut { }`. Several tensors returned, or one made before the last, are
- * the model's output line.
+ * the model's output line. Also the tensors it names.
  */
-function writeModel(made: Tensor[], returned: Tensor[]): string[] {
+function writeModel(made: Tensor[], returned: Tensor[]): { lines: string[]; named: Set<Tensor> } {
   for (const t of made) if (t.steps && t.layer?.endsWith(')')) t.layer = withSteps(t.layer);
   const lines = residualLines(made, returned);
   const previous = (i: number) => (i === 0 ? lines[0].from[0] : lines[i - 1].out);
@@ -438,7 +475,7 @@ function writeModel(made: Tensor[], returned: Tensor[]): string[] {
     return [`${start}${l.out.layer}`];
   });
   if (output.length) written.push(`output ${output.map((t) => t.name).join(', ')}`);
-  return written;
+  return { lines: written, named: needed };
 }
 
 /** The lines of `made`, each `add` of a chain to where it started (or of two chains from one place) made one residual line. */
