@@ -95,6 +95,8 @@ describe('fixAll', () => {
       '',
     ].join('\n'));
     expect(check(fixed).filter((d) => d.severity !== 'hint')).toEqual([]);
+    // Upsample's scale_factor is upSampling2d's size.
+    expect(ide.fixAll('model U {\n  input x: [4, 4, 1]\n  nn.Upsample(scale_factor=2)\n}\n', check).text).toBe('model U {\n  input x: [4, 4, 1]\n  upSampling2d(size: 2)\n}\n');
   });
 
   it('writes same for PyTorch\'s padding where it gives same\'s sizes: a max pooling\'s window, a transposed convolution\'s stride; and Adam\'s betas as two', () => {

@@ -81,6 +81,7 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   std: ['stddev'],
   returnsequence: ['returnSequences'],
   bias: ['useBias'],
+  scalefactor: ['size'],
 };
 
 const INPUT_SIZE = "dlnet works out the input's size from the layer before";
