@@ -358,6 +358,50 @@ describe('fixAll', () => {
       expect(analyze(fixed).models[0].layers.at(-1)?.outputShape).toEqual([10]);
     });
 
+    it('reads Keras\'s subclassing the same way: class MyModel(keras.Model) and its call', () => {
+      const file = [
+        'dataset digits = mnist(flat: true)',
+        '',
+        'class MyModel(tf.keras.Model):',
+        '    def __init__(self, num_classes=10, **kwargs):',
+        "        super(MyModel, self).__init__(name='my_model', **kwargs)",
+        "        self.dense_1 = layers.Dense(32, activation='relu')",
+        "        self.dense_2 = layers.Dense(32, activation='relu')",
+        '        self.concat = layers.Concatenate(axis=-1)',
+        '        self.dropout = layers.Dropout(0.5)',
+        "        self.classifier = layers.Dense(num_classes, activation='softmax')",
+        '',
+        '    def call(self, inputs, training=False):',
+        '        a = self.dense_1(inputs)',
+        '        b = self.dense_2(inputs)',
+        '        x = self.concat([a, b])',
+        '        x = self.dropout(x, training=training)',
+        '        return self.classifier(x)',
+        '',
+        'train MyModel on digits { loss: categoricalCrossentropy; epochs: 1 }',
+        '',
+      ].join('\n');
+      expect(check(file)[0].message).toBe('`class MyModel(tf.keras.Model)` is how Keras declares a model; dlnet declares its layers in the order call applies them: model MyModel { ... }');
+      // A merge layer applied to a list takes the tensors, its own arguments after them; `training` is dlnet's to know.
+      const fixed = ide.fixAll(file, check).text;
+      expect(fixed).toBe([
+        'dataset digits = mnist(flat: true)',
+        '',
+        'model MyModel {',
+        '  input x: [784]',
+        '  a = dense(32, activation: relu)',
+        '  b = x -> dense(32, activation: relu)',
+        '  concat(a, b, axis: -1)',
+        '  dropout(0.5)',
+        '  dense(10, activation: softmax)',
+        '}',
+        '',
+        'train MyModel on digits { loss: categoricalCrossentropy; epochs: 1 }',
+        '',
+      ].join('\n'));
+      expect(check(fixed)).toEqual([]);
+    });
+
     it('reads what a recurrent layer returns, unpacked: every step or the last, and num_layers stacked', () => {
       const stacked = [
         'dataset waves = sine()',

@@ -31,7 +31,7 @@ import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
-import { classUsers, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './pytorch-module';
+import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './pytorch-module';
 import { topLevel } from './python-expression';
 
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
@@ -79,7 +79,7 @@ function modelCallAt(lines: readonly string[], line: number): ModelCall | undefi
 
 /** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
 export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
-  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential(') && !text.includes('Module)'))) return errors;
+  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential(') && !text.includes('class '))) return errors;
   const lines = splitLines(text);
   // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
   const outside = (line: number) => !file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line);
@@ -90,11 +90,11 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   };
   let index: LineIndex | undefined;
   // PyTorch's classes, first all of them: a class another one uses as a layer is a block.
-  const classes = text.includes('Module)') ? moduleClasses(lines, outside) : [];
+  const classes = text.includes('class ') ? moduleClasses(lines, outside) : [];
   const users = classUsers(lines, classes);
   let after = -1;
   for (const [line, written] of lines.entries()) {
-    if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('Module)'))) continue;
+    if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('class'))) continue;
     const module = classes.find((c) => c.line === line);
     if (module) {
       // Python through and through: what the lexer read of its lines (`self.` a module path) would only mislead.
@@ -120,7 +120,7 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
 function moduleClasses(lines: readonly string[], outside: (line: number) => boolean): ModuleClass[] {
   const classes: ModuleClass[] = [];
   for (let line = 0; line < lines.length; line++) {
-    const match = lines[line].includes('Module)') && outside(line) ? MODULE_CLASS.exec(lines[line]) : null;
+    const match = mayStartClass(lines[line]) && outside(line) ? MODULE_CLASS.exec(lines[line]) : null;
     const found = match ? moduleClassLines(lines, line, match) : undefined;
     if (found) {
       classes.push(found);

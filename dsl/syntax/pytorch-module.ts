@@ -28,7 +28,11 @@ import { dottedPath, parsePython, topLevel, type PyArg, type PyExpr } from './py
 import type { SyntaxError } from './parser';
 import { keywordNames } from './tokens';
 
-export const MODULE_CLASS = /^(\s*)class\s+([A-Za-z_]\w*)\s*\(\s*(?:[A-Za-z_]\w*\.)*Module\s*\)\s*:\s*(?:#.*)?$/;
+/** `class Net(nn.Module):`, and Keras's subclassing, `class Net(keras.Model):` or `class Block(layers.Layer):`. */
+export const MODULE_CLASS = /^(\s*)class\s+([A-Za-z_]\w*)\s*\(\s*(?:[A-Za-z_]\w*\.)*(Module|Model|Layer)\s*\)\s*:\s*(?:#.*)?$/;
+
+/** Whether a line may start a class MODULE_CLASS matches (a quick look before the pattern's). */
+export const mayStartClass = (line: string): boolean => line.includes('class') && (line.includes('Module)') || line.includes('Model)') || line.includes('Layer)'));
 
 /** One statement of the class, its continuation lines joined and its comment left out. */
 interface Logical {
@@ -44,6 +48,8 @@ interface Tensor {
   /** The name it is given where a name is needed: the Python variable it is bound to, or the layer's member. */
   hint: string;
   name?: string;
+  /** A merge layer's own arguments, after its tensors (`Concatenate(axis=-1)` applied to a list). */
+  args?: string;
   /** A recurrent layer whose outputs at every step forward uses (PyTorch's always returns them; dlnet's only when told). */
   steps?: boolean;
   /** A recurrent layer whose last step (or last hidden state) forward uses. */
@@ -92,14 +98,15 @@ export function moduleClassError(lines: readonly string[], { line, last, match }
   const reading = Array.isArray(statements) ? readModule(statements, header, !!user) : { unread: statements.open, why: 'a bracket or string is left open' };
   const range = { start: { line, character: indent }, end: { line, character: lines[line].trimEnd().length } };
   const written = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
+  const [framework, method] = match[3] === 'Module' ? ['PyTorch', 'forward'] : ['Keras', 'call'];
   const what = user
-    ? `\`${written}\` is how PyTorch declares layers that ${user.match[2]} (line ${user.line + 1}) uses as one; dlnet declares them as a block: block ${name} { ... }`
-    : `\`${written}\` is how PyTorch declares a model; dlnet declares its layers in the order forward applies them: model ${name} { ... }`;
+    ? `\`${written}\` is how ${framework} declares layers that ${user.match[2]} (line ${user.line + 1}) uses as one; dlnet declares them as a block: block ${name} { ... }`
+    : `\`${written}\` is how ${framework} declares a model; dlnet declares its layers in the order ${method} applies them: model ${name} { ... }`;
   if ('unread' in reading) return { message: `${what}. Line ${reading.unread.line + 1} is not read (${reading.why}): write it by hand`, range };
   const whole = { start: { line, character: 0 }, end: { line: last, character: lines[last].length } };
   const head = user ? `block ${name}${reading.params.length ? `(${reading.params.join(', ')})` : ''}` : `model ${name}`;
   const newText = [`${match[1]}${head} {`, ...reading.lines.map((l) => `${match[1]}  ${l}`), `${match[1]}}`].join('\n');
-  const title = `Declare ${user ? 'block' : 'model'} ${name} with the layers forward applies`;
+  const title = `Declare ${user ? 'block' : 'model'} ${name} with the layers ${method} applies`;
   return { message: what, range, fixes: [{ title, edits: [{ range: whole, newText }], preferred: true }], ...(user ? {} : { declares: name }) };
 }
 
@@ -162,13 +169,21 @@ function logicalLines(lines: readonly string[], first: number, last: number): Lo
 
 const DEF = /^def\s+(\w+)\s*\((.*)\)\s*(?:->.*)?:$/;
 
-/** A method's parameters after `self`: their names and the defaults written. */
+/**
+ * A method's parameters after `self`: their names and the defaults written. Left out: what
+ * carries nothing dlnet reads, `*args` and `**kwargs`, and Keras's `training` and `mask`
+ * (dlnet knows when it trains).
+ */
 function parameters(list: string): { name: string; default?: string }[] {
-  return topLevel(list).slice(1).map((p) => {
+  return topLevel(list).slice(1).flatMap((p) => {
     const [head, value] = p.split(/=(.*)/s);
-    return { name: head.split(':')[0].trim(), default: value?.trim() };
+    const name = head.split(':')[0].trim();
+    return name.startsWith('*') || UNREAD_ARGUMENTS.has(name) ? [] : [{ name, default: value?.trim() }];
   });
 }
+
+/** Arguments of a layer applied, or of forward, that say whether it trains, which dlnet knows. */
+const UNREAD_ARGUMENTS = new Set(['training', 'mask']);
 
 /** A class's layers in the order its forward applies them; as a block (`asBlock`), with __init__'s parameters as the block's. */
 function readModule(statements: Logical[], header: Logical, asBlock: boolean): Reading {
@@ -181,8 +196,9 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
     methods.set(def[1], { def: s, params: parameters(def[2]), body });
   }
   const init = methods.get('__init__');
-  const forward = methods.get('forward');
-  if (!forward) return { unread: header, why: 'the class has no forward method' };
+  // PyTorch's forward, Keras's call.
+  const forward = methods.get('forward') ?? methods.get('call');
+  if (!forward) return { unread: header, why: 'the class has no forward (or call) method' };
   const members = new Map<string, PyExpr & { text: string }>();
   // A block's parameters are __init__'s, its defaults as written; a model has none, so their defaults stand in the layers' arguments.
   const initParams = init?.params ?? [];
@@ -324,8 +340,22 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
   if (path?.startsWith('self.') && path.split('.').length === 2) {
     const member = at.members.get(last!);
     if (!member) return `self.${last} is not made in __init__`;
-    if (e.args.length !== 1 || e.args[0].name) return `self.${last} is given ${e.args.length === 0 ? 'no tensor' : 'more than one tensor'}`;
-    let t = tensorOf(e.args[0].value, text, at);
+    const args = e.args.filter((a) => !a.name || !UNREAD_ARGUMENTS.has(a.name));
+    if (args.length !== 1 || args[0].name) return `self.${last} is given ${args.length === 0 ? 'no tensor' : 'more than one tensor'}`;
+    if (args[0].value.kind === 'sequence') {
+      // Keras's merge layer applied to a list, `self.concat([a, b])`: that merge of those tensors.
+      const parts: Tensor[] = [];
+      for (const item of args[0].value.items) {
+        const part = tensorOf(item, text, at);
+        if (typeof part === 'string') return part;
+        parts.push(part);
+      }
+      if (member.kind !== 'call') return `self.${last} is no layer`;
+      const merged = make(member.text.slice(member.callee.start, member.callee.end), parts);
+      merged.args = member.args.map((a) => member.text.slice(a.start, a.end)).join(', ');
+      return merged;
+    }
+    let t = tensorOf(args[0].value, text, at);
     if (typeof t === 'string') return t;
     for (const layer of layersOf(member)) t = make(layer, [t], last);
     return t;
@@ -364,7 +394,7 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
     return typeof other === 'string' ? other : make(MERGES[last!], [t, other]);
   }
   // F.relu(x), F.max_pool2d(x, 2), F.dropout(x, 0.5, training=self.training): the layer, its tensor left out (and whether it trains, which dlnet knows).
-  const kept = rest.filter((a) => a.name !== 'training');
+  const kept = rest.filter((a) => !a.name || !UNREAD_ARGUMENTS.has(a.name));
   return make(`${path}(${kept.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
 }
 
@@ -471,7 +501,7 @@ function writeModel(made: Tensor[], returned: Tensor[]): { lines: string[]; name
       const steps = (ts: Tensor[]) => ts.map((t) => `  ${t.layer}`);
       return [`${start}residual {`, ...steps(body), ...(shortcut.length ? ['} shortcut {', ...steps(shortcut)] : []), '}'];
     }
-    if (isMerge(l.out)) return [`${target}${l.out.layer}(${l.from.map((f) => f.name).join(', ')})`];
+    if (isMerge(l.out)) return [`${target}${l.out.layer}(${[...l.from.map((f) => f.name), ...(l.out.args ? [l.out.args] : [])].join(', ')})`];
     return [`${start}${l.out.layer}`];
   });
   if (output.length) written.push(`output ${output.map((t) => t.name).join(', ')}`);
