@@ -12,6 +12,7 @@
  *             x = torch.flatten(x, 1)
  *             return self.fc1(x)
  *
+ * (Keras's subclassing, `class Net(keras.Model)` and its `call`, is read the same way.)
  * `__init__` makes the layers and `forward` applies them; dlnet writes the layers where
  * they are applied, in that order: `model Net { nn.Conv2d(1, 32, 3, 1); F.relu(); flatten();
  * nn.Linear(5408, 10) }`, one a line. The layers are written as PyTorch wrote them, so
