@@ -2,7 +2,7 @@
  * Python's expressions, as much of them as a model's `forward` writes: names, attributes,
  * calls with positional and keyword arguments, tuples and lists, numbers, strings, and the
  * arithmetic operators. Each node keeps its offsets in the text, so that what is passed on
- * is the text as written. Used to read a PyTorch module (pytorch-module.ts); dlnet's own
+ * is the text as written. Used to read a model written as a Python class (python-class.ts); dlnet's own
  * grammar is parser.ts.
  */
 

@@ -17,7 +17,7 @@
  * to its input) then have fixes of their own.
  *
  * A PyTorch module, `class Net(nn.Module):` with its `__init__` and `forward`, is said once
- * at its class line, with the fix that declares the model forward applies (pytorch-module.ts).
+ * at its class line, with the fix that declares the model forward applies (python-class.ts).
  *
  * And a Sequential model pasted below a declaration (`net = nn.Sequential(...)`): read with
  * the declaration above's piece, whose parser says only "expected a declaration". It gets
@@ -31,7 +31,7 @@ import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
-import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './pytorch-module';
+import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './python-class';
 import { topLevel } from './python-expression';
 
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
