@@ -56,27 +56,20 @@ export function parsePython(text: string): PyExpr | undefined {
   const peek = (s: string) => tokens[i]?.kind === 'op' && tokens[i].text === s;
   const take = (s: string) => (peek(s) ? tokens[i++] : undefined);
 
+  /** One level of left-associative operators over the level below it. */
+  const operators = (ops: readonly string[], below: () => PyExpr | undefined) => (): PyExpr | undefined => {
+    let left = below();
+    while (left && ops.some(peek)) {
+      const op = tokens[i++].text;
+      const right = below();
+      if (!right) return undefined;
+      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  };
   // Precedence as Python's: + - below * / // @ %, below unary minus, below calls and attributes.
-  function sum(): PyExpr | undefined {
-    let left = product();
-    while (left && (peek('+') || peek('-'))) {
-      const op = tokens[i++].text;
-      const right = product();
-      if (!right) return undefined;
-      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
-    }
-    return left;
-  }
-  function product(): PyExpr | undefined {
-    let left = unary();
-    while (left && (peek('*') || peek('/') || peek('//') || peek('@') || peek('%'))) {
-      const op = tokens[i++].text;
-      const right = unary();
-      if (!right) return undefined;
-      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
-    }
-    return left;
-  }
+  const product = operators(['*', '/', '//', '@', '%'], unary);
+  const sum = operators(['+', '-'], product);
   function unary(): PyExpr | undefined {
     const minus = take('-');
     const operand = postfix();
