@@ -119,6 +119,13 @@ describe('incremental analysis', () => {
     expectSameAsFresh(text.replace('train M on rings { loss', 't(rain M on rings { loss'));
   });
 
+  it('moves the fix that declares a model\'s input from its data with the model, where its first line starts after a module path', () => {
+    // The fix goes at the first line's indentation, a position made from that line: a line typed above the model (below the train statement) moves it.
+    const text = 'dataset d = mnist(flat: true)\ntrain Net on d { loss: categoricalCrossentropy }\nmodel Net {\n  nn.Linear(784, 10)\n}\n';
+    warm.analyze(text, asDocument);
+    expectSameAsFresh(text.replace('model Net', '# a line above\nmodel Net'));
+  });
+
   it('re-checks a model whose block error another model used to report first', () => {
     warm.analyze(twoModelsOneBlock);
     // First no longer uses the block: Second's use is now the one that reports its error.

@@ -324,8 +324,9 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
   // Before the first statement: on a line of its own where that one has its own line, else before it with a ';'.
   const ownLine = first.range.start.line !== m.body.range.start.line;
   // On its own line, at the line's indentation: the statement may start after a module path the lexer read past (`nn.Linear`).
-  const indent = ownLine ? /^\s*/.exec(ctx.written({ start: { line: first.range.start.line, character: 0 }, end: first.range.start }))![0].length : 0;
-  const at = ownLine ? { line: first.range.start.line, character: indent } : first.range.start;
+  // (Positions made from its line by lineStart and alongLine, which a recorded check reads as it moves.)
+  const start = first.range.start;
+  const at = ownLine ? alongLine(start, /^\s*/.exec(ctx.written({ start: lineStart(start), end: start }))![0].length - start.character) : start;
   ctx.report(diagnostic('data-mismatch', 'information', m.name.range, `model ${m.name.text} declares no input; train (line ${lineOf(train.range)}) gives it dataset ${dataDecl.name.text}, whose features are ${formatShape(features)}: \`${input}\``, {
     fixes: [{ title: `Declare ${input}`, edits: [{ range: { start: at, end: at }, newText: ownLine ? `${input}${ctx.lineBreak}${' '.repeat(at.character)}` : `${input}; ` }], preferred: true }],
     related: [{ range: train.data.range, message: `dataset ${dataDecl.name.text} trains it` }],

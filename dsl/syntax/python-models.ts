@@ -16,8 +16,9 @@
  * are not the last statement's); the habits inside a body (Input(shape=...), a layer applied
  * to its input) then have fixes of their own.
  *
- * A PyTorch module, `class Net(nn.Module):` with its `__init__` and `forward`, is said once
- * at its class line, with the fix that declares the model forward applies (python-class.ts).
+ * A PyTorch module, `class Net(nn.Module):` with its `__init__` and `forward` (or Keras's
+ * subclass and its `call`), is said once at its class line, with the fix that declares the
+ * model forward applies, or a block where another class uses it as a layer (python-class.ts).
  *
  * And a Sequential model pasted below a declaration (`net = nn.Sequential(...)`): read with
  * the declaration above's piece, whose parser says only "expected a declaration". It gets
@@ -89,7 +90,7 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
     out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || (x.lineReadAsWritten && !all)), error];
   };
   let index: LineIndex | undefined;
-  // PyTorch's classes, first all of them: a class another one uses as a layer is a block.
+  // The model classes, first all of them: a class another one uses as a layer is a block.
   const classes = text.includes('class ') ? moduleClasses(lines, outside) : [];
   const users = classUsers(lines, classes);
   let after = -1;
@@ -116,7 +117,7 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   return out;
 }
 
-/** The PyTorch module classes outside every declaration. */
+/** The model classes (PyTorch's modules, Keras's subclasses) outside every declaration. */
 function moduleClasses(lines: readonly string[], outside: (line: number) => boolean): ModuleClass[] {
   const classes: ModuleClass[] = [];
   for (let line = 0; line < lines.length; line++) {
