@@ -158,6 +158,63 @@ describe('code actions', () => {
     }
   });
 
+  it('writes a PyTorch module pasted as a class, with a submodule, as a block and a model that check clean', async () => {
+    const torch = [
+      'dataset digits = mnist()',
+      'class Res(nn.Module):',
+      '    def __init__(self, channels):',
+      '        super().__init__()',
+      '        self.conv = nn.Conv2d(channels, channels, 3, padding=1)',
+      '    def forward(self, x):',
+      '        return F.relu(self.conv(x) + x)',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.stem = nn.Conv2d(1, 8, 3, padding=1)',
+      '        self.res = Res(8)',
+      '        self.fc = nn.Linear(8, 10)',
+      '    def forward(self, x):',
+      '        x = self.res(F.relu(self.stem(x)))',
+      '        x = F.adaptive_avg_pool2d(x, 1).flatten(1)',
+      '        return F.softmax(self.fc(x), dim=1)',
+      'train Net on digits { loss: categoricalCrossentropy }',
+      '',
+    ].join('\r\n');
+    const { uri, diagnostics } = await open(torch);
+    // One error a class, at its line; the train statement is told which line says its model.
+    expect(diagnostics.map((d) => [d.range.start.line, d.message.slice(0, 40)])).toEqual([
+      [1, '`class Res(nn.Module)` is how PyTorch de'],
+      [7, '`class Net(nn.Module)` is how PyTorch de'],
+      [17, 'no model named Net yet: line 8 says it i'],
+    ]);
+    const quick = await actionsAt(uri, 7, 2);
+    expect(quick.map((a) => a.title)).toContain('Declare model Net with the layers forward applies');
+    const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
+    const fixed = applyEdits(torch, actions[0].edit!.changes![uri]);
+    expect(fixed).toBe([
+      'dataset digits = mnist()',
+      'block Res(channels) {',
+      '  residual {',
+      '    conv2d(channels, 3, padding: same)',
+      '  }',
+      '  relu()',
+      '}',
+      'model Net {',
+      '  input x: [28, 28, 1]',
+      '  conv2d(8, 3, padding: same)',
+      '  relu()',
+      '  Res(8)',
+      '  globalAvgPool2d',
+      '  flatten()',
+      '  dense(10)',
+      '  softmax(axis: 0)',
+      '}',
+      'train Net on digits { loss: categoricalCrossentropy }',
+      '',
+    ].join('\r\n'));
+    expect((await open(fixed)).diagnostics).toEqual([]);
+  });
+
   it('extracts statements into a block', async () => {
     const text = 'model M {\n  input x: [8]\n  dense(8, activation: relu, init: heNormal)\n  dense(8, activation: relu, init: heNormal)\n  dense(1)\n}\n';
     const { uri } = await open(text);
