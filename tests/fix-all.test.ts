@@ -358,6 +358,29 @@ describe('fixAll', () => {
       expect(analyze(fixed).models[0].layers.at(-1)?.outputShape).toEqual([10]);
     });
 
+    it('reads the mean over an image\'s height and width as global average pooling, and nn.Identity as no layer', () => {
+      const file = [
+        'dataset digits = mnist()',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv = nn.Conv2d(1, 16, 3, padding=1)',
+        '        self.skip = nn.Identity()',
+        '        self.fc = nn.Linear(16, 10)',
+        '    def forward(self, x):',
+        '        x = self.skip(F.relu(self.conv(x)))',
+        '        x = x.mean(dim=(2, 3))',
+        '        return F.softmax(self.fc(x), dim=-1)',
+        'train Net on digits { loss: categoricalCrossentropy }',
+        '',
+      ].join('\n');
+      const fixed = ide.fixAll(file, check).text;
+      expect(fixed).toBe('dataset digits = mnist()\nmodel Net {\n  input x: [28, 28, 1]\n  conv2d(16, 3, padding: same)\n  relu()\n  globalAvgPool2d()\n  dense(10)\n  softmax(axis: -1)\n}\ntrain Net on digits { loss: categoricalCrossentropy }\n');
+      expect(check(fixed)).toEqual([]);
+      // Another mean is not read.
+      expect(check(file.replace('x.mean(dim=(2, 3))', 'x.mean(dim=3)'))[0].message).toMatch(/Line 10 is not read \(x\.mean\(dim=3\) is a mean dlnet does not read\)/);
+    });
+
     it('reads Keras\'s subclassing the same way: class MyModel(keras.Model) and its call', () => {
       const file = [
         'dataset digits = mnist(flat: true)',

@@ -367,6 +367,7 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
     if (typeof t === 'string') return t;
     const method = e.callee.name;
     if (FLATTENS.has(method)) return flattens(method, e.args, text) ? make('flatten()', [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
+    if (method === 'mean') return meanPooling(e.args, text) ? make(meanPooling(e.args, text)!, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`;
     if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
     if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) {
       // x.add(y): the merge, as x + y.
@@ -390,6 +391,7 @@ function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | string {
   const t = tensorOf(first.value, text, at);
   if (typeof t === 'string') return t;
   if (last === 'flatten') return make('flatten()', [t]);
+  if (last === 'mean' && path.startsWith('torch')) return meanPooling(rest, text) ? make(meanPooling(rest, text)!, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`;
   if (MERGES[last!] && rest.length === 1 && isTensor(rest[0].value)) {
     const other = tensorOf(rest[0].value, text, at);
     return typeof other === 'string' ? other : make(MERGES[last!], [t, other]);
@@ -425,6 +427,18 @@ function tensorNames(e: PyExpr, scope: Map<string, Binding>): boolean {
   }
 }
 
+/**
+ * `x.mean((2, 3))` and `torch.mean(x, dim=[2, 3])`, the mean over an image's height and
+ * width (PyTorch's axes, batch and channels first), are the global average pooling; the mean
+ * over a batch-first sequence's steps, `x.mean(1)`, its one-dimensional kind. Undefined for
+ * any other mean.
+ */
+function meanPooling(args: PyArg[], text: string): string | undefined {
+  const dims = args.filter((a) => !a.name || a.name === 'dim').map((a) => text.slice(a.value.start, a.value.end).replace(/[\s()[\]]/g, ''));
+  if (args.some((a) => a.name && a.name !== 'dim' && a.name !== 'keepdim') || dims.length !== 1) return undefined;
+  return dims[0] === '2,3' || dims[0] === '-2,-1' ? 'globalAvgPool2d()' : dims[0] === '1' ? 'globalAvgPool1d()' : undefined;
+}
+
 /** `view(-1, 320)`, `view(x.size(0), -1)`, `flatten(1)`, `reshape(batch, -1)`: one batch axis and one of the rest. */
 function flattens(method: string, args: PyArg[], text: string): boolean {
   if (method === 'flatten') return args.length <= 1;
@@ -433,12 +447,14 @@ function flattens(method: string, args: PyArg[], text: string): boolean {
 }
 
 /**
- * The layers a member made in __init__ applies: itself, a Sequential's in order, or a
+ * The layers a member made in __init__ applies: itself (none for nn.Identity), a Sequential's in order, or a
  * recurrent layer of `num_layers` stacked (each but the last giving every step to the next).
  */
 function layersOf(member: PyExpr & { text: string }): string[] {
   if (member.kind !== 'call') return [member.text];
   const kind = dottedPath(member.callee)?.split('.').pop();
+  // nn.Identity() passes its input on: no layer.
+  if (kind === 'Identity') return [];
   const written = (a: PyArg) => member.text.slice(a.start, a.end);
   if (kind === 'Sequential' && member.args.every((a) => !a.name)) return member.args.map(written);
   const layers = kind && RECURRENT.has(kind) ? member.args.find((a, i) => a.name === 'num_layers' || (!a.name && i === 2)) : undefined;
