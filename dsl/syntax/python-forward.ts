@@ -112,12 +112,8 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     if (args.length !== 1 || args[0].name) return `self.${last} is given ${args.length === 0 ? 'no tensor' : 'more than one tensor'}`;
     if (args[0].value.kind === 'sequence') {
       // Keras's merge layer applied to a list, `self.concat([a, b])`: that merge of those tensors.
-      const parts: Tensor[] = [];
-      for (const item of args[0].value.items) {
-        const part = tensorOf(item, text, at);
-        if (typeof part === 'string') return part;
-        parts.push(part);
-      }
+      const parts = tensorsOf(args[0].value.items, text, at);
+      if (typeof parts === 'string') return parts;
       if (member.kind !== 'call') return `self.${last} is no layer`;
       const merged = make(member.text.slice(member.callee.start, member.callee.end), parts);
       merged.args = member.args.map((a) => member.text.slice(a.start, a.end)).join(', ');
@@ -145,13 +141,8 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
   }
   if (last && LIST_MERGES[last] && e.args[0]?.value.kind === 'sequence') {
     // torch.cat((a, b), dim=1): PyTorch's channels, dlnet's last axis, where concat joins by default.
-    const parts: Tensor[] = [];
-    for (const item of e.args[0].value.items) {
-      const t = tensorOf(item, text, at);
-      if (typeof t === 'string') return t;
-      parts.push(t);
-    }
-    return make(LIST_MERGES[last], parts);
+    const parts = tensorsOf(e.args[0].value.items, text, at);
+    return typeof parts === 'string' ? parts : make(LIST_MERGES[last], parts);
   }
   const [first, ...rest] = e.args;
   if (!path || !first || first.name || !isTensor(first.value)) return `${text.slice(e.start, e.end)} applies nothing to a tensor`;
@@ -166,6 +157,17 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
   // F.relu(x), F.max_pool2d(x, 2), F.dropout(x, 0.5, training=self.training): the layer, its tensor left out (and whether it trains, which dlnet knows).
   const kept = rest.filter((a) => !a.name || !UNREAD_ARGUMENTS.has(a.name));
   return make(`${path}(${kept.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
+}
+
+/** The tensors a list's items make, or why one is not read. */
+function tensorsOf(items: PyExpr[], text: string, at: ReadScope): Tensor[] | string {
+  const tensors: Tensor[] = [];
+  for (const item of items) {
+    const t = tensorOf(item, text, at);
+    if (typeof t === 'string') return t;
+    tensors.push(t);
+  }
+  return tensors;
 }
 
 const LAST_STEP = new Set(['[:,-1,:]', '[:,-1]']);
