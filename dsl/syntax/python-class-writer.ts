@@ -32,9 +32,8 @@ export function writeModel(made: Tensor[], returned: Tensor[]): { lines: string[
   const previous = (i: number) => (i === 0 ? lines[0].from[0] : lines[i - 1].out);
   const needed = new Set<Tensor>();
   lines.forEach((l, i) => {
-    if (!isMerge(l.out) || l.residual) {
-      if (l.from[0] === previous(i)) return;
-    }
+    // A step (or residual) on the tensor of the line before follows on; anything else names what it takes.
+    if ((!isMerge(l.out) || l.residual) && l.from[0] === previous(i)) return;
     for (const from of l.from) needed.add(from);
   });
   const last = lines[lines.length - 1]?.out;
