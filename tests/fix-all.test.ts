@@ -381,6 +381,29 @@ describe('fixAll', () => {
       expect(check(file.replace('x.mean(dim=(2, 3))', 'x.mean(dim=3)'))[0].message).toMatch(/Line 10 is not read \(x\.mean\(dim=3\) is a mean dlnet does not read\)/);
     });
 
+    it('reads a view to an image, [channels, height, width] in PyTorch, as a reshape to dlnet\'s [height, width, channels]', () => {
+      const file = [
+        'dataset digits = mnist(flat: true)',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv = nn.Conv2d(1, 8, 3)',
+        '        self.fc = nn.Linear(8 * 26 * 26, 10)',
+        '    def forward(self, x):',
+        '        x = x.view(-1, 1, 28, 28)',
+        '        x = F.relu(self.conv(x))',
+        '        x = x.view(x.size(0), -1)',
+        '        return F.log_softmax(self.fc(x), dim=1)',
+        'train Net on digits { loss: nll_loss }',
+        '',
+      ].join('\n');
+      const fixed = ide.fixAll(file, check).text;
+      expect(fixed).toBe('dataset digits = mnist(flat: true)\nmodel Net {\n  input x: [784]\n  reshape([28, 28, 1])\n  conv2d(8, 3)\n  relu()\n  flatten()\n  dense(10)\n  softmax(axis: 0)\n}\ntrain Net on digits { loss: categoricalCrossentropy }\n');
+      expect(check(fixed)).toEqual([]);
+      // Sizes not written as numbers are not read.
+      expect(check(file.replace('x.view(-1, 1, 28, 28)', 'x.view(-1, 1, size, size)'))[0].message).toMatch(/Line 8 is not read \(x\.view\(-1, 1, size, size\) is a reshape dlnet does not read\)/);
+    });
+
     it('reads Keras\'s subclassing the same way: class MyModel(keras.Model) and its call', () => {
       const file = [
         'dataset digits = mnist(flat: true)',

@@ -129,7 +129,11 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     const t = tensorOf(e.callee.object, text, at);
     if (typeof t === 'string') return t;
     const method = e.callee.name;
-    if (FLATTENS.has(method)) return flattens(method, e.args, text) ? make('flatten()', [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
+    if (FLATTENS.has(method)) {
+      if (flattens(method, e.args, text)) return make('flatten()', [t]);
+      const reshape = method === 'flatten' ? undefined : reshapeOf(e.args, text);
+      return reshape ? make(reshape, [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
+    }
     if (method === 'mean') return meanPooling(e.args, text) ? make(meanPooling(e.args, text)!, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`;
     if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
     if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) {
@@ -194,6 +198,19 @@ function tensorNames(e: PyExpr, scope: Map<string, Binding>): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * `x.view(-1, 1, 28, 28)`: a reshape of each example to sizes written as numbers, the batch
+ * first (-1 or `x.size(0)`). PyTorch's image is [channels, height, width], dlnet's
+ * [height, width, channels]: `reshape([28, 28, 1])`. Undefined for any other sizes.
+ */
+function reshapeOf(args: PyArg[], text: string): string | undefined {
+  const sizes = (args.length === 1 && args[0].value.kind === 'sequence' ? args[0].value.items : args.map((a) => a.value)).map((v) => text.slice(v.start, v.end).replace(/\s/g, ''));
+  const [batch, ...rest] = sizes;
+  if (!batch || !(batch === '-1' || /\.size\(0\)$/.test(batch) || /\.shape\[0\]$/.test(batch)) || rest.length < 2 || rest.length > 3 || !rest.every((n) => /^\d+$/.test(n))) return undefined;
+  const dims = rest.length === 3 ? [rest[1], rest[2], rest[0]] : rest;
+  return `reshape([${dims.join(', ')}])`;
 }
 
 /**
