@@ -78,6 +78,7 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     return t;
   };
   const isTensor = (x: PyExpr) => tensorNames(x, at.scope);
+  const pooled = (layer: string | undefined, t: Tensor) => (layer ? make(layer, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`);
   if (e.kind === 'name') {
     const bound = at.scope.get(e.text);
     if (!bound) return `${e.text} is no tensor of forward`;
@@ -134,7 +135,7 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
       const reshape = method === 'flatten' ? undefined : reshapeOf(e.args, text);
       return reshape ? make(reshape, [t]) : `${text.slice(e.start, e.end)} is a reshape dlnet does not read`;
     }
-    if (method === 'mean') return meanPooling(e.args, text) ? make(meanPooling(e.args, text)!, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`;
+    if (method === 'mean') return pooled(meanPooling(e.args, text), t);
     if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
     if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) {
       // x.add(y): the merge, as x + y.
@@ -153,7 +154,7 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
   const t = tensorOf(first.value, text, at);
   if (typeof t === 'string') return t;
   if (last === 'flatten') return make('flatten()', [t]);
-  if (last === 'mean' && path.startsWith('torch')) return meanPooling(rest, text) ? make(meanPooling(rest, text)!, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`;
+  if (last === 'mean' && path.startsWith('torch')) return pooled(meanPooling(rest, text), t);
   if (MERGES[last!] && rest.length === 1 && isTensor(rest[0].value)) {
     const other = tensorOf(rest[0].value, text, at);
     return typeof other === 'string' ? other : make(MERGES[last!], [t, other]);
