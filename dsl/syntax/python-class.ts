@@ -26,7 +26,7 @@
  * the error, which then has no fix. This file finds the classes and reads `__init__`;
  * python-forward.ts reads what `forward` makes, python-class-writer.ts writes it.
  */
-import { parsePython, topLevel, type PyExpr } from './python-expression';
+import { lineCode, parsePython, topLevel, type PyExpr } from './python-expression';
 import { writeModel } from './python-class-writer';
 import { tensorOf, UNPACK, unpackRecurrent, UNREAD_ARGUMENTS, type Binding, type Tensor } from './python-forward';
 import type { SyntaxError } from './parser';
@@ -122,21 +122,10 @@ function logicalLines(lines: readonly string[], first: number, last: number): Lo
       if (!trimmed.slice(quotes[0].length).includes(quotes[1])) docstring = quotes[1];
       continue;
     }
-    let code = '';
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw[i];
-      if (c === '#') break;
-      if (c === '"' || c === "'") {
-        const close = raw.indexOf(c, i + 1);
-        if (close < 0) return { open: open ?? { line: l, indent: raw.length - raw.trimStart().length, text: raw.trim() } };
-        code += raw.slice(i, close + 1);
-        i = close;
-        continue;
-      }
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth--;
-      code += c;
-    }
+    const read = lineCode(raw, 0, depth);
+    if (!read) return { open: open ?? { line: l, indent: raw.length - raw.trimStart().length, text: raw.trim() } };
+    const { code } = read;
+    depth = read.depth;
     if (open) open.text += ` ${code.trim()}`;
     else if (code.trim() !== '') open = { line: l, indent: raw.length - raw.trimStart().length, text: code.trim() };
     if (open && depth <= 0 && !open.text.endsWith('\\')) {

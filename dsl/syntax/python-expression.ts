@@ -179,3 +179,29 @@ export function topLevel(list: string): string[] {
   parts.push(list.slice(start).trim());
   return parts.filter(Boolean);
 }
+
+/**
+ * A line of Python from `from`, with the bracket `depth` open before it: its code (the
+ * comment left out, strings kept whole), the depth open at its end, and where a closing
+ * bracket first brings the depth to 0, if one does. Undefined where a string is left open
+ * (dlnet reads no string over several lines).
+ */
+export function lineCode(line: string, from = 0, depth = 0): { code: string; depth: number; closedAt?: number } | undefined {
+  let code = '';
+  let closedAt: number | undefined;
+  for (let i = from; i < line.length; i++) {
+    const c = line[i];
+    if (c === '#') break;
+    if (c === '"' || c === "'") {
+      const close = line.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      code += line.slice(i, close + 1);
+      i = close;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && --depth === 0) closedAt ??= i;
+    code += c;
+  }
+  return { code, depth, closedAt };
+}

@@ -33,7 +33,7 @@ import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel } from './sequential';
 import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './python-class';
-import { topLevel } from './python-expression';
+import { lineCode, topLevel } from './python-expression';
 
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
 
@@ -56,24 +56,14 @@ function modelCallAt(lines: readonly string[], line: number): ModelCall | undefi
   // A call of Keras's spans a few lines: one left open further than this is no Model call dlnet reads.
   for (let l = line, from = start[0].length; l < lines.length && l < line + 50; l++, from = 0) {
     const text = lines[l];
-    for (let i = from; i < text.length; i++) {
-      const c = text[i];
-      if (c === '#') break;
-      if (c === '"' || c === "'") {
-        const close = text.indexOf(c, i + 1);
-        if (close < 0) return undefined;
-        args += text.slice(i, close + 1);
-        i = close;
-        continue;
-      }
-      if (c === '(' || c === '[') depth++;
-      else if ((c === ')' || c === ']') && --depth === 0) {
-        const rest = text.slice(i + 1).trim();
-        return rest === '' || rest.startsWith('#') ? { indent: start[1], variable: start[2], args: args.trim(), last: l } : undefined;
-      }
-      args += c;
+    const read = lineCode(text, from, depth);
+    if (!read) return undefined;
+    if (read.closedAt !== undefined) {
+      const rest = text.slice(read.closedAt + 1).trim();
+      return rest === '' || rest.startsWith('#') ? { indent: start[1], variable: start[2], args: `${args}${text.slice(from, read.closedAt)}`.trim(), last: l } : undefined;
     }
-    args += ' ';
+    args += `${read.code} `;
+    depth = read.depth;
   }
   return undefined;
 }

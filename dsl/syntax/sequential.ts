@@ -13,6 +13,7 @@ import type { SyntaxError } from './parser';
 import type { Position } from './range';
 import { tokenRange } from './range-builder';
 import * as t from './tokens';
+import { lineCode } from './python-expression';
 
 export interface SequentialModel {
   /** The tokens of `model Name { layer \n layer }`, each standing where the text it replaces does. */
@@ -143,44 +144,35 @@ function addedLayers(text: string, close: IToken, to: number, name: string): { l
  * it), how many lines further its last line is, and where that line starts and ends.
  */
 function addedLayer(text: string, at: number, to: number, name: string): { text: string; lines: number; lineStart: number; lineEnd: number } | undefined {
-  let i = at;
-  while (i < to && (text[i] === ' ' || text[i] === '\t')) i++;
+  let lineStart = at;
+  let lineEnd = endOfLine(text, at, to);
+  const first = text.slice(at, lineEnd);
   const head = `${name}.add(`;
-  if (!text.startsWith(head, i)) return undefined;
-  const start = i + head.length;
+  const indent = first.length - first.trimStart().length;
+  if (!first.startsWith(head, indent)) return undefined;
+  let from = indent + head.length;
   let depth = 1;
   let lines = 0;
-  let lineStart = at;
   let layer = '';
-  for (i = start; i < to; i++) {
-    const c = text[i];
-    if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      lines++;
-      lineStart = i + 1;
-      layer += '\n';
-    } else if (c === '#') {
-      // A comment inside the call, up to its line's end.
-      i = endOfLine(text, i, to) - 1;
-    } else if (c === '"' || c === "'") {
-      const close = text.indexOf(c, i + 1);
-      if (close < 0 || close >= endOfLine(text, i, to)) return undefined;
-      layer += text.slice(i, close + 1);
-      i = close;
-    } else if ((c === ')' || c === ']') && depth === 1) {
-      const lineEnd = endOfLine(text, i + 1, to);
-      const rest = text.slice(i + 1, lineEnd).trim();
+  for (;;) {
+    const written = text.slice(lineStart, lineEnd);
+    const read = lineCode(written, from, depth);
+    if (!read) return undefined;
+    if (read.closedAt !== undefined) {
+      const rest = written.slice(read.closedAt + 1).trim();
       if (rest !== '' && !rest.startsWith('#')) return undefined;
       // Continued lines joined as one: no space just inside a bracket, no comma that ended a line before one closes (a tuple's `(784,)` keeps its).
-      const joined = layer.replace(/,\s*\n\s*([)\]])/g, '$1').replace(/\s+/g, ' ').replace(/([([]) /g, '$1').replace(/ ([)\]])/g, '$1').trim();
+      const joined = `${layer}${written.slice(from, read.closedAt)}`.replace(/,\s*\n\s*([)\]])/g, '$1').replace(/\s+/g, ' ').replace(/([([]) /g, '$1').replace(/ ([)\]])/g, '$1').trim();
       return { text: joined + (rest ? `  ${rest}` : ''), lines, lineStart, lineEnd };
-    } else {
-      if (c === '(' || c === '[') depth++;
-      else if (c === ')' || c === ']') depth--;
-      layer += c;
     }
+    if (lineEnd >= to) return undefined;
+    layer += `${read.code}\n`;
+    depth = read.depth;
+    from = 0;
+    lines++;
+    lineStart = lineEnd + (text.charCodeAt(lineEnd) === 0x0d && text.charCodeAt(lineEnd + 1) === 0x0a ? 2 : 1);
+    lineEnd = endOfLine(text, lineStart, to);
   }
-  return undefined;
 }
 
 function endOfLine(text: string, from: number, to: number): number {
