@@ -458,41 +458,19 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (!arg.value) continue; // a parse error already reported
     if (arg.name) {
       const p = params.find((q) => q.name === arg.name!.text);
-      if (!p && inputShapeParameter(arg.name.text)) {
-        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
-          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }] }],
-        }));
-        ok = false;
-        continue;
-      }
-      const unneeded = p ? undefined : unneededParameter(arg.name.text);
-      if (unneeded) {
-        // `nn.Linear(in_features=784, out_features=128)`: the input's size, which the model already says.
-        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': ${unneeded}`, {
-          fixes: [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }], preferred: true }],
-        }));
-        ok = false;
-        continue;
-      }
-      const pair = p ? undefined : pairedParameter(arg.name.text);
-      if (pair && pair.every((n) => params.some((q) => q.name === n)) && arg.value.kind === 'list' && arg.value.items.length === 2) {
-        // `betas: [0.9, 0.999]`: one number each, by name.
-        const [first, second] = arg.value.items;
-        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': it takes ${pair[0]} and ${pair[1]}, a number each`, {
-          fixes: [{ title: `Write ${pair[0]} and ${pair[1]}`, edits: [{ range: arg.range, newText: `${pair[0]}: ${valueText(first)}, ${pair[1]}: ${valueText(second)}` }], preferred: true }],
-        }));
-        ok = false;
-        continue;
-      }
       if (!p) {
-        const unseen = params.map((q) => q.name).filter((n) => !given.includes(n));
-        const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
-        const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
-        if (guess) (offered ??= []).push(guess);
-        scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
-          `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
-            fixes: replaceWith(arg.name.range, guess),
-          }));
+        const habit = otherFrameworksParameter(owner, params, call, arg as ast.Arg & { name: ast.Ident; value: ast.Value });
+        if (habit) scope.report(habit);
+        else {
+          const unseen = params.map((q) => q.name).filter((n) => !given.includes(n));
+          const guess = parameterAlias(arg.name.text, unseen) ?? closest(arg.name.text, unseen);
+          const known = params.filter((q) => q.type.kind !== 'tensor').map((q) => q.name);
+          if (guess) (offered ??= []).push(guess);
+          scope.report(diagnostic('unknown-parameter', 'error', arg.name.range,
+            `${owner} has no parameter '${arg.name.text}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`, {
+              fixes: replaceWith(arg.name.range, guess),
+            }));
+        }
         ok = false;
         continue;
       }
@@ -542,6 +520,33 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     }
   }
   return ok ? bound : undefined;
+}
+
+/**
+ * A parameter the call's owner does not have, as Keras or PyTorch pass it: an input's shape
+ * (`input_shape`: a model declares its input once), what dlnet knows untold (`in_features`,
+ * `batch_first`, `inplace`), or a pair dlnet takes as two (`betas: [0.9, 0.999]`); its
+ * diagnostic, or undefined for any other name.
+ */
+function otherFrameworksParameter(owner: string, params: ParamDef[], call: ast.Call, arg: ast.Arg & { name: ast.Ident; value: ast.Value }): Diagnostic | undefined {
+  const without = (preferred?: true): Fix[] => [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }], ...(preferred && { preferred }) }];
+  if (inputShapeParameter(arg.name.text)) {
+    return diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
+      fixes: without(),
+    });
+  }
+  const unneeded = unneededParameter(arg.name.text);
+  // `nn.Linear(in_features=784, out_features=128)`: the input's size, which the model already says.
+  if (unneeded) return diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': ${unneeded}`, { fixes: without(true) });
+  const pair = pairedParameter(arg.name.text);
+  if (pair && pair.every((n) => params.some((q) => q.name === n)) && arg.value.kind === 'list' && arg.value.items.length === 2) {
+    // `betas: [0.9, 0.999]`: one number each, by name.
+    const [first, second] = arg.value.items;
+    return diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': it takes ${pair[0]} and ${pair[1]}, a number each`, {
+      fixes: [{ title: `Write ${pair[0]} and ${pair[1]}`, edits: [{ range: arg.range, newText: `${pair[0]}: ${valueText(first)}, ${pair[1]}: ${valueText(second)}` }], preferred: true }],
+    });
+  }
+  return undefined;
 }
 
 /** Whether a value is of the kind a parameter takes (a name or string for a choice, a number or list for sizes), before it is checked. */
