@@ -7,6 +7,11 @@ import type { ChoiceTable, LayerName } from './index';
 
 export const fold = (name: string): string => name.replace(/[_-]/g, '').toLowerCase();
 
+/** The entry of `table` under `key`, where the table has one of its own (not `constructor` or `toString`, which every object has). */
+export function entryOf<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 export const layerAliases: Readonly<Record<string, LayerName>> = {
   linear: 'dense',
   batchnormalization: 'batchNorm',
@@ -42,7 +47,7 @@ const inputSizeFirstLayers: Readonly<Record<string, number>> = {
 
 /** For a layer named as PyTorch names one that takes its input's size first: how many positional arguments make the first one that size. */
 export function inputSizeFirst(name: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(inputSizeFirstLayers, name) ? inputSizeFirstLayers[name] : undefined;
+  return entryOf(inputSizeFirstLayers, name);
 }
 
 const CONV_ORDER = ['filters', 'kernel', 'strides', 'padding'];
@@ -61,8 +66,7 @@ const positionalOrders: Readonly<Record<string, readonly string[]>> = {
 
 /** How another framework's layer `name` takes its arguments by position, if dlnet knows (dlnet's parameter names). */
 export function positionalOrder(name: string): readonly string[] | undefined {
-  const key = fold(name);
-  return Object.prototype.hasOwnProperty.call(positionalOrders, key) ? positionalOrders[key] : undefined;
+  return entryOf(positionalOrders, fold(name));
 }
 
 /** Parameter names and the dlnet parameters they may stand for (the layer has one of them). */
@@ -103,14 +107,12 @@ const pairedParameters: Readonly<Record<string, readonly [string, string]>> = {
 
 /** The two parameters that a pair another framework passes as one parameter stands for, if it is one. */
 export function pairedParameter(name: string): readonly [string, string] | undefined {
-  const key = fold(name);
-  return Object.prototype.hasOwnProperty.call(pairedParameters, key) ? pairedParameters[key] : undefined;
+  return entryOf(pairedParameters, fold(name));
 }
 
 /** Why a parameter another framework passes is one dlnet needs no value for, if it is one. */
 export function unneededParameter(name: string): string | undefined {
-  const key = fold(name);
-  return Object.prototype.hasOwnProperty.call(unneededParameters, key) ? unneededParameters[key] : undefined;
+  return entryOf(unneededParameters, fold(name));
 }
 
 /** Value names (activations, initialisers, losses) as Keras and PyTorch spell them. */
@@ -123,7 +125,7 @@ export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record
 /** The value of a table that another framework's name stands for. */
 export function choiceAlias(table: ChoiceTable, name: string): string | undefined {
   const aliases = choiceAliases[table];
-  return aliases && Object.prototype.hasOwnProperty.call(aliases, fold(name)) ? aliases[fold(name)] : undefined;
+  return aliases && entryOf(aliases, fold(name));
 }
 
 const inputShapeParameters = ['inputshape', 'batchinputshape', 'inputdim', 'inputlength'] as const;
@@ -136,7 +138,7 @@ export function inputShapeParameter(name: string): InputShapeParameter | undefin
 
 /** The layer another framework's name stands for. */
 export function layerAlias(name: string): LayerName | undefined {
-  return Object.prototype.hasOwnProperty.call(layerAliases, fold(name)) ? layerAliases[fold(name)] : undefined;
+  return entryOf(layerAliases, fold(name));
 }
 
 /** The names other frameworks give a layer, folded (for completion to match them). */
@@ -146,7 +148,5 @@ export function aliasesOf(layer: LayerName): string[] {
 
 /** The parameter among `params` that another framework's name stands for. */
 export function parameterAlias(name: string, params: readonly string[]): string | undefined {
-  const key = fold(name);
-  if (!Object.prototype.hasOwnProperty.call(parameterAliases, key)) return undefined;
-  return parameterAliases[key].find((p) => params.includes(p));
+  return entryOf(parameterAliases, fold(name))?.find((p) => params.includes(p));
 }

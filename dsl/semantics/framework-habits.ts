@@ -5,7 +5,7 @@
  * (`Linear(784, 128)`: dlnet works the size out, `dense(128)`).
  */
 import { choiceAlias, findLayer, layerNames } from '../catalog';
-import { fold, inputSizeFirst, positionalOrder } from '../catalog/aliases';
+import { entryOf, fold, inputSizeFirst, positionalOrder } from '../catalog/aliases';
 import { replaceWith, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { withoutItem } from '../syntax/range';
@@ -36,8 +36,7 @@ const adaptivePoolings: Readonly<Record<string, string>> = {
  * other call, and for another output size (which no dlnet layer gives).
  */
 export function globalPoolingFromAdaptive(call: ast.Call): { layer: string; fix: Fix } | undefined {
-  const key = fold(call.callee.text);
-  const layer = Object.prototype.hasOwnProperty.call(adaptivePoolings, key) ? adaptivePoolings[key] : undefined;
+  const layer = entryOf(adaptivePoolings, fold(call.callee.text));
   const [arg, more] = call.args ?? [];
   if (!layer || !arg?.value || more) return undefined;
   const ones = (v: ast.Value): boolean => (v.kind === 'number' && v.value === 1) || (v.kind === 'list' && v.items.length > 0 && v.items.every(ones));
