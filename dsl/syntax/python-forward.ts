@@ -78,6 +78,11 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     return t;
   };
   const isTensor = (x: PyExpr) => tensorNames(x, at.scope);
+  /** `t` merged by `layer` with the tensor `other` makes (x + y, x.add(y), torch.add(x, y)). */
+  const mergeWith = (layer: string, t: Tensor, other: PyExpr) => {
+    const o = tensorOf(other, text, at);
+    return typeof o === 'string' ? o : make(layer, [t, o]);
+  };
   const pooled = (layer: string | undefined, t: Tensor) => (layer ? make(layer, [t]) : `${text.slice(e.start, e.end)} is a mean dlnet does not read`);
   if (e.kind === 'name') {
     const bound = at.scope.get(e.text);
@@ -98,9 +103,7 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     const layer = MERGES[e.op];
     if (!layer || !isTensor(e.left) || !isTensor(e.right)) return `${text.slice(e.start, e.end)} is arithmetic on something other than two tensors`;
     const left = tensorOf(e.left, text, at);
-    if (typeof left === 'string') return left;
-    const right = tensorOf(e.right, text, at);
-    return typeof right === 'string' ? right : make(layer, [left, right]);
+    return typeof left === 'string' ? left : mergeWith(layer, left, e.right);
   }
   if (e.kind !== 'call') return `${text.slice(e.start, e.end)} is not read`;
   const path = dottedPath(e.callee);
@@ -137,11 +140,8 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
     }
     if (method === 'mean') return pooled(meanPooling(e.args, text), t);
     if (method === 'size' || method === 'shape') return `${text.slice(e.start, e.end)} is no tensor`;
-    if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) {
-      // x.add(y): the merge, as x + y.
-      const other = tensorOf(e.args[0].value, text, at);
-      return typeof other === 'string' ? other : make(MERGES[method], [t, other]);
-    }
+    // x.add(y): the merge, as x + y.
+    if (MERGES[method] && e.args.length === 1 && isTensor(e.args[0].value)) return mergeWith(MERGES[method], t, e.args[0].value);
     return make(`${method}(${e.args.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
   }
   if (last && LIST_MERGES[last] && e.args[0]?.value.kind === 'sequence') {
@@ -155,10 +155,7 @@ export function tensorOf(e: PyExpr, text: string, at: ReadScope): Tensor | strin
   if (typeof t === 'string') return t;
   if (last === 'flatten') return make('flatten()', [t]);
   if (last === 'mean' && path.startsWith('torch')) return pooled(meanPooling(rest, text), t);
-  if (MERGES[last!] && rest.length === 1 && isTensor(rest[0].value)) {
-    const other = tensorOf(rest[0].value, text, at);
-    return typeof other === 'string' ? other : make(MERGES[last!], [t, other]);
-  }
+  if (MERGES[last!] && rest.length === 1 && isTensor(rest[0].value)) return mergeWith(MERGES[last!], t, rest[0].value);
   // F.relu(x), F.max_pool2d(x, 2), F.dropout(x, 0.5, training=self.training): the layer, its tensor left out (and whether it trains, which dlnet knows).
   const kept = rest.filter((a) => !a.name || !UNREAD_ARGUMENTS.has(a.name));
   return make(`${path}(${kept.map((a) => text.slice(a.start, a.end)).join(', ')})`, [t]);
