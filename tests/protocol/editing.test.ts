@@ -73,6 +73,12 @@ describe('code actions', () => {
     return fixed;
   }
 
+  /** What the server's Fix All (the source.fixAll code action) offers for an open document, and the text it makes. */
+  async function fixAllOf(uri: string, text: string): Promise<{ actions: CodeAction[]; fixed: string }> {
+    const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
+    return { actions, fixed: applyEdits(text, actions[0].edit!.changes![uri]) };
+  }
+
   it('inserts a reshape before a convolution fed a flat image', async () => {
     const fixed = await fixAndRecheck('model M {\n  input x: [784]\n  conv2d(8, kernel: 3)\n}\n', 'rank-mismatch', /reshape/);
     expect(fixed).toContain('reshape([28, 28, 1]) -> conv2d(8, kernel: 3)');
@@ -119,10 +125,9 @@ describe('code actions', () => {
     const { uri } = await open(keras);
     // Not among the quick fixes at a position: it checks the file again for every pass.
     expect((await actionsAt(uri, 2, 4)).some((a) => a.kind === 'source.fixAll')).toBe(false);
-    const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
+    const { actions, fixed } = await fixAllOf(uri, keras);
     expect(actions.map((a) => a.kind)).toEqual(['source.fixAll']);
     expect(actions[0].title).toMatch(/^Fix all: \d+ safe fixes$/);
-    const fixed = applyEdits(keras, actions[0].edit!.changes![uri]);
     expect(fixed).toBe([
       'model M {',
       '  input image: [28, 28, 1]',
@@ -149,8 +154,7 @@ describe('code actions', () => {
     for (const lines of pastes) {
       const text = `${lines.join('\r\n')}\r\n${train}`;
       const { uri } = await open(text);
-      const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
-      const fixed = applyEdits(text, actions[0].edit!.changes![uri]);
+      const { fixed } = await fixAllOf(uri, text);
       expect(fixed.replace(/\r\n/g, '')).not.toContain('\n');
       const after = await open(fixed);
       expect(after.diagnostics).toEqual([]);
@@ -189,8 +193,7 @@ describe('code actions', () => {
     ]);
     const quick = await actionsAt(uri, 7, 2);
     expect(quick.map((a) => a.title)).toContain('Declare model Net with the layers forward applies');
-    const actions = await actionsAt(uri, 0, 0, ['source.fixAll']);
-    const fixed = applyEdits(torch, actions[0].edit!.changes![uri]);
+    const { fixed } = await fixAllOf(uri, torch);
     expect(fixed).toBe([
       'dataset digits = mnist()',
       'block Res(channels) {',
