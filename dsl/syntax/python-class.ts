@@ -26,9 +26,9 @@
  * the error, which then has no fix. This file finds the classes and reads `__init__`;
  * python-forward.ts reads what `forward` makes, python-class-writer.ts writes it.
  */
-import { lineCode, parsePython, topLevel, type PyExpr } from './python-expression';
+import { lineCode, parsePython, topLevel } from './python-expression';
 import { writeModel } from './python-class-writer';
-import { tensorOf, UNPACK, unpackRecurrent, UNREAD_ARGUMENTS, type Binding, type Tensor } from './python-forward';
+import { tensorOf, UNPACK, unpackRecurrent, UNREAD_ARGUMENTS, type Binding, type ReadScope, type Tensor } from './python-forward';
 import type { SyntaxError } from './parser';
 import { keywordNames } from './tokens';
 
@@ -43,6 +43,13 @@ interface Logical {
   line: number;
   indent: number;
   text: string;
+}
+
+/** A method of the class: its `def` line, its parameters after `self`, and its statements. */
+interface Method {
+  def: Logical;
+  params: { name: string; default?: string }[];
+  body: Logical[];
 }
 
 type Reading = { lines: string[]; params: string[] } | { unread: Logical; why: string };
@@ -155,7 +162,7 @@ function parameters(list: string): { name: string; default?: string }[] {
 
 /** A class's layers in the order its forward applies them; as a block (`asBlock`), with __init__'s parameters as the block's. */
 function readModule(statements: Logical[], header: Logical, asBlock: boolean): Reading {
-  const methods = new Map<string, { def: Logical; params: { name: string; default?: string }[]; body: Logical[] }>();
+  const methods = new Map<string, Method>();
   for (const [i, s] of statements.entries()) {
     const def = DEF.exec(s.text);
     if (!def) continue;
@@ -167,7 +174,7 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
   // PyTorch's forward, Keras's call.
   const forward = methods.get('forward') ?? methods.get('call');
   if (!forward) return { unread: header, why: 'the class has no forward (or call) method' };
-  const members = new Map<string, PyExpr & { text: string }>();
+  const members: ReadScope['members'] = new Map();
   // A block's parameters are __init__'s, its defaults as written; a model has none, so their defaults stand in the layers' arguments.
   const initParams = init?.params ?? [];
   if (asBlock && initParams.some((p) => !/^[A-Za-z_]\w*$/.test(p.name) || keywordNames.includes(p.name))) return { unread: init!.def, why: 'parameters a block cannot have' };
@@ -190,6 +197,15 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
       members.set(assign[2], Object.assign(expr, { text }));
     }
   }
+  const read = readForward(forward, members);
+  if ('unread' in read) return read;
+  // A block has no name for its input: the chain starts from it, and a residual adds it back, but nothing names it.
+  if (asBlock && read.namesInput) return { unread: forward.def, why: 'forward names its input where a block cannot, which only starts from it' };
+  return { lines: read.lines, params };
+}
+
+/** The dlnet body forward's statements write, the layers `__init__` made (`members`) applied where forward applies them; and whether it names forward's input. */
+function readForward(forward: Method, members: ReadScope['members']): { lines: string[]; namesInput: boolean } | { unread: Logical; why: string } {
   const inputs = forward.params;
   if (inputs.length !== 1) return { unread: forward.def, why: inputs.length === 0 ? 'forward takes no input' : 'forward takes several inputs: declare each with an input line' };
   const input: Tensor = { from: [], hint: 'x', name: 'x' };
@@ -226,9 +242,7 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
   }
   if (!returned) return { unread: forward.def, why: 'forward returns nothing' };
   const { lines, named } = writeModel(made, returned);
-  // A block has no name for its input: the chain starts from it, and a residual adds it back, but nothing names it.
-  if (asBlock && named.has(input)) return { unread: forward.def, why: 'forward names its input where a block cannot, which only starts from it' };
-  return { lines, params };
+  return { lines, namesInput: named.has(input) };
 }
 
 /** `text` with each name of `values` (whole words, not attributes) replaced by its value. */
