@@ -26,7 +26,7 @@
  * the error, which then has no fix. This file finds the classes and reads `__init__`;
  * python-forward.ts reads what `forward` makes, python-class-writer.ts writes it.
  */
-import { lineCode, parsePython, topLevel } from './python-expression';
+import { dottedPath, lineCode, parsePython, topLevel } from './python-expression';
 import { writeModel } from './python-class-writer';
 import { tensorOf, UNPACK, unpackRecurrent, UNREAD_ARGUMENTS, type Binding, type ReadScope, type Tensor } from './python-forward';
 import type { SyntaxError } from './parser';
@@ -184,6 +184,8 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
     const values = new Map(asBlock ? [] : initParams.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
     for (const s of init.body) {
       if (/^super\s*\(.*\)\s*\.\s*__init__\s*\(.*\)$/.test(s.text) || s.text === 'pass') continue;
+      const compound = /^(if|for|while|with|try)\b/.exec(s.text);
+      if (compound) return { unread: s, why: `an \`${compound[1]}\` statement, which dlnet's model has no counterpart of` };
       const assign = /^(self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(.+)$/.exec(s.text);
       if (!assign || assign[3].startsWith('=')) return { unread: s, why: 'not a layer made for forward' };
       const text = substitute(assign[3], values);
@@ -194,6 +196,9 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
       if (/\bModule(?:List|Dict)\b/.test(text)) return { unread: s, why: 'layers kept in a list, which forward applies in a loop' };
       const expr = parsePython(text);
       if (!expr) return { unread: s, why: 'not an expression dlnet reads' };
+      // `self._make_layer(block, 64, 2)`: layers a method of the class makes (in a loop, as ResNet's do) are not read.
+      const method = expr.kind === 'call' ? /^self\.(\w+)$/.exec(dottedPath(expr.callee) ?? '')?.[1] : undefined;
+      if (method) return { unread: s, why: `layers made by the class's method ${method}, which dlnet does not read` };
       members.set(assign[2], Object.assign(expr, { text }));
     }
   }
