@@ -86,7 +86,7 @@ export const optimizers: ChoiceDef[] = [
   { name: 'adamax', doc: 'Adam with the infinity norm.', params: [f('learningRate', 'Step size.', 0.002, { positional: true }), f('beta1', 'Decay of the gradient average.', 0.9), f('beta2', 'Decay of the norm.', 0.999)] },
   { name: 'rmsprop', doc: 'RMSProp: divides each step by a running average of squared gradients.', params: [f('learningRate', 'Step size.', 0.001, { positional: true }), f('decay', 'Decay of the average.', 0.9), f('momentum', 'Momentum.', 0), f('epsilon', 'Numerical stabiliser.', 1e-7)] },
   { name: 'adagrad', doc: 'Adagrad: step sizes shrink for frequently updated weights.', params: [f('learningRate', 'Step size.', 0.01, { positional: true })] },
-  { name: 'adadelta', doc: 'Adadelta: Adagrad without the ever-shrinking step.', params: [f('learningRate', 'Step size.', 1, { positional: true }), f('rho', 'Decay.', 0.95)] },
+  { name: 'adadelta', doc: 'Adadelta: Adagrad without the ever-shrinking step.', params: [f('learningRate', 'Step size.', 1, { positional: true }), f('rho', 'Decay.', 0.95), f('epsilon', 'Numerical stabiliser: its square root is the size of the first steps (PyTorch uses 1e-6).', 1e-7)] },
 ];
 
 export const metrics: ChoiceDef[] = [

@@ -23,7 +23,7 @@ function optimizerCall(c: Choice): string {
     case 'adamax': return `torch.optim.Adamax(parameters, lr=${lr}, betas=(${py(a.beta1)}, ${py(a.beta2)}), eps=1e-07)`;
     case 'rmsprop': return `torch.optim.RMSprop(parameters, lr=${lr}, alpha=${py(a.decay)}, momentum=${py(a.momentum)}, eps=${py(a.epsilon)})`;
     case 'adagrad': return `torch.optim.Adagrad(parameters, lr=${lr}, initial_accumulator_value=0.1)`;
-    case 'adadelta': return `torch.optim.Adadelta(parameters, lr=${lr}, rho=${py(a.rho)}, eps=1e-07)`;
+    case 'adadelta': return `torch.optim.Adadelta(parameters, lr=${lr}, rho=${py(a.rho)}, eps=${py(a.epsilon)})`;
     default: throw new Error(`no PyTorch optimiser for ${c.name}`);
   }
 }
