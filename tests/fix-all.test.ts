@@ -1,4 +1,6 @@
 /** "Fix all" over the dsl alone: passes, overlapping fixes, and the one edit it hands the editor. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, ide, type Diagnostic } from '../dsl';
@@ -533,7 +535,88 @@ describe('fixAll', () => {
     });
   });
 
-  it('turns a Sequential model pasted from Keras or PyTorch into a model declaration', () => {
+  describe('a script pasted whole (tests/python/)', () => {
+    const script = (name: string) => readFileSync(join(__dirname, 'python', name), 'utf8');
+    const converted = (text: string) => {
+      const fixed = ide.fixAll(text, check).text;
+      return { diagnostics: check(fixed), text: ide.format(fixed) ?? fixed };
+    };
+
+    it('Keras\'s "simple MNIST convnet": imports, constants and data loading go, the Sequential is the model, compile and fit the train statement', () => {
+      const { diagnostics, text } = converted(script('keras-mnist-convnet.py'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toBe([
+        'model Model {',
+        '  input x: [28, 28, 1]',
+        '  conv2d(32, kernel: [3, 3], activation: relu)',
+        '  maxPool2d(pool: [2, 2])',
+        '  conv2d(64, kernel: [3, 3], activation: relu)',
+        '  maxPool2d(pool: [2, 2])',
+        '  flatten()',
+        '  dropout(0.5)',
+        '  dense(10, activation: softmax)',
+        '}',
+        '',
+        'dataset mnist = mnist()',
+        '',
+        'train Model on mnist {',
+        '  loss: categoricalCrossentropy',
+        '  optimizer: adam',
+        '  metrics: [accuracy]',
+        '  batchSize: 128',
+        '  epochs: 15',
+        '  validationSplit: 0.1',
+        '}',
+        '',
+      ].join('\n'));
+    });
+
+    it('PyTorch\'s MNIST example: its training functions and entry are one train statement, with the values its command line defaults to', () => {
+      const { diagnostics, text } = converted(script('pytorch-mnist.py'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toBe([
+        'model Net {',
+        '  input x: [28, 28, 1]',
+        '  conv2d(32, 3, strides: 1)',
+        '  relu()',
+        '  conv2d(64, 3, strides: 1)',
+        '  relu()',
+        '  maxPool2d(2)',
+        '  dropout(0.25)',
+        '  flatten()',
+        '  dense(128)',
+        '  relu()',
+        '  dropout(0.5)',
+        '  dense(10)',
+        '  softmax(axis: 0)',
+        '}',
+        '',
+        'dataset mnist = mnist()',
+        '',
+        'train Net on mnist {',
+        '  loss: categoricalCrossentropy',
+        // PyTorch's Adadelta decays and starts as dlnet's does not by default: its values are written.
+        '  optimizer: adadelta(learningRate: 1.0, rho: 0.9, epsilon: 1e-6)',
+        '  epochs: 14',
+        '  batchSize: 64',
+        '  seed: 1',
+        '  schedule: exponentialDecay(0.7)',
+        '}',
+        '',
+      ].join('\n'));
+    });
+
+    it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {
+      const text = 'import numpy as np\n\ndef plot(history):\n    plt.plot(history)\n';
+      const fixed = ide.fixAll(text, check).text;
+      expect(fixed).toBe('\ndef plot(history):\n    plt.plot(history)\n');
+      const [error] = check(fixed);
+      expect(error.message).toBe('`def plot(...)` is a Python function (lines 2–3); dlnet has none: write what it does as a dataset, model, block or train statement');
+      expect(error.fixes).toEqual([{ title: 'Remove the function plot', edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 3, character: 0 } }, newText: '' }] }]);
+    });
+  });
+
+  it('turns a Sequential model pasted from Keras or PyTorch into a model declaration, its layers indented as dlnet writes them', () => {
     const keras = [
       'model = keras.Sequential([',
       '    layers.Dense(64, activation="relu", input_shape=(784,)),',
@@ -543,12 +626,12 @@ describe('fixAll', () => {
       '',
     ].join('\n');
     const fromKeras = ide.fixAll(keras, check).text;
-    expect(fromKeras).toBe('model Model {\n    input x: [784]\n    dense(64, activation: relu)\n    dropout(0.2)\n    dense(10, activation: softmax)\n}\n');
+    expect(fromKeras).toBe('model Model {\n  input x: [784]\n  dense(64, activation: relu)\n  dropout(0.2)\n  dense(10, activation: softmax)\n}\n');
     expect(check(fromKeras).map((d) => d.code)).toEqual(['unused']);
     // PyTorch's takes its layers as arguments; two on a line stay on it, with a ';'. PyTorch declares no input size.
     const torch = 'net = nn.Sequential(\n    nn.Flatten(),\n    nn.Linear(28 * 28, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n';
     const fromTorch = ide.fixAll(torch, check).text;
-    expect(fromTorch).toBe('model Net {\n    flatten()\n    dense(128); relu()\n    dense(10)\n}\n');
+    expect(fromTorch).toBe('model Net {\n  flatten()\n  dense(128); relu()\n  dense(10)\n}\n');
     expect(check(fromTorch).filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
       'model Net has no input: start its body with `input name: [shape]`',
       'flatten has no input: declare one first, such as `input x: [2]`',
@@ -562,7 +645,7 @@ describe('fixAll', () => {
     // Below a declaration, where the train statement already names it.
     const below = 'dataset d = mnist(flat: true)\n\nnet = nn.Sequential(\n    nn.Linear(784, 128), nn.ReLU(),\n    nn.Linear(128, 10),\n)\n\ntrain Net on d { loss: categoricalCrossentropy }\n';
     // Its input is declared from the dataset that trains it: PyTorch's code never says it.
-    expect(ide.fixAll(below, check).text).toBe('dataset d = mnist(flat: true)\n\nmodel Net {\n    input x: [784]\n    dense(128); relu()\n    dense(10)\n}\n\ntrain Net on d { loss: categoricalCrossentropy }\n');
+    expect(ide.fixAll(below, check).text).toBe('dataset d = mnist(flat: true)\n\nmodel Net {\n  input x: [784]\n  dense(128); relu()\n  dense(10)\n}\n\ntrain Net on d { loss: categoricalCrossentropy }\n');
     // On one line: Sequential([a, b]) is `model M { a; b }`.
     expect(ide.fixAll('m = Sequential([Dense(4), Dense(1)])\n', check).text).toBe('model M { dense(4); dense(1) }\n');
   });

@@ -109,9 +109,11 @@ describe('robustness', () => {
     );
   });
 
-  it('survives random edits of PyTorch modules pasted whole, with Python\'s own pieces', () => {
-    const modules = [...corpus.filter((text) => text.includes('(nn.Module)')), readFileSync(join(__dirname, '..', 'docs', 'from-keras-and-pytorch.md'), 'utf8')];
-    const python = ['self.', 'def ', 'class A(nn.Module):\n', 'return ', '    ', '"""', "'", 'x, _ = ', '[:, -1, :]', '.view(-1, 4)', 'torch.cat([', ' + ', '+=', '\\\n', ...pieces];
+  it('survives random edits of PyTorch modules and whole scripts pasted, with Python\'s own pieces', () => {
+    const scripts = ['keras-mnist-convnet.py', 'pytorch-mnist.py'].map((name) => readFileSync(join(__dirname, 'python', name), 'utf8'));
+    const modules = [...corpus.filter((text) => text.includes('(nn.Module)')), readFileSync(join(__dirname, '..', 'docs', 'from-keras-and-pytorch.md'), 'utf8'), ...scripts];
+    const python = ['self.', 'def ', 'class A(nn.Module):\n', 'return ', '    ', '"""', "'", 'x, _ = ', '[:, -1, :]', '.view(-1, 4)', 'torch.cat([', ' + ', '+=', '\\\n',
+      'import ', 'if __name__ == "__main__":\n', '.fit(', '.parameters()', 'range(', 'args.', ' = 10\n', 'default=', ...pieces];
     const pythonEdits = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...python)), { minLength: 1, maxLength: 8 });
     fc.assert(fc.property(fc.integer({ min: 0, max: modules.length - 1 }), pythonEdits, (index, edits) => checkQuickly(edited(modules[index], edits))), { numRuns: 500 });
     // A class with nothing but its docstring, which such edits made: said to have no forward.

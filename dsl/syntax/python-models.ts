@@ -31,10 +31,13 @@ import type * as ast from './ast';
 import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
-import { sequentialModel } from './sequential';
+import { sequentialModel, sequentialName } from './sequential';
+import { scriptErrors } from './python-script';
+import { scriptStatements } from './python-statements';
 import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './python-class';
 import { lineCode, topLevel } from './python-expression';
 
+const INPUT_LINE = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Input\s*\(/;
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
 
 /** `model = keras.Model(...)`, on its line or over several. */
@@ -70,14 +73,17 @@ function modelCallAt(lines: readonly string[], line: number): ModelCall | undefi
 
 /** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
 export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
-  if (errors.length === 0 || (!text.includes('Model(') && !text.includes('Sequential(') && !text.includes('class '))) return errors;
+  const script = SCRIPT.test(text);
+  if (errors.length === 0 || (!script && !text.includes('Model(') && !text.includes('Sequential(') && !text.includes('class '))) return errors;
   const lines = splitLines(text);
   // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
   const outside = (line: number) => !file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line);
   let out = errors;
+  const read: [number, number][] = [];
   // The lines' own errors were symptoms ("expected a declaration"); what the lexer read as its repair (a module path) still stands.
-  const replace = (first: number, last: number, error: SyntaxError, all = false) => {
-    out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || (x.lineReadAsWritten && !all)), error];
+  const replace = (first: number, last: number, error: SyntaxError | undefined, all = false) => {
+    out = [...out.filter((x) => x.range.start.line < first || x.range.start.line > last || (x.lineReadAsWritten && !all)), ...(error ? [error] : [])];
+    read.push([first, last]);
   };
   let index: LineIndex | undefined;
   // The model classes, first all of them: a class another one uses as a layer is a block.
@@ -104,7 +110,35 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
       if (found) replace(line, found.last, found.error);
     }
   }
+  if (!script) return out;
+  // The rest of a script pasted whole, outside dlnet's declarations and the models read above.
+  const claimed = (line: number) => read.some(([first, last]) => first <= line && line <= last) || file.decls.some((d) => d.range.start.line <= line && line <= d.range.end.line && !PYTHON_ASSIGNMENT.test(lines[d.range.start.line]));
+  const statements = scriptStatements(lines, claimed);
+  const modelOf = (variable: string) => modelNamed(lines, variable, classes);
+  for (const { first, last, error } of scriptErrors(lines, statements, modelOf)) replace(first, last, error, true);
   return out;
+}
+
+/** A line of Python that is no model or Sequential: an import, a function, the script's entry. */
+const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|if\s+__name__)/m;
+
+/** `model = Net()` starts a declaration for the parser (and is none); `model = keras.Sequential(...)` is read as one. */
+const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;
+
+/** The dlnet model that the script's `variable` holds: a Sequential's, a functional model's, a module class's, as their fixes name them. */
+function modelNamed(lines: readonly string[], variable: string, classes: readonly ModuleClass[]): string {
+  const assigned = new RegExp(`^\\s*${variable}\\s*=\\s*(.*)$`);
+  for (const line of lines) {
+    const value = assigned.exec(line)?.[1];
+    if (value === undefined) continue;
+    if (/\bSequential\s*\(/.test(value)) return sequentialName(variable);
+    const model = /\bModel\s*\((.*)/.exec(value);
+    if (model) return pascal(modelArguments(model[1]).name ?? variable);
+    const made = /^([A-Za-z_]\w*)\s*\(/.exec(value)?.[1];
+    // A class of the file, or one named as classes are (a model the script imports, which dlnet names the same).
+    if (made && (classes.some((c) => c.match[2] === made) || /^[A-Z]/.test(made))) return made;
+  }
+  return pascal(variable);
 }
 
 /** The model classes (PyTorch's modules, Keras's subclasses) outside every declaration. */
@@ -142,7 +176,7 @@ function sequentialAt(text: string, index: LineIndex, line: number): { error: Sy
     }
   }
   if (end < 0) return undefined;
-  const found = sequentialModel(declarationTokens(tokens.slice(0, end + 1)));
+  const found = sequentialModel(declarationTokens(tokens.slice(0, end + 1)), text);
   return found && { error: found.error, last: tokens[end].startLine! - 1 };
 }
 
@@ -150,6 +184,9 @@ function modelAt(lines: string[], line: number, call: ModelCall, file: ast.Sourc
   // The body: the lines after the last declaration above, blank ones at either end left out.
   const above = file.decls.filter((d) => d.range.end.line < line).reduce((end, d) => Math.max(end, d.range.end.line), -1);
   let first = above + 1;
+  // A script's imports and data above the model are not its body, which starts with its input.
+  const input = lines.slice(first, line).findIndex((l) => INPUT_LINE.test(l));
+  if (input > 0) first += input;
   while (first < line && lines[first].trim() === '') first++;
   let last = line - 1;
   while (last >= first && lines[last].trim() === '') last--;

@@ -14,6 +14,8 @@ import type { Position } from './range';
 import { tokenRange } from './range-builder';
 import * as t from './tokens';
 import { lineCode } from './python-expression';
+import { ScriptValues, scriptStatements } from './python-statements';
+import { splitLines } from './range';
 
 export interface SequentialModel {
   /** The tokens of `model Name { layer \n layer }`, each standing where the text it replaces does. */
@@ -22,17 +24,23 @@ export interface SequentialModel {
 }
 
 /**
- * The declaration `tokens` (trailing separators left off) mean, if they are `name =
- * Sequential(...)`; else undefined. `text` up to `to` (the end of the piece of text
- * being parsed) is where an empty `Sequential()`'s `model.add(...)` lines are looked for.
+ * The declaration the `piece`'s tokens (trailing separators left off) mean, if they
+ * start with `name = Sequential(...)`; else undefined. What follows the call in the piece
+ * (a script's next lines) is handed on as written. `text` is the whole text, where the
+ * script's constants are found; up to `to` (the end of the piece being parsed), it is
+ * where an empty `Sequential()`'s `model.add(...)` lines are looked for.
  */
-export function sequentialModel(tokens: IToken[], text?: string, to?: number): SequentialModel | undefined {
+export function sequentialModel(piece: IToken[], text?: string, to?: number): SequentialModel | undefined {
   // Every declaration is asked: the second token settles it for all but these.
-  if (tokens[1]?.tokenType !== t.Equals) return undefined;
-  const [variable, equals, callee, open] = tokens;
+  if (piece[1]?.tokenType !== t.Equals) return undefined;
+  const [variable, equals, callee, open] = piece;
   if (!variable || (variable.tokenType !== t.Identifier && variable.tokenType !== t.Model)) return undefined;
   if (equals?.tokenType !== t.Equals || callee?.tokenType !== t.Identifier || callee.image !== 'Sequential' || open?.tokenType !== t.LParen) return undefined;
-  if (tokens[tokens.length - 1].tokenType !== t.RParen) return undefined;
+  // The call, to the `)` that closes it: a script's lines may follow it in the piece (`model.summary()`, `epochs = 15`), left as written.
+  const close = closingParen(piece, 3);
+  if (close < 0) return undefined;
+  const tokens = piece.slice(0, close + 1);
+  const after = piece.slice(close + 1);
   // Keras gives a list of layers, PyTorch the layers themselves.
   const list = tokens[4]?.tokenType === t.LBracket;
   const opener = list ? tokens[4] : open;
@@ -41,7 +49,7 @@ export function sequentialModel(tokens: IToken[], text?: string, to?: number): S
   const inner = tokens.slice(tokens.indexOf(opener) + 1, tokens.indexOf(closer, tokens.length - 2));
   const separators = topLevelCommas(inner);
   if (!separators) return undefined;
-  const name = variable.image[0].toUpperCase() + variable.image.slice(1);
+  const name = sequentialName(variable.image);
   const declared = [
     as(equals, t.Model, 'model'),
     as(variable, t.Identifier, name),
@@ -59,13 +67,14 @@ export function sequentialModel(tokens: IToken[], text?: string, to?: number): S
     const last = i === separators.length - 1 && next === undefined;
     edits.push({ range: tokenRange(comma), newText: last || next.startLine !== comma.startLine ? '' : ';' });
   });
+  if (text !== undefined) edits.push(...bodyEdits(inner, opener, closer, variable.startColumn! - 1, scriptConstantsOf(splitLines(text))));
   const end = tokenRange(tokens[tokens.length - 1]).end;
   const added = inner.length === 0 && text !== undefined && to !== undefined ? addedLayers(text, tokens[tokens.length - 1], to, variable.image) : undefined;
   if (added) {
     // `model = Sequential()` then `model.add(Dense(64))` a line: the layers move into the body (their lines are Keras's model methods, said by the lexer).
     const body = added.layers.map((l) => `  ${l}\n`).join('');
     return {
-      tokens: declared,
+      tokens: after.length ? [...declared, ...after] : declared,
       error: {
         message: `\`${variable.image} = Sequential()\` and \`${variable.image}.add(...)\` are how Keras builds a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
         range: header,
@@ -77,7 +86,7 @@ export function sequentialModel(tokens: IToken[], text?: string, to?: number): S
   const lastLayer = [...inner].reverse().find((tok) => !separators.includes(tok));
   edits.push({ range: { start: tokenRange(closer).start, end }, newText: sameLine(lastLayer, closer) ? ' }' : '}' });
   return {
-    tokens: declared,
+    tokens: after.length ? [...declared, ...after] : declared,
     error: {
       message: `\`${variable.image} = Sequential(...)\` is how ${list ? 'Keras' : inner.length ? 'PyTorch' : 'Keras and PyTorch build'}${inner.length || list ? ' builds' : ''} a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
       range: header,
@@ -85,6 +94,50 @@ export function sequentialModel(tokens: IToken[], text?: string, to?: number): S
       lineReadAsWritten: true,
     },
   };
+}
+
+/**
+ * A pasted script's layout made the model's: each layer first on its line at the model's
+ * indentation plus two, the `}` at the model's; and the script's constants written where
+ * the layers use them (`Dense(num_classes)` → `Dense(10)`), since their lines go.
+ */
+function bodyEdits(inner: IToken[], opener: IToken, closer: IToken, indent: number, constants: ReadonlyMap<string, string>): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const lineHead = (tok: IToken) => ({ start: { line: tok.startLine! - 1, character: 0 }, end: { line: tok.startLine! - 1, character: tok.startColumn! - 1 } });
+  let depth = 0;
+  let line = opener.startLine;
+  inner.forEach((tok, i) => {
+    const type = tok.tokenType;
+    if (type === t.Newline) return;
+    if (depth === 0 && tok.startLine !== line) edits.push({ range: lineHead(tok), newText: ' '.repeat(indent + 2) });
+    line = tok.endLine ?? tok.startLine;
+    if (type === t.LParen || type === t.LBracket || type === t.LCurly) depth++;
+    else if (type === t.RParen || type === t.RBracket || type === t.RCurly) depth--;
+    const next = inner[i + 1]?.tokenType;
+    const value = type === t.Identifier && next !== t.Equals && next !== t.Colon ? constants.get(tok.image) : undefined;
+    if (value !== undefined) edits.push({ range: tokenRange(tok), newText: value });
+  });
+  if (closer.startLine !== line) edits.push({ range: lineHead(closer), newText: ' '.repeat(indent) });
+  return edits;
+}
+
+/** The constants a script's text names (`num_classes = 10`). */
+function scriptConstantsOf(lines: readonly string[]): ReadonlyMap<string, string> {
+  return new ScriptValues(lines, scriptStatements(lines, () => false)).constants;
+}
+
+/** The model a Sequential assigned to `variable` declares: `model` → `Model`. */
+export const sequentialName = (variable: string): string => variable[0].toUpperCase() + variable.slice(1);
+
+/** The index of the bracket that closes the one at `open`, or -1. */
+function closingParen(tokens: IToken[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const type = tokens[i].tokenType;
+    if (type === t.LParen || type === t.LBracket || type === t.LCurly) depth++;
+    else if ((type === t.RParen || type === t.RBracket || type === t.RCurly) && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** The commas between the layers (none inside their own brackets), or undefined where a layer is missing (`[, x]`). */

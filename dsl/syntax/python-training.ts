@@ -1,0 +1,206 @@
+/**
+ * A pasted script's training code as the train statement it means: Keras's
+ * `model.compile(...)` and `model.fit(...)`, or PyTorch's optimizer over
+ * `model.parameters()`, its loss, its loop over epochs, its loader's batch size, its seed
+ * and its learning-rate schedule. The statement is written with the script's own names
+ * and values (`loss: "categorical_crossentropy"`, `optimizer: Adadelta(lr=1.0)`), which the
+ * train statement's fixes then spell as dlnet: one source of truth for those spellings.
+ */
+import type { TextEdit } from '../diagnostics';
+import type { SyntaxError } from './parser';
+import { dottedPath, parsePython, type PyExpr } from './python-expression';
+import { firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
+
+/** The dlnet model a script's variable holds (`model` → `Model`, `net = Net()` → `Net`). */
+export type ModelOf = (variable: string) => string;
+
+/** What a script's training code is said as: errors on lines, and the statements they take in. */
+export interface Training {
+  errors: { first: number; last: number; error?: SyntaxError }[];
+  statements: readonly ScriptStatement[];
+}
+
+/** The datasets dlnet has that a script may load, by Keras's (`keras.datasets.mnist`) and torchvision's (`datasets.MNIST`) names: dlnet's declaration. */
+export interface Dataset {
+  pattern: RegExp;
+  name: string;
+  source: string;
+  said: string;
+}
+const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, name: 'mnist', source: 'mnist()', said: 'MNIST' }];
+
+/** The dataset dlnet has that the script's `code` loads, if any. */
+export function datasetLoaded(code: string): Dataset | undefined {
+  return DATASETS.find((d) => d.pattern.test(code));
+}
+
+/** Where the script loads no dataset dlnet has. */
+const UNKNOWN_DATA = ', whose data is a dataset to declare (a CSV or IDX file, or one dlnet generates)';
+
+const KERAS_TRAINS = /^([A-Za-z_]\w*)\.(compile|fit)\s*\(/;
+/** Keras's argument names of compile and fit that a train statement has, by its names. */
+const KERAS_SETTINGS: Readonly<Record<string, string>> = { loss: 'loss', optimizer: 'optimizer', metrics: 'metrics', epochs: 'epochs', batch_size: 'batchSize', validation_split: 'validationSplit', shuffle: 'shuffle' };
+
+/**
+ * Keras's `model.compile(...)` and `model.fit(...)` at the top of the script: the fit's
+ * error, whose fix writes the train statement where the fit was (the dataset dlnet has
+ * that the script loads declared above it) and removes the compile; and the compile's
+ * error, which points there.
+ */
+export function kerasTraining(lines: readonly string[], statements: readonly ScriptStatement[], values: ScriptValues, modelOf: ModelOf): Training | undefined {
+  const fit = statements.find((s) => KERAS_TRAINS.exec(s.code)?.[2] === 'fit');
+  if (!fit) return undefined;
+  const variable = KERAS_TRAINS.exec(fit.code)![1];
+  const compile = statements.find((s) => KERAS_TRAINS.exec(s.code)?.[2] === 'compile' && KERAS_TRAINS.exec(s.code)![1] === variable);
+  const fitCall = parsePython(fit.code);
+  const compileCall = compile && parsePython(compile.code);
+  if (fitCall?.kind !== 'call' || (compile && compileCall?.kind !== 'call')) return undefined;
+  const settings: string[] = [];
+  for (const [call, code] of [[compileCall, compile?.code], [fitCall, fit.code]] as const) {
+    if (call?.kind !== 'call' || code === undefined) continue;
+    for (const arg of call.args) {
+      const setting = arg.name && KERAS_SETTINGS[arg.name];
+      const written = code.slice(arg.value.start, arg.value.end);
+      if (setting) settings.push(`${setting}: ${values.resolve(written) ?? written}`);
+    }
+  }
+  const dataset = datasetLoaded(statements.map((s) => s.code).join('\n'));
+  const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
+  const model = modelOf(variable);
+  const edits: TextEdit[] = [
+    { range: { start: { line: fit.first, character: 0 }, end: { line: fit.last, character: lines[fit.last].length } }, newText: trainText(model, data, dataset, settings) },
+    ...(compile ? [{ range: wholeLines(lines, compile.first, compile.last), newText: '' }] : []),
+  ];
+  const said = compile ? `\`${variable}.compile(...)\` and \`${variable}.fit(...)\` are` : `\`${variable}.fit(...)\` is`;
+  const errors: Training['errors'] = [{
+    first: fit.first,
+    last: fit.last,
+    error: {
+      message: `${said} how Keras trains a model; dlnet writes a train statement: train ${model} on ${data} { ... }${dataset ? '' : UNKNOWN_DATA}`,
+      range: firstLine(lines, fit.first),
+      fixes: [{ title: `Write train ${model} on ${data}`, edits, preferred: true }],
+    },
+  }];
+  if (compile) errors.push({ first: compile.first, last: compile.last, error: { message: `\`${variable}.compile(...)\` says how Keras trains a model, with \`${variable}.fit(...)\` on line ${fit.first + 1}, whose fix writes them as dlnet's train statement`, range: firstLine(lines, compile.first) } });
+  return { errors, statements: compile ? [fit, compile] : [fit] };
+}
+
+/** `dataset mnist = mnist()` where the script loads one dlnet has, and the train statement. */
+function trainText(model: string, data: string, dataset: Dataset | undefined, settings: readonly string[]): string {
+  const declared = dataset ? `dataset ${dataset.name} = ${dataset.source}\n\n` : '';
+  return `${declared}train ${model} on ${data} {\n${settings.map((s) => `  ${s}\n`).join('')}}`;
+}
+
+/** PyTorch's losses, as its code calls them: `nn.CrossEntropyLoss()` or `F.nll_loss(output, target)`. */
+const TORCH_LOSS = /\bnn\.(\w+Loss)\s*\(|\bF\.(nll_loss|cross_entropy|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss)\s*\(/;
+const OPTIMIZER = /\b((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)\.parameters\s*\(\s*\)/;
+/**
+ * PyTorch's optimizer arguments whose defaults differ from dlnet's where it matters:
+ * Adadelta's decay (0.9 against 0.95) and epsilon (1e-6 against 1e-7, whose square root
+ * sizes its first steps: three times smaller), RMSprop's decay (0.99 against 0.9), which
+ * PyTorch calls `alpha`: the names of its arguments dlnet names otherwise are written as dlnet's.
+ */
+const TORCH_OPTIMIZERS: Readonly<Record<string, { defaults: Readonly<Record<string, string>>; names?: Readonly<Record<string, string>> }>> = {
+  Adadelta: { defaults: { rho: '0.9', eps: '1e-6' } },
+  RMSprop: { defaults: { decay: '0.99' }, names: { alpha: 'decay' } },
+};
+const EPOCHS = /\bfor\s+\w+\s+in\s+range\s*\(/;
+
+/**
+ * PyTorch's training code: the statements (functions, the script's entry, loose lines)
+ * around an optimizer made over a model's `parameters()`. One error, at the first, whose fix
+ * writes the train statement where the optimizer was made and removes the rest: what it
+ * could not read (a setting it found no value for) is left out, and the message names what
+ * it read. Undefined where no optimizer is made over a model of the script.
+ */
+export function pytorchTraining(lines: readonly string[], statements: readonly ScriptStatement[], values: ScriptValues, modelOf: ModelOf): Training | undefined {
+  const code = statements.map((s) => lines.slice(s.first, s.last + 1).join('\n')).join('\n');
+  const made = OPTIMIZER.exec(code);
+  const call = made && balancedCall(code, made.index);
+  const optimizer = call ? parsePython(call) : undefined;
+  if (!made || !call || optimizer?.kind !== 'call') return undefined;
+  const at = statements.find((s) => lines.slice(s.first, s.last + 1).join('\n').includes(made[0]))!;
+  const model = modelOf(made[2]);
+  const settings: string[] = [];
+  const loss = TORCH_LOSS.exec(code);
+  if (loss) settings.push(`loss: ${loss[1] ?? loss[2]}`);
+  // The optimizer as PyTorch names it and its arguments but the parameters, their values worked out (`lr=args.lr` → `lr=1.0`).
+  const name = made[1].split('.').pop()!;
+  const known = Object.prototype.hasOwnProperty.call(TORCH_OPTIMIZERS, name) ? TORCH_OPTIMIZERS[name] : undefined;
+  const given = optimizer.args.slice(1).map((a) => (a.name ? known?.names?.[a.name] ?? a.name : undefined));
+  const args = optimizer.args.slice(1).map((a, i) => {
+    const written = call.slice(a.value.start, a.value.end);
+    return given[i] && `${given[i]}=${values.resolve(written) ?? written}`;
+  });
+  // PyTorch's defaults where dlnet's differ, written so that the model trains as the script's did.
+  for (const [param, value] of Object.entries(known?.defaults ?? {})) if (!given.includes(param)) args.push(`${param}=${value}`);
+  if (args.every((a) => a !== undefined)) settings.push(`optimizer: ${name}(${args.join(', ')})`);
+  const epochs = rangeCount(code, values);
+  if (epochs !== undefined) settings.push(`epochs: ${epochs}`);
+  const batch = /\bbatch_size['"]?\s*[=:]\s*([^,)}\n]+)/.exec(code);
+  const batchSize = batch && values.resolve(batch[1].trim());
+  if (batchSize) settings.push(`batchSize: ${batchSize}`);
+  const seed = /\bmanual_seed\s*\(([^)]+)\)/.exec(code);
+  const seedValue = seed && values.resolve(seed[1].trim());
+  if (seedValue) settings.push(`seed: ${seedValue}`);
+  const schedule = scheduleOf(code, values);
+  if (schedule) settings.push(`schedule: ${schedule}`);
+  const dataset = datasetLoaded(code);
+  const data = dataset?.name ?? 'data';
+  const first = statements[0].first;
+  const last = statements[statements.length - 1].last;
+  const edits: TextEdit[] = statements.map((s) => (s === at
+    ? { range: { start: { line: s.first, character: 0 }, end: { line: s.last, character: lines[s.last].length } }, newText: trainText(model, data, dataset, settings) }
+    : { range: wholeLines(lines, s.first, s.last), newText: '' }));
+  const named = statements.map((s) => `\`${s.code.replace(/\s*:$/, '').replace(/^(def \w+)\(.*$/, '$1')}\``);
+  const what = named.length > 4 ? `${named.slice(0, 3).join(', ')} and the rest of the script's Python` : named.join(', ').replace(/, ([^,]*)$/, ' and $1');
+  return {
+    errors: statements.map((s, i) => ({
+      first: s.first,
+      last: s.last,
+      error: i > 0 ? undefined : {
+        message: `${what} (${linesWord(first, last)}) are how PyTorch trains ${model}; dlnet writes a train statement: train ${model} on ${data} { ${settings.map((x) => x.replace(/:.*/, '')).join(', ')} }${dataset ? '' : UNKNOWN_DATA}`,
+        range: firstLine(lines, s.first),
+        fixes: [{ title: `Write train ${model} on ${data}`, edits, preferred: true }],
+      },
+    })),
+    statements,
+  };
+}
+
+/** The call that starts at `from` in `code`, to the parenthesis that closes it, on one line. */
+function balancedCall(code: string, from: number): string | undefined {
+  let depth = 0;
+  for (let i = code.indexOf('(', from); i >= 0 && i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && --depth === 0) return code.slice(from, i + 1).replace(/\s+/g, ' ');
+  }
+  return undefined;
+}
+
+/** How many times `for epoch in range(...)` goes round, where its bounds are known. */
+function rangeCount(code: string, values: ScriptValues): number | undefined {
+  const loop = EPOCHS.exec(code);
+  const call = loop && balancedCall(code, loop.index + loop[0].indexOf('range'));
+  const range = call ? parsePython(call) : undefined;
+  if (range?.kind !== 'call' || range.args.some((a) => a.name)) return undefined;
+  const bounds = range.args.map((a) => Number(values.resolve(call!.slice(a.value.start, a.value.end))));
+  const count = bounds.length === 1 ? bounds[0] : bounds.length === 2 ? bounds[1] - bounds[0] : NaN;
+  return Number.isInteger(count) && count > 0 ? count : undefined;
+}
+
+/** `StepLR(optimizer, step_size=1, gamma=0.7)` and `ExponentialLR(optimizer, gamma=0.9)` as dlnet's exponentialDecay. */
+function scheduleOf(code: string, values: ScriptValues): string | undefined {
+  const made = /\b(StepLR|ExponentialLR)\s*\(/.exec(code);
+  const call = made && balancedCall(code, made.index);
+  const scheduler = call ? parsePython(call) : undefined;
+  if (scheduler?.kind !== 'call') return undefined;
+  const arg = (name: string) => {
+    const a = scheduler.args.find((x) => x.name === name);
+    return a && values.resolve(call!.slice(a.value.start, a.value.end));
+  };
+  const gamma = arg('gamma');
+  const every = made![1] === 'StepLR' ? arg('step_size') : '1';
+  return gamma && every ? `exponentialDecay(${gamma}${every === '1' ? '' : `, every: ${every}`})` : undefined;
+}
