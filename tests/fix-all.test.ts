@@ -606,6 +606,34 @@ describe('fixAll', () => {
       ].join('\n'));
     });
 
+    it('Keras\'s functional API guide: its flattened data is mnist(flat: true), and a loss on logits is left to the warning that says so', () => {
+      const { diagnostics, text } = converted(script('keras-functional-mnist.py'));
+      expect(text).toBe([
+        'model MnistModel {',
+        '  input inputs: [784]',
+        '  x = inputs -> dense(64, activation: relu)',
+        '  x = x -> dense(64, activation: relu)',
+        '  outputs = x -> dense(10)',
+        '}',
+        '',
+        'dataset mnist = mnist(flat: true)',
+        '',
+        'train MnistModel on mnist {',
+        '  loss: sparseCategoricalCrossentropy',
+        '  optimizer: rmsprop()',
+        '  metrics: [accuracy]',
+        '  batchSize: 64',
+        '  epochs: 2',
+        '  validationSplit: 0.2',
+        '}',
+        '',
+      ].join('\n'));
+      // `from_logits=True`: the model ends without a softmax, which dlnet's losses take; the fix that adds it is the user's to choose.
+      expect(diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual([
+        "warning loss-mismatch: sparseCategoricalCrossentropy expects softmax probabilities, but MnistModel's output has activation linear (line 6)",
+      ]);
+    });
+
     it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {
       const text = 'import numpy as np\n\ndef plot(history):\n    plt.plot(history)\n';
       const fixed = ide.fixAll(text, check).text;

@@ -119,8 +119,12 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   return out;
 }
 
-/** A line of Python that is no model or Sequential: an import, a function, the script's entry. */
-const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|if\s+__name__)/m;
+/**
+ * A line of Python that is no model or Sequential: an import, a function, the script's
+ * entry, or a method called at the top of the file (`model.compile(...)`, `x = x.reshape(...)`),
+ * which no dlnet file has there (what Fix All leaves of a script once its imports are gone).
+ */
+const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|if\s+__name__|(?:[A-Za-z_]\w*\s*=\s*)?[A-Za-z_]\w*\.\w+\s*\()/m;
 
 /** `model = Net()` starts a declaration for the parser (and is none); `model = keras.Sequential(...)` is read as one. */
 const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;
@@ -128,12 +132,12 @@ const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;
 /** The dlnet model that the script's `variable` holds: a Sequential's, a functional model's, a module class's, as their fixes name them. */
 function modelNamed(lines: readonly string[], variable: string, classes: readonly ModuleClass[]): string {
   const assigned = new RegExp(`^\\s*${variable}\\s*=\\s*(.*)$`);
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     const value = assigned.exec(line)?.[1];
     if (value === undefined) continue;
     if (/\bSequential\s*\(/.test(value)) return sequentialName(variable);
-    const model = /\bModel\s*\((.*)/.exec(value);
-    if (model) return pascal(modelArguments(model[1]).name ?? variable);
+    const model = modelCallAt(lines, i);
+    if (model) return pascal(modelArguments(model.args).name ?? variable);
     const made = /^([A-Za-z_]\w*)\s*\(/.exec(value)?.[1];
     // A class of the file, or one named as classes are (a model the script imports, which dlnet names the same).
     if (made && (classes.some((c) => c.match[2] === made) || /^[A-Z]/.test(made))) return made;

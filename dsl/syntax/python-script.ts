@@ -18,14 +18,21 @@ import { datasetLoaded, kerasTraining, pytorchTraining, type Dataset, type Model
 export function scriptErrors(lines: readonly string[], statements: readonly ScriptStatement[], modelOf: ModelOf): Training['errors'] {
   const values = new ScriptValues(lines, statements);
   const keras = kerasTraining(lines, statements, values, modelOf);
-  const regions = regionsOf(lines, statements.filter((s) => !keras?.statements.includes(s)));
+  // `model.add(...)` (the layers of a Sequential above) and a compile with no fit keep what the lexer says of Keras's model methods.
+  const own = statements.filter((s) => !keras?.statements.includes(s) && !KERAS_KEPT.test(s.code));
+  const regions = regionsOf(lines, own);
   // PyTorch trains in functions of its own: all the script's Python but its imports is the training, one error.
   const torch = keras ? undefined : pytorchTraining(lines, regions.filter((r) => kindOf(r[0]) !== 'import').flat(), values, modelOf);
   const dataset = keras ? datasetLoaded(statements.map((s) => s.code).join('\n')) : undefined;
   const found = [...(keras?.errors ?? []), ...(torch?.errors ?? [])];
-  for (const region of regions) if (!torch?.statements.includes(region[0])) found.push(regionError(lines, region, values, dataset));
+  // What the loading binds (`(x_train, y_train), (x_test, y_test) = ...load_data()`): the lines that go on to prepare it are the dataset's too.
+  const load = dataset && statements.find((s) => /\.load_data\s*\(/.test(s.code));
+  const data = new Set(load ? load.code.slice(0, load.code.indexOf('=')).match(/[A-Za-z_]\w*/g) : []);
+  for (const region of regions) if (!torch?.statements.includes(region[0])) found.push(regionError(lines, region, values, dataset, data));
   return found;
 }
+
+const KERAS_KEPT = /^[A-Za-z_]\w*\.(?:add|compile)\s*\(/;
 
 type Kind = 'import' | 'compound' | 'statement';
 const kindOf = (s: ScriptStatement): Kind => (IMPORT.test(s.code) ? 'import' : COMPOUND.test(s.code) ? 'compound' : 'statement');
@@ -45,7 +52,7 @@ function regionsOf(lines: readonly string[], statements: readonly ScriptStatemen
 }
 
 /** A region's error: what dlnet does instead, and the fix that removes it (applied unasked where nothing is lost). */
-function regionError(lines: readonly string[], region: ScriptStatement[], values: ScriptValues, dataset: Dataset | undefined): { first: number; last: number; error: SyntaxError } {
+function regionError(lines: readonly string[], region: ScriptStatement[], values: ScriptValues, dataset: Dataset | undefined, data: ReadonlySet<string>): { first: number; last: number; error: SyntaxError } {
   const first = region[0].first;
   const last = region[region.length - 1].last;
   const where = linesWord(first, last);
@@ -67,7 +74,7 @@ function regionError(lines: readonly string[], region: ScriptStatement[], values
     if (def) removes = `the function ${def}`;
   } else {
     const each = region.map((s) => statementKind(s, values));
-    const loads = dataset !== undefined && region.some((s) => /\.load_data\s*\(/.test(s.code));
+    const loads = dataset !== undefined && region.some((s) => /\.load_data\s*\(/.test(s.code) || data.has(/^([A-Za-z_]\w*)\s*=(?!=)/.exec(s.code)?.[1] ?? ''));
     lossless = loads || each.every((k) => k !== 'other');
     if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); dlnet's dataset ${dataset!.source} gives its examples ready to train (the train statement's fix declares it)`;
     else if (each.every((k) => k === 'constant')) message = `Python's constants (${where}); dlnet writes a value where it is used (the fixes that write the model and the train statement put them there)`;

@@ -25,9 +25,12 @@ export interface Dataset {
   pattern: RegExp;
   name: string;
   source: string;
+  /** Its source giving each example as one vector, where the script flattens them. */
+  flat?: string;
   said: string;
 }
-const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, name: 'mnist', source: 'mnist()', said: 'MNIST' }];
+const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST' }];
+const FLATTENED = /\.reshape\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
 
 /** The dataset dlnet has that the script's `code` loads, if any. */
 export function datasetLoaded(code: string): Dataset | undefined {
@@ -37,7 +40,8 @@ export function datasetLoaded(code: string): Dataset | undefined {
 /** Where the script loads no dataset dlnet has. */
 const UNKNOWN_DATA = ', whose data is a dataset to declare (a CSV or IDX file, or one dlnet generates)';
 
-const KERAS_TRAINS = /^([A-Za-z_]\w*)\.(compile|fit)\s*\(/;
+/** `model.fit(...)`, `history = model.fit(...)`, `model.compile(...)`: the model's variable, the method, and where the call starts. */
+const KERAS_TRAINS = /^(?:[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)\.(compile|fit)\s*\(/;
 /** Keras's argument names of compile and fit that a train statement has, by its names. */
 const KERAS_SETTINGS: Readonly<Record<string, string>> = { loss: 'loss', optimizer: 'optimizer', metrics: 'metrics', epochs: 'epochs', batch_size: 'batchSize', validation_split: 'validationSplit', shuffle: 'shuffle' };
 
@@ -52,19 +56,26 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   if (!fit) return undefined;
   const variable = KERAS_TRAINS.exec(fit.code)![1];
   const compile = statements.find((s) => KERAS_TRAINS.exec(s.code)?.[2] === 'compile' && KERAS_TRAINS.exec(s.code)![1] === variable);
-  const fitCall = parsePython(fit.code);
-  const compileCall = compile && parsePython(compile.code);
+  const call = (s: ScriptStatement) => parsePython(s.code.slice(s.code.indexOf(`${variable}.`)));
+  const fitCall = call(fit);
+  const compileCall = compile && call(compile);
   if (fitCall?.kind !== 'call' || (compile && compileCall?.kind !== 'call')) return undefined;
   const settings: string[] = [];
-  for (const [call, code] of [[compileCall, compile?.code], [fitCall, fit.code]] as const) {
-    if (call?.kind !== 'call' || code === undefined) continue;
-    for (const arg of call.args) {
+  for (const [made, statement] of [[compileCall, compile], [fitCall, fit]] as const) {
+    if (made?.kind !== 'call' || statement === undefined) continue;
+    const code = statement.code.slice(statement.code.indexOf(`${variable}.`));
+    for (const arg of made.args) {
       const setting = arg.name && KERAS_SETTINGS[arg.name];
-      const written = code.slice(arg.value.start, arg.value.end);
+      // A loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) is its name: dlnet's losses take the probabilities a softmax gives, which the loss's check asks for.
+      const value = setting === 'loss' && arg.value.kind === 'call' ? arg.value.callee : arg.value;
+      const written = code.slice(value.start, value.end);
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? written}`);
     }
   }
-  const dataset = datasetLoaded(statements.map((s) => s.code).join('\n'));
+  const script = statements.map((s) => s.code).join('\n');
+  const loaded = datasetLoaded(script);
+  // Images the script flattens (`x_train.reshape(60000, 784)`) are dlnet's flat MNIST.
+  const dataset = loaded && FLATTENED.test(script) && loaded.flat ? { ...loaded, source: loaded.flat } : loaded;
   const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
   const model = modelOf(variable);
   const edits: TextEdit[] = [
