@@ -73,8 +73,9 @@ function modelCallAt(lines: readonly string[], line: number): ModelCall | undefi
 
 /** `errors`, with those of a Python model's lines replaced by one whose fix declares the model. */
 export function pythonModels(text: string, file: ast.SourceFile, errors: readonly SyntaxError[]): readonly SyntaxError[] {
+  if (errors.length === 0) return errors;
   const script = SCRIPT.test(text);
-  if (errors.length === 0 || (!script && !text.includes('Model(') && !text.includes('Sequential(') && !text.includes('class '))) return errors;
+  if (!script && !text.includes('Model(') && !text.includes('Sequential(') && !text.includes('class ')) return errors;
   const lines = splitLines(text);
   // Outside every declaration (`model = ...` starts one the parser could not read, which ends there).
   const outside = (line: number) => !file.decls.some((d) => d.range.start.line < line && line <= d.range.end.line);
