@@ -634,6 +634,32 @@ describe('fixAll', () => {
       ]);
     });
 
+    it('a tutorial written at the top level (pytorch-tutorial\'s feedforward network): the model made with the script\'s sizes, images it flattens as flat MNIST', () => {
+      const { diagnostics, text } = converted(script('pytorch-tutorial-feedforward.py'));
+      expect(text).toBe([
+        '# Fully connected neural network with one hidden layer',
+        'model NeuralNet {',
+        '  input x: [784]',
+        // `NeuralNet(input_size, hidden_size, num_classes)`, with the script's constants.
+        '  dense(500)',
+        '  relu()',
+        '  dense(10)',
+        '}',
+        '',
+        'dataset mnist = mnist(flat: true)',
+        '',
+        'train NeuralNet on mnist {',
+        '  loss: categoricalCrossentropy',
+        '  optimizer: adam(learningRate: 0.001)',
+        '  epochs: 5',
+        '  batchSize: 100',
+        '}',
+        '',
+      ].join('\n'));
+      // PyTorch's CrossEntropyLoss takes logits: the missing softmax is the loss's warning, its fix offered.
+      expect(diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['warning loss-mismatch']);
+    });
+
     it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {
       const text = 'import numpy as np\n\ndef plot(history):\n    plt.plot(history)\n';
       const fixed = ide.fixAll(text, check).text;

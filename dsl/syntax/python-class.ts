@@ -79,12 +79,12 @@ export function moduleClassLines(lines: readonly string[], line: number, match: 
  * A class's error, with the fix that declares it: as a model, or as a block where another
  * class of the text makes it one of its layers (`self.layer1 = BasicBlock(64)`, named by `user`).
  */
-export function moduleClassError(lines: readonly string[], { line, last, match }: ModuleClass, user?: ModuleClass): SyntaxError {
+export function moduleClassError(lines: readonly string[], { line, last, match }: ModuleClass, user?: ModuleClass, made?: Instantiation): SyntaxError {
   const indent = match[1].length;
   const statements = logicalLines(lines, line + 1, last);
   const name = match[2];
   const header = { line, indent, text: lines[line].trim() };
-  const reading = Array.isArray(statements) ? readModule(statements, header, !!user) : { unread: statements.open, why: 'a bracket or string is left open' };
+  const reading = Array.isArray(statements) ? readModule(statements, header, !!user, made) : { unread: statements.open, why: 'a bracket or string is left open' };
   const range = { start: { line, character: indent }, end: { line, character: lines[line].trimEnd().length } };
   const written = lines[line].trim().replace(/\s*:\s*(?:#.*)?$/, '');
   const [framework, method] = match[3] === 'Module' ? ['PyTorch', 'forward'] : ['Keras', 'call'];
@@ -160,8 +160,18 @@ function parameters(list: string): { name: string; default?: string }[] {
   });
 }
 
-/** A class's layers in the order its forward applies them; as a block (`asBlock`), with __init__'s parameters as the block's. */
-function readModule(statements: Logical[], header: Logical, asBlock: boolean): Reading {
+/** The arguments a script makes a model class with (`NeuralNet(input_size, 500)`), their values worked out where known. */
+export interface Instantiation {
+  positional: readonly (string | undefined)[];
+  named: ReadonlyMap<string, string>;
+}
+
+/**
+ * A class's layers in the order its forward applies them; as a block (`asBlock`), with
+ * __init__'s parameters as the block's; as a model, with the values the script `made` it
+ * with, or __init__'s defaults, standing in its parameters.
+ */
+function readModule(statements: Logical[], header: Logical, asBlock: boolean, made?: Instantiation): Reading {
   const methods = new Map<string, Method>();
   for (const [i, s] of statements.entries()) {
     const def = DEF.exec(s.text);
@@ -181,7 +191,10 @@ function readModule(statements: Logical[], header: Logical, asBlock: boolean): R
   const params = asBlock ? initParams.map((p) => (p.default === undefined ? p.name : `${p.name} = ${p.default}`)) : [];
   if (init) {
     // Its local sizes (`hidden = 128`), and a model's defaults, stand in the layers' arguments.
-    const values = new Map(asBlock ? [] : initParams.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
+    const values = new Map(asBlock ? [] : initParams.flatMap((p, i) => {
+      const value = made?.named.get(p.name) ?? made?.positional[i] ?? p.default;
+      return value === undefined ? [] : [[p.name, value] as const];
+    }));
     for (const s of init.body) {
       if (/^super\s*\(.*\)\s*\.\s*__init__\s*\(.*\)$/.test(s.text) || s.text === 'pass') continue;
       const compound = /^(if|for|while|with|try)\b/.exec(s.text);

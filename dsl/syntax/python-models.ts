@@ -33,9 +33,10 @@ import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
 import { sequentialModel, sequentialName } from './sequential';
 import { scriptErrors } from './python-script';
-import { scriptStatements } from './python-statements';
-import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type ModuleClass } from './python-class';
-import { lineCode, topLevel } from './python-expression';
+import { ScriptValues, scriptStatements } from './python-statements';
+import { balancedCall } from './python-training';
+import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type Instantiation, type ModuleClass } from './python-class';
+import { lineCode, parsePython, topLevel, type PyArg } from './python-expression';
 
 const INPUT_LINE = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Input\s*\(/;
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;
@@ -91,12 +92,13 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   const classes = text.includes('class ') ? moduleClasses(lines, outside) : [];
   const users = classUsers(lines, classes);
   let after = -1;
+  let values: ScriptValues | undefined;
   for (const [line, written] of lines.entries()) {
     if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('class'))) continue;
     const module = classes.find((c) => c.line === line);
     if (module) {
       // Python through and through: what the lexer read of its lines (`self.` a module path) would only mislead.
-      replace(line, (after = module.last), moduleClassError(lines, module, users.get(module)), true);
+      replace(line, (after = module.last), moduleClassError(lines, module, users.get(module), script ? instantiation(lines, module, (values ??= scriptValues(lines))) : undefined), true);
       continue;
     }
     const call = outside(line) ? modelCallAt(lines, line) : undefined;
@@ -129,6 +131,30 @@ const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|if\s+__name__|(?:[A-
 
 /** `model = Net()` starts a declaration for the parser (and is none); `model = keras.Sequential(...)` is read as one. */
 const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;
+
+/** The values a script's text names (its constants, its command line's defaults). */
+const scriptValues = (lines: readonly string[]) => new ScriptValues(lines, scriptStatements(lines, () => false));
+
+/** The arguments the script first makes `module` with (`model = NeuralNet(input_size, 500).to(device)`), outside the class. */
+function instantiation(lines: readonly string[], module: ModuleClass, values: ScriptValues): Instantiation | undefined {
+  const made = new RegExp(`(?<![\\w.])${module.match[2]}\\s*\\(`);
+  for (const [i, line] of lines.entries()) {
+    if (i >= module.line && i <= module.last) continue;
+    const at = line.search(made);
+    const call = at < 0 ? undefined : balancedCall(line, at);
+    const e = call ? parsePython(call) : undefined;
+    if (e?.kind !== 'call') continue;
+    const resolve = (a: PyArg) => values.resolve(call!.slice(a.value.start, a.value.end));
+    return {
+      positional: e.args.filter((a) => !a.name).map(resolve),
+      named: new Map(e.args.flatMap((a) => {
+        const value = a.name ? resolve(a) : undefined;
+        return a.name && value !== undefined ? [[a.name, value] as const] : [];
+      })),
+    };
+  }
+  return undefined;
+}
 
 /** The dlnet model that the script's `variable` holds: a Sequential's, a functional model's, a module class's, as their fixes name them. */
 function modelNamed(lines: readonly string[], variable: string, classes: readonly ModuleClass[]): string {

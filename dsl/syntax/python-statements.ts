@@ -117,11 +117,13 @@ export class ScriptValues {
 const isLiteral = (e: PyExpr): boolean => e.kind === 'literal' || (e.kind === 'sequence' && e.items.every(isLiteral));
 
 /**
- * The lines from `first` to `last` with the line break after them, and the blank lines that
- * follow but one (the text's end, for its last line): what is removed leaves one blank line,
- * and never touches the next region (Fix All applies no two edits that touch).
+ * The lines from `first` to `last` with the line break after them, the comment lines just
+ * above (`# Hyper-parameters`), and the blank lines that follow but one (the text's end, for
+ * its last line): what is removed leaves one blank line, and never touches the next region
+ * (Fix All applies no two edits that touch).
  */
 export function wholeLines(lines: readonly string[], first: number, last: number): Range {
+  while (first > 0 && lines[first - 1].startsWith('#')) first--;
   let next = last + 1;
   while (next < lines.length && lines[next].trim() === '') next++;
   next = Math.max(last + 1, next - 1);

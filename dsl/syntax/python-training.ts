@@ -9,7 +9,7 @@
 import type { TextEdit } from '../diagnostics';
 import type { SyntaxError } from './parser';
 import { dottedPath, parsePython, type PyExpr } from './python-expression';
-import { firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
+import { COMPOUND, firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
 
 /** The dlnet model a script's variable holds (`model` → `Model`, `net = Net()` → `Net`). */
 export type ModelOf = (variable: string) => string;
@@ -30,7 +30,13 @@ export interface Dataset {
   said: string;
 }
 const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST' }];
-const FLATTENED = /\.reshape\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
+const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
+
+/** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
+function datasetUsed(code: string): Dataset | undefined {
+  const loaded = datasetLoaded(code);
+  return loaded?.flat && FLATTENED.test(code) ? { ...loaded, source: loaded.flat } : loaded;
+}
 
 /** The dataset dlnet has that the script's `code` loads, if any. */
 export function datasetLoaded(code: string): Dataset | undefined {
@@ -72,10 +78,7 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? written}`);
     }
   }
-  const script = statements.map((s) => s.code).join('\n');
-  const loaded = datasetLoaded(script);
-  // Images the script flattens (`x_train.reshape(60000, 784)`) are dlnet's flat MNIST.
-  const dataset = loaded && FLATTENED.test(script) && loaded.flat ? { ...loaded, source: loaded.flat } : loaded;
+  const dataset = datasetUsed(statements.map((s) => s.code).join('\n'));
   const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
   const model = modelOf(variable);
   const edits: TextEdit[] = [
@@ -156,21 +159,22 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
   if (seedValue) settings.push(`seed: ${seedValue}`);
   const schedule = scheduleOf(code, values);
   if (schedule) settings.push(`schedule: ${schedule}`);
-  const dataset = datasetLoaded(code);
+  const dataset = datasetUsed(code);
   const data = dataset?.name ?? 'data';
   const first = statements[0].first;
   const last = statements[statements.length - 1].last;
   const edits: TextEdit[] = statements.map((s) => (s === at
     ? { range: { start: { line: s.first, character: 0 }, end: { line: s.last, character: lines[s.last].length } }, newText: trainText(model, data, dataset, settings) }
     : { range: wholeLines(lines, s.first, s.last), newText: '' }));
+  // Its functions and entry by name (`def train`, `if __name__ == '__main__'`); loose statements as what they are.
   const named = statements.map((s) => `\`${s.code.replace(/\s*:$/, '').replace(/^(def \w+)\(.*$/, '$1')}\``);
-  const what = named.length > 4 ? `${named.slice(0, 3).join(', ')} and the rest of the script's Python` : named.join(', ').replace(/, ([^,]*)$/, ' and $1');
+  const [what, are] = named.length <= 4 && statements.every((s) => COMPOUND.test(s.code)) ? [named.join(', ').replace(/, ([^,]*)$/, ' and $1'), 'are'] : [`The script's Python around ${model}`, 'is'];
   return {
     errors: statements.map((s, i) => ({
       first: s.first,
       last: s.last,
       error: i > 0 ? undefined : {
-        message: `${what} (${linesWord(first, last)}) are how PyTorch trains ${model}; dlnet writes a train statement: train ${model} on ${data} { ${settings.map((x) => x.replace(/:.*/, '')).join(', ')} }${dataset ? '' : UNKNOWN_DATA}`,
+        message: `${what} (${linesWord(first, last)}) ${are} how PyTorch trains ${model}; dlnet writes a train statement: train ${model} on ${data} { ${settings.map((x) => x.replace(/:.*/, '')).join(', ')} }${dataset ? '' : UNKNOWN_DATA}`,
         range: firstLine(lines, s.first),
         fixes: [{ title: `Write train ${model} on ${data}`, edits, preferred: true }],
       },
@@ -180,7 +184,7 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
 }
 
 /** The call that starts at `from` in `code`, to the parenthesis that closes it, on one line. */
-function balancedCall(code: string, from: number): string | undefined {
+export function balancedCall(code: string, from: number): string | undefined {
   let depth = 0;
   for (let i = code.indexOf('(', from); i >= 0 && i < code.length; i++) {
     const c = code[i];
