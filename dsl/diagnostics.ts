@@ -99,6 +99,6 @@ export function distinct(ds: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** The "did you mean" fix: replace the misspelt name with the suggestion. */
-export function replaceWith(range: Range, guess: string | undefined): Fix[] | undefined {
-  return guess ? [{ title: `Change to '${guess}'`, edits: [{ range, newText: guess }], preferred: true }] : undefined;
+export function replaceWith(range: Range, guess: string | undefined, preferred = true): Fix[] | undefined {
+  return guess ? [{ title: `Change to '${guess}'`, edits: [{ range, newText: guess }], ...(preferred ? { preferred: true } : {}) }] : undefined;
 }

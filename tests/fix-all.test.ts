@@ -127,12 +127,14 @@ describe('fixAll', () => {
       '  flatten()',
       '  dense(10)',
       '}',
-      'train M on d { loss: categoricalCrossentropy(); optimizer: adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.999) }',
+      // PyTorch's CrossEntropyLoss takes logits: renamed with the softmax it needs once the model's output is known (below).
+      'train M on d { loss: CrossEntropyLoss(); optimizer: adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.999) }',
       '',
     ].join('\n'));
     // The sizes PyTorch's layers give: 28 → 14 (stride 2) → 7 (pool) → 14 (transposed, stride 2).
     const same = ide.fixAll(torch.replace('  nn.AvgPool2d(3, 1, 1)\n', ''), check).text;
     expect(analyze(same).models[0].layers.map((l) => l.outputShape).slice(0, 3)).toEqual([[14, 14, 64], [7, 7, 64], [14, 14, 32]]);
+    expect(same).toContain('  dense(10, activation: softmax)\n}\ntrain M on d { loss: categoricalCrossentropy();');
   });
 
   describe('a PyTorch module pasted whole, class Net(nn.Module)', () => {
@@ -606,20 +608,22 @@ describe('fixAll', () => {
       ].join('\n'));
     });
 
-    it('Keras\'s functional API guide: its flattened data is mnist(flat: true), and a loss on logits is left to the warning that says so', () => {
+    it('Keras\'s functional API guide: its flattened data is mnist(flat: true), and a loss from logits gets the softmax it needs', () => {
       const { diagnostics, text } = converted(script('keras-functional-mnist.py'));
       expect(text).toBe([
         'model MnistModel {',
         '  input inputs: [784]',
         '  x = inputs -> dense(64, activation: relu)',
         '  x = x -> dense(64, activation: relu)',
-        '  outputs = x -> dense(10)',
+        // `SparseCategoricalCrossentropy(from_logits=True)`: the model ends without a softmax, which dlnet's losses take.
+        '  outputs = x -> dense(10, activation: softmax)',
         '}',
         '',
         'dataset mnist = mnist(flat: true)',
         '',
         'train MnistModel on mnist {',
-        '  loss: sparseCategoricalCrossentropy',
+        // dlnet's MNIST labels are one-hot.
+        '  loss: categoricalCrossentropy',
         '  optimizer: rmsprop()',
         '  metrics: [accuracy]',
         '  batchSize: 64',
@@ -628,10 +632,7 @@ describe('fixAll', () => {
         '}',
         '',
       ].join('\n'));
-      // `from_logits=True`: the model ends without a softmax, which dlnet's losses take; the fix that adds it is the user's to choose.
-      expect(diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual([
-        "warning loss-mismatch: sparseCategoricalCrossentropy expects softmax probabilities, but MnistModel's output has activation linear (line 6)",
-      ]);
+      expect(diagnostics).toEqual([]);
     });
 
     it('a tutorial written at the top level (pytorch-tutorial\'s feedforward network): the model made with the script\'s sizes, images it flattens as flat MNIST', () => {
@@ -643,7 +644,8 @@ describe('fixAll', () => {
         // `NeuralNet(input_size, hidden_size, num_classes)`, with the script's constants.
         '  dense(500)',
         '  relu()',
-        '  dense(10)',
+        // PyTorch's CrossEntropyLoss takes logits: dlnet's categoricalCrossentropy, the softmax's probabilities.
+        '  dense(10, activation: softmax)',
         '}',
         '',
         'dataset mnist = mnist(flat: true)',
@@ -656,8 +658,7 @@ describe('fixAll', () => {
         '}',
         '',
       ].join('\n'));
-      // PyTorch's CrossEntropyLoss takes logits: the missing softmax is the loss's warning, its fix offered.
-      expect(diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['warning loss-mismatch']);
+      expect(diagnostics).toEqual([]);
     });
 
     it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {

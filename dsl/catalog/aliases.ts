@@ -119,8 +119,24 @@ export function unneededParameter(name: string): string | undefined {
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
   activation: { none: 'linear', silu: 'swish' },
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
-  loss: { crossentropyloss: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber', nllloss: 'categoricalCrossentropy' },
+  loss: { crossentropyloss: 'categoricalCrossentropy', crossentropy: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', binarycrossentropywithlogits: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber', nllloss: 'categoricalCrossentropy' },
 };
+
+/**
+ * PyTorch's losses that take a model's output before its last activation (logits), folded,
+ * and that activation: dlnet's losses, as Keras's by default, take what it gives.
+ */
+const logitsLosses: Readonly<Record<string, 'softmax' | 'sigmoid'>> = {
+  crossentropyloss: 'softmax',
+  crossentropy: 'softmax',
+  bcewithlogitsloss: 'sigmoid',
+  binarycrossentropywithlogits: 'sigmoid',
+};
+
+/** The activation a loss another framework names takes its input before (`CrossEntropyLoss`: softmax), if it takes logits. */
+export function logitsLoss(name: string): 'softmax' | 'sigmoid' | undefined {
+  return entryOf(logitsLosses, fold(name));
+}
 
 /** The value of a table that another framework's name stands for. */
 export function choiceAlias(table: ChoiceTable, name: string): string | undefined {

@@ -40,5 +40,5 @@ export * from './datasets';
 export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvProblem, type CsvRecord, type CsvSummary, type CsvTable } from './csv';
 export * from './settings';
 export { choiceName, marginsOf, pair, pairOf, type Margins } from './params';
-export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, pairedParameter, parameterAlias, unneededParameter, type InputShapeParameter } from './aliases';
+export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type InputShapeParameter } from './aliases';
 export { reshapeTarget } from './layers/core';

@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, inputShapeParameter, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -13,7 +13,7 @@ import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
 import { freeName } from './keras-inputs';
-import { evaluate, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
+import { evaluate, fromLogits, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
 export interface TrainPlan {
@@ -263,15 +263,17 @@ interface OutputFacts {
 
 function outputFacts(g: ModelGraph): OutputFacts | undefined {
   if (g.outputs.length !== 1) return undefined;
-  const id = g.outputs[0];
-  const shape = nodeShape(g, id);
-  if (!shape) return undefined;
-  let node = layerNode(g, id);
-  if (!node) return { shape };
-  // Look through layers that pass values on unchanged (dropout, reshaping) for the activation.
+  const shape = nodeShape(g, g.outputs[0]);
+  return shape && { shape, ...outputLayer(g) };
+}
+
+/** The layer that gives the model's one output, and its activation, looking through layers that pass values on unchanged (dropout, reshaping); its shape may not be known. */
+function outputLayer(g: ModelGraph): Omit<OutputFacts, 'shape'> {
+  let node = g.outputs.length === 1 ? layerNode(g, g.outputs[0]) : undefined;
+  if (!node) return {};
   let before: LayerNode | undefined;
   while (node.params === 0 && node.inputs.length === 1 && PASS_THROUGH.has(node.kind) && (before = layerNode(g, node.inputs[0]))) node = before;
-  return { node, shape, activation: effectiveActivation(node, new Map()) };
+  return { node, activation: effectiveActivation(node, new Map()) };
 }
 
 /** Layers that act on the last axis alone, through which a flatten may move back (softmax would then normalise over more). */
@@ -442,6 +444,7 @@ function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, da
 }
 
 function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
+  checkLogits(ctx, decl, g);
   const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
   checkMetrics(ctx, decl, data, dataDecl);
@@ -514,11 +517,51 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
 }
 
 /**
+ * A loss written as another framework's that takes logits: PyTorch's `CrossEntropyLoss`
+ * (whose unknown-name error offers dlnet's name, not unasked), or Keras's
+ * `SparseCategoricalCrossentropy(from_logits: true)`. A model written for it ends before
+ * its softmax; dlnet's losses take the softmax's probabilities. So, once the model's output
+ * is known, one fix does both unasked: the output layer gets the activation, and the loss
+ * dlnet's name (or loses `from_logits`). Renamed alone, the loss would train on logits.
+ */
+function checkLogits(ctx: Context, decl: ast.TrainDecl, g: ModelGraph): void {
+  const value = settingNamed(decl, 'loss')?.value;
+  if (value?.kind !== 'call') return;
+  const keras = fromLogits(value);
+  const pytorch = logitsLoss(value.callee.text);
+  const activation = pytorch ?? (keras ? (/binary/i.test(value.callee.text) ? 'sigmoid' : 'softmax') : undefined);
+  const out = activation ? outputLayer(g) : undefined;
+  if (!activation || !out?.node) return;
+  const has = out.activation === activation;
+  const fix = has ? undefined : outputActivationFix(ctx, g, out, activation);
+  // Another framework's name becomes dlnet's; `(from_logits: true)` goes: dlnet's losses take no arguments.
+  const dlnet = findLoss(value.callee.text) ? undefined : choiceAlias('loss', value.callee.text) ?? closest(value.callee.text, losses.map((l) => l.name));
+  const unargued = keras && value.args?.length === 1;
+  const edits = [
+    ...(fix?.[0].edits ?? []),
+    ...(dlnet ? [{ range: value.callee.range, newText: dlnet }] : []),
+    ...(unargued ? [{ range: value.argsRange!, newText: '' }] : []),
+  ];
+  const said = keras ? `${value.callee.text} with from_logits` : value.callee.text;
+  const framework = keras ? 'Keras' : 'PyTorch';
+  const line = out.node ? ` (line ${lineOf(out.node.range)})` : '';
+  const probabilities = `the ${activation}'s ${activation === 'softmax' ? 'probabilities' : 'probability'}`;
+  const message = has
+    ? `${said} takes the output before its ${activation} (logits) in ${framework}, where ${g.name}'s ${activation}${line} would be applied twice; dlnet's losses take ${probabilities}, as ${g.name} gives them`
+    : `${said} takes ${g.name}'s output before its ${activation} (logits), as ${framework} writes a model for it; dlnet's losses take ${probabilities}, so the output layer${line} needs activation: ${activation}`;
+  const what = [fix && `set activation: ${activation} on the output layer`, dlnet && `write the loss ${dlnet}`, unargued && 'drop from_logits'].filter(Boolean).join(', and ');
+  // Where the output layer cannot take the activation here (it is in a block), renaming alone is only offered.
+  ctx.report(diagnostic('loss-mismatch', 'warning', value.range, message, {
+    fixes: edits.length ? [{ title: what[0].toUpperCase() + what.slice(1), edits, ...(has || fix ? { preferred: true } : {}) }] : undefined,
+  }));
+}
+
+/**
  * Sets the activation of the output layer, where the model itself writes the layer (in a
  * block, other uses would change too) and the layer takes an activation. Not preferred:
  * the loss may be what is wrong.
  */
-function outputActivationFix(ctx: Context, g: ModelGraph, out: OutputFacts, activation: string): Fix[] | undefined {
+function outputActivationFix(ctx: Context, g: ModelGraph, out: Omit<OutputFacts, 'shape'>, activation: string): Fix[] | undefined {
   const call = out.node && writtenIn(ctx, ctx.model(g.name), out.node);
   if (!call || !findLayer(out.node!.kind)?.params.some((p) => p.name === 'activation')) return undefined;
   return [{ title: `Set activation: ${activation} on the output layer (line ${lineOf(call.range)})`, edits: [settingArgument(call, 'activation', activation)] }];

@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -243,6 +243,12 @@ function bareChoice(def: ChoiceDef): Choice {
   return c;
 }
 
+/** Whether a loss is written as Keras's taking logits: `CategoricalCrossentropy(from_logits: true)` (`True` as Python writes it too: the arguments of a loss that takes none are not read, nor fixed). */
+export function fromLogits(loss: ast.Call): boolean {
+  const flag = loss.args?.find((a) => a.name && /^from_?logits$/i.test(a.name.text))?.value;
+  return flag?.kind === 'bool' ? flag.value : flag?.kind === 'call' && !flag.args && /^true$/i.test(flag.callee.text);
+}
+
 function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope, what: string): Evaluated | undefined {
   if (table === 'padding' && value.kind === 'number') return countedPadding(value, scope, what);
   if (value.kind !== 'call') {
@@ -260,10 +266,14 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
     const param = misspeltParam(value, scope);
     const guess = choiceAlias(table, value.callee.text) ?? closest(value.callee.text, choiceTables[table].map((c) => c.name)) ?? param;
     const names = choiceTables[table].map((c) => c.name);
+    // A loss that takes logits (PyTorch's CrossEntropyLoss, Keras's from_logits) is renamed with the model's softmax by the train statement's check (checkLogits), not alone.
+    const keras = table === 'loss' && fromLogits(value);
+    const alone = !(table === 'loss' && (logitsLoss(value.callee.text) || keras));
+    const fixes = replaceWith(value.callee.range, guess, alone);
+    // Renamed alone, `(from_logits: true)` goes too: dlnet's losses take no arguments.
+    if (keras && fixes && value.args?.length === 1) fixes[0].edits.push({ range: value.argsRange!, newText: '' });
     scope.report(diagnostic('invalid-argument', 'error', value.callee.range,
-      `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean ${guess === param ? 'the parameter ' : ''}'${guess}'?` : ` (expected one of ${names.join(', ')})`}`, {
-        fixes: replaceWith(value.callee.range, guess),
-      }));
+      `unknown ${table} '${value.callee.text}' for ${what}${guess ? `; did you mean ${guess === param ? 'the parameter ' : ''}'${guess}'?` : ` (expected one of ${names.join(', ')})`}`, { fixes }));
     return undefined;
   }
   if (!def.params?.length) {

@@ -72,9 +72,8 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
     const code = statement.code.slice(statement.code.indexOf(`${variable}.`));
     for (const arg of made.args) {
       const setting = arg.name && KERAS_SETTINGS[arg.name];
-      // A loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) is its name: dlnet's losses take the probabilities a softmax gives, which the loss's check asks for.
-      const value = setting === 'loss' && arg.value.kind === 'call' ? arg.value.callee : arg.value;
-      const written = code.slice(value.start, value.end);
+      // As written: a loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) keeps what it says, which the train statement's check reads.
+      const written = code.slice(arg.value.start, arg.value.end);
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? written}`);
     }
   }
