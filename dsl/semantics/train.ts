@@ -549,7 +549,7 @@ function checkLogits(ctx: Context, decl: ast.TrainDecl, g: ModelGraph): void {
   const message = has
     ? `${said} takes the output before its ${activation} (logits) in ${framework}, where ${g.name}'s ${activation}${line} would be applied twice; dlnet's losses take ${probabilities}, as ${g.name} gives them`
     : `${said} takes ${g.name}'s output before its ${activation} (logits), as ${framework} writes a model for it; dlnet's losses take ${probabilities}, so the output layer${line} needs activation: ${activation}`;
-  const what = [fix && `set activation: ${activation} on the output layer`, dlnet && `write the loss ${dlnet}`, unargued && 'drop from_logits'].filter(Boolean).join(', and ');
+  const what = [fix && `set activation: ${activation} on the output layer`, dlnet && `write the loss ${dlnet}`, unargued && 'drop from_logits'].filter(Boolean).join(', ').replace(/, ([^,]*)$/, ' and $1');
   // Where the output layer cannot take the activation here (it is in a block), renaming alone is only offered.
   ctx.report(diagnostic('loss-mismatch', 'warning', value.range, message, {
     fixes: edits.length ? [{ title: what[0].toUpperCase() + what.slice(1), edits, ...(has || fix ? { preferred: true } : {}) }] : undefined,
