@@ -1,6 +1,7 @@
 /** Train settings → tfjs optimiser, loss and metrics. */
 import type { Args, Choice } from '../../dsl';
 import { tf } from '../tf';
+import { Adadelta } from './adadelta';
 import { FusedAdam } from './fused-adam';
 
 export function optimizer(c: Choice | undefined): tf.Optimizer {
@@ -13,7 +14,7 @@ export function optimizer(c: Choice | undefined): tf.Optimizer {
     case 'adamax': return tf.train.adamax(lr, a.beta1 as number, a.beta2 as number);
     case 'rmsprop': return tf.train.rmsprop(lr, a.decay as number, a.momentum as number, a.epsilon as number);
     case 'adagrad': return tf.train.adagrad(lr);
-    case 'adadelta': return tf.train.adadelta(lr, a.rho as number, a.epsilon as number);
+    case 'adadelta': return new Adadelta(lr, a.rho as number, a.epsilon as number);
     default: throw new Error(`unknown optimizer ${c?.name}`);
   }
 }
