@@ -205,3 +205,18 @@ export function lineCode(line: string, from = 0, depth = 0): { code: string; dep
   }
   return { code, depth, closedAt };
 }
+
+/** The call that starts at `from` in `code` (which may span lines), to the parenthesis that closes it (strings' brackets count for nothing), on one line. */
+export function balancedCall(code: string, from: number): string | undefined {
+  let depth = 0;
+  for (let i = code.indexOf('(', from); i >= 0 && i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      const close = code.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    } else if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && --depth === 0) return code.slice(from, i + 1).replace(/\s+/g, ' ');
+  }
+  return undefined;
+}

@@ -34,9 +34,8 @@ import { LineIndex, splitLines } from './range';
 import { sequentialModel, sequentialName } from './sequential';
 import { scriptErrors } from './python-script';
 import { ScriptValues, scriptStatements } from './python-statements';
-import { balancedCall } from './python-training';
 import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type Instantiation, type ModuleClass } from './python-class';
-import { lineCode, parsePython, topLevel, type PyArg } from './python-expression';
+import { balancedCall, lineCode, parsePython, topLevel, type PyArg } from './python-expression';
 
 const INPUT_LINE = /^\s*[A-Za-z_]\w*\s*=\s*(?:[A-Za-z_]\w*\.)*Input\s*\(/;
 const MODEL_START = /^(\s*)([A-Za-z_]\w*)\s*=\s*(?:[A-Za-z_]\w*\.)*Model\(/;

@@ -8,7 +8,7 @@
  */
 import type { TextEdit } from '../diagnostics';
 import type { SyntaxError } from './parser';
-import { dottedPath, parsePython, type PyExpr } from './python-expression';
+import { balancedCall, dottedPath, parsePython } from './python-expression';
 import { COMPOUND, firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
 
 /** The dlnet model a script's variable holds (`model` → `Model`, `net = Net()` → `Net`). */
@@ -180,17 +180,6 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
     })),
     statements,
   };
-}
-
-/** The call that starts at `from` in `code`, to the parenthesis that closes it, on one line. */
-export function balancedCall(code: string, from: number): string | undefined {
-  let depth = 0;
-  for (let i = code.indexOf('(', from); i >= 0 && i < code.length; i++) {
-    const c = code[i];
-    if (c === '(' || c === '[') depth++;
-    else if ((c === ')' || c === ']') && --depth === 0) return code.slice(from, i + 1).replace(/\s+/g, ' ');
-  }
-  return undefined;
 }
 
 /** How many times `for epoch in range(...)` goes round, where its bounds are known. */
