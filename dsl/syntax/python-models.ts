@@ -122,11 +122,12 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
 }
 
 /**
- * A line of Python that is no model or Sequential: an import, a function, the script's
- * entry, or a method called at the top of the file (`model.compile(...)`, `x = x.reshape(...)`),
- * which no dlnet file has there (what Fix All leaves of a script once its imports are gone).
+ * A line of Python that is no model or Sequential: an import, a function, a compound
+ * statement (the script's entry, a loop), or a method called at the top of the file
+ * (`model.compile(...)`, `x = x.reshape(...)`), which no dlnet file has there (what Fix All
+ * leaves of a script once its imports are gone).
  */
-const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|if\s+__name__|(?:[A-Za-z_]\w*\s*=\s*)?[A-Za-z_]\w*\.\w+\s*\()/m;
+const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|(?:if|for|while|with|try)\b.*:\s*(?:#.*)?$|(?:[A-Za-z_]\w*\s*=\s*)?[A-Za-z_]\w*(?:\.\w+)+\s*\()/m;
 
 /** `model = Net()` starts a declaration for the parser (and is none); `model = keras.Sequential(...)` is read as one. */
 const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;

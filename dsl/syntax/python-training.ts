@@ -117,7 +117,8 @@ const TORCH_OPTIMIZERS: Readonly<Record<string, { defaults: Readonly<Record<stri
   Adadelta: { defaults: { rho: '0.9', eps: '1e-6' } },
   RMSprop: { defaults: { decay: '0.99' }, names: { alpha: 'decay' } },
 };
-const EPOCHS = /\bfor\s+\w+\s+in\s+range\s*\(/;
+/** The loop over epochs: one whose variable says so (`for epoch in range(...)`), else the first over a range. */
+const EPOCHS = [/\bfor\s+(?:epoch\w*|ep|e)\s+in\s+range\s*\(/, /\bfor\s+\w+\s+in\s+range\s*\(/];
 
 /**
  * PyTorch's training code: the statements (functions, the script's entry, loose lines)
@@ -140,7 +141,8 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
   // The optimizer as PyTorch names it and its arguments but the parameters, their values worked out (`lr=args.lr` → `lr=1.0`).
   const name = made[1].split('.').pop()!;
   const known = Object.prototype.hasOwnProperty.call(TORCH_OPTIMIZERS, name) ? TORCH_OPTIMIZERS[name] : undefined;
-  const given = optimizer.args.slice(1).map((a) => (a.name ? known?.names?.[a.name] ?? a.name : undefined));
+  // PyTorch's optimizers all take the learning rate second, after the parameters.
+  const given = optimizer.args.slice(1).map((a, i) => (a.name ? known?.names?.[a.name] ?? a.name : i === 0 ? 'lr' : undefined));
   const args = optimizer.args.slice(1).map((a, i) => {
     const written = call.slice(a.value.start, a.value.end);
     return given[i] && `${given[i]}=${values.resolve(written) ?? written}`;
@@ -184,7 +186,7 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
 
 /** How many times `for epoch in range(...)` goes round, where its bounds are known. */
 function rangeCount(code: string, values: ScriptValues): number | undefined {
-  const loop = EPOCHS.exec(code);
+  const loop = EPOCHS.map((pattern) => pattern.exec(code)).find((found) => found);
   const call = loop && balancedCall(code, loop.index + loop[0].indexOf('range'));
   const range = call ? parsePython(call) : undefined;
   if (range?.kind !== 'call' || range.args.some((a) => a.name)) return undefined;
