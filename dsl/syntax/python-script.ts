@@ -12,7 +12,7 @@
 import type { Fix } from '../diagnostics';
 import type { SyntaxError } from './parser';
 import { COMPOUND, IMPORT, firstLine, linesWord, ScriptValues, wholeLines, type ScriptStatement } from './python-statements';
-import { datasetLoaded, kerasTraining, pytorchTraining, type Dataset, type ModelOf, type Training } from './python-training';
+import { datasetUsed, kerasTraining, pytorchTraining, type Dataset, type ModelOf, type Training } from './python-training';
 
 /** What the script's statements are said as: an error a region (undefined for a region the training's error speaks for). */
 export function scriptErrors(lines: readonly string[], statements: readonly ScriptStatement[], modelOf: ModelOf): Training['errors'] {
@@ -23,7 +23,7 @@ export function scriptErrors(lines: readonly string[], statements: readonly Scri
   const regions = regionsOf(lines, own);
   // PyTorch trains in functions of its own: all the script's Python but its imports is the training, one error.
   const torch = keras ? undefined : pytorchTraining(lines, regions.filter((r) => kindOf(r[0]) !== 'import').flat(), values, modelOf);
-  const dataset = keras ? datasetLoaded(statements.map((s) => s.code).join('\n')) : undefined;
+  const dataset = keras ? datasetUsed(statements.map((s) => s.code).join('\n')) : undefined;
   const found = [...(keras?.errors ?? []), ...(torch?.errors ?? [])];
   // What the loading binds (`(x_train, y_train), (x_test, y_test) = ...load_data()`): the lines that go on to prepare it are the dataset's too.
   const load = dataset && statements.find((s) => /\.load_data\s*\(/.test(s.code));

@@ -33,13 +33,13 @@ const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s
 const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
 
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
-function datasetUsed(code: string): Dataset | undefined {
+export function datasetUsed(code: string): Dataset | undefined {
   const loaded = datasetLoaded(code);
   return loaded?.flat && FLATTENED.test(code) ? { ...loaded, source: loaded.flat } : loaded;
 }
 
 /** The dataset dlnet has that the script's `code` loads, if any. */
-export function datasetLoaded(code: string): Dataset | undefined {
+function datasetLoaded(code: string): Dataset | undefined {
   return DATASETS.find((d) => d.pattern.test(code));
 }
 
