@@ -91,13 +91,16 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   const classes = text.includes('class ') ? moduleClasses(lines, outside) : [];
   const users = classUsers(lines, classes);
   let after = -1;
+  // A script's lines: not in a declaration of dlnet's (marked once: a file of thousands of declarations asks for each of its lines).
+  const taken = new Uint8Array(lines.length);
+  if (script) for (const d of file.decls) if (!PYTHON_ASSIGNMENT.test(lines[d.range.start.line])) taken.fill(1, d.range.start.line, d.range.end.line + 1);
   let values: ScriptValues | undefined;
   for (const [line, written] of lines.entries()) {
     if (line <= after || (!written.includes('Model(') && !written.includes('Sequential(') && !written.includes('class'))) continue;
     const module = classes.find((c) => c.line === line);
     if (module) {
       // Python through and through: what the lexer read of its lines (`self.` a module path) would only mislead.
-      replace(line, (after = module.last), moduleClassError(lines, module, users.get(module), script ? instantiation(lines, module, (values ??= scriptValues(lines))) : undefined), true);
+      replace(line, (after = module.last), moduleClassError(lines, module, users.get(module), script ? instantiation(lines, module, (values ??= new ScriptValues(lines, scriptStatements(lines, (l) => taken[l] === 1)))) : undefined), true);
       continue;
     }
     const call = outside(line) ? modelCallAt(lines, line) : undefined;
@@ -114,7 +117,8 @@ export function pythonModels(text: string, file: ast.SourceFile, errors: readonl
   }
   if (!script) return out;
   // The rest of a script pasted whole, outside dlnet's declarations and the models read above.
-  const claimed = (line: number) => read.some(([first, last]) => first <= line && line <= last) || file.decls.some((d) => d.range.start.line <= line && line <= d.range.end.line && !PYTHON_ASSIGNMENT.test(lines[d.range.start.line]));
+  for (const [first, last] of read) taken.fill(1, first, last + 1);
+  const claimed = (line: number) => taken[line] === 1;
   const statements = scriptStatements(lines, claimed);
   const modelOf = (variable: string) => modelNamed(lines, variable, classes);
   for (const { first, last, error } of scriptErrors(lines, statements, modelOf)) replace(first, last, error, true);
@@ -131,9 +135,6 @@ const SCRIPT = /^(?:import\s|from\s+[\w.]+\s+import\s|def\s|(?:if|for|while|with
 
 /** `model = Net()` starts a declaration for the parser (and is none); `model = keras.Sequential(...)` is read as one. */
 const PYTHON_ASSIGNMENT = /^[A-Za-z_]\w*\s*=(?!.*\bSequential\s*\()/;
-
-/** The values a script's text names (its constants, its command line's defaults). */
-const scriptValues = (lines: readonly string[]) => new ScriptValues(lines, scriptStatements(lines, () => false));
 
 /** The arguments the script first makes `module` with (`model = NeuralNet(input_size, 500).to(device)`), outside the class. */
 function instantiation(lines: readonly string[], module: ModuleClass, values: ScriptValues): Instantiation | undefined {
