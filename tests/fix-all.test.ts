@@ -661,6 +661,27 @@ describe('fixAll', () => {
       expect(diagnostics).toEqual([]);
     });
 
+    it('TensorFlow\'s beginner quickstart: a loss made before compile, predictions looked at, an input of [28, 28] flattened as MNIST\'s [28, 28, 1]', () => {
+      const { diagnostics, text } = converted(script('tensorflow-quickstart.py'));
+      expect(text).toContain([
+        'model Model {',
+        // Flattened first: the data's [28, 28, 1] gives the same 784 values.
+        '  input x: [28, 28, 1]',
+        '  flatten()',
+        '  dense(128, activation: relu)',
+        '  dropout(0.2)',
+        // `loss_fn = SparseCategoricalCrossentropy(from_logits=True)`, then `loss=loss_fn`.
+        '  dense(10, activation: softmax)',
+        '}',
+      ].join('\n'));
+      expect(text).toContain('dataset mnist = mnist()\n\ntrain Model on mnist {\n  optimizer: adam\n  loss: categoricalCrossentropy\n  metrics: [accuracy]\n  epochs: 5\n}\n');
+      // A model wrapped for its predictions (`Sequential([model, Softmax()])`) and its use are only offered for removal.
+      expect(diagnostics.map((d) => d.message)).toEqual([
+        "Python statements (lines 25–28); dlnet has none outside its declarations: a dataset, model, block or train statement",
+        "Python statements (line 30); dlnet has none outside its declarations: a dataset, model, block or train statement",
+      ]);
+    });
+
     it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {
       const text = 'import numpy as np\n\ndef plot(history):\n    plt.plot(history)\n';
       const fixed = ide.fixAll(text, check).text;

@@ -7,7 +7,7 @@ import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
 import type { Context } from './context';
-import { layerNode, nodeShape, unbuildable, type LayerNode, type ModelGraph } from './graph';
+import { layerNode, nodeShape, unbuildable, type InputNode, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
@@ -362,6 +362,7 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
       ok = false;
       ctx.report(diagnostic('data-mismatch', 'error', at,
         `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})`, {
+          fixes: flattenedInputFix(ctx, g, input, f.shape),
           related: [
             { range: input.range, message: `input \`${input.id}\` ${formatShape(input.shape)}` },
             { range: dataDecl.range, message: `features ${formatShape(f.shape)}` },
@@ -373,6 +374,20 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
   const run = runOnData(g, given);
   if (run?.failure) reportFailureOnData(ctx, at, g, run, run.failure, dataDecl, leastSize(g, given, run));
   return run;
+}
+
+/**
+ * An input whose first layer flattens it takes the data's shape where it holds as many
+ * values (`input x: [28, 28]` as TensorFlow's quickstart writes it, MNIST's [28, 28, 1]): the
+ * flatten gives the same vector, so nothing after it changes.
+ */
+function flattenedInputFix(ctx: Context, g: ModelGraph, input: InputNode, data: Shape): Fix[] | undefined {
+  const values = (shape: Shape) => (shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, b) => a * b, 1) : NaN);
+  const flattened = g.layers.filter((l) => l.inputs.includes(input.id));
+  if (values(input.shape) !== values(data) || flattened.length !== 1 || flattened[0].kind !== 'flatten') return undefined;
+  const stmt = ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input' && s.range === input.range);
+  if (!stmt) return undefined;
+  return [{ title: `Declare the input as ${formatShape(data)}, the data's shape (its flatten gives the same ${values(data)} values)`, edits: [{ range: stmt.shape.range, newText: formatShape(data) }], preferred: true }];
 }
 
 /** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`); `least` is where it would run ("T ≥ 5"). */

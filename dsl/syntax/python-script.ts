@@ -11,6 +11,7 @@
  */
 import type { Fix } from '../diagnostics';
 import type { SyntaxError } from './parser';
+import { parsePython } from './python-expression';
 import { COMPOUND, IMPORT, firstLine, linesWord, ScriptValues, wholeLines, type ScriptStatement } from './python-statements';
 import { datasetUsed, kerasTraining, pytorchTraining, type Dataset, type ModelOf, type Training } from './python-training';
 
@@ -74,7 +75,7 @@ function regionError(lines: readonly string[], region: ScriptStatement[], values
     if (def) removes = `the function ${def}`;
   } else {
     const each = region.map((s) => statementKind(s, values));
-    const loads = dataset !== undefined && region.some((s) => /\.load_data\s*\(/.test(s.code) || data.has(/^([A-Za-z_]\w*)\s*=(?!=)/.exec(s.code)?.[1] ?? ''));
+    const loads = dataset !== undefined && region.some((s) => /\.load_data\s*\(|\bdatasets\.\w/.test(s.code) || data.has(/^([A-Za-z_]\w*)\s*=(?!=)/.exec(s.code)?.[1] ?? ''));
     lossless = loads || each.every((k) => k !== 'other');
     if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); dlnet's dataset ${dataset!.source} gives its examples ready to train (the train statement's fix declares it)`;
     else if (each.every((k) => k === 'constant')) message = `Python's constants (${where}); dlnet writes a value where it is used (the fixes that write the model and the train statement put them there)`;
@@ -85,9 +86,14 @@ function regionError(lines: readonly string[], region: ScriptStatement[], values
   return { first, last, error: { message, range: firstLine(lines, first), fixes: [fix] } };
 }
 
-/** A constant, a report (a print, a model's summary or evaluation, a plot), or other. */
+/**
+ * A constant (or a loss, optimizer or metric object, which the train statement's fix writes
+ * where it is used), a report (a print, a model's summary or evaluation, a plot, a look at
+ * its predictions, a value shown as a notebook shows it), or other.
+ */
 function statementKind(s: ScriptStatement, values: ScriptValues): 'constant' | 'report' | 'other' {
   const assigned = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$/.exec(s.code);
-  if (assigned && values.constants.get(assigned[1]) === assigned[2].trim()) return 'constant';
-  return /^(?:[A-Za-z_]\w*\s*=\s*)?(?:print\s*\(|\w+\.(?:summary|evaluate)\s*\(|plt\.)/.test(s.code) ? 'report' : 'other';
+  if (assigned && (values.constants.get(assigned[1]) === assigned[2].trim() || values.objects.get(assigned[1]) === assigned[2].trim())) return 'constant';
+  if (!assigned && !/^\w+(?:\.\w+)*\s*\(/.test(s.code) && parsePython(s.code)) return 'report';
+  return /^(?:[A-Za-z_]\w*\s*=\s*)?(?:print\s*\(|\w+\.(?:summary|evaluate)\s*\(|plt\.)|\.numpy\s*\(|\.predict\s*\(/.test(s.code) ? 'report' : 'other';
 }

@@ -11,6 +11,8 @@ export const IMPORT = /^(?:import\s+[A-Za-z_]|from\s+[\w.]+\s+import\b)/;
 export const COMPOUND = /^(?:async\s+def|def|class|if|elif|else|for|while|with|try|except|finally)\b|^@/;
 const CLAUSE = /^(?:elif|else|except|finally)\b/;
 const ASSIGNED = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
+/** A loss, an optimizer or a metric made at the top of the script: its name and the call. */
+const OBJECT = /^([A-Za-z_]\w*)\s*=\s*((?:[A-Za-z_]\w*\.)*(?:losses|optimizers|metrics|optim|nn)\.[A-Za-z_]\w*\s*\(.*\))$/;
 
 /** One statement at the top level of the script: its lines, and its code on one line (comments left out). */
 export interface ScriptStatement {
@@ -74,16 +76,20 @@ function statementAt(lines: readonly string[], line: number, claimed: Claimed): 
  */
 export class ScriptValues {
   readonly constants = new Map<string, string>();
+  /** What a statement at the top of the script binds to a framework's object, by name (`loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)`), for a setting that names it. */
+  readonly objects = new Map<string, string>();
   private readonly defaults = new Map<string, string>();
 
   constructor(lines: readonly string[], statements: readonly ScriptStatement[]) {
-    for (const { first, last } of statements) {
+    for (const { first, last, code: statement } of statements) {
       for (let l = first; l <= last; l++) {
         const name = ASSIGNED.exec(lines[l])?.[1];
         const value = name && lineCode(lines[l])?.code.slice(lines[l].indexOf('=') + 1).trim();
         const e = value ? parsePython(value) : undefined;
         if (name && e && isLiteral(e)) this.constants.set(name, value!);
       }
+      const object = OBJECT.exec(statement);
+      if (object) this.objects.set(object[1], object[2]);
       const code = lines.slice(first, last + 1).map((l) => lineCode(l)?.code ?? '').join(' ');
       for (const [, flag, rest] of code.matchAll(/add_argument\(\s*['"]--([\w-]+)['"]([^)]*)\)/g)) {
         const value = /\bdefault\s*=\s*([^,\s)]+)/.exec(rest)?.[1];

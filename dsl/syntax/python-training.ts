@@ -74,7 +74,7 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
       const setting = arg.name && KERAS_SETTINGS[arg.name];
       // As written: a loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) keeps what it says, which the train statement's check reads.
       const written = code.slice(arg.value.start, arg.value.end);
-      if (setting) settings.push(`${setting}: ${values.resolve(written) ?? written}`);
+      if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
     }
   }
   const dataset = datasetUsed(statements.map((s) => s.code).join('\n'));

@@ -48,7 +48,8 @@ export function sequentialModel(piece: IToken[], text?: string, to?: number): Se
   if (list && closer.tokenType !== t.RBracket) return undefined;
   const inner = tokens.slice(tokens.indexOf(opener) + 1, tokens.indexOf(closer, tokens.length - 2));
   const separators = topLevelCommas(inner);
-  if (!separators) return undefined;
+  // A layer is a call; a name alone (`[model, Softmax()]`, a model wrapped for its predictions) is no layer dlnet can write here.
+  if (!separators || inner.some((tok, i) => (i === 0 || separators.includes(inner[i - 1])) && (i + 1 === inner.length || separators.includes(inner[i + 1])))) return undefined;
   const name = sequentialName(variable.image);
   const declared = [
     as(equals, t.Model, 'model'),
