@@ -84,6 +84,15 @@ describe('dlnet check', () => {
     expect(run('check', '--frobnicate', good).status).toBe(2);
     expect(run('launch').status).toBe(2);
   });
+
+  it('answers --help after a command with the usage, exit 0', () => {
+    for (const command of ['check', 'train', 'export']) {
+      const r = run(command, '--help');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('usage: dlnet <command>');
+      expect(r.stderr).toBe('');
+    }
+  });
 });
 
 describe('dlnet check --fix', () => {

@@ -7,6 +7,11 @@ import { usage, usageFailure } from './usage';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  // `dlnet check --help`: asked for, the usage is an answer (exit 0), not a misuse.
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(usage);
+    return 0;
+  }
   try {
     switch (command) {
       case 'check': return runCheck(rest, io);
