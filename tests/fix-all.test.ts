@@ -8,6 +8,25 @@ import { applyEdits } from './protocol/edits';
 
 const check = (text: string) => analyze(text).diagnostics;
 
+/** What Fix All writes of PyTorch's MNIST example's `Net` (pytorch/examples, mnist/main.py), pasted alone or with its script. */
+const MNIST_NET = [
+  'model Net {',
+  '  input x: [28, 28, 1]',
+  '  conv2d(32, 3, strides: 1)',
+  '  relu()',
+  '  conv2d(64, 3, strides: 1)',
+  '  relu()',
+  '  maxPool2d(2)',
+  '  dropout(0.25)',
+  '  flatten()',
+  '  dense(128)',
+  '  relu()',
+  '  dropout(0.5)',
+  '  dense(10)',
+  '  softmax(axis: 0)',
+  '}',
+];
+
 describe('fixAll', () => {
   it('applies a fix that the one before uncovers, in a later pass', () => {
     // activation='relu' is first a '=' to fix (its line's other findings wait for that), then a quoted name.
@@ -183,21 +202,7 @@ describe('fixAll', () => {
       expect(fixed).toBe([
         'dataset digits = mnist()',
         '',
-        'model Net {',
-        '  input x: [28, 28, 1]',
-        '  conv2d(32, 3, strides: 1)',
-        '  relu()',
-        '  conv2d(64, 3, strides: 1)',
-        '  relu()',
-        '  maxPool2d(2)',
-        '  dropout(0.25)',
-        '  flatten()',
-        '  dense(128)',
-        '  relu()',
-        '  dropout(0.5)',
-        '  dense(10)',
-        '  softmax(axis: 0)',
-        '}',
+        ...MNIST_NET,
         '',
         'train Net on digits { loss: categoricalCrossentropy }',
         '',
@@ -577,21 +582,7 @@ describe('fixAll', () => {
       const { diagnostics, text } = converted(script('pytorch-mnist.py'));
       expect(diagnostics).toEqual([]);
       expect(text).toBe([
-        'model Net {',
-        '  input x: [28, 28, 1]',
-        '  conv2d(32, 3, strides: 1)',
-        '  relu()',
-        '  conv2d(64, 3, strides: 1)',
-        '  relu()',
-        '  maxPool2d(2)',
-        '  dropout(0.25)',
-        '  flatten()',
-        '  dense(128)',
-        '  relu()',
-        '  dropout(0.5)',
-        '  dense(10)',
-        '  softmax(axis: 0)',
-        '}',
+        ...MNIST_NET,
         '',
         'dataset mnist = mnist()',
         '',
