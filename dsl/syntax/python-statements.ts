@@ -1,6 +1,6 @@
 /**
  * A Python script's statements, as pasted into a .dlnet file: each that starts in the first
- * column, over the lines its brackets, a `\\`, a docstring or a compound statement's body
+ * column, over the lines its brackets, a `\`, a docstring or a compound statement's body
  * continue it to; and the values the script names (its constants, its command line's
  * defaults), for the readers that write them where they are used.
  */
