@@ -673,6 +673,25 @@ describe('fixAll', () => {
       ]);
     });
 
+    it('PyTorch\'s CIFAR-10 tutorial: data dlnet has no source of is named for the user to declare; the loss waits for the model\'s output', () => {
+      const { diagnostics, text } = converted(script('pytorch-cifar10-tutorial.py'));
+      expect(text).toContain('train Net on data {\n  loss: CrossEntropyLoss\n  optimizer: momentum(learningRate: 0.001, momentum: 0.9)\n  epochs: 2\n  batchSize: 4\n}\n');
+      expect(text).not.toMatch(/import|torch|trainloader/);
+      // What is left is the user's to say: the data (CIFAR-10 as files), then the input it gives and the softmax CrossEntropyLoss means.
+      expect(diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([
+        'invalid-shape: model Net has no input: start its body with `input name: [shape]`',
+        'invalid-shape: conv2d has no input: declare one first, such as `input x: [2]`',
+        'unknown-name: no dataset named data',
+        "invalid-argument: unknown loss 'CrossEntropyLoss' for 'loss'; did you mean 'categoricalCrossentropy'?",
+      ]);
+      // Data declared (MNIST standing in for CIFAR-10's files), Fix All then declares the input, and the loss comes with the softmax.
+      const trained = ide.fixAll(`dataset data = mnist()\n${text}`, check).text;
+      expect(check(trained)).toEqual([]);
+      expect(trained).toContain('model Net {\n  input x: [28, 28, 1]\n');
+      expect(trained).toContain('  dense(10, activation: softmax)\n}');
+      expect(trained).toContain('  loss: categoricalCrossentropy\n');
+    });
+
     it('removes unasked only what loses nothing: a function that is not training code is left, its removal offered', () => {
       const text = 'import numpy as np\n\ndef plot(history):\n    plt.plot(history)\n';
       const fixed = ide.fixAll(text, check).text;

@@ -110,7 +110,7 @@ describe('robustness', () => {
   });
 
   it('survives random edits of PyTorch modules and whole scripts pasted, with Python\'s own pieces', () => {
-    const scripts = ['keras-mnist-convnet.py', 'keras-functional-mnist.py', 'pytorch-mnist.py', 'pytorch-tutorial-feedforward.py', 'tensorflow-quickstart.py'].map((name) => readFileSync(join(__dirname, 'python', name), 'utf8'));
+    const scripts = ['keras-mnist-convnet.py', 'keras-functional-mnist.py', 'pytorch-mnist.py', 'pytorch-tutorial-feedforward.py', 'tensorflow-quickstart.py', 'pytorch-cifar10-tutorial.py'].map((name) => readFileSync(join(__dirname, 'python', name), 'utf8'));
     const modules = [...corpus.filter((text) => text.includes('(nn.Module)')), readFileSync(join(__dirname, '..', 'docs', 'from-keras-and-pytorch.md'), 'utf8'), ...scripts];
     const python = ['self.', 'def ', 'class A(nn.Module):\n', 'return ', '    ', '"""', "'", 'x, _ = ', '[:, -1, :]', '.view(-1, 4)', 'torch.cat([', ' + ', '+=', '\\\n',
       'import ', 'if __name__ == "__main__":\n', '.fit(', '.parameters()', 'range(', 'args.', ' = 10\n', 'default=', ...pieces];
