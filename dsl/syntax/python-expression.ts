@@ -206,17 +206,26 @@ export function lineCode(line: string, from = 0, depth = 0): { code: string; dep
   return { code, depth, closedAt };
 }
 
-/** The call that starts at `from` in `code` (which may span lines), to the parenthesis that closes it (strings' brackets count for nothing), on one line. */
+/**
+ * The call that starts at `from` in `code` (which may span lines), to the parenthesis that
+ * closes it, on one line: read a line at a time as `lineCode` reads them, so that strings'
+ * and comments' brackets count for nothing and comments are left out.
+ */
 export function balancedCall(code: string, from: number): string | undefined {
+  const open = code.indexOf('(', from);
+  if (open < 0) return undefined;
+  let written = code.slice(from, open);
   let depth = 0;
-  for (let i = code.indexOf('(', from); i >= 0 && i < code.length; i++) {
-    const c = code[i];
-    if (c === '"' || c === "'") {
-      const close = code.indexOf(c, i + 1);
-      if (close < 0) return undefined;
-      i = close;
-    } else if (c === '(' || c === '[') depth++;
-    else if ((c === ')' || c === ']') && --depth === 0) return code.slice(from, i + 1).replace(/\s+/g, ' ');
+  for (let start = code.lastIndexOf('\n', open) + 1, at = open - start; start <= code.length; at = 0) {
+    const end = code.indexOf('\n', start);
+    const line = code.slice(start, end < 0 ? code.length : end);
+    const read = lineCode(line, at, depth);
+    if (!read) return undefined;
+    if (read.closedAt !== undefined) return `${written}${line.slice(at, read.closedAt + 1)}`.replace(/\s+/g, ' ');
+    if (end < 0) return undefined;
+    written += `${read.code} `;
+    depth = read.depth;
+    start = end + 1;
   }
   return undefined;
 }

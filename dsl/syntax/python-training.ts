@@ -128,12 +128,13 @@ const EPOCHS = [/\bfor\s+(?:epoch\w*|ep|e)\s+in\s+range\s*\(/, /\bfor\s+\w+\s+in
  * it read. Undefined where no optimizer is made over a model of the script.
  */
 export function pytorchTraining(lines: readonly string[], statements: readonly ScriptStatement[], values: ScriptValues, modelOf: ModelOf): Training | undefined {
-  const code = statements.map((s) => lines.slice(s.first, s.last + 1).join('\n')).join('\n');
+  const texts = statements.map((s) => lines.slice(s.first, s.last + 1).join('\n'));
+  const code = texts.join('\n');
   const made = OPTIMIZER.exec(code);
   const call = made && balancedCall(code, made.index);
   const optimizer = call ? parsePython(call) : undefined;
   if (!made || !call || optimizer?.kind !== 'call') return undefined;
-  const at = statements.find((s) => lines.slice(s.first, s.last + 1).join('\n').includes(made[0]))!;
+  const at = statements[texts.findIndex((text) => text.includes(made[0]))];
   const model = modelOf(made[2]);
   const settings: string[] = [];
   const loss = TORCH_LOSS.exec(code);
