@@ -22,6 +22,12 @@ export interface CsvTable {
   labels: string[];
   /** The sorted class names when any label is not a number (one-hot labels); undefined for numeric labels. */
   classes?: string[];
+  /**
+   * Where every label is a whole number from 0 up (0/1, 0–2): one more than the largest,
+   * the classes such labels can number. Whether they are classes or values to predict
+   * is the loss's to say.
+   */
+  classNumbers?: number;
 }
 
 export interface CsvProblem {
@@ -135,6 +141,8 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
   // Classes are collected only once a label is not a number: a regression column's million distinct values would cost more than the rest of the read.
   const classes = new Set<string>();
   let numeric = true;
+  /** While every label is a whole number from 0 up, the largest (else -1). */
+  let largestWhole = 0;
   /** Rows read before the first label that is not a number, whose labels are classes too. */
   let numericRows = 0;
   const problem = eachCsvRecord(text, (fields, line) => {
@@ -156,11 +164,13 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
       const f = fields[j].trim();
       if (j === labelColumn) {
         if (keep) labels.push(f);
-        if (numeric && (f === '' || !Number.isFinite(Number(f)))) {
+        const v = Number(f);
+        if (numeric && (f === '' || !Number.isFinite(v))) {
           numeric = false;
           numericRows = size;
         }
         if (!numeric) classes.add(f);
+        else if (largestWhole >= 0) largestWhole = Number.isInteger(v) && v >= 0 ? Math.max(largestWhole, v) : -1;
         continue;
       }
       const v = Number(f);
@@ -173,7 +183,9 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
   if (problem) return problem;
   if (!header || size === 0) return { message: 'needs a header row and at least one data row' };
   if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
-  const summary: CsvSummary = { header, labelColumn, size, classes: numeric ? undefined : [...classes].sort() };
+  const summary: CsvSummary = numeric
+    ? { header, labelColumn, size, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
+    : { header, labelColumn, size, classes: [...classes].sort() };
   return keep ? { ...summary, features: features.subarray(0, size * (header.length - 1)), labels } : summary;
 }
 

@@ -17,6 +17,12 @@ export interface DatasetShapes {
   size?: number;
   /** Names of the one-hot classes, in label order, where the checker can know them (a CSV's label column). */
   classes?: string[];
+  /**
+   * Labels that are values to predict yet all whole numbers from 0 up (a CSV's number
+   * column of 0/1 or 0–2): one more than the largest. A loss that reads class numbers
+   * (sparseCategoricalCrossentropy; binaryCrossentropy, for 0/1) may take them as classes.
+   */
+  classNumbers?: number;
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -125,7 +131,7 @@ export const datasets: DatasetDef[] = [
   },
   {
     name: 'csv',
-    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or a value (numbers). Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
+    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
       { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
@@ -177,7 +183,7 @@ function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes 
     const features = [table.header.length - 1];
     return table.classes
       ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes }
-      : { features, labels: [1], labelKind: 'regression', size: table.size };
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers };
   });
 }
 

@@ -339,7 +339,7 @@ function fittingLossFirst(a: Analysis, pos: Position, values: Completion[]): Com
   const train = a.file.decls.filter((d): d is ast.TrainDecl => d.kind === 'train' && comparePositions(d.range.start, pos) <= 0).pop();
   const model = train && !train.versus ? a.models.find((g) => g.name === train.model.text) : undefined;
   if (!train || !model) return values;
-  const { loss, fits } = fittingLoss(model, a.datasets.get(train.data.text)?.shapes?.labelKind);
+  const { loss, fits } = fittingLoss(model, a.datasets.get(train.data.text)?.shapes);
   return values.map((c) => (c.label === loss ? { ...c, detail: `fits ${fits}`, sortText: `0${c.label}`, preselect: true } : { ...c, sortText: `1${c.label}` }));
 }
 

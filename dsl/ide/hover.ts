@@ -62,7 +62,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const info = a.datasets.get(s.name);
         const shapes = info?.shapes;
         const feats = shapes ? (Array.isArray(shapes.features) && !shapes.features.some((f) => typeof f === 'object' && f !== null && 'name' in (f as object)) ? formatShape(shapes.features as never) : (shapes.features as { name: string; shape: never }[]).map((f) => `${f.name} ${formatShape(f.shape)}`).join(', ')) : '?';
-        const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : ''})` : '';
+        const numbered = shapes?.classNumbers === undefined ? '' : `, or class numbers 0 to ${shapes.classNumbers - 1}`;
+        const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : numbered})` : '';
         const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
         return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }

@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, trainSettings, type Args, type Choice, type DatasetShapes, type LabelKind } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -158,8 +158,9 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
     if (def.default !== undefined) out[def.name] = def.type.kind === 'choice' ? choiceWithDefaults(def.type.table, def.default as Choice) : def.default;
   }
   if (!gan && !seen.has('loss')) {
-    ctx.report(diagnostic('invalid-setting', 'error', decl.keyword, `train ${decl.model.text} needs a loss, such as loss: categoricalCrossentropy`, {
-      fixes: lossInsertion(ctx, decl),
+    const { loss } = fittingLoss(ctx.graph(decl.model.text), ctx.dataset(decl.data.text)?.shapes);
+    ctx.report(diagnostic('invalid-setting', 'error', decl.keyword, `train ${decl.model.text} needs a loss, such as loss: ${loss}`, {
+      fixes: lossInsertion(ctx, decl, loss),
     }));
   }
   if (seen.has('validation') && seen.has('validationSplit')) {
@@ -173,12 +174,19 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
  * The loss that fits a model's output, and the dataset's labels where they are known:
  * what the fix for a missing loss writes, and what completion offers first.
  */
-export function fittingLoss(g: ModelGraph | undefined, labels: LabelKind | undefined): { loss: string; fits: string } {
-  if (labels === 'regression') return { loss: 'meanSquaredError', fits: 'labels that are values to predict (a regression)' };
-  const activation = g && outputFacts(g)?.activation;
+export function fittingLoss(g: ModelGraph | undefined, data: DatasetShapes | undefined): { loss: string; fits: string } {
+  const labels = data?.labelKind;
+  const out = g && outputFacts(g);
+  const activation = out?.activation;
+  // Whole numbers from 0 up may be classes: a softmax with a unit for each, or one sigmoid unit for 0/1, says they are.
+  const classNumbers = labels === 'regression' ? data!.classNumbers : undefined;
+  const units = out?.shape[out.shape.length - 1];
+  const asClasses = classNumbers !== undefined && typeof units === 'number'
+    && (activation === 'softmax' ? classNumbers <= units : activation === 'sigmoid' && units === 1 && classNumbers <= 2);
+  if (labels === 'regression' && !asClasses) return { loss: 'meanSquaredError', fits: 'labels that are values to predict (a regression)' };
   if (activation === 'sigmoid') return { loss: 'binaryCrossentropy', fits: `${g!.name}'s sigmoid output (yes/no labels)` };
   if (activation === 'softmax') {
-    return labels === 'sparse'
+    return labels === 'sparse' || asClasses
       ? { loss: 'sparseCategoricalCrossentropy', fits: `${g!.name}'s softmax output and labels that are class numbers` }
       : { loss: 'categoricalCrossentropy', fits: `${g!.name}'s softmax output (one class of several)` };
   }
@@ -241,8 +249,7 @@ function joinTouching(edits: TextEdit[]): TextEdit[] {
   return out;
 }
 
-function lossInsertion(ctx: Context, decl: ast.TrainDecl): Fix[] | undefined {
-  const { loss } = fittingLoss(ctx.graph(decl.model.text), ctx.dataset(decl.data.text)?.shapes?.labelKind);
+function lossInsertion(ctx: Context, decl: ast.TrainDecl, loss: string): Fix[] | undefined {
   const br = ctx.lineBreak;
   if (decl.settingsRange) {
     const at = decl.settingsRange.start;
@@ -437,6 +444,14 @@ function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, data
     `validationSplit ${fraction} holds out ${held} of dataset ${dataDecl.name.text}'s ${data.size} example${data.size === 1 ? '' : 's'} (line ${lineOf(dataDecl.range)}), which leaves none to train on`));
 }
 
+/**
+ * The loss takes the dataset's whole-number labels (a CSV's 0/1 or 0–2 column) for classes:
+ * sparseCategoricalCrossentropy and binaryCrossentropy read them so, and a one-hot loss says
+ * they are meant so (its own error says how to read them).
+ */
+const readsClassNumbers = (loss: LossDef | undefined, data: DatasetShapes) =>
+  data.classNumbers !== undefined && loss !== undefined && loss.labels !== 'regression';
+
 /** Metrics that count right answers among classes. */
 const CLASS_METRICS = new Set(['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'precision', 'recall']);
 
@@ -444,9 +459,9 @@ const CLASS_METRICS = new Set(['accuracy', 'binaryAccuracy', 'categoricalAccurac
  * Accuracy on labels that are values to predict (`sine`, a csv's number column) counts
  * exact hits of real numbers, almost never: a metric that says nothing. Fix: mae.
  */
-function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl, loss: LossDef | undefined): void {
   const list = settingNamed(decl, 'metrics')?.value;
-  if (data.labelKind !== 'regression' || list?.kind !== 'list') return;
+  if (data.labelKind !== 'regression' || readsClassNumbers(loss, data) || list?.kind !== 'list') return;
   const has = (name: string) => list.items.some((i) => i.kind === 'call' && i.callee.text === name);
   for (const item of list.items) {
     if (item.kind !== 'call' || !CLASS_METRICS.has(item.callee.text)) continue;
@@ -462,50 +477,57 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   checkLogits(ctx, decl, g);
   const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
-  checkMetrics(ctx, decl, data, dataDecl);
+  const lossChoice = settings.loss as Choice | undefined;
+  const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
+  checkMetrics(ctx, decl, data, dataDecl, loss);
   const out = outputFacts(g);
   if (!out) return;
   // The output with the data's sizes, where the model leaves some open: [T, 3] is [18, 3] after a conv1d(kernel: 3) on 20 steps.
   const onData = run && !run.failure ? run.shapes.get(g.outputs[0]) : undefined;
   const outShape = onData ?? out.shape;
-  const lossChoice = settings.loss as Choice | undefined;
-  const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
   const lossSetting = settingNamed(decl, 'loss');
+  const replaceLoss = (name: string): Fix[] | undefined => lossSetting && [{ title: `Change the loss to ${name}`, edits: [{ range: lossSetting.value.range, newText: name }], preferred: true }];
   const where = out.node ? ` (line ${lineOf(out.node.range)})` : '';
   if (!data.labels) {
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range, `dataset ${dataDecl.name.text} has no labels to train ${g.name} on; unlabelled data such as ${dataDecl.source?.callee.text ?? 'this'} is for GANs: train G vs D on ${dataDecl.name.text}`));
     return;
   }
-  const sparse = loss?.labels === 'sparse';
+  // Without a loss (an error of its own), the labels are compared as the loss its fix writes reads them.
+  const sparse = (loss ?? (lossSetting ? undefined : findLoss(fittingLoss(g, data).loss)))?.labels === 'sparse';
+  const outUnits = outShape[outShape.length - 1];
   if (!sparse && compareShapes(outShape, data.labels) === 'differ') {
     const fixes: Fix[] = [];
     const call = out.node ? ctx.nodeCalls.get(out.node) : undefined;
     const lastLabel = data.labels[data.labels.length - 1];
-    if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
+    // One-hot labels asked of a column of class numbers (0, 1, 2 against a softmax over 3): sparseCategoricalCrossentropy reads them as they are.
+    const classNumbers = loss?.labels === 'onehot' && out.activation === 'softmax' && outShape.length === 1 && typeof outUnits === 'number'
+      && data.classNumbers !== undefined && data.classNumbers <= outUnits ? data.classNumbers : undefined;
+    if (classNumbers !== undefined) fixes.push(...(replaceLoss('sparseCategoricalCrossentropy') ?? []));
+    else if (call && out.node?.kind === 'dense' && out.shape.length > data.labels.length) {
       const head = headStart(ctx, g, out.node);
       const at = ctx.nodeCalls.get(head)!.range.start;
       fixes.push({ title: head === out.node ? 'Insert flatten before the output layer' : `Insert flatten before the first dense layer (line ${lineOf(head.range)})`, edits: [{ range: { start: at, end: at }, newText: 'flatten -> ' }], preferred: true });
     } else if (call && out.node?.kind === 'dense' && formatShape(out.node.outputShape) === formatShape(out.shape) && outShape.length === data.labels.length
-      && typeof lastLabel === 'number' && outShape[outShape.length - 1] !== lastLabel) {
-      // Only where the dense's units are the output's last axis (a dropout after it keeps them; a reshape does not), and that axis differs.
+      && typeof lastLabel === 'number' && outUnits !== lastLabel && !(lastLabel === 1 && out.activation === 'softmax')) {
+      // Only where the dense's units are the output's last axis (a dropout after it keeps them; a reshape does not), and that axis differs; never a softmax over one unit, which is always 1.
       const units = unitsArg(call);
       if (units) fixes.push({ title: `Change units to ${lastLabel}`, edits: [{ range: units.value.range, newText: String(lastLabel) }], preferred: true });
     }
     const sized = onData && formatShape(onData) !== formatShape(out.shape) ? ` with the data's sizes (${run!.bound.join(', ')})` : '';
+    const read = classNumbers === undefined ? '' : `: class numbers from 0 to ${classNumbers - 1}, which ${loss!.name} would need one-hot; sparseCategoricalCrossentropy reads them as they are`;
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
-      `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})`, {
+      `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})${read}`, {
         fixes: fixes.length ? fixes : undefined,
         related: out.node ? [{ range: out.node.range, message: `the output ${formatShape(outShape)} comes from here` }] : undefined,
       }));
   }
   if (!loss || !lossSetting) return;
   const units = out.shape[out.shape.length - 1];
-  const replaceLoss = (name: string): Fix[] => [{ title: `Change the loss to ${name}`, edits: [{ range: lossSetting.value.range, newText: name }], preferred: true }];
   if (loss.activations && out.activation && !loss.activations.includes(out.activation)) {
     if (loss.name === 'binaryCrossentropy' && out.activation === 'softmax') {
       ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
         `binaryCrossentropy expects one sigmoid unit per yes/no label, but ${g.name}'s output is a softmax over ${units} units${where}; for one class out of ${units} use categoricalCrossentropy`, {
-          fixes: replaceLoss(data.labelKind === 'sparse' ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy'),
+          fixes: replaceLoss(data.labelKind === 'sparse' || data.classNumbers !== undefined ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy'),
         }));
     } else if (loss.labels !== 'binary' && out.activation === 'sigmoid') {
       ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
@@ -523,12 +545,44 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   if (loss.labels === 'onehot' && data.labelKind === 'binary') {
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
       `${loss.name} expects one-hot labels, but dataset ${dataDecl.name.text} has yes/no labels [1]; use binaryCrossentropy with one sigmoid unit`, {
-        fixes: units === 1 && out.activation === 'sigmoid' ? replaceLoss('binaryCrossentropy') : binaryOutputFix(ctx, out, lossSetting) ?? replaceLoss('binaryCrossentropy'),
+        fixes: units === 1 && out.activation === 'sigmoid' ? replaceLoss('binaryCrossentropy') : outputFix(ctx, out, lossSetting, 'binaryCrossentropy', 1, 'sigmoid') ?? replaceLoss('binaryCrossentropy'),
       }));
   } else if (loss.labels === 'sparse' && data.labelKind === 'onehot') {
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
       `${loss.name} expects integer class labels, but dataset ${dataDecl.name.text} has one-hot labels ${formatShape(data.labels)}; use categoricalCrossentropy`, { fixes: replaceLoss('categoricalCrossentropy') }));
+  } else if (loss.labels === 'sparse' && data.labelKind === 'regression') {
+    checkClassNumbers(ctx, decl, g, out, data, dataDecl, loss, where);
+  } else if (loss.name === 'binaryCrossentropy' && data.labelKind === 'regression' && data.classNumbers !== undefined && data.classNumbers > 2) {
+    const n = data.classNumbers;
+    ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+      `binaryCrossentropy expects labels 0 or 1, but dataset ${dataDecl.name.text}'s labels are class numbers from 0 to ${n - 1} (line ${lineOf(dataDecl.range)}); for one class of ${n} use sparseCategoricalCrossentropy with a softmax over ${n} units`, {
+        fixes: outputFix(ctx, out, lossSetting, 'sparseCategoricalCrossentropy', n, 'softmax'),
+      }));
   }
+}
+
+/**
+ * Number labels read as class numbers (sparseCategoricalCrossentropy over a CSV's number
+ * column): each a whole number from 0 up, and each with a unit of the softmax to score it
+ * (tfjs would not say so: the loss of a class number past the last unit is 0, and nothing is learnt of it).
+ */
+function checkClassNumbers(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, out: OutputFacts, data: DatasetShapes, dataDecl: ast.DatasetDecl, loss: LossDef, where: string): void {
+  const n = data.classNumbers;
+  const lossSetting = settingNamed(decl, 'loss')!;
+  if (n === undefined) {
+    ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
+      `${loss.name} reads labels as class numbers (0, 1, 2, …), but dataset ${dataDecl.name.text}'s labels (line ${lineOf(dataDecl.range)}) are not all whole numbers from 0 up: they are values to predict, for a regression loss such as meanSquaredError`));
+    return;
+  }
+  const units = out.shape[out.shape.length - 1];
+  if (typeof units !== 'number' || n <= units) return;
+  const call = out.node?.kind === 'dense' ? ctx.nodeCalls.get(out.node) : undefined;
+  const given = call && unitsArg(call);
+  ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
+    `${loss.name} reads dataset ${dataDecl.name.text}'s labels as class numbers, which go up to ${n - 1} (line ${lineOf(dataDecl.range)}), but model ${g.name}'s output has ${units} unit${units === 1 ? '' : 's'}${where}: each of the ${n} classes needs one`, {
+      fixes: given ? [{ title: `Change units to ${n}`, edits: [{ range: given.value.range, newText: String(n) }], preferred: true }] : undefined,
+      related: out.node ? [{ range: out.node.range, message: `the output's ${units} unit${units === 1 ? '' : 's'}` }] : undefined,
+    }));
 }
 
 /**
@@ -586,20 +640,22 @@ function outputActivationFix(ctx: Context, g: ModelGraph, out: Omit<OutputFacts,
 const unitsArg = (call: ast.Call) => call.args?.find((a) => !a.name || a.name.text === 'units');
 
 /**
- * binaryCrossentropy and, on the output layer, one sigmoid unit: the whole of the advice,
- * where the output is a dense layer that names its units and its activation.
+ * A loss and, on the output layer, the units and activation it needs (binaryCrossentropy
+ * and one sigmoid unit): the whole of the advice, where the output is a dense layer that
+ * names its units and its activation.
  */
-function binaryOutputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Setting): Fix[] | undefined {
+function outputFix(ctx: Context, out: OutputFacts, lossSetting: ast.Setting, loss: string, unitCount: number, activationName: 'sigmoid' | 'softmax'): Fix[] | undefined {
   const call = out.node?.kind === 'dense' ? ctx.nodeCalls.get(out.node) : undefined;
   const units = call && unitsArg(call);
   const activation = call?.args?.find((a) => a.name?.text === 'activation');
   if (!call || !units || !activation) return undefined;
+  const output = unitCount === 1 ? `one ${activationName} unit` : `a ${activationName} over ${unitCount} units`;
   return [{
-    title: `Use binaryCrossentropy with one sigmoid unit (line ${lineOf(call.range)})`,
+    title: `Use ${loss} with ${output} (line ${lineOf(call.range)})`,
     edits: [
-      { range: lossSetting.value.range, newText: 'binaryCrossentropy' },
-      { range: units.value.range, newText: '1' },
-      { range: activation.value.range, newText: 'sigmoid' },
+      { range: lossSetting.value.range, newText: loss },
+      { range: units.value.range, newText: String(unitCount) },
+      { range: activation.value.range, newText: activationName },
     ],
     preferred: true,
   }];

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, byPosition, distinct, modelSummary, type Analysis, type Choice, type Diagnostic, type TrainPlan } from '../../dsl';
+import { analyze, byPosition, distinct, findLoss, modelSummary, outputShapes, type Analysis, type Choice, type Diagnostic, type TrainPlan } from '../../dsl';
 import { releaseGpuMemory, takeGpuError } from '../gpu';
 import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
@@ -176,8 +176,25 @@ export function readPlan(file: string, model?: string): { text: string; analysis
 /** The train statement of an analysed file and its dataset, or a RunError that names the line. */
 export function planWithData(analysis: Analysis, file: string, model?: string): { plan: TrainPlan; data: Data } {
   const plan = choosePlan(analysis, model);
-  return { plan, data: loadPlanData(analysis, plan.dataset, file) };
+  return { plan, data: classNumbersNamed(analysis, plan, loadPlanData(analysis, plan.dataset, file)) };
 }
+
+/**
+ * Whole-number labels that the plan's loss reads as classes (a CSV's 0–2 column under
+ * sparseCategoricalCrossentropy, its 0/1 column under binaryCrossentropy), their classes
+ * named '0', '1', …: the panel colours the examples by class and the run reports its
+ * confusion, as for text classes.
+ */
+function classNumbersNamed(a: Analysis, plan: TrainPlan, data: Data): Data {
+  const reads = findLoss((plan.settings.loss as Choice | undefined)?.name ?? '');
+  const g = a.models.find((m) => m.name === plan.model);
+  const shape = g?.outputs.length === 1 ? outputShapes(g)[0] : undefined;
+  const units = shape?.length === 1 ? shape[0] : undefined;
+  if (data.classes || a.datasets.get(plan.dataset)?.shapes?.classNumbers === undefined || !reads || typeof units !== 'number') return data;
+  const count = reads.labels === 'sparse' ? units : reads.name === 'binaryCrossentropy' && units === 1 ? 2 : 0;
+  return count ? { ...data, classes: Array.from({ length: count }, (_, k) => String(k)) } : data;
+}
+
 
 /** The run's folder, made before training starts: a folder that cannot be made is the user's to fix, not a failed training. */
 function openRunFolder(out: string, model: string): RunFolder {

@@ -51,13 +51,14 @@ export function batchTensors(g: ModelGraph, data: Data, values: (Float32Array | 
   return { xs: tensors.slice(0, -1), y: tensors[tensors.length - 1] };
 }
 
-/** Class index per example: argmax of one-hot labels, or the 0/1 label of binary ones; -1 for regression. */
+/** Class index per example: argmax of one-hot labels, the 0/1 label of binary ones, or the class number itself; -1 for regression. */
 export function classIndices(data: Data, count: number): number[] {
   const labels = data.labels;
-  if (!labels || !data.classes) return new Array(count).fill(-1);
+  const classes = data.classes;
+  if (!labels || !classes) return new Array(count).fill(-1);
   const width = exampleLength(labels);
   return Array.from({ length: count }, (_, i) => {
-    if (width === 1) return labels.data[i] >= 0.5 ? 1 : 0;
+    if (width === 1) return classes.length > 2 ? Math.round(labels.data[i]) : labels.data[i] >= 0.5 ? 1 : 0;
     let best = 0;
     for (let k = 1; k < width; k++) if (labels.data[i * width + k] > labels.data[i * width + best]) best = k;
     return best;

@@ -91,6 +91,12 @@ describe('hover', () => {
     await client.open(u, 'dataset pets = csv("pets.csv", label: "kind")\n');
     const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: at(0, 10) });
     expect((h!.contents as { value: string }).value).toContain('features [2] · labels [3] (onehot: `cat`, `cat, small`, `dog`) · 3 examples');
+    // Numbers are values to predict, or, where all are whole from 0 up, class numbers: the loss says which.
+    writeFileSync(join(workspace, 'grades.csv'), 'hours,grade\n2,0\n9,2\n5,1\n');
+    const g = pathToFileURL(join(workspace, 'grades.dlnet')).href;
+    await client.open(g, 'dataset grades = csv("grades.csv", label: "grade")\n');
+    const numbered = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: g }, position: at(0, 10) });
+    expect((numbered!.contents as { value: string }).value).toContain('features [1] · labels [1] (regression, or class numbers 0 to 2) · 3 examples');
   });
 });
 

@@ -112,6 +112,18 @@ describe('csv', () => {
     }
   });
 
+  it('counts the classes a column of whole numbers from 0 up can number, and none for other numbers', () => {
+    for (const read of [readCsvTable, summarizeCsvTable]) {
+      const classNumbers = (labels: string) => (read(`x,y\n${labels.split(' ').map((l, i) => `${i},${l}`).join('\n')}\n`, 'y') as CsvSummary).classNumbers;
+      expect(classNumbers('0 1 1 0')).toBe(2);
+      expect(classNumbers('2 0 1.0 2')).toBe(3);
+      expect(classNumbers('4')).toBe(5);
+      expect(classNumbers('0 1.5 1')).toBeUndefined();
+      expect(classNumbers('0 -1 1')).toBeUndefined();
+      expect((read('x,kind\n1,2\n2,cat\n', 'kind') as CsvSummary).classNumbers).toBeUndefined();
+    }
+  });
+
   it('reports a bad row with its line number', () => {
     writeFileSync(join(dir, 'bad.csv'), 'x,y,kind\n1,2,cat\n3,oops,dog\n');
     expect(() => loadCsv(join(dir, 'bad.csv'), 'bad.csv', 'kind')).toThrow("bad.csv:3: column 'y' must be a number, got \"oops\"");

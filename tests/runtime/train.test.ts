@@ -169,6 +169,38 @@ train Faded on rings { loss: binaryCrossentropy; optimizer: adam(learningRate: 0
     expect(warned[0].warning!.message).toMatch(/no better than predicting the class frequencies \(0\.69\d*\) for 10 epochs/);
   });
 
+  it('trains on a CSV column of class numbers read as classes, and names them for the panel and the confusion', async () => {
+    // Three clusters of points in the plane, labelled 0, 1 and 2 as numbers (not text, which would be one-hot).
+    const random = (() => { let s = 7; return () => ((s = (s * 16807) % 2147483647) / 2147483647); })();
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const k = i % 3;
+      return `${(Math.cos(2 * k) * 3 + random() - 0.5).toFixed(3)},${(Math.sin(2 * k) * 3 + random() - 0.5).toFixed(3)},${k}`;
+    });
+    file('clusters.csv', ['x,y,cluster', ...rows].join('\n'));
+    const text = `dataset points = csv("clusters.csv", label: "cluster")
+model Clusters {
+  input p: [2]
+  dense(8, activation: tanh)
+  dense(3, activation: softmax)
+}
+train Clusters on points {
+  loss: sparseCategoricalCrossentropy
+  optimizer: adam(learningRate: 0.05)
+  epochs: 15
+  validationSplit: 0.2
+  metrics: [accuracy]
+}
+`;
+    const { result, of } = await train(file('clusters.dlnet', text));
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs[epochs.length - 1].logs.val_acc).toBeGreaterThanOrEqual(0.95);
+    expect(new Set(of('representation')[0].labels)).toEqual(new Set([0, 1, 2]));
+    const confusion = of('end')[0].confusion!;
+    expect(confusion.classes).toEqual(['0', '1', '2']);
+    expect(confusion.matrix.flat().reduce((a, b) => a + b)).toBe(60);
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
