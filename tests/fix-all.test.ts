@@ -578,6 +578,61 @@ describe('fixAll', () => {
       ].join('\n'));
     });
 
+    it('a Keras classifier of a CSV table read with pandas: the table is dlnet\'s csv source with the label column the script drops, its train_test_split the validationSplit', () => {
+      const { diagnostics, text } = converted(script('keras-csv-heart.py'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toBe([
+        'model Model {',
+        '  input x: [13]',
+        '  dense(16, activation: relu)',
+        '  dense(8, activation: relu)',
+        '  dense(1, activation: sigmoid)',
+        '}',
+        '',
+        'dataset heart = csv("heart.csv", label: "target")',
+        '',
+        'train Model on heart {',
+        '  optimizer: adam',
+        '  loss: binaryCrossentropy',
+        '  metrics: [accuracy]',
+        '  epochs: 50',
+        '  batchSize: 16',
+        '  validationSplit: 0.2',
+        '}',
+        '',
+      ].join('\n'));
+      // With the table beside it (13 number columns and a 0/1 target), it checks clean: the 0/1 column is yes/no classes under binaryCrossentropy.
+      const header = [...Array.from({ length: 13 }, (_, i) => `f${i}`), 'target'].join(',');
+      const rows = Array.from({ length: 20 }, (_, r) => [...Array.from({ length: 13 }, (_, i) => (r * 7 + i) % 11), r % 2].join(','));
+      const table = new TextEncoder().encode([header, ...rows].join('\n'));
+      expect(analyze(text, { host: { readFile: (p) => (p === 'heart.csv' ? table : undefined) } }).diagnostics).toEqual([]);
+    });
+
+    it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; train_test_split\'s default quarter held out', () => {
+      const { diagnostics, text } = converted([
+        'import pandas as pd',
+        'from sklearn.model_selection import train_test_split',
+        'from tensorflow import keras',
+        '',
+        'df = pd.read_csv("https://example.org/data/wine-quality.csv?raw=1")',
+        'labels = df.pop("quality")',
+        'x_train, x_val, y_train, y_val = train_test_split(df.values, labels.values)',
+        '',
+        'model = keras.Sequential([',
+        '    keras.Input(shape=(11,)),',
+        '    keras.layers.Dense(32, activation="relu"),',
+        '    keras.layers.Dense(10, activation="softmax"),',
+        '])',
+        'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])',
+        'model.fit(x_train, y_train, epochs=30, validation_data=(x_val, y_val))',
+        '',
+      ].join('\n'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toContain('dataset wine_quality = csv("wine-quality.csv", label: "quality")\n\ntrain Model on wine_quality {');
+      expect(text).toContain('  epochs: 30\n  validationSplit: 0.25\n}');
+      expect(text).not.toMatch(/pd\.|train_test_split|df/);
+    });
+
     it('PyTorch\'s MNIST example: its training functions and entry are one train statement, with the values its command line defaults to', () => {
       const { diagnostics, text } = converted(script('pytorch-mnist.py'));
       expect(diagnostics).toEqual([]);

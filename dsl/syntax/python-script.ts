@@ -13,7 +13,7 @@ import type { Fix } from '../diagnostics';
 import type { SyntaxError } from './parser';
 import { parsePython } from './python-expression';
 import { COMPOUND, IMPORT, firstLine, linesWord, ScriptValues, wholeLines, type ScriptStatement } from './python-statements';
-import { datasetUsed, kerasTraining, pytorchTraining, type Dataset, type ModelOf, type Training } from './python-training';
+import { datasetUsed, kerasTraining, LOADS_DATA, pytorchTraining, type Dataset, type ModelOf, type Training } from './python-training';
 
 /** What the script's statements are said as: an error a region (undefined for a region the training's error speaks for). */
 export function scriptErrors(lines: readonly string[], statements: readonly ScriptStatement[], modelOf: ModelOf): Training['errors'] {
@@ -26,13 +26,30 @@ export function scriptErrors(lines: readonly string[], statements: readonly Scri
   const torch = keras ? undefined : pytorchTraining(lines, regions.filter((r) => kindOf(r[0]) !== 'import').flat(), values, modelOf);
   const dataset = keras ? datasetUsed(statements.map((s) => s.code).join('\n')) : undefined;
   const found = [...(keras?.errors ?? []), ...(torch?.errors ?? [])];
-  // What the loading binds (`(x_train, y_train), (x_test, y_test) = ...load_data()`): the lines that go on to prepare it are the dataset's too.
-  const load = dataset && statements.find((s) => /\.load_data\s*\(/.test(s.code));
-  const data = new Set(load ? load.code.slice(0, load.code.indexOf('=')).match(/[A-Za-z_]\w*/g) : []);
+  const data = dataset ? preparedData(statements) : new Set<string>();
   for (const region of regions) if (!torch?.statements.includes(region[0])) found.push(regionError(lines, region, values, dataset, data));
   return found;
 }
 
+/**
+ * The names the loading binds (`(x_train, y_train), (x_test, y_test) = ...load_data()`, `df =
+ * pd.read_csv(...)`) and those made from them after (`X = df.drop(...)`, `X_train, X_test,
+ * ... = train_test_split(X, y)`): the lines that bind them prepare the dataset.
+ */
+function preparedData(statements: readonly ScriptStatement[]): Set<string> {
+  const data = new Set<string>();
+  const load = statements.findIndex((s) => LOADS_DATA.test(s.code));
+  for (const s of load < 0 ? [] : statements.slice(load)) {
+    const assigned = /^([A-Za-z_([][\w\s,()[\]]*?)\s*=(?!=)(.*)$/s.exec(s.code);
+    // What a model makes of the data (its history, its score, its predictions) is no preparing of it.
+    if (!assigned || MODEL_USE.test(assigned[2])) continue;
+    const read = s === statements[load] || (assigned[2].match(/[A-Za-z_]\w*/g) ?? []).some((name) => data.has(name));
+    if (read) for (const name of assigned[1].match(/[A-Za-z_]\w*/g) ?? []) data.add(name);
+  }
+  return data;
+}
+
+const MODEL_USE = /\.(?:fit|evaluate|predict|compile)\s*\(/;
 const KERAS_KEPT = /^[A-Za-z_]\w*\.(?:add|compile)\s*\(/;
 
 type Kind = 'import' | 'compound' | 'statement';
@@ -75,9 +92,9 @@ function regionError(lines: readonly string[], region: ScriptStatement[], values
     if (def) removes = `the function ${def}`;
   } else {
     const each = region.map((s) => statementKind(s, values));
-    const loads = dataset !== undefined && region.some((s) => /\.load_data\s*\(|\bdatasets\.\w/.test(s.code) || data.has(/^([A-Za-z_]\w*)\s*=(?!=)/.exec(s.code)?.[1] ?? ''));
+    const loads = dataset !== undefined && region.some((s) => LOADS_DATA.test(s.code) || /\bdatasets\.\w/.test(s.code) || data.has(/^([A-Za-z_]\w*)[\w\s,]*=(?!=)/.exec(s.code)?.[1] ?? ''));
     lossless = loads || each.every((k) => k !== 'other');
-    if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); dlnet's dataset ${dataset!.source} gives its examples ready to train (the train statement's fix declares it)`;
+    if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); the train statement's fix declares dlnet's dataset ${dataset!.source}, which ${dataset!.gives}`;
     else if (each.every((k) => k === 'constant')) message = `Python's constants (${where}); dlnet writes a value where it is used (the fixes that write the model and the train statement put them there)`;
     else if (lossless) message = `Python that reports results (${where}); a dlnet training run reports the loss and metrics every epoch, with the validation figures`;
     else message = `Python statements (${where}); dlnet has none outside its declarations: a dataset, model, block or train statement`;
@@ -95,5 +112,5 @@ function statementKind(s: ScriptStatement, values: ScriptValues): 'constant' | '
   const assigned = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$/.exec(s.code);
   if (assigned && (values.constants.get(assigned[1]) === assigned[2].trim() || values.objects.get(assigned[1]) === assigned[2].trim())) return 'constant';
   if (!assigned && !/^\w+(?:\.\w+)*\s*\(/.test(s.code) && parsePython(s.code)) return 'report';
-  return /^(?:[A-Za-z_]\w*\s*=\s*)?(?:print\s*\(|\w+\.(?:summary|evaluate)\s*\(|plt\.)|\.numpy\s*\(|\.predict\s*\(/.test(s.code) ? 'report' : 'other';
+  return /^(?:[A-Za-z_][\w\s,]*=\s*)?(?:print\s*\(|\w+\.(?:summary|evaluate)\s*\(|plt\.)|\.numpy\s*\(|\.predict\s*\(/.test(s.code) ? 'report' : 'other';
 }

@@ -10,6 +10,7 @@ import type { TextEdit } from '../diagnostics';
 import type { SyntaxError } from './parser';
 import { balancedCall, dottedPath, parsePython } from './python-expression';
 import { COMPOUND, firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
+import { keywordNames } from './tokens';
 
 /** The dlnet model a script's variable holds (`model` → `Model`, `net = Net()` → `Net`). */
 export type ModelOf = (variable: string) => string;
@@ -20,27 +21,56 @@ export interface Training {
   statements: readonly ScriptStatement[];
 }
 
-/** The datasets dlnet has that a script may load, by Keras's (`keras.datasets.mnist`) and torchvision's (`datasets.MNIST`) names: dlnet's declaration. */
+/** A dataset dlnet has that a script loads (Keras's `keras.datasets.mnist`, torchvision's `datasets.MNIST`, pandas's `read_csv`): dlnet's declaration. */
 export interface Dataset {
-  pattern: RegExp;
   name: string;
   source: string;
   /** Its source giving each example as one vector, where the script flattens them. */
   flat?: string;
   said: string;
+  /** What dlnet's source gives, said where the script's loading goes. */
+  gives: string;
 }
-const DATASETS: readonly Dataset[] = [{ pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST' }];
+const MNIST = { pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, dataset: { name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST', gives: 'gives its examples ready to train' } };
 const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
 
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
 export function datasetUsed(code: string): Dataset | undefined {
-  const loaded = datasetLoaded(code);
-  return loaded?.flat && FLATTENED.test(code) ? { ...loaded, source: loaded.flat } : loaded;
+  if (MNIST.pattern.test(code)) return FLATTENED.test(code) ? { ...MNIST.dataset, source: MNIST.dataset.flat } : MNIST.dataset;
+  return csvRead(code);
 }
 
-/** The dataset dlnet has that the script's `code` loads, if any. */
-function datasetLoaded(code: string): Dataset | undefined {
-  return DATASETS.find((d) => d.pattern.test(code));
+/** The statement that loads the data (`load_data()`, `read_csv(...)`): what it binds, and what is made of that, prepares the data. */
+export const LOADS_DATA = /\.load_data\s*\(|\bread_csv\s*\(/;
+
+/** pandas's `read_csv("heart.csv")` (also of a URL: dlnet reads the file, downloaded, by its name). */
+const READ_CSV = /\bread_csv\s*\(\s*(?:filepath_or_buffer\s*=\s*)?(['"])([^'"]+)\1/;
+/**
+ * Where the script takes its labels from the table: `df.pop("target")`, `df.drop("target",
+ * axis=1)` or `df.drop(columns=["target"])` (the features are the rest, as dlnet's csv takes
+ * them), `y = df["target"]`.
+ */
+const LABEL_COLUMN = [
+  /\.pop\s*\(\s*(['"])([^'"]+)\1\s*\)/,
+  /\.drop\s*\(\s*(?:columns\s*=\s*)?\[?\s*(['"])([^'"]+)\1\s*\]?\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/,
+  /^\s*(?:y|Y|y_\w+|labels?|targets?)\s*=\s*[A-Za-z_]\w*\s*\[\s*(['"])([^'"]+)\1\s*\]/m,
+];
+
+/** A CSV file the script reads with pandas, with the column its labels come from: dlnet's csv source, named after the file. */
+function csvRead(code: string): Dataset | undefined {
+  const read = READ_CSV.exec(code);
+  const label = LABEL_COLUMN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined);
+  if (!read || label === undefined) return undefined;
+  const url = /^[a-z]+:\/\//i.test(read[2]);
+  const file = url ? read[2].replace(/[?#].*$/, '').split('/').pop()! : read[2];
+  const stem = file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '').replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
+  const name = !stem ? 'table' : /^\d/.test(stem) || keywordNames.includes(stem) ? `data_${stem}` : stem;
+  return {
+    name,
+    source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)})`,
+    said: `the CSV file ${read[2]}`,
+    gives: `reads its columns but ${JSON.stringify(label)} as the features, each a number${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
+  };
 }
 
 /** Where the script loads no dataset dlnet has. */
@@ -77,11 +107,14 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
     }
   }
+  const split = fitCall.args.some((a) => a.name === 'validation_data') ? heldOutBySplit(statements, values) : undefined;
+  if (split && !settings.some((s) => s.startsWith('validationSplit:'))) settings.push(`validationSplit: ${split}`);
   const dataset = datasetUsed(statements.map((s) => s.code).join('\n'));
   const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
   const model = modelOf(variable);
   const edits: TextEdit[] = [
-    { range: { start: { line: fit.first, character: 0 }, end: { line: fit.last, character: lines[fit.last].length } }, newText: trainText(model, data, dataset, settings) },
+    // Written right below the model (the compile between them goes), the statement keeps a blank line from it.
+    { range: { start: { line: fit.first, character: 0 }, end: { line: fit.last, character: lines[fit.last].length } }, newText: `${lines[(compile && compile.first < fit.first ? compile : fit).first - 1]?.trim() ? '\n' : ''}${trainText(model, data, dataset, settings)}` },
     ...(compile ? [{ range: wholeLines(lines, compile.first, compile.last), newText: '' }] : []),
   ];
   const said = compile ? `\`${variable}.compile(...)\` and \`${variable}.fit(...)\` are` : `\`${variable}.fit(...)\` is`;
@@ -96,6 +129,27 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   }];
   if (compile) errors.push({ first: compile.first, last: compile.last, error: { message: `\`${variable}.compile(...)\` says how Keras trains a model, with \`${variable}.fit(...)\` on line ${fit.first + 1}, whose fix writes them as dlnet's train statement`, range: firstLine(lines, compile.first) } });
   return { errors, statements: compile ? [fit, compile] : [fit] };
+}
+
+/**
+ * The fraction scikit-learn's `train_test_split(X, y, test_size=0.2)` holds out, which the
+ * script validates on (`validation_data=(X_test, y_test)`): dlnet's validationSplit, which
+ * also shuffles (seeded) and holds out the last part.
+ */
+function heldOutBySplit(statements: readonly ScriptStatement[], values: ScriptValues): string | undefined {
+  const made = statements.find((s) => /\btrain_test_split\s*\(/.test(s.code));
+  const code = made?.code.slice(made.code.search(/\btrain_test_split\s*\(/));
+  const call = code === undefined ? undefined : parsePython(code);
+  if (call?.kind !== 'call') return undefined;
+  const given = (name: string) => {
+    const arg = call.args.find((a) => a.name === name);
+    const written = arg && code!.slice(arg.value.start, arg.value.end);
+    return written === undefined ? undefined : Number(values.resolve(written) ?? written);
+  };
+  // scikit-learn's default holds out a quarter; a train_size leaves the rest.
+  const train = given('train_size');
+  const fraction = given('test_size') ?? (train === undefined ? 0.25 : Math.round((1 - train) * 1e6) / 1e6);
+  return fraction > 0 && fraction < 1 ? String(fraction) : undefined;
 }
 
 /** `dataset mnist = mnist()` where the script loads one dlnet has, and the train statement. */
