@@ -18,7 +18,7 @@ import type { Shape } from './semantics/shape';
 import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, type TrainPlan } from './semantics/train';
-import { bindArgs, type ValueScope } from './semantics/values';
+import { bindArgs, listItemAdded, settingArgument, type ValueScope } from './semantics/values';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -140,7 +140,12 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
   if (files.length) ctx.volatile();
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
-    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`));
+    // A column of numbers with gaps: leaving it out is offered (not preferred: the column is lost).
+    const ignore = source.args?.find((a) => a.name?.text === 'ignore')?.value;
+    const leaveOut = shapes.column === undefined ? undefined : ignore?.kind === 'list' ? listItemAdded(ignore, JSON.stringify(shapes.column)) : ignore ? undefined : settingArgument(source, 'ignore', `[${JSON.stringify(shapes.column)}]`);
+    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, {
+      fixes: leaveOut && [{ title: `Leave out column ${JSON.stringify(shapes.column)}: ignore it`, edits: [leaveOut] }],
+    }));
     return { files };
   }
   return { shapes, args: bound.args, files };

@@ -11,12 +11,19 @@ export interface CsvRecord {
   line: number;
 }
 
-/** A header row, numeric feature columns and one label column. */
+/** A header row, feature columns (numbers, or texts one-hot) and one label column. */
 export interface CsvTable {
   header: string[];
   labelColumn: number;
   size: number;
-  /** Features row by row, the label column left out: size × (header.length - 1) values. */
+  /**
+   * What each feature value is, in order: a number column's name, or a text column's name
+   * and one of its texts (`Sex=female`), one value per text, 1 where the row has it.
+   */
+  featureNames: string[];
+  /** The text columns, each with how many texts it holds (as many features, one-hot). */
+  encoded: { column: string; texts: number }[];
+  /** Features row by row: size × featureNames.length values. */
   features: Float32Array;
   /** Each row's label as written (trimmed). */
   labels: string[];
@@ -34,6 +41,8 @@ export interface CsvProblem {
   message: string;
   /** 1-based line of the record at fault, where there is one. */
   line?: number;
+  /** The feature column at fault, which the table could be read without. */
+  column?: string;
 }
 
 /** RFC 4180 records. Blank lines are skipped. */
@@ -119,22 +128,59 @@ function fieldEnd(text: string, from: number): number {
   return j;
 }
 
-/** A table's header, size and classes: what its shapes need (the checker reads only this). */
+/** How a table is read: its label column, and the columns left out of the features. */
+export interface CsvReading {
+  label: string;
+  ignore: readonly string[];
+}
+
+/** A table's header, size, classes and feature names: what its shapes need (the checker reads only this). */
 export type CsvSummary = Omit<CsvTable, 'features' | 'labels'>;
 
-/** Reads and checks a whole table: every row as wide as the header, every feature a finite number. */
-export function readCsvTable(text: string, label: string): CsvTable | CsvProblem {
-  return walkTable(text, label, true) as CsvTable | CsvProblem;
+/**
+ * Reads and checks a whole table: every row as wide as the header, every cell of a number
+ * column a finite number. `ignore` names columns left out of the features.
+ */
+export function readCsvTable(text: string, label: string, ignore: readonly string[] = []): CsvTable | CsvProblem {
+  return walkTable(text, label, ignore, true) as CsvTable | CsvProblem;
 }
 
 /** Checks a whole table as `readCsvTable` does, keeping only its summary. */
-export function summarizeCsvTable(text: string, label: string): CsvSummary | CsvProblem {
-  return walkTable(text, label, false);
+export function summarizeCsvTable(text: string, label: string, ignore: readonly string[] = []): CsvSummary | CsvProblem {
+  return walkTable(text, label, ignore, false);
 }
 
-function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSummary | CsvProblem {
+/**
+ * What a feature column holds, counted over the rows: a column whose cells are mostly texts
+ * is a text column (one-hot: `Sex` is `Sex=female` and `Sex=male`, an empty cell a text of its
+ * own); one of mostly numbers is a number column, and a text or empty cell in it an error with
+ * its line ("n/a" in a column of numbers is a gap, not a class).
+ */
+class FeatureColumn {
+  numbers = 0;
+  texts = 0;
+  /** The first cell that is not a number, and its line. */
+  firstOther: { cell: string; line: number } | undefined;
+  /** A text column's texts, sorted (found by a second reading). */
+  categories: string[] = [];
+
+  constructor(readonly index: number, readonly name: string) {}
+
+  get isText(): boolean {
+    return this.texts > this.numbers;
+  }
+
+  get width(): number {
+    return this.isText ? this.categories.length : 1;
+  }
+}
+
+function walkTable(text: string, label: string, ignore: readonly string[], keep: boolean): CsvTable | CsvSummary | CsvProblem {
   let header: string[] | undefined;
   let labelColumn = -1;
+  /** The feature columns, in order; `byIndex` by their place in a row (undefined: the label or ignored). */
+  let columns: FeatureColumn[] = [];
+  let byIndex: (FeatureColumn | undefined)[] = [];
   let size = 0;
   let features = new Float32Array(0);
   const labels: string[] = [];
@@ -150,10 +196,18 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
       header = fields.map((h) => h.trim());
       labelColumn = header.indexOf(label);
       if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
+      const unknown = ignore.find((name) => !header!.includes(name) || name === label);
+      if (unknown !== undefined) {
+        return { message: unknown === label ? `cannot ignore '${label}', the label column` : `has no column '${unknown}' to ignore (columns: ${header.join(', ')})`, line: 1 };
+      }
+      byIndex = header.map((name, j) => (j === labelColumn || ignore.includes(name) ? undefined : new FeatureColumn(j, name)));
+      columns = byIndex.filter((c): c is FeatureColumn => c !== undefined);
+      if (columns.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
       return undefined;
     }
     if (fields.length !== header.length) return { message: `has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`, line };
-    const width = header.length - 1;
+    // Numbers are written as if every column held them; a text column, found at the end, has the features written again.
+    const width = columns.length;
     if (keep && (size + 1) * width > features.length) {
       const grown = new Float32Array(Math.max(1024, features.length * 2, (size + 1) * width));
       grown.set(features);
@@ -162,9 +216,9 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
     let k = 0;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j].trim();
+      const v = Number(f);
       if (j === labelColumn) {
         if (keep) labels.push(f);
-        const v = Number(f);
         if (numeric && (f === '' || !Number.isFinite(v))) {
           numeric = false;
           numericRows = size;
@@ -173,20 +227,38 @@ function walkTable(text: string, label: string, keep: boolean): CsvTable | CsvSu
         else if (largestWhole >= 0) largestWhole = Number.isInteger(v) && v >= 0 ? Math.max(largestWhole, v) : -1;
         continue;
       }
-      const v = Number(f);
-      if (f === '' || !Number.isFinite(v)) return { message: `column '${header[j]}' must be a number, got ${JSON.stringify(fields[j])}`, line };
-      if (keep) features[size * width + k++] = v;
+      const column = byIndex[j];
+      if (!column) continue;
+      if (f !== '' && Number.isFinite(v)) {
+        column.numbers++;
+        if (keep) features[size * width + k] = v;
+      } else {
+        column.texts++;
+        column.firstOther ??= { cell: fields[j], line };
+      }
+      k++;
     }
     size++;
     return undefined;
   });
   if (problem) return problem;
   if (!header || size === 0) return { message: 'needs a header row and at least one data row' };
+  for (const column of columns) {
+    if (column.texts > 0 && !column.isText) {
+      const { cell, line } = column.firstOther!;
+      return { message: `column '${column.name}' must be a number, got ${JSON.stringify(cell)}${cell.trim() === '' ? `: fill the gaps, or leave the column out with ignore: ["${column.name}"]` : ''}`, line, column: column.name };
+    }
+  }
   if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
+  const textColumns = columns.filter((c) => c.isText);
+  if (textColumns.length > 0) addCategories(text, textColumns);
+  const featureNames = columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
+  const encoded = textColumns.map((c) => ({ column: c.name, texts: c.categories.length }));
   const summary: CsvSummary = numeric
-    ? { header, labelColumn, size, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
-    : { header, labelColumn, size, classes: [...classes].sort() };
-  return keep ? { ...summary, features: features.subarray(0, size * (header.length - 1)), labels } : summary;
+    ? { header, labelColumn, size, featureNames, encoded, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
+    : { header, labelColumn, size, featureNames, encoded, classes: [...classes].sort() };
+  if (!keep) return summary;
+  return { ...summary, features: textColumns.length > 0 ? encodedFeatures(text, columns, size, featureNames.length) : features.subarray(0, size * columns.length), labels };
 }
 
 /** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */
@@ -197,6 +269,36 @@ function addLeadingLabels(text: string, labelColumn: number, rows: number, class
     if (row >= 0) classes.add(fields[labelColumn].trim());
     return ++row >= rows ? enough : undefined;
   });
+}
+
+/** Each text column's texts, sorted: a second reading, only of a table that has text columns. */
+function addCategories(text: string, columns: FeatureColumn[]): void {
+  const found = columns.map(() => new Set<string>());
+  let header = true;
+  eachCsvRecord(text, (fields) => {
+    if (header) header = false;
+    else columns.forEach((c, i) => found[i].add(fields[c.index].trim()));
+  });
+  columns.forEach((c, i) => (c.categories = [...found[i]].sort()));
+}
+
+/** The features of a table with text columns, each text one-hot where its column's values go. */
+function encodedFeatures(text: string, columns: FeatureColumn[], size: number, width: number): Float32Array {
+  const out = new Float32Array(size * width);
+  const offsets: number[] = [];
+  columns.reduce((at, c) => (offsets.push(at), at + c.width), 0);
+  const indices = columns.map((c) => new Map(c.categories.map((t, i) => [t, i])));
+  let row = -1; // the header
+  eachCsvRecord(text, (fields) => {
+    if (row >= 0) {
+      columns.forEach((c, i) => {
+        const f = fields[c.index].trim();
+        out[row * width + offsets[i] + (c.isText ? indices[i].get(f)! : 0)] = c.isText ? 1 : Number(f);
+      });
+    }
+    row++;
+  });
+  return out;
 }
 
 export function isCsvProblem(x: CsvTable | CsvSummary | CsvRecord[] | CsvProblem): x is CsvProblem {

@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
-import { isCsvProblem, readCsvTable, summarizeCsvTable, type CsvTable } from './csv';
+import { isCsvProblem, readCsvTable, summarizeCsvTable, type CsvReading, type CsvTable } from './csv';
 import type { Args, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -23,6 +23,8 @@ export interface DatasetShapes {
    * (sparseCategoricalCrossentropy; binaryCrossentropy, for 0/1) may take them as classes.
    */
   classNumbers?: number;
+  /** A table's columns of texts, each one feature a text (one-hot): how many texts each holds. */
+  encoded?: { column: string; texts: number }[];
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -39,14 +41,20 @@ export interface FileHost {
    * as the file writes it): a trainer checks the file and then loads its data, and so
    * reads each table once. Without it the check keeps only the table's summary.
    */
-  keepTable?(relativePath: string, label: string, table: CsvTable): void;
+  keepTable?(relativePath: string, reading: CsvReading, table: CsvTable): void;
+}
+
+/** Why a source gives no data, said at its call; `column`: a table's column it could be read without (the fix leaves it out). */
+export interface SourceError {
+  error: string;
+  column?: string;
 }
 
 export interface DatasetDef {
   name: string;
   doc: string;
   params: ParamDef[];
-  shapes(args: Args, host?: FileHost): DatasetShapes | { error: string };
+  shapes(args: Args, host?: FileHost): DatasetShapes | SourceError;
   /** The files a file source reads, as written (relative to the .dlnet file): editors watch them. */
   files?(args: Args): string[];
 }
@@ -131,12 +139,13 @@ export const datasets: DatasetDef[] = [
   },
   {
     name: 'csv',
-    doc: 'A CSV file with a header row, relative to the .dlnet file: numeric columns are features; the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
+    doc: 'A CSV file with a header row, relative to the .dlnet file: the other columns are the features, a column of numbers one value, a column of texts (`Sex`: female, male) one value per text, 1 where the row has it (one-hot); the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
       { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
+      { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
     ],
-    shapes: (args, host) => csvShapes(args.path as string, args.label as string, host),
+    shapes: (args, host) => csvShapes(args.path as string, { label: args.label as string, ignore: args.ignore as string[] }, host),
     files: (args) => [args.path as string],
   },
   {
@@ -153,11 +162,11 @@ export const datasets: DatasetDef[] = [
 ];
 
 /** What a file gave, by path and stamp (a few entries: a file has the datasets of the open documents). */
-const byStamp = new Map<string, DatasetShapes | { error: string }>();
+const byStamp = new Map<string, DatasetShapes | SourceError>();
 const BY_STAMP_LIMIT = 32;
 
 /** `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
-function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | { error: string }): DatasetShapes | { error: string } {
+function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | SourceError): DatasetShapes | SourceError {
   const stamp = host.stamp?.(path);
   const key = stamp === undefined ? undefined : `${path}\0${stamp}\0${how}`;
   const known = key === undefined ? undefined : byStamp.get(key);
@@ -173,26 +182,27 @@ function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8
 }
 
 /** The whole table, read as the runtime reads it: a row it would refuse is an error here too, with its line. */
-function csvShapes(path: string, label: string, host?: FileHost): DatasetShapes | { error: string } {
+function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetShapes | SourceError {
   if (!host) return { features: [null], labels: [null] };
-  return fromFile(host, path, `label ${label}`, (bytes) => {
+  return fromFile(host, path, `label ${reading.label} ignore ${JSON.stringify(reading.ignore)}`, (bytes) => {
     const text = new TextDecoder().decode(bytes);
-    const table = host.keepTable ? readCsvTable(text, label) : summarizeCsvTable(text, label);
-    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}` };
-    host.keepTable?.(path, label, table as CsvTable);
-    const features = [table.header.length - 1];
+    const table = host.keepTable ? readCsvTable(text, reading.label, reading.ignore) : summarizeCsvTable(text, reading.label, reading.ignore);
+    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column };
+    host.keepTable?.(path, reading, table as CsvTable);
+    const features = [table.featureNames.length];
+    const encoded = table.encoded.length ? table.encoded : undefined;
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded };
   });
 }
 
-function idxShapes(path: string, classes: number, host?: FileHost): DatasetShapes | { error: string } {
+function idxShapes(path: string, classes: number, host?: FileHost): DatasetShapes | SourceError {
   if (!host) return { features: [null, null, 1], labels: [classes], labelKind: 'onehot' };
   return fromFile(host, path, `classes ${classes}`, (bytes) => idxHeader(path, classes, bytes));
 }
 
-function idxHeader(path: string, classes: number, bytes: Uint8Array): DatasetShapes | { error: string } {
+function idxHeader(path: string, classes: number, bytes: Uint8Array): DatasetShapes | SourceError {
   if (bytes.length < 16 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[3] !== 3) return { error: `'${path}' is not an IDX image file (rank 3)` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { features: [view.getUint32(8), view.getUint32(12), 1], labels: [classes], labelKind: 'onehot', size: view.getUint32(4) };

@@ -65,7 +65,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const numbered = shapes?.classNumbers === undefined ? '' : `, or class numbers 0 to ${shapes.classNumbers - 1}`;
         const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : numbered})` : '';
         const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
-        return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
+        const encoded = shapes?.encoded ? ` (texts one-hot: ${shapes.encoded.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
+        return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${encoded}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }
       case 'block':
         return { range, markdown: `**block ${s.name}** — defined on ${where}, used ${s.refs.length} time${s.refs.length === 1 ? '' : 's'}` };

@@ -13,7 +13,7 @@ import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
 import { freeName } from './keras-inputs';
-import { evaluate, fromLogits, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
+import { evaluate, fromLogits, listItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
 export interface TrainPlan {
@@ -342,6 +342,23 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
   }));
 }
 
+/**
+ * A table's column of many texts (names, tickets) gives a feature a text: leaving it out
+ * (`ignore: ["Name"]`) is offered, and preferred where that gives the input's size.
+ */
+function textColumnFixes(input: Shape, features: Shape, data: DatasetShapes, dataDecl: ast.DatasetDecl): Fix[] | undefined {
+  const source = dataDecl.source;
+  const ignore = source?.args?.find((a) => a.name?.text === 'ignore');
+  if (!source || !data.encoded || input.length !== 1 || features.length !== 1 || typeof features[0] !== 'number' || (ignore && ignore.value.kind !== 'list')) return undefined;
+  const fixes = data.encoded.filter((e) => e.texts > 10).map((e): Fix => {
+    const item = JSON.stringify(e.column);
+    const edit = ignore?.value.kind === 'list' ? listItemAdded(ignore.value, item) : settingArgument(source, 'ignore', `[${item}]`);
+    const fits = input[0] === (features[0] as number) - e.texts;
+    return { title: `Leave out column ${item} (${e.texts} texts): ignore it`, edits: [edit], ...(fits ? { preferred: true } : {}) };
+  });
+  return fixes.length ? fixes : undefined;
+}
+
 /** The setting written with this key, the first where it is set twice. */
 function settingNamed(decl: ast.TrainDecl, key: string): ast.Setting | undefined {
   return decl.settings.find((s) => s.key.text === key);
@@ -367,9 +384,10 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
     given.set(input.id, f.shape);
     if (compareShapes(input.shape, f.shape) === 'differ') {
       ok = false;
+      const encoded = data.encoded?.map((e) => `${e.column} ${e.texts}`).join(', ');
       ctx.report(diagnostic('data-mismatch', 'error', at,
-        `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})`, {
-          fixes: flattenedInputFix(ctx, g, input, f.shape),
+        `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})${encoded ? `; its columns of texts give one feature a text: ${encoded}` : ''}`, {
+          fixes: flattenedInputFix(ctx, g, input, f.shape) ?? textColumnFixes(input.shape, f.shape, data, dataDecl),
           related: [
             { range: input.range, message: `input \`${input.id}\` ${formatShape(input.shape)}` },
             { range: dataDecl.range, message: `features ${formatShape(f.shape)}` },

@@ -443,6 +443,12 @@ export function settingArgument(call: ast.Call, name: string, text: string): Tex
   return { range: { start: at, end: at }, newText: `${call.args?.length ? ', ' : ''}${name}: ${text}` };
 }
 
+/** The edit that writes `text` as a list's last item (`["id"]` → `["id", "Name"]`). */
+export function listItemAdded(list: ast.ListLit, text: string): TextEdit {
+  const at = alongLine(list.range.end, -1);
+  return { range: { start: at, end: at }, newText: `${list.items.length ? ', ' : ''}${text}` };
+}
+
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();
 /** The parameters that take positional arguments, in order (the catalogue's lists are fixed: computed once each). */
 function positionalOf(params: ParamDef[]): ParamDef[] {

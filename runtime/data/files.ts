@@ -1,6 +1,6 @@
 /** File sources: CSV with a header (read by the dsl's table reader, which the checker shares) and IDX (MNIST format). */
 import { readFileSync } from 'node:fs';
-import { isCsvProblem, readCsvTable, type CsvTable, type FileHost } from '../../dsl';
+import { isCsvProblem, readCsvTable, type CsvReading, type CsvTable, type FileHost } from '../../dsl';
 import { fileStamp, resolveDataPath } from '../files';
 import type { Data } from './dataset';
 
@@ -11,7 +11,7 @@ export class DataError extends Error {
 }
 
 /**
- * Tables the check read whole (see `keepingTables`), by file and label, with the file's
+ * Tables the check read whole (see `keepingTables`), by file and reading, with the file's
  * stamp then. Each is taken by the one load it was kept for, and so not held after it.
  */
 const keptTables = new Map<string, { stamp: string | undefined; table: CsvTable }>();
@@ -23,36 +23,38 @@ const keptTables = new Map<string, { stamp: string | undefined; table: CsvTable 
 export function keepingTables(host: FileHost, dlnetFile: string): FileHost {
   return {
     ...host,
-    keepTable(path, label, table) {
+    keepTable(path, reading, table) {
       const full = resolveDataPath(dlnetFile, path);
-      if (!(full instanceof Error)) keptTables.set(`${full}\0${label}`, { stamp: fileStamp(full), table });
+      if (!(full instanceof Error)) keptTables.set(tableKey(full, reading), { stamp: fileStamp(full), table });
     },
   };
 }
 
-export function loadCsv(path: string, shownAs: string, label: string): Data {
-  const key = `${path}\0${label}`;
+const tableKey = (path: string, reading: CsvReading) => `${path}\0${reading.label}\0${reading.ignore.join('\0')}`;
+
+export function loadCsv(path: string, shownAs: string, reading: CsvReading): Data {
+  const key = tableKey(path, reading);
   const kept = keptTables.get(key);
   keptTables.delete(key);
   // A kept table holds while the file is as it was when the check read it.
-  const table = kept && kept.stamp !== undefined && kept.stamp === fileStamp(path) ? kept.table : readTable(path, shownAs, label);
+  const table = kept && kept.stamp !== undefined && kept.stamp === fileStamp(path) ? kept.table : readTable(path, shownAs, reading);
   const { size, features, classes } = table;
   const y = new Float32Array(size * (classes ? classes.length : 1));
   table.labels.forEach((value, i) => {
     if (classes) y[i * classes.length + classes.indexOf(value)] = 1;
     else y[i] = Number(value);
   });
-  return { size, features: [{ data: features, shape: [table.header.length - 1] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
+  return { size, features: [{ data: features, shape: [table.featureNames.length] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
 }
 
-function readTable(path: string, shownAs: string, label: string): CsvTable {
+function readTable(path: string, shownAs: string, reading: CsvReading): CsvTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shownAs);
   }
-  const table = readCsvTable(text, label);
+  const table = readCsvTable(text, reading.label, reading.ignore);
   if (isCsvProblem(table)) throw new DataError(table.message, shownAs, table.line);
   return table;
 }

@@ -27,7 +27,7 @@ const loaders: Record<string, Loader> = {
   adding: synthetic.adding,
   mnist,
   iris: () => iris(),
-  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, args.label as string),
+  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, { label: args.label as string, ignore: args.ignore as string[] }),
   idx: (args, file) => loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
 };
 

@@ -97,6 +97,12 @@ describe('hover', () => {
     await client.open(g, 'dataset grades = csv("grades.csv", label: "grade")\n');
     const numbered = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: g }, position: at(0, 10) });
     expect((numbered!.contents as { value: string }).value).toContain('features [1] · labels [1] (regression, or class numbers 0 to 2) · 3 examples');
+    // A column of texts is a feature a text.
+    writeFileSync(join(workspace, 'people.csv'), 'id,sex,port,survived\n1,male,S,0\n2,female,C,1\n3,female,Q,1\n');
+    const p = pathToFileURL(join(workspace, 'people.dlnet')).href;
+    await client.open(p, 'dataset people = csv("people.csv", label: "survived", ignore: ["id"])\n');
+    const texts = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: p }, position: at(0, 10) });
+    expect((texts!.contents as { value: string }).value).toContain('features [5] (texts one-hot: sex 2, port 3) · labels [1]');
   });
 });
 

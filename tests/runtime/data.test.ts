@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
+import { analyze, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
 import { loadData } from '../../runtime/data';
 import { exampleLength } from '../../runtime/data/dataset';
 import { DataError, keepingTables, loadCsv, loadIdx } from '../../runtime/data/files';
@@ -92,12 +92,12 @@ describe('csv', () => {
 
   it('reports a quoted field that is never closed, at the line its record starts', () => {
     writeFileSync(join(dir, 'open.csv'), 'x,kind\n1,cat\n2,"dog\n3,cat\n');
-    expect(() => loadCsv(join(dir, 'open.csv'), 'open.csv', 'kind')).toThrow('open.csv:3: a quoted field is never closed');
+    expect(() => loadCsv(join(dir, 'open.csv'), 'open.csv', { label: 'kind', ignore: [] })).toThrow('open.csv:3: a quoted field is never closed');
   });
 
   it('types columns and one-hot encodes text labels', () => {
     writeFileSync(join(dir, 'ok.csv'), 'x,y,kind\n1,2,cat\n3,4,dog\n5,6,cat\n');
-    const d = loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'kind');
+    const d = loadCsv(join(dir, 'ok.csv'), 'ok.csv', { label: 'kind', ignore: [] });
     expect(d.classes).toEqual(['cat', 'dog']);
     expect(Array.from(d.features[0].data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(d.labels!.data)).toEqual([1, 0, 0, 1, 1, 0]);
@@ -124,15 +124,30 @@ describe('csv', () => {
     }
   });
 
+  it('reads a column of texts as one feature a text, one-hot, and leaves out the columns ignored', () => {
+    const table = 'id,age,sex,port,survived\n1,22,male,S,0\n2,38,female,C,1\n3,26,female,,1\n4,35,male,S,0\n';
+    const read = readCsvTable(table, 'survived', ['id']);
+    if (isCsvProblem(read)) throw new Error(read.message);
+    expect(read.featureNames).toEqual(['age', 'sex=female', 'sex=male', 'port=', 'port=C', 'port=S']);
+    expect(Array.from(read.features)).toEqual([22, 0, 1, 0, 0, 1, 38, 1, 0, 0, 1, 0, 26, 1, 0, 1, 0, 0, 35, 0, 1, 0, 0, 1]);
+    expect((summarizeCsvTable(table, 'survived', ['id']) as CsvSummary).featureNames).toEqual(read.featureNames);
+    // A column of numbers with a gap or a stray text is an error with its line, not a column of texts.
+    expect(readCsvTable('a,b,y\n1,2,0\n3,,1\n4,5,0\n', 'y')).toEqual({ message: 'column \'b\' must be a number, got "": fill the gaps, or leave the column out with ignore: ["b"]', line: 3 });
+    expect(readCsvTable('a,b,y\n1,2,0\n3,n/a,1\n4,5,0\n', 'y', ['b'])).toMatchObject({ featureNames: ['a'] });
+    expect(readCsvTable('a,y\n1,0\n', 'y', ['z'])).toEqual({ message: "has no column 'z' to ignore (columns: a, y)", line: 1 });
+    expect(readCsvTable('a,y\n1,0\n', 'y', ['y'])).toEqual({ message: "cannot ignore 'y', the label column", line: 1 });
+    expect(readCsvTable('a,y\n1,0\n', 'y', ['a'])).toEqual({ message: 'has no feature columns: every column but the label is ignored', line: 1 });
+  });
+
   it('reports a bad row with its line number', () => {
     writeFileSync(join(dir, 'bad.csv'), 'x,y,kind\n1,2,cat\n3,oops,dog\n');
-    expect(() => loadCsv(join(dir, 'bad.csv'), 'bad.csv', 'kind')).toThrow("bad.csv:3: column 'y' must be a number, got \"oops\"");
+    expect(() => loadCsv(join(dir, 'bad.csv'), 'bad.csv', { label: 'kind', ignore: [] })).toThrow("bad.csv:3: column 'y' must be a number, got \"oops\"");
     writeFileSync(join(dir, 'short.csv'), 'x,y,kind\n1,2\n');
-    expect(() => loadCsv(join(dir, 'short.csv'), 'short.csv', 'kind')).toThrow('short.csv:2: has 2 fields, the header has 3');
+    expect(() => loadCsv(join(dir, 'short.csv'), 'short.csv', { label: 'kind', ignore: [] })).toThrow('short.csv:2: has 2 fields, the header has 3');
     writeFileSync(join(dir, 'shorter.csv'), 'x,y,kind\n1,2,cat\n3\n');
-    expect(() => loadCsv(join(dir, 'shorter.csv'), 'shorter.csv', 'kind')).toThrow('shorter.csv:3: has 1 field, the header has 3');
-    expect(() => loadCsv(join(dir, 'ok.csv'), 'ok.csv', 'label')).toThrow("has no column 'label'");
-    expect(() => loadCsv(join(dir, 'none.csv'), 'none.csv', 'label')).toThrow(/none.csv: cannot read the file \(ENOENT\)/);
+    expect(() => loadCsv(join(dir, 'shorter.csv'), 'shorter.csv', { label: 'kind', ignore: [] })).toThrow('shorter.csv:3: has 1 field, the header has 3');
+    expect(() => loadCsv(join(dir, 'ok.csv'), 'ok.csv', { label: 'label', ignore: [] })).toThrow("has no column 'label'");
+    expect(() => loadCsv(join(dir, 'none.csv'), 'none.csv', { label: 'label', ignore: [] })).toThrow(/none.csv: cannot read the file \(ENOENT\)/);
   });
   it('is checked once per version of the file: the server checks on every keystroke', () => {
     writeFileSync(join(dir, 'versions.csv'), 'a,b,kind\n1,2,x\n3,4,y\n');
@@ -146,10 +161,12 @@ describe('csv', () => {
     writeFileSync(join(dir, 'versions.csv'), 'a,b,kind\n1,2,x\n3,4,y\n5,6,z\n');
     expect(labels()).toEqual([3]);
     expect(reads).toBe(2);
-    // Another label column of the same file is another reading of it (here one the trainer would refuse).
-    const other = analyze('dataset d = csv("versions.csv", label: "b")', { host }).diagnostics.filter((d) => d.severity === 'error');
-    expect(other.map((d) => d.message)).toEqual(['dataset d: versions.csv:2: column \'kind\' must be a number, got "x"']);
+    // Another label column of the same file is another reading of it (here `kind`, texts, is three features one-hot), and so is another column ignored.
+    const features = (source: string) => analyze(`dataset d = ${source}`, { host }).datasets.get('d')!.shapes?.features;
+    expect(features('csv("versions.csv", label: "b")')).toEqual([4]);
     expect(reads).toBe(3);
+    expect(features('csv("versions.csv", label: "b", ignore: ["kind"])')).toEqual([1]);
+    expect(reads).toBe(4);
   });
 
   it('is read once by a run: the loader takes the table its check read, while the file stays the same', () => {

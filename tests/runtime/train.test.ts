@@ -201,6 +201,24 @@ train Clusters on points {
     expect(confusion.matrix.flat().reduce((a, b) => a + b)).toBe(60);
   });
 
+  it('trains on a CSV whose columns of texts are features one-hot, its ignored columns left out', async () => {
+    // Whether a passenger is saved follows the text column `sex` alone; `id` would only add noise.
+    const ports = ['S', 'C', 'Q'];
+    const rows = Array.from({ length: 200 }, (_, i) => `${i},${i % 3 === 0 ? 'female' : 'male'},${ports[i % 5 % 3]},${i % 3 === 0 ? 1 : 0}`);
+    file('people.csv', ['id,sex,port,saved', ...rows].join('\n'));
+    const text = `dataset people = csv("people.csv", label: "saved", ignore: ["id"])
+model Saved {
+  input x: [5]
+  dense(1, activation: sigmoid)
+}
+train Saved on people { loss: binaryCrossentropy; optimizer: adam(learningRate: 0.1); epochs: 20; validationSplit: 0.2; metrics: [accuracy] }
+`;
+    const { result, of } = await train(file('people.dlnet', text), { representation: false });
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs[epochs.length - 1].logs.val_acc).toBe(1);
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
