@@ -45,31 +45,35 @@ export const LOADS_DATA = /\.load_data\s*\(|\bread_csv\s*\(/;
 
 /** pandas's `read_csv("heart.csv")` (also of a URL: dlnet reads the file, downloaded, by its name). */
 const READ_CSV = /\bread_csv\s*\(\s*(?:filepath_or_buffer\s*=\s*)?(['"])([^'"]+)\1/;
-/**
- * Where the script takes its labels from the table: `df.pop("target")`, `df.drop("target",
- * axis=1)` or `df.drop(columns=["target"])` (the features are the rest, as dlnet's csv takes
- * them), `y = df["target"]`.
- */
-const LABEL_COLUMN = [
+/** Where the script takes its labels from the table: `df.pop("target")`, `y = df["target"]`. */
+const LABEL_TAKEN = [
   /\.pop\s*\(\s*(['"])([^'"]+)\1\s*\)/,
-  /\.drop\s*\(\s*(?:columns\s*=\s*)?\[?\s*(['"])([^'"]+)\1\s*\]?\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/,
   /^\s*(?:y|Y|y_\w+|labels?|targets?)\s*=\s*[A-Za-z_]\w*\s*\[\s*(['"])([^'"]+)\1\s*\]/m,
 ];
+/** The columns the script drops to keep the features: `df.drop("target", axis=1)`, `df.drop(columns=["id", "target"])`. */
+const DROPPED = /\.drop\s*\(\s*(?:columns\s*=\s*)?(\[[^\]]*\]|(['"])[^'"]+\2)\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/;
 
-/** A CSV file the script reads with pandas, with the column its labels come from: dlnet's csv source, named after the file. */
+/**
+ * A CSV file the script reads with pandas, with the column its labels come from (the one it
+ * takes as its labels, or else the one column it drops) and the other columns it drops,
+ * which dlnet's csv ignores: dlnet's csv source, named after the file.
+ */
 function csvRead(code: string): Dataset | undefined {
   const read = READ_CSV.exec(code);
-  const label = LABEL_COLUMN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined);
+  const dropped = [...(DROPPED.exec(code)?.[1].matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]);
+  const label = LABEL_TAKEN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined) ?? (dropped.length === 1 ? dropped[0] : undefined);
   if (!read || label === undefined) return undefined;
+  const ignore = dropped.filter((column) => column !== label);
   const url = /^[a-z]+:\/\//i.test(read[2]);
   const file = url ? read[2].replace(/[?#].*$/, '').split('/').pop()! : read[2];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '').replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
   const name = !stem ? 'table' : /^\d/.test(stem) || keywordNames.includes(stem) ? `data_${stem}` : stem;
+  const left = ignore.length ? `, ignore: [${ignore.map((c) => JSON.stringify(c)).join(', ')}]` : '';
   return {
     name,
-    source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)})`,
+    source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)}${left})`,
     said: `the CSV file ${read[2]}`,
-    gives: `reads its columns but ${JSON.stringify(label)} as the features, each a number${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
+    gives: `reads its other columns${ignore.length ? ' but those it ignores' : ''} as the features (a column of texts one-hot)${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
   };
 }
 
