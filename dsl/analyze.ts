@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
+import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { pythonModels } from './syntax/python-models';
@@ -140,15 +140,27 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
   if (files.length) ctx.volatile();
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
-    // A column of numbers with gaps: leaving it out is offered (not preferred: the column is lost).
-    const ignore = source.args?.find((a) => a.name?.text === 'ignore')?.value;
-    const leaveOut = shapes.column === undefined ? undefined : ignore?.kind === 'list' ? listItemAdded(ignore, JSON.stringify(shapes.column)) : ignore ? undefined : settingArgument(source, 'ignore', `[${JSON.stringify(shapes.column)}]`);
-    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, {
-      fixes: leaveOut && [{ title: `Leave out column ${JSON.stringify(shapes.column)}: ignore it`, edits: [leaveOut] }],
-    }));
+    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, { fixes: columnFixes(source, shapes) }));
     return { files };
   }
   return { shapes, args: bound.args, files };
+}
+
+/**
+ * A table's column at fault (a gap, a stray text): filling its gaps with the mean, or leaving
+ * it out, offered (neither preferred: each changes what the model learns from).
+ */
+function columnFixes(source: ast.Call, error: SourceError): Fix[] | undefined {
+  if (error.column === undefined) return undefined;
+  const fixes: Fix[] = [];
+  if (error.gap && !source.args?.some((a) => a.name?.text === 'gaps')) {
+    fixes.push({ title: "Fill the gaps with the column's mean: gaps: mean", edits: [settingArgument(source, 'gaps', 'mean')] });
+  }
+  const ignore = source.args?.find((a) => a.name?.text === 'ignore')?.value;
+  const item = JSON.stringify(error.column);
+  const leaveOut = ignore?.kind === 'list' ? listItemAdded(ignore, item) : ignore ? undefined : settingArgument(source, 'ignore', `[${item}]`);
+  if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
+  return fixes.length ? fixes : undefined;
 }
 
 /** The parser writes the lines its fixes add with \n (a piece is cached for any file that holds it): they take the file's line break here. */

@@ -608,13 +608,14 @@ describe('fixAll', () => {
       expect(analyze(text, { host: { readFile: (p) => (p === 'heart.csv' ? table : undefined) } }).diagnostics).toEqual([]);
     });
 
-    it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; train_test_split\'s default quarter held out', () => {
+    it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {
       const { diagnostics, text } = converted([
         'import pandas as pd',
         'from sklearn.model_selection import train_test_split',
         'from tensorflow import keras',
         '',
         'df = pd.read_csv("https://example.org/data/wine-quality.csv?raw=1")',
+        'df = df.fillna(df.mean())',
         'labels = df.pop("quality")',
         'x_train, x_val, y_train, y_val = train_test_split(df.values, labels.values)',
         '',
@@ -628,7 +629,7 @@ describe('fixAll', () => {
         '',
       ].join('\n'));
       expect(diagnostics).toEqual([]);
-      expect(text).toContain('dataset wine_quality = csv("wine-quality.csv", label: "quality")\n\ntrain Model on wine_quality {');
+      expect(text).toContain('dataset wine_quality = csv("wine-quality.csv", label: "quality", gaps: mean)\n\ntrain Model on wine_quality {');
       expect(text).toContain('  epochs: 30\n  validationSplit: 0.25\n}');
       expect(text).not.toMatch(/pd\.|train_test_split|df/);
     });

@@ -121,6 +121,12 @@ export const earlyStoppings: ChoiceDef[] = [
   ] },
 ];
 
+/** What fills a gap in a table's column of numbers. */
+export const gapFills: ChoiceDef[] = [
+  { name: 'mean', doc: "The mean of the column's numbers." },
+  { name: 'zero', doc: '0.' },
+];
+
 export const choiceTables: Record<ChoiceTable, ChoiceDef[]> = {
   activation: activations,
   initializer: initializers,
@@ -134,6 +140,7 @@ export const choiceTables: Record<ChoiceTable, ChoiceDef[]> = {
   schedule: schedules,
   earlyStopping: earlyStoppings,
   monitor: monitors,
+  gaps: gapFills,
 };
 
 const index = new Map<ChoiceTable, Map<string, ChoiceDef>>(

@@ -43,6 +43,8 @@ export interface CsvProblem {
   line?: number;
   /** The feature column at fault, which the table could be read without. */
   column?: string;
+  /** The fault is a gap in a column of numbers, which `gaps` could fill. */
+  gap?: boolean;
 }
 
 /** RFC 4180 records. Blank lines are skipped. */
@@ -128,26 +130,30 @@ function fieldEnd(text: string, from: number): number {
   return j;
 }
 
-/** How a table is read: its label column, and the columns left out of the features. */
+/** How a table is read: its label column, the columns left out of the features, and what fills a gap in a column of numbers (none: a gap is an error). */
 export interface CsvReading {
   label: string;
-  ignore: readonly string[];
+  ignore?: readonly string[];
+  gaps?: 'mean' | 'zero';
 }
+
+/**
+ * What marks a gap in a column of numbers: an empty cell, and what pandas reads as missing
+ * (`NA`, `NaN`, `null`, ...), and UCI's `?`.
+ */
+const GAPS = new Set(['', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '-NaN', '-nan', 'null', 'NULL', 'None', '<NA>', '?']);
 
 /** A table's header, size, classes and feature names: what its shapes need (the checker reads only this). */
 export type CsvSummary = Omit<CsvTable, 'features' | 'labels'>;
 
-/**
- * Reads and checks a whole table: every row as wide as the header, every cell of a number
- * column a finite number. `ignore` names columns left out of the features.
- */
-export function readCsvTable(text: string, label: string, ignore: readonly string[] = []): CsvTable | CsvProblem {
-  return walkTable(text, label, ignore, true) as CsvTable | CsvProblem;
+/** Reads and checks a whole table: every row as wide as the header, every cell of a number column a finite number (or a gap, where `gaps` fills it). */
+export function readCsvTable(text: string, reading: CsvReading): CsvTable | CsvProblem {
+  return walkTable(text, reading, true) as CsvTable | CsvProblem;
 }
 
 /** Checks a whole table as `readCsvTable` does, keeping only its summary. */
-export function summarizeCsvTable(text: string, label: string, ignore: readonly string[] = []): CsvSummary | CsvProblem {
-  return walkTable(text, label, ignore, false);
+export function summarizeCsvTable(text: string, reading: CsvReading): CsvSummary | CsvProblem {
+  return walkTable(text, reading, false);
 }
 
 /**
@@ -159,8 +165,14 @@ export function summarizeCsvTable(text: string, label: string, ignore: readonly 
 class FeatureColumn {
   numbers = 0;
   texts = 0;
-  /** The first cell that is not a number, and its line. */
+  gaps = 0;
+  /** The sum of its numbers, for a gap filled with their mean. */
+  sum = 0;
+  /** The first cell that is neither a number nor a gap, and its line; the first gap, and its line. */
   firstOther: { cell: string; line: number } | undefined;
+  firstGap: { cell: string; line: number } | undefined;
+  /** What its gaps are filled with, once known. */
+  fill = 0;
   /** A text column's texts, sorted (found by a second reading). */
   categories: string[] = [];
 
@@ -175,7 +187,8 @@ class FeatureColumn {
   }
 }
 
-function walkTable(text: string, label: string, ignore: readonly string[], keep: boolean): CsvTable | CsvSummary | CsvProblem {
+function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable | CsvSummary | CsvProblem {
+  const { label, ignore = [] } = reading;
   let header: string[] | undefined;
   let labelColumn = -1;
   /** The feature columns, in order; `byIndex` by their place in a row (undefined: the label or ignored). */
@@ -231,7 +244,12 @@ function walkTable(text: string, label: string, ignore: readonly string[], keep:
       if (!column) continue;
       if (f !== '' && Number.isFinite(v)) {
         column.numbers++;
+        column.sum += v;
         if (keep) features[size * width + k] = v;
+      } else if (GAPS.has(f)) {
+        column.gaps++;
+        column.firstGap ??= { cell: fields[j], line };
+        if (keep) features[size * width + k] = NaN;
       } else {
         column.texts++;
         column.firstOther ??= { cell: fields[j], line };
@@ -243,11 +261,20 @@ function walkTable(text: string, label: string, ignore: readonly string[], keep:
   });
   if (problem) return problem;
   if (!header || size === 0) return { message: 'needs a header row and at least one data row' };
+  let gapped = false;
   for (const column of columns) {
-    if (column.texts > 0 && !column.isText) {
+    if (column.isText) continue;
+    if (column.texts > 0) {
       const { cell, line } = column.firstOther!;
-      return { message: `column '${column.name}' must be a number, got ${JSON.stringify(cell)}${cell.trim() === '' ? `: fill the gaps, or leave the column out with ignore: ["${column.name}"]` : ''}`, line, column: column.name };
+      return { message: `column '${column.name}' must be a number, got ${JSON.stringify(cell)}`, line, column: column.name };
     }
+    if (column.gaps === 0) continue;
+    if (!reading.gaps) {
+      const { cell, line } = column.firstGap!;
+      return { message: `column '${column.name}' has a gap (${JSON.stringify(cell)}), ${column.gaps} in all: gaps: mean fills them with the column's mean, or ignore: ["${column.name}"] leaves it out`, line, column: column.name, gap: true };
+    }
+    column.fill = reading.gaps === 'mean' && column.numbers > 0 ? column.sum / column.numbers : 0;
+    gapped = true;
   }
   if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
   const textColumns = columns.filter((c) => c.isText);
@@ -258,7 +285,10 @@ function walkTable(text: string, label: string, ignore: readonly string[], keep:
     ? { header, labelColumn, size, featureNames, encoded, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
     : { header, labelColumn, size, featureNames, encoded, classes: [...classes].sort() };
   if (!keep) return summary;
-  return { ...summary, features: textColumns.length > 0 ? encodedFeatures(text, columns, size, featureNames.length) : features.subarray(0, size * columns.length), labels };
+  if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
+  const numbers = features.subarray(0, size * columns.length);
+  if (gapped) for (let i = 0; i < numbers.length; i++) if (Number.isNaN(numbers[i])) numbers[i] = columns[i % columns.length].fill;
+  return { ...summary, features: numbers, labels };
 }
 
 /** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */
@@ -293,7 +323,7 @@ function encodedFeatures(text: string, columns: FeatureColumn[], size: number, w
     if (row >= 0) {
       columns.forEach((c, i) => {
         const f = fields[c.index].trim();
-        out[row * width + offsets[i] + (c.isText ? indices[i].get(f)! : 0)] = c.isText ? 1 : Number(f);
+        out[row * width + offsets[i] + (c.isText ? indices[i].get(f)! : 0)] = c.isText ? 1 : GAPS.has(f) ? c.fill : Number(f);
       });
     }
     row++;

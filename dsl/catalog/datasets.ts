@@ -6,7 +6,7 @@
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
 import { isCsvProblem, readCsvTable, summarizeCsvTable, type CsvReading, type CsvTable } from './csv';
-import type { Args, ParamDef } from './types';
+import type { Args, Choice, ParamDef } from './types';
 
 export interface DatasetShapes {
   /** One shape, or one per named model input (multi-input data such as image + boxes). */
@@ -44,10 +44,11 @@ export interface FileHost {
   keepTable?(relativePath: string, reading: CsvReading, table: CsvTable): void;
 }
 
-/** Why a source gives no data, said at its call; `column`: a table's column it could be read without (the fix leaves it out). */
+/** Why a source gives no data, said at its call; `column`: a table's column it could be read without (the fix leaves it out), `gap`: whose gaps `gaps` could fill. */
 export interface SourceError {
   error: string;
   column?: string;
+  gap?: boolean;
 }
 
 export interface DatasetDef {
@@ -144,8 +145,9 @@ export const datasets: DatasetDef[] = [
       { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
       { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
+      { name: 'gaps', type: { kind: 'choice', table: 'gaps' }, optional: true, doc: 'What fills a gap in a column of numbers (an empty cell, NA, NaN, ?): mean or zero. Without it a gap is an error, with its line.' },
     ],
-    shapes: (args, host) => csvShapes(args.path as string, { label: args.label as string, ignore: args.ignore as string[] }, host),
+    shapes: (args, host) => csvShapes(args.path as string, csvReading(args), host),
     files: (args) => [args.path as string],
   },
   {
@@ -181,13 +183,18 @@ function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8
   return shapes;
 }
 
+/** How a csv source's arguments read its table. */
+export function csvReading(args: Args): CsvReading {
+  return { label: args.label as string, ignore: args.ignore as string[], gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'] };
+}
+
 /** The whole table, read as the runtime reads it: a row it would refuse is an error here too, with its line. */
 function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetShapes | SourceError {
   if (!host) return { features: [null], labels: [null] };
-  return fromFile(host, path, `label ${reading.label} ignore ${JSON.stringify(reading.ignore)}`, (bytes) => {
+  return fromFile(host, path, JSON.stringify(reading), (bytes) => {
     const text = new TextDecoder().decode(bytes);
-    const table = host.keepTable ? readCsvTable(text, reading.label, reading.ignore) : summarizeCsvTable(text, reading.label, reading.ignore);
-    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column };
+    const table = host.keepTable ? readCsvTable(text, reading) : summarizeCsvTable(text, reading);
+    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
     const encoded = table.encoded.length ? table.encoded : undefined;

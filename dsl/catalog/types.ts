@@ -8,7 +8,7 @@ import type { Shape } from '../semantics/shape';
 /** The named value tables that enum-typed parameters draw from. */
 export type ChoiceTable =
   | 'activation' | 'initializer' | 'regularizer' | 'padding' | 'dtype' | 'mergeMode'
-  | 'loss' | 'optimizer' | 'metric' | 'schedule' | 'earlyStopping' | 'monitor';
+  | 'loss' | 'optimizer' | 'metric' | 'schedule' | 'earlyStopping' | 'monitor' | 'gaps';
 
 export type ParamType =
   | { kind: 'int'; min?: number; max?: number }

@@ -68,7 +68,10 @@ function csvRead(code: string): Dataset | undefined {
   const file = url ? read[2].replace(/[?#].*$/, '').split('/').pop()! : read[2];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '').replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
   const name = !stem ? 'table' : /^\d/.test(stem) || keywordNames.includes(stem) ? `data_${stem}` : stem;
-  const left = ignore.length ? `, ignore: [${ignore.map((c) => JSON.stringify(c)).join(', ')}]` : '';
+  // Gaps filled as dlnet's csv fills them: with the columns' means, or 0.
+  const filled = /\.fillna\s*\(\s*(?:value\s*=\s*)?(?:[A-Za-z_]\w*\.(mean)\s*\(|(0)(?:\.0*)?\s*[,)])/.exec(code);
+  const gaps = filled ? `, gaps: ${filled[1] ? 'mean' : 'zero'}` : '';
+  const left = `${ignore.length ? `, ignore: [${ignore.map((c) => JSON.stringify(c)).join(', ')}]` : ''}${gaps}`;
   return {
     name,
     source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)}${left})`,

@@ -30,7 +30,7 @@ export function keepingTables(host: FileHost, dlnetFile: string): FileHost {
   };
 }
 
-const tableKey = (path: string, reading: CsvReading) => `${path}\0${reading.label}\0${reading.ignore.join('\0')}`;
+const tableKey = (path: string, reading: CsvReading) => `${path}\0${JSON.stringify(reading)}`;
 
 export function loadCsv(path: string, shownAs: string, reading: CsvReading): Data {
   const key = tableKey(path, reading);
@@ -54,7 +54,7 @@ function readTable(path: string, shownAs: string, reading: CsvReading): CsvTable
   } catch (e) {
     throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shownAs);
   }
-  const table = readCsvTable(text, reading.label, reading.ignore);
+  const table = readCsvTable(text, reading);
   if (isCsvProblem(table)) throw new DataError(table.message, shownAs, table.line);
   return table;
 }

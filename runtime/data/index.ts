@@ -1,5 +1,5 @@
 /** Loads the data a dataset declaration describes, from its bound arguments. */
-import type { Args, DatasetInfo } from '../../dsl';
+import { csvReading, type Args, type DatasetInfo } from '../../dsl';
 import { resolveDataPath } from '../files';
 import type { Data } from './dataset';
 import { DataError, keepingTables, loadCsv, loadIdx } from './files';
@@ -27,7 +27,7 @@ const loaders: Record<string, Loader> = {
   adding: synthetic.adding,
   mnist,
   iris: () => iris(),
-  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, { label: args.label as string, ignore: args.ignore as string[] }),
+  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, csvReading(args)),
   idx: (args, file) => loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
 };
 

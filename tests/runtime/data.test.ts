@@ -106,37 +106,53 @@ describe('csv', () => {
   it('takes every label as a class once one is not a number, those before it included, and none for numeric labels', () => {
     const mixed = 'x,kind\n1,2\n2,1\n3,cat\n4,2\n5,"10"\n6,dog\n';
     for (const read of [readCsvTable, summarizeCsvTable]) {
-      expect((read(mixed, 'kind') as CsvSummary).classes).toEqual(['1', '10', '2', 'cat', 'dog']);
-      expect((read('x,y\n1,0.5\n2,1e3\n', 'y') as CsvSummary).classes).toBeUndefined();
-      expect((read('x,kind\n1,cat\n2,3\n', 'kind') as CsvSummary).classes).toEqual(['3', 'cat']);
+      expect((read(mixed, { label: 'kind' }) as CsvSummary).classes).toEqual(['1', '10', '2', 'cat', 'dog']);
+      expect((read('x,y\n1,0.5\n2,1e3\n', { label: 'y' }) as CsvSummary).classes).toBeUndefined();
+      expect((read('x,kind\n1,cat\n2,3\n', { label: 'kind' }) as CsvSummary).classes).toEqual(['3', 'cat']);
     }
   });
 
   it('counts the classes a column of whole numbers from 0 up can number, and none for other numbers', () => {
     for (const read of [readCsvTable, summarizeCsvTable]) {
-      const classNumbers = (labels: string) => (read(`x,y\n${labels.split(' ').map((l, i) => `${i},${l}`).join('\n')}\n`, 'y') as CsvSummary).classNumbers;
+      const classNumbers = (labels: string) => (read(`x,y\n${labels.split(' ').map((l, i) => `${i},${l}`).join('\n')}\n`, { label: 'y' }) as CsvSummary).classNumbers;
       expect(classNumbers('0 1 1 0')).toBe(2);
       expect(classNumbers('2 0 1.0 2')).toBe(3);
       expect(classNumbers('4')).toBe(5);
       expect(classNumbers('0 1.5 1')).toBeUndefined();
       expect(classNumbers('0 -1 1')).toBeUndefined();
-      expect((read('x,kind\n1,2\n2,cat\n', 'kind') as CsvSummary).classNumbers).toBeUndefined();
+      expect((read('x,kind\n1,2\n2,cat\n', { label: 'kind' }) as CsvSummary).classNumbers).toBeUndefined();
     }
   });
 
   it('reads a column of texts as one feature a text, one-hot, and leaves out the columns ignored', () => {
     const table = 'id,age,sex,port,survived\n1,22,male,S,0\n2,38,female,C,1\n3,26,female,,1\n4,35,male,S,0\n';
-    const read = readCsvTable(table, 'survived', ['id']);
+    const read = readCsvTable(table, { label: 'survived', ignore: ['id'] });
     if (isCsvProblem(read)) throw new Error(read.message);
     expect(read.featureNames).toEqual(['age', 'sex=female', 'sex=male', 'port=', 'port=C', 'port=S']);
     expect(Array.from(read.features)).toEqual([22, 0, 1, 0, 0, 1, 38, 1, 0, 0, 1, 0, 26, 1, 0, 1, 0, 0, 35, 0, 1, 0, 0, 1]);
-    expect((summarizeCsvTable(table, 'survived', ['id']) as CsvSummary).featureNames).toEqual(read.featureNames);
-    // A column of numbers with a gap or a stray text is an error with its line, not a column of texts.
-    expect(readCsvTable('a,b,y\n1,2,0\n3,,1\n4,5,0\n', 'y')).toEqual({ message: 'column \'b\' must be a number, got "": fill the gaps, or leave the column out with ignore: ["b"]', line: 3 });
-    expect(readCsvTable('a,b,y\n1,2,0\n3,n/a,1\n4,5,0\n', 'y', ['b'])).toMatchObject({ featureNames: ['a'] });
-    expect(readCsvTable('a,y\n1,0\n', 'y', ['z'])).toEqual({ message: "has no column 'z' to ignore (columns: a, y)", line: 1 });
-    expect(readCsvTable('a,y\n1,0\n', 'y', ['y'])).toEqual({ message: "cannot ignore 'y', the label column", line: 1 });
-    expect(readCsvTable('a,y\n1,0\n', 'y', ['a'])).toEqual({ message: 'has no feature columns: every column but the label is ignored', line: 1 });
+    expect((summarizeCsvTable(table, { label: 'survived', ignore: ['id'] }) as CsvSummary).featureNames).toEqual(read.featureNames);
+    // A stray text in a column of numbers is an error with its line, not a column of texts.
+    expect(readCsvTable('a,b,y\n1,2,0\n3,oops,1\n4,5,0\n', { label: 'y' })).toEqual({ message: 'column \'b\' must be a number, got "oops"', line: 3, column: 'b' });
+    expect(readCsvTable('a,b,y\n1,2,0\n3,oops,1\n4,5,0\n', { label: 'y', ignore: ['b'] })).toMatchObject({ featureNames: ['a'] });
+    expect(readCsvTable('a,y\n1,0\n', { label: 'y', ignore: ['z'] })).toEqual({ message: "has no column 'z' to ignore (columns: a, y)", line: 1 });
+    expect(readCsvTable('a,y\n1,0\n', { label: 'y', ignore: ['y'] })).toEqual({ message: "cannot ignore 'y', the label column", line: 1 });
+    expect(readCsvTable('a,y\n1,0\n', { label: 'y', ignore: ['a'] })).toEqual({ message: 'has no feature columns: every column but the label is ignored', line: 1 });
+  });
+
+  it('fills the gaps of a column of numbers (empty, NA, NaN, ?) with its mean or 0 where asked, and else says where the first is', () => {
+    const table = 'a,b,port,y\n1,2,S,0\n3,,C,1\n5,NA,,0\n7,?,S,1\n';
+    expect(readCsvTable(table, { label: 'y' })).toEqual({
+      message: 'column \'b\' has a gap (""), 3 in all: gaps: mean fills them with the column\'s mean, or ignore: ["b"] leaves it out', line: 3, column: 'b', gap: true,
+    });
+    for (const [gaps, fill] of [['mean', 2], ['zero', 0]] as const) {
+      const read = readCsvTable(table, { label: 'y', gaps });
+      if (isCsvProblem(read)) throw new Error(read.message);
+      // The gap in the column of texts is a text of its own.
+      expect(read.featureNames).toEqual(['a', 'b', 'port=', 'port=C', 'port=S']);
+      expect(Array.from(read.features)).toEqual([1, 2, 0, 0, 1, 3, fill, 0, 1, 0, 5, fill, 1, 0, 0, 7, fill, 0, 0, 1]);
+      const numbers = readCsvTable('a,b,y\n1,4,0\n3,,1\n', { label: 'y', gaps });
+      expect(isCsvProblem(numbers) ? numbers.message : Array.from(numbers.features)).toEqual([1, 4, 3, gaps === 'mean' ? 4 : 0]);
+    }
   });
 
   it('reports a bad row with its line number', () => {
