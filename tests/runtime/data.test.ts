@@ -1,8 +1,8 @@
 /** Data sources: shapes, seeding, CSV and IDX parsing with clear errors, and workspace-bound paths. */
-import fc from 'fast-check';
 import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
 import { loadData } from '../../runtime/data';
@@ -153,6 +153,20 @@ describe('csv', () => {
       const numbers = readCsvTable('a,b,y\n1,4,0\n3,,1\n', { label: 'y', gaps });
       expect(isCsvProblem(numbers) ? numbers.message : Array.from(numbers.features)).toEqual([1, 4, 3, gaps === 'mean' ? 4 : 0]);
     }
+  });
+
+  it('reads any small table without throwing: a problem, or as many features a row as it names', () => {
+    const cell = fc.constantFrom('1', '2.5', '-3', '', 'NA', '?', 'cat', 'dog', '"a, b"', '0', 'x1');
+    const table = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 6 })).chain(([width, rows]) =>
+      fc.tuple(fc.constant(width), fc.array(fc.array(cell, { minLength: width, maxLength: width + (rows % 2) }), { minLength: rows, maxLength: rows }), fc.subarray(['c0', 'c1', 'c2'])));
+    fc.assert(fc.property(table, fc.constantFrom<('mean' | 'zero' | undefined)[]>(undefined, 'mean', 'zero'), ([width, rows, ignore], gaps) => {
+      const header = Array.from({ length: width }, (_, i) => `c${i}`).concat('y');
+      const text = [header.join(','), ...rows.map((r) => [...r, '1'].join(','))].join('\n');
+      const read = readCsvTable(text, { label: 'y', ignore: ignore.filter((c) => header.includes(c)), gaps });
+      if (isCsvProblem(read)) return;
+      expect(read.features.length).toBe(read.size * read.featureNames.length);
+      expect(read.features.every((v) => Number.isFinite(v))).toBe(true);
+    }), { numRuns: 300 });
   });
 
   it('reports a bad row with its line number', () => {
