@@ -159,8 +159,8 @@ export function summarizeCsvTable(text: string, reading: CsvReading): CsvSummary
 /**
  * What a feature column holds, counted over the rows: a column whose cells are mostly texts
  * is a text column (one-hot: `Sex` is `Sex=female` and `Sex=male`, an empty cell a text of its
- * own); one of mostly numbers is a number column, and a text or empty cell in it an error with
- * its line ("n/a" in a column of numbers is a gap, not a class).
+ * own); one of mostly numbers is a number column, where a gap (empty, `NA`, `?`) is filled as
+ * `gaps` says or else an error with its line, and a stray text is an error with its line.
  */
 class FeatureColumn {
   numbers = 0;

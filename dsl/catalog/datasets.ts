@@ -25,6 +25,8 @@ export interface DatasetShapes {
   classNumbers?: number;
   /** A table's columns of texts, each one feature a text (one-hot): how many texts each holds. */
   encoded?: { column: string; texts: number }[];
+  /** A table's features by name, where it has columns of texts (`Sex=female`): another table's must be the same to line up. */
+  featureNames?: string[];
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -197,10 +199,10 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
-    const encoded = table.encoded.length ? table.encoded : undefined;
+    const [encoded, featureNames] = table.encoded.length ? [table.encoded, table.featureNames] : [];
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, featureNames }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, featureNames };
   });
 }
 

@@ -49,6 +49,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
     if (v?.shapes) {
       const valueRange = settingNamed(decl, 'validation')!.value.range;
       checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
+      if (data?.shapes) checkLinedUp(ctx, valueRange, data.shapes, data.decl, v.shapes, v.decl);
     }
   }
   const errors = ctx.errors.length - errorsBefore;
@@ -343,6 +344,27 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
 }
 
 /**
+ * Two tables, one to train on and one to validate on, whose texts are one-hot each by its
+ * own texts (a column's, or the label's classes): where those differ, the same feature (or
+ * class) would mean another text in each, without a word from the trainer.
+ */
+function checkLinedUp(ctx: Context, at: Range, train: DatasetShapes, trainDecl: ast.DatasetDecl, validation: DatasetShapes, validationDecl: ast.DatasetDecl): void {
+  const differ = (a: string[] | undefined, b: string[] | undefined) => (a || b) && (a ?? []).join('\0') !== (b ?? []).join('\0');
+  const apart = (a: string[], b: string[]) => {
+    const only = (x: string[], y: string[]) => x.filter((t) => !y.includes(t)).map((t) => JSON.stringify(t)).slice(0, 3).join(', ');
+    return [only(b, a) && `it has ${only(b, a)}`, only(a, b) && `it lacks ${only(a, b)}`].filter(Boolean).join(' and ') || 'their order differs';
+  };
+  const what = differ(train.featureNames, validation.featureNames) && train.featureNames && validation.featureNames
+    ? `features from its columns of texts (${apart(train.featureNames, validation.featureNames)})`
+    : differ(train.classes, validation.classes) && train.classes && validation.classes ? `label classes (${apart(train.classes, validation.classes)})` : undefined;
+  if (!what) return;
+  ctx.report(diagnostic('data-mismatch', 'error', at,
+    `dataset ${validationDecl.name.text} (line ${lineOf(validationDecl.range)}) has other one-hot ${what} than dataset ${trainDecl.name.text} (line ${lineOf(trainDecl.range)}): the same feature would mean another text in each; give both tables the same texts, or validate on a validationSplit of ${trainDecl.name.text}`, {
+      related: [{ range: trainDecl.range, message: `dataset ${trainDecl.name.text}, trained on` }],
+    }));
+}
+
+/**
  * A table's column of many texts (names, tickets) gives a feature a text: leaving it out
  * (`ignore: ["Name"]`) is offered, and preferred where that gives the input's size.
  */
@@ -543,9 +565,10 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   const units = out.shape[out.shape.length - 1];
   if (loss.activations && out.activation && !loss.activations.includes(out.activation)) {
     if (loss.name === 'binaryCrossentropy' && out.activation === 'softmax') {
+      const classes = data.labelKind === 'sparse' || data.classNumbers !== undefined ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy';
       ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
-        `binaryCrossentropy expects one sigmoid unit per yes/no label, but ${g.name}'s output is a softmax over ${units} units${where}; for one class out of ${units} use categoricalCrossentropy`, {
-          fixes: replaceLoss(data.labelKind === 'sparse' || data.classNumbers !== undefined ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy'),
+        `binaryCrossentropy expects one sigmoid unit per yes/no label, but ${g.name}'s output is a softmax over ${units} units${where}; for one class out of ${units} use ${classes}`, {
+          fixes: replaceLoss(classes),
         }));
     } else if (loss.labels !== 'binary' && out.activation === 'sigmoid') {
       ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
