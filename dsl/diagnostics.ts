@@ -33,6 +33,7 @@ export const diagnosticCodes = {
   'vanishing-gradient': 'A deep stack of saturating activations without normalisation or residual connections.',
   'dropout-placement': 'Dropout where it cannot help: after the output layer.',
   'embedding-input': 'An embedding fed numbers a layer computed, where it needs indices.',
+  'unscaled-features': "A table's columns span very different scales, and the model does not normalise its input first.",
   'invalid-setting': 'A train setting that is unknown, missing or out of range.',
   unused: 'A model, dataset, block or tensor that nothing uses.',
 } as const;

@@ -23,6 +23,8 @@ export interface CsvTable {
   featureNames: string[];
   /** The text columns, each with how many texts it holds (as many features, one-hot). */
   encoded: { column: string; texts: number }[];
+  /** Each number column's largest magnitude (its scale); a column of texts is 0s and 1s. */
+  scales: { column: string; scale: number }[];
   /** Features row by row: size × featureNames.length values. */
   features: Float32Array;
   /** Each row's label as written (trimmed). */
@@ -166,8 +168,9 @@ class FeatureColumn {
   numbers = 0;
   texts = 0;
   gaps = 0;
-  /** The sum of its numbers, for a gap filled with their mean. */
+  /** The sum of its numbers, for a gap filled with their mean; their largest magnitude. */
   sum = 0;
+  scale = 0;
   /** The first cell that is neither a number nor a gap, and its line; the first gap, and its line. */
   firstOther: { cell: string; line: number } | undefined;
   firstGap: { cell: string; line: number } | undefined;
@@ -245,6 +248,7 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       if (f !== '' && Number.isFinite(v)) {
         column.numbers++;
         column.sum += v;
+        if (Math.abs(v) > column.scale) column.scale = Math.abs(v);
         if (keep) features[size * width + k] = v;
       } else if (GAPS.has(f)) {
         column.gaps++;
@@ -281,9 +285,10 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   if (textColumns.length > 0) addCategories(text, textColumns);
   const featureNames = columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
   const encoded = textColumns.map((c) => ({ column: c.name, texts: c.categories.length }));
+  const scales = columns.map((c) => ({ column: c.name, scale: c.isText ? 1 : c.scale }));
   const summary: CsvSummary = numeric
-    ? { header, labelColumn, size, featureNames, encoded, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
-    : { header, labelColumn, size, featureNames, encoded, classes: [...classes].sort() };
+    ? { header, labelColumn, size, featureNames, encoded, scales, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
+    : { header, labelColumn, size, featureNames, encoded, scales, classes: [...classes].sort() };
   if (!keep) return summary;
   if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
   const numbers = features.subarray(0, size * columns.length);

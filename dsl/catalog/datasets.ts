@@ -27,6 +27,8 @@ export interface DatasetShapes {
   encoded?: { column: string; texts: number }[];
   /** A table's features by name, where it has columns of texts (`Sex=female`): another table's must be the same to line up. */
   featureNames?: string[];
+  /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
+  scales?: { column: string; scale: number }[];
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -201,8 +203,8 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     const features = [table.featureNames.length];
     const [encoded, featureNames] = table.encoded.length ? [table.encoded, table.featureNames] : [];
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, featureNames }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, featureNames };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, featureNames, scales: table.scales }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, featureNames, scales: table.scales };
   });
 }
 

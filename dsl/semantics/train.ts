@@ -473,6 +473,40 @@ function checkBuildable(ctx: Context, at: ast.Ident, g: ModelGraph, features: Sh
     }));
 }
 
+/** How many times larger one column's values may be than another's before a model should normalise them. */
+const SCALES_APART = 100;
+/** Layers that put their input on one scale. */
+const NORMALISING = new Set(['batchNorm', 'layerNorm']);
+
+/**
+ * A table whose columns span very different scales (a price in thousands beside a count of
+ * rooms) fed to a layer with weights as they are: gradient descent moves the weights of the
+ * large column far faster than the others, and training crawls or diverges. A batchNorm
+ * first puts every column on one scale (the fix inserts it; offered, not preferred: it
+ * changes the model).
+ */
+function checkScales(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+  const scales = data.scales?.filter((s) => s.scale > 0);
+  if (!scales || scales.length < 2 || g.inputs.length !== 1) return;
+  const largest = scales.reduce((a, b) => (b.scale > a.scale ? b : a));
+  const smallest = scales.reduce((a, b) => (b.scale < a.scale ? b : a));
+  if (largest.scale < SCALES_APART * smallest.scale) return;
+  const first = g.layers.find((l) => l.inputs.includes(g.inputs[0].id));
+  if (!first || NORMALISING.has(first.kind)) return;
+  const input = ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input');
+  const fixes: Fix[] | undefined = input && [{
+    title: `Insert batchNorm after the input (line ${lineOf(input.range)})`,
+    edits: [{ range: { start: input.range.end, end: input.range.end }, newText: `${ctx.lineBreak}${' '.repeat(input.range.start.character)}batchNorm` }],
+  }];
+  const said = (s: { column: string; scale: number }) => (data.encoded?.some((e) => e.column === s.column)
+    ? `${s.column} one-hot, 0 or 1` : `${s.column} up to ${s.scale.toLocaleString('en-US', { maximumFractionDigits: 3 })}`);
+  ctx.report(diagnostic('unscaled-features', 'warning', decl.data.range,
+    `dataset ${dataDecl.name.text}'s columns span very different scales (${said(largest)}, ${said(smallest)}), and model ${g.name} feeds them as they are to ${first.kind} (line ${lineOf(first.range)}), whose weights then learn at very different rates; a batchNorm first puts them on one scale`, {
+      fixes,
+      related: [{ range: dataDecl.range, message: `dataset ${dataDecl.name.text}` }],
+    }));
+}
+
 /** A validation split that leaves no example to train on (a small CSV, say). */
 function checkSplit(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, dataDecl: ast.DatasetDecl, settings: Args): void {
   const fraction = settings.validationSplit as number | undefined;
@@ -517,6 +551,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   checkLogits(ctx, decl, g);
   const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
+  checkScales(ctx, decl, g, data, dataDecl);
   const lossChoice = settings.loss as Choice | undefined;
   const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
   checkMetrics(ctx, decl, data, dataDecl, loss);
