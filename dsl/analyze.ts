@@ -44,6 +44,8 @@ export interface Analysis {
   statementShapes: Map<ast.Stmt, Shape>;
   /** The data files the datasets read, as written (relative to the file), whether or not they could be read. */
   dataFiles: string[];
+  /** What reads those files (for completion's column names of a table), where the analysis was given one. */
+  host?: FileHost;
 }
 
 /** Checks from earlier analyses (of this text or any other): an edit re-checks only what it touched. */
@@ -89,7 +91,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const diagnostics = withoutEchoes(ctx.diagnostics, syntaxErrors).sort(byPosition);
   return {
     text, file: parsed.file, diagnostics, symbols: ctx.symbols, models, trains, datasets: ctx.datasets,
-    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles,
+    blocks: ctx.blocks, steps: ctx.steps, statementShapes: ctx.statementShapes, dataFiles, host: options.host,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
-import { isCsvProblem, readCsvTable, summarizeCsvTable, type CsvReading, type CsvTable } from './csv';
+import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvReading, type CsvTable } from './csv';
 import type { Args, Choice, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -185,6 +185,24 @@ function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8
     byStamp.set(key, shapes);
   }
   return shapes;
+}
+
+/** A table's header, by path and stamp (a few entries: completion asks for the tables of the file being edited). */
+const headers = new Map<string, string[] | undefined>();
+
+/** The column names of a CSV file, from its header row (read from its first 64 KB); undefined where it cannot be read. */
+export function tableColumns(host: FileHost, path: string): string[] | undefined {
+  const stamp = host.stamp?.(path);
+  const key = stamp === undefined ? undefined : `${path}\0${stamp}`;
+  if (key !== undefined && headers.has(key)) return headers.get(key);
+  const bytes = host.readFile(path);
+  let columns: string[] | undefined;
+  if (bytes) eachCsvRecord(new TextDecoder().decode(bytes.subarray(0, 1 << 16)), (fields) => ((columns = fields.map((f) => f.trim())), { message: '' }));
+  if (key !== undefined) {
+    if (headers.size >= BY_STAMP_LIMIT) headers.delete(headers.keys().next().value!);
+    headers.set(key, columns);
+  }
+  return columns;
 }
 
 /** How a csv source's arguments read its table. */

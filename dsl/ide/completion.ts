@@ -7,7 +7,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
-import { aliasesOf, choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, trainSettings, type ChoiceTable, type LayerName, type ParamDef, type ParamType } from '../catalog';
+import { aliasesOf, choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, tableColumns, trainSettings, type ChoiceTable, type LayerName, type ParamDef, type ParamType } from '../catalog';
 import { declarationStartBefore, lex } from '../syntax/lexer';
 import { fittingLoss } from '../semantics/train';
 import type * as ast from '../syntax/ast';
@@ -81,12 +81,13 @@ export function complete(a: Analysis, pos: Position): Completion[] {
   const scope = new Scope(a, pos);
 
   if (!frame) return topLevel(a, segment);
-  if (frame.open === t.LParen) return inCall(a, scope, tokens, frame);
+  if (frame.open === t.LParen) return frame.callee === 'csv' && isArgument(tokens, frame, 'label') ? tableColumnItems(a, tokens, frame, offset) : inCall(a, scope, tokens, frame);
   if (frame.open === t.LBracket) {
     const below = frames[frames.length - 2];
     const owner = below ? namedBefore(tokens, frame.index) : undefined;
     if (owner && below?.braces === 'settings') return valuesOf(findSetting(owner)?.type, scope, true);
     if (owner && below?.open === t.LParen && below.callee) {
+      if (below.callee === 'csv' && owner === 'ignore') return tableColumnItems(a, tokens, below, offset);
       const p = paramsOf(a, fakeCall(below.callee))?.find((q) => q.name === owner);
       return valuesOf(p?.type, scope, true);
     }
@@ -288,6 +289,33 @@ function inCall(a: Analysis, scope: Scope, tokens: IToken[], frame: Frame): Comp
 }
 
 const operators: TokenType[] = [t.Plus, t.Minus, t.Star, t.Slash, t.DoubleSlash];
+
+/** The cursor is on the value of the call's argument `name` (`label: |`). */
+function isArgument(tokens: IToken[], frame: Frame, name: string): boolean {
+  const segment = currentArgument(tokens, frame);
+  return segment.length === 2 && segment[0].tokenType === t.Identifier && segment[0].image === name && segment[1].tokenType === t.Colon;
+}
+
+/**
+ * The columns of the table a csv source reads (its path, the call's first string), quoted,
+ * for its `label` or its `ignore` list: a list leaves out the label and the columns it has.
+ * A quote typed before the cursor (or closed after it) is not written again.
+ */
+function tableColumnItems(a: Analysis, tokens: IToken[], call: Frame, offset: number): Completion[] {
+  const strings = tokens.slice(call.index + 1).filter((tok) => tok.tokenType === t.StringLiteral).map((tok) => tok.image.slice(1, -1));
+  const columns = a.host && strings.length ? tableColumns(a.host, strings[0]) : undefined;
+  if (!columns) return [];
+  const label = tokens.findIndex((tok, i) => i > call.index && tok.image === 'label' && tokens[i + 1]?.tokenType === t.Colon && tokens[i + 2]?.tokenType === t.StringLiteral);
+  const taken = new Set(label < 0 ? [] : [tokens[label + 2].image.slice(1, -1)]);
+  const inList = tokens[tokens.length - 1]?.tokenType !== t.Colon;
+  if (inList) for (const name of strings.slice(1)) taken.add(name);
+  const line = a.text.slice(a.text.lastIndexOf('\n', offset - 1) + 1, offset);
+  const opened = /["'][^"',[\]]*$/.test(line);
+  const closed = a.text[offset] === '"';
+  return columns.filter((c) => !taken.has(c)).map((c, i) => ({
+    label: c, kind: 'value', detail: `a column of ${strings[0]}`, insertText: `${opened ? '' : '"'}${c}${closed ? '' : '"'}`, sortText: String(i).padStart(4, '0'),
+  }));
+}
 
 function currentArgument(tokens: IToken[], frame: Frame): IToken[] {
   const out: IToken[] = [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   CodeLensRequest, DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
   InlayHintKind, InlayHintRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, SelectionRangeRequest, SemanticTokensDeltaRequest,
   SemanticTokensRangeRequest, SemanticTokensRequest, SignatureHelpRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Location,
@@ -103,6 +104,25 @@ describe('hover', () => {
     await client.open(p, 'dataset people = csv("people.csv", label: "survived", ignore: ["id"])\n');
     const texts = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: p }, position: at(0, 10) });
     expect((texts!.contents as { value: string }).value).toContain('features [5] (texts one-hot: sex 2, port 3) · labels [1]');
+  });
+});
+
+describe('completion of a table\'s columns', () => {
+  it('offers the columns of the file a csv source reads for its label, and those left for ignore', async () => {
+    writeFileSync(join(workspace, 'titanic.csv'), 'PassengerId,Name,Sex,Survived\n1,"Braund, Mr. Owen",male,0\n');
+    let opened = 0;
+    const items = async (marked: string) => {
+      const { text, position } = cursor(marked);
+      const u = pathToFileURL(join(workspace, `titanic${++opened}.dlnet`)).href;
+      await client.open(u, text);
+      const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position });
+      return (Array.isArray(result) ? result : result?.items ?? []).map((i) => [i.label, i.insertText ?? i.label]);
+    };
+    expect(await items('dataset d = csv("titanic.csv", label: |)\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"'], ['Survived', '"Survived"']]);
+    // A quote typed, and closed by the editor after the cursor: only the name is written.
+    expect(await items('dataset d = csv("titanic.csv", label: "Su|")\n')).toContainEqual(['Survived', 'Survived']);
+    // The label and the columns already listed are not offered again.
+    expect(await items('dataset d = csv("titanic.csv", label: "Survived", ignore: ["Name", |])\n')).toEqual([['PassengerId', '"PassengerId"'], ['Sex', '"Sex"']]);
   });
 });
 
