@@ -634,6 +634,24 @@ describe('fixAll', () => {
       expect(text).not.toMatch(/pd\.|train_test_split|df/);
     });
 
+    it('a table\'s feature columns selected by name (`X = df[["Pclass", "Sex", "Fare"]]`) are the csv source\'s features', () => {
+      const { diagnostics, text } = converted([
+        'import pandas as pd',
+        'from tensorflow import keras',
+        '',
+        'df = pd.read_csv("titanic.csv")',
+        'X = df[["Pclass", "Sex", "Fare"]]',
+        'y = df["Survived"]',
+        '',
+        'model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])',
+        'model.compile(optimizer="adam", loss="binary_crossentropy")',
+        'model.fit(X, y, epochs=10, validation_split=0.2)',
+        '',
+      ].join('\n'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toContain('dataset titanic = csv("titanic.csv", label: "Survived", features: ["Pclass", "Sex", "Fare"])\n\ntrain Model on titanic {');
+    });
+
     it('PyTorch\'s MNIST example: its training functions and entry are one train statement, with the values its command line defaults to', () => {
       const { diagnostics, text } = converted(script('pytorch-mnist.py'));
       expect(diagnostics).toEqual([]);

@@ -136,6 +136,8 @@ function fieldEnd(text: string, from: number): number {
 export interface CsvReading {
   label: string;
   ignore?: readonly string[];
+  /** The columns read as features, in this order (else every column but the label and those ignored). */
+  features?: readonly string[];
   gaps?: 'mean' | 'zero';
 }
 
@@ -179,7 +181,8 @@ class FeatureColumn {
   /** A text column's texts, sorted (found by a second reading). */
   categories: string[] = [];
 
-  constructor(readonly index: number, readonly name: string) {}
+  /** `index`: its place in a row; `slot`: its place among the features. */
+  constructor(readonly index: number, readonly name: string, readonly slot: number) {}
 
   get isText(): boolean {
     return this.texts > this.numbers;
@@ -191,7 +194,7 @@ class FeatureColumn {
 }
 
 function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable | CsvSummary | CsvProblem {
-  const { label, ignore = [] } = reading;
+  const { label } = reading;
   let header: string[] | undefined;
   let labelColumn = -1;
   /** The feature columns, in order; `byIndex` by their place in a row (undefined: the label or ignored). */
@@ -212,13 +215,11 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       header = fields.map((h) => h.trim());
       labelColumn = header.indexOf(label);
       if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
-      const unknown = ignore.find((name) => !header!.includes(name) || name === label);
-      if (unknown !== undefined) {
-        return { message: unknown === label ? `cannot ignore '${label}', the label column` : `has no column '${unknown}' to ignore (columns: ${header.join(', ')})`, line: 1 };
-      }
-      byIndex = header.map((name, j) => (j === labelColumn || ignore.includes(name) ? undefined : new FeatureColumn(j, name)));
-      columns = byIndex.filter((c): c is FeatureColumn => c !== undefined);
-      if (columns.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
+      const chosen = featureColumns(header, reading);
+      if (!Array.isArray(chosen)) return chosen;
+      columns = chosen;
+      byIndex = header.map(() => undefined);
+      for (const c of columns) byIndex[c.index] = c;
       return undefined;
     }
     if (fields.length !== header.length) return { message: `has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`, line };
@@ -229,7 +230,6 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       grown.set(features);
       features = grown;
     }
-    let k = 0;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j].trim();
       const v = Number(f);
@@ -249,16 +249,15 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
         column.numbers++;
         column.sum += v;
         if (Math.abs(v) > column.scale) column.scale = Math.abs(v);
-        if (keep) features[size * width + k] = v;
+        if (keep) features[size * width + column.slot] = v;
       } else if (GAPS.has(f)) {
         column.gaps++;
         column.firstGap ??= { cell: fields[j], line };
-        if (keep) features[size * width + k] = NaN;
+        if (keep) features[size * width + column.slot] = NaN;
       } else {
         column.texts++;
         column.firstOther ??= { cell: fields[j], line };
       }
-      k++;
     }
     size++;
     return undefined;
@@ -294,6 +293,21 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   const numbers = features.subarray(0, size * columns.length);
   if (gapped) for (let i = 0; i < numbers.length; i++) if (Number.isNaN(numbers[i])) numbers[i] = columns[i % columns.length].fill;
   return { ...summary, features: numbers, labels };
+}
+
+/** The feature columns a reading takes of a header: those it names, in its order, or all but the label and those it ignores. */
+function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] | CsvProblem {
+  const { label, ignore = [], features } = reading;
+  if (features && ignore.length) return { message: 'give the features or the columns to ignore, not both', line: 1 };
+  const named = features ?? ignore;
+  const unknown = named.find((name) => !header.includes(name) || name === label);
+  if (unknown !== undefined) {
+    const use = features ? 'read as a feature' : 'ignore';
+    return { message: unknown === label ? `cannot ${use} '${label}', the label column` : `has no column '${unknown}' to ${use} (columns: ${header.join(', ')})`, line: 1 };
+  }
+  const names = features ?? header.filter((name, j) => j !== header.indexOf(label) && !ignore.includes(name));
+  if (names.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
+  return names.map((name, slot) => new FeatureColumn(header.indexOf(name), name, slot));
 }
 
 /** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */

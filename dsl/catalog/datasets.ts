@@ -149,6 +149,7 @@ export const datasets: DatasetDef[] = [
       { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
       { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
+      { name: 'features', type: { kind: 'list', of: { kind: 'string' } }, optional: true, doc: 'The columns read as features, in this order: features: ["Pclass", "Sex", "Fare"] (else every column but the label and those ignored).' },
       { name: 'gaps', type: { kind: 'choice', table: 'gaps' }, optional: true, doc: 'What fills a gap in a column of numbers (an empty cell, NA, NaN, ?): mean or zero. Without it a gap is an error, with its line.' },
     ],
     shapes: (args, host) => csvShapes(args.path as string, csvReading(args), host),
@@ -207,7 +208,7 @@ export function tableColumns(host: FileHost, path: string): string[] | undefined
 
 /** How a csv source's arguments read its table. */
 export function csvReading(args: Args): CsvReading {
-  return { label: args.label as string, ignore: args.ignore as string[], gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'] };
+  return { label: args.label as string, ignore: args.ignore as string[], features: args.features as string[] | undefined, gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'] };
 }
 
 /** The whole table, read as the runtime reads it: a row it would refuse is an error here too, with its line. */

@@ -50,20 +50,24 @@ const LABEL_TAKEN = [
   /\.pop\s*\(\s*(['"])([^'"]+)\1\s*\)/,
   /^\s*(?:y|Y|y_\w+|labels?|targets?)\s*=\s*[A-Za-z_]\w*\s*\[\s*(['"])([^'"]+)\1\s*\]/m,
 ];
+/** The columns the script selects as its features: `X = df[["Pclass", "Sex", "Fare"]]`. */
+const SELECTED = /^\s*(?:X|x|X_\w+|x_\w+|features?|inputs?)\s*=\s*[A-Za-z_]\w*\s*\[\s*\[([^\]]*)\]\s*\]/m;
 /** The columns the script drops to keep the features: `df.drop("target", axis=1)`, `df.drop(columns=["id", "target"])`. */
 const DROPPED = /\.drop\s*\(\s*(?:columns\s*=\s*)?(\[[^\]]*\]|(['"])[^'"]+\2)\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/;
 
 /**
  * A CSV file the script reads with pandas, with the column its labels come from (the one it
- * takes as its labels, or else the one column it drops) and the other columns it drops,
- * which dlnet's csv ignores: dlnet's csv source, named after the file.
+ * takes as its labels, or else the one column it drops) and the columns it selects as its
+ * features, or else the other columns it drops, which dlnet's csv ignores: dlnet's csv
+ * source, named after the file.
  */
 function csvRead(code: string): Dataset | undefined {
   const read = READ_CSV.exec(code);
   const dropped = [...(DROPPED.exec(code)?.[1].matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]);
   const label = LABEL_TAKEN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined) ?? (dropped.length === 1 ? dropped[0] : undefined);
   if (!read || label === undefined) return undefined;
-  const ignore = dropped.filter((column) => column !== label);
+  const selected = [...(SELECTED.exec(code)?.[1].matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]).filter((column) => column !== label);
+  const ignore = selected.length ? [] : dropped.filter((column) => column !== label);
   const url = /^[a-z]+:\/\//i.test(read[2]);
   const file = url ? read[2].replace(/[?#].*$/, '').split('/').pop()! : read[2];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '').replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
@@ -71,12 +75,13 @@ function csvRead(code: string): Dataset | undefined {
   // Gaps filled as dlnet's csv fills them: with the columns' means, or 0.
   const filled = /\.fillna\s*\(\s*(?:value\s*=\s*)?(?:[A-Za-z_]\w*\.(mean)\s*\(|(0)(?:\.0*)?\s*[,)])/.exec(code);
   const gaps = filled ? `, gaps: ${filled[1] ? 'mean' : 'zero'}` : '';
-  const left = `${ignore.length ? `, ignore: [${ignore.map((c) => JSON.stringify(c)).join(', ')}]` : ''}${gaps}`;
+  const list = (columns: string[]) => `[${columns.map((c) => JSON.stringify(c)).join(', ')}]`;
+  const left = `${selected.length ? `, features: ${list(selected)}` : ignore.length ? `, ignore: ${list(ignore)}` : ''}${gaps}`;
   return {
     name,
     source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)}${left})`,
     said: `the CSV file ${read[2]}`,
-    gives: `reads its other columns${ignore.length ? ' but those it ignores' : ''} as the features (a column of texts one-hot)${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
+    gives: `reads ${selected.length ? 'the columns it names' : `its other columns${ignore.length ? ' but those it ignores' : ''}`} as the features (a column of texts one-hot)${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
   };
 }
 

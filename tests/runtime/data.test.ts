@@ -139,6 +139,18 @@ describe('csv', () => {
     expect(readCsvTable('a,y\n1,0\n', { label: 'y', ignore: ['a'] })).toEqual({ message: 'has no feature columns: every column but the label is ignored', line: 1 });
   });
 
+  it('reads the columns named as features, in their order, and no other', () => {
+    const table = 'id,age,sex,fare,survived\n1,22,male,7.25,0\n2,38,female,71.3,1\n';
+    const read = readCsvTable(table, { label: 'survived', features: ['sex', 'fare'] });
+    if (isCsvProblem(read)) throw new Error(read.message);
+    expect(read.featureNames).toEqual(['sex=female', 'sex=male', 'fare']);
+    expect(Array.from(read.features)).toEqual([0, 1, 7.25, 1, 0, 71.3].map(Math.fround));
+    expect(readCsvTable(table, { label: 'survived', features: ['fare', 'age'] })).toMatchObject({ featureNames: ['fare', 'age'], features: new Float32Array([7.25, 22, 71.3, 38]) });
+    expect(readCsvTable(table, { label: 'survived', features: ['sex', 'Fare'] })).toEqual({ message: "has no column 'Fare' to read as a feature (columns: id, age, sex, fare, survived)", line: 1 });
+    expect(readCsvTable(table, { label: 'survived', features: ['survived'] })).toEqual({ message: "cannot read as a feature 'survived', the label column", line: 1 });
+    expect(readCsvTable(table, { label: 'survived', features: ['sex'], ignore: ['id'] })).toEqual({ message: 'give the features or the columns to ignore, not both', line: 1 });
+  });
+
   it('fills the gaps of a column of numbers (empty, NA, NaN, ?) with its mean or 0 where asked, and else says where the first is', () => {
     const table = 'a,b,port,y\n1,2,S,0\n3,,C,1\n5,NA,,0\n7,?,S,1\n';
     expect(readCsvTable(table, { label: 'y' })).toEqual({
