@@ -87,7 +87,7 @@ export function complete(a: Analysis, pos: Position): Completion[] {
     const owner = below ? namedBefore(tokens, frame.index) : undefined;
     if (owner && below?.braces === 'settings') return valuesOf(findSetting(owner)?.type, scope, true);
     if (owner && below?.open === t.LParen && below.callee) {
-      if (below.callee === 'csv' && owner === 'ignore') return tableColumnItems(a, tokens, below, offset);
+      if (below.callee === 'csv' && (owner === 'ignore' || owner === 'features')) return tableColumnItems(a, tokens, below, offset);
       const p = paramsOf(a, fakeCall(below.callee))?.find((q) => q.name === owner);
       return valuesOf(p?.type, scope, true);
     }
@@ -298,7 +298,8 @@ function isArgument(tokens: IToken[], frame: Frame, name: string): boolean {
 
 /**
  * The columns of the table a csv source reads (its path, the call's first string), quoted,
- * for its `label` or its `ignore` list: a list leaves out the label and the columns it has.
+ * for its `label`, its `ignore` list or its `features` list: a list leaves out the label and
+ * the columns it has.
  * A quote typed before the cursor (or closed after it) is not written again.
  */
 function tableColumnItems(a: Analysis, tokens: IToken[], call: Frame, offset: number): Completion[] {

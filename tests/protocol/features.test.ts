@@ -108,7 +108,7 @@ describe('hover', () => {
 });
 
 describe('completion of a table\'s columns', () => {
-  it('offers the columns of the file a csv source reads for its label, and those left for ignore', async () => {
+  it('offers the columns of the file a csv source reads for its label, and those left for ignore and features', async () => {
     writeFileSync(join(workspace, 'titanic.csv'), 'PassengerId,Name,Sex,Survived\n1,"Braund, Mr. Owen",male,0\n');
     let opened = 0;
     const items = async (marked: string) => {
@@ -123,6 +123,7 @@ describe('completion of a table\'s columns', () => {
     expect(await items('dataset d = csv("titanic.csv", label: "Su|")\n')).toContainEqual(['Survived', 'Survived']);
     // The label and the columns already listed are not offered again.
     expect(await items('dataset d = csv("titanic.csv", label: "Survived", ignore: ["Name", |])\n')).toEqual([['PassengerId', '"PassengerId"'], ['Sex', '"Sex"']]);
+    expect(await items('dataset d = csv("titanic.csv", label: "Survived", features: [|])\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"']]);
   });
 });
 
