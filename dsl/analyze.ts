@@ -56,7 +56,7 @@ const trainChecks = new Remembered<ast.TrainDecl, TrainPlan>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.document);
-  const ctx = new Context(parsed.file, text);
+  const ctx = new Context(parsed.file, text, options.host);
   // Models pasted as Python span the parse cache's pieces: their lines are looked at together here.
   const syntaxErrors = pythonModels(text, parsed.file, parsed.errors);
   for (const e of syntaxErrors) {

@@ -25,6 +25,8 @@ export interface CsvTable {
   encoded: { column: string; texts: number }[];
   /** Each number column's largest magnitude (its scale); a column of texts is 0s and 1s. */
   scales: { column: string; scale: number }[];
+  /** How its texts are one-hot, for a table to be read like it. */
+  encoding: CsvEncoding;
   /** Features row by row: size × featureNames.length values. */
   features: Float32Array;
   /** Each row's label as written (trimmed). */
@@ -139,6 +141,21 @@ export interface CsvReading {
   /** The columns read as features, in this order (else every column but the label and those ignored). */
   features?: readonly string[];
   gaps?: 'mean' | 'zero';
+  /** The encoding of another table (the one trained on), to read this one as it was read: its texts one-hot by the other's. */
+  like?: CsvEncoding;
+}
+
+/**
+ * How a table's texts are one-hot: each column of texts with its texts, and the label's
+ * classes where they are texts. A table read `like` another (a validation table) is one-hot
+ * by the other's, so that each feature means the same text in both; a text the other never
+ * had is all zeros, as scikit-learn's OneHotEncoder(handle_unknown="ignore") makes it.
+ */
+export interface CsvEncoding {
+  /** The feature columns, in order: a table read like this one reads the same, in this order. */
+  columns: readonly string[];
+  texts: Record<string, readonly string[]>;
+  classes?: readonly string[];
 }
 
 /**
@@ -178,14 +195,16 @@ class FeatureColumn {
   firstGap: { cell: string; line: number } | undefined;
   /** What its gaps are filled with, once known. */
   fill = 0;
-  /** A text column's texts, sorted (found by a second reading). */
-  categories: string[] = [];
+  /** A text column's texts, sorted (found by a second reading, or given by the table this one is read like). */
+  categories: readonly string[] = [];
+  /** Read like another table: texts (its texts given), or numbers. */
+  like: 'texts' | 'numbers' | undefined;
 
   /** `index`: its place in a row; `slot`: its place among the features. */
   constructor(readonly index: number, readonly name: string, readonly slot: number) {}
 
   get isText(): boolean {
-    return this.texts > this.numbers;
+    return this.like ? this.like === 'texts' : this.texts > this.numbers;
   }
 
   get width(): number {
@@ -279,15 +298,26 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
     column.fill = reading.gaps === 'mean' && column.numbers > 0 ? column.sum / column.numbers : 0;
     gapped = true;
   }
-  if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
+  const like = reading.like;
+  if (like && !like.classes && !numeric) {
+    const found = firstRowWhere(text, labelColumn, (f) => f === '' || !Number.isFinite(Number(f)));
+    return { message: `label ${JSON.stringify(found.cell)} is a text, where the table trained on has numbers`, line: found.line };
+  }
+  if (like?.classes) {
+    const unknown = firstRowWhere(text, labelColumn, (f) => !like.classes!.includes(f));
+    if (unknown.line) return { message: `label ${JSON.stringify(unknown.cell)} is no class of the table trained on (${like.classes.join(', ')})`, line: unknown.line };
+  } else if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
   const textColumns = columns.filter((c) => c.isText);
-  if (textColumns.length > 0) addCategories(text, textColumns);
+  const unread = textColumns.filter((c) => !c.like);
+  if (unread.length > 0) addCategories(text, unread);
   const featureNames = columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
   const encoded = textColumns.map((c) => ({ column: c.name, texts: c.categories.length }));
   const scales = columns.map((c) => ({ column: c.name, scale: c.isText ? 1 : c.scale }));
-  const summary: CsvSummary = numeric
-    ? { header, labelColumn, size, featureNames, encoded, scales, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined }
-    : { header, labelColumn, size, featureNames, encoded, scales, classes: [...classes].sort() };
+  const labelClasses = like?.classes ? [...like.classes] : numeric ? undefined : [...classes].sort();
+  const encoding: CsvEncoding = { columns: columns.map((c) => c.name), texts: Object.fromEntries(textColumns.map((c) => [c.name, c.categories])), classes: labelClasses };
+  const summary: CsvSummary = labelClasses
+    ? { header, labelColumn, size, featureNames, encoded, scales, encoding, classes: labelClasses }
+    : { header, labelColumn, size, featureNames, encoded, scales, encoding, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
   if (!keep) return summary;
   if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
   const numbers = features.subarray(0, size * columns.length);
@@ -297,17 +327,37 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
 
 /** The feature columns a reading takes of a header: those it names, in its order, or all but the label and those it ignores. */
 function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] | CsvProblem {
-  const { label, ignore = [], features } = reading;
-  if (features && ignore.length) return { message: 'give the features or the columns to ignore, not both', line: 1 };
+  const { label, ignore = [], like } = reading;
+  // Read like another table, it has that table's features, in its order.
+  const features = like?.columns ?? reading.features;
+  if (reading.features && ignore.length) return { message: 'give the features or the columns to ignore, not both', line: 1 };
   const named = features ?? ignore;
   const unknown = named.find((name) => !header.includes(name) || name === label);
   if (unknown !== undefined) {
-    const use = features ? 'read as a feature' : 'ignore';
+    const use = like ? 'read as the table trained on does' : features ? 'read as a feature' : 'ignore';
     return { message: unknown === label ? `cannot ${use} '${label}', the label column` : `has no column '${unknown}' to ${use} (columns: ${header.join(', ')})`, line: 1 };
   }
   const names = features ?? header.filter((name, j) => j !== header.indexOf(label) && !ignore.includes(name));
   if (names.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
-  return names.map((name, slot) => new FeatureColumn(header.indexOf(name), name, slot));
+  const columns = names.map((name, slot) => new FeatureColumn(header.indexOf(name), name, slot));
+  for (const c of reading.like ? columns : []) {
+    const texts = reading.like!.texts[c.name];
+    c.like = texts ? 'texts' : 'numbers';
+    if (texts) c.categories = texts;
+  }
+  return columns;
+}
+
+/** The first data row whose label `is`, and its line (0 where none is). */
+function firstRowWhere(text: string, labelColumn: number, is: (label: string) => boolean): { cell: string; line: number } {
+  let found = { cell: '', line: 0 };
+  let header = true;
+  eachCsvRecord(text, (fields, line) => {
+    if (header) header = false;
+    else if (is(fields[labelColumn].trim())) return ((found = { cell: fields[labelColumn].trim(), line }), { message: '' });
+    return undefined;
+  });
+  return found;
 }
 
 /** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */
@@ -342,7 +392,8 @@ function encodedFeatures(text: string, columns: FeatureColumn[], size: number, w
     if (row >= 0) {
       columns.forEach((c, i) => {
         const f = fields[c.index].trim();
-        out[row * width + offsets[i] + (c.isText ? indices[i].get(f)! : 0)] = c.isText ? 1 : GAPS.has(f) ? c.fill : Number(f);
+        if (!c.isText) out[row * width + offsets[i]] = GAPS.has(f) ? c.fill : Number(f);
+        else if (indices[i].has(f)) out[row * width + offsets[i] + indices[i].get(f)!] = 1;
       });
     }
     row++;

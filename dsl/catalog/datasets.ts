@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
-import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvReading, type CsvTable } from './csv';
+import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvEncoding, type CsvReading, type CsvTable } from './csv';
 import type { Args, Choice, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -25,8 +25,8 @@ export interface DatasetShapes {
   classNumbers?: number;
   /** A table's columns of texts, each one feature a text (one-hot): how many texts each holds. */
   encoded?: { column: string; texts: number }[];
-  /** A table's features by name, where it has columns of texts (`Sex=female`): another table's must be the same to line up. */
-  featureNames?: string[];
+  /** How a table's texts are one-hot: a table validated on is read like the table trained on (see CsvEncoding). */
+  encoding?: CsvEncoding;
   /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
   scales?: { column: string; scale: number }[];
 }
@@ -206,6 +206,11 @@ export function tableColumns(host: FileHost, path: string): string[] | undefined
   return columns;
 }
 
+/** A csv source's table read like another (the table trained on): one-hot by the other's texts, its features the other's. */
+export function tableShapesLike(args: Args, like: CsvEncoding, host?: FileHost): DatasetShapes | SourceError {
+  return csvShapes(args.path as string, { ...csvReading(args), like }, host);
+}
+
 /** How a csv source's arguments read its table. */
 export function csvReading(args: Args): CsvReading {
   return { label: args.label as string, ignore: args.ignore as string[], features: args.features as string[] | undefined, gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'] };
@@ -220,10 +225,11 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
-    const [encoded, featureNames] = table.encoded.length ? [table.encoded, table.featureNames] : [];
+    const encoded = table.encoded.length ? table.encoded : undefined;
+    const { scales, encoding } = table;
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, featureNames, scales: table.scales }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, featureNames, scales: table.scales };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, scales, encoding }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, scales, encoding };
   });
 }
 

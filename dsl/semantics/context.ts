@@ -1,5 +1,5 @@
 /** What one analysis accumulates, shared by the passes that fill it. */
-import type { Args, DatasetShapes, LayerDef } from '../catalog';
+import type { Args, DatasetShapes, FileHost, LayerDef } from '../catalog';
 import { diagnosticKey, type Diagnostic } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -86,7 +86,8 @@ export class Context {
   private lines: LineIndex | undefined;
 
   /** @param text the file's text, which `file` is the tree of. */
-  constructor(readonly file: ast.SourceFile, private readonly text = '') {
+  /** @param host reads the data files (a validation table is read again, like the table trained on). */
+  constructor(readonly file: ast.SourceFile, private readonly text = '', readonly host?: FileHost) {
     this.lineBreak = lineBreakOf(text);
   }
 

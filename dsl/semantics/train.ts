@@ -2,11 +2,11 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
-import type { Context } from './context';
+import type { Context, DatasetInfo } from './context';
 import { layerNode, nodeShape, unbuildable, type InputNode, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
 import { leastSize, runOnData, type OnData } from './on-data';
@@ -48,8 +48,12 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
     const v = ctx.dataset(validation);
     if (v?.shapes) {
       const valueRange = settingNamed(decl, 'validation')!.value.range;
-      checkFeatures(ctx, valueRange, model, v.shapes, v.decl);
-      if (data?.shapes) checkLinedUp(ctx, valueRange, data.shapes, data.decl, v.shapes, v.decl);
+      const read = data?.shapes ? readLike(ctx, v, data.shapes) : v.shapes;
+      if ('error' in read) {
+        ctx.report(diagnostic('data-mismatch', 'error', valueRange, `dataset ${v.decl.name.text} (line ${lineOf(v.decl.range)}) cannot be read as dataset ${decl.data.text} is, to validate ${model.name}: ${read.error}`, {
+          related: [{ range: v.decl.range, message: `dataset ${v.decl.name.text}` }],
+        }));
+      } else checkFeatures(ctx, valueRange, model, read, v.decl);
     }
   }
   const errors = ctx.errors.length - errorsBefore;
@@ -344,24 +348,15 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
 }
 
 /**
- * Two tables, one to train on and one to validate on, whose texts are one-hot each by its
- * own texts (a column's, or the label's classes): where those differ, the same feature (or
- * class) would mean another text in each, without a word from the trainer.
+ * A table validated on, read as the table trained on was read (its features, in its order;
+ * its texts one-hot by that table's texts; its labels that table's classes), so that each
+ * feature means the same in both: the runtime reads it so too.
  */
-function checkLinedUp(ctx: Context, at: Range, train: DatasetShapes, trainDecl: ast.DatasetDecl, validation: DatasetShapes, validationDecl: ast.DatasetDecl): void {
-  const differ = (a: string[] | undefined, b: string[] | undefined) => (a || b) && (a ?? []).join('\0') !== (b ?? []).join('\0');
-  const apart = (a: string[], b: string[]) => {
-    const only = (x: string[], y: string[]) => x.filter((t) => !y.includes(t)).map((t) => JSON.stringify(t)).slice(0, 3).join(', ');
-    return [only(b, a) && `it has ${only(b, a)}`, only(a, b) && `it lacks ${only(a, b)}`].filter(Boolean).join(' and ') || 'their order differs';
-  };
-  const what = differ(train.featureNames, validation.featureNames) && train.featureNames && validation.featureNames
-    ? `features from its columns of texts (${apart(train.featureNames, validation.featureNames)})`
-    : differ(train.classes, validation.classes) && train.classes && validation.classes ? `label classes (${apart(train.classes, validation.classes)})` : undefined;
-  if (!what) return;
-  ctx.report(diagnostic('data-mismatch', 'error', at,
-    `dataset ${validationDecl.name.text} (line ${lineOf(validationDecl.range)}) has other one-hot ${what} than dataset ${trainDecl.name.text} (line ${lineOf(trainDecl.range)}): the same feature would mean another text in each; give both tables the same texts, or validate on a validationSplit of ${trainDecl.name.text}`, {
-      related: [{ range: trainDecl.range, message: `dataset ${trainDecl.name.text}, trained on` }],
-    }));
+function readLike(ctx: Context, validation: DatasetInfo, trained: DatasetShapes): DatasetShapes | SourceError {
+  if (!trained.encoding || validation.decl.source?.callee.text !== 'csv' || !validation.args) return validation.shapes!;
+  // The table is read again, as the data files are: such a check is never replayed.
+  ctx.volatile();
+  return tableShapesLike(validation.args, trained.encoding, ctx.host);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Loads the data a dataset declaration describes, from its bound arguments. */
-import { csvReading, type Args, type DatasetInfo } from '../../dsl';
+import { csvReading, type Args, type CsvEncoding, type DatasetInfo } from '../../dsl';
 import { resolveDataPath } from '../files';
 import type { Data } from './dataset';
 import { DataError, keepingTables, loadCsv, loadIdx } from './files';
@@ -7,7 +7,8 @@ import { iris } from './iris';
 import { mnist } from './mnist';
 import * as synthetic from './synthetic';
 
-type Loader = (args: Args, dlnetFile: string) => Data;
+/** `like`: the encoding of the table trained on, for a table validated on (see CsvEncoding). */
+type Loader = (args: Args, dlnetFile: string, like?: CsvEncoding) => Data;
 
 function path(dlnetFile: string, p: string): string {
   const full = resolveDataPath(dlnetFile, p);
@@ -27,15 +28,15 @@ const loaders: Record<string, Loader> = {
   adding: synthetic.adding,
   mnist,
   iris: () => iris(),
-  csv: (args, file) => loadCsv(path(file, args.path as string), args.path as string, csvReading(args)),
+  csv: (args, file, like) => loadCsv(path(file, args.path as string), args.path as string, { ...csvReading(args), like }),
   idx: (args, file) => loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
 };
 
-export function loadData(info: DatasetInfo, dlnetFile: string): Data {
+export function loadData(info: DatasetInfo, dlnetFile: string, like?: CsvEncoding): Data {
   const source = info.decl.source?.callee.text ?? '';
   const load = loaders[source];
   if (!load || !info.args) throw new DataError(`dataset ${info.decl.name.text} cannot be loaded: its source did not check`);
-  return load(info.args, dlnetFile);
+  return load(info.args, dlnetFile, like);
 }
 
 export { DataError, keepingTables };

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, byPosition, distinct, findLoss, modelSummary, outputShapes, type Analysis, type Choice, type Diagnostic, type TrainPlan } from '../../dsl';
+import { analyze, byPosition, distinct, findLoss, modelSummary, outputShapes, type Analysis, type Choice, type CsvEncoding, type Diagnostic, type TrainPlan } from '../../dsl';
 import { releaseGpuMemory, takeGpuError } from '../gpu';
 import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
@@ -140,11 +140,11 @@ async function preflight(a: Analysis, plan: TrainPlan, data: Data): Promise<stri
   }
 }
 
-/** A dataset of the plan, with load errors pinned to its declaration. */
-function loadPlanData(a: Analysis, name: string, file: string): Data {
+/** A dataset of the plan, with load errors pinned to its declaration; `like`: the encoding of the table trained on, for one validated on. */
+function loadPlanData(a: Analysis, name: string, file: string, like?: CsvEncoding): Data {
   const info = a.datasets.get(name)!;
   try {
-    return loadData(info, file);
+    return loadData(info, file, like);
   } catch (e) {
     if (e instanceof DataError) {
       const at = (info.decl.source ?? info.decl).range.start;
@@ -157,7 +157,7 @@ function loadPlanData(a: Analysis, name: string, file: string): Data {
 /** The training and validation examples of a plan: its validation dataset, or a seeded split of its data. */
 export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: string): { train: Data; validation?: Data } {
   const settings = plan.settings;
-  if (settings.validation) return { train: data, validation: loadPlanData(a, settings.validation as string, file) };
+  if (settings.validation) return { train: data, validation: loadPlanData(a, settings.validation as string, file, a.datasets.get(plan.dataset)?.shapes?.encoding) };
   return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
 }
 

@@ -139,6 +139,23 @@ describe('csv', () => {
     expect(readCsvTable('a,y\n1,0\n', { label: 'y', ignore: ['a'] })).toEqual({ message: 'has no feature columns: every column but the label is ignored', line: 1 });
   });
 
+  it('reads a table like another: its features, in its order, one-hot by its texts (one it never had all zeros), its label classes', () => {
+    const trained = readCsvTable('age,port,kind\n22,S,cat\n38,C,dog\n26,Q,cat\n', { label: 'kind' });
+    if (isCsvProblem(trained)) throw new Error(trained.message);
+    expect(trained.encoding).toEqual({ columns: ['age', 'port'], texts: { port: ['C', 'Q', 'S'] }, classes: ['cat', 'dog'] });
+    // Its columns in another order, a port X the table trained on never had, and only one class.
+    const like = readCsvTable('port,kind,age,id\nX,dog,40,1\nS,dog,30,2\n', { label: 'kind', like: trained.encoding });
+    if (isCsvProblem(like)) throw new Error(like.message);
+    expect(like.featureNames).toEqual(trained.featureNames);
+    expect(Array.from(like.features)).toEqual([40, 0, 0, 0, 30, 0, 0, 1]);
+    expect(like.classes).toEqual(['cat', 'dog']);
+    expect(readCsvTable('age,port,kind\n1,S,cat\n2,S,bird\n', { label: 'kind', like: trained.encoding })).toEqual({ message: 'label "bird" is no class of the table trained on (cat, dog)', line: 3 });
+    expect(readCsvTable('age,kind\n1,cat\n', { label: 'kind', like: trained.encoding })).toEqual({ message: "has no column 'port' to read as the table trained on does (columns: age, kind)", line: 1 });
+    const numbers = readCsvTable('a,y\n1,0.5\n', { label: 'y' });
+    if (isCsvProblem(numbers)) throw new Error(numbers.message);
+    expect(readCsvTable('a,y\n1,0.5\n2,high\n', { label: 'y', like: numbers.encoding })).toEqual({ message: 'label "high" is a text, where the table trained on has numbers', line: 3 });
+  });
+
   it('reads the columns named as features, in their order, and no other', () => {
     const table = 'id,age,sex,fare,survived\n1,22,male,7.25,0\n2,38,female,71.3,1\n';
     const read = readCsvTable(table, { label: 'survived', features: ['sex', 'fare'] });

@@ -219,6 +219,25 @@ train Saved on people { loss: binaryCrossentropy; optimizer: adam(learningRate: 
     expect(epochs[epochs.length - 1].logs.val_acc).toBe(1);
   });
 
+  it('validates on a table of fewer texts read as the table trained on: each one-hot feature means the same text in both', async () => {
+    // Red is saved; the validation table has no blue, and its columns in another order.
+    const colours = ['red', 'green', 'blue'];
+    file('colours.csv', ['colour,size,saved', ...Array.from({ length: 150 }, (_, i) => `${colours[i % 3]},${i % 7},${i % 3 === 0 ? 1 : 0}`)].join('\n'));
+    file('colours-later.csv', ['saved,size,colour', ...Array.from({ length: 40 }, (_, i) => `${i % 2 === 0 ? 1 : 0},${i % 5},${i % 2 === 0 ? 'red' : 'green'}`)].join('\n'));
+    const text = `dataset colours = csv("colours.csv", label: "saved")
+dataset later = csv("colours-later.csv", label: "saved")
+model Saved {
+  input x: [4]
+  dense(1, activation: sigmoid)
+}
+train Saved on colours { loss: binaryCrossentropy; optimizer: adam(learningRate: 0.1); epochs: 30; validation: later; metrics: [accuracy] }
+`;
+    const { result, of } = await train(file('colours.dlnet', text), { representation: false });
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs[epochs.length - 1].logs.val_acc).toBe(1);
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
