@@ -43,13 +43,17 @@ function preparedData(statements: readonly ScriptStatement[]): Set<string> {
     const assigned = /^([A-Za-z_([][\w\s,()[\]]*?)\s*=(?!=)(.*)$/s.exec(s.code);
     // What a model makes of the data (its history, its score, its predictions) is no preparing of it.
     if (!assigned || MODEL_USE.test(assigned[2])) continue;
-    const read = s === statements[load] || (assigned[2].match(/[A-Za-z_]\w*/g) ?? []).some((name) => data.has(name));
+    const read = s === statements[load] || PREPROCESSOR.test(assigned[2]) || (assigned[2].match(/[A-Za-z_]\w*/g) ?? []).some((name) => data.has(name));
     if (read) for (const name of assigned[1].match(/[A-Za-z_]\w*/g) ?? []) data.add(name);
   }
   return data;
 }
 
 const MODEL_USE = /\.(?:fit|evaluate|predict|compile)\s*\(/;
+/** scikit-learn's preprocessing objects (`scaler = StandardScaler()`): made to prepare the data. */
+const PREPROCESSOR = /^\s*(?:[A-Za-z_]\w*\.)*(?:StandardScaler|MinMaxScaler|RobustScaler|MaxAbsScaler|Normalizer|LabelEncoder|OneHotEncoder|SimpleImputer)\s*\(/;
+/** Scaling the features, which dlnet does with a layer. */
+const SCALES = /\b(?:StandardScaler|MinMaxScaler|RobustScaler|MaxAbsScaler|Normalizer)\b|\bnormali[sz]e\s*\(/;
 const KERAS_KEPT = /^[A-Za-z_]\w*\.(?:add|compile)\s*\(/;
 
 type Kind = 'import' | 'compound' | 'statement';
@@ -94,7 +98,8 @@ function regionError(lines: readonly string[], region: ScriptStatement[], values
     const each = region.map((s) => statementKind(s, values));
     const loads = dataset !== undefined && region.some((s) => LOADS_DATA.test(s.code) || /\bdatasets\.\w/.test(s.code) || data.has(/^([A-Za-z_]\w*)[\w\s,]*=(?!=)/.exec(s.code)?.[1] ?? ''));
     lossless = loads || each.every((k) => k !== 'other');
-    if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); the train statement's fix declares dlnet's dataset ${dataset!.source}, which ${dataset!.gives}`;
+    const scaling = region.some((s) => SCALES.test(s.code)) ? "; its scaling of the features is a batchNorm first in dlnet's model (the train statement's check offers it where the columns' scales differ)" : '';
+    if (loads) message = `Python that loads and prepares ${dataset!.said} (${where}); the train statement's fix declares dlnet's dataset ${dataset!.source}, which ${dataset!.gives}${scaling}`;
     else if (each.every((k) => k === 'constant')) message = `Python's constants (${where}); dlnet writes a value where it is used (the fixes that write the model and the train statement put them there)`;
     else if (lossless) message = `Python that reports results (${where}); a dlnet training run reports the loss and metrics every epoch, with the validation figures`;
     else message = `Python statements (${where}); dlnet has none outside its declarations: a dataset, model, block or train statement`;
