@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
+import { findDataset, datasets as datasetDefs, tableColumns, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { pythonModels } from './syntax/python-models';
@@ -135,7 +135,7 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
       }));
     return { files: [] };
   }
-  const bound = bindArgs(def.name, def.params, source, globals);
+  const bound = bindArgs(def.name, def.params, source, globals, def.name === 'csv' && host ? (p) => (p.name === 'label' ? labelFixes(source, host) : undefined) : undefined);
   if (!bound) return { files: [] };
   const files = def.files?.(bound.args) ?? [];
   // A file can change between two analyses of the same text: such a check is never replayed.
@@ -146,6 +146,25 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
     return { files };
   }
   return { shapes, args: bound.args, files };
+}
+
+/** How many of a table's columns a csv source that names no label is offered as its label. */
+const LABELS_OFFERED = 8;
+/** Column names that say "the label" (`target`, `Survived`, `species`, `y`). */
+const LABEL_LIKE = /label|target|class|surviv|outcome|species|category|quality|diagnosis|^y$/i;
+
+/**
+ * A csv source that names no label column: its table's columns, each a fix, those named like
+ * a label first, then the last (where tables put their labels), then the rest.
+ */
+function labelFixes(source: ast.Call, host: FileHost): Fix[] | undefined {
+  const path = source.args?.[0]?.value;
+  const columns = path?.kind === 'string' && !source.args![0].name ? tableColumns(host, path.value) : undefined;
+  if (!columns?.length) return undefined;
+  const ranked = [...new Set([...columns.filter((c) => LABEL_LIKE.test(c)), columns[columns.length - 1], ...columns])];
+  return ranked.slice(0, LABELS_OFFERED).map((column) => ({
+    title: `Take the labels from column ${JSON.stringify(column)}`, edits: [settingArgument(source, 'label', JSON.stringify(column))],
+  }));
 }
 
 /**

@@ -461,7 +461,8 @@ function positionalOf(params: ParamDef[]): ParamDef[] {
  * Binds a call's arguments to `params`. Returns undefined when an argument is
  * wrong (after reporting it); missing required parameters are reported too.
  */
-export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope): Bound | undefined {
+/** `fixesFor`: the fixes of a required parameter the call lacks, where the caller knows values it could take (a table's columns for csv's label). */
+export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope, fixesFor?: (p: ParamDef) => Fix[] | undefined): Bound | undefined {
   const bound: Bound = { args: {}, unknown: false, tensors: [] };
   /** The parameters the call gives, which are the ones seen: a call gives a handful, so a list beats a Set. */
   const given: string[] = [];
@@ -530,7 +531,7 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
     if (p.default !== undefined) bound.args[p.name] = p.default;
     else if (!p.optional) {
       if (!offered?.includes(p.name)) {
-        scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`));
+        scope.report(diagnostic('invalid-argument', 'error', call.argsRange ?? call.callee.range, `${owner} needs '${p.name}' (${p.doc.replace(/\.$/, '').toLowerCase()})`, { fixes: fixesFor?.(p) }));
       }
       ok = false;
     }
