@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { findDataset, datasets as datasetDefs, tableColumns, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
+import { choiceAlias, findChoice, findDataset, datasets as datasetDefs, tableColumns, trainSettings, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { pythonModels } from './syntax/python-models';
@@ -59,7 +59,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const ctx = new Context(parsed.file, text, options.host);
   // Models pasted as Python span the parse cache's pieces: their lines are looked at together here.
   const syntaxErrors = pythonModels(text, parsed.file, parsed.errors);
-  for (const e of syntaxErrors) {
+  for (const found of syntaxErrors) {
+    const e = found.settingCall ? namedSetting(found, found.settingCall) : found;
     ctx.report(diagnostic('syntax-error', 'error', e.range, e.message, { fixes: e.fixes && withLineBreak(e.fixes, ctx.lineBreak) }));
     if (e.declares) ctx.pythonModels.set(e.declares, e.range);
   }
@@ -146,6 +147,24 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
     return { files };
   }
   return { shapes, args: bound.args, files };
+}
+
+/**
+ * A call written where a train setting's name goes: the setting it is a value of (an
+ * optimizer's `adam(...)` is `optimizer: adam(...)`; `earlyStopping(patience: 2)` is
+ * `earlyStopping: earlyStopping(patience: 2)`), said with the fix that writes its name.
+ */
+function namedSetting(e: SyntaxError, name: string): SyntaxError {
+  const table = (s: (typeof trainSettings)[number]) => (s.type.kind === 'choice' ? s.type.table : undefined);
+  const setting = trainSettings.find((s) => s.name === name && table(s))
+    ?? trainSettings.find((s) => table(s) && (findChoice(table(s)!, name) || choiceAlias(table(s)!, name)));
+  if (!setting) return e;
+  const at = e.range.start;
+  return {
+    ...e,
+    message: `a train setting is written name: value; ${name}(...) is ${setting.name === name ? 'the value' : 'a value'} of the setting ${setting.name}: write ${setting.name}: ${name}(...)`,
+    fixes: [{ title: `Write ${setting.name}: ${name}(...)`, edits: [{ range: { start: at, end: at }, newText: `${setting.name}: ` }], preferred: true }],
+  };
 }
 
 /** How many of a table's columns a csv source that names no label is offered as its label. */

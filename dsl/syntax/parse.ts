@@ -8,7 +8,7 @@ import type * as ast from './ast';
 import { parserInstance, type SyntaxError } from './parser';
 import { tokenRange } from './range-builder';
 import { lexDeclarations, startsDeclaration, type TextStart } from './lexer';
-import { declarationKeywords, Identifier, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon } from './tokens';
+import { declarationKeywords, Identifier, LBracket, LCurly, LParen, Newline, RBracket, RCurly, RParen, Semicolon, Train } from './tokens';
 import { closest } from '../suggest';
 import { unfinished } from './unfinished';
 import { sequentialModel } from './sequential';
@@ -417,6 +417,14 @@ function fromRecognition(e: IRecognitionException, tokens: IToken[]): SyntaxErro
     // A newline token spans into the next line; point at the end of the line instead.
     const r = tokenRange(tok);
     return { message: e.message, range: { start: r.start, end: r.start } };
+  }
+  // `adam(learningRate: 0.01)` or `earlyStopping(patience: 2)` on a line of a train block: a value written without its setting's name.
+  const at = tokens.indexOf(tok);
+  const name = tokens[at - 1];
+  if (e.name === 'MismatchedTokenException' && tok.tokenType === LParen && tokens[0].tokenType === Train && name?.tokenType === Identifier
+    && [LCurly, Newline, Semicolon].includes(tokens[at - 2]?.tokenType)) {
+    const r = tokenRange(name);
+    return { message: e.message, range: { start: r.start, end: tokenRange(tok).end }, settingCall: name.image };
   }
   return { message: e.message, range: tokenRange(tok) };
 }

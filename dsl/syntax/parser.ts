@@ -21,6 +21,8 @@ export interface SyntaxError {
   lineReadAsWritten?: true;
   /** The model that Python code says (a PyTorch class, a Keras functional model), which only the fix declares in dlnet. */
   declares?: string;
+  /** A call where a train setting's name goes (`adam(learningRate: 0.01)` on a line of its own): the analysis, which knows the settings, names the one it sets. */
+  settingCall?: string;
 }
 
 const TUPLE = 'a list is written in brackets [ ], not parentheses ( )';
