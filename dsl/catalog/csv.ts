@@ -229,6 +229,10 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   let largestWhole = 0;
   /** Rows read before the first label that is not a number, whose labels are classes too. */
   let numericRows = 0;
+  /** Gaps (empty, NA, ...) in a label column of numbers, and the first; the first empty label. */
+  let missingLabels = 0;
+  let missingLabel: { cell: string; line: number } | undefined;
+  let emptyLabel: { cell: string; line: number } | undefined;
   const problem = eachCsvRecord(text, (fields, line) => {
     if (!header) {
       header = fields.map((h) => h.trim());
@@ -254,6 +258,13 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       const v = Number(f);
       if (j === labelColumn) {
         if (keep) labels.push(f);
+        if (f === '') emptyLabel ??= { cell: fields[j], line };
+        if (numeric && GAPS.has(f)) {
+          // A missing value to predict (a class column's markers are classes: 'None' may be one).
+          missingLabels++;
+          missingLabel ??= { cell: fields[j], line };
+          continue;
+        }
         if (numeric && (f === '' || !Number.isFinite(v))) {
           numeric = false;
           numericRows = size;
@@ -297,6 +308,12 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
     }
     column.fill = reading.gaps === 'mean' && column.numbers > 0 ? column.sum / column.numbers : 0;
     gapped = true;
+  }
+  // A row without its label cannot be trained on: a value to predict left out (numbers), or an empty class.
+  const unlabelled = numeric ? missingLabel : emptyLabel;
+  if (unlabelled) {
+    const count = numeric ? `, ${missingLabels} in all` : '';
+    return { message: `the label is missing on this line (${JSON.stringify(unlabelled.cell)}${count}): a row without its label cannot be trained on; remove such rows`, line: unlabelled.line };
   }
   const like = reading.like;
   if (like && !like.classes && !numeric) {

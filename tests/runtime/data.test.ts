@@ -156,6 +156,13 @@ describe('csv', () => {
     expect(readCsvTable('a,y\n1,0.5\n2,high\n', { label: 'y', like: numbers.encoding })).toEqual({ message: 'label "high" is a text, where the table trained on has numbers', line: 3 });
   });
 
+  it('refuses a row without its label, at its line: a value to predict left out, or an empty class', () => {
+    expect(readCsvTable('a,price\n1,210.5\n2,\n3,NA\n4,380\n', { label: 'price' })).toEqual({ message: 'the label is missing on this line ("", 2 in all): a row without its label cannot be trained on; remove such rows', line: 3 });
+    expect(readCsvTable('a,kind\n1,cat\n2,dog\n3,\n', { label: 'kind' })).toEqual({ message: 'the label is missing on this line (""): a row without its label cannot be trained on; remove such rows', line: 4 });
+    // A class column's own texts stand, markers of gaps included ('None' may be a class).
+    expect(readCsvTable('a,severity\n1,None\n2,High\n3,Low\n', { label: 'severity' })).toMatchObject({ classes: ['High', 'Low', 'None'] });
+  });
+
   it('reads the columns named as features, in their order, and no other', () => {
     const table = 'id,age,sex,fare,survived\n1,22,male,7.25,0\n2,38,female,71.3,1\n';
     const read = readCsvTable(table, { label: 'survived', features: ['sex', 'fare'] });
