@@ -18,7 +18,7 @@ import type { Shape } from './semantics/shape';
 import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, type TrainPlan } from './semantics/train';
-import { bindArgs, listItemAdded, settingArgument, type ValueScope } from './semantics/values';
+import { bindArgs, listArgumentItemAdded, settingArgument, type ValueScope } from './semantics/values';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -196,9 +196,8 @@ function columnFixes(source: ast.Call, error: SourceError): Fix[] | undefined {
   if (error.gap && !source.args?.some((a) => a.name?.text === 'gaps')) {
     fixes.push({ title: "Fill the gaps with the column's mean: gaps: mean", edits: [settingArgument(source, 'gaps', 'mean')] });
   }
-  const ignore = source.args?.find((a) => a.name?.text === 'ignore')?.value;
   const item = JSON.stringify(error.column);
-  const leaveOut = ignore?.kind === 'list' ? listItemAdded(ignore, item) : ignore ? undefined : settingArgument(source, 'ignore', `[${item}]`);
+  const leaveOut = listArgumentItemAdded(source, 'ignore', item);
   if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
   return fixes.length ? fixes : undefined;
 }

@@ -21,8 +21,6 @@ export interface CsvTable {
    * and one of its texts (`Sex=female`), one value per text, 1 where the row has it.
    */
   featureNames: string[];
-  /** The text columns, each with how many texts it holds (as many features, one-hot). */
-  encoded: { column: string; texts: number }[];
   /** Each number column's largest magnitude (its scale); a column of texts is 0s and 1s. */
   scales: { column: string; scale: number }[];
   /** How its texts are one-hot, for a table to be read like it. */
@@ -156,6 +154,16 @@ export interface CsvEncoding {
   columns: readonly string[];
   texts: Record<string, readonly string[]>;
   classes?: readonly string[];
+}
+
+/** A column's texts in an encoding, where it is a column of texts (own keys only: a column may be called `constructor`). */
+export function textsOf(encoding: CsvEncoding, column: string): readonly string[] | undefined {
+  return Object.prototype.hasOwnProperty.call(encoding.texts, column) ? encoding.texts[column] : undefined;
+}
+
+/** An encoding's columns of texts, in the table's order, with how many texts each holds (as many features, one-hot). */
+export function textColumnsOf(encoding: CsvEncoding | undefined): { column: string; texts: number }[] {
+  return Object.entries(encoding?.texts ?? {}).map(([column, texts]) => ({ column, texts: texts.length }));
 }
 
 /**
@@ -328,13 +336,12 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   const unread = textColumns.filter((c) => !c.like);
   if (unread.length > 0) addCategories(text, unread);
   const featureNames = columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
-  const encoded = textColumns.map((c) => ({ column: c.name, texts: c.categories.length }));
   const scales = columns.map((c) => ({ column: c.name, scale: c.isText ? 1 : c.scale }));
   const labelClasses = like?.classes ? [...like.classes] : numeric ? undefined : [...classes].sort();
   const encoding: CsvEncoding = { columns: columns.map((c) => c.name), texts: Object.fromEntries(textColumns.map((c) => [c.name, c.categories])), classes: labelClasses };
   const summary: CsvSummary = labelClasses
-    ? { header, labelColumn, size, featureNames, encoded, scales, encoding, classes: labelClasses }
-    : { header, labelColumn, size, featureNames, encoded, scales, encoding, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
+    ? { header, labelColumn, size, featureNames, scales, encoding, classes: labelClasses }
+    : { header, labelColumn, size, featureNames, scales, encoding, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
   if (!keep) return summary;
   if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
   const numbers = features.subarray(0, size * columns.length);
@@ -358,43 +365,41 @@ function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] 
   if (names.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
   const columns = names.map((name, slot) => new FeatureColumn(header.indexOf(name), name, slot));
   for (const c of reading.like ? columns : []) {
-    const texts = reading.like!.texts[c.name];
+    const texts = textsOf(reading.like!, c.name);
     c.like = texts ? 'texts' : 'numbers';
     if (texts) c.categories = texts;
   }
   return columns;
 }
 
+/** What a reading of the rows returns to stop there: no problem, only the end of the reading. */
+const STOP: CsvProblem = { message: '' };
+
+/** Each data row of a table read again (the header skipped), with its line and its place among the rows; `onRow` may return STOP. */
+function eachDataRow(text: string, onRow: (fields: string[], line: number, row: number) => CsvProblem | void): void {
+  let row = -1; // the header
+  eachCsvRecord(text, (fields, line) => (row++ < 0 ? undefined : onRow(fields, line, row - 1)));
+}
+
 /** The first data row whose label `is`, and its line (0 where none is). */
 function firstRowWhere(text: string, labelColumn: number, is: (label: string) => boolean): { cell: string; line: number } {
   let found = { cell: '', line: 0 };
-  let header = true;
-  eachCsvRecord(text, (fields, line) => {
-    if (header) header = false;
-    else if (is(fields[labelColumn].trim())) return ((found = { cell: fields[labelColumn].trim(), line }), { message: '' });
-    return undefined;
-  });
+  eachDataRow(text, (fields, line) => (is(fields[labelColumn].trim()) ? ((found = { cell: fields[labelColumn].trim(), line }), STOP) : undefined));
   return found;
 }
 
 /** The labels of the first `rows` data rows (a mixed column's numbers before its first text), read again. */
 function addLeadingLabels(text: string, labelColumn: number, rows: number, classes: Set<string>): void {
-  let row = -1; // the header
-  const enough = { message: '' };
-  eachCsvRecord(text, (fields) => {
-    if (row >= 0) classes.add(fields[labelColumn].trim());
-    return ++row >= rows ? enough : undefined;
+  eachDataRow(text, (fields, _line, row) => {
+    classes.add(fields[labelColumn].trim());
+    return row + 1 >= rows ? STOP : undefined;
   });
 }
 
 /** Each text column's texts, sorted: a second reading, only of a table that has text columns. */
 function addCategories(text: string, columns: FeatureColumn[]): void {
   const found = columns.map(() => new Set<string>());
-  let header = true;
-  eachCsvRecord(text, (fields) => {
-    if (header) header = false;
-    else columns.forEach((c, i) => found[i].add(fields[c.index].trim()));
-  });
+  eachDataRow(text, (fields) => columns.forEach((c, i) => found[i].add(fields[c.index].trim())));
   columns.forEach((c, i) => (c.categories = [...found[i]].sort()));
 }
 
@@ -404,17 +409,11 @@ function encodedFeatures(text: string, columns: FeatureColumn[], size: number, w
   const offsets: number[] = [];
   columns.reduce((at, c) => (offsets.push(at), at + c.width), 0);
   const indices = columns.map((c) => new Map(c.categories.map((t, i) => [t, i])));
-  let row = -1; // the header
-  eachCsvRecord(text, (fields) => {
-    if (row >= 0) {
-      columns.forEach((c, i) => {
-        const f = fields[c.index].trim();
-        if (!c.isText) out[row * width + offsets[i]] = GAPS.has(f) ? c.fill : Number(f);
-        else if (indices[i].has(f)) out[row * width + offsets[i] + indices[i].get(f)!] = 1;
-      });
-    }
-    row++;
-  });
+  eachDataRow(text, (fields, _line, row) => columns.forEach((c, i) => {
+    const f = fields[c.index].trim();
+    if (!c.isText) out[row * width + offsets[i]] = GAPS.has(f) ? c.fill : Number(f);
+    else if (indices[i].has(f)) out[row * width + offsets[i] + indices[i].get(f)!] = 1;
+  }));
   return out;
 }
 

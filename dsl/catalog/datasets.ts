@@ -23,8 +23,6 @@ export interface DatasetShapes {
    * (sparseCategoricalCrossentropy; binaryCrossentropy, for 0/1) may take them as classes.
    */
   classNumbers?: number;
-  /** A table's columns of texts, each one feature a text (one-hot): how many texts each holds. */
-  encoded?: { column: string; texts: number }[];
   /** How a table's texts are one-hot: a table validated on is read like the table trained on (see CsvEncoding). */
   encoding?: CsvEncoding;
   /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
@@ -168,42 +166,43 @@ export const datasets: DatasetDef[] = [
   },
 ];
 
-/** What a file gave, by path and stamp (a few entries: a file has the datasets of the open documents). */
-const byStamp = new Map<string, DatasetShapes | SourceError>();
+/** How many of what files gave are kept by stamp: a file has the datasets of the open documents. */
 const BY_STAMP_LIMIT = 32;
 
-/** `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
-function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | SourceError): DatasetShapes | SourceError {
+/**
+ * What `read` makes of a file, kept by path, stamp and `how` (what else it depends on) so
+ * that a file is read once per version: `missing` where the file cannot be read (not kept).
+ */
+function byStamp<T>(kept: Map<string, T>, host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => T, missing: T): T {
   const stamp = host.stamp?.(path);
   const key = stamp === undefined ? undefined : `${path}\0${stamp}\0${how}`;
-  const known = key === undefined ? undefined : byStamp.get(key);
-  if (known) return known;
+  if (key !== undefined && kept.has(key)) return kept.get(key)!;
   const bytes = host.readFile(path);
-  if (!bytes) return { error: `cannot read '${path}'` };
-  const shapes = read(bytes);
+  if (!bytes) return missing;
+  const made = read(bytes);
   if (key !== undefined) {
-    if (byStamp.size >= BY_STAMP_LIMIT) byStamp.delete(byStamp.keys().next().value!);
-    byStamp.set(key, shapes);
+    if (kept.size >= BY_STAMP_LIMIT) kept.delete(kept.keys().next().value!);
+    kept.set(key, made);
   }
-  return shapes;
+  return made;
 }
 
-/** A table's header, by path and stamp (a few entries: completion asks for the tables of the file being edited). */
-const headers = new Map<string, string[] | undefined>();
+/** What a file source gave; `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
+const shapesByStamp = new Map<string, DatasetShapes | SourceError>();
+function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | SourceError): DatasetShapes | SourceError {
+  return byStamp(shapesByStamp, host, path, how, read, { error: `cannot read '${path}'` });
+}
+
+/** A table's header, for completion of the tables of the file being edited. */
+const headersByStamp = new Map<string, string[] | undefined>();
 
 /** The column names of a CSV file, from its header row (read from its first 64 KB); undefined where it cannot be read. */
 export function tableColumns(host: FileHost, path: string): string[] | undefined {
-  const stamp = host.stamp?.(path);
-  const key = stamp === undefined ? undefined : `${path}\0${stamp}`;
-  if (key !== undefined && headers.has(key)) return headers.get(key);
-  const bytes = host.readFile(path);
-  let columns: string[] | undefined;
-  if (bytes) eachCsvRecord(new TextDecoder().decode(bytes.subarray(0, 1 << 16)), (fields) => ((columns = fields.map((f) => f.trim())), { message: '' }));
-  if (key !== undefined) {
-    if (headers.size >= BY_STAMP_LIMIT) headers.delete(headers.keys().next().value!);
-    headers.set(key, columns);
-  }
-  return columns;
+  return byStamp(headersByStamp, host, path, 'header', (bytes) => {
+    let columns: string[] | undefined;
+    eachCsvRecord(new TextDecoder().decode(bytes.subarray(0, 1 << 16)), (fields) => ((columns = fields.map((f) => f.trim())), { message: '' }));
+    return columns;
+  }, undefined);
 }
 
 /** A csv source's table read like another (the table trained on): one-hot by the other's texts, its features the other's. */
@@ -225,11 +224,10 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
-    const encoded = table.encoded.length ? table.encoded : undefined;
     const { scales, encoding } = table;
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, encoded, scales, encoding }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, encoded, scales, encoding };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding };
   });
 }
 

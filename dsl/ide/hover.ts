@@ -1,6 +1,6 @@
 /** Hover: for a layer its doc, input → output shape, parameters in effect and count; for names, where and what they are. */
 import type { Analysis } from '../analyze';
-import { choiceTables, findChoice, findDataset, findLayer, findSetting, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceTables, findChoice, findDataset, findLayer, findSetting, textColumnsOf, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
@@ -65,7 +65,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const numbered = shapes?.classNumbers === undefined ? '' : `, or class numbers 0 to ${shapes.classNumbers - 1}`;
         const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : numbered})` : '';
         const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
-        const encoded = shapes?.encoded ? ` (texts one-hot: ${shapes.encoded.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
+        const texts = textColumnsOf(shapes?.encoding);
+        const encoded = texts.length ? ` (texts one-hot: ${texts.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
         return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${encoded}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }
       case 'block':

@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, textColumnsOf, textsOf, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -13,7 +13,7 @@ import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
 import { freeName } from './keras-inputs';
-import { evaluate, fromLogits, listItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
+import { evaluate, fromLogits, listArgumentItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
 export interface TrainPlan {
@@ -365,13 +365,12 @@ function readLike(ctx: Context, validation: DatasetInfo, trained: DatasetShapes)
  */
 function textColumnFixes(input: Shape, features: Shape, data: DatasetShapes, dataDecl: ast.DatasetDecl): Fix[] | undefined {
   const source = dataDecl.source;
-  const ignore = source?.args?.find((a) => a.name?.text === 'ignore');
-  if (!source || !data.encoded || input.length !== 1 || features.length !== 1 || typeof features[0] !== 'number' || (ignore && ignore.value.kind !== 'list')) return undefined;
-  const fixes = data.encoded.filter((e) => e.texts > 10).map((e): Fix => {
+  if (!source || input.length !== 1 || features.length !== 1 || typeof features[0] !== 'number') return undefined;
+  const fixes = textColumnsOf(data.encoding).filter((e) => e.texts > 10).flatMap((e): Fix[] => {
     const item = JSON.stringify(e.column);
-    const edit = ignore?.value.kind === 'list' ? listItemAdded(ignore.value, item) : settingArgument(source, 'ignore', `[${item}]`);
+    const edit = listArgumentItemAdded(source, 'ignore', item);
     const fits = input[0] === (features[0] as number) - e.texts;
-    return { title: `Leave out column ${item} (${e.texts} texts): ignore it`, edits: [edit], ...(fits ? { preferred: true } : {}) };
+    return edit ? [{ title: `Leave out column ${item} (${e.texts} texts): ignore it`, edits: [edit], ...(fits ? { preferred: true } : {}) }] : [];
   });
   return fixes.length ? fixes : undefined;
 }
@@ -401,7 +400,7 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
     given.set(input.id, f.shape);
     if (compareShapes(input.shape, f.shape) === 'differ') {
       ok = false;
-      const encoded = data.encoded?.map((e) => `${e.column} ${e.texts}`).join(', ');
+      const encoded = textColumnsOf(data.encoding).map((e) => `${e.column} ${e.texts}`).join(', ');
       ctx.report(diagnostic('data-mismatch', 'error', at,
         `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})${encoded ? `; its columns of texts give one feature a text: ${encoded}` : ''}`, {
           fixes: flattenedInputFix(ctx, g, input, f.shape) ?? textColumnFixes(input.shape, f.shape, data, dataDecl),
@@ -493,7 +492,7 @@ function checkScales(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Dat
     title: `Insert batchNorm after the input (line ${lineOf(input.range)})`,
     edits: [{ range: { start: input.range.end, end: input.range.end }, newText: `${ctx.lineBreak}${' '.repeat(input.range.start.character)}batchNorm` }],
   }];
-  const said = (s: { column: string; scale: number }) => (data.encoded?.some((e) => e.column === s.column)
+  const said = (s: { column: string; scale: number }) => (data.encoding && textsOf(data.encoding, s.column)
     ? `${s.column} one-hot, 0 or 1` : `${s.column} up to ${s.scale.toLocaleString('en-US', { maximumFractionDigits: 3 })}`);
   ctx.report(diagnostic('unscaled-features', 'warning', decl.data.range,
     `dataset ${dataDecl.name.text}'s columns span very different scales (${said(largest)}, ${said(smallest)}), and model ${g.name} feeds them as they are to ${first.kind} (line ${lineOf(first.range)}), whose weights then learn at very different rates; a batchNorm first puts them on one scale`, {

@@ -443,10 +443,17 @@ export function settingArgument(call: ast.Call, name: string, text: string): Tex
   return { range: { start: at, end: at }, newText: `${call.args?.length ? ', ' : ''}${name}: ${text}` };
 }
 
-/** The edit that writes `text` as a list's last item (`["id"]` → `["id", "Name"]`). */
-export function listItemAdded(list: ast.ListLit, text: string): TextEdit {
-  const at = alongLine(list.range.end, -1);
-  return { range: { start: at, end: at }, newText: `${list.items.length ? ', ' : ''}${text}` };
+/**
+ * The edit that writes `text` as the last item of the call's list argument `name` (`ignore:
+ * ["id"]` → `["id", "Name"]`), or the argument with it alone where the call has none;
+ * undefined where the argument is given as something other than a list.
+ */
+export function listArgumentItemAdded(call: ast.Call, name: string, text: string): TextEdit | undefined {
+  const given = call.args?.find((a) => a.name?.text === name)?.value;
+  if (!given) return settingArgument(call, name, `[${text}]`);
+  if (given.kind !== 'list') return undefined;
+  const at = alongLine(given.range.end, -1);
+  return { range: { start: at, end: at }, newText: `${given.items.length ? ', ' : ''}${text}` };
 }
 
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();
