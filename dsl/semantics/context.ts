@@ -85,8 +85,10 @@ export class Context {
   readonly lineBreak: string;
   private lines: LineIndex | undefined;
 
-  /** @param text the file's text, which `file` is the tree of. */
-  /** @param host reads the data files (a validation table is read again, like the table trained on). */
+  /**
+   * @param text the file's text, which `file` is the tree of.
+   * @param host reads the data files (a validation table is read again, like the table trained on).
+   */
   constructor(readonly file: ast.SourceFile, private readonly text = '', readonly host?: FileHost) {
     this.lineBreak = lineBreakOf(text);
   }

@@ -157,7 +157,10 @@ function loadPlanData(a: Analysis, name: string, file: string, like?: CsvEncodin
 /** The training and validation examples of a plan: its validation dataset, or a seeded split of its data. */
 export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: string): { train: Data; validation?: Data } {
   const settings = plan.settings;
-  if (settings.validation) return { train: data, validation: loadPlanData(a, settings.validation as string, file, a.datasets.get(plan.dataset)?.shapes?.encoding) };
+  if (settings.validation) {
+    const validation = loadPlanData(a, settings.validation as string, file, a.datasets.get(plan.dataset)?.shapes?.encoding);
+    return { train: data, validation: classNumbersNamed(a, plan, validation) };
+  }
   return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
 }
 
@@ -183,7 +186,7 @@ export function planWithData(analysis: Analysis, file: string, model?: string): 
  * Whole-number labels that the plan's loss reads as classes (a CSV's 0–2 column under
  * sparseCategoricalCrossentropy, its 0/1 column under binaryCrossentropy), their classes
  * named '0', '1', …: the panel colours the examples by class and the run reports its
- * confusion, as for text classes.
+ * confusion, as for text classes (the data trained on, and a dataset validated on).
  */
 function classNumbersNamed(a: Analysis, plan: TrainPlan, data: Data): Data {
   const reads = findLoss((plan.settings.loss as Choice | undefined)?.name ?? '');
@@ -194,7 +197,6 @@ function classNumbersNamed(a: Analysis, plan: TrainPlan, data: Data): Data {
   const count = reads.labels === 'sparse' ? units : reads.name === 'binaryCrossentropy' && units === 1 ? 2 : 0;
   return count ? { ...data, classes: Array.from({ length: count }, (_, k) => String(k)) } : data;
 }
-
 
 /** The run's folder, made before training starts: a folder that cannot be made is the user's to fix, not a failed training. */
 function openRunFolder(out: string, model: string): RunFolder {

@@ -236,6 +236,8 @@ train Saved on colours { loss: binaryCrossentropy; optimizer: adam(learningRate:
     expect(result.status).toBe('completed');
     const epochs = of('epoch');
     expect(epochs[epochs.length - 1].logs.val_acc).toBe(1);
+    // Its 0/1 labels are classes to binaryCrossentropy: the confusion, of the table validated on, names them.
+    expect(of('end')[0].confusion).toMatchObject({ classes: ['0', '1'] });
   });
 
   it('reports a missing data file with the dataset line', async () => {
