@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { choiceAlias, findChoice, findDataset, datasets as datasetDefs, tableColumns, trainSettings, type Args, type DatasetShapes, type FileHost, type SourceError } from './catalog';
+import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { pythonModels } from './syntax/python-models';
@@ -17,8 +17,9 @@ import { ModelChecker } from './semantics/models';
 import type { Shape } from './semantics/shape';
 import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
-import { checkTrain, type TrainPlan } from './semantics/train';
-import { bindArgs, listArgumentItemAdded, settingArgument, type ValueScope } from './semantics/values';
+import { checkTrain, namedSetting, type TrainPlan } from './semantics/train';
+import { bindArgs, type ValueScope } from './semantics/values';
+import { columnFixes, labelFixes } from './semantics/source-fixes';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -147,59 +148,6 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
     return { files };
   }
   return { shapes, args: bound.args, files };
-}
-
-/**
- * A call written where a train setting's name goes: the setting it is a value of (an
- * optimizer's `adam(...)` is `optimizer: adam(...)`; `earlyStopping(patience: 2)` is
- * `earlyStopping: earlyStopping(patience: 2)`), said with the fix that writes its name.
- */
-function namedSetting(e: SyntaxError, name: string): SyntaxError {
-  const table = (s: (typeof trainSettings)[number]) => (s.type.kind === 'choice' ? s.type.table : undefined);
-  const setting = trainSettings.find((s) => s.name === name && table(s))
-    ?? trainSettings.find((s) => table(s) && (findChoice(table(s)!, name) || choiceAlias(table(s)!, name)));
-  if (!setting) return e;
-  const at = e.range.start;
-  return {
-    ...e,
-    message: `a train setting is written name: value; ${name}(...) is ${setting.name === name ? 'the value' : 'a value'} of the setting ${setting.name}: write ${setting.name}: ${name}(...)`,
-    fixes: [{ title: `Write ${setting.name}: ${name}(...)`, edits: [{ range: { start: at, end: at }, newText: `${setting.name}: ` }], preferred: true }],
-  };
-}
-
-/** How many of a table's columns a csv source that names no label is offered as its label. */
-const LABELS_OFFERED = 8;
-/** Column names that say "the label" (`target`, `Survived`, `species`, `y`). */
-const LABEL_LIKE = /label|target|class|surviv|outcome|species|category|quality|diagnosis|^y$/i;
-
-/**
- * A csv source that names no label column: its table's columns, each a fix, those named like
- * a label first, then the last (where tables put their labels), then the rest.
- */
-function labelFixes(source: ast.Call, host: FileHost): Fix[] | undefined {
-  const path = source.args?.[0]?.value;
-  const columns = path?.kind === 'string' && !source.args![0].name ? tableColumns(host, path.value) : undefined;
-  if (!columns?.length) return undefined;
-  const ranked = [...new Set([...columns.filter((c) => LABEL_LIKE.test(c)), columns[columns.length - 1], ...columns])];
-  return ranked.slice(0, LABELS_OFFERED).map((column) => ({
-    title: `Take the labels from column ${JSON.stringify(column)}`, edits: [settingArgument(source, 'label', JSON.stringify(column))],
-  }));
-}
-
-/**
- * A table's column at fault (a gap, a stray text): filling its gaps with the mean, or leaving
- * it out, offered (neither preferred: each changes what the model learns from).
- */
-function columnFixes(source: ast.Call, error: SourceError): Fix[] | undefined {
-  if (error.column === undefined) return undefined;
-  const fixes: Fix[] = [];
-  if (error.gap && !source.args?.some((a) => a.name?.text === 'gaps')) {
-    fixes.push({ title: "Fill the gaps with the column's mean: gaps: mean", edits: [settingArgument(source, 'gaps', 'mean')] });
-  }
-  const item = JSON.stringify(error.column);
-  const leaveOut = listArgumentItemAdded(source, 'ignore', item);
-  if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
-  return fixes.length ? fixes : undefined;
 }
 
 /** The parser writes the lines its fixes add with \n (a piece is cached for any file that holds it): they take the file's line break here. */

@@ -6,6 +6,7 @@ import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
+import type { SyntaxError } from '../syntax/parser';
 import type { Context, DatasetInfo } from './context';
 import { layerNode, nodeShape, unbuildable, type InputNode, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -345,6 +346,24 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
     fixes: [{ title: `Declare ${input}`, edits: [{ range: { start: at, end: at }, newText: ownLine ? `${input}${ctx.lineBreak}${' '.repeat(at.character)}` : `${input}; ` }], preferred: true }],
     related: [{ range: train.data.range, message: `dataset ${dataDecl.name.text} trains it` }],
   }));
+}
+
+/**
+ * A call written where a train setting's name goes: the setting it is a value of (an
+ * optimizer's `adam(...)` is `optimizer: adam(...)`; `earlyStopping(patience: 2)` is
+ * `earlyStopping: earlyStopping(patience: 2)`), said with the fix that writes its name.
+ */
+export function namedSetting(e: SyntaxError, name: string): SyntaxError {
+  const table = (s: (typeof trainSettings)[number]) => (s.type.kind === 'choice' ? s.type.table : undefined);
+  const setting = trainSettings.find((s) => s.name === name && table(s))
+    ?? trainSettings.find((s) => table(s) && (findChoice(table(s)!, name) || choiceAlias(table(s)!, name)));
+  if (!setting) return e;
+  const at = e.range.start;
+  return {
+    ...e,
+    message: `a train setting is written name: value; ${name}(...) is ${setting.name === name ? 'the value' : 'a value'} of the setting ${setting.name}: write ${setting.name}: ${name}(...)`,
+    fixes: [{ title: `Write ${setting.name}: ${name}(...)`, edits: [{ range: { start: at, end: at }, newText: `${setting.name}: ` }], preferred: true }],
+  };
 }
 
 /**
