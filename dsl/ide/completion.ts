@@ -311,10 +311,12 @@ function tableColumnItems(a: Analysis, tokens: IToken[], call: Frame, offset: nu
   const inList = tokens[tokens.length - 1]?.tokenType !== t.Colon;
   if (inList) for (const name of strings.slice(1)) taken.add(name);
   const line = a.text.slice(a.text.lastIndexOf('\n', offset - 1) + 1, offset);
-  const opened = /["'][^"',[\]]*$/.test(line);
-  const closed = a.text[offset] === '"';
+  // The quote typed (a single one too) is the one that closes the name.
+  const opened = /(["'])[^"',[\]]*$/.exec(line)?.[1];
+  const quote = opened ?? '"';
+  const closed = a.text[offset] === quote;
   return columns.filter((c) => !taken.has(c)).map((c, i) => ({
-    label: c, kind: 'value', detail: `a column of ${strings[0]}`, insertText: `${opened ? '' : '"'}${c}${closed ? '' : '"'}`, sortText: String(i).padStart(4, '0'),
+    label: c, kind: 'value', detail: `a column of ${strings[0]}`, insertText: `${opened ? '' : quote}${c}${closed ? '' : quote}`, sortText: String(i).padStart(4, '0'),
   }));
 }
 

@@ -121,6 +121,7 @@ describe('completion of a table\'s columns', () => {
     expect(await items('dataset d = csv("titanic.csv", label: |)\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"'], ['Survived', '"Survived"']]);
     // A quote typed, and closed by the editor after the cursor: only the name is written.
     expect(await items('dataset d = csv("titanic.csv", label: "Su|")\n')).toContainEqual(['Survived', 'Survived']);
+    expect(await items("dataset d = csv(\"titanic.csv\", label: 'Su|\n")).toContainEqual(['Survived', "Survived'"]);
     // The label and the columns already listed are not offered again.
     expect(await items('dataset d = csv("titanic.csv", label: "Survived", ignore: ["Name", |])\n')).toEqual([['PassengerId', '"PassengerId"'], ['Sex', '"Sex"']]);
     expect(await items('dataset d = csv("titanic.csv", label: "Survived", features: [|])\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"']]);
