@@ -119,6 +119,8 @@ export function unneededParameter(name: string): string | undefined {
 export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record<string, string>>>>> = {
   activation: { none: 'linear', silu: 'swish' },
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
+  // numpy's, PyTorch's and C's tensor types: dlnet's inputs are float32 or int32, as tfjs's layers take them.
+  dtype: { float: 'float32', float16: 'float32', float64: 'float32', half: 'float32', double: 'float32', bfloat16: 'float32', int: 'int32', int8: 'int32', int16: 'int32', int64: 'int32', uint8: 'int32', long: 'int32', short: 'int32', integer: 'int32' },
   loss: { crossentropyloss: 'categoricalCrossentropy', crossentropy: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', binarycrossentropywithlogits: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber', nllloss: 'categoricalCrossentropy' },
 };
 

@@ -2,7 +2,7 @@
  * The ways Keras gives a model its input, each turned by a fix into dlnet's one way,
  * `input x: [28, 28, 1]`: a first layer's `input_shape`, and `Input(shape=...)`.
  */
-import { fold, inputShapeParameter } from '../catalog/aliases';
+import { choiceAlias, fold, inputShapeParameter } from '../catalog/aliases';
 import type { Fix, TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { withoutItem } from '../syntax/range';
@@ -71,7 +71,8 @@ export function inputFromKerasInput(stmt: ast.ChainStmt, call: ast.Call, taken: 
   if (!shape || !name) return undefined;
   const dtypeArg = given(['dtype'])?.value;
   const dtype = dtypeArg?.kind === 'string' ? dtypeArg.value : dtypeArg?.kind === 'call' && !dtypeArg.args ? dtypeArg.callee.text : undefined;
-  const int = dtype === 'int32' && dtypeArg ? { kind: 'ident' as const, text: dtype, range: dtypeArg.range } : undefined;
+  // `dtype="int64"` or `"int"`, as numpy spells token ids, is int32 here too.
+  const int = dtype !== undefined && (dtype === 'int32' || choiceAlias('dtype', dtype) === 'int32') && dtypeArg ? { kind: 'ident' as const, text: 'int32', range: dtypeArg.range } : undefined;
   const declaration = `input ${name}: ${shape}${int ? ' int32' : ''}`;
   const edit: TextEdit = { range: { start: stmt.range.start, end: call.range.end }, newText: declaration };
   // Unnamed: the statement binds its own name, as for any chain.

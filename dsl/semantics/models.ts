@@ -4,7 +4,7 @@
  * each use with the arguments given), residuals and repeats into a graph of layer
  * instances, infers every shape, and reports what does not fit, with fixes.
  */
-import { findLayer, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
+import { choiceAlias, findLayer, layerAlias, layerNames, type LayerDef, type LayerName, type ShapeError } from '../catalog';
 import { byPosition, diagnostic, distinct, replaceWith, type Diagnostic, type Fix, type RelatedInformation } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -279,7 +279,10 @@ export class ModelChecker {
     let dtype: 'float32' | 'int32' = 'float32';
     if (stmt.dtype) {
       if (stmt.dtype.text === 'int32' || stmt.dtype.text === 'float32') dtype = stmt.dtype.text;
-      else frame.values.report(diagnostic('invalid-argument', 'error', stmt.dtype.range, `input types are float32 and int32, got '${stmt.dtype.text}'`));
+      else {
+        const meant = choiceAlias('dtype', stmt.dtype.text) ?? closest(stmt.dtype.text, ['float32', 'int32']);
+        frame.values.report(diagnostic('invalid-argument', 'error', stmt.dtype.range, `input types are float32 and int32, got '${stmt.dtype.text}'${meant ? `; did you mean '${meant}'?` : ''}`, { fixes: replaceWith(stmt.dtype.range, meant) }));
+      }
     }
     const name = stmt.name?.text ?? 'input';
     const id = this.graph.uniqueId(name);
