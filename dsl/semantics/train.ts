@@ -7,6 +7,7 @@ import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
 import type { SyntaxError } from '../syntax/parser';
+import { valueText } from '../syntax/value-text';
 import type { Context, DatasetInfo } from './context';
 import { layerNode, nodeShape, unbuildable, type InputNode, type LayerNode, type ModelGraph } from './graph';
 import { effectiveActivation } from './lints';
@@ -33,7 +34,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   const errorsBefore = ctx.errors.length;
   const model = resolveModel(ctx, decl, decl.model);
   const versus = decl.versus ? resolveModel(ctx, decl, decl.versus) : undefined;
-  const data = resolveDataset(ctx, decl, decl.data);
+  const data = decl.dataCall ? void sourceCalledInPlace(ctx, decl, decl.dataCall, 'a train statement') : resolveDataset(ctx, decl, decl.data);
   const gan = decl.versus !== undefined;
   const settings = bindSettings(ctx, decl, gan, globals);
   if (model && data?.shapes && (!gan || versus)) {
@@ -114,6 +115,36 @@ function resolveDataset(ctx: Context, train: ast.TrainDecl, ident: ast.Ident) {
   return resolve(ctx, train, ident, 'dataset') ? ctx.dataset(ident.text) : undefined;
 }
 
+/**
+ * `train M on mnist(flat: true)` or `validation: mnist(split: test)`, a source called where a
+ * dataset's name goes (as Keras's `fit` takes its data): the fix declares the dataset on a
+ * line above the statement and names it here. `alsoTaken`: a name the statement's other
+ * such fix gives.
+ */
+function sourceCalledInPlace(ctx: Context, train: ast.TrainDecl, call: ast.Call, what: string, alsoTaken?: string): void {
+  const name = inPlaceName(ctx, call, alsoTaken);
+  const declaration = `dataset ${name} = ${valueText(call)}`;
+  const at = lineStart(train.keyword.start);
+  ctx.report(diagnostic('syntax-error', 'error', call.range, `${what} names a dataset declared on its own; declare this one first: \`${declaration}\``, {
+    fixes: [{
+      title: `Declare ${declaration}`,
+      edits: [{ range: { start: at, end: at }, newText: `${declaration}${ctx.lineBreak}` }, { range: call.range, newText: name }],
+      preferred: true,
+    }],
+  }));
+}
+
+/** The name a source called in place is declared under: its own (`mnist`), its split's (`mnistTest`), or numbered, whichever no dataset has. */
+function inPlaceName(ctx: Context, call: ast.Call, alsoTaken?: string): string {
+  const taken = new Set(ctx.names('dataset'));
+  if (alsoTaken) taken.add(alsoTaken);
+  const base = call.callee.text;
+  const split = call.args?.find((a) => a.name?.text === 'split')?.value;
+  const part = split?.kind === 'call' && !split.args ? split.callee.text : undefined;
+  const candidates = [...(part ? [`${base}${part[0].toUpperCase()}${part.slice(1)}`] : []), base, `${base}Data`, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${base}${n}`)];
+  return candidates.find((n) => !taken.has(n))!;
+}
+
 function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: ValueScope): Args {
   const out: Args = {};
   const seen = new Set<string>();
@@ -146,6 +177,11 @@ function bindSettings(ctx: Context, decl: ast.TrainDecl, gan: boolean, globals: 
       ctx.report(diagnostic('invalid-setting', 'error', s.key.range, `'${def.name}' does not apply to GAN training, which uses binary cross-entropy for both networks`, {
         fixes: settingRemoval(decl, s, `Remove ${def.name}`, true),
       }));
+      continue;
+    }
+    if (def.type.kind === 'dataset' && s.value.kind === 'call' && s.value.args) {
+      const trainedOn = decl.dataCall && inPlaceName(ctx, decl.dataCall);
+      sourceCalledInPlace(ctx, decl, s.value, `'${def.name}'`, trainedOn);
       continue;
     }
     const v = evaluate(s.value, def.type, globals, `'${def.name}'`);

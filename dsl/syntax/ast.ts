@@ -176,6 +176,8 @@ export interface TrainDecl {
   /** `train G vs D on data`: D, the discriminator. */
   versus?: Ident;
   data: Ident;
+  /** `on mnist(flat: true)`: a source called in place of a dataset's name (an error, whose fix declares it). */
+  dataCall?: Call;
   settings: Setting[];
   settingsRange?: Range;
   range: Range;

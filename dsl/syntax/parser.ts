@@ -348,6 +348,12 @@ class DlnetParser extends EmbeddedActionsParser {
     this.CONSUME(t.On);
     const data = this.CONSUME3(t.Identifier);
     const dataNode = this.ACTION(() => this.ident(data));
+    // `train M on mnist(flat: true)`, a source called in place, as Keras's fit takes data: read, so the check can say how to declare it.
+    let dataCall: ast.Call | undefined;
+    this.OPTION3(() => {
+      const given = this.SUBRULE(this.callArgs);
+      this.ACTION(() => (dataCall = { kind: 'call', callee: dataNode, args: fitted(given.args), argsRange: given.argsRange, range: this.span(dataNode.range) }));
+    });
     const settings: ast.Setting[] = [];
     let settingsRange: Range | undefined;
     this.OPTION2(() => {
@@ -380,7 +386,7 @@ class DlnetParser extends EmbeddedActionsParser {
       });
     });
     return this.ACTION(() => ({
-      kind: 'train', keyword, model: modelNode, versus, data: dataNode, settings: fitted(settings), settingsRange, range: this.span(keyword),
+      kind: 'train', keyword, model: modelNode, versus, data: dataNode, ...(dataCall ? { dataCall } : {}), settings: fitted(settings), settingsRange, range: this.span(keyword),
     }) as ast.TrainDecl);
   });
 
@@ -552,33 +558,37 @@ class DlnetParser extends EmbeddedActionsParser {
   call = this.RULE('call', (): ast.Call => {
     const callee = this.CONSUME(t.Identifier);
     const calleeNode = this.ACTION(() => this.ident(callee));
-    let args: ast.Arg[] | undefined;
+    let given: { args: ast.Arg[]; argsRange: Range } | undefined;
+    this.OPTION(() => (given = this.SUBRULE(this.callArgs)));
+    return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args: given && fitted(given.args), argsRange: given?.argsRange, range: this.span(calleeNode.range) }) as ast.Call);
+  }, { recoveryValueFunc: this.missingCall });
+
+  /** A call's parentheses and what they hold. */
+  callArgs = this.RULE('callArgs', (): { args: ast.Arg[]; argsRange: Range } => {
+    const open = this.CONSUME(t.LParen);
+    const start = this.ACTION(() => this.ranges.opening(open));
+    const args: ast.Arg[] = [];
     let argsRange: Range | undefined;
     this.OPTION(() => {
-      const open = this.CONSUME(t.LParen);
-      const start = this.ACTION(() => this.ranges.opening(open));
-      args = [];
-      this.OPTION2(() => {
-        const first = this.SUBRULE(this.arg);
-        this.ACTION(() => first && args!.push(first));
-        this.MANY({
-          GATE: () => !tokenMatcher(this.LA(2), t.RParen),
-          DEF: () => {
-            this.CONSUME(t.Comma);
-            const a = this.SUBRULE2(this.arg);
-            this.ACTION(() => a && args!.push(a));
-          },
-        });
-        this.OPTION3(() => this.CONSUME2(t.Comma));
+      const first = this.SUBRULE(this.arg);
+      this.ACTION(() => first && args.push(first));
+      this.MANY({
+        GATE: () => !tokenMatcher(this.LA(2), t.RParen),
+        DEF: () => {
+          this.CONSUME(t.Comma);
+          const a = this.SUBRULE2(this.arg);
+          this.ACTION(() => a && args.push(a));
+        },
       });
-      const close = this.CONSUME(t.RParen);
-      this.ACTION(() => {
-        this.ranges.closing(close);
-        argsRange = this.ranges.from(start);
-      });
+      this.OPTION2(() => this.CONSUME2(t.Comma));
     });
-    return this.ACTION(() => ({ kind: 'call', callee: calleeNode, args: args && fitted(args), argsRange, range: this.span(calleeNode.range) }) as ast.Call);
-  }, { recoveryValueFunc: this.missingCall });
+    const close = this.CONSUME(t.RParen);
+    this.ACTION(() => {
+      this.ranges.closing(close);
+      argsRange = this.ranges.from(start);
+    });
+    return { args, argsRange: argsRange! };
+  });
 
   arg = this.RULE('arg', (): ast.Arg => {
     let name: ast.Ident | undefined;

@@ -133,6 +133,8 @@ class WellFormedReader {
     }
     this.take(t.On);
     const data = this.ident(this.take(t.Identifier));
+    // `on mnist(flat: true)`: a source called in place, which the check says how to declare (as in parser.ts).
+    const dataCall = this.is(t.LParen) ? this.callOf(data) : undefined;
     const settings: ast.Setting[] = [];
     let settingsRange: Range | undefined;
     if (this.is(t.LCurly)) {
@@ -146,7 +148,7 @@ class WellFormedReader {
       this.ranges.closing(this.take(t.RCurly));
       settingsRange = this.ranges.from(open);
     }
-    return { kind: 'train', keyword, model, versus, data, settings: fitted(settings), settingsRange, range: this.span(keyword) };
+    return { kind: 'train', keyword, model, versus, data, ...(dataCall ? { dataCall } : {}), settings: fitted(settings), settingsRange, range: this.span(keyword) };
   }
 
   private setting(): ast.Setting {
@@ -244,7 +246,11 @@ class WellFormedReader {
   }
 
   private call(): ast.Call {
-    const callee = this.ident(this.take(t.Identifier));
+    return this.callOf(this.ident(this.take(t.Identifier)));
+  }
+
+  /** The call of a name just read: its parentheses, if any. */
+  private callOf(callee: ast.Ident): ast.Call {
     let args: ast.Arg[] | undefined;
     let argsRange: Range | undefined;
     if (this.is(t.LParen)) {
