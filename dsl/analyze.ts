@@ -3,7 +3,7 @@
  * graphs, the checked train statements and every diagnostic. Pure: no I/O except
  * through the optional file host (for csv/idx headers).
  */
-import { findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
+import { filesRead, findDataset, datasets as datasetDefs, type Args, type DatasetShapes, type FileHost } from './catalog';
 import { byPosition, diagnostic, replaceWith, type Diagnostic, type Fix } from './diagnostics';
 import type * as ast from './syntax/ast';
 import { pythonModels } from './syntax/python-models';
@@ -19,7 +19,7 @@ import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, namedSetting, type TrainPlan } from './semantics/train';
 import { bindArgs, type ValueScope } from './semantics/values';
-import { columnFixes, labelFixes } from './semantics/source-fixes';
+import { columnFixes, labelFixes, pathFixes } from './semantics/source-fixes';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -139,12 +139,18 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
   }
   const bound = bindArgs(def.name, def.params, source, globals, def.name === 'csv' && host ? (p) => (p.name === 'label' ? labelFixes(source, host) : undefined) : undefined);
   if (!bound) return { files: [] };
-  const files = def.files?.(bound.args) ?? [];
+  const files = filesRead(def, bound.args);
   // A file can change between two analyses of the same text: such a check is never replayed.
   if (files.length) ctx.volatile();
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
-    ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, { fixes: columnFixes(source, shapes) }));
+    const path = shapes.unreadable !== undefined ? source.args?.find((a) => a.value?.kind === 'string' && a.value.value === shapes.unreadable)?.value as ast.StringLit | undefined : undefined;
+    const param = def.params.find((p) => p.type.kind === 'string' && p.type.file && bound.args[p.name] === shapes.unreadable);
+    if (path && param?.type.kind === 'string' && param.type.file && host) {
+      // Said at the path, with the files it may have meant.
+      const { fixes, meant } = pathFixes(path, param.type.file, host);
+      ctx.report(diagnostic('invalid-argument', 'error', path.range, `dataset ${decl.name.text}: ${shapes.error}${meant ? `; did you mean '${meant}'?` : ''}`, { fixes }));
+    } else ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, { fixes: columnFixes(source, shapes) }));
     return { files };
   }
   return { shapes, args: bound.args, files };

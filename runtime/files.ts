@@ -2,7 +2,7 @@
  * File access for .dlnet files: data paths resolve next to the file and may not leave the
  * workspace; and the .dlnet files of a folder.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { FileHost } from '../dsl';
 
@@ -45,7 +45,49 @@ export function fileHost(dlnetFile: string, root?: string): FileHost {
       // The resolved path too: the same relative path names another file next to another .dlnet file.
       return stamp === undefined ? undefined : `${file}\0${stamp}`;
     },
+    problem(path) {
+      const resolved = resolveDataPath(dlnetFile, path, root);
+      if (resolved instanceof Error) return `it is outside the workspace ${root ?? workspaceRoot(dlnetFile)}`;
+      const st = statSync(resolved, { throwIfNoEntry: false });
+      if (!st) return `no such file in ${dirname(resolved)}`;
+      if (st.isDirectory()) return 'it is a folder';
+      try {
+        accessSync(resolved, constants.R_OK);
+        return undefined;
+      } catch {
+        return 'permission denied';
+      }
+    },
+    nearbyFiles: () => filesBelow(dirname(resolve(dlnetFile)), NEARBY_DEPTH, NEARBY_LIMIT),
   };
+}
+
+/** How deep below a .dlnet file's folder its data files are looked for (data/train/x.csv), and how many at most. */
+const NEARBY_DEPTH = 3;
+const NEARBY_LIMIT = 2000;
+
+/**
+ * The files in a folder and below it (`depth` levels), as relative paths with '/', in name
+ * order; folders of dependencies and tools (node_modules, names starting with a dot) left out.
+ */
+export function filesBelow(folder: string, depth: number, limit: number, prefix = ''): string[] {
+  const out: string[] = [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(folder, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (out.length >= limit) break;
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    // A link is what it points to (stat follows it).
+    const st = entry.isSymbolicLink() ? statSync(join(folder, path), { throwIfNoEntry: false }) : entry;
+    if (st?.isFile()) out.push(path);
+    else if (st?.isDirectory() && depth > 1) out.push(...filesBelow(folder, depth - 1, limit - out.length, path));
+  }
+  return out;
 }
 
 /** Something that changes whenever the file does: its size and modification time (undefined when it cannot be read). */
@@ -66,15 +108,6 @@ const MAX_DEPTH = 8;
  * and tools' own folders (a name starting with a dot): what `dlnet check` takes a folder
  * for, and where workspace symbols look.
  */
-export function dlnetFilesUnder(folder: string, depth = 0): string[] {
-  if (depth > MAX_DEPTH) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(folder).sort()) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(folder, name);
-    const st = statSync(full, { throwIfNoEntry: false });
-    if (st?.isDirectory()) out.push(...dlnetFilesUnder(full, depth + 1));
-    else if (st?.isFile() && name.endsWith('.dlnet')) out.push(full);
-  }
-  return out;
+export function dlnetFilesUnder(folder: string): string[] {
+  return filesBelow(folder, MAX_DEPTH + 1, Infinity).filter((path) => path.endsWith('.dlnet')).map((path) => join(folder, path));
 }

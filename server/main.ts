@@ -34,7 +34,7 @@ export function startServer(): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['(', ',', ':', ' ', '>', '[', '='], resolveProvider: true },
+        completionProvider: { triggerCharacters: ['(', ',', ':', ' ', '>', '[', '=', '"', "'", '/'], resolveProvider: true },
         hoverProvider: true,
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
         definitionProvider: true,

@@ -234,10 +234,10 @@ describe('dlnet train', () => {
     const r = run('train', 'untrainable.dlnet');
     expect(r.status).toBe(1);
     // A file under the working folder is named as the user would type it.
-    expect(r.stderr.trim()).toBe("untrainable.dlnet:1:16: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv'");
+    expect(r.stderr.trim()).toBe(`untrainable.dlnet:1:17: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv': no such file in ${dir}`);
     const events = run('train', 'untrainable.dlnet', '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events[0]).toMatchObject({ type: 'error', message: "train M cannot run: dataset d: cannot read 'nowhere.csv'", line: 0, character: 15, code: 'invalid-argument', file: join(dir, 'untrainable.dlnet') });
-    expect(events[0].diagnostics.map((d: Diagnostic) => d.message)).toEqual(["dataset d: cannot read 'nowhere.csv'"]);
+    expect(events[0]).toMatchObject({ type: 'error', message: `train M cannot run: dataset d: cannot read 'nowhere.csv': no such file in ${dir}`, line: 0, character: 16, code: 'invalid-argument', file: join(dir, 'untrainable.dlnet') });
+    expect(events[0].diagnostics.map((d: Diagnostic) => d.message)).toEqual([`dataset d: cannot read 'nowhere.csv': no such file in ${dir}`]);
   });
 
   it('lists every error that stops the run, in file order, blocks included, other models left out', () => {
@@ -278,7 +278,7 @@ train M on d { loss: meanSquaredError }
 `);
     const r = run('export', missing, '--to', 'pytorch', '--out', join(dir, 'never'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${missing}:1:16: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv'`);
+    expect(r.stderr).toContain(`${missing}:1:17: error[invalid-argument]: train M cannot run: dataset d: cannot read 'nowhere.csv': no such file in ${dir}`);
     // A model with errors is refused with all of them, a line each.
     const broken = write('broken-export.dlnet', manyErrors);
     const refused = run('export', broken, '--out', join(dir, 'never'));

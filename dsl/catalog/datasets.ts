@@ -6,7 +6,7 @@
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
 import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvEncoding, type CsvReading, type CsvTable } from './csv';
-import type { Args, Choice, ParamDef } from './types';
+import type { Args, Choice, FileKind, ParamDef } from './types';
 
 export interface DatasetShapes {
   /** One shape, or one per named model input (multi-input data such as image + boxes). */
@@ -44,11 +44,17 @@ export interface FileHost {
    * reads each table once. Without it the check keeps only the table's summary.
    */
   keepTable?(relativePath: string, reading: CsvReading, table: CsvTable): void;
+  /** Why a file cannot be read, in words ("no such file in /data"), where `readFile` gave nothing. */
+  problem?(relativePath: string): string | undefined;
+  /** The files in and below the .dlnet file's folder (a few levels), as paths relative to it with '/': what a data path may name. */
+  nearbyFiles?(): string[];
 }
 
-/** Why a source gives no data, said at its call; `column`: a table's column it could be read without (the fix leaves it out), `gap`: whose gaps `gaps` could fill. */
+/** Why a source gives no data, said at its call; `unreadable`: a file it names that is not there, `column`: a table's column it could be read without (the fix leaves it out), `gap`: whose gaps `gaps` could fill. */
 export interface SourceError {
   error: string;
+  /** The file that could not be read, as written: the fix may name another. */
+  unreadable?: string;
   column?: string;
   gap?: boolean;
 }
@@ -58,8 +64,6 @@ export interface DatasetDef {
   doc: string;
   params: ParamDef[];
   shapes(args: Args, host?: FileHost): DatasetShapes | SourceError;
-  /** The files a file source reads, as written (relative to the .dlnet file): editors watch them. */
-  files?(args: Args): string[];
 }
 
 const samples = (def: number): ParamDef => ({ name: 'samples', type: { kind: 'int', min: 1 }, default: def, doc: 'Number of examples generated.' });
@@ -144,25 +148,23 @@ export const datasets: DatasetDef[] = [
     name: 'csv',
     doc: 'A CSV file with a header row, relative to the .dlnet file: the other columns are the features, a column of numbers one value, a column of texts (`Sex`: female, male) one value per text, 1 where the row has it (one-hot); the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
-      { name: 'path', type: { kind: 'string' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
+      { name: 'path', type: { kind: 'string', file: 'table' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
       { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
       { name: 'features', type: { kind: 'list', of: { kind: 'string' } }, optional: true, doc: 'The columns read as features, in this order: features: ["Pclass", "Sex", "Fare"] (else every column but the label and those ignored).' },
       { name: 'gaps', type: { kind: 'choice', table: 'gaps' }, optional: true, doc: 'What fills a gap in a column of numbers (an empty cell, NA, NaN, ?): mean or zero. Without it a gap is an error, with its line.' },
     ],
     shapes: (args, host) => csvShapes(args.path as string, csvReading(args), host),
-    files: (args) => [args.path as string],
   },
   {
     name: 'idx',
     doc: 'Images and labels in the IDX format of the original MNIST files, relative to the .dlnet file.',
     params: [
-      { name: 'images', type: { kind: 'string' }, doc: 'Path of the image file (idx3-ubyte).' },
-      { name: 'labels', type: { kind: 'string' }, doc: 'Path of the label file (idx1-ubyte).' },
+      { name: 'images', type: { kind: 'string', file: 'idx' }, doc: 'Path of the image file (idx3-ubyte).' },
+      { name: 'labels', type: { kind: 'string', file: 'idx' }, doc: 'Path of the label file (idx1-ubyte).' },
       { name: 'classes', type: { kind: 'int', min: 2 }, default: 10, doc: 'Number of classes (labels become one-hot).' },
     ],
-    shapes: (args, host) => idxShapes(args.images as string, n(args, 'classes'), host),
-    files: (args) => [args.images as string, args.labels as string],
+    shapes: (args, host) => idxShapes(args.images as string, args.labels as string, n(args, 'classes'), host),
   },
 ];
 
@@ -173,12 +175,12 @@ const BY_STAMP_LIMIT = 32;
  * What `read` makes of a file, kept by path, stamp and `how` (what else it depends on) so
  * that a file is read once per version: `missing` where the file cannot be read (not kept).
  */
-function byStamp<T>(kept: Map<string, T>, host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => T, missing: T): T {
+function byStamp<T>(kept: Map<string, T>, host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => T, missing: () => T): T {
   const stamp = host.stamp?.(path);
   const key = stamp === undefined ? undefined : `${path}\0${stamp}\0${how}`;
   if (key !== undefined && kept.has(key)) return kept.get(key)!;
   const bytes = host.readFile(path);
-  if (!bytes) return missing;
+  if (!bytes) return missing();
   const made = read(bytes);
   if (key !== undefined) {
     if (kept.size >= BY_STAMP_LIMIT) kept.delete(kept.keys().next().value!);
@@ -190,7 +192,10 @@ function byStamp<T>(kept: Map<string, T>, host: FileHost, path: string, how: str
 /** What a file source gave; `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
 const shapesByStamp = new Map<string, DatasetShapes | SourceError>();
 function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | SourceError): DatasetShapes | SourceError {
-  return byStamp(shapesByStamp, host, path, how, read, { error: `cannot read '${path}'` });
+  return byStamp(shapesByStamp, host, path, how, read, () => {
+    const why = host.problem?.(path);
+    return { error: `cannot read '${path}'${why ? `: ${why}` : ''}`, unreadable: path };
+  });
 }
 
 /** A table's header, for completion of the tables of the file being edited. */
@@ -202,7 +207,7 @@ export function tableColumns(host: FileHost, path: string): string[] | undefined
     let columns: string[] | undefined;
     eachCsvRecord(new TextDecoder().decode(bytes.subarray(0, 1 << 16)), (fields) => ((columns = fields.map((f) => f.trim())), { message: '' }));
     return columns;
-  }, undefined);
+  }, () => undefined);
 }
 
 /** A csv source's table read like another (the table trained on): one-hot by the other's texts, its features the other's. */
@@ -231,15 +236,46 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
   });
 }
 
-function idxShapes(path: string, classes: number, host?: FileHost): DatasetShapes | SourceError {
+function idxShapes(images: string, labels: string, classes: number, host?: FileHost): DatasetShapes | SourceError {
   if (!host) return { features: [null, null, 1], labels: [classes], labelKind: 'onehot' };
-  return fromFile(host, path, `classes ${classes}`, (bytes) => idxHeader(path, classes, bytes));
+  const shapes = fromFile(host, images, `classes ${classes}`, (bytes) => idxHeader(images, classes, bytes));
+  if ('error' in shapes) return shapes;
+  const read = byStamp(labelsByStamp, host, labels, `classes ${classes}`, (bytes) => idxLabels(labels, classes, bytes), () => {
+    const why = host.problem?.(labels);
+    return { error: `cannot read '${labels}'${why ? `: ${why}` : ''}`, unreadable: labels };
+  });
+  if (typeof read !== 'number') return read;
+  return read === shapes.size ? shapes : { error: `'${labels}' holds ${read.toLocaleString('en')} labels for the ${shapes.size!.toLocaleString('en')} images of '${images}'` };
 }
 
 function idxHeader(path: string, classes: number, bytes: Uint8Array): DatasetShapes | SourceError {
   if (bytes.length < 16 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[3] !== 3) return { error: `'${path}' is not an IDX image file (rank 3)` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { features: [view.getUint32(8), view.getUint32(12), 1], labels: [classes], labelKind: 'onehot', size: view.getUint32(4) };
+}
+
+/** What an IDX label file gave: how many labels it holds, each checked to be a class below `classes`. */
+const labelsByStamp = new Map<string, number | SourceError>();
+
+function idxLabels(path: string, classes: number, bytes: Uint8Array): number | SourceError {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[3] !== 1) return { error: `'${path}' is not an IDX label file (rank 1)` };
+  const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4);
+  if (bytes.length < 8 + count) return { error: `'${path}' says it holds ${count.toLocaleString('en')} labels but has ${(bytes.length - 8).toLocaleString('en')}` };
+  for (let i = 0; i < count; i++) {
+    if (bytes[8 + i] >= classes) return { error: `'${path}' has label ${bytes[8 + i]} (item ${i}), past classes: ${classes} (classes 0 to ${classes - 1})` };
+  }
+  return count;
+}
+
+/** The files a source reads, as written (relative to the .dlnet file): its parameters that name a file. Editors watch them. */
+export function filesRead(def: DatasetDef, args: Args): string[] {
+  return def.params.filter((p) => p.type.kind === 'string' && p.type.file && typeof args[p.name] === 'string').map((p) => args[p.name] as string);
+}
+
+/** Whether a file's name says it holds what a parameter of this kind reads: a table's extension, an IDX file's name. */
+export function fileOfKind(path: string, kind: FileKind): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return kind === 'table' ? /\.(csv|data)$/.test(name) : /idx|ubyte/.test(name);
 }
 
 export function findDataset(name: string): DatasetDef | undefined {

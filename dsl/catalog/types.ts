@@ -10,11 +10,15 @@ export type ChoiceTable =
   | 'activation' | 'initializer' | 'regularizer' | 'padding' | 'dtype' | 'mergeMode'
   | 'loss' | 'optimizer' | 'metric' | 'schedule' | 'earlyStopping' | 'monitor' | 'gaps';
 
+/** What a file a source reads holds: a table (CSV) or images or labels in the IDX format. */
+export type FileKind = 'table' | 'idx';
+
 export type ParamType =
   | { kind: 'int'; min?: number; max?: number }
   | { kind: 'float'; min?: number; max?: number; maxExclusive?: boolean }
   | { kind: 'bool' }
-  | { kind: 'string' }
+  /** `file`: a path, relative to the .dlnet file, of a file of that kind (editors offer those near it). */
+  | { kind: 'string'; file?: FileKind }
   | { kind: 'choice'; table: ChoiceTable }
   /** A number or a pair: `kernel: 3` or `kernel: [3, 5]`. */
   | { kind: 'pair'; min?: number }

@@ -7,16 +7,16 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type { Analysis } from '../analyze';
-import { aliasesOf, choiceTables, datasets, findChoice, findDataset, findLayer, findSetting, layers, tableColumns, trainSettings, type ChoiceTable, type LayerName, type ParamDef, type ParamType } from '../catalog';
+import { aliasesOf, choiceTables, datasets, fileOfKind, findChoice, findDataset, findLayer, findSetting, layers, tableColumns, trainSettings, type ChoiceTable, type FileKind, type LayerName, type ParamDef, type ParamType } from '../catalog';
 import { declarationStartBefore, lex } from '../syntax/lexer';
 import { fittingLoss } from '../semantics/train';
 import type * as ast from '../syntax/ast';
-import { comparePositions, offsetAt, type Position } from '../syntax/range';
+import { comparePositions, offsetAt, type Position, type Range } from '../syntax/range';
 import * as t from '../syntax/tokens';
 import { choiceDoc, datasetDoc, layerDoc, paramDoc, paramLine, typeName } from './describe';
 import { paramsOf } from './hover';
 
-export type CompletionKind = 'layer' | 'block' | 'tensor' | 'keyword' | 'parameter' | 'value' | 'snippet' | 'model' | 'dataset' | 'setting' | 'source';
+export type CompletionKind = 'layer' | 'block' | 'tensor' | 'keyword' | 'parameter' | 'value' | 'snippet' | 'model' | 'dataset' | 'setting' | 'source' | 'file';
 
 export interface Completion {
   label: string;
@@ -34,6 +34,8 @@ export interface Completion {
   table?: ChoiceTable;
   /** The layer, source or value a parameter belongs to. */
   owner?: string;
+  /** The text the item replaces, where it is more than the word at the cursor (a path in a string). */
+  range?: Range;
 }
 
 interface Frame {
@@ -81,6 +83,12 @@ export function complete(a: Analysis, pos: Position): Completion[] {
   const scope = new Scope(a, pos);
 
   if (!frame) return topLevel(a, segment);
+  const inString = stringAtCursor(a.text, offset);
+  if (inString && frame.open === t.LParen) {
+    const call = callAtCursor(a, pos);
+    const type = call && call.active >= 0 ? call.params[call.active].type : undefined;
+    if (type?.kind === 'string' && type.file) return fileItems(a, pos, offset, inString, type.file);
+  }
   if (frame.open === t.LParen) return frame.callee === 'csv' && isArgument(tokens, frame, 'label') ? tableColumnItems(a, tokens, frame, offset) : inCall(a, scope, tokens, frame);
   if (frame.open === t.LBracket) {
     const below = frames[frames.length - 2];
@@ -317,6 +325,46 @@ function tableColumnItems(a: Analysis, tokens: IToken[], call: Frame, offset: nu
   const closed = a.text[offset] === quote;
   return columns.filter((c) => !taken.has(c)).map((c, i) => ({
     label: c, kind: 'value', detail: `a column of ${strings[0]}`, insertText: `${opened ? '' : quote}${c}${closed ? '' : quote}`, sortText: String(i).padStart(4, '0'),
+  }));
+}
+
+/** The cursor inside a quoted string on its line: the offset after its opening quote, the quote, and the offset of its closing one (if on the line). */
+interface StringAtCursor {
+  start: number;
+  quote: string;
+  close?: number;
+}
+
+function stringAtCursor(text: string, offset: number): StringAtCursor | undefined {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  let open: StringAtCursor | undefined;
+  for (let i = lineStart; i < offset; i++) {
+    const c = text[i];
+    if (open) {
+      if (c === '\\') i++;
+      else if (c === open.quote) open = undefined;
+    } else if (c === '"' || c === "'") open = { start: i + 1, quote: c };
+    else if (c === '#') return undefined;
+  }
+  if (!open) return undefined;
+  for (let i = offset; i < text.length && text[i] !== '\n' && text[i] !== '\r'; i++) {
+    if (text[i] === open.quote) return { ...open, close: i };
+  }
+  return open;
+}
+
+/**
+ * The files near the .dlnet file that a source's path parameter reads (tables, IDX files),
+ * each replacing the string's text: a path typed in part (`data/tr`) is completed whole,
+ * and the string closed where it is not.
+ */
+function fileItems(a: Analysis, pos: Position, offset: number, string: StringAtCursor, kind: FileKind): Completion[] {
+  const files = a.host?.nearbyFiles?.().filter((f) => fileOfKind(f, kind));
+  if (!files?.length) return [];
+  const end = string.close ?? offset;
+  const range: Range = { start: { line: pos.line, character: pos.character - (offset - string.start) }, end: { line: pos.line, character: pos.character + (end - offset) } };
+  return files.map((f, i) => ({
+    label: f, kind: 'file', detail: kind === 'table' ? 'a table' : 'an IDX file', insertText: string.close === undefined ? `${f}${string.quote}` : f, range, sortText: String(i).padStart(5, '0'),
   }));
 }
 

@@ -1,10 +1,12 @@
 /**
- * Fixes of a csv source that its table suggests: a column to take the labels from, where it
- * names none; a column at fault (a gap, a stray text) to fill or to leave out.
+ * Fixes of a file source that its files suggest: a file near the .dlnet file for a path that
+ * names none; a column to take the labels from, where a csv source names none; a column at
+ * fault (a gap, a stray text) to fill or to leave out.
  */
-import { tableColumns, type FileHost, type SourceError } from '../catalog';
+import { fileOfKind, tableColumns, type FileHost, type FileKind, type SourceError } from '../catalog';
 import type { Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
+import { editDistance } from '../suggest';
 import { listArgumentItemAdded, settingArgument } from './values';
 
 /** How many of a table's columns a csv source that names no label is offered as its label. */
@@ -40,4 +42,43 @@ export function columnFixes(source: ast.Call, error: SourceError): Fix[] | undef
   const leaveOut = listArgumentItemAdded(source, 'ignore', item);
   if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
   return fixes.length ? fixes : undefined;
+}
+
+/** How many files a path that names none is offered, at most. */
+const PATHS_OFFERED = 6;
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const extension = (path: string) => {
+  const name = baseName(path);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+};
+const stem = (path: string) => {
+  const name = baseName(path).toLowerCase();
+  return extension(name) ? name.slice(0, name.length - extension(name).length) : name;
+};
+
+/**
+ * A data path that names no file: the files of its kind near the .dlnet file (a table by its
+ * extension, an IDX file by its name) that it may have meant, first (the same name in another
+ * folder, case or extension, a name a few letters off, a file in the folder written; `meant`:
+ * the one such, where there is one), then the others, so that the quick fixes show what
+ * there is to read. Each fix writes the path.
+ */
+export function pathFixes(value: ast.StringLit, kind: FileKind, host: FileHost): { fixes?: Fix[]; meant?: string } {
+  const written = value.value.replace(/^\.\//, '').replace(/\\/g, '/');
+  const files = host.nearbyFiles?.().filter((f) => fileOfKind(f, kind) || extension(f) === extension(written));
+  if (!files?.length) return {};
+  const lower = written.toLowerCase();
+  const limit = Math.max(1, Math.min(3, Math.floor(baseName(written).length / 4)));
+  const distance = (f: string) => editDistance(f.toLowerCase(), lower);
+  // A folder written for a file in it (`data`): its files.
+  const folder = `${lower.replace(/\/$/, '')}/`;
+  const near = files
+    .filter((f) => stem(f) === stem(written) || editDistance(baseName(f).toLowerCase(), baseName(lower)) <= limit || distance(f) <= limit || f.toLowerCase().startsWith(folder))
+    .sort((a, b) => distance(a) - distance(b));
+  const offered = [...near, ...files.filter((f) => !near.includes(f))].slice(0, PATHS_OFFERED);
+  const meant = near.length === 1 ? near[0] : undefined;
+  const fixes = offered.map((f): Fix => ({ title: `Read '${f}'`, edits: [{ range: value.range, newText: JSON.stringify(f) }], ...(f === meant ? { preferred: true } : {}) }));
+  return { fixes: fixes.length ? fixes : undefined, meant };
 }

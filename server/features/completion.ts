@@ -15,6 +15,7 @@ const kinds: Record<ide.CompletionKind, CompletionItemKind> = {
   dataset: CompletionItemKind.Struct,
   setting: CompletionItemKind.Field,
   source: CompletionItemKind.Constructor,
+  file: CompletionItemKind.File,
 };
 
 export function registerCompletion(ctx: ServerContext): void {
@@ -25,7 +26,8 @@ export function registerCompletion(ctx: ServerContext): void {
       label: c.label,
       kind: kinds[c.kind],
       detail: c.detail,
-      insertText: c.insertText,
+      insertText: c.range ? undefined : c.insertText,
+      textEdit: c.range ? { range: c.range, newText: c.insertText ?? c.label } : undefined,
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       sortText: c.sortText,
       preselect: c.preselect,

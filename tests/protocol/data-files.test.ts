@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TestClient } from './client';
+import { CodeActionRequest, CompletionRequest, type CodeAction } from 'vscode-languageserver-protocol';
+import { cursor, TestClient } from './client';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-watch-'));
 writeFileSync(join(dir, 'package.json'), '{}');
@@ -66,4 +67,31 @@ it('asks nothing of a client that cannot register watchers (it re-checks at the 
   } finally {
     await plain.dispose();
   }
+});
+
+it('says why a data path names no file, offers the files near that it may mean, and completes paths in the string', async () => {
+  writeFileSync(table, 'a,b,kind\n1,2,rose\n');
+  writeFileSync(join(dir, 'data', 'notes.md'), 'not a table');
+  const uri = pathToFileURL(join(dir, 'missing.dlnet')).href;
+  const diagnostics = await client.open(uri, 'dataset flowers = csv("flower.csv", label: "kind")\n');
+  const missing = diagnostics.find((d) => d.message.startsWith('dataset flowers: cannot read'))!;
+  expect(missing.message).toBe(`dataset flowers: cannot read 'flower.csv': no such file in ${dir}; did you mean 'data/flowers.csv'?`);
+  // At the path, not the whole call.
+  expect(missing.range).toEqual({ start: { line: 0, character: 22 }, end: { line: 0, character: 34 } });
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+  const read = actions.find((a) => a.title === "Read 'data/flowers.csv'")!;
+  expect(read.isPreferred).toBe(true);
+  expect(read.edit!.changes![uri]).toEqual([{ range: missing.range, newText: '"data/flowers.csv"' }]);
+
+  const complete = async (marked: string) => {
+    const { text, position } = cursor(marked);
+    await client.change(uri, text);
+    const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    return (Array.isArray(result) ? result : result?.items ?? []).map((i) => i.textEdit);
+  };
+  // The string's text so far is replaced whole (a path's '/' and '.' end no word here), and the string closed.
+  expect(await complete('dataset flowers = csv("data/fl|')).toEqual([{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 30 } }, newText: 'data/flowers.csv"' }]);
+  // Closed already, the text after the cursor too: only the path is written. Markdown is no table.
+  expect(await complete('dataset flowers = csv("|x.csv", label: "kind")')).toEqual([{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 28 } }, newText: 'data/flowers.csv' }]);
+  expect(client.loggedErrors).toEqual([]);
 });

@@ -277,6 +277,25 @@ describe('idx', () => {
     writeFileSync(join(dir, 'junk.idx'), 'not idx');
     expect(() => loadIdx(join(dir, 'junk.idx'), 'junk.idx', join(dir, 'lab.idx'), 'lab.idx', 10)).toThrow(DataError);
   });
+
+  it('is checked against its label file: there, as many labels as images, each a class', () => {
+    const images = Buffer.alloc(16 + 2 * 4);
+    images.writeUInt32BE(0x00000803, 0);
+    images.writeUInt32BE(2, 4);
+    images.writeUInt32BE(2, 8);
+    images.writeUInt32BE(2, 12);
+    writeFileSync(join(dir, 'check-images.idx'), images);
+    const errors = (labels: Buffer | undefined, classes = 10) => {
+      if (labels) writeFileSync(join(dir, 'check-labels.idx'), labels);
+      const text = `dataset d = idx(images: "check-images.idx", labels: "${labels ? 'check-labels.idx' : 'check-label.idx'}", classes: ${classes})\n`;
+      return analyze(text, { host: fileHost(dlnet) }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+    };
+    expect(errors(Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]))).toEqual([]);
+    expect(errors(undefined)[0]).toMatch(/^dataset d: cannot read 'check-label.idx': no such file in .*; did you mean 'check-labels.idx'\?$/);
+    expect(errors(Buffer.from([0, 0, 8, 1, 0, 0, 0, 3, 3, 7, 1]))).toEqual(["dataset d: 'check-labels.idx' holds 3 labels for the 2 images of 'check-images.idx'"]);
+    expect(errors(Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]), 5)).toEqual(["dataset d: 'check-labels.idx' has label 7 (item 1), past classes: 5 (classes 0 to 4)"]);
+    expect(errors(Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 3, 7]))).toEqual(["dataset d: 'check-labels.idx' is not an IDX label file (rank 1)"]);
+  });
 });
 
 describe('paths', () => {
@@ -285,5 +304,21 @@ describe('paths', () => {
     expect(resolveDataPath(dlnet, 'data/x.csv')).toBe(join(dir, 'data', 'x.csv'));
     expect(resolveDataPath(dlnet, '../../etc/passwd')).toBeInstanceOf(Error);
     expect(resolveDataPath(dlnet, '/etc/passwd')).toBeInstanceOf(Error);
+  });
+
+  it('say why a file cannot be read, and list the files below the .dlnet file', () => {
+    const host = fileHost(dlnet);
+    mkdirSync(join(dir, 'data', 'deep', 'deeper', 'deepest'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'deep', 'a.csv'), 'x\n1\n');
+    writeFileSync(join(dir, 'data', 'deep', 'deeper', 'deepest', 'too-deep.csv'), 'x\n1\n');
+    writeFileSync(join(dir, 'node_modules', 'pkg', 'dependency.csv'), 'x\n1\n');
+    expect(host.problem!('nothing.csv')).toBe(`no such file in ${dir}`);
+    expect(host.problem!('data/none/x.csv')).toBe(`no such file in ${join(dir, 'data', 'none')}`);
+    expect(host.problem!('data')).toBe('it is a folder');
+    expect(host.problem!('../../etc/passwd')).toMatch(/^it is outside the workspace /);
+    const files = host.nearbyFiles!();
+    expect(files).toContain('data/deep/a.csv');
+    expect(files.some((f) => f.includes('too-deep') || f.includes('node_modules'))).toBe(false);
   });
 });
