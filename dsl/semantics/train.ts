@@ -458,7 +458,7 @@ function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShap
       const encoded = textColumnsOf(data.encoding).map((e) => `${e.column} ${e.texts}`).join(', ');
       ctx.report(diagnostic('data-mismatch', 'error', at,
         `model ${g.name} takes input \`${input.id}\` ${formatShape(input.shape)} (line ${lineOf(input.range)}), but dataset ${dataDecl.name.text} gives features ${formatShape(f.shape)} (line ${lineOf(dataDecl.range)})${encoded ? `; its columns of texts give one feature a text: ${encoded}` : ''}`, {
-          fixes: flattenedInputFix(ctx, g, input, f.shape) ?? textColumnFixes(input.shape, f.shape, data, dataDecl),
+          fixes: flattenedInputFix(ctx, g, input, f.shape) ?? textColumnFixes(input.shape, f.shape, data, dataDecl) ?? inputAsDataFix(ctx, g, input, f.shape),
           related: [
             { range: input.range, message: `input \`${input.id}\` ${formatShape(input.shape)}` },
             { range: dataDecl.range, message: `features ${formatShape(f.shape)}` },
@@ -481,9 +481,24 @@ function flattenedInputFix(ctx: Context, g: ModelGraph, input: InputNode, data: 
   const values = (shape: Shape) => (shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, b) => a * b, 1) : NaN);
   const flattened = g.layers.filter((l) => l.inputs.includes(input.id));
   if (values(input.shape) !== values(data) || flattened.length !== 1 || flattened[0].kind !== 'flatten') return undefined;
-  const stmt = ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input' && s.range === input.range);
+  const stmt = inputStatement(ctx, g, input);
   if (!stmt) return undefined;
   return [{ title: `Declare the input as ${formatShape(data)}, the data's shape (its flatten gives the same ${values(data)} values)`, edits: [{ range: stmt.shape.range, newText: formatShape(data) }], preferred: true }];
+}
+
+/**
+ * Any other input that the data does not fit: declared as the data's shape, offered (the
+ * layers after it then take other shapes, which the check judges anew).
+ */
+function inputAsDataFix(ctx: Context, g: ModelGraph, input: InputNode, data: Shape): Fix[] | undefined {
+  if (data.some((d) => typeof d !== 'number')) return undefined;
+  const stmt = inputStatement(ctx, g, input);
+  return stmt ? [{ title: `Declare the input as ${formatShape(data)}, the data's shape`, edits: [{ range: stmt.shape.range, newText: formatShape(data) }] }] : undefined;
+}
+
+/** The statement that declares an input of a model (none where Python code or Keras's Input() stands for it). */
+function inputStatement(ctx: Context, g: ModelGraph, input: InputNode): ast.InputStmt | undefined {
+  return ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input' && s.range === input.range);
 }
 
 /** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`); `least` is where it would run ("T ≥ 5"). */
