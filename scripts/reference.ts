@@ -54,7 +54,7 @@ export function renderCatalogue(): string {
   const titles: Record<ChoiceTable, string> = {
     activation: 'Activations', initializer: 'Initialisers', regularizer: 'Regularisers', padding: 'Padding', dtype: 'Input types',
     mergeMode: 'Bidirectional merge modes', loss: 'Losses', optimizer: 'Optimisers', metric: 'Metrics', schedule: 'Learning-rate schedules',
-    earlyStopping: 'Early stopping', monitor: 'Monitored values', gaps: 'Gaps in a table',
+    earlyStopping: 'Early stopping', monitor: 'Monitored values', gaps: 'Gaps in a table', target: 'Training targets',
   };
   for (const [table, defs] of Object.entries(choiceTables) as [ChoiceTable, typeof choiceTables[ChoiceTable]][]) {
     out.push(`### ${titles[table]}`, '', '| name | parameters | |', '| --- | --- | --- |');

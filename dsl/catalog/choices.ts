@@ -127,6 +127,11 @@ export const gapFills: ChoiceDef[] = [
   { name: 'zero', doc: '0.' },
 ];
 
+export const targets: ChoiceDef[] = [
+  { name: 'labels', doc: "The dataset's labels (the default)." },
+  { name: 'features', doc: 'The features themselves: the model learns to give back its input, as an autoencoder does (Keras: fit(x, x)).' },
+];
+
 export const choiceTables: Record<ChoiceTable, ChoiceDef[]> = {
   activation: activations,
   initializer: initializers,
@@ -141,6 +146,7 @@ export const choiceTables: Record<ChoiceTable, ChoiceDef[]> = {
   earlyStopping: earlyStoppings,
   monitor: monitors,
   gaps: gapFills,
+  target: targets,
 };
 
 const index = new Map<ChoiceTable, Map<string, ChoiceDef>>(

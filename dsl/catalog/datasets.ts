@@ -25,6 +25,8 @@ export interface DatasetShapes {
   classNumbers?: number;
   /** How a table's texts are one-hot: a table validated on is read like the table trained on (see CsvEncoding). */
   encoding?: CsvEncoding;
+  /** The features are the labels too (a train statement's `target: features`, an autoencoder's): messages say so. */
+  targetIsFeatures?: true;
   /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
   scales?: { column: string; scale: number }[];
 }

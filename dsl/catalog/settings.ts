@@ -15,6 +15,7 @@ export const trainSettings: SettingDef[] = [
   { name: 'batchSize', type: { kind: 'int', min: 1 }, default: 32, doc: 'Examples per gradient step.' },
   { name: 'validationSplit', type: { kind: 'float', min: 0, max: 1, maxExclusive: true }, default: 0, doc: 'Fraction of the data held out for validation (taken from the end, after a seeded shuffle): at least one example, and never all of them.', only: 'plain' },
   { name: 'validation', type: { kind: 'dataset' }, optional: true, doc: 'A separate dataset for validation, instead of validationSplit.', only: 'plain' },
+  { name: 'target', type: { kind: 'choice', table: 'target' }, default: choice('labels'), doc: "What the model learns to output: the dataset's labels, or its features (an autoencoder, as Keras's fit(x, x)).", only: 'plain' },
   { name: 'metrics', type: { kind: 'list', of: { kind: 'choice', table: 'metric' } }, default: [], doc: 'Values reported each epoch besides the loss: [accuracy].', only: 'plain' },
   { name: 'shuffle', type: { kind: 'bool' }, default: true, doc: 'Shuffle the training data every epoch.' },
   { name: 'seed', type: { kind: 'int', min: 0 }, default: 0, doc: 'Seed for weight initialisation, shuffling and the validation split.' },

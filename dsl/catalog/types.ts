@@ -8,7 +8,7 @@ import type { Shape } from '../semantics/shape';
 /** The named value tables that enum-typed parameters draw from. */
 export type ChoiceTable =
   | 'activation' | 'initializer' | 'regularizer' | 'padding' | 'dtype' | 'mergeMode'
-  | 'loss' | 'optimizer' | 'metric' | 'schedule' | 'earlyStopping' | 'monitor' | 'gaps';
+  | 'loss' | 'optimizer' | 'metric' | 'schedule' | 'earlyStopping' | 'monitor' | 'gaps' | 'target';
 
 /** What a file a source reads holds: a table (CSV) or images or labels in the IDX format. */
 export type FileKind = 'table' | 'idx';

@@ -37,9 +37,10 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   const data = decl.dataCall ? void sourceCalledInPlace(ctx, decl, decl.dataCall, 'a train statement') : resolveDataset(ctx, decl, decl.data);
   const gan = decl.versus !== undefined;
   const settings = bindSettings(ctx, decl, gan, globals);
-  if (model && data?.shapes && (!gan || versus)) {
-    if (gan && versus) checkGan(ctx, decl, model, versus, data.shapes, data.decl);
-    else checkFit(ctx, decl, model, data.shapes, data.decl, settings);
+  const shapes = data?.shapes && targetShapes(ctx, decl, settings, data.shapes, data.decl);
+  if (model && data && shapes && (!gan || versus)) {
+    if (gan && versus) checkGan(ctx, decl, model, versus, shapes, data.decl);
+    else checkFit(ctx, decl, model, shapes, data.decl, settings);
   }
   const features = data?.shapes && isShape(data.shapes.features) ? data.shapes.features : undefined;
   if (!model && !gan && features && data) inputFromData(ctx, decl, features, data.decl);
@@ -104,6 +105,24 @@ function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { 
   const at = lineStart(first.keyword.start);
   return { text, fixes: [{ title: `Declare ${text}`, edits: [{ range: { start: at, end: at }, newText: `${text}${ctx.lineBreak}` }], preferred: true }] };
 }
+
+/**
+ * What the model learns to output from the data: its labels, or with `target: features` (an
+ * autoencoder, Keras's `fit(x, x)`) its features, as values to give back; undefined, said,
+ * where the data has several feature tensors, which no one output gives back.
+ */
+function targetShapes(ctx: Context, decl: ast.TrainDecl, settings: Args, shapes: DatasetShapes, dataDecl: ast.DatasetDecl): DatasetShapes | undefined {
+  if ((settings.target as Choice | undefined)?.name !== 'features') return shapes;
+  if (!isShape(shapes.features)) {
+    ctx.report(diagnostic('data-mismatch', 'error', settingNamed(decl, 'target')!.value.range,
+      `target: features gives back one feature tensor, but dataset ${dataDecl.name.text} (line ${lineOf(dataDecl.range)}) gives ${shapes.features.length} (${shapes.features.map((f) => f.name).join(', ')})`));
+    return undefined;
+  }
+  return { ...shapes, labels: shapes.features, labelKind: 'regression', classes: undefined, classNumbers: undefined, targetIsFeatures: true };
+}
+
+/** What the model is trained to output, in words: a dataset's labels, or its features where they are the target. */
+const targetWords = (data: DatasetShapes, dataDecl: ast.DatasetDecl) => (data.targetIsFeatures ? `dataset ${dataDecl.name.text}'s features, the target,` : `dataset ${dataDecl.name.text}'s labels`);
 
 function resolveModel(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): ModelGraph | undefined {
   if (!resolve(ctx, train, ident, 'model')) return undefined;
@@ -607,7 +626,7 @@ function checkMetrics(ctx: Context, decl: ast.TrainDecl, data: DatasetShapes, da
       ? { title: `Remove ${item.callee.text}`, edits: [{ range: withoutItem(list.items, item), newText: '' }], preferred: true }
       : { title: 'Change to mae (mean absolute error)', edits: [{ range: item.range, newText: 'mae' }], preferred: true };
     ctx.report(diagnostic('invalid-setting', 'warning', item.range,
-      `${item.callee.text} counts right answers among classes, but dataset ${dataDecl.name.text}'s labels are values to predict: it says nothing here; mae (mean absolute error) or mse does`, { fixes: [fix] }));
+      `${item.callee.text} counts right answers among classes, but ${targetWords(data, dataDecl)} are values to predict: it says nothing here; mae (mean absolute error) or mse does`, { fixes: [fix] }));
   }
 }
 
@@ -655,7 +674,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
     const sized = onData && formatShape(onData) !== formatShape(out.shape) ? ` with the data's sizes (${run!.bound.join(', ')})` : '';
     const read = classNumbers === undefined ? '' : `: class numbers from 0 to ${classNumbers - 1}, which ${loss!.name} would need one-hot; sparseCategoricalCrossentropy reads them as they are`;
     ctx.report(diagnostic('data-mismatch', 'error', decl.data.range,
-      `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but dataset ${dataDecl.name.text} has labels ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})${read}`, {
+      `model ${g.name} outputs ${formatShape(outShape)}${where}${sized}, but ${data.targetIsFeatures ? `${targetWords(data, dataDecl)} are` : `dataset ${dataDecl.name.text} has labels`} ${formatShape(data.labels)} (line ${lineOf(dataDecl.range)})${read}`, {
         fixes: fixes.length ? fixes : undefined,
         related: out.node ? [{ range: out.node.range, message: `the output ${formatShape(outShape)} comes from here` }] : undefined,
       }));
@@ -711,7 +730,7 @@ function checkClassNumbers(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, out
   const lossSetting = settingNamed(decl, 'loss')!;
   if (n === undefined) {
     ctx.report(diagnostic('loss-mismatch', 'error', lossSetting.value.range,
-      `${loss.name} reads labels as class numbers (0, 1, 2, …), but dataset ${dataDecl.name.text}'s labels (line ${lineOf(dataDecl.range)}) are not all whole numbers from 0 up: they are values to predict, for a regression loss such as meanSquaredError`));
+      `${loss.name} reads labels as class numbers (0, 1, 2, …), but ${targetWords(data, dataDecl)} (line ${lineOf(dataDecl.range)}) are not all whole numbers from 0 up: they are values to predict, for a regression loss such as meanSquaredError`));
     return;
   }
   const units = out.shape[out.shape.length - 1];

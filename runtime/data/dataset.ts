@@ -16,6 +16,8 @@ export interface Data {
   labels?: Column;
   /** Names of the classes, for one-hot labels. */
   classes?: string[];
+  /** The dataset's own labels and classes where the model learns to output something else (`target: features`): the panel colours examples by them. */
+  shown?: { labels: Column; classes: string[] };
 }
 
 export const exampleLength = (c: Column) => c.shape.reduce((a, b) => a * b, 1);
@@ -28,7 +30,8 @@ export function take(data: Data, indices: ArrayLike<number>): Data {
     for (let i = 0; i < indices.length; i++) out.set(c.data.subarray(indices[i] * len, (indices[i] + 1) * len), i * len);
     return { ...c, data: out };
   };
-  return { ...data, size: indices.length, features: data.features.map(pick), labels: data.labels && pick(data.labels) };
+  const shown = data.shown && { ...data.shown, labels: pick(data.shown.labels) };
+  return { ...data, size: indices.length, features: data.features.map(pick), labels: data.labels && pick(data.labels), shown };
 }
 
 /** A seeded shuffle, then the last `fraction` held out for validation. */

@@ -23,7 +23,8 @@ export class RepresentationProbe {
     const count = Math.min(SAMPLE, data.size);
     const indices = Array.from({ length: count }, (_, i) => i);
     this.inputs = featureTensors(g, data, indices);
-    this.labels = classIndices(data, count);
+    // An autoencoder's examples are coloured by the dataset's own classes.
+    this.labels = classIndices(data.shown ?? data, count);
     const named = g.layers.filter((l) => l.named && l.outputShape.every((d) => typeof d === 'number'));
     this.names = named.map((l) => ({ name: l.id, line: l.range.start.line }));
     if (named.length) this.probe = tfl.model({ inputs: model.inputs, outputs: named.map((l) => model.getLayer(l.id).output as tfl.SymbolicTensor) });

@@ -159,7 +159,7 @@ export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: st
   const settings = plan.settings;
   if (settings.validation) {
     const validation = loadPlanData(a, settings.validation as string, file, a.datasets.get(plan.dataset)?.shapes?.encoding);
-    return { train: data, validation: classNumbersNamed(a, plan, validation) };
+    return { train: data, validation: withTarget(plan, classNumbersNamed(a, plan, validation)) };
   }
   return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
 }
@@ -179,7 +179,15 @@ export function readPlan(file: string, model?: string): { text: string; analysis
 /** The train statement of an analysed file and its dataset, or a RunError that names the line. */
 export function planWithData(analysis: Analysis, file: string, model?: string): { plan: TrainPlan; data: Data } {
   const plan = choosePlan(analysis, model);
-  return { plan, data: classNumbersNamed(analysis, plan, loadPlanData(analysis, plan.dataset, file)) };
+  return { plan, data: withTarget(plan, classNumbersNamed(analysis, plan, loadPlanData(analysis, plan.dataset, file))) };
+}
+
+/** The examples with what the model learns to output: the dataset's labels, or its features (`target: features`, an autoencoder's; the check allows one feature tensor). */
+function withTarget(plan: TrainPlan, data: Data): Data {
+  if ((plan.settings.target as Choice | undefined)?.name !== 'features') return data;
+  const { name: _input, ...features } = data.features[0];
+  const shown = data.labels && data.classes ? { labels: data.labels, classes: data.classes } : undefined;
+  return { ...data, labels: features, classes: undefined, shown };
 }
 
 /**
@@ -246,7 +254,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     o.sink({
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
       backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
-      data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes },
+      data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes ?? data.shown?.classes },
       epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize), replicas: workers.count, batchAdvice,
     });
     const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));

@@ -52,7 +52,7 @@ export function batchTensors(g: ModelGraph, data: Data, values: (Float32Array | 
 }
 
 /** Class index per example: argmax of one-hot labels, the 0/1 label of binary ones, or the class number itself; -1 for regression. */
-export function classIndices(data: Data, count: number): number[] {
+export function classIndices(data: Pick<Data, 'labels' | 'classes'>, count: number): number[] {
   const labels = data.labels;
   const classes = data.classes;
   if (!labels || !classes) return new Array(count).fill(-1);

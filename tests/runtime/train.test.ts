@@ -240,6 +240,37 @@ train Saved on colours { loss: binaryCrossentropy; optimizer: adam(learningRate:
     expect(of('end')[0].confusion).toMatchObject({ classes: ['0', '1'] });
   });
 
+  it('trains an autoencoder (target: features) to give back its input through a narrow code', async () => {
+    // 4 blobs in 16 dimensions, spread 1: the mean alone leaves ~9 a dimension (the centers' spread, uniform over ±5, and the
+    // noise's); a 3-wide code can hold which blob, not the noise, so the least error is ~13/16 of the noise's 1.
+    const { result, of } = await train(file('autoencoder.dlnet', `dataset points = blobs(centers: 4, dims: 16, samples: 800, seed: 3)
+model Squeeze {
+  input x: [16]
+  dense(16, activation: tanh)
+  code = dense(3)
+  dense(16, activation: tanh)
+  dense(16)
+}
+train Squeeze on points {
+  target: features
+  loss: meanSquaredError
+  optimizer: adam(learningRate: 0.01)
+  epochs: 30
+  validationSplit: 0.2
+}
+`));
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs[0].logs.loss).toBeGreaterThan(3);
+    expect(epochs[29].logs.val_loss).toBeLessThan(1.2);
+    // Values given back, no classes: no confusion matrix; yet the code is drawn with the examples coloured by their blob.
+    expect(of('end')[0].confusion).toBeUndefined();
+    expect(of('start')[0].data.classes).toHaveLength(4);
+    const drawn = of('representation').pop()!;
+    expect(drawn.layers.map((l) => [l.name, l.width, l.method])).toEqual([['code', 3, 'pca']]);
+    expect(new Set(drawn.labels)).toEqual(new Set([0, 1, 2, 3]));
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
