@@ -578,6 +578,30 @@ describe('fixAll', () => {
       ].join('\n'));
     });
 
+    it('Keras\'s autoencoder of MNIST: the functional model with the script\'s constant written in, its flattened images dlnet\'s flat MNIST, fit(x, x) the target: features', () => {
+      const { diagnostics, text } = converted(script('keras-autoencoder.py'));
+      expect(diagnostics).toEqual([]);
+      expect(text).toBe([
+        'model Autoencoder {',
+        '  input input_img: [784]',
+        '  encoded = input_img -> dense(32, activation: relu)',
+        '  decoded = encoded -> dense(784, activation: sigmoid)',
+        '}',
+        '',
+        'dataset mnist = mnist(flat: true)',
+        '',
+        'train Autoencoder on mnist {',
+        '  target: features',
+        '  optimizer: adam',
+        '  loss: binaryCrossentropy',
+        '  epochs: 50',
+        '  batchSize: 256',
+        '  shuffle: true',
+        '}',
+        '',
+      ].join('\n'));
+    });
+
     it('a Keras classifier of a CSV table read with pandas: the table is dlnet\'s csv source with the label column the script drops, its train_test_split the validationSplit', () => {
       const { diagnostics, text } = converted(script('keras-csv-heart.py'));
       expect(diagnostics).toEqual([]);

@@ -6,13 +6,20 @@
 import type { Diagnostic, Fix, TextEdit } from '../diagnostics';
 import { LineIndex } from '../syntax/range';
 
-/** The text with each of one pass's fixes applied, those that overlap one taken earlier left for the next pass. */
+/**
+ * The text with each of one pass's fixes applied, those that overlap one taken earlier left
+ * for the next pass. A fix whose edits all lie inside another's waits for it: the one that
+ * rewrites the whole (a model written in dlnet around Python's lines) knows what the
+ * region holds, and the next pass sees what is left inside it.
+ */
 function applyPass(text: string, fixes: Fix[]): { text: string; applied: number } {
   const lines = new LineIndex(text);
-  const taken: { from: number; to: number; newText: string }[] = [];
+  const spans = fixes.map((fix) => fix.edits.map((e) => ({ from: lines.offset(e.range.start), to: lines.offset(e.range.end), newText: e.newText })));
+  const within = (inner: Span[], outer: Span[]) => inner.every((e) => outer.some((o) => o.from <= e.from && e.to <= o.to && o.to - o.from > e.to - e.from));
+  const taken: Span[] = [];
   let applied = 0;
-  for (const fix of fixes) {
-    const edits = fix.edits.map((e) => ({ from: lines.offset(e.range.start), to: lines.offset(e.range.end), newText: e.newText }));
+  for (const [i, edits] of spans.entries()) {
+    if (spans.some((other, j) => j !== i && within(edits, other))) continue;
     // Two inserts at one place, or an edit inside another, would each change what the other meant.
     const clashes = edits.some((e) => taken.some((t) => e.from <= t.to && t.from <= e.to));
     if (clashes) continue;
@@ -23,6 +30,12 @@ function applyPass(text: string, fixes: Fix[]): { text: string; applied: number 
   let out = text;
   for (const e of taken) out = out.slice(0, e.from) + e.newText + out.slice(e.to);
   return { text: out, applied };
+}
+
+interface Span {
+  from: number;
+  to: number;
+  newText: string;
 }
 
 /** The safe fix of each diagnostic (its first preferred one), in the order of the diagnostics. */

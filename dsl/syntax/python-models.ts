@@ -31,7 +31,7 @@ import type * as ast from './ast';
 import { lexDeclarations, startsDeclaration } from './lexer';
 import { declarationTokens } from './parse';
 import { LineIndex, splitLines } from './range';
-import { sequentialModel, sequentialName } from './sequential';
+import { scriptConstantsOf, sequentialModel, sequentialName } from './sequential';
 import { scriptErrors } from './python-script';
 import { ScriptValues, scriptStatements } from './python-statements';
 import { classUsers, mayStartClass, MODULE_CLASS, moduleClassError, moduleClassLines, type Instantiation, type ModuleClass } from './python-class';
@@ -229,7 +229,10 @@ function modelAt(lines: string[], line: number, call: ModelCall, file: ast.Sourc
   const lastBound = [...body].reverse().map((l) => /^\s*([A-Za-z_]\w*)\s*=/.exec(l)?.[1]).find((n) => n !== undefined);
   const output = outputs && !(outputs.length === 1 && outputs[0] === lastBound) ? [`output ${outputs.join(', ')}`] : [];
   const indent = call.indent;
-  const newText = [`${indent}model ${modelName} {`, ...[...body, ...output].map((l) => (l.trim() === '' ? '' : `${indent}  ${l.slice(Math.min(indent.length, l.length - l.trimStart().length))}`)), `${indent}}`].join('\n');
+  // The script's constants are written where the layers use them (`Dense(encoding_dim)` → `Dense(32)`), since their lines go.
+  const constants = scriptConstantsOf(lines);
+  const written = (l: string) => (constants.size ? withConstants(l, constants) : l);
+  const newText = [`${indent}model ${modelName} {`, ...[...body, ...output].map((l) => (l.trim() === '' ? '' : `${indent}  ${written(l.slice(Math.min(indent.length, l.length - l.trimStart().length)))}`)), `${indent}}`].join('\n');
   const range = { start: { line: first, character: 0 }, end: { line: call.last, character: lines[call.last].length } };
   return {
     first,
@@ -240,6 +243,11 @@ function modelAt(lines: string[], line: number, call: ModelCall, file: ast.Sourc
       declares: modelName,
     },
   };
+}
+
+/** A line of Python with the constants it reads written as their values: a name not bound, named or called there, nor an attribute. */
+function withConstants(line: string, constants: ReadonlyMap<string, string>): string {
+  return line.replace(/(?<![\w.'"])([A-Za-z_]\w*)(?![\w'"(])(?!\s*=(?!=))/g, (name) => constants.get(name) ?? name);
 }
 
 /** The names `Model(...)` is given as its outputs (second positional argument or `outputs=`), and its `name=`. */

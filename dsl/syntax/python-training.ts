@@ -31,8 +31,8 @@ export interface Dataset {
   /** What dlnet's source gives, said where the script's loading goes. */
   gives: string;
 }
-const MNIST = { pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()/, dataset: { name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST', gives: 'gives its examples ready to train' } };
-const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b/;
+const MNIST = { pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()|\bdatasets\s+import\s+(?:[\w\s,]*,\s*)?mnist\b/, dataset: { name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST', gives: 'gives its examples ready to train' } };
+const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b|\.reshape\s*\(.*\bprod\s*\(\s*[\w.]+\.shape\s*\[\s*1\s*:\s*\]\s*\)/;
 
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
 export function datasetUsed(code: string): Dataset | undefined {
@@ -119,6 +119,12 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
     }
   }
+  // `fit(x_train, x_train)`: the model learns to give back its input, an autoencoder.
+  const fitCode = fit.code.slice(fit.code.indexOf(`${variable}.`));
+  const argText = (a: (typeof fitCall.args)[number] | undefined) => a && fitCode.slice(a.value.start, a.value.end).trim();
+  const x = argText(fitCall.args.find((a) => !a.name || a.name === 'x'));
+  const y = argText(fitCall.args.filter((a) => !a.name)[1] ?? fitCall.args.find((a) => a.name === 'y'));
+  if (x !== undefined && x === y) settings.unshift('target: features');
   const split = fitCall.args.some((a) => a.name === 'validation_data') ? heldOutBySplit(statements, values) : undefined;
   if (split && !settings.some((s) => s.startsWith('validationSplit:'))) settings.push(`validationSplit: ${split}`);
   const dataset = datasetUsed(statements.map((s) => s.code).join('\n'));

@@ -123,7 +123,7 @@ function bodyEdits(inner: IToken[], opener: IToken, closer: IToken, indent: numb
 }
 
 /** The constants a script's text names (`num_classes = 10`). */
-function scriptConstantsOf(lines: readonly string[]): ReadonlyMap<string, string> {
+export function scriptConstantsOf(lines: readonly string[]): ReadonlyMap<string, string> {
   return new ScriptValues(lines, scriptStatements(lines, () => false)).constants;
 }
 
