@@ -108,7 +108,8 @@ function handle(e: TrainEvent): void {
       samples.push(e);
       $('samples-section').classList.remove('hidden');
       drawSamples(sampleCanvas(), e, colours);
-      $('samples-caption').textContent = `epoch ${e.epoch}${e.meanDistanceToRing !== undefined ? ` — mean distance to the ring ${e.meanDistanceToRing.toFixed(3)}` : ''}`;
+      $('samples-title').textContent = e.of === 'reconstructions' ? 'Reconstructions' : 'Generated samples';
+      $('samples-caption').textContent = `epoch ${e.epoch}${e.meanDistanceToRing !== undefined ? ` — mean distance to the ring ${e.meanDistanceToRing.toFixed(3)}` : ''}${e.of === 'reconstructions' ? ' — each row of images above what the model gives back' : ''}`;
       return;
     case 'error':
       if (!start && e.file) $('title').textContent = e.file.split(/[\\/]/).pop()!;

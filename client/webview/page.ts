@@ -40,7 +40,7 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     <div id="reps" class="reps"></div>
   </section>
   <section id="samples-section" class="hidden">
-    <h2>Generated samples</h2>
+    <h2 id="samples-title">Generated samples</h2>
     <div id="samples"></div>
     <div id="samples-caption" class="muted"></div>
   </section>

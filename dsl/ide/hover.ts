@@ -34,7 +34,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
       const values = blockUseValues(b, parent);
       return { range, markdown: [`**block ${b.name.text}**(${b.params.map((p) => p.name.text).join(', ')}) — defined on line ${b.name.range.start.line + 1}`, '', `\`${shapeFlow(step.inputs, step.output)}\` · ${paramsText(step.params)}`, ...(values.length ? ['', values.map((v) => `\`${v}\``).join(' · ')] : [])].join('\n') };
     }
-    const value = valueHover(path);
+    // A name of a value table (`relu`, `features`) that here names a tensor is the tensor.
+    const value = a.symbols.at(pos) ? undefined : valueHover(path);
     if (value) return { range, markdown: value };
   }
   // An argument's name: the parameter's documentation.

@@ -88,6 +88,8 @@ export interface RepresentationEvent {
 export interface SamplesEvent {
   type: 'samples';
   epoch: number;
+  /** What the images are: a GAN's generated samples (when absent), or an autoencoder's images, each row followed by the row of their reconstructions. */
+  of?: 'generated' | 'reconstructions';
   points?: [number, number][];
   real?: [number, number][];
   images?: { width: number; height: number; pixels: number[][] };

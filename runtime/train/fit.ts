@@ -15,6 +15,7 @@ import type { EndEvent, Logs, Sink } from './events';
 import { DenseStack } from './dense-stack';
 import { deviceStepper } from './device-steps';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
+import { ReconstructionProbe } from './reconstructions';
 import { RepresentationProbe } from './representation';
 import { constantPredictionLoss, StallWatch } from './stall';
 import type { DataParallel } from './parallel/pool';
@@ -67,6 +68,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const valX = validation && featureTensors(g, validation);
   const valY = validation && labelTensor(validation);
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
+  const rebuilt = o.representation && (settings.target as Choice | undefined)?.name === 'features' ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({
     learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
@@ -85,6 +87,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const started = performance.now();
   try {
     if (probe) o.sink(await probe.snapshot(0));
+    if (rebuilt) o.sink(await rebuilt.snapshot(0));
     for (; epoch < o.epochs; epoch++) {
       await o.control.checkpoint();
       if (o.control.stopRequested) {
@@ -165,6 +168,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       });
       o.onEpoch?.(epoch + 1, logs);
       if (probe) o.sink(await probe.snapshot(epoch + 1));
+      if (rebuilt) o.sink(await rebuilt.snapshot(epoch + 1));
       if (o.control.stopRequested) {
         status = 'stopped';
         epoch++;
@@ -189,6 +193,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     stepper?.close?.();
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
     probe?.dispose();
+    rebuilt?.dispose();
   }
 }
 

@@ -123,6 +123,19 @@ describe('training panel', () => {
     await page.screenshot({ path: join(artifacts, 'panel-gan-dark.png'), fullPage: true });
   });
 
+  it('shows an autoencoder run: its code coloured by digit, and the images above their reconstructions', async () => {
+    // Recorded from `dlnet train --json` of a 784-16-784 autoencoder of MNIST (target: features).
+    const page = await openPanel(browser, 'light');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('autoencoder'), past: [], trusted: true });
+    await page.waitForTimeout(150);
+    expect(await page.textContent('#samples-title')).toBe('Reconstructions');
+    expect(await page.textContent('#samples-caption')).toBe('epoch 4 — each row of images above what the model gives back');
+    expect(await page.$$eval('#rep-legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // Values given back: no confusion matrix.
+    expect(await page.isVisible('#confusion-section')).toBe(false);
+    await page.screenshot({ path: join(artifacts, 'panel-autoencoder-light.png'), fullPage: true });
+  });
+
   it('shows batch-size advice from a GPU run, and sends the change when asked', async () => {
     // Recorded from `dlnet train --backend webgpu --json` (Dawn on Mesa's software renderer).
     const events = recording('advice') as { type: string; line?: number; batchAdvice?: { suggested: number } }[];

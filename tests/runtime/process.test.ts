@@ -72,8 +72,8 @@ describe('training process', () => {
     const { p, events } = start(bad);
     expect(await p.done).toBe(1);
     const err = events.find((e) => e.type === 'error') as Extract<TrainEvent, { type: 'error' }>;
-    expect(err.message).toMatch(/missing\.csv/);
-    expect(err).toMatchObject({ line: 0, character: 15, code: 'invalid-argument' });
+    expect(err.message).toMatch(/missing\.csv': no such file in /);
+    expect(err).toMatchObject({ line: 0, character: 16, code: 'invalid-argument' });
   });
 });
 

@@ -271,6 +271,31 @@ train Squeeze on points {
     expect(new Set(drawn.labels)).toEqual(new Set([0, 1, 2, 3]));
   });
 
+  it('shows an autoencoder\'s reconstructions of images every epoch, below the images', async () => {
+    const { result, of } = await train(file('digits-autoencoder.dlnet', `dataset digits = mnist(samples: 300, flat: true)
+model Squeeze {
+  input pixels: [784]
+  code = dense(16, activation: relu)
+  dense(784, activation: sigmoid)
+}
+train Squeeze on digits { target: features; loss: binaryCrossentropy; optimizer: adam(learningRate: 0.01); epochs: 3; validationSplit: 0.1 }
+`));
+    expect(result.status).toBe('completed');
+    const shown = of('samples');
+    expect(shown.map((s) => s.epoch)).toEqual([0, 1, 2, 3]);
+    const last = shown[3];
+    expect(last.of).toBe('reconstructions');
+    expect(last.images!.width).toBe(28);
+    expect(last.images!.pixels).toHaveLength(16);
+    // Rows 0 and 2 are the images, the same every epoch; rows 1 and 3 what the model gives back, which training changes.
+    const tile = (s: typeof last, i: number) => s.images!.pixels[i].join();
+    expect(tile(shown[0], 0)).toBe(tile(last, 0));
+    expect(tile(shown[0], 4)).not.toBe(tile(last, 4));
+    // Learnt: each reconstruction is nearer its image than before training.
+    const error = (s: typeof last) => [0, 1, 2, 3].reduce((sum, k) => sum + s.images!.pixels[k].reduce((e, v, p) => e + Math.abs(v - s.images!.pixels[k + 4][p]), 0), 0);
+    expect(error(last)).toBeLessThan(0.7 * error(shown[0]));
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');
