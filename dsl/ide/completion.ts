@@ -108,7 +108,9 @@ export function complete(a: Analysis, pos: Position): Completion[] {
     }
     if (segment.length === 0) {
       const given = new Set(settingKeys(tokens, frame.index));
-      return trainSettings.filter((s) => !given.has(s.name)).map((s) => ({ label: s.name, kind: 'setting', detail: paramLine(s), insertText: `${s.name}: `, sortText: `0${s.name}` }));
+      // `train G vs D`: a GAN's settings; else a plain statement's.
+      const gan = tokens.slice(0, frame.index).some((tok) => tok.tokenType === t.Vs);
+      return trainSettings.filter((s) => !given.has(s.name) && s.only !== (gan ? 'plain' : 'gan')).map((s) => ({ label: s.name, kind: 'setting', detail: paramLine(s), insertText: `${s.name}: `, sortText: `0${s.name}` }));
     }
     return [];
   }

@@ -88,6 +88,11 @@ describe('completion', () => {
     const items = labels(await complete(text));
     expect(items).toEqual(expect.arrayContaining(['optimizer', 'epochs', 'metrics']));
     expect(items).not.toContain('loss');
+    // A GAN's settings are for `train G vs D` only, and the other way round.
+    expect(items).not.toContain('discriminatorSteps');
+    const gan = labels(await complete('model G {\n  input z: [2]\n  dense(2)\n}\nmodel D {\n  input x: [2]\n  dense(1, activation: sigmoid)\n}\ndataset ring = ring2d()\ntrain G vs D on ring {\n  |\n}\n'));
+    expect(gan).toEqual(expect.arrayContaining(['discriminatorSteps', 'samples', 'epochs']));
+    expect(gan).not.toContain('loss');
     const opt = labels(await complete(base.replace('MARK', '').replace('{ loss: binaryCrossentropy }', '{\n  optimizer: |\n}')));
     expect(opt).toEqual(expect.arrayContaining(['adam', 'sgd', 'rmsprop']));
     const metrics = labels(await complete(base.replace('MARK', '').replace('{ loss: binaryCrossentropy }', '{\n  metrics: [|]\n}')));
