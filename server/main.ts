@@ -15,6 +15,7 @@ import { registerDiagnostics } from './features/diagnostics';
 import { registerFormatting } from './features/formatting';
 import { registerHover } from './features/hover';
 import { registerInlayHints } from './features/inlayHints';
+import { registerLinks } from './features/links';
 import { registerNavigation } from './features/navigation';
 import { legend, registerSemanticTokens } from './features/semanticTokens';
 import { registerSignatureHelp } from './features/signatureHelp';
@@ -51,6 +52,7 @@ export function startServer(): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, CodeActionKind.RefactorExtract] },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
+        documentLinkProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'dlnet', version: '0.1.0' },
     };
@@ -64,6 +66,7 @@ export function startServer(): void {
   registerHover(ctx);
   registerSignatureHelp(ctx);
   registerInlayHints(ctx);
+  registerLinks(ctx);
   registerNavigation(ctx);
   registerSymbols(ctx);
   registerStructure(ctx);

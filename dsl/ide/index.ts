@@ -10,5 +10,6 @@ export { format, formatEdits, type LineEdit } from './format';
 export { rename, prepareRename, symbolAt, occurrences } from './rename';
 export { extractIntoBlock } from './extract';
 export { paramsText } from './describe';
+export { dataPaths, type DataPath } from './data-paths';
 export { settingEdit } from './setting-edit';
 export { fixAll, replacementEdit, type FixedText } from './fix-all';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CodeActionRequest, CompletionRequest, type CodeAction } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CompletionRequest, DocumentLinkRequest, type CodeAction } from 'vscode-languageserver-protocol';
 import { cursor, TestClient } from './client';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-watch-'));
@@ -93,5 +93,14 @@ it('says why a data path names no file, offers the files near that it may mean, 
   expect(await complete('dataset flowers = csv("data/fl|')).toEqual([{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 30 } }, newText: 'data/flowers.csv"' }]);
   // Closed already, the text after the cursor too: only the path is written. Markdown is no table.
   expect(await complete('dataset flowers = csv("|x.csv", label: "kind")')).toEqual([{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 28 } }, newText: 'data/flowers.csv' }]);
+
+  // A path that names a file is a link to it; one that names none is not.
+  await client.change(uri, 'dataset flowers = csv("data/flowers.csv", label: "kind")\ndataset more = csv(path: "data/none.csv", label: "kind")\ndataset images = idx(images: "data/flowers.csv", labels: "data/notes.md")\n');
+  const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
+  expect(links!.map((l) => [l.range.start.line, l.range.start.character, l.target])).toEqual([
+    [0, 22, pathToFileURL(table).href],
+    [2, 29, pathToFileURL(table).href],
+    [2, 57, pathToFileURL(join(dir, 'data', 'notes.md')).href],
+  ]);
   expect(client.loggedErrors).toEqual([]);
 });
