@@ -34,6 +34,7 @@ export const layerAliases: Readonly<Record<string, LayerName>> = {
   dropout2d: 'spatialDropout2d',
   rnn: 'simpleRnn',
   logsoftmax: 'softmax',
+  multiheadattention: 'selfAttention',
 };
 
 /**
@@ -42,7 +43,7 @@ export const layerAliases: Readonly<Record<string, LayerName>> = {
  * is there: `LSTM(10, 64)` gives the input's size and `LSTM(64)` (Keras's) does not.
  */
 const inputSizeFirstLayers: Readonly<Record<string, number>> = {
-  Linear: 2, Conv1d: 2, Conv2d: 2, ConvTranspose2d: 2, LSTM: 2, GRU: 2, RNN: 2, BatchNorm1d: 1, BatchNorm2d: 1, LayerNorm: 1,
+  Linear: 2, Conv1d: 2, Conv2d: 2, ConvTranspose2d: 2, LSTM: 2, GRU: 2, RNN: 2, BatchNorm1d: 1, BatchNorm2d: 1, LayerNorm: 1, MultiheadAttention: 2,
 };
 
 /** For a layer named as PyTorch names one that takes its input's size first: how many positional arguments make the first one that size. */
@@ -86,12 +87,14 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   returnsequence: ['returnSequences'],
   bias: ['useBias'],
   scalefactor: ['size'],
+  numheads: ['heads'],
 };
 
 const INPUT_SIZE = "dlnet works out the input's size from the layer before";
 /** Parameters of PyTorch's layers that say what dlnet knows without being told (folded names), and why. */
 const unneededParameters: Readonly<Record<string, string>> = {
   infeatures: INPUT_SIZE,
+  embeddim: INPUT_SIZE,
   inchannels: INPUT_SIZE,
   inputsize: INPUT_SIZE,
   numfeatures: INPUT_SIZE,

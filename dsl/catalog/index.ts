@@ -1,4 +1,5 @@
 /** The layer catalogue: every layer by name, and the value tables beside it. */
+import { attentionLayers } from './layers/attention';
 import { capsuleLayers } from './layers/capsules';
 import { convolutionLayers, poolingLayers } from './layers/convolution';
 import { activationLayers, coreLayers } from './layers/core';
@@ -15,6 +16,7 @@ export const layers = {
   ...convolutionLayers,
   ...poolingLayers,
   ...recurrentLayers,
+  ...attentionLayers,
   ...mergeLayers,
   ...regionLayers,
   ...capsuleLayers,

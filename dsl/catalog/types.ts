@@ -85,7 +85,7 @@ export interface ShapeContext {
   args: Args;
 }
 
-export type Family = 'core' | 'activation' | 'regularisation' | 'convolution' | 'pooling' | 'recurrent' | 'merge' | 'regions' | 'capsules';
+export type Family = 'core' | 'activation' | 'regularisation' | 'convolution' | 'pooling' | 'recurrent' | 'merge' | 'regions' | 'capsules' | 'attention';
 
 export interface LayerDef {
   name: string;

@@ -5,6 +5,7 @@
  */
 import { axisWithBatch, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
+import { SelfAttention } from '../layers/attention';
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
 import { FusableLSTM } from '../layers/fused-lstm';
@@ -167,5 +168,7 @@ export const rules: Record<LayerName, Rule> = {
   primaryCaps: (args, name, ctx) => new PrimaryCaps({ name, capsules: args.capsules as number, dim: args.dim as number, kernel: pair(args.kernel), strides: pair(args.strides), seed: ctx.seed() }) as unknown as Layer,
   capsules: (args, name, ctx) => new Capsules({ name, count: args.count as number, dim: args.dim as number, routing: args.routing as number, seed: ctx.seed() }) as unknown as Layer,
   capsuleLength: (_args, name) => new CapsuleLength({ name }) as unknown as Layer,
+
+  selfAttention: (args, name, ctx) => new SelfAttention({ name, heads: args.heads as number, keyDim: (args.keyDim as number | undefined) ?? null, causal: args.causal as boolean, seed: ctx.seed() }) as unknown as Layer,
 };
 

@@ -30,10 +30,15 @@ model Diff {
   input b: [3]
   subtract(a, b)
 }
+model Attend {
+  input seq: [5, 4]
+  selfAttention(2, causal: true)
+  selfAttention(3, keyDim: 2)
+}
 `;
 
 describe('custom layers', () => {
-  for (const name of ['Regions', 'Caps', 'Diff']) {
+  for (const name of ['Regions', 'Caps', 'Diff', 'Attend']) {
     it(`${name}: save and load round-trip with identical predictions`, async () => {
       await selectBackend('cpu');
       const g = analyze(source).models.find((m) => m.name === name)!;
@@ -49,6 +54,38 @@ describe('custom layers', () => {
       expect(loaded.countParams()).toBe(model.countParams());
     });
   }
+
+  it('selfAttention computes attention per head as written out by hand, a causal one sees no later step, and it learns', async () => {
+    await selectBackend('cpu');
+    const attend = (heads: number, causal: boolean) => compileModel(analyze(`model A {\n  input s: [4, 6]\n  selfAttention(${heads}, causal: ${causal})\n}\n`).models[0], 7);
+    const x = tf.randomNormal([2, 4, 6], 0, 1, 'float32', 3);
+    // By hand: per head h, softmax(q_h k_hᵀ / √k) v_h, the heads joined, then the output projection.
+    const model = attend(2, false);
+    // originalName: tfjs makes a weight's name unique in the process (a suffix), and saves it under the name it was given.
+    const w = Object.fromEntries(model.layers[1].weights.map((v) => [v.originalName.split('/').pop()!, v.read()]));
+    const project = (p: string) => tf.add(tf.matMul(x.reshape([8, 6]), w[`${p}_kernel`] as tf.Tensor2D), w[`${p}_bias`]).reshape([2, 4, 2, 3]);
+    const [q, k, v] = ['query', 'key', 'value'].map(project);
+    const heads = [0, 1].map((h) => {
+      const take = (t: tf.Tensor) => t.slice([0, 0, h, 0], [2, 4, 1, 3]).reshape([2, 4, 3]) as tf.Tensor3D;
+      const weights = tf.softmax(tf.div(tf.matMul(take(q), take(k), false, true), Math.sqrt(3)));
+      return tf.matMul(weights as tf.Tensor3D, take(v));
+    });
+    const byHand = tf.add(tf.matMul(tf.concat(heads, 2).reshape([8, 6]), w.output_kernel as tf.Tensor2D), w.output_bias).reshape([2, 4, 6]);
+    const out = model.predict(x) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(out, byHand))).dataSync()[0]).toBeLessThan(1e-5);
+    // Causal: changing the last two steps leaves the first two steps' outputs as they were.
+    const later = tf.concat([x.slice([0, 0, 0], [2, 2, 6]), tf.randomNormal([2, 2, 6], 0, 1, 'float32', 9)], 1);
+    const firstTwo = (m: ReturnType<typeof attend>, input: tf.Tensor) => Array.from((m.predict(input) as tf.Tensor).slice([0, 0, 0], [2, 2, 6]).dataSync());
+    const causal = attend(2, true);
+    expect(firstTwo(causal, later)).toEqual(firstTwo(causal, x));
+    expect(firstTwo(model, later)).not.toEqual(firstTwo(model, x));
+    // Learns to give each step the mean of the sequence (uniform weights, identity projections): gradients reach every weight.
+    model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
+    const target = tf.tile(tf.mean(x, 1, true), [1, 4, 1]);
+    const first = (await model.fit(x, target, { epochs: 1, verbose: 0 })).history.loss[0] as number;
+    const last = (await model.fit(x, target, { epochs: 150, verbose: 0 })).history.loss.pop() as number;
+    expect(last).toBeLessThan(0.05 * first);
+  });
 
   it('roiAlign samples a box bilinearly, and gradients reach the feature map', async () => {
     await selectBackend('cpu');

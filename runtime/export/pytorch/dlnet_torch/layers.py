@@ -776,3 +776,53 @@ class Capsules(Layer):
 class CapsuleLength(Layer):
     def forward(self, x):
         return torch.sqrt((x * x).sum(-1) + 1e-7)
+
+
+# ---------------------------------------------------------------- attention
+
+
+class SelfAttention(Layer):
+    """selfAttention(heads, keyDim): multi-head self-attention over [B, T, d]. Its kernels are kept as
+    TensorFlow.js keeps them ([d, heads·k], query/key/value, and [heads·k, d] for the output), transposed
+    into nn.Linear's weights."""
+
+    PROJECTIONS = ('query', 'key', 'value', 'output')
+
+    def __init__(self, inputs, heads, key_dim, causal=False):
+        super().__init__()
+        self.heads, self.key_dim, self.causal = heads, int(key_dim), causal
+        hk = heads * self.key_dim
+        self.query, self.key, self.value = (nn.Linear(inputs, hk) for _ in range(3))
+        self.output = nn.Linear(hk, inputs)
+        for name in self.PROJECTIONS:
+            lin = getattr(self, name)
+            initialise(lin.weight, 'glorotUniform')
+            initialise(lin.bias, 'zeros')
+
+    def forward(self, x):
+        b, t, _ = x.shape
+
+        def per_head(y):
+            return y.reshape(b, t, self.heads, self.key_dim).transpose(1, 2)
+
+        q, k, v = per_head(self.query(x)), per_head(self.key(x)), per_head(self.value(x))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.key_dim)
+        if self.causal:
+            later = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+            scores = scores.masked_fill(later, float('-inf'))
+        mixed = torch.softmax(scores, -1) @ v
+        return self.output(mixed.transpose(1, 2).reshape(b, t, self.heads * self.key_dim))
+
+    def from_tfjs(self, w):
+        for name in self.PROJECTIONS:
+            lin = getattr(self, name)
+            _set(lin.weight, w[f'{name}_kernel'].T)
+            _set(lin.bias, w[f'{name}_bias'])
+
+    def to_tfjs(self):
+        out = {}
+        for name in self.PROJECTIONS:
+            lin = getattr(self, name)
+            out[f'{name}_kernel'] = _np(lin.weight).T
+            out[f'{name}_bias'] = _np(lin.bias)
+        return out

@@ -1,0 +1,76 @@
+/**
+ * Multi-head self-attention (`selfAttention`), a trainable, serialisable layer built from
+ * matMul, softmax and transposes, whose gradients every backend has: TensorFlow.js's own
+ * MultiHeadAttention is not exported, and computes with einsum, which has no gradient there.
+ * Weights as Keras lays them out, one kernel [d, heads·k] and bias per projection:
+ * query_kernel, query_bias, key_…, value_…, and output_kernel [heads·k, d], output_bias.
+ */
+import { tf, tfl } from '../tf';
+
+type Shape = (number | null)[];
+const PROJECTIONS = ['query', 'key', 'value'] as const;
+
+export class SelfAttention extends tfl.layers.Layer {
+  static className = 'DlnetSelfAttention';
+  private readonly heads: number;
+  /** Size of each head's queries, keys and values; null: the input's features / heads. */
+  private readonly keyDim: number | null;
+  private readonly causal: boolean;
+  private readonly seed: number | null;
+  private size = 0;
+  private kernels: tfl.LayerVariable[] = [];
+  private biases: tfl.LayerVariable[] = [];
+
+  constructor(args: { heads: number; keyDim?: number | null; causal?: boolean; seed?: number | null; name?: string }) {
+    super(args);
+    this.heads = args.heads;
+    this.keyDim = args.keyDim ?? null;
+    this.causal = args.causal ?? false;
+    this.seed = args.seed ?? null;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const d = (inputShape as Shape)[2] as number;
+    this.size = this.keyDim ?? d / this.heads;
+    const hk = this.heads * this.size;
+    // Each kernel its own seed: four drawn alike would start the heads' projections the same.
+    const init = (k: number) => tfl.initializers.glorotUniform({ seed: this.seed === null ? undefined : this.seed + k });
+    const zeros = tfl.initializers.zeros();
+    this.kernels = [...PROJECTIONS.map((p, k) => this.addWeight(`${p}_kernel`, [d, hk], 'float32', init(k))), this.addWeight('output_kernel', [hk, d], 'float32', init(3))];
+    this.biases = [...PROJECTIONS.map((p) => this.addWeight(`${p}_bias`, [hk], 'float32', zeros)), this.addWeight('output_bias', [d], 'float32', zeros)];
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [b, t, d] = x.shape as number[];
+      const k = this.size;
+      const hk = this.heads * k;
+      const rows = x.reshape([b * t, d]);
+      const affine = (input: tf.Tensor, i: number) => tf.add(tf.matMul(input as tf.Tensor2D, this.kernels[i].read() as tf.Tensor2D), this.biases[i].read());
+      // [B·T, heads·k] → [B, heads, T, k]
+      const perHead = (i: number) => tf.transpose(affine(rows, i).reshape([b, t, this.heads, k]), [0, 2, 1, 3]);
+      const [q, key, v] = [0, 1, 2].map(perHead);
+      let scores = tf.mul(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), 1 / Math.sqrt(k)); // [B, heads, T, T]
+      if (this.causal) {
+        // A step's scores for later steps go to -1e9: none of their weight is left after the softmax.
+        const later = tf.sub(1, tf.linalg.bandPart(tf.ones([t, t]), -1, 0));
+        scores = tf.add(scores, tf.mul(later, -1e9));
+      }
+      const mixed = tf.matMul(tf.softmax(scores) as tf.Tensor4D, v as tf.Tensor4D); // [B, heads, T, k]
+      const joined = tf.transpose(mixed, [0, 2, 1, 3]).reshape([b * t, hk]);
+      return affine(joined, 3).reshape([b, t, d]);
+    });
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), heads: this.heads, keyDim: this.keyDim, causal: this.causal, seed: this.seed };
+  }
+}
+
+tf.serialization.registerClass(SelfAttention);
