@@ -4,7 +4,7 @@
  * at the block's use. One binder serves layers, blocks' callees, value-table entries
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
-import { choiceAlias, choiceTables, findChoice, findLayer, inputShapeParameter, layerAlias, layerNames, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceAlias, choiceTables, findChoice, findDataset, findLayer, inputShapeParameter, layerAlias, layerNames, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -431,9 +431,9 @@ function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: 
   scope.report(diagnostic('invalid-shape', 'warning', item.range, "`None` here is a size named None: a size that is not known is written ?, and shapes leave out the batch axis", { fixes }));
 }
 
-/** The edit that makes a call's argument `name` say `text`: its value replaced, or the argument added last. */
+/** The edit that makes a call's argument `name` say `text`: its value replaced (given by name or by position), or the argument added last. */
 export function settingArgument(call: ast.Call, name: string, text: string): TextEdit {
-  const existing = call.args?.find((a) => a.name?.text === name);
+  const existing = call.args?.find((a) => a.name?.text === name) ?? positionalArgument(call, name);
   if (existing) return { range: existing.value.range, newText: text };
   if (!call.argsRange) {
     const at = call.callee.range.end;
@@ -454,6 +454,13 @@ export function listArgumentItemAdded(call: ast.Call, name: string, text: string
   if (given.kind !== 'list') return undefined;
   const at = alongLine(given.range.end, -1);
   return { range: { start: at, end: at }, newText: `${given.items.length ? ', ' : ''}${text}` };
+}
+
+/** The argument a layer's or source's call gives by position for its parameter `name` (`positionEmbedding(6)`'s maxLength), if any. */
+function positionalArgument(call: ast.Call, name: string): ast.Arg | undefined {
+  const params = (findLayer(call.callee.text) ?? findDataset(call.callee.text))?.params;
+  const index = params ? positionalOf(params).findIndex((p) => p.name === name) : -1;
+  return index < 0 ? undefined : call.args?.filter((a) => !a.name)[index];
 }
 
 const positionalCache = new WeakMap<ParamDef[], ParamDef[]>();

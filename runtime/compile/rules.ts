@@ -5,7 +5,8 @@
  */
 import { axisWithBatch, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
-import { SelfAttention } from '../layers/attention';
+import { PositionEmbedding, SelfAttention } from '../layers/attention';
+import { LayerNorm } from '../layers/layer-norm';
 import { tfl } from '../tf';
 import { Dropout, SpatialDropout1D } from '../layers/dropout';
 import { FusableLSTM } from '../layers/fused-lstm';
@@ -123,7 +124,7 @@ export const rules: Record<LayerName, Rule> = {
   spatialDropout2d: (args, name, ctx) => new SpatialDropout2d({ name, rate: args.rate as number, seed: ctx.seed() }) as unknown as Layer,
   gaussianNoise: (args, name) => tfl.layers.gaussianNoise({ name, stddev: args.stddev as number }),
   batchNorm: (args, name) => tfl.layers.batchNormalization({ name, axis: axisWithBatch(args.axis as number), momentum: args.momentum as number, epsilon: args.epsilon as number }),
-  layerNorm: (args, name) => tfl.layers.layerNormalization({ name, axis: axisWithBatch(args.axis as number), epsilon: args.epsilon as number }),
+  layerNorm: (args, name) => new LayerNorm({ name, axis: axisWithBatch(args.axis as number), epsilon: args.epsilon as number }),
 
   conv1d: (args, name, ctx) => new Conv1d({ name, filters: args.filters as number, kernelSize: pair(args.kernel)[0], strides: pair(args.strides)[0], padding: padding(args), dilationRate: pair(args.dilation)[0], ...weights(args, ctx) }),
   conv2d: (args, name, ctx) => new Conv2d({ name, filters: args.filters as number, kernelSize: pair(args.kernel), strides: pair(args.strides), padding: padding(args), dilationRate: pair(args.dilation), ...weights(args, ctx) }),
@@ -169,6 +170,7 @@ export const rules: Record<LayerName, Rule> = {
   capsules: (args, name, ctx) => new Capsules({ name, count: args.count as number, dim: args.dim as number, routing: args.routing as number, seed: ctx.seed() }) as unknown as Layer,
   capsuleLength: (_args, name) => new CapsuleLength({ name }) as unknown as Layer,
 
+  positionEmbedding: (args, name, ctx) => new PositionEmbedding({ name, maxLength: (args.maxLength as number | undefined) ?? (ctx.inputs[0][0] as number), seed: ctx.seed() }) as unknown as Layer,
   selfAttention: (args, name, ctx) => new SelfAttention({ name, heads: args.heads as number, keyDim: (args.keyDim as number | undefined) ?? null, causal: args.causal as boolean, seed: ctx.seed() }) as unknown as Layer,
 };
 

@@ -1,5 +1,5 @@
 /**
- * Multi-head self-attention (`selfAttention`), a trainable, serialisable layer built from
+ * The attention family's layers: multi-head self-attention (`selfAttention`), a trainable, serialisable layer built from
  * matMul, softmax and transposes, whose gradients every backend has: TensorFlow.js's own
  * MultiHeadAttention is not exported, and computes with einsum, which has no gradient there.
  * Weights as Keras lays them out, one kernel [d, heads·k] and bias per projection:
@@ -73,4 +73,42 @@ export class SelfAttention extends tfl.layers.Layer {
   }
 }
 
+/** A learned vector for each position, added to the step there (`positionEmbedding`): weight `embeddings` [maxLength, d]. */
+export class PositionEmbedding extends tfl.layers.Layer {
+  static className = 'DlnetPositionEmbedding';
+  private readonly maxLength: number;
+  private readonly seed: number | null;
+  private embeddings?: tfl.LayerVariable;
+
+  constructor(args: { maxLength: number; seed?: number | null; name?: string }) {
+    super(args);
+    this.maxLength = args.maxLength;
+    this.seed = args.seed ?? null;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const d = (inputShape as Shape)[2] as number;
+    this.embeddings = this.addWeight('embeddings', [this.maxLength, d], 'float32', tfl.initializers.glorotUniform({ seed: this.seed ?? undefined }));
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [, t, d] = x.shape as number[];
+      if (t > this.maxLength) throw new Error(`positionEmbedding has vectors for ${this.maxLength} positions (maxLength), but a sequence of ${t} steps came`);
+      return tf.add(x, tf.slice(this.embeddings!.read(), [0, 0], [t, d]));
+    });
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), maxLength: this.maxLength, seed: this.seed };
+  }
+}
+
 tf.serialization.registerClass(SelfAttention);
+tf.serialization.registerClass(PositionEmbedding);

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../dsl';
 import { selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
+import { LayerNorm } from '../../runtime/layers/layer-norm';
 import { loadModel, saveModel } from '../../runtime/train/save';
-import { tf } from '../../runtime/tf';
+import { tf, tfl } from '../../runtime/tf';
 
 const source = `model Regions {
   input image: [16, 16, 1]
@@ -32,6 +33,7 @@ model Diff {
 }
 model Attend {
   input seq: [5, 4]
+  positionEmbedding
   selfAttention(2, causal: true)
   selfAttention(3, keyDim: 2)
 }
@@ -85,6 +87,29 @@ describe('custom layers', () => {
     const first = (await model.fit(x, target, { epochs: 1, verbose: 0 })).history.loss[0] as number;
     const last = (await model.fit(x, target, { epochs: 150, verbose: 0 })).history.loss.pop() as number;
     expect(last).toBeLessThan(0.05 * first);
+  });
+
+  it('layerNorm computes what tfjs\'s LayerNormalization computes, and the same gradients, from the same weights', async () => {
+    await selectBackend('cpu');
+    for (const axis of [-1, 1, 2]) {
+      const ours = new LayerNorm({ axis, epsilon: 0.001 });
+      const theirs = tfl.layers.layerNormalization({ axis, epsilon: 0.001 });
+      const x = tf.randomNormal([3, 5, 4], 2, 3, 'float32', axis + 5);
+      ours.apply(x);
+      theirs.apply(x);
+      const gamma = tf.randomNormal(theirs.getWeights()[0].shape, 1, 0.5, 'float32', 1);
+      const beta = tf.randomNormal(theirs.getWeights()[1].shape, 0, 0.5, 'float32', 2);
+      ours.setWeights([gamma, beta]);
+      theirs.setWeights([gamma, beta]);
+      const weigh = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 3);
+      const grads = (layer: tfl.layers.Layer) => tf.grads((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, weigh)))([x])[0];
+      const close = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+      expect(close(ours.apply(x) as tf.Tensor, theirs.apply(x) as tf.Tensor)).toBeLessThan(1e-5);
+      expect(close(grads(ours), grads(theirs))).toBeLessThan(1e-4);
+      // The same class name, config and weights: a saved model loads in plain TensorFlow.js.
+      expect(ours.getClassName()).toBe('LayerNormalization');
+      expect(ours.getConfig()).toEqual({ ...theirs.getConfig(), name: ours.name });
+    }
   });
 
   it('roiAlign samples a box bilinearly, and gradients reach the feature map', async () => {

@@ -40,6 +40,7 @@ export function randomModel(seed: number): { source: string; input: number[] } {
     () => `bidirectional(${pick(['lstm', 'gru', 'simpleRnn'])}(${int(1, 3)}, returnSequences: ${pick(['true', 'false'])}), mergeMode: ${pick(['concat', 'sum', 'mul', 'ave'])})`,
     () => `timeDistributed(${pick(['dense(3)', 'flatten', 'conv2d(2, kernel: 2)', 'maxPool2d(2)'])})`,
     () => `selfAttention(${int(1, 3)}${rnd(2) ? `, keyDim: ${int(1, 4)}` : ''}${rnd(2) ? ', causal: true' : ''})`,
+    () => `positionEmbedding${rnd(2) ? `(${int(1, 12)})` : ''}`,
     () => pick(['capsuleLength', `primaryCaps(${int(1, 3)}, ${int(2, 4)}, kernel: ${int(1, 3)}, strides: ${int(1, 2)})`, `capsules(${int(1, 3)}, ${int(2, 4)}, routing: ${int(1, 3)})`]),
   ];
   const input = Array.from({ length: int(1, 4) }, () => int(1, 9));

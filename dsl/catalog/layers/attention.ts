@@ -16,6 +16,17 @@ function keySize(x: Shape, args: Args): number | null | ShapeError {
   return d / heads;
 }
 
+/** The longest sequence a positionEmbedding takes: as given, or the input's length where it is fixed; a ShapeError where neither tells. */
+function longest(x: Shape, args: Args): number | ShapeError {
+  const length = x[0];
+  if (args.maxLength === undefined) {
+    return known(length) ? length : { code: 'invalid-argument', message: `positionEmbedding needs maxLength: the input's length ${length ?? '?'} is not fixed, and each position up to the longest needs its vector` };
+  }
+  const most = num(args, 'maxLength');
+  if (known(length) && length > most) return { code: 'invalid-argument', message: `positionEmbedding has vectors for ${most} positions (maxLength), but its input has ${length} steps`, hint: { kind: 'set-argument', name: 'maxLength', text: String(length), title: `Set maxLength: ${length}`, certain: true } };
+  return most;
+}
+
 export const attentionLayers = family('attention', {
   selfAttention: {
     rule: '[T, d] → [T, d]',
@@ -39,6 +50,24 @@ export const attentionLayers = family('attention', {
       const hk = num(args, 'heads') * k;
       // Queries, keys and values: d → heads·k each, with biases; the output: heads·k → d, with a bias.
       return 3 * (d * hk + hk) + hk * d + d;
+    },
+  },
+  positionEmbedding: {
+    rule: '[T, d] → [T, d]',
+    doc: 'Adds a learned vector for each position to the step there, so that attention, which sees the steps as a set, can tell their order: [T, d] stays [T, d].',
+    params: [
+      { name: 'maxLength', type: { kind: 'int', min: 1 }, optional: true, positional: true, doc: "The most steps it takes (default: the input's length, where it is fixed)." },
+    ],
+    inputs: 'chain',
+    outputShape: ({ inputs: [x], args }) => {
+      const e = requireRank(x, 2, '[steps, features]');
+      if (e) return e;
+      const most = longest(x, args);
+      return typeof most === 'number' ? x : most;
+    },
+    paramCount: ({ inputs: [x], args }) => {
+      const most = longest(x, args);
+      return typeof most === 'number' && known(x[1]) ? most * x[1] : null;
     },
   },
 });

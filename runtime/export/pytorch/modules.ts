@@ -123,6 +123,7 @@ export const torchModules: Record<LayerName, TorchRule> = {
 
   roiAlign: (args) => `dl.RoiAlign(${py(pair(args.size))})`,
   primaryCaps: (args, [x]) => `dl.PrimaryCaps(${py(last(x))}, ${py(args.capsules)}, ${py(args.dim)}, ${py(pair(args.kernel))}, ${py(pair(args.strides))})`,
+  positionEmbedding: (args, [x]) => `dl.PositionEmbedding(${py((args.maxLength as number | undefined) ?? x[0])}, ${py(last(x))})`,
   selfAttention: (args, [x]) => `dl.SelfAttention(${py(last(x))}, ${py(args.heads)}, ${py((args.keyDim as number | undefined) ?? (last(x) as number) / (args.heads as number))}, causal=${py(args.causal)})`,
   capsules: (args, [x]) => `dl.Capsules(${py(x[0])}, ${py(x[1])}, ${py(args.count)}, ${py(args.dim)}, ${py(args.routing)})`,
   capsuleLength: () => 'dl.CapsuleLength()',

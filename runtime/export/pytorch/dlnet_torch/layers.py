@@ -826,3 +826,21 @@ class SelfAttention(Layer):
             out[f'{name}_kernel'] = _np(lin.weight).T
             out[f'{name}_bias'] = _np(lin.bias)
         return out
+
+
+class PositionEmbedding(Layer):
+    """positionEmbedding(maxLength): a learned vector for each position, added to the step there; embeddings [maxLength, d]."""
+
+    def __init__(self, max_length, features):
+        super().__init__()
+        self.embeddings = nn.Parameter(torch.empty(max_length, features))
+        initialise(self.embeddings, 'glorotUniform')
+
+    def forward(self, x):
+        return x + self.embeddings[: x.shape[1]]
+
+    def from_tfjs(self, w):
+        _set(self.embeddings, w['embeddings'])
+
+    def to_tfjs(self):
+        return {'embeddings': _np(self.embeddings)}
