@@ -6,6 +6,8 @@
 import { tf, tfl } from '../tf';
 import { DeviceMasks } from './dropout';
 import './dilated-conv'; // registers the trainable dilated Conv1D and Conv2D
+import './attention'; // registers selfAttention and positionEmbedding
+import './layer-norm'; // registers layerNorm's broadcasting LayerNormalization
 
 type Tensor = tf.Tensor;
 type Shape = (number | null)[];
