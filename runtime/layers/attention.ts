@@ -10,7 +10,20 @@ import { tf, tfl } from '../tf';
 type Shape = (number | null)[];
 const PROJECTIONS = ['query', 'key', 'value'] as const;
 
-export class SelfAttention extends tfl.layers.Layer {
+/** A layer over sequences [B, T, d] whose output has its input's shape. */
+abstract class SequenceLayer extends tfl.layers.Layer {
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+
+  protected sequence(inputs: tf.Tensor | tf.Tensor[]): { x: tf.Tensor; b: number; t: number; d: number } {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const [b, t, d] = x.shape as number[];
+    return { x, b, t, d };
+  }
+}
+
+export class SelfAttention extends SequenceLayer {
   static className = 'DlnetSelfAttention';
   private readonly heads: number;
   /** Size of each head's queries, keys and values; null: the input's features / heads. */
@@ -41,14 +54,9 @@ export class SelfAttention extends tfl.layers.Layer {
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return inputShape as Shape;
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [b, t, d] = x.shape as number[];
+      const { x, b, t, d } = this.sequence(inputs);
       const k = this.size;
       const hk = this.heads * k;
       const rows = x.reshape([b * t, d]);
@@ -74,7 +82,7 @@ export class SelfAttention extends tfl.layers.Layer {
 }
 
 /** A learned vector for each position, added to the step there (`positionEmbedding`): weight `embeddings` [maxLength, d]. */
-export class PositionEmbedding extends tfl.layers.Layer {
+export class PositionEmbedding extends SequenceLayer {
   static className = 'DlnetPositionEmbedding';
   private readonly maxLength: number;
   private readonly seed: number | null;
@@ -92,14 +100,9 @@ export class PositionEmbedding extends tfl.layers.Layer {
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return inputShape as Shape;
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [, t, d] = x.shape as number[];
+      const { x, t, d } = this.sequence(inputs);
       if (t > this.maxLength) throw new Error(`positionEmbedding has vectors for ${this.maxLength} positions (maxLength), but a sequence of ${t} steps came`);
       return tf.add(x, tf.slice(this.embeddings!.read(), [0, 0], [t, d]));
     });

@@ -259,12 +259,18 @@ describe('csv', () => {
 });
 
 describe('idx', () => {
-  it('reads images and labels in the MNIST file format', () => {
+  /** An IDX image file's bytes: two 2x2 images, their pixels zero. */
+  const twoImages = () => {
     const images = Buffer.alloc(16 + 2 * 4);
     images.writeUInt32BE(0x00000803, 0);
     images.writeUInt32BE(2, 4);
     images.writeUInt32BE(2, 8);
     images.writeUInt32BE(2, 12);
+    return images;
+  };
+
+  it('reads images and labels in the MNIST file format', () => {
+    const images = twoImages();
     images.set([0, 255, 255, 0, 51, 51, 51, 51], 16);
     const labels = Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]);
     writeFileSync(join(dir, 'img.idx'), images);
@@ -279,12 +285,7 @@ describe('idx', () => {
   });
 
   it('is checked against its label file: there, as many labels as images, each a class', () => {
-    const images = Buffer.alloc(16 + 2 * 4);
-    images.writeUInt32BE(0x00000803, 0);
-    images.writeUInt32BE(2, 4);
-    images.writeUInt32BE(2, 8);
-    images.writeUInt32BE(2, 12);
-    writeFileSync(join(dir, 'check-images.idx'), images);
+    writeFileSync(join(dir, 'check-images.idx'), twoImages());
     const errors = (labels: Buffer | undefined, classes = 10) => {
       if (labels) writeFileSync(join(dir, 'check-labels.idx'), labels);
       const text = `dataset d = idx(images: "check-images.idx", labels: "${labels ? 'check-labels.idx' : 'check-label.idx'}", classes: ${classes})\n`;
