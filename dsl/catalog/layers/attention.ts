@@ -1,7 +1,6 @@
 /** Attention (Vaswani et al. 2017): each step of a sequence a weighted mix of every step, weighted by how well their keys match its query. */
-import { known } from '../../semantics/shape';
+import { known, type Shape } from '../../semantics/shape';
 import { family, num, requireRank } from '../params';
-import type { Shape } from '../../semantics/shape';
 import type { Args, ShapeError } from '../types';
 
 /** The size of each head's queries and keys: as given, or the input's features split between the heads (PyTorch's way); a ShapeError where they do not split. */
