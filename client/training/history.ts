@@ -22,7 +22,7 @@ export interface RunStore {
   set(runs: Run[]): void;
 }
 
-/** A stored run keeps its epochs, representations and samples, and every fourth batch event. */
+/** A stored run keeps its epochs, representations and samples, its latest attention maps, and every fourth batch event. */
 const MAX_STORED_JSON = 4_000_000;
 
 export class RunHistory {
@@ -58,6 +58,8 @@ export class RunHistory {
   }
 
   add(run: Run, event: TrainEvent): void {
+    // The panel draws the latest attention maps only, and each epoch's are many numbers: the run keeps the latest.
+    if (event.type === 'attention') run.events = run.events.filter((e) => e.type !== 'attention');
     run.events.push(event);
     if (event.type === 'batch' && run.events.length > MAX_BATCH_EVENTS) {
       let keep = true;

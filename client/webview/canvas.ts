@@ -1,4 +1,4 @@
-/** Scatter plots of representations (coloured by class), the decision boundary under them, and GAN samples. */
+/** Scatter plots of representations (coloured by class), the decision boundary under them, GAN samples, and attention maps. */
 import type { Projection, RepresentationEvent, SamplesEvent } from '../../runtime/train/events';
 import type { Palette } from './theme';
 
@@ -24,6 +24,23 @@ export function newCanvas(): HTMLCanvasElement {
   c.width = SIZE;
   c.height = SIZE;
   return c;
+}
+
+/**
+ * One head's attention map: a cell per (step, step it takes from), shaded from nothing to the
+ * theme's first chart colour by its weight, scaled to the map's largest (a uniform row over
+ * 50 steps is 0.02 a cell).
+ */
+export function drawAttentionMap(canvas: HTMLCanvasElement, map: number[], steps: number, p: Palette): void {
+  const g = canvas.getContext('2d')!;
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  const most = Math.max(...map, 1e-6);
+  const [r, gr, b] = hexToRgb(p.series[0]);
+  const cell = canvas.width / steps;
+  map.forEach((w, i) => {
+    g.fillStyle = `rgba(${r}, ${gr}, ${b}, ${w / most})`;
+    g.fillRect((i % steps) * cell, Math.floor(i / steps) * cell, Math.ceil(cell), Math.ceil(cell));
+  });
 }
 
 export function drawProjection(canvas: HTMLCanvasElement, layer: Projection, event: RepresentationEvent, p: Palette, withGrid: boolean): void {

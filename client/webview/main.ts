@@ -6,8 +6,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Diagnostic } from '../../dsl/diagnostics';
-import { atLine, type EpochEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
-import { drawProjection, drawSamples, newCanvas } from './canvas';
+import { atLine, type AttentionEvent, type EpochEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
+import { drawAttentionMap, drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
 import type { FromWebview, PastRun, ToWebview } from './protocol';
 import { onThemeChange, palette } from './theme';
@@ -28,6 +28,7 @@ let start: StartEvent | undefined;
 let charts = new Map<string, MetricChart>();
 let representations: RepresentationEvent[] = [];
 let samples: SamplesEvent[] = [];
+let attention: AttentionEvent | undefined;
 let epochs: EpochEvent[] = [];
 let past: PastRun[] = [];
 let followLatest = true;
@@ -41,6 +42,7 @@ function reset(): void {
   charts = new Map();
   representations = [];
   samples = [];
+  attention = undefined;
   epochs = [];
   followLatest = true;
   paused = false;
@@ -48,12 +50,13 @@ function reset(): void {
   $('reps').replaceChildren();
   $('rep-legend').replaceChildren();
   $('samples').replaceChildren();
+  $('attention').replaceChildren();
   $('summary').replaceChildren();
   $('confusion').replaceChildren();
   $('errors').replaceChildren();
   $('saved').replaceChildren();
   $('progress').style.width = '0%';
-  for (const id of ['rep-section', 'samples-section', 'confusion-section']) $(id).classList.add('hidden');
+  for (const id of ['rep-section', 'samples-section', 'attention-section', 'confusion-section']) $(id).classList.add('hidden');
   // The header too: a run that fails before it starts must not show the previous run's.
   $('title').textContent = 'No run yet';
   for (const id of ['dataset', 'backend', 'backend-reason', 'status', 'epoch', 'speed', 'time', 'advice']) $(id).replaceChildren();
@@ -103,6 +106,11 @@ function handle(e: TrainEvent): void {
       representations.push(e);
       $('rep-section').classList.remove('hidden');
       updateSlider();
+      return;
+    case 'attention':
+      attention = e;
+      $('attention-section').classList.remove('hidden');
+      drawAttention(e);
       return;
     case 'samples':
       samples.push(e);
@@ -230,6 +238,30 @@ function renderConfusion(c: { classes: string[]; matrix: number[][] }): void {
   $('confusion').replaceChildren(table);
 }
 
+/** Each selfAttention's heads, a map each, the latest epoch's. */
+function drawAttention(e: AttentionEvent): void {
+  const container = $('attention');
+  for (const layer of e.layers) {
+    let box = container.querySelector<HTMLElement>(`[data-layer="${CSS.escape(layer.name)}"]`);
+    if (!box || box.querySelectorAll('canvas').length !== layer.heads.length) {
+      const fresh = el('div', { class: 'rep', 'data-layer': layer.name });
+      const maps = el('div', { class: 'heads' });
+      for (let h = 0; h < layer.heads.length; h++) {
+        const canvas = newCanvas();
+        canvas.width = canvas.height = 120;
+        canvas.title = `head ${h + 1}`;
+        maps.append(canvas);
+      }
+      fresh.append(maps, el('div', { class: 'muted' }, `${layer.name}${atLine(layer.line)} — heads 1 to ${layer.heads.length}, ${layer.steps} steps`));
+      if (box) box.replaceWith(fresh);
+      else container.append(fresh);
+      box = fresh;
+    }
+    box.querySelectorAll('canvas').forEach((canvas, h) => drawAttentionMap(canvas, layer.heads[h], layer.steps, colours));
+  }
+  $('attention-caption').textContent = `epoch ${e.epoch} — each row a step of the first example validated on, each column the step it takes from`;
+}
+
 let sampleCanvasEl: HTMLCanvasElement | undefined;
 function sampleCanvas(): HTMLCanvasElement {
   if (!sampleCanvasEl || !sampleCanvasEl.isConnected) {
@@ -345,5 +377,6 @@ onThemeChange(() => {
   drawRepresentations(Number(($('rep-epoch') as HTMLInputElement).value));
   const last = samples[samples.length - 1];
   if (last) drawSamples(sampleCanvas(), last, colours);
+  if (attention) drawAttention(attention);
 });
 post({ type: 'ready' });

@@ -44,6 +44,11 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     <div id="samples"></div>
     <div id="samples-caption" class="muted"></div>
   </section>
+  <section id="attention-section" class="hidden">
+    <h2>Attention</h2>
+    <div id="attention" class="reps"></div>
+    <div id="attention-caption" class="muted"></div>
+  </section>
   <section id="confusion-section" class="hidden">
     <h2 id="confusion-title">Confusion matrix</h2>
     <div id="confusion"></div>

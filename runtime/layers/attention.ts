@@ -56,24 +56,39 @@ export class SelfAttention extends SequenceLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const { x, b, t, d } = this.sequence(inputs);
-      const k = this.size;
-      const hk = this.heads * k;
-      const rows = x.reshape([b * t, d]);
-      const affine = (input: tf.Tensor, i: number) => tf.add(tf.matMul(input as tf.Tensor2D, this.kernels[i].read() as tf.Tensor2D), this.biases[i].read());
-      // [B·T, heads·k] → [B, heads, T, k]
-      const perHead = (i: number) => tf.transpose(affine(rows, i).reshape([b, t, this.heads, k]), [0, 2, 1, 3]);
-      const [q, key, v] = [0, 1, 2].map(perHead);
-      let scores = tf.mul(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), 1 / Math.sqrt(k)); // [B, heads, T, T]
-      if (this.causal) {
-        // A step's scores for later steps go to -1e9: none of their weight is left after the softmax.
-        const later = tf.sub(1, tf.linalg.bandPart(tf.ones([t, t]), -1, 0));
-        scores = tf.add(scores, tf.mul(later, -1e9));
-      }
-      const mixed = tf.matMul(tf.softmax(scores) as tf.Tensor4D, v as tf.Tensor4D); // [B, heads, T, k]
-      const joined = tf.transpose(mixed, [0, 2, 1, 3]).reshape([b * t, hk]);
-      return affine(joined, 3).reshape([b, t, d]);
+      const { b, t, d } = this.sequence(inputs);
+      const { weights, values } = this.attend(inputs);
+      const mixed = tf.matMul(weights as tf.Tensor4D, values as tf.Tensor4D); // [B, heads, T, k]
+      const joined = tf.transpose(mixed, [0, 2, 1, 3]).reshape([b * t, this.heads * this.size]);
+      return this.affine(joined, 3).reshape([b, t, d]);
     });
+  }
+
+  /** The attention weights [B, heads, T, T] for an input: row i of a head, how much step i takes from each step (the panel draws them). */
+  attentionWeights(input: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.attend(input).weights);
+  }
+
+  /** Each head's weights [B, heads, T, T] and values [B, heads, T, k]. */
+  private attend(inputs: tf.Tensor | tf.Tensor[]): { weights: tf.Tensor; values: tf.Tensor } {
+    const { x, b, t, d } = this.sequence(inputs);
+    const k = this.size;
+    const rows = x.reshape([b * t, d]);
+    // [B·T, heads·k] → [B, heads, T, k]
+    const perHead = (i: number) => tf.transpose(this.affine(rows, i).reshape([b, t, this.heads, k]), [0, 2, 1, 3]);
+    const [q, key, values] = [0, 1, 2].map(perHead);
+    let scores = tf.mul(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), 1 / Math.sqrt(k)); // [B, heads, T, T]
+    if (this.causal) {
+      // A step's scores for later steps go to -1e9: none of their weight is left after the softmax.
+      const later = tf.sub(1, tf.linalg.bandPart(tf.ones([t, t]), -1, 0));
+      scores = tf.add(scores, tf.mul(later, -1e9));
+    }
+    return { weights: tf.softmax(scores), values };
+  }
+
+  /** Projection `i` (query, key, value, output) of rows [n, in]. */
+  private affine(input: tf.Tensor, i: number): tf.Tensor {
+    return tf.add(tf.matMul(input as tf.Tensor2D, this.kernels[i].read() as tf.Tensor2D), this.biases[i].read());
   }
 
   override getConfig() {

@@ -124,7 +124,22 @@ export interface ErrorEvent {
   file?: string;
 }
 
-export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | SamplesEvent | EndEvent | ErrorEvent;
+/** Where each selfAttention of the model looks, for one example (the first validated on), before training and every epoch. */
+export interface AttentionEvent {
+  type: 'attention';
+  epoch: number;
+  layers: {
+    /** The statement's name, and its 0-based line. */
+    name: string;
+    line: number;
+    /** The example's steps (at most 64 drawn: the first ones). */
+    steps: number;
+    /** Each head's weights, row by row (steps × steps): row i, how much step i takes from each step; each row sums to 1. */
+    heads: number[][];
+  }[];
+}
+
+export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | AttentionEvent | SamplesEvent | EndEvent | ErrorEvent;
 
 export type Sink = (event: TrainEvent) => void;
 

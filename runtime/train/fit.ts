@@ -15,6 +15,7 @@ import type { EndEvent, Logs, Sink } from './events';
 import { DenseStack } from './dense-stack';
 import { deviceStepper } from './device-steps';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
+import { AttentionProbe } from './attention-maps';
 import { ReconstructionProbe } from './reconstructions';
 import { RepresentationProbe } from './representation';
 import { constantPredictionLoss, StallWatch } from './stall';
@@ -69,6 +70,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const valY = validation && labelTensor(validation);
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
   const rebuilt = o.representation && (settings.target as Choice | undefined)?.name === 'features' ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
+  const looks = o.representation ? AttentionProbe.of(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({
     learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
@@ -88,6 +90,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   try {
     if (probe) o.sink(await probe.snapshot(0));
     if (rebuilt) o.sink(await rebuilt.snapshot(0));
+    if (looks) o.sink(await looks.snapshot(0));
     for (; epoch < o.epochs; epoch++) {
       await o.control.checkpoint();
       if (o.control.stopRequested) {
@@ -169,6 +172,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       o.onEpoch?.(epoch + 1, logs);
       if (probe) o.sink(await probe.snapshot(epoch + 1));
       if (rebuilt) o.sink(await rebuilt.snapshot(epoch + 1));
+      if (looks) o.sink(await looks.snapshot(epoch + 1));
       if (o.control.stopRequested) {
         status = 'stopped';
         epoch++;
@@ -194,6 +198,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
     probe?.dispose();
     rebuilt?.dispose();
+    looks?.dispose();
   }
 }
 

@@ -136,6 +136,26 @@ describe('training panel', () => {
     await page.screenshot({ path: join(artifacts, 'panel-autoencoder-light.png'), fullPage: true });
   });
 
+  it('shows where a self-attention layer looks: a map per head, the latest epoch\'s', async () => {
+    // Recorded from `dlnet train --json` of a one-layer attention model on the adding problem (12 steps, 2 heads).
+    const page = await openPanel(browser, 'dark');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('attention'), past: [], trusted: true });
+    await page.waitForTimeout(150);
+    expect(await page.isVisible('#attention-section')).toBe(true);
+    expect(await page.locator('#attention [data-layer="attended"] canvas').count()).toBe(2);
+    expect(await page.textContent('#attention [data-layer="attended"] .muted')).toBe('attended (line 7) — heads 1 to 2, 12 steps');
+    expect(await page.textContent('#attention-caption')).toMatch(/^epoch 12 — each row a step/);
+    // Drawn: the map is not blank.
+    const lit = await page.$eval('#attention canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 120, 120).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(lit).toBeGreaterThan(1000);
+    await page.screenshot({ path: join(artifacts, 'panel-attention-dark.png'), fullPage: true });
+  });
+
   it('shows batch-size advice from a GPU run, and sends the change when asked', async () => {
     // Recorded from `dlnet train --backend webgpu --json` (Dawn on Mesa's software renderer).
     const events = recording('advice') as { type: string; line?: number; batchAdvice?: { suggested: number } }[];

@@ -85,6 +85,8 @@ describe('run history', () => {
     const first = new RunHistory(store);
     const run = first.start('/w/a.dlnet', 'M');
     for (let i = 0; i < 40; i++) first.add(run, { type: 'batch', epoch: 1, batch: i + 1, batchesPerEpoch: 40, logs: { loss: 1 / (i + 1) }, samplesPerSec: 100 });
+    // Attention maps: the latest only.
+    for (const epoch of [0, 1]) first.add(run, { type: 'attention', epoch, layers: [{ name: 'a', line: 2, steps: 1, heads: [[1]] }] });
     first.add(run, { type: 'end', status: 'completed', logs: { loss: 0.1 }, epochs: 1, elapsedMs: 5 });
     first.persist();
     const reloaded = new RunHistory(store);
@@ -92,6 +94,7 @@ describe('run history', () => {
     expect(again.model).toBe('M');
     expect(again.events.filter((e) => e.type === 'batch')).toHaveLength(10);
     expect(again.events[again.events.length - 1].type).toBe('end');
+    expect(again.events.filter((e) => e.type === 'attention').map((e) => (e as { epoch: number }).epoch)).toEqual([1]);
     expect(reloaded.start('/w/a.dlnet', 'M').id).toBe(run.id + 1);
   });
 });
