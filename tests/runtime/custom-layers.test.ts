@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../dsl';
 import { selectBackend } from '../../runtime/backend';
 import { compileModel } from '../../runtime/compile/compile';
+import { SelfAttention } from '../../runtime/layers/attention';
 import { LayerNorm } from '../../runtime/layers/layer-norm';
 import { loadModel, saveModel } from '../../runtime/train/save';
 import { tf, tfl } from '../../runtime/tf';
@@ -80,6 +81,9 @@ describe('custom layers', () => {
     const firstTwo = (m: ReturnType<typeof attend>, input: tf.Tensor) => Array.from((m.predict(input) as tf.Tensor).slice([0, 0, 0], [2, 2, 6]).dataSync());
     const causal = attend(2, true);
     expect(firstTwo(causal, later)).toEqual(firstTwo(causal, x));
+    // Its weights, as the panel draws them: nothing above the diagonal.
+    const weights = (causal.layers[1] as unknown as SelfAttention).attentionWeights(x).arraySync() as number[][][][];
+    expect(weights.flatMap((b) => b.flatMap((h) => h.flatMap((row, r) => row.slice(r + 1)))).every((w) => w < 1e-6)).toBe(true);
     expect(firstTwo(model, later)).not.toEqual(firstTwo(model, x));
     // Learns to give each step the mean of the sequence (uniform weights, identity projections): gradients reach every weight.
     model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });

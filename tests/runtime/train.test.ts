@@ -307,9 +307,15 @@ model Attender {
   dense(1)
 }
 train Attender on sums { loss: meanSquaredError; optimizer: adam(learningRate: 0.003); epochs: 10; batchSize: 64; validationSplit: 0.2 }
-`), { backend: 'wasm', representation: false });
+`), { backend: 'wasm' });
     expect(result.status).toBe('completed');
     expect(of('epoch')[9].logs.val_loss).toBeLessThan(0.03);
+    // Where it looks, before training and every epoch: 4 heads of 10 × 10 weights, each row summing to 1.
+    const looks = of('attention');
+    expect(looks.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const [layer] = looks[10].layers;
+    expect([layer.name, layer.line, layer.steps, layer.heads.length]).toEqual(['attended', 4, 10, 4]);
+    for (const map of layer.heads) for (let r = 0; r < 10; r++) expect(map.slice(r * 10, r * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
   });
 
   it('reports a missing data file with the dataset line', async () => {
