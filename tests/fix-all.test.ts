@@ -77,6 +77,34 @@ describe('fixAll', () => {
     expect(check(functional).filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('turns a Keras transformer written with its functional API into dlnet: MultiHeadAttention(...)(x, x) is selfAttention on x', () => {
+    const keras = [
+      'inputs = keras.Input(shape=(200,))',
+      'x = layers.Embedding(input_dim=20000, output_dim=32)(inputs)',
+      'attn = layers.MultiHeadAttention(num_heads=2, key_dim=16)(x, x)',
+      'x = layers.Add()([x, attn])',
+      'x = layers.LayerNormalization(epsilon=1e-6)(x)',
+      'x = layers.GlobalAveragePooling1D()(x)',
+      'outputs = layers.Dense(2, activation="softmax")(x)',
+      'model = keras.Model(inputs=inputs, outputs=outputs)',
+      '',
+    ].join('\n');
+    const fixed = ide.fixAll(keras, check).text;
+    expect(ide.format(fixed)).toBe([
+      'model Model {',
+      '  input inputs: [200]',
+      '  x = inputs -> embedding(inputDim: 20000, outputDim: 32)',
+      '  attn = x -> selfAttention(heads: 2, keyDim: 16)',
+      '  x = add(x, attn)',
+      '  x = x -> layerNorm(epsilon: 1e-6)',
+      '  x = x -> globalAvgPool1d()',
+      '  outputs = x -> dense(2, activation: softmax)',
+      '}',
+      '',
+    ].join('\n'));
+    expect(check(fixed).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('writes PyTorch\'s padding as same where it is (kernel - 1) / 2, and leaves any other count to the writer', () => {
     const torch = 'model M {\n  input x: [28, 28, 1]\n  nn.Conv2d(1, 8, kernel_size=3, stride=2, padding=1)\n  nn.Conv2d(8, 8, 5, padding=2)\n  nn.Conv2d(8, 8, kernel_size=3, padding=2)\n}\n';
     const fixed = ide.fixAll(torch, check).text;

@@ -5,6 +5,7 @@
  * (initialisers, optimisers, ...), dataset sources and train settings.
  */
 import { choiceAlias, choiceTables, findChoice, findDataset, findLayer, inputShapeParameter, layerAlias, layerNames, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type Args, type ArgValue, type Choice, type ChoiceDef, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { fold } from '../catalog/aliases';
 import { diagnostic, replaceWith, type Diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
@@ -561,7 +562,8 @@ export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scop
  */
 function otherFrameworksParameter(owner: string, params: ParamDef[], call: ast.Call, arg: ast.Arg & { name: ast.Ident; value: ast.Value }): Diagnostic | undefined {
   const without = (preferred?: true): Fix[] => [{ title: `Remove ${arg.name.text}`, edits: [{ range: withoutItem(call.args!, arg), newText: '' }], ...(preferred && { preferred }) }];
-  if (inputShapeParameter(arg.name.text)) {
+  // An embedding's `input_dim` is its vocabulary (dlnet's inputDim), not an input's shape: the name is its own misspelt.
+  if (inputShapeParameter(arg.name.text) && !params.some((p) => fold(p.name) === fold(arg.name.text))) {
     return diagnostic('unknown-parameter', 'error', arg.name.range, `${owner} has no parameter '${arg.name.text}': a model declares its input once, as \`input x: [28, 28, 1]\`, and each layer takes the shape before it`, {
       fixes: without(),
     });

@@ -27,6 +27,13 @@ export interface SyntaxError {
 
 const TUPLE = 'a list is written in brackets [ ], not parentheses ( )';
 
+/** A layer's functional call's tensors: the first, the others (`(x, x)`), and where the parentheses stand. */
+interface Applied {
+  value: ast.Value;
+  more: ast.Value[];
+  range: Range;
+}
+
 /** What each rule is, in words, for "expected X but found Y". */
 const ruleWords: Record<string, string> = {
   declaration: 'a declaration (dataset, model, block or train)',
@@ -202,10 +209,18 @@ class DlnetParser extends EmbeddedActionsParser {
    * read as that, so the model is checked on. Only where the call starts its chain and is
    * applied to names.
    */
-  private functionalCall(step: ast.Step, applied: { value: ast.Value; range: Range }, first: boolean): ast.Step[] {
+  private functionalCall(step: ast.Step, applied: Applied, first: boolean): ast.Step[] {
     const tensors = applied.value?.kind === 'list' ? applied.value.items : [applied.value];
     const names = tensors.every((v): v is ast.Call => v?.kind === 'call' && !v.args) ? (tensors as ast.Call[]) : undefined;
     const message = "a layer applied to its input with a second '(...)' is Keras's functional call";
+    if (applied.more.length) {
+      // `MultiHeadAttention(...)(x, x)`: query and value the same tensor, self-attention, a layer on one input; different ones (cross-attention) have no dlnet form.
+      const same = names?.length === 1 && applied.more.every((v) => v?.kind === 'call' && !v.args && v.callee.text === names[0].callee.text);
+      if (!same) {
+        this.extraErrors.push({ message: `${message} on several tensors, as Keras's MultiHeadAttention(...)(query, value) attends from one to another; dlnet's selfAttention attends within one tensor: x -> selfAttention(heads)`, range: applied.range });
+        return step ? [step] : [];
+      }
+    }
     if (!first || step?.kind !== 'call' || !names?.length) {
       this.extraErrors.push({ message: `${message}; dlnet writes the input first, in a chain: x -> dense(64)`, range: applied.range });
       return step ? [step] : [];
@@ -218,6 +233,8 @@ class DlnetParser extends EmbeddedActionsParser {
         message: `${message}; dlnet writes the input first, in a chain: ${list} -> ${step.callee.text}(...)`,
         range: applied.range,
         fixes: [{ title: `Write ${list} -> ${step.callee.text}(...)`, edits: [{ range: { start: at, end: at }, newText: `${list} -> ` }, drop], preferred: true }],
+        // The layer's call is read as written: its own findings (`input_dim` for `inputDim`) stand beside this one.
+        lineReadAsWritten: true,
       });
       return [names[0], step];
     }
@@ -513,15 +530,21 @@ class DlnetParser extends EmbeddedActionsParser {
     });
   });
 
-  /** The `(inputs)` of `Dense(64)(inputs)`, and where its parentheses stand. */
-  appliedTo = this.RULE('appliedTo', (): { value: ast.Value; range: Range } => {
+  /** The `(inputs)` of `Dense(64)(inputs)` (or `(x, x)`, as Keras's MultiHeadAttention takes its query and value), and where its parentheses stand. */
+  appliedTo = this.RULE('appliedTo', (): Applied => {
     const open = this.CONSUME(t.LParen);
     const start = this.ACTION(() => this.ranges.opening(open));
     const value = this.SUBRULE(this.value);
+    const more: ast.Value[] = [];
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      const next = this.SUBRULE2(this.value);
+      this.ACTION(() => more.push(next));
+    });
     const close = this.CONSUME(t.RParen);
     return this.ACTION(() => {
       this.ranges.closing(close);
-      return { value, range: this.ranges.from(start) };
+      return { value, more, range: this.ranges.from(start) };
     });
   });
 
