@@ -367,6 +367,8 @@ export class ModelChecker {
       else if (step.kind === 'residual') current = this.walkResidual(step, current, frame);
       else current = this.walkRepeat(step, current, frame);
     }
+    // `MultiHeadAttention(...)(x, x)`: x read again, a use that rename and references must find.
+    for (const name of stmt.readsAgain ?? []) this.referTo(name, frame);
     return current;
   }
 

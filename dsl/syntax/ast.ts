@@ -119,6 +119,8 @@ export interface ChainStmt {
   kind: 'chain';
   target?: Ident;
   steps: Step[];
+  /** Names the statement reads again, besides its first step (Keras's `MultiHeadAttention(...)(x, x)`): uses of that tensor, for rename and references. */
+  readsAgain?: Ident[];
   range: Range;
 }
 

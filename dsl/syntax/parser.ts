@@ -504,6 +504,7 @@ class DlnetParser extends EmbeddedActionsParser {
       },
     });
     const steps: ast.Step[] = [];
+    let readsAgain: ast.Ident[] | undefined;
     const errorsBefore = this.ACTION(() => this.errors.length);
     this.AT_LEAST_ONE_SEP({
       SEP: t.Arrow,
@@ -512,7 +513,14 @@ class DlnetParser extends EmbeddedActionsParser {
         // `Dense(64)(inputs)`: a layer applied to its input, as Keras's functional API writes it.
         const applied = this.OPTION2(() => this.SUBRULE2(this.appliedTo));
         this.ACTION(() => {
-          if (applied) steps.push(...this.functionalCall(s, applied, steps.length === 0));
+          if (applied) {
+            const read = this.functionalCall(s, applied, steps.length === 0);
+            steps.push(...read);
+            // `(x, x)`: the second x is a use of x too; in `(x, y)`, read as no chain, both are.
+            const given = applied.more.length ? [applied.value, ...applied.more] : [];
+            const again = given.filter((v): v is ast.Call => v?.kind === 'call' && !v.args && !read.includes(v)).map((v) => v.callee);
+            if (again.length) readsAgain = [...(readsAgain ?? []), ...again];
+          }
           else if (s) steps.push(s);
         });
       },
@@ -526,7 +534,7 @@ class DlnetParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const start = target?.range ?? steps[0]?.range ?? this.here();
-      return { kind: 'chain', target, steps: fitted(steps), range: this.span(start) } as ast.ChainStmt;
+      return { kind: 'chain', target, steps: fitted(steps), ...(readsAgain ? { readsAgain } : {}), range: this.span(start) } as ast.ChainStmt;
     });
   });
 
