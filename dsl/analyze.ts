@@ -19,7 +19,7 @@ import { closest } from './suggest';
 import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, namedSetting, type TrainPlan } from './semantics/train';
 import { bindArgs, type ValueScope } from './semantics/values';
-import { columnFixes, labelFixes, pathFixes } from './semantics/source-fixes';
+import { columnFixes, fileArguments, labelFixes, pathFixes } from './semantics/source-fixes';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -144,12 +144,11 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
   if (files.length) ctx.volatile();
   const shapes = def.shapes(bound.args, host);
   if ('error' in shapes) {
-    const path = shapes.unreadable !== undefined ? source.args?.find((a) => a.value?.kind === 'string' && a.value.value === shapes.unreadable)?.value as ast.StringLit | undefined : undefined;
-    const param = def.params.find((p) => p.type.kind === 'string' && p.type.file && bound.args[p.name] === shapes.unreadable);
-    if (path && param?.type.kind === 'string' && param.type.file && host) {
+    const path = shapes.unreadable !== undefined ? fileArguments(source).find((f) => f.value.value === shapes.unreadable) : undefined;
+    if (path && host) {
       // Said at the path, with the files it may have meant.
-      const { fixes, meant } = pathFixes(path, param.type.file, host);
-      ctx.report(diagnostic('invalid-argument', 'error', path.range, `dataset ${decl.name.text}: ${shapes.error}${meant ? `; did you mean '${meant}'?` : ''}`, { fixes }));
+      const { fixes, meant } = pathFixes(path.value, path.kind, host);
+      ctx.report(diagnostic('invalid-argument', 'error', path.value.range, `dataset ${decl.name.text}: ${shapes.error}${meant ? `; did you mean '${meant}'?` : ''}`, { fixes }));
     } else ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, { fixes: columnFixes(source, shapes) }));
     return { files };
   }

@@ -194,10 +194,13 @@ function byStamp<T>(kept: Map<string, T>, host: FileHost, path: string, how: str
 /** What a file source gave; `how`: the arguments the shapes depend on besides the file (its label column, its classes). */
 const shapesByStamp = new Map<string, DatasetShapes | SourceError>();
 function fromFile(host: FileHost, path: string, how: string, read: (bytes: Uint8Array) => DatasetShapes | SourceError): DatasetShapes | SourceError {
-  return byStamp(shapesByStamp, host, path, how, read, () => {
-    const why = host.problem?.(path);
-    return { error: `cannot read '${path}'${why ? `: ${why}` : ''}`, unreadable: path };
-  });
+  return byStamp(shapesByStamp, host, path, how, read, () => unreadable(host, path));
+}
+
+/** A file that cannot be read, said with why, where the host can tell. */
+function unreadable(host: FileHost, path: string): SourceError {
+  const why = host.problem?.(path);
+  return { error: `cannot read '${path}'${why ? `: ${why}` : ''}`, unreadable: path };
 }
 
 /** A table's header, for completion of the tables of the file being edited. */
@@ -242,10 +245,7 @@ function idxShapes(images: string, labels: string, classes: number, host?: FileH
   if (!host) return { features: [null, null, 1], labels: [classes], labelKind: 'onehot' };
   const shapes = fromFile(host, images, `classes ${classes}`, (bytes) => idxHeader(images, classes, bytes));
   if ('error' in shapes) return shapes;
-  const read = byStamp(labelsByStamp, host, labels, `classes ${classes}`, (bytes) => idxLabels(labels, classes, bytes), () => {
-    const why = host.problem?.(labels);
-    return { error: `cannot read '${labels}'${why ? `: ${why}` : ''}`, unreadable: labels };
-  });
+  const read = byStamp(labelsByStamp, host, labels, `classes ${classes}`, (bytes) => idxLabels(labels, classes, bytes), () => unreadable(host, labels));
   if (typeof read !== 'number') return read;
   return read === shapes.size ? shapes : { error: `'${labels}' holds ${read.toLocaleString('en')} labels for the ${shapes.size!.toLocaleString('en')} images of '${images}'` };
 }

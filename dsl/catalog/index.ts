@@ -44,3 +44,4 @@ export * from './settings';
 export { choiceName, marginsOf, pair, pairOf, type Margins } from './params';
 export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type InputShapeParameter } from './aliases';
 export { reshapeTarget } from './layers/core';
+export { headSize, positionCount } from './layers/attention';

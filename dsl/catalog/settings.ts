@@ -1,5 +1,5 @@
 /** The settings of a train statement. */
-import type { ParamDef } from './types';
+import type { Args, Choice, ParamDef } from './types';
 
 export interface SettingDef extends ParamDef {
   /** Only meaningful for `train G vs D` (gan) or for plain training (plain). */
@@ -32,4 +32,9 @@ export function findSetting(name: string): SettingDef | undefined {
 /** How many of `size` examples validationSplit holds out: at least one once the fraction is above 0 (the trainer's split and the checker agree on it). */
 export function heldOut(size: number, fraction: number): number {
   return fraction <= 0 ? 0 : Math.max(1, Math.round(size * fraction));
+}
+
+/** Whether bound settings train the model to give back its features (`target: features`, an autoencoder) rather than the labels. */
+export function targetsFeatures(settings: Args): boolean {
+  return (settings.target as Choice | undefined)?.name === 'features';
 }

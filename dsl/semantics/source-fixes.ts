@@ -3,11 +3,11 @@
  * names none; a column to take the labels from, where a csv source names none; a column at
  * fault (a gap, a stray text) to fill or to leave out.
  */
-import { fileOfKind, tableColumns, type FileHost, type FileKind, type SourceError } from '../catalog';
+import { fileOfKind, findDataset, tableColumns, type FileHost, type FileKind, type SourceError } from '../catalog';
 import type { Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { editDistance } from '../suggest';
-import { listArgumentItemAdded, settingArgument } from './values';
+import { givenArgument, listArgumentItemAdded, settingArgument } from './values';
 
 /** How many of a table's columns a csv source that names no label is offered as its label. */
 const LABELS_OFFERED = 8;
@@ -42,6 +42,14 @@ export function columnFixes(source: ast.Call, error: SourceError): Fix[] | undef
   const leaveOut = listArgumentItemAdded(source, 'ignore', item);
   if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
   return fixes.length ? fixes : undefined;
+}
+
+/** The paths a source's call writes for the files it reads (a csv source's path, an idx source's images and labels), with what each file holds. */
+export function fileArguments(source: ast.Call): { value: ast.StringLit; kind: FileKind }[] {
+  return (findDataset(source.callee.text)?.params ?? []).flatMap((p) => {
+    const value = p.type.kind === 'string' && p.type.file ? givenArgument(source, p.name)?.value : undefined;
+    return value?.kind === 'string' && p.type.kind === 'string' && p.type.file ? [{ value, kind: p.type.file }] : [];
+  });
 }
 
 /** How many files a path that names none is offered, at most. */

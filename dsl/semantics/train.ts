@@ -2,7 +2,7 @@
  * Checks of `train M on d { ... }` and `train G vs D on d`: names, settings, and the
  * fit between the dataset, the model's inputs and outputs, and the loss.
  */
-import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, textColumnsOf, textsOf, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
+import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, targetsFeatures, textColumnsOf, textsOf, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
@@ -34,7 +34,9 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   const errorsBefore = ctx.errors.length;
   const model = resolveModel(ctx, decl, decl.model);
   const versus = decl.versus ? resolveModel(ctx, decl, decl.versus) : undefined;
-  const data = decl.dataCall ? void sourceCalledInPlace(ctx, decl, decl.dataCall, 'a train statement') : resolveDataset(ctx, decl, decl.data);
+  // A source called in place is no dataset yet: said, with the fix that declares it.
+  if (decl.dataCall) sourceCalledInPlace(ctx, decl, decl.dataCall, 'a train statement');
+  const data = decl.dataCall ? undefined : resolveDataset(ctx, decl, decl.data);
   const gan = decl.versus !== undefined;
   const settings = bindSettings(ctx, decl, gan, globals);
   const shapes = data?.shapes && targetShapes(ctx, decl, settings, data.shapes, data.decl);
@@ -112,7 +114,7 @@ function declarationOf(ctx: Context, train: ast.TrainDecl, ident: ast.Ident): { 
  * where the data has several feature tensors, which no one output gives back.
  */
 function targetShapes(ctx: Context, decl: ast.TrainDecl, settings: Args, shapes: DatasetShapes, dataDecl: ast.DatasetDecl): DatasetShapes | undefined {
-  if ((settings.target as Choice | undefined)?.name !== 'features') return shapes;
+  if (!targetsFeatures(settings)) return shapes;
   if (!isShape(shapes.features)) {
     ctx.report(diagnostic('data-mismatch', 'error', settingNamed(decl, 'target')!.value.range,
       `target: features gives back one feature tensor, but dataset ${dataDecl.name.text} (line ${lineOf(dataDecl.range)}) gives ${shapes.features.length} (${shapes.features.map((f) => f.name).join(', ')})`));
@@ -576,7 +578,7 @@ function checkScales(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Dat
   if (largest.scale < SCALES_APART * smallest.scale) return;
   const first = g.layers.find((l) => l.inputs.includes(g.inputs[0].id));
   if (!first || NORMALISING.has(first.kind)) return;
-  const input = ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input');
+  const input = inputStatement(ctx, g, g.inputs[0]);
   const fixes: Fix[] | undefined = input && [{
     title: `Insert batchNorm after the input (line ${lineOf(input.range)})`,
     edits: [{ range: { start: input.range.end, end: input.range.end }, newText: `${ctx.lineBreak}${' '.repeat(input.range.start.character)}batchNorm` }],

@@ -434,7 +434,7 @@ function reportNone(list: ast.ListLit, item: ast.Call, scope: ValueScope, what: 
 
 /** The edit that makes a call's argument `name` say `text`: its value replaced (given by name or by position), or the argument added last. */
 export function settingArgument(call: ast.Call, name: string, text: string): TextEdit {
-  const existing = call.args?.find((a) => a.name?.text === name) ?? positionalArgument(call, name);
+  const existing = givenArgument(call, name);
   if (existing) return { range: existing.value.range, newText: text };
   if (!call.argsRange) {
     const at = call.callee.range.end;
@@ -457,8 +457,10 @@ export function listArgumentItemAdded(call: ast.Call, name: string, text: string
   return { range: { start: at, end: at }, newText: `${given.items.length ? ', ' : ''}${text}` };
 }
 
-/** The argument a layer's or source's call gives by position for its parameter `name` (`positionEmbedding(6)`'s maxLength), if any. */
-function positionalArgument(call: ast.Call, name: string): ast.Arg | undefined {
+/** The argument a layer's or source's call gives for its parameter `name`, by name or by position (`positionEmbedding(6)`'s maxLength), if any. */
+export function givenArgument(call: ast.Call, name: string): ast.Arg | undefined {
+  const named = call.args?.find((a) => a.name?.text === name);
+  if (named) return named;
   const params = (findLayer(call.callee.text) ?? findDataset(call.callee.text))?.params;
   const index = params ? positionalOf(params).findIndex((p) => p.name === name) : -1;
   return index < 0 ? undefined : call.args?.filter((a) => !a.name)[index];
@@ -474,9 +476,10 @@ function positionalOf(params: ParamDef[]): ParamDef[] {
 
 /**
  * Binds a call's arguments to `params`. Returns undefined when an argument is
- * wrong (after reporting it); missing required parameters are reported too.
+ * wrong (after reporting it); missing required parameters are reported too, with
+ * `fixesFor`'s fixes where the caller knows values one could take (a table's columns for
+ * csv's label).
  */
-/** `fixesFor`: the fixes of a required parameter the call lacks, where the caller knows values it could take (a table's columns for csv's label). */
 export function bindArgs(owner: string, params: ParamDef[], call: ast.Call, scope: ValueScope, fixesFor?: (p: ParamDef) => Fix[] | undefined): Bound | undefined {
   const bound: Bound = { args: {}, unknown: false, tensors: [] };
   /** The parameters the call gives, which are the ones seen: a call gives a handful, so a list beats a Set. */

@@ -55,6 +55,9 @@ const SELECTED = /^\s*(?:X|x|X_\w+|x_\w+|features?|inputs?)\s*=\s*[A-Za-z_]\w*\s
 /** The columns the script drops to keep the features: `df.drop("target", axis=1)`, `df.drop(columns=["id", "target"])`. */
 const DROPPED = /\.drop\s*\(\s*(?:columns\s*=\s*)?(\[[^\]]*\]|(['"])[^'"]+\2)\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/;
 
+/** The quoted names a piece of Python lists (`"id", 'Name'`). */
+const quotedNames = (listed: string | undefined): string[] => [...(listed?.matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]);
+
 /**
  * A CSV file the script reads with pandas, with the column its labels come from (the one it
  * takes as its labels, or else the one column it drops) and the columns it selects as its
@@ -63,10 +66,10 @@ const DROPPED = /\.drop\s*\(\s*(?:columns\s*=\s*)?(\[[^\]]*\]|(['"])[^'"]+\2)\s*
  */
 function csvRead(code: string): Dataset | undefined {
   const read = READ_CSV.exec(code);
-  const dropped = [...(DROPPED.exec(code)?.[1].matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]);
+  const dropped = quotedNames(DROPPED.exec(code)?.[1]);
   const label = LABEL_TAKEN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined) ?? (dropped.length === 1 ? dropped[0] : undefined);
   if (!read || label === undefined) return undefined;
-  const selected = [...(SELECTED.exec(code)?.[1].matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]).filter((column) => column !== label);
+  const selected = quotedNames(SELECTED.exec(code)?.[1]).filter((column) => column !== label);
   const ignore = selected.length ? [] : dropped.filter((column) => column !== label);
   const url = /^[a-z]+:\/\//i.test(read[2]);
   const file = url ? read[2].replace(/[?#].*$/, '').split('/').pop()! : read[2];
@@ -104,14 +107,16 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   if (!fit) return undefined;
   const variable = KERAS_TRAINS.exec(fit.code)![1];
   const compile = statements.find((s) => KERAS_TRAINS.exec(s.code)?.[2] === 'compile' && KERAS_TRAINS.exec(s.code)![1] === variable);
-  const call = (s: ScriptStatement) => parsePython(s.code.slice(s.code.indexOf(`${variable}.`)));
+  // The statement from `model.` on: what the calls' positions count in.
+  const callCode = (s: ScriptStatement) => s.code.slice(s.code.indexOf(`${variable}.`));
+  const call = (s: ScriptStatement) => parsePython(callCode(s));
   const fitCall = call(fit);
   const compileCall = compile && call(compile);
   if (fitCall?.kind !== 'call' || (compile && compileCall?.kind !== 'call')) return undefined;
   const settings: string[] = [];
   for (const [made, statement] of [[compileCall, compile], [fitCall, fit]] as const) {
     if (made?.kind !== 'call' || statement === undefined) continue;
-    const code = statement.code.slice(statement.code.indexOf(`${variable}.`));
+    const code = callCode(statement);
     for (const arg of made.args) {
       const setting = arg.name && KERAS_SETTINGS[arg.name];
       // As written: a loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) keeps what it says, which the train statement's check reads.
@@ -120,7 +125,7 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
     }
   }
   // `fit(x_train, x_train)`: the model learns to give back its input, an autoencoder.
-  const fitCode = fit.code.slice(fit.code.indexOf(`${variable}.`));
+  const fitCode = callCode(fit);
   const argText = (a: (typeof fitCall.args)[number] | undefined) => a && fitCode.slice(a.value.start, a.value.end).trim();
   const x = argText(fitCall.args.find((a) => !a.name || a.name === 'x'));
   const y = argText(fitCall.args.filter((a) => !a.name)[1] ?? fitCall.args.find((a) => a.name === 'y'));

@@ -3,7 +3,7 @@
  * makes the compiler refuse to build when a layer is added to the catalogue without
  * a rule here.
  */
-import { axisWithBatch, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
+import { axisWithBatch, headSize, marginsOf, pairOf as pair, positionCount, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../dsl';
 import { AxisSoftmax, CapsuleLength, Capsules, PrimaryCaps, RoiAlign, SeparableConv2d, SpatialDropout2d, Subtract } from '../layers/custom';
 import { PositionEmbedding, SelfAttention } from '../layers/attention';
 import { LayerNorm } from '../layers/layer-norm';
@@ -170,7 +170,7 @@ export const rules: Record<LayerName, Rule> = {
   capsules: (args, name, ctx) => new Capsules({ name, count: args.count as number, dim: args.dim as number, routing: args.routing as number, seed: ctx.seed() }) as unknown as Layer,
   capsuleLength: (_args, name) => new CapsuleLength({ name }) as unknown as Layer,
 
-  positionEmbedding: (args, name, ctx) => new PositionEmbedding({ name, maxLength: (args.maxLength as number | undefined) ?? (ctx.inputs[0][0] as number), seed: ctx.seed() }) as unknown as Layer,
-  selfAttention: (args, name, ctx) => new SelfAttention({ name, heads: args.heads as number, keyDim: (args.keyDim as number | undefined) ?? null, causal: args.causal as boolean, seed: ctx.seed() }) as unknown as Layer,
+  positionEmbedding: (args, name, ctx) => new PositionEmbedding({ name, maxLength: positionCount(ctx.inputs[0], args), seed: ctx.seed() }) as unknown as Layer,
+  selfAttention: (args, name, ctx) => new SelfAttention({ name, heads: args.heads as number, keyDim: headSize(ctx.inputs[0], args), causal: args.causal as boolean, seed: ctx.seed() }) as unknown as Layer,
 };
 

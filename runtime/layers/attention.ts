@@ -26,26 +26,24 @@ abstract class SequenceLayer extends tfl.layers.Layer {
 export class SelfAttention extends SequenceLayer {
   static className = 'DlnetSelfAttention';
   private readonly heads: number;
-  /** Size of each head's queries, keys and values; null: the input's features / heads. */
-  private readonly keyDim: number | null;
+  /** Size of each head's queries, keys and values (the catalogue's headSize). */
+  private readonly keyDim: number;
   private readonly causal: boolean;
   private readonly seed: number | null;
-  private size = 0;
   private kernels: tfl.LayerVariable[] = [];
   private biases: tfl.LayerVariable[] = [];
 
-  constructor(args: { heads: number; keyDim?: number | null; causal?: boolean; seed?: number | null; name?: string }) {
+  constructor(args: { heads: number; keyDim: number; causal?: boolean; seed?: number | null; name?: string }) {
     super(args);
     this.heads = args.heads;
-    this.keyDim = args.keyDim ?? null;
+    this.keyDim = args.keyDim;
     this.causal = args.causal ?? false;
     this.seed = args.seed ?? null;
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const d = (inputShape as Shape)[2] as number;
-    this.size = this.keyDim ?? d / this.heads;
-    const hk = this.heads * this.size;
+    const hk = this.heads * this.keyDim;
     // Each kernel its own seed: four drawn alike would start the heads' projections the same.
     const init = (k: number) => tfl.initializers.glorotUniform({ seed: this.seed === null ? undefined : this.seed + k });
     const zeros = tfl.initializers.zeros();
@@ -59,7 +57,7 @@ export class SelfAttention extends SequenceLayer {
       const { b, t, d } = this.sequence(inputs);
       const { weights, values } = this.attend(inputs);
       const mixed = tf.matMul(weights as tf.Tensor4D, values as tf.Tensor4D); // [B, heads, T, k]
-      const joined = tf.transpose(mixed, [0, 2, 1, 3]).reshape([b * t, this.heads * this.size]);
+      const joined = tf.transpose(mixed, [0, 2, 1, 3]).reshape([b * t, this.heads * this.keyDim]);
       return this.affine(joined, 3).reshape([b, t, d]);
     });
   }
@@ -72,7 +70,7 @@ export class SelfAttention extends SequenceLayer {
   /** Each head's weights [B, heads, T, T] and values [B, heads, T, k]. */
   private attend(inputs: tf.Tensor | tf.Tensor[]): { weights: tf.Tensor; values: tf.Tensor } {
     const { x, b, t, d } = this.sequence(inputs);
-    const k = this.size;
+    const k = this.keyDim;
     const rows = x.reshape([b * t, d]);
     // [B·T, heads·k] → [B, heads, T, k]
     const perHead = (i: number) => tf.transpose(this.affine(rows, i).reshape([b, t, this.heads, k]), [0, 2, 1, 3]);

@@ -5,7 +5,7 @@
  * about 40 a second; a NaN or infinite loss, or an error the GPU reports, stops the run
  * with the epoch and batch.
  */
-import type { Args, Choice, ModelGraph } from '../../dsl';
+import { targetsFeatures, type Args, type Choice, type ModelGraph } from '../../dsl';
 import { exampleLength, type Data } from '../data/dataset';
 import { Random } from '../data/random';
 import { takeGpuError } from '../gpu';
@@ -69,7 +69,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const valX = validation && featureTensors(g, validation);
   const valY = validation && labelTensor(validation);
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
-  const rebuilt = o.representation && (settings.target as Choice | undefined)?.name === 'features' ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
+  const rebuilt = o.representation && targetsFeatures(settings) ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
   const looks = o.representation ? AttentionProbe.of(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, byPosition, distinct, findLoss, modelSummary, outputShapes, type Analysis, type Choice, type CsvEncoding, type Diagnostic, type TrainPlan } from '../../dsl';
+import { analyze, byPosition, distinct, findLoss, modelSummary, outputShapes, targetsFeatures, type Analysis, type Choice, type CsvEncoding, type Diagnostic, type TrainPlan } from '../../dsl';
 import { releaseGpuMemory, takeGpuError } from '../gpu';
 import { adviseBatchSize } from './batch-advice';
 import { selectBackend, type BackendChoice, type BackendName } from '../backend';
@@ -159,7 +159,7 @@ export function trainingParts(a: Analysis, plan: TrainPlan, data: Data, file: st
   const settings = plan.settings;
   if (settings.validation) {
     const validation = loadPlanData(a, settings.validation as string, file, a.datasets.get(plan.dataset)?.shapes?.encoding);
-    return { train: data, validation: withTarget(plan, classNumbersNamed(a, plan, validation)) };
+    return { train: data, validation: asTrained(a, plan, validation) };
   }
   return split(data, (settings.validationSplit as number | undefined) ?? 0, new Random(settings.seed as number));
 }
@@ -179,12 +179,17 @@ export function readPlan(file: string, model?: string): { text: string; analysis
 /** The train statement of an analysed file and its dataset, or a RunError that names the line. */
 export function planWithData(analysis: Analysis, file: string, model?: string): { plan: TrainPlan; data: Data } {
   const plan = choosePlan(analysis, model);
-  return { plan, data: withTarget(plan, classNumbersNamed(analysis, plan, loadPlanData(analysis, plan.dataset, file))) };
+  return { plan, data: asTrained(analysis, plan, loadPlanData(analysis, plan.dataset, file)) };
+}
+
+/** Data, trained or validated on, as the plan trains: its class numbers named, its features the target where the plan says so. */
+function asTrained(a: Analysis, plan: TrainPlan, data: Data): Data {
+  return withTarget(plan, classNumbersNamed(a, plan, data));
 }
 
 /** The examples with what the model learns to output: the dataset's labels, or its features (`target: features`, an autoencoder's; the check allows one feature tensor). */
 function withTarget(plan: TrainPlan, data: Data): Data {
-  if ((plan.settings.target as Choice | undefined)?.name !== 'features') return data;
+  if (!targetsFeatures(plan.settings)) return data;
   const { name: _input, ...features } = data.features[0];
   const shown = data.labels && data.classes ? { labels: data.labels, classes: data.classes } : undefined;
   return { ...data, labels: features, classes: undefined, shown };

@@ -26,6 +26,12 @@ function longest(x: Shape, args: Args): number | ShapeError {
   return most;
 }
 
+/** Each head's size in a checked selfAttention (its keyDim, or the input's features / heads): what the runtime and the PyTorch export build. */
+export const headSize = (x: Shape, args: Args): number => keySize(x, args) as number;
+
+/** The positions of a checked positionEmbedding (its maxLength, or the input's fixed length). */
+export const positionCount = (x: Shape, args: Args): number => longest(x, args) as number;
+
 export const attentionLayers = family('attention', {
   selfAttention: {
     rule: '[T, d] → [T, d]',

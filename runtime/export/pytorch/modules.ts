@@ -4,7 +4,7 @@
  * added to the catalogue without a way to export it. Each rule writes a Python
  * expression that builds the layer from dlnet_torch/layers.py.
  */
-import { axisWithBatch as torchAxis, marginsOf, pairOf as pair, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
+import { axisWithBatch as torchAxis, headSize, marginsOf, pairOf as pair, positionCount, reshapeTarget, type Args, type Choice, type LayerArg, type LayerName, type Shape } from '../../../dsl';
 import { py, pyInit } from './python';
 
 /** The layer's bound arguments and the shapes of its inputs (batch axis excluded). */
@@ -123,8 +123,8 @@ export const torchModules: Record<LayerName, TorchRule> = {
 
   roiAlign: (args) => `dl.RoiAlign(${py(pair(args.size))})`,
   primaryCaps: (args, [x]) => `dl.PrimaryCaps(${py(last(x))}, ${py(args.capsules)}, ${py(args.dim)}, ${py(pair(args.kernel))}, ${py(pair(args.strides))})`,
-  positionEmbedding: (args, [x]) => `dl.PositionEmbedding(${py((args.maxLength as number | undefined) ?? x[0])}, ${py(last(x))})`,
-  selfAttention: (args, [x]) => `dl.SelfAttention(${py(last(x))}, ${py(args.heads)}, ${py((args.keyDim as number | undefined) ?? (last(x) as number) / (args.heads as number))}, causal=${py(args.causal)})`,
+  positionEmbedding: (args, [x]) => `dl.PositionEmbedding(${py(positionCount(x, args))}, ${py(last(x))})`,
+  selfAttention: (args, [x]) => `dl.SelfAttention(${py(last(x))}, ${py(args.heads)}, ${py(headSize(x, args))}, causal=${py(args.causal)})`,
   capsules: (args, [x]) => `dl.Capsules(${py(x[0])}, ${py(x[1])}, ${py(args.count)}, ${py(args.dim)}, ${py(args.routing)})`,
   capsuleLength: () => 'dl.CapsuleLength()',
 };
