@@ -95,6 +95,13 @@ describe('the fast path for well-formed declarations', () => {
     }
   });
 
+  it('reads a source called in place whose arguments recovery gives up (a random edit found the parser throwing)', () => {
+    const outcome: Outcome = { clean: 0, fast: 0, mismatches: [] };
+    for (const text of ['train M on d(( { loss: x }\n', 'train M on d(a: { epochs: 1 }\n', 'train M on d(a b) { epochs: 1 }\n']) compare(text, outcome);
+    expect(outcome.mismatches).toEqual([]);
+    expect(outcome.clean).toBe(0);
+  });
+
   it('agrees with chevrotain after random edits', () => {
     const pieces = ['(', ')', '[', ']', '{', '}', ',', ':', '=', ';', '->', '\n', ' ', 'x', '3', '"s"', '?', 'true', 'input', 'output', 'residual', 'shortcut', 'repeat', 'vs', 'on', '# c', ' * 2', '-', '//', '(x + 1)'];
     const outcome: Outcome = { clean: 0, fast: 0, mismatches: [] };

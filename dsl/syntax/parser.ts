@@ -369,7 +369,8 @@ class DlnetParser extends EmbeddedActionsParser {
     let dataCall: ast.Call | undefined;
     this.OPTION3(() => {
       const given = this.SUBRULE(this.callArgs);
-      this.ACTION(() => (dataCall = { kind: 'call', callee: dataNode, args: fitted(given.args), argsRange: given.argsRange, range: this.span(dataNode.range) }));
+      // Nothing where recovery gave the arguments up (`mnist((`): the train statement is read without them.
+      this.ACTION(() => given && (dataCall = { kind: 'call', callee: dataNode, args: fitted(given.args), argsRange: given.argsRange, range: this.span(dataNode.range) }));
     });
     const settings: ast.Setting[] = [];
     let settingsRange: Range | undefined;
