@@ -4,6 +4,7 @@
  * fields, doubled quotes, commas and newlines inside quotes (RFC 4180), and every
  * problem found with the line it is on.
  */
+import { idsOf, WordCounts, writeTokenIds } from './text';
 
 export interface CsvRecord {
   fields: string[];
@@ -21,7 +22,7 @@ export interface CsvTable {
    * and one of its texts (`Sex=female`), one value per text, 1 where the row has it.
    */
   featureNames: string[];
-  /** Each number column's largest magnitude (its scale); a column of texts is 0s and 1s. */
+  /** Each number column's largest magnitude (its scale); a column of texts is 0s and 1s (none where the features are token ids). */
   scales: { column: string; scale: number }[];
   /** How its texts are one-hot, for a table to be read like it. */
   encoding: CsvEncoding;
@@ -141,6 +142,12 @@ export interface CsvReading {
   gaps?: 'mean' | 'zero';
   /** The encoding of another table (the one trained on), to read this one as it was read: its texts one-hot by the other's. */
   like?: CsvEncoding;
+  /** A column of texts read as the features, each text as token ids (see text.ts): the other columns but the label are not read. */
+  text?: string;
+  /** Token ids kept per text (else the most words a text has). */
+  length?: number;
+  /** Ids in all, the two reserved included (else one per word of the table). */
+  vocabulary?: number;
 }
 
 /**
@@ -154,6 +161,14 @@ export interface CsvEncoding {
   columns: readonly string[];
   texts: Record<string, readonly string[]>;
   classes?: readonly string[];
+  /** Where a column of texts is read as token ids: the column, the ids kept per text, and the word of each id. */
+  text?: TokenEncoding;
+}
+
+export interface TokenEncoding {
+  column: string;
+  length: number;
+  vocabulary: readonly string[];
 }
 
 /** A column's texts in an encoding, where it is a column of texts (own keys only: a column may be called `constructor`). */
@@ -227,6 +242,8 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   /** The feature columns, in order; `byIndex` by their place in a row (undefined: the label or ignored). */
   let columns: FeatureColumn[] = [];
   let byIndex: (FeatureColumn | undefined)[] = [];
+  /** The column of texts read as token ids, where the reading names one. */
+  let tokens: TokenColumn | undefined;
   let size = 0;
   let features = new Float32Array(0);
   const labels: string[] = [];
@@ -246,10 +263,18 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       header = fields.map((h) => h.trim());
       labelColumn = header.indexOf(label);
       if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
+      byIndex = header.map(() => undefined);
+      // Read like another table, it has that table's features: token ids where that one's are.
+      const textColumn = reading.like ? reading.like.text?.column : reading.text;
+      if (textColumn !== undefined) {
+        const found = tokenColumn(header, reading, textColumn);
+        if (!(found instanceof TokenColumn)) return found;
+        tokens = found;
+        return undefined;
+      }
       const chosen = featureColumns(header, reading);
       if (!Array.isArray(chosen)) return chosen;
       columns = chosen;
-      byIndex = header.map(() => undefined);
       for (const c of columns) byIndex[c.index] = c;
       return undefined;
     }
@@ -261,6 +286,7 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
       grown.set(features);
       features = grown;
     }
+    tokens?.read(fields[tokens.index], keep);
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j].trim();
       const v = Number(f);
@@ -335,14 +361,21 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   const textColumns = columns.filter((c) => c.isText);
   const unread = textColumns.filter((c) => !c.like);
   if (unread.length > 0) addCategories(text, unread);
-  const featureNames = columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
+  const tokenEncoding = tokens?.encoding(reading);
+  if (tokenEncoding && 'message' in tokenEncoding) return tokenEncoding;
+  const featureNames = tokenEncoding
+    ? Array.from({ length: tokenEncoding.length }, (_, i) => `${tokenEncoding.column} word ${i + 1}`)
+    : columns.flatMap((c) => (c.isText ? c.categories.map((t) => `${c.name}=${t}`) : [c.name]));
   const scales = columns.map((c) => ({ column: c.name, scale: c.isText ? 1 : c.scale }));
   const labelClasses = like?.classes ? [...like.classes] : numeric ? undefined : [...classes].sort();
-  const encoding: CsvEncoding = { columns: columns.map((c) => c.name), texts: Object.fromEntries(textColumns.map((c) => [c.name, c.categories])), classes: labelClasses };
+  const encoding: CsvEncoding = tokenEncoding
+    ? { columns: [tokenEncoding.column], texts: {}, classes: labelClasses, text: tokenEncoding }
+    : { columns: columns.map((c) => c.name), texts: Object.fromEntries(textColumns.map((c) => [c.name, c.categories])), classes: labelClasses };
   const summary: CsvSummary = labelClasses
     ? { header, labelColumn, size, featureNames, scales, encoding, classes: labelClasses }
     : { header, labelColumn, size, featureNames, scales, encoding, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
   if (!keep) return summary;
+  if (tokens && tokenEncoding) return { ...summary, features: tokens.ids(tokenEncoding), labels };
   if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
   const numbers = features.subarray(0, size * columns.length);
   if (gapped) for (let i = 0; i < numbers.length; i++) if (Number.isNaN(numbers[i])) numbers[i] = columns[i % columns.length].fill;
@@ -370,6 +403,47 @@ function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] 
     if (texts) c.categories = texts;
   }
   return columns;
+}
+
+/**
+ * A column of texts read as token ids (text.ts): its words counted over the rows, of which
+ * the vocabulary is made, and its texts kept where the ids are wanted. A table read like
+ * another takes that table's vocabulary and length, and counts nothing.
+ */
+class TokenColumn {
+  private readonly counts = new WordCounts();
+  private readonly texts: string[] = [];
+
+  constructor(readonly index: number, readonly name: string, private readonly like: TokenEncoding | undefined) {}
+
+  read(cell: string, keep: boolean): void {
+    if (!this.like) this.counts.add(cell);
+    if (keep) this.texts.push(cell);
+  }
+
+  encoding(reading: CsvReading): TokenEncoding | CsvProblem {
+    if (this.like) return this.like;
+    const length = reading.length ?? this.counts.longest;
+    if (length === 0) return { message: `column '${this.name}' has no words to read as token ids: every text in it is empty` };
+    return { column: this.name, length, vocabulary: this.counts.vocabulary(reading.vocabulary) };
+  }
+
+  /** Each text's ids, row by row. */
+  ids(encoding: TokenEncoding): Float32Array {
+    const ids = idsOf(encoding.vocabulary);
+    const out = new Float32Array(this.texts.length * encoding.length);
+    this.texts.forEach((text, row) => writeTokenIds(text, ids, encoding.length, out, row * encoding.length));
+    return out;
+  }
+}
+
+/** The column a reading reads as token ids (`text`), or why it cannot. */
+function tokenColumn(header: string[], reading: CsvReading, name: string): TokenColumn | CsvProblem {
+  if (reading.features && !reading.like) return { message: `give the column of texts (text: "${name}") or the features, not both: the texts' token ids are the features`, line: 1 };
+  if (name === reading.label) return { message: `cannot read '${name}', the label column, as the texts`, line: 1 };
+  const index = header.indexOf(name);
+  if (index < 0) return { message: `has no column '${name}' to read as the texts (columns: ${header.join(', ')})`, line: 1 };
+  return new TokenColumn(index, name, reading.like?.text);
 }
 
 /** What a reading of the rows returns to stop there: no problem, only the end of the reading. */

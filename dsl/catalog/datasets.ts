@@ -155,6 +155,9 @@ export const datasets: DatasetDef[] = [
       { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
       { name: 'features', type: { kind: 'list', of: { kind: 'string' } }, optional: true, doc: 'The columns read as features, in this order: features: ["Pclass", "Sex", "Fare"] (else every column but the label and those ignored).' },
       { name: 'gaps', type: { kind: 'choice', table: 'gaps' }, optional: true, doc: 'What fills a gap in a column of numbers (an empty cell, NA, NaN, ?): mean or zero. Without it a gap is an error, with its line.' },
+      { name: 'text', type: { kind: 'string' }, optional: true, doc: 'A column of texts read as the features, each text as token ids [length] for an embedding, as Keras\'s TextVectorization reads it: lower case, punctuation out, words split at spaces; id 0 pads, 1 is a word outside the vocabulary, then the words, most frequent first. The other columns but the label are not read.' },
+      { name: 'length', type: { kind: 'int', min: 1 }, optional: true, doc: 'With text: the token ids kept per text, the first words (a shorter text is padded with 0s). Default: the most words a text of the table has.' },
+      { name: 'vocabulary', type: { kind: 'int', min: 3 }, optional: true, doc: 'With text: how many ids at most, the two reserved ones included: the most frequent words of the table trained on (an embedding needs a row for each id). Default: every word of the table.' },
     ],
     shapes: (args, host) => csvShapes(args.path as string, csvReading(args), host),
   },
@@ -222,13 +225,16 @@ export function tableShapesLike(args: Args, like: CsvEncoding, host?: FileHost):
 
 /** How a csv source's arguments read its table. */
 export function csvReading(args: Args): CsvReading {
-  return { label: args.label as string, ignore: args.ignore as string[], features: args.features as string[] | undefined, gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'] };
+  return {
+    label: args.label as string, ignore: args.ignore as string[], features: args.features as string[] | undefined, gaps: (args.gaps as Choice | undefined)?.name as CsvReading['gaps'],
+    text: args.text as string | undefined, length: args.length as number | undefined, vocabulary: args.vocabulary as number | undefined,
+  };
 }
 
 /** The whole table, read as the runtime reads it: a row it would refuse is an error here too, with its line. */
 function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetShapes | SourceError {
   if (!host) return { features: [null], labels: [null] };
-  return fromFile(host, path, JSON.stringify(reading), (bytes) => {
+  return fromFile(host, path, readingKey(reading), (bytes) => {
     const text = new TextDecoder().decode(bytes);
     const table = host.keepTable ? readCsvTable(text, reading) : summarizeCsvTable(text, reading);
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
@@ -239,6 +245,18 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
       ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding }
       : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding };
   });
+}
+
+/** A reading as a key; a vocabulary it is read like (tens of thousands of words) stands in it by a number of its own. */
+function readingKey(reading: CsvReading): string {
+  return JSON.stringify(reading, (key, value) => (key === 'vocabulary' && Array.isArray(value) ? vocabularyNumber(value) : value));
+}
+
+const vocabularyNumbers = new WeakMap<readonly string[], number>();
+let nextVocabulary = 0;
+function vocabularyNumber(vocabulary: readonly string[]): string {
+  if (!vocabularyNumbers.has(vocabulary)) vocabularyNumbers.set(vocabulary, nextVocabulary++);
+  return `vocabulary #${vocabularyNumbers.get(vocabulary)}`;
 }
 
 function idxShapes(images: string, labels: string, classes: number, host?: FileHost): DatasetShapes | SourceError {

@@ -89,7 +89,7 @@ export function complete(a: Analysis, pos: Position): Completion[] {
     const type = call && call.active >= 0 ? call.params[call.active].type : undefined;
     if (type?.kind === 'string' && type.file) return fileItems(a, pos, offset, inString, type.file);
   }
-  if (frame.open === t.LParen) return frame.callee === 'csv' && isArgument(tokens, frame, 'label') ? tableColumnItems(a, tokens, frame, offset) : inCall(a, scope, tokens, frame);
+  if (frame.open === t.LParen) return frame.callee === 'csv' && (isArgument(tokens, frame, 'label') || isArgument(tokens, frame, 'text')) ? tableColumnItems(a, tokens, frame, offset) : inCall(a, scope, tokens, frame);
   if (frame.open === t.LBracket) {
     const below = frames[frames.length - 2];
     const owner = below ? namedBefore(tokens, frame.index) : undefined;
@@ -308,7 +308,7 @@ function isArgument(tokens: IToken[], frame: Frame, name: string): boolean {
 
 /**
  * The columns of the table a csv source reads (its path, the call's first string), quoted,
- * for its `label`, its `ignore` list or its `features` list: a list leaves out the label and
+ * for its `label`, its `text`, its `ignore` list or its `features` list: a list leaves out the label and
  * the columns it has.
  * A quote typed before the cursor (or closed after it) is not written again.
  */

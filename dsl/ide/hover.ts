@@ -1,6 +1,6 @@
 /** Hover: for a layer its doc, input → output shape, parameters in effect and count; for names, where and what they are. */
 import type { Analysis } from '../analyze';
-import { choiceTables, findChoice, findDataset, findLayer, findSetting, textColumnsOf, type ChoiceTable, type ParamDef, type ParamType } from '../catalog';
+import { choiceTables, findChoice, findDataset, findLayer, findSetting, textColumnsOf, type ChoiceTable, type ParamDef, type ParamType, type TokenEncoding } from '../catalog';
 import type * as ast from '../syntax/ast';
 import type { Position, Range } from '../syntax/range';
 import type { StepInfo } from '../semantics/context';
@@ -67,7 +67,8 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const kind = shapes?.labelKind ? ` (${shapes.labelKind}${shapes.classes ? `: ${namesText(shapes.classes)}` : numbered})` : '';
         const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
         const texts = textColumnsOf(shapes?.encoding);
-        const encoded = texts.length ? ` (texts one-hot: ${texts.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
+        const tokens = shapes?.encoding?.text;
+        const encoded = tokens ? ` (${tokensText(tokens)})` : texts.length ? ` (texts one-hot: ${texts.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
         return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${encoded}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }
       case 'block':
@@ -80,6 +81,16 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
   }
   const value = valueHover(path);
   return value ? { range, markdown: value } : undefined;
+}
+
+/** How many of a vocabulary's most frequent words a hover names. */
+const WORDS_SHOWN = 8;
+
+/** A column of texts read as token ids, in words: its ids and most frequent words. */
+function tokensText(tokens: TokenEncoding): string {
+  const words = tokens.vocabulary.slice(2);
+  const shown = words.slice(0, WORDS_SHOWN).join(', ') + (words.length > WORDS_SHOWN ? ', …' : '');
+  return `the last ${tokens.length} words of ${tokens.column} as token ids: ${tokens.vocabulary.length.toLocaleString('en-US')} ids, 0 padding, 1 a word outside the vocabulary, then ${shown}`;
 }
 
 /** The layer's doc, its input → output shape and parameter count here, and every parameter in effect. */

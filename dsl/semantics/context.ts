@@ -4,7 +4,7 @@ import { diagnosticKey, type Diagnostic } from '../diagnostics';
 import { fitted } from '../fitted';
 import type * as ast from '../syntax/ast';
 import { lineBreakOf, LineIndex, readLinesWith, type Position, type Range } from '../syntax/range';
-import type { LayerNode, ModelGraph } from './graph';
+import type { InputNode, LayerNode, ModelGraph } from './graph';
 import type { Shape } from './shape';
 import { SymbolTable, type SymbolKind } from './symbols';
 
@@ -183,6 +183,11 @@ export class Context {
 
   model(name: string): ast.ModelDecl | undefined {
     return this.read('model', name) as ast.ModelDecl | undefined;
+  }
+
+  /** The statement that declares an input of a model (none where Python code or Keras's Input() stands for it). */
+  inputStatement(g: ModelGraph, input: InputNode): ast.InputStmt | undefined {
+    return this.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input' && s.range === input.range);
   }
 
   graph(name: string): ModelGraph | undefined {

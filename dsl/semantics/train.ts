@@ -15,6 +15,7 @@ import { leastSize, runOnData, type OnData } from './on-data';
 import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
 import { freeName } from './keras-inputs';
+import { checkTokens } from './tokens';
 import { evaluate, fromLogits, listArgumentItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
@@ -502,7 +503,7 @@ function flattenedInputFix(ctx: Context, g: ModelGraph, input: InputNode, data: 
   const values = (shape: Shape) => (shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, b) => a * b, 1) : NaN);
   const flattened = g.layers.filter((l) => l.inputs.includes(input.id));
   if (values(input.shape) !== values(data) || flattened.length !== 1 || flattened[0].kind !== 'flatten') return undefined;
-  const stmt = inputStatement(ctx, g, input);
+  const stmt = ctx.inputStatement(g, input);
   if (!stmt) return undefined;
   return [{ title: `Declare the input as ${formatShape(data)}, the data's shape (its flatten gives the same ${values(data)} values)`, edits: [{ range: stmt.shape.range, newText: formatShape(data) }], preferred: true }];
 }
@@ -513,13 +514,8 @@ function flattenedInputFix(ctx: Context, g: ModelGraph, input: InputNode, data: 
  */
 function inputAsDataFix(ctx: Context, g: ModelGraph, input: InputNode, data: Shape): Fix[] | undefined {
   if (data.some((d) => typeof d !== 'number')) return undefined;
-  const stmt = inputStatement(ctx, g, input);
+  const stmt = ctx.inputStatement(g, input);
   return stmt ? [{ title: `Declare the input as ${formatShape(data)}, the data's shape`, edits: [{ range: stmt.shape.range, newText: formatShape(data) }] }] : undefined;
-}
-
-/** The statement that declares an input of a model (none where Python code or Keras's Input() stands for it). */
-function inputStatement(ctx: Context, g: ModelGraph, input: InputNode): ast.InputStmt | undefined {
-  return ctx.model(g.name)?.body.stmts.find((s): s is ast.InputStmt => s.kind === 'input' && s.range === input.range);
 }
 
 /** The model, checked with the sizes its inputs leave open, fails with the data's (`runOnData`); `least` is where it would run ("T ≥ 5"). */
@@ -578,7 +574,7 @@ function checkScales(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Dat
   if (largest.scale < SCALES_APART * smallest.scale) return;
   const first = g.layers.find((l) => l.inputs.includes(g.inputs[0].id));
   if (!first || NORMALISING.has(first.kind)) return;
-  const input = inputStatement(ctx, g, g.inputs[0]);
+  const input = ctx.inputStatement(g, g.inputs[0]);
   const fixes: Fix[] | undefined = input && [{
     title: `Insert batchNorm after the input (line ${lineOf(input.range)})`,
     edits: [{ range: { start: input.range.end, end: input.range.end }, newText: `${ctx.lineBreak}${' '.repeat(input.range.start.character)}batchNorm` }],
@@ -637,6 +633,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   const run = checkFeatures(ctx, decl.data.range, g, data, dataDecl);
   checkSplit(ctx, decl, data, dataDecl, settings);
   checkScales(ctx, decl, g, data, dataDecl);
+  checkTokens(ctx, decl, g, data, dataDecl);
   const lossChoice = settings.loss as Choice | undefined;
   const loss = lossChoice ? findLoss(lossChoice.name) : undefined;
   checkMetrics(ctx, decl, data, dataDecl, loss);

@@ -211,6 +211,9 @@ function classNumbersNamed(a: Analysis, plan: TrainPlan, data: Data): Data {
   return count ? { ...data, classes: Array.from({ length: count }, (_, k) => String(k)) } : data;
 }
 
+/** A run on texts read as token ids: the word of each id, a line each (line 0, the padding, is empty), as Keras's get_vocabulary() lists them. */
+const VOCABULARY_FILE = 'vocabulary.txt';
+
 /** The run's folder, made before training starts: a folder that cannot be made is the user's to fix, not a failed training. */
 function openRunFolder(out: string, model: string): RunFolder {
   try {
@@ -256,6 +259,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
 
     folder = openRunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
     folder.write('source.dlnet', text);
+    // Texts read as token ids: the model reads new texts only through the ids it was trained with.
+    const tokens = a.datasets.get(plan.dataset)?.shapes?.encoding?.text;
+    if (tokens) folder.write(VOCABULARY_FILE, tokens.vocabulary.join('\n'));
     o.sink({
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
       backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
@@ -302,7 +308,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       stopListening();
       releaseGpuMemory();
     }
-    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs }, null, 2));
+    const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
+    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, text: textRead }, null, 2));
     const savedTo = folder.commit();
     o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion });
     return { status: result.status, savedTo, logs: result.logs };

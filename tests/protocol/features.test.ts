@@ -104,6 +104,12 @@ describe('hover', () => {
     await client.open(p, 'dataset people = csv("people.csv", label: "survived", ignore: ["id"])\n');
     const texts = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: p }, position: at(0, 10) });
     expect((texts!.contents as { value: string }).value).toContain('features [5] (texts one-hot: sex 2, port 3) · labels [1]');
+    // A column of texts read as token ids: the ids, and the most frequent words first.
+    writeFileSync(join(workspace, 'notes.csv'), 'note,mood\n"Good, good day",up\nA bad day,down\n');
+    const n = pathToFileURL(join(workspace, 'notes.dlnet')).href;
+    await client.open(n, 'dataset notes = csv("notes.csv", label: "mood", text: "note", length: 4)\n');
+    const tokens = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: n }, position: at(0, 10) });
+    expect((tokens!.contents as { value: string }).value).toContain('features [4] (the last 4 words of note as token ids: 6 ids, 0 padding, 1 a word outside the vocabulary, then day, good, a, bad) · labels [2]');
   });
 });
 
@@ -119,6 +125,8 @@ describe('completion of a table\'s columns', () => {
       return (Array.isArray(result) ? result : result?.items ?? []).map((i) => [i.label, i.insertText ?? i.label]);
     };
     expect(await items('dataset d = csv("titanic.csv", label: |)\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"'], ['Survived', '"Survived"']]);
+    // The column of texts read as token ids, the label left out.
+    expect(await items('dataset d = csv("titanic.csv", label: "Survived", text: |)\n')).toEqual([['PassengerId', '"PassengerId"'], ['Name', '"Name"'], ['Sex', '"Sex"']]);
     // A quote typed, and closed by the editor after the cursor: only the name is written.
     expect(await items('dataset d = csv("titanic.csv", label: "Su|")\n')).toContainEqual(['Survived', 'Survived']);
     expect(await items("dataset d = csv(\"titanic.csv\", label: 'Su|\n")).toContainEqual(['Survived', "Survived'"]);

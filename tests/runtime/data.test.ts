@@ -258,6 +258,53 @@ describe('csv', () => {
   });
 });
 
+describe('texts as token ids', () => {
+  const table = [
+    'review,stars',
+    '"A great film, GREAT acting!",good',
+    'Not great. The plot was dull,bad',
+    '"Don\'t miss it",good',
+    ',bad',
+  ].join('\n');
+  const ids = (read: ReturnType<typeof readCsvTable>) => (isCsvProblem(read) ? read : Array.from(read.features));
+
+  it("reads words as Keras's TextVectorization does: lower case, punctuation out, the most frequent first", () => {
+    const read = readCsvTable(table, { label: 'stars', text: 'review' });
+    if (isCsvProblem(read)) throw new Error(read.message);
+    // 0 pads, 1 is a word outside the vocabulary; great (3 times) first, then the words seen once, alphabetically.
+    expect(read.encoding.text).toEqual({ column: 'review', length: 6, vocabulary: ['', '[UNK]', 'great', 'a', 'acting', 'dont', 'dull', 'film', 'it', 'miss', 'not', 'plot', 'the', 'was'] });
+    expect(read.featureNames).toHaveLength(6);
+    // Padded before the words (as pad_sequences does), an empty text all padding.
+    expect(ids(read)).toEqual([0, 3, 2, 7, 2, 4, /**/ 10, 2, 12, 11, 13, 6, /**/ 0, 0, 0, 5, 9, 8, /**/ 0, 0, 0, 0, 0, 0]);
+    expect(read.classes).toEqual(['bad', 'good']);
+  });
+
+  it('keeps the last words of a longer text and the most frequent words of a larger vocabulary', () => {
+    const read = readCsvTable(table, { label: 'stars', text: 'review', length: 3, vocabulary: 4 });
+    // '', [UNK], great, a: every other word is 1.
+    expect(ids(read)).toEqual([1, 2, 1, /**/ 1, 1, 1, /**/ 1, 1, 1, /**/ 0, 0, 0]);
+  });
+
+  it('reads a validation table with the vocabulary and length of the table trained on', () => {
+    const trained = readCsvTable(table, { label: 'stars', text: 'review' });
+    if (isCsvProblem(trained)) throw new Error(trained.message);
+    const later = 'review,stars\nA dull dull film; a masterpiece,bad\n';
+    // Its own arguments say nothing: it is read as the table trained on was.
+    const read = readCsvTable(later, { label: 'stars', text: 'other', length: 2, like: trained.encoding });
+    expect(ids(read)).toEqual([3, 6, 6, 7, 3, 1]);
+  });
+
+  it('loads the ids as the features of a run, their shape [length]', () => {
+    writeFileSync(join(dir, 'reviews.csv'), table);
+    const a = analyze('dataset d = csv("reviews.csv", label: "stars", text: "review", length: 4)', { host: fileHost(dlnet) });
+    const data = loadData(a.datasets.get('d')!, dlnet);
+    expect(data.features[0].shape).toEqual([4]);
+    expect(Array.from(data.features[0].data.subarray(0, 4))).toEqual([2, 7, 2, 4]);
+    expect(a.datasets.get('d')!.shapes!.features).toEqual([4]);
+  });
+});
+
+
 describe('idx', () => {
   /** An IDX image file's bytes: two 2x2 images, their pixels zero. */
   const twoImages = () => {

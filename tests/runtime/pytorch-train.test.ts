@@ -5,7 +5,7 @@
  * (gloo): both ranks ran, their parameters agree after training, a checkpoint resumes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,10 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
     it(`${sample}: python train.py lowers the loss and saves a folder dlnet loads`, async () => {
       const dir = join(work, sample.replace('.dlnet', ''));
       exportSample(sample, dir);
+      // Texts read as token ids go with their vocabulary (14-text), the data's JSON naming it.
+      for (const meta of readdirSync(join(dir, 'data')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, 'data', f), 'utf8')))) {
+        if (meta.text) expect(readFileSync(join(dir, 'data', meta.text.vocabulary), 'utf8').split('\n').slice(0, 3)).toEqual(['', '[UNK]', 'the']);
+      }
       const run = events(dir, ['train.py', '--json', '--epochs', '2', '--max-batches', '12', '--out', 'run']);
       expect(run.status, run.stderr).toBe(0);
       const start = byType(run.events, 'start')[0] as StartEvent;

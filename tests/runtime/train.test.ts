@@ -318,6 +318,29 @@ train Attender on sums { loss: meanSquaredError; optimizer: adam(learningRate: 0
     for (const map of layer.heads) for (let r = 0; r < 10; r++) expect(map.slice(r * 10, r * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
   });
 
+  it('learns reviews read as token ids, and saves the vocabulary with the run', async () => {
+    // samples/data/reviews.csv: the first 3,000 reviews trained on, the last 1,000 validated on, read with the first's vocabulary.
+    const [header, ...rows] = readFileSync(join(__dirname, '../../samples/data/reviews.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'reviews.csv'), [header, ...rows.slice(0, 3000)].join('\n'));
+    writeFileSync(join(dir, 'reviews-later.csv'), [header, ...rows.slice(3000)].join('\n'));
+    const { result, of } = await train(file('reviews.dlnet', `dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", length: 32)
+dataset later = csv("reviews-later.csv", label: "sentiment", text: "review")
+model Reader {
+  input words: [32] int32
+  embedding(100, 16)
+  lstm(32)
+  dense(2, activation: softmax)
+}
+train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.01); epochs: 4; batchSize: 32; validation: later; metrics: [accuracy] }
+`), { backend: 'wasm' });
+    expect(result.status).toBe('completed');
+    expect(of('start')[0].data).toMatchObject({ train: 3000, validation: 1000, classes: ['negative', 'positive'] });
+    expect(of('epoch')[3].logs.val_acc).toBeGreaterThanOrEqual(0.9);
+    const vocabulary = readFileSync(join(result.savedTo!, 'vocabulary.txt'), 'utf8').split('\n');
+    expect(vocabulary.slice(0, 4)).toEqual(['', '[UNK]', 'the', 'was']);
+    expect(JSON.parse(readFileSync(join(result.savedTo!, 'run.json'), 'utf8')).text).toEqual({ column: 'review', length: 32, vocabulary: 'vocabulary.txt' });
+  });
+
   it('reports a missing data file with the dataset line', async () => {
     const { result, of } = await train(file('missing.dlnet', 'dataset d = csv("nowhere.csv", label: "y")\nmodel M {\n  input x: [?]\n  dense(1)\n}\ntrain M on d { loss: meanSquaredError }\n'));
     expect(result.status).toBe('failed');

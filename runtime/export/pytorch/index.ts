@@ -5,7 +5,8 @@
  *   model.py        one nn.Module class per model, a layer per attribute
  *   train.py        the train statement's settings; `python train.py` or `torchrun ... train.py`
  *   dlnet_torch/    the layers, weight conversion and training loop (the same package for every export)
- *   data/           the dataset as .npy files, split exactly as `dlnet train` splits it
+ *   data/           the dataset as .npy files, split exactly as `dlnet train` splits it (and
+ *                   the vocabulary of texts read as token ids)
  *   tfjs/<Model>/   the untrained dlnet model (model.json + weights.bin): the layout weights are written back in
  *   export.json     names, lines and the dlnet summary, for the training events
  */
@@ -66,6 +67,10 @@ import dlnet_torch as dl
   if (!o.training || !plan) return written;
 
   const name = plan.dataset;
+  // Texts read as token ids: new texts must be read with the vocabulary trained with (line i: the word of id i).
+  const tokens = o.analysis.datasets.get(name)?.shapes?.encoding?.text;
+  const text = tokens && { column: tokens.column, length: tokens.length, vocabulary: `${name}.vocabulary.txt` };
+  if (text) write(`data/${text.vocabulary}`, tokens.vocabulary.join('\n'));
   const writeData = (part: string, data: Data) => {
     const column = (suffix: string, c: Data['features'][number]) => {
       const file = `${name}.${part}.${suffix}.npy`;
@@ -77,6 +82,7 @@ import dlnet_torch as dl
       features: data.features.map((c, i) => column(`x${i}`, c)),
       labels: data.labels ? column('y', data.labels) : undefined,
       classes: data.classes,
+      text,
     };
     write(`data/${name}.${part}.json`, JSON.stringify(meta, null, 2));
     return `${name}.${part}`;

@@ -1,0 +1,66 @@
+/**
+ * Texts as token ids, the way Keras's TextVectorization reads them by default, so a model
+ * trained here reads text as one trained there did: lower case, ASCII punctuation taken
+ * out, words split at white space; id 0 pads, id 1 is a word outside the vocabulary, and
+ * the vocabulary's words follow, most frequent first. A text is cut and padded to a length
+ * as Keras's pad_sequences does (below). The checker (the vocabulary's size)
+ * and the runtime (the ids trained on) both read a table's texts through this file.
+ */
+
+/** Keras's `lower_and_strip_punctuation`: these characters are taken out (an apostrophe too: "don't" is "dont"). */
+const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
+
+/** The words of a text, in order. */
+export function words(text: string): string[] {
+  const standardised = text.toLowerCase().replace(PUNCTUATION, '');
+  return standardised.split(/\s+/).filter((w) => w !== '');
+}
+
+/** What ids 0 and 1 stand for: no word (a text shorter than the length is padded with it), and a word the vocabulary lacks. */
+export const PADDING = '';
+export const UNKNOWN = '[UNK]';
+export const RESERVED = [PADDING, UNKNOWN] as const;
+
+/** Counts words, and the most one text has, as texts are read one by one. */
+export class WordCounts {
+  readonly counts = new Map<string, number>();
+  longest = 0;
+
+  add(text: string): void {
+    const found = words(text);
+    if (found.length > this.longest) this.longest = found.length;
+    for (const w of found) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+  }
+
+  /**
+   * The vocabulary: the reserved ids, then the words, most frequent first (ties in
+   * alphabetical order, so the same table gives the same ids whatever its row order),
+   * `size` in all where given (else every word).
+   */
+  vocabulary(size?: number): string[] {
+    const ranked = [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
+    const kept = size === undefined ? ranked : ranked.slice(0, Math.max(0, size - RESERVED.length));
+    return [...RESERVED, ...kept];
+  }
+}
+
+/**
+ * Writes the token ids of a text's last `length` words at `out[at...]`, 0s before its first:
+ * Keras's pad_sequences does so by default, so that a recurrent layer's last state comes
+ * right after the text's last word, not after a run of padding it must learn to carry its
+ * state through.
+ */
+export function writeTokenIds(text: string, ids: ReadonlyMap<string, number>, length: number, out: Float32Array, at: number): void {
+  const found = words(text);
+  const n = Math.min(found.length, length);
+  const skipped = found.length - n;
+  const start = at + length - n;
+  for (let i = 0; i < n; i++) out[start + i] = ids.get(found[skipped + i]) ?? 1;
+}
+
+/** A vocabulary's ids by word. */
+export function idsOf(vocabulary: readonly string[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (let i = RESERVED.length; i < vocabulary.length; i++) ids.set(vocabulary[i], i);
+  return ids;
+}
