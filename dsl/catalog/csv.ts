@@ -4,6 +4,7 @@
  * fields, doubled quotes, commas and newlines inside quotes (RFC 4180), and every
  * problem found with the line it is on.
  */
+import { closest } from '../suggest';
 import { idsOf, WordCounts, writeTokenIds } from './text';
 
 export interface CsvRecord {
@@ -48,6 +49,19 @@ export interface CsvProblem {
   column?: string;
   /** The fault is a gap in a column of numbers, which `gaps` could fill. */
   gap?: boolean;
+  /** A column named that the header lacks, and the one of the header it is likely a misspelling of. */
+  misspelt?: { written: string; meant: string };
+}
+
+/** A column named that the header lacks (`use`: what for), with the header's column it likely means. */
+function noColumn(header: string[], name: string, use?: string): CsvProblem {
+  // A name of one or two letters is an edit away from every short column name: no guess.
+  const meant = name.length > 2 ? closest(name, header) : undefined;
+  return {
+    message: `has no column '${name}'${use ? ` to ${use}` : ''}${meant ? `; did you mean '${meant}'?` : ''} (columns: ${header.join(', ')})`,
+    line: 1,
+    misspelt: meant === undefined ? undefined : { written: name, meant },
+  };
 }
 
 /** RFC 4180 records. Blank lines are skipped. */
@@ -262,7 +276,7 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
     if (!header) {
       header = fields.map((h) => h.trim());
       labelColumn = header.indexOf(label);
-      if (labelColumn < 0) return { message: `has no column '${label}' (columns: ${header.join(', ')})`, line: 1 };
+      if (labelColumn < 0) return noColumn(header, label);
       byIndex = header.map(() => undefined);
       // Read like another table, it has that table's features: token ids where that one's are.
       const textColumn = reading.like ? reading.like.text?.column : reading.text;
@@ -392,7 +406,7 @@ function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] 
   const unknown = named.find((name) => !header.includes(name) || name === label);
   if (unknown !== undefined) {
     const use = like ? 'read as the table trained on does' : features ? 'read as a feature' : 'ignore';
-    return { message: unknown === label ? `cannot ${use} '${label}', the label column` : `has no column '${unknown}' to ${use} (columns: ${header.join(', ')})`, line: 1 };
+    return unknown === label ? { message: `cannot ${use} '${label}', the label column`, line: 1 } : noColumn(header, unknown, use);
   }
   const names = features ?? header.filter((name, j) => j !== header.indexOf(label) && !ignore.includes(name));
   if (names.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
@@ -442,7 +456,7 @@ function tokenColumn(header: string[], reading: CsvReading, name: string): Token
   if (reading.features && !reading.like) return { message: `give the column of texts (text: "${name}") or the features, not both: the texts' token ids are the features`, line: 1 };
   if (name === reading.label) return { message: `cannot read '${name}', the label column, as the texts`, line: 1 };
   const index = header.indexOf(name);
-  if (index < 0) return { message: `has no column '${name}' to read as the texts (columns: ${header.join(', ')})`, line: 1 };
+  if (index < 0) return noColumn(header, name, 'read as the texts');
   return new TokenColumn(index, name, reading.like?.text);
 }
 

@@ -59,6 +59,8 @@ export interface SourceError {
   unreadable?: string;
   column?: string;
   gap?: boolean;
+  /** A table's column named as it is not written in the header, and the header's column meant (the fix writes it). */
+  misspelt?: { written: string; meant: string };
 }
 
 export interface DatasetDef {
@@ -237,7 +239,7 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
   return fromFile(host, path, readingKey(reading), (bytes) => {
     const text = new TextDecoder().decode(bytes);
     const table = host.keepTable ? readCsvTable(text, reading) : summarizeCsvTable(text, reading);
-    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap };
+    if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap, misspelt: table.misspelt };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
     const { scales, encoding } = table;

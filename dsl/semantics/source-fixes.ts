@@ -33,6 +33,7 @@ export function labelFixes(source: ast.Call, host: FileHost): Fix[] | undefined 
  * it out, offered (neither preferred: each changes what the model learns from).
  */
 export function columnFixes(source: ast.Call, error: SourceError): Fix[] | undefined {
+  if (error.misspelt) return misspeltColumnFix(source, error.misspelt);
   if (error.column === undefined) return undefined;
   const fixes: Fix[] = [];
   if (error.gap && !source.args?.some((a) => a.name?.text === 'gaps')) {
@@ -42,6 +43,13 @@ export function columnFixes(source: ast.Call, error: SourceError): Fix[] | undef
   const leaveOut = listArgumentItemAdded(source, 'ignore', item);
   if (leaveOut) fixes.push({ title: `Leave out column ${item}: ignore it`, edits: [leaveOut] });
   return fixes.length ? fixes : undefined;
+}
+
+/** A column named as the header does not write it (`label: "Survival"`, an item of `features`), written as the header does. */
+function misspeltColumnFix(source: ast.Call, misspelt: { written: string; meant: string }): Fix[] | undefined {
+  const values = (source.args ?? []).slice(1).flatMap((a) => (a.value.kind === 'list' ? a.value.items : [a.value]));
+  const at = values.find((v): v is ast.StringLit => v.kind === 'string' && v.value === misspelt.written);
+  return at && [{ title: `Change to '${misspelt.meant}'`, edits: [{ range: at.range, newText: JSON.stringify(misspelt.meant) }], preferred: true }];
 }
 
 /** The paths a source's call writes for the files it reads (a csv source's path, an idx source's images and labels), with what each file holds. */

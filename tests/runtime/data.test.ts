@@ -170,7 +170,7 @@ describe('csv', () => {
     expect(read.featureNames).toEqual(['sex=female', 'sex=male', 'fare']);
     expect(Array.from(read.features)).toEqual([0, 1, 7.25, 1, 0, 71.3].map(Math.fround));
     expect(readCsvTable(table, { label: 'survived', features: ['fare', 'age'] })).toMatchObject({ featureNames: ['fare', 'age'], features: new Float32Array([7.25, 22, 71.3, 38]) });
-    expect(readCsvTable(table, { label: 'survived', features: ['sex', 'Fare'] })).toEqual({ message: "has no column 'Fare' to read as a feature (columns: id, age, sex, fare, survived)", line: 1 });
+    expect(readCsvTable(table, { label: 'survived', features: ['sex', 'Fare'] })).toEqual({ message: "has no column 'Fare' to read as a feature; did you mean 'fare'? (columns: id, age, sex, fare, survived)", line: 1, misspelt: { written: 'Fare', meant: 'fare' } });
     expect(readCsvTable(table, { label: 'survived', features: ['survived'] })).toEqual({ message: "cannot read as a feature 'survived', the label column", line: 1 });
     expect(readCsvTable(table, { label: 'survived', features: ['sex'], ignore: ['id'] })).toEqual({ message: 'give the features or the columns to ignore, not both', line: 1 });
   });
