@@ -20,6 +20,7 @@ import type { SymbolTable } from './semantics/symbols';
 import { checkTrain, namedSetting, type TrainPlan } from './semantics/train';
 import { bindArgs, type ValueScope } from './semantics/values';
 import { columnFixes, fileArguments, labelFixes, pathFixes } from './semantics/source-fixes';
+import { checkProse } from './semantics/tokens';
 
 export interface AnalyzeOptions {
   /** Reads files relative to the analysed file (csv and idx headers). */
@@ -152,6 +153,7 @@ function checkDataset(ctx: Context, decl: ast.DatasetDecl, globals: ValueScope, 
     } else ctx.report(diagnostic('invalid-argument', 'error', source.argsRange ?? source.range, `dataset ${decl.name.text}: ${shapes.error}`, { fixes: columnFixes(source, shapes) }));
     return { files };
   }
+  checkProse(ctx, decl, source, shapes);
   return { shapes, args: bound.args, files };
 }
 

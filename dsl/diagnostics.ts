@@ -34,6 +34,7 @@ export const diagnosticCodes = {
   'dropout-placement': 'Dropout where it cannot help: after the output layer.',
   'embedding-input': 'An embedding fed numbers a layer computed, where it needs indices.',
   'unscaled-features': "A table's columns span very different scales, and the model does not normalise its input first.",
+  'texts-one-hot': "A table's column of long texts read one-hot, each whole text a feature of its own, where its words would be token ids.",
   'invalid-setting': 'A train setting that is unknown, missing or out of range.',
   unused: 'A model, dataset, block or tensor that nothing uses.',
 } as const;

@@ -6,6 +6,7 @@
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
 import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvEncoding, type CsvReading, type CsvTable } from './csv';
+import { words } from './text';
 import type { Args, Choice, FileKind, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -29,6 +30,8 @@ export interface DatasetShapes {
   targetIsFeatures?: true;
   /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
   scales?: { column: string; scale: number }[];
+  /** A table's columns of texts read one-hot whose texts are prose (PROSE_WORDS words or more, on average): their words, not the whole texts, carry what they say. */
+  prose?: { column: string; words: number }[];
 }
 
 /** Reads files next to the .dlnet file; the dsl itself never touches the file system. */
@@ -243,10 +246,23 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
     const { scales, encoding } = table;
+    const prose = proseColumns(encoding);
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding, prose }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding, prose };
   });
+}
+
+/** Words a column's texts have on average from which they are prose, not names (a passenger's name has 4 or 5: "Braund, Mr. Owen Harris"). */
+const PROSE_WORDS = 8;
+
+/** The columns of texts, read one-hot, whose texts are prose; undefined where none is. */
+function proseColumns(encoding: CsvEncoding): DatasetShapes['prose'] {
+  const prose = Object.entries(encoding.texts).flatMap(([column, texts]) => {
+    const average = texts.reduce((sum, t) => sum + words(t).length, 0) / Math.max(1, texts.length);
+    return average >= PROSE_WORDS ? [{ column, words: Math.round(average) }] : [];
+  });
+  return prose.length ? prose : undefined;
 }
 
 /** A reading as a key; a vocabulary it is read like (tens of thousands of words) stands in it by a number of its own. */

@@ -1,11 +1,13 @@
 /**
+ * Texts as token ids. A column of prose read one-hot makes each whole text a feature that
+ * no other row shares: said at the source, with the fix that reads its words instead.
  * A model trained on texts read as token ids (a csv source's `text:`): the ids are names of
  * words, up to the vocabulary's size, not amounts. The layer that reads them must be an
  * embedding with a row for every id: TensorFlow fails mid-training on an id past its last
  * row ("indices[3,7] = 9412 is not in [0, 5000)"), and a dense layer would weigh word 812
  * as 812 times word 1.
  */
-import type { DatasetShapes, TokenEncoding } from '../catalog';
+import { textsOf, type DatasetShapes, type TokenEncoding } from '../catalog';
 import { diagnostic, type Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { lineOf } from '../syntax/range';
@@ -23,6 +25,21 @@ export function checkTokens(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, da
   if (!first) return;
   if (first.kind === 'embedding') checkRows(ctx, decl, first, tokens, dataDecl);
   else readAsAmounts(ctx, decl, g, first, tokens, dataDecl);
+}
+
+/**
+ * A table's columns of prose, read one-hot (`review` is 4,000 features, one a review, each
+ * 1 in one row): the fix reads the column's words as token ids, where the source names no
+ * features (a column of texts is then the only one read).
+ */
+export function checkProse(ctx: Context, decl: ast.DatasetDecl, source: ast.Call, shapes: DatasetShapes): void {
+  for (const { column, words } of shapes.prose ?? []) {
+    const texts = textsOf(shapes.encoding!, column)!.length;
+    const named = givenArgument(source, 'features') !== undefined;
+    const fixes: Fix[] | undefined = named ? undefined : [{ title: `Read the words of ${column} as token ids: text: "${column}"`, edits: [settingArgument(source, 'text', JSON.stringify(column))] }];
+    ctx.report(diagnostic('texts-one-hot', 'warning', source.argsRange ?? source.range,
+      `dataset ${decl.name.text} reads column ${column}, texts of ${words} words on average, one-hot: each of its ${texts.toLocaleString('en-US')} texts is a feature of its own, and a text no other row has teaches nothing about the rest; text: "${column}" reads its words as token ids for an embedding${named ? ', as the only feature (without features:)' : ''}`, { fixes }));
+  }
 }
 
 /** An embedding with fewer rows than the vocabulary has ids. */
