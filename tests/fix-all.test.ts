@@ -660,6 +660,18 @@ describe('fixAll', () => {
       expect(analyze(text, { host: { readFile: (p) => (p === 'heart.csv' ? table : undefined) } }).diagnostics).toEqual([]);
     });
 
+    it("a Keras text classifier: TextVectorization adapted to a column is dlnet's csv reading that column as token ids, with its vocabulary and length; the input, declared from the data, takes int32 ids", () => {
+      // The reviews of samples/14-text beside it, read as the check reads files.
+      const table = readFileSync(join(__dirname, '..', 'samples', 'data', 'reviews.csv'));
+      const host = { readFile: (p: string) => (p === 'reviews.csv' ? new Uint8Array(table) : undefined) };
+      const checkOn = (t: string) => analyze(t, { host }).diagnostics;
+      const fixed = ide.fixAll(script('keras-text-classification.py'), checkOn).text;
+      const text = ide.format(fixed) ?? fixed;
+      expect(checkOn(text)).toEqual([]);
+      expect(text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 100)');
+      expect(text).toContain('model Model {\n  input x: [100] int32\n  embedding(10000, 16)\n  globalAvgPool1d()\n');
+    });
+
     it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {
       const { diagnostics, text } = converted([
         'import pandas as pd',

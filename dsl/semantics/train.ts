@@ -46,7 +46,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
     else checkFit(ctx, decl, model, shapes, data.decl, settings);
   }
   const features = data?.shapes && isShape(data.shapes.features) ? data.shapes.features : undefined;
-  if (!model && !gan && features && data) inputFromData(ctx, decl, features, data.decl);
+  if (!model && !gan && features && data) inputFromData(ctx, decl, features, data.decl, data.shapes?.encoding?.text !== undefined);
   if (model) checkBuildable(ctx, decl.model, model, gan ? undefined : features);
   if (versus) checkBuildable(ctx, decl.versus!, versus, features);
   const validation = settings.validation as string | undefined;
@@ -383,7 +383,7 @@ function writtenIn(ctx: Context, model: ast.ModelDecl | undefined, node: LayerNo
  * name, with the fix that declares that input first in its body. (The model's own check
  * says it has none; it cannot know what trains it.)
  */
-function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, dataDecl: ast.DatasetDecl): void {
+function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, dataDecl: ast.DatasetDecl, tokenIds: boolean): void {
   const m = ctx.model(train.model.text);
   const g = ctx.graph(train.model.text);
   const first = m?.body.stmts[0];
@@ -393,7 +393,8 @@ function inputFromData(ctx: Context, train: ast.TrainDecl, features: Shape, data
   const taken = (n: string) => m.body.stmts.some((st) => st.kind === 'chain' && st.target?.text === n);
   const name = freeName(taken);
   if (!name) return;
-  const input = `input ${name}: ${formatShape(features)}`;
+  // Token ids are whole numbers: an int32 input, as Keras's TextVectorization gives them.
+  const input = `input ${name}: ${formatShape(features)}${tokenIds ? ' int32' : ''}`;
   // Before the first statement: on a line of its own where that one has its own line, else before it with a ';'.
   const ownLine = first.range.start.line !== m.body.range.start.line;
   // On its own line, at the line's indentation: the statement may start after a module path the lexer read past (`nn.Linear`).

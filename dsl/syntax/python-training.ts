@@ -55,6 +55,21 @@ const SELECTED = /^\s*(?:X|x|X_\w+|x_\w+|features?|inputs?)\s*=\s*[A-Za-z_]\w*\s
 /** The columns the script drops to keep the features: `df.drop("target", axis=1)`, `df.drop(columns=["id", "target"])`. */
 const DROPPED = /\.drop\s*\(\s*(?:columns\s*=\s*)?(\[[^\]]*\]|(['"])[^'"]+\2)\s*(?:,\s*axis\s*=\s*(?:1|['"]columns['"])\s*)?\)/;
 
+/** Keras's TextVectorization, its vocabulary and length, and the column it adapts to or reads: `vectorize.adapt(df["review"])`, `vectorize(df.review)`. */
+const VECTORIZATION = /\bTextVectorization\s*\(([^)]*)\)/;
+const VECTORIZED_COLUMN = /\b(?:adapt\s*\(|[A-Za-z_]\w*\s*\()\s*[A-Za-z_]\w*(?:\s*\[\s*(['"])([^'"]+)\1\s*\]|\.([A-Za-z_]\w*)\s*\))/g;
+
+/** A csv source's arguments that read a column as token ids, as the script's TextVectorization reads it (`, text: "review", vocabulary: 10000, length: 100`). */
+function vectorized(code: string, label: string): string | undefined {
+  const made = VECTORIZATION.exec(code);
+  if (!made) return undefined;
+  const column = [...code.matchAll(VECTORIZED_COLUMN)].map((m) => m[2] ?? m[3]).find((c) => c !== label && c !== 'values');
+  if (column === undefined) return undefined;
+  const tokens = /\bmax_tokens\s*=\s*(\d+)/.exec(made[1])?.[1];
+  const length = /\boutput_sequence_length\s*=\s*(\d+)/.exec(made[1])?.[1];
+  return `, text: ${JSON.stringify(column)}${tokens ? `, vocabulary: ${tokens}` : ''}${length ? `, length: ${length}` : ''}`;
+}
+
 /** The quoted names a piece of Python lists (`"id", 'Name'`). */
 const quotedNames = (listed: string | undefined): string[] => [...(listed?.matchAll(/(['"])([^'"]+)\1/g) ?? [])].map((m) => m[2]);
 
@@ -79,12 +94,14 @@ function csvRead(code: string): Dataset | undefined {
   const filled = /\.fillna\s*\(\s*(?:value\s*=\s*)?(?:[A-Za-z_]\w*\.(mean)\s*\(|(0)(?:\.0*)?\s*[,)])/.exec(code);
   const gaps = filled ? `, gaps: ${filled[1] ? 'mean' : 'zero'}` : '';
   const list = (columns: string[]) => `[${columns.map((c) => JSON.stringify(c)).join(', ')}]`;
-  const left = `${selected.length ? `, features: ${list(selected)}` : ignore.length ? `, ignore: ${list(ignore)}` : ''}${gaps}`;
+  const text = vectorized(code, label);
+  const left = text ?? `${selected.length ? `, features: ${list(selected)}` : ignore.length ? `, ignore: ${list(ignore)}` : ''}${gaps}`;
+  const reads = text ? "reads a column's words as token ids, as TextVectorization does" : `reads ${selected.length ? 'the columns it names' : `its other columns${ignore.length ? ' but those it ignores' : ''}`} as the features (a column of texts one-hot)`;
   return {
     name,
     source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)}${left})`,
     said: `the CSV file ${read[2]}`,
-    gives: `reads ${selected.length ? 'the columns it names' : `its other columns${ignore.length ? ' but those it ignores' : ''}`} as the features (a column of texts one-hot)${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
+    gives: `${reads}${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
   };
 }
 
