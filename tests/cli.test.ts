@@ -292,3 +292,43 @@ train M on d { loss: meanSquaredError }
     expect(usage.stderr).toMatch(/--to onnx: choose one of tfjs, pytorch/);
   });
 });
+
+describe('dlnet predict', () => {
+  it("answers for new texts as a run's texts were read, its classes named; refuses what is no text run", () => {
+    // 600 of the sample's reviews, 6 epochs on the wasm backend: enough for the plain cases asked below.
+    const [header, ...rows] = readFileSync(join(__dirname, '..', 'samples', 'data', 'reviews.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'reviews.csv'), [header, ...rows.slice(0, 600)].join('\n'));
+    const file = write('reviews.dlnet', `dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", length: 24)
+model Reader {
+  input words: [24] int32
+  embedding(100, 16)
+  lstm(16)
+  dense(2, activation: softmax)
+}
+train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.02); epochs: 6 }
+`);
+    const out = join(dir, 'text-runs');
+    const trained = run('train', file, '--backend', 'wasm', '--out', out);
+    expect(trained.status, trained.stderr).toBe(0);
+    const folder = join(out, readdirSync(out)[0]);
+    const asked = run('predict', folder, '--json', 'The acting was awful', 'The plot was not dull');
+    expect(asked.status, asked.stderr).toBe(0);
+    const { model, predictions } = JSON.parse(asked.stdout);
+    expect(model).toBe('Reader');
+    expect(predictions.map((p: { text: string }) => p.text)).toEqual(['The acting was awful', 'The plot was not dull']);
+    expect(predictions.map((p: { classes: { name: string }[] }) => p.classes[0].name)).toEqual(['negative', 'positive']);
+    for (const p of predictions) expect(p.output[0] + p.output[1]).toBeCloseTo(1, 5);
+    // A line a text: the most likely class and its probability, then the text.
+    const said = run('predict', folder, 'I found the score superb');
+    expect(said.stdout).toMatch(/^positive 0\.\d{3} {2}"I found the score superb"\n$/);
+    // Not a run folder; a run of a model that reads no texts; no texts.
+    expect(run('predict', dir, 'x').stderr).toContain(`${dir} is not a run folder: it has no run.json`);
+    const rings = run('train', good, '--backend', 'cpu', '--epochs', '1', '--out', join(dir, 'ring-runs'));
+    expect(rings.status, rings.stderr).toBe(0);
+    const ringRun = join(dir, 'ring-runs', readdirSync(join(dir, 'ring-runs'))[0]);
+    const refused = run('predict', ringRun, 'x');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('model RingNet was not trained on texts');
+    expect(run('predict', folder).stderr).toContain('give the texts to predict for');
+  }, 120_000);
+});

@@ -5,7 +5,7 @@
  * problem found with the line it is on.
  */
 import { closest } from '../suggest';
-import { idsOf, WordCounts, writeTokenIds } from './text';
+import { tokenIds, WordCounts } from './text';
 
 export interface CsvRecord {
   fields: string[];
@@ -444,10 +444,7 @@ class TokenColumn {
 
   /** Each text's ids, row by row. */
   ids(encoding: TokenEncoding): Float32Array {
-    const ids = idsOf(encoding.vocabulary);
-    const out = new Float32Array(this.texts.length * encoding.length);
-    this.texts.forEach((text, row) => writeTokenIds(text, ids, encoding.length, out, row * encoding.length));
-    return out;
+    return tokenIds(this.texts, encoding);
   }
 }
 

@@ -40,6 +40,7 @@ export * from './types';
 export * from './choices';
 export * from './datasets';
 export { eachCsvRecord, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, textColumnsOf, textsOf, type CsvEncoding, type CsvProblem, type CsvReading, type CsvRecord, type CsvSummary, type CsvTable, type TokenEncoding } from './csv';
+export { tokenIds } from './text';
 export * from './settings';
 export { choiceName, marginsOf, pair, pairOf, type Margins } from './params';
 export { aliasesOf, choiceAlias, inputShapeParameter, layerAlias, logitsLoss, pairedParameter, parameterAlias, unneededParameter, type InputShapeParameter } from './aliases';

@@ -50,7 +50,7 @@ export class WordCounts {
  * right after the text's last word, not after a run of padding it must learn to carry its
  * state through.
  */
-export function writeTokenIds(text: string, ids: ReadonlyMap<string, number>, length: number, out: Float32Array, at: number): void {
+function writeTokenIds(text: string, ids: ReadonlyMap<string, number>, length: number, out: Float32Array, at: number): void {
   const found = words(text);
   const n = Math.min(found.length, length);
   const skipped = found.length - n;
@@ -58,8 +58,16 @@ export function writeTokenIds(text: string, ids: ReadonlyMap<string, number>, le
   for (let i = 0; i < n; i++) out[start + i] = ids.get(found[skipped + i]) ?? 1;
 }
 
+/** Texts as token ids, `length` a text, row by row, as a table's texts were read with this vocabulary and length. */
+export function tokenIds(texts: readonly string[], encoding: { vocabulary: readonly string[]; length: number }): Float32Array {
+  const ids = idsOf(encoding.vocabulary);
+  const out = new Float32Array(texts.length * encoding.length);
+  texts.forEach((text, row) => writeTokenIds(text, ids, encoding.length, out, row * encoding.length));
+  return out;
+}
+
 /** A vocabulary's ids by word. */
-export function idsOf(vocabulary: readonly string[]): Map<string, number> {
+function idsOf(vocabulary: readonly string[]): Map<string, number> {
   const ids = new Map<string, number>();
   for (let i = RESERVED.length; i < vocabulary.length; i++) ids.set(vocabulary[i], i);
   return ids;

@@ -16,7 +16,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'check': return runCheck(rest, io);
       case 'summary': return await runSummary(rest, io);
-      case 'train': case 'export': case 'backends':
+      case 'train': case 'export': case 'predict': case 'backends':
         // In a bundle of their own (they need TensorFlow.js): loaded only when one runs.
         return await (await import('./tensor-commands')).runTensorCommand(command, rest, io);
       case 'lsp': {

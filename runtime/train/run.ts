@@ -309,7 +309,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       releaseGpuMemory();
     }
     const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
-    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, text: textRead }, null, 2));
+    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, classes: data.classes, text: textRead }, null, 2));
     const savedTo = folder.commit();
     o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion });
     return { status: result.status, savedTo, logs: result.logs };
