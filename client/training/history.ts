@@ -58,8 +58,8 @@ export class RunHistory {
   }
 
   add(run: Run, event: TrainEvent): void {
-    // The panel draws the latest attention maps only, and each epoch's are many numbers: the run keeps the latest.
-    if (event.type === 'attention') run.events = run.events.filter((e) => e.type !== 'attention');
+    // The panel draws the latest attention maps and text predictions only: the run keeps the latest.
+    if (event.type === 'attention' || event.type === 'predictions') run.events = run.events.filter((e) => e.type !== event.type);
     run.events.push(event);
     if (event.type === 'batch' && run.events.length > MAX_BATCH_EVENTS) {
       let keep = true;

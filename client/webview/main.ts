@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Diagnostic } from '../../dsl/diagnostics';
-import { atLine, type AttentionEvent, type EpochEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
+import { atLine, type AttentionEvent, type EpochEvent, type PredictionsEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
 import { drawAttentionMap, drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
 import type { FromWebview, PastRun, ToWebview } from './protocol';
@@ -51,12 +51,13 @@ function reset(): void {
   $('rep-legend').replaceChildren();
   $('samples').replaceChildren();
   $('attention').replaceChildren();
+  $('predictions').replaceChildren();
   $('summary').replaceChildren();
   $('confusion').replaceChildren();
   $('errors').replaceChildren();
   $('saved').replaceChildren();
   $('progress').style.width = '0%';
-  for (const id of ['rep-section', 'samples-section', 'attention-section', 'confusion-section']) $(id).classList.add('hidden');
+  for (const id of ['rep-section', 'samples-section', 'attention-section', 'predictions-section', 'confusion-section']) $(id).classList.add('hidden');
   // The header too: a run that fails before it starts must not show the previous run's.
   $('title').textContent = 'No run yet';
   for (const id of ['dataset', 'backend', 'backend-reason', 'status', 'epoch', 'speed', 'time', 'advice']) $(id).replaceChildren();
@@ -104,13 +105,18 @@ function handle(e: TrainEvent): void {
     }
     case 'representation':
       representations.push(e);
-      $('rep-section').classList.remove('hidden');
+      // A model with no named statement and no 2-D input has nothing to draw.
+      if (e.layers.length > 0 || e.grid) $('rep-section').classList.remove('hidden');
       updateSlider();
       return;
     case 'attention':
       attention = e;
       $('attention-section').classList.remove('hidden');
       drawAttention(e);
+      return;
+    case 'predictions':
+      $('predictions-section').classList.remove('hidden');
+      drawPredictions(e);
       return;
     case 'samples':
       samples.push(e);
@@ -236,6 +242,22 @@ function renderConfusion(c: { classes: string[]; matrix: number[][] }): void {
     table.append(tr);
   });
   $('confusion').replaceChildren(table);
+}
+
+/** A few texts validated on, each with its class and the one the model gives it (the latest epoch's), those it gets wrong marked. */
+function drawPredictions(e: PredictionsEvent): void {
+  const table = el('table', { class: 'predictions' });
+  const head = el('tr');
+  head.append(el('th', {}, 'text'), el('th', {}, 'class'), el('th', {}, 'model says'));
+  table.append(head);
+  for (const x of e.examples) {
+    const row = el('tr', { class: x.predicted === x.label ? 'right' : 'wrong' });
+    row.append(el('td', { class: 'text' }, x.text), el('td', {}, x.label), el('td', { class: 'predicted' }, `${x.predicted} ${x.probability.toFixed(2)}`));
+    table.append(row);
+  }
+  $('predictions').replaceChildren(table);
+  const wrong = e.examples.filter((x) => x.predicted !== x.label).length;
+  $('predictions-caption').textContent = `epoch ${e.epoch} — ${wrong} of ${e.examples.length} read wrong; each text as the model reads it (a word outside the vocabulary is [UNK])`;
 }
 
 /** Each selfAttention's heads, a map each, the latest epoch's. */

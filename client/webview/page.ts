@@ -49,6 +49,11 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     <div id="attention" class="reps"></div>
     <div id="attention-caption" class="muted"></div>
   </section>
+  <section id="predictions-section" class="hidden">
+    <h2>Texts validated on</h2>
+    <div id="predictions"></div>
+    <div id="predictions-caption" class="muted"></div>
+  </section>
   <section id="confusion-section" class="hidden">
     <h2 id="confusion-title">Confusion matrix</h2>
     <div id="confusion"></div>

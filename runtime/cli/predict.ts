@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenIds } from '../../dsl';
+import { classProbabilities } from '../train/tensors';
 import { InputError, parseArgs, UsageError } from './args';
 import type { Io } from './io';
 
@@ -70,11 +71,10 @@ function readRun(folder: string): SavedRun {
   }
 }
 
-/** An output as its classes' probabilities, most likely first: one a class, or one unit (a sigmoid's) for the second of two. */
+/** An output as its classes' probabilities, most likely first. */
 function classesOf(output: number[], classes: string[] | undefined): Prediction['classes'] {
   if (!classes) return undefined;
-  const probabilities = output.length === classes.length ? output : output.length === 1 && classes.length === 2 ? [1 - output[0], output[0]] : undefined;
-  return probabilities?.map((probability, i) => ({ name: classes[i], probability })).sort((a, b) => b.probability - a.probability);
+  return classProbabilities(output, classes.length)?.map((probability, i) => ({ name: classes[i], probability })).sort((a, b) => b.probability - a.probability);
 }
 
 /** The most likely class and its probability, or the output's values. */

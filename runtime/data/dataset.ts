@@ -18,6 +18,8 @@ export interface Data {
   classes?: string[];
   /** The dataset's own labels and classes where the model learns to output something else (`target: features`): the panel colours examples by them. */
   shown?: { labels: Column; classes: string[] };
+  /** Features that are token ids (a csv source's `text:`): the word of each id, so that the panel can show the texts. */
+  words?: readonly string[];
 }
 
 export const exampleLength = (c: Column) => c.shape.reduce((a, b) => a * b, 1);

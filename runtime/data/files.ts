@@ -44,7 +44,7 @@ export function loadCsv(path: string, shownAs: string, reading: CsvReading): Dat
     if (classes) y[i * classes.length + classes.indexOf(value)] = 1;
     else y[i] = Number(value);
   });
-  return { size, features: [{ data: features, shape: [table.featureNames.length] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes };
+  return { size, features: [{ data: features, shape: [table.featureNames.length] }], labels: { data: y, shape: [classes ? classes.length : 1] }, classes, words: table.encoding.text?.vocabulary };
 }
 
 function readTable(path: string, shownAs: string, reading: CsvReading): CsvTable {

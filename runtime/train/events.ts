@@ -124,6 +124,20 @@ export interface ErrorEvent {
   file?: string;
 }
 
+/** How the model reads a few texts validated on (a model trained on token ids, with classes), before training and every epoch. */
+export interface PredictionsEvent {
+  type: 'predictions';
+  epoch: number;
+  examples: {
+    /** The text as the model reads it: its words (a word outside the vocabulary `[UNK]`), the padding left out. */
+    text: string;
+    label: string;
+    predicted: string;
+    /** The predicted class's probability. */
+    probability: number;
+  }[];
+}
+
 /** Where each selfAttention of the model looks, for one example (the first validated on), before training and every epoch. */
 export interface AttentionEvent {
   type: 'attention';
@@ -139,7 +153,7 @@ export interface AttentionEvent {
   }[];
 }
 
-export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | AttentionEvent | SamplesEvent | EndEvent | ErrorEvent;
+export type TrainEvent = StartEvent | BatchEvent | EpochEvent | RepresentationEvent | AttentionEvent | PredictionsEvent | SamplesEvent | EndEvent | ErrorEvent;
 
 export type Sink = (event: TrainEvent) => void;
 

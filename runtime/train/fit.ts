@@ -17,6 +17,7 @@ import { deviceStepper } from './device-steps';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
 import { AttentionProbe } from './attention-maps';
 import { ReconstructionProbe } from './reconstructions';
+import { TextPredictionsProbe } from './text-predictions';
 import { RepresentationProbe } from './representation';
 import { constantPredictionLoss, StallWatch } from './stall';
 import type { DataParallel } from './parallel/pool';
@@ -71,6 +72,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
   const rebuilt = o.representation && targetsFeatures(settings) ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
   const looks = o.representation ? AttentionProbe.of(model, g, validation ?? train) : undefined;
+  const reads = o.representation ? TextPredictionsProbe.of(model, g, validation ?? train) : undefined;
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({
     learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
@@ -91,6 +93,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     if (probe) o.sink(await probe.snapshot(0));
     if (rebuilt) o.sink(await rebuilt.snapshot(0));
     if (looks) o.sink(await looks.snapshot(0));
+    if (reads) o.sink(await reads.snapshot(0));
     for (; epoch < o.epochs; epoch++) {
       await o.control.checkpoint();
       if (o.control.stopRequested) {
@@ -173,6 +176,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       if (probe) o.sink(await probe.snapshot(epoch + 1));
       if (rebuilt) o.sink(await rebuilt.snapshot(epoch + 1));
       if (looks) o.sink(await looks.snapshot(epoch + 1));
+      if (reads) o.sink(await reads.snapshot(epoch + 1));
       if (o.control.stopRequested) {
         status = 'stopped';
         epoch++;
@@ -199,6 +203,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
     probe?.dispose();
     rebuilt?.dispose();
     looks?.dispose();
+    reads?.dispose();
   }
 }
 

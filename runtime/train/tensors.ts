@@ -64,3 +64,9 @@ export function classIndices(data: Pick<Data, 'labels' | 'classes'>, count: numb
     return best;
   });
 }
+
+/** A class model's output for one example as its classes' probabilities: one a class, or one unit (a sigmoid's) the second of two; undefined for other outputs. */
+export function classProbabilities(output: readonly number[], classes: number): number[] | undefined {
+  if (output.length === classes) return [...output];
+  return output.length === 1 && classes === 2 ? [1 - output[0], output[0]] : undefined;
+}

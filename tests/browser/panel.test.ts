@@ -156,6 +156,23 @@ describe('training panel', () => {
     await page.screenshot({ path: join(artifacts, 'panel-attention-dark.png'), fullPage: true });
   });
 
+  it('lists texts validated on as a model reads them, with their class and the one it gives, the misread marked', async () => {
+    // Recorded from `dlnet train samples/14-text.dlnet --model Bag --json --epochs 4`: the averaged embedding misreads "not".
+    const page = await openPanel(browser, 'light');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('text'), past: [], trusted: true });
+    await page.waitForTimeout(150);
+    expect(await page.isVisible('#predictions-section')).toBe(true);
+    const rows = await page.$$eval('#predictions tr', (trs) => trs.map((tr) => [tr.className, ...[...tr.children].map((c) => c.textContent)]));
+    expect(rows[0]).toEqual(['', 'text', 'class', 'model says']);
+    expect(rows).toHaveLength(9);
+    expect(rows[5]).toEqual(['wrong', 'i found the plot not charming', 'negative', 'positive 0.55']);
+    expect(rows[8]).toEqual(['right', 'i found the plot moving', 'positive', 'positive 0.51']);
+    expect(await page.textContent('#predictions-caption')).toMatch(/^epoch 4 — 3 of 8 read wrong/);
+    // Bag names no statement: no representation to draw, and no empty section for it.
+    expect(await page.isVisible('#rep-section')).toBe(false);
+    await page.screenshot({ path: join(artifacts, 'panel-text-light.png'), fullPage: true });
+  });
+
   it('shows batch-size advice from a GPU run, and sends the change when asked', async () => {
     // Recorded from `dlnet train --backend webgpu --json` (Dawn on Mesa's software renderer).
     const events = recording('advice') as { type: string; line?: number; batchAdvice?: { suggested: number } }[];

@@ -336,6 +336,13 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     expect(result.status).toBe('completed');
     expect(of('start')[0].data).toMatchObject({ train: 3000, validation: 1000, classes: ['negative', 'positive'] });
     expect(of('epoch')[3].logs.val_acc).toBeGreaterThanOrEqual(0.9);
+    // How it reads the first 8 texts validated on, before training and every epoch: their words, no padding.
+    const reads = of('predictions');
+    expect(reads.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    const firstLater = rows[3000].slice(1, rows[3000].lastIndexOf('"')).toLowerCase().replace(/[^a-z ]/g, '').split(/ +/).filter(Boolean).join(' ');
+    expect(reads[4].examples[0]).toMatchObject({ text: firstLater, label: rows[3000].endsWith('positive') ? 'positive' : 'negative' });
+    expect(reads[4].examples).toHaveLength(8);
+    expect(reads[4].examples.filter((x) => x.predicted === x.label).length).toBeGreaterThanOrEqual(6);
     const vocabulary = readFileSync(join(result.savedTo!, 'vocabulary.txt'), 'utf8').split('\n');
     expect(vocabulary.slice(0, 4)).toEqual(['', '[UNK]', 'the', 'was']);
     expect(JSON.parse(readFileSync(join(result.savedTo!, 'run.json'), 'utf8')).text).toEqual({ column: 'review', length: 32, vocabulary: 'vocabulary.txt' });
