@@ -7,13 +7,39 @@
  * and the runtime (the ids trained on) both read a table's texts through this file.
  */
 
-/** Keras's `lower_and_strip_punctuation`: these characters are taken out (an apostrophe too: "don't" is "dont"). */
-const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
+/** Keras's `lower_and_strip_punctuation`: ASCII punctuation is taken out (an apostrophe too: "don't" is "dont"). */
+const PUNCTUATION = new Uint8Array(128);
+for (const c of '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\'') PUNCTUATION[c.charCodeAt(0)] = 1;
 
-/** The words of a text, in order. */
+/** White space as `\s` has it (what Keras splits at). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The words of a text, in order: lower case, punctuation out, split at white space. One
+ * pass over the characters, each word a slice (pieces of it joined where punctuation
+ * stood inside it): a table of 25,000 reviews is read twice over while a file is open.
+ */
 export function words(text: string): string[] {
-  const standardised = text.toLowerCase().replace(PUNCTUATION, '');
-  return standardised.split(/\s+/).filter((w) => w !== '');
+  const lower = text.toLowerCase();
+  const out: string[] = [];
+  let word = '';
+  let from = 0;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    if (c < 128 && PUNCTUATION[c] === 1) {
+      word += lower.slice(from, i);
+      from = i + 1;
+    } else if (isSpace(c)) {
+      word += lower.slice(from, i);
+      if (word !== '') out.push(word);
+      word = '';
+      from = i + 1;
+    }
+  }
+  return out;
 }
 
 /** What ids 0 and 1 stand for: no word (a text shorter than the length is padded with it), and a word the vocabulary lacks. */
