@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dlnetPredictCommand, predictTexts } from '../client/training/process';
 import type { Diagnostic } from '../dsl';
 
 const bin = join(__dirname, '..', 'bin', 'dlnet.js');
@@ -294,7 +295,7 @@ train M on d { loss: meanSquaredError }
 });
 
 describe('dlnet predict', () => {
-  it("answers for new texts as a run's texts were read, its classes named; refuses what is no text run", () => {
+  it("answers for new texts as a run's texts were read, its classes named; refuses what is no text run", async () => {
     // 600 of the sample's reviews, 6 epochs on the wasm backend: enough for the plain cases asked below.
     const [header, ...rows] = readFileSync(join(__dirname, '..', 'samples', 'data', 'reviews.csv'), 'utf8').trim().split('\n');
     writeFileSync(join(dir, 'reviews.csv'), [header, ...rows.slice(0, 600)].join('\n'));
@@ -330,5 +331,10 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('model RingNet was not trained on texts');
     expect(run('predict', folder).stderr).toContain('give the texts to predict for');
+    // The editor's panel asks through the same command, in a process of its own.
+    const cli = join(__dirname, '..', 'dist', 'cli.js');
+    const answer = await predictTexts(dlnetPredictCommand({ cli, run: folder, texts: ['The acting was awful'] }));
+    expect('predictions' in answer && answer.predictions[0].classes![0].name).toBe('negative');
+    expect(await predictTexts(dlnetPredictCommand({ cli, run: dir, texts: ['x'] }))).toEqual({ error: `${dir} is not a run folder: it has no run.json (dlnet train writes runs/<Model>-<time>/)` });
   }, 120_000);
 });

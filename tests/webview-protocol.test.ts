@@ -13,4 +13,11 @@ describe('validateMessage', () => {
     expect(validateMessage({ type: 'reveal', line: 2, character: 11 })).toEqual({ type: 'reveal', line: 2, character: 11 });
     for (const character of [-1, 0.5, '3', null]) expect(validateMessage({ type: 'reveal', line: 2, character })).toBeUndefined();
   });
+
+  it('passes predict with a run folder and a text that has a word, and nothing else', () => {
+    expect(validateMessage({ type: 'predict', run: '/w/runs/Reader-1', text: 'not dull' })).toEqual({ type: 'predict', run: '/w/runs/Reader-1', text: 'not dull' });
+    for (const bad of [{ run: '', text: 'a' }, { run: 7, text: 'a' }, { run: '/r', text: '  ' }, { run: '/r', text: 3 }, { run: '/r', text: 'x'.repeat(10_001) }, { run: '/r' }]) {
+      expect(validateMessage({ type: 'predict', ...bad })).toBeUndefined();
+    }
+  });
 });

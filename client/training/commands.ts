@@ -8,7 +8,7 @@ import { settingEdit } from '../../dsl/ide';
 import { atLine, type TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
-import { dlnetTrainCommand, pytorchTrainCommand, TrainingProcess, type Command } from './process';
+import { dlnetPredictCommand, dlnetTrainCommand, predictTexts, pytorchTrainCommand, TrainingProcess, type Command } from './process';
 
 const run = promisify(execFile);
 
@@ -53,6 +53,13 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     reveal: (line, character) => current && void reveal(current.uri, line, character),
     openFolder: (path) => existsSync(path) && void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path)),
     setBatchSize: (line, value) => current && void setSetting(current.uri, line, 'batchSize', String(value)),
+    predict: async (folder, text) => {
+      // Loading a saved model runs code, as training does: not in restricted mode.
+      if (!vscode.workspace.isTrusted) return { error: 'the workspace is in restricted mode: trust it to ask the model' };
+      const config = vscode.workspace.getConfiguration('dlnet');
+      const answer = await predictTexts(dlnetPredictCommand({ cli: context.asAbsolutePath('dist/cli.js'), run: folder, texts: [text], node: config.get<string>('train.nodePath') || undefined }));
+      return 'error' in answer ? answer : { prediction: answer.predictions[0] };
+    },
   });
 
   /** The .dlnet file to train, saved; undefined (after telling the user why) when training cannot start. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { Prediction } from '../../runtime/cli/predict';
 import type { TrainEvent } from '../../runtime/train/events';
 import { panelHtml } from '../webview/page';
 import { validateMessage, type FromWebview, type ToWebview } from '../webview/protocol';
@@ -20,6 +21,8 @@ export interface PanelActions {
   reveal(line: number, character?: number): void;
   openFolder(path: string): void;
   setBatchSize(line: number, value: number): void;
+  /** What the model saved in `run` says of `text`: its answer, or why there is none. */
+  predict(run: string, text: string): Promise<{ prediction?: Prediction; error?: string }>;
 }
 
 export class TrainingPanel {
@@ -86,6 +89,8 @@ export class TrainingPanel {
       case 'reveal': return this.actions.reveal(m.line, m.character);
       case 'openFolder': return this.actions.openFolder(m.path);
       case 'setBatchSize': return this.actions.setBatchSize(m.line, m.value);
+      case 'predict':
+        return void this.actions.predict(m.run, m.text).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', text: m.text, ...answer } satisfies ToWebview));
     }
   }
 }

@@ -5,7 +5,8 @@
  * ends as an `error` event here, and the editor keeps working. No vscode import, so
  * it is tested with a real child process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { Prediction } from '../../runtime/cli/predict';
 import type { TrainEvent } from '../../runtime/train/events';
 
 export interface TrainRequest {
@@ -51,6 +52,25 @@ export function pytorchTrainCommand(request: { python: string; project: string; 
   if (request.epochs) args.push('--epochs', String(request.epochs));
   if (request.out) args.push('--out', request.out);
   return { program: request.python, args, cwd: request.project, env: { PYTHONUNBUFFERED: '1' } };
+}
+
+/** `dlnet predict <run> --json <texts...>`: what a model trained on texts says of new ones. */
+export function dlnetPredictCommand(request: { cli: string; run: string; texts: string[]; node?: string }): Command {
+  return { program: request.node ?? process.execPath, args: [request.cli, 'predict', request.run, '--json', ...request.texts], env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+/** Runs a predict command: its predictions, or why there are none (the command's own words). */
+export function predictTexts(command: Command): Promise<{ predictions: Prediction[] } | { error: string }> {
+  return new Promise((resolve) => {
+    execFile(command.program, command.args, { cwd: command.cwd, env: { ...process.env, ...command.env }, timeout: 60_000, maxBuffer: 16 << 20 }, (e, stdout, stderr) => {
+      if (e) return resolve({ error: stderr.trim().replace(/^dlnet: /, '').split('\n')[0] || e.message });
+      try {
+        resolve({ predictions: (JSON.parse(stdout) as { predictions: Prediction[] }).predictions });
+      } catch {
+        resolve({ error: `dlnet predict gave no answer: ${stdout.slice(0, 200)}` });
+      }
+    });
+  });
 }
 
 export class TrainingProcess {

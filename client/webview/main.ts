@@ -29,6 +29,8 @@ let charts = new Map<string, MetricChart>();
 let representations: RepresentationEvent[] = [];
 let samples: SamplesEvent[] = [];
 let attention: AttentionEvent | undefined;
+/** Where the run's model was saved: a model trained on texts answers texts typed in the panel. */
+let savedTo: string | undefined;
 let epochs: EpochEvent[] = [];
 let past: PastRun[] = [];
 let followLatest = true;
@@ -43,6 +45,7 @@ function reset(): void {
   representations = [];
   samples = [];
   attention = undefined;
+  savedTo = undefined;
   epochs = [];
   followLatest = true;
   paused = false;
@@ -52,6 +55,8 @@ function reset(): void {
   $('samples').replaceChildren();
   $('attention').replaceChildren();
   $('predictions').replaceChildren();
+  $('try').classList.add('hidden');
+  $('try-answer').replaceChildren();
   $('summary').replaceChildren();
   $('confusion').replaceChildren();
   $('errors').replaceChildren();
@@ -142,9 +147,36 @@ function handle(e: TrainEvent): void {
         $('saved').append(p);
       }
       if (e.confusion) renderConfusion(e.confusion);
+      savedTo = e.savedTo;
+      // A model that read texts (its predictions listed) answers one typed here.
+      $('try').classList.toggle('hidden', !savedTo || $('predictions-section').classList.contains('hidden'));
       return;
     }
   }
+}
+
+/** Asks the saved model about the text typed; the host answers with a `prediction` message. */
+function ask(): void {
+  const text = ($('try-text') as HTMLInputElement).value;
+  if (!savedTo || !text.trim()) return;
+  post({ type: 'predict', run: savedTo, text });
+  $('try-answer').replaceChildren(el('span', { class: 'muted' }, 'asking…'));
+}
+
+/** The model's answer to a text typed: its most likely class and probability, the others after it. */
+function showPrediction(msg: Extract<ToWebview, { type: 'prediction' }>): void {
+  if (msg.error !== undefined || !msg.prediction) {
+    $('try-answer').replaceChildren(el('div', { class: 'error' }, msg.error ?? 'no answer'));
+    return;
+  }
+  const { classes, output } = msg.prediction;
+  const line = el('div');
+  if (classes?.length) {
+    line.append(el('strong', {}, `${classes[0].name} ${classes[0].probability.toFixed(3)}`));
+    if (classes.length > 1) line.append(document.createTextNode(`  (${classes.slice(1).map((c) => `${c.name} ${c.probability.toFixed(3)}`).join(', ')})`));
+  } else line.append(el('strong', {}, output.map((v) => v.toPrecision(4)).join(' ')));
+  line.append(el('span', { class: 'muted' }, ` — ${JSON.stringify(msg.text)}`));
+  $('try-answer').replaceChildren(line);
 }
 
 /** The most of a failed run's further errors listed under it; the Problems view has them all. */
@@ -378,6 +410,12 @@ window.addEventListener('message', (m: MessageEvent<ToWebview>) => {
     for (const e of msg.events) handle(e);
     if (!msg.events.length) updateButtons();
   } else if (msg.type === 'event') handle(msg.event);
+  else if (msg.type === 'prediction') showPrediction(msg);
+});
+
+$('try-ask').addEventListener('click', ask);
+$('try-text').addEventListener('keydown', (e) => {
+  if ((e as KeyboardEvent).key === 'Enter') ask();
 });
 
 $('stop').addEventListener('click', () => post({ type: 'stop' }));

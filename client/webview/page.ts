@@ -53,6 +53,11 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     <h2>Texts validated on</h2>
     <div id="predictions"></div>
     <div id="predictions-caption" class="muted"></div>
+    <div id="try" class="try hidden">
+      <input id="try-text" type="text" maxlength="10000" placeholder="A text of your own, for the trained model" aria-label="A text for the trained model">
+      <vscode-button id="try-ask" secondary>Ask the model</vscode-button>
+    </div>
+    <div id="try-answer"></div>
   </section>
   <section id="confusion-section" class="hidden">
     <h2 id="confusion-title">Confusion matrix</h2>

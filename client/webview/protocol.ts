@@ -1,4 +1,5 @@
 /** Messages between the extension host and the training panel (a webview). The host validates every one it receives. */
+import type { Prediction } from '../../runtime/cli/predict';
 import type { EpochEvent, TrainEvent } from '../../runtime/train/events';
 
 export interface PastRun {
@@ -9,7 +10,9 @@ export interface PastRun {
 
 export type ToWebview =
   | { type: 'replay'; runId: number; events: TrainEvent[]; past: PastRun[]; trusted: boolean; untrustedReason?: string }
-  | { type: 'event'; runId: number; event: TrainEvent };
+  | { type: 'event'; runId: number; event: TrainEvent }
+  /** The answer to a `predict` message: what the run's model says of the text, or why it cannot say. */
+  | { type: 'prediction'; text: string; prediction?: Prediction; error?: string };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -21,7 +24,9 @@ export type FromWebview =
   | { type: 'reveal'; line: number; character?: number }
   | { type: 'openFolder'; path: string }
   /** Write `batchSize: value` into the train statement on `line`. */
-  | { type: 'setBatchSize'; line: number; value: number };
+  | { type: 'setBatchSize'; line: number; value: number }
+  /** Ask the model saved in the run folder `run` (trained on texts) what it says of `text`. */
+  | { type: 'predict'; run: string; text: string };
 
 const isLine = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e7;
 
@@ -38,6 +43,9 @@ export function validateMessage(m: unknown): FromWebview | undefined {
       return isLine(msg.character) ? { type: 'reveal', line: msg.line, character: msg.character } : undefined;
     case 'setBatchSize':
       return isLine(msg.line) && Number.isInteger(msg.value) && (msg.value as number) >= 1 && (msg.value as number) <= 1e6 ? { type: 'setBatchSize', line: msg.line, value: msg.value as number } : undefined;
+    case 'predict':
+      return typeof msg.run === 'string' && msg.run.length > 0 && msg.run.length < 4096 && typeof msg.text === 'string' && msg.text.trim().length > 0 && msg.text.length <= 10_000
+        ? { type: 'predict', run: msg.run, text: msg.text } : undefined;
     case 'openFolder':
       return typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096 ? { type: 'openFolder', path: msg.path } : undefined;
     default:

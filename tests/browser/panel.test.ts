@@ -170,7 +170,18 @@ describe('training panel', () => {
     expect(await page.textContent('#predictions-caption')).toMatch(/^epoch 4 — 3 of 8 read wrong/);
     // Bag names no statement: no representation to draw, and no empty section for it.
     expect(await page.isVisible('#rep-section')).toBe(false);
+    // The saved model answers a text typed (Enter or the button): the host is asked, and its answer shown.
+    expect(await page.isVisible('#try')).toBe(true);
+    await page.fill('#try-text', 'The plot was not dull');
+    await page.press('#try-text', 'Enter');
+    const savedTo = (recording('text') as { type: string; savedTo?: string }[]).find((e) => e.type === 'end')!.savedTo;
+    expect((await posted(page)).filter((m) => m.type === 'predict')).toEqual([{ type: 'predict', run: savedTo, text: 'The plot was not dull' }]);
+    expect(await page.textContent('#try-answer')).toBe('asking…');
+    await deliver(page, { type: 'prediction', text: 'The plot was not dull', prediction: { text: 'The plot was not dull', output: [0.38, 0.62], classes: [{ name: 'positive', probability: 0.62 }, { name: 'negative', probability: 0.38 }] } });
+    expect(await page.textContent('#try-answer')).toBe('positive 0.620  (negative 0.380) — "The plot was not dull"');
     await page.screenshot({ path: join(artifacts, 'panel-text-light.png'), fullPage: true });
+    await deliver(page, { type: 'prediction', text: 'x', error: 'cannot read /gone/run.json: no such file' });
+    expect(await page.textContent('#try-answer .error')).toBe('cannot read /gone/run.json: no such file');
   });
 
   it('shows batch-size advice from a GPU run, and sends the change when asked', async () => {
