@@ -670,6 +670,13 @@ describe('fixAll', () => {
       expect(checkOn(text)).toEqual([]);
       expect(text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 100)');
       expect(text).toContain('model Model {\n  input x: [100] int32\n  embedding(10000, 16)\n  globalAvgPool1d()\n');
+      // The functional form, with Embedding(mask_zero=True) (dlnet pads before the words: no mask, the fix takes it out) and compile's arguments by position.
+      const functional = ide.fixAll(script('keras-text-bidirectional.py'), checkOn).text;
+      const written = ide.format(functional) ?? functional;
+      expect(checkOn(written)).toEqual([]);
+      expect(written).toContain('  x = inputs -> embedding(20000, 128)\n  x = x -> bidirectional(lstm(64))\n');
+      expect(written).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 20000, length: 200)');
+      expect(written).toContain('train Model on reviews {\n  optimizer: adam\n  loss: binaryCrossentropy\n  metrics: [accuracy]\n  batchSize: 32\n  epochs: 2\n');
     });
 
     it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {

@@ -112,6 +112,11 @@ const UNKNOWN_DATA = ', whose data is a dataset to declare (a CSV or IDX file, o
 const KERAS_TRAINS = /^(?:[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)\.(compile|fit)\s*\(/;
 /** Keras's argument names of compile and fit that a train statement has, by its names. */
 const KERAS_SETTINGS: Readonly<Record<string, string>> = { loss: 'loss', optimizer: 'optimizer', metrics: 'metrics', epochs: 'epochs', batch_size: 'batchSize', validation_split: 'validationSplit', shuffle: 'shuffle' };
+/**
+ * The arguments compile and fit take by position, as far as Keras 2 and 3 agree:
+ * `compile("adam", "binary_crossentropy")`, `fit(x, y, 32, 10)`.
+ */
+const KERAS_POSITIONS: Readonly<Record<'compile' | 'fit', readonly string[]>> = { compile: ['optimizer', 'loss'], fit: ['x', 'y', 'batch_size', 'epochs'] };
 
 /**
  * Keras's `model.compile(...)` and `model.fit(...)` at the top of the script: the fit's
@@ -131,11 +136,12 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   const compileCall = compile && call(compile);
   if (fitCall?.kind !== 'call' || (compile && compileCall?.kind !== 'call')) return undefined;
   const settings: string[] = [];
-  for (const [made, statement] of [[compileCall, compile], [fitCall, fit]] as const) {
+  for (const [made, statement, method] of [[compileCall, compile, 'compile'], [fitCall, fit, 'fit']] as const) {
     if (made?.kind !== 'call' || statement === undefined) continue;
     const code = callCode(statement);
-    for (const arg of made.args) {
-      const setting = arg.name && KERAS_SETTINGS[arg.name];
+    for (const [i, arg] of made.args.entries()) {
+      const name = arg.name ?? (made.args.slice(0, i).every((a) => !a.name) ? KERAS_POSITIONS[method][i] : undefined);
+      const setting = name && Object.prototype.hasOwnProperty.call(KERAS_SETTINGS, name) ? KERAS_SETTINGS[name] : undefined;
       // As written: a loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) keeps what it says, which the train statement's check reads.
       const written = code.slice(arg.value.start, arg.value.end);
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
