@@ -825,7 +825,7 @@ describe('fixAll', () => {
       // What is left is the user's to say: the data (CIFAR-10 as files), then the input it gives and the softmax CrossEntropyLoss means.
       expect(diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([
         'invalid-shape: model Net has no input: start its body with `input name: [shape]`',
-        'invalid-shape: conv2d has no input: declare one first, such as `input x: [2]`',
+        'invalid-shape: conv2d has no input: declare one first, such as `input image: [28, 28, 1]`',
         'unknown-name: no dataset named data',
         "invalid-argument: unknown loss 'CrossEntropyLoss' for 'loss'; did you mean 'categoricalCrossentropy'?",
       ]);

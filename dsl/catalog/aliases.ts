@@ -103,6 +103,8 @@ const unneededParameters: Readonly<Record<string, string>> = {
   inplace: "dlnet's layers never write over their input",
   // Keras's Embedding(mask_zero=True): dlnet pads a text before its words instead, so a recurrent layer's last step is its last word.
   maskzero: "dlnet's embedding passes on no mask: a csv source's texts are padded with 0s before their words, so a recurrent layer ends on a text's last word, and the padding's vector is learned as a word's is",
+  // PyTorch's Embedding(padding_idx=0), the same idea: the padding's vector held at 0.
+  paddingidx: "dlnet's embedding learns the padding's vector (id 0) as a word's: a csv source's texts are padded before their words, so a recurrent layer ends on a text's last word",
 };
 
 /** Parameters another framework gives as one pair and dlnet takes as two (PyTorch's Adam, `betas=(0.9, 0.999)`). Keys are folded. */

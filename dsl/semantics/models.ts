@@ -455,7 +455,7 @@ export class ModelChecker {
       inputs = atStart ? merged : [current, ...merged];
     } else {
       if (!current && frame.modelLevel && !this.graph.inputs.length && this.graph.layers.length === 0) {
-        frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`input x: [2]\``, {
+        frame.values.report(diagnostic('invalid-shape', 'error', call.callee.range, `${def.name} has no input: declare one first, such as \`${inputFor(def)}\``, {
           fixes: inputFromShapeArgument(call, (n) => frame.bindings.has(n), this.ctx.lineBreak),
         }));
       }
@@ -707,3 +707,10 @@ function returnSequencesFix(call: ast.Call): Fix {
   return { title: 'Set returnSequences: true on the recurrent layer before', edits: [settingArgument(call, 'returnSequences', 'true')], preferred: true };
 }
 
+/** An input a layer reads, for the message of one with none: token ids for an embedding, a sequence or an image for the layers of those. */
+function inputFor(def: LayerDef): string {
+  if (def.name === 'embedding') return 'input ids: [T] int32';
+  if (def.family === 'recurrent' || def.family === 'attention' || ((def.family === 'convolution' || def.family === 'pooling') && def.name.endsWith('1d'))) return 'input seq: [T, 8]';
+  if (def.family === 'convolution' || def.family === 'pooling') return 'input image: [28, 28, 1]';
+  return 'input x: [2]';
+}
