@@ -181,6 +181,22 @@ describe('dlnet in VS Code', () => {
     });
   });
 
+  it('11. Train the text sample: the panel lists texts as the model reads them, then answers one typed into it', async () => {
+    await timed('text', async () => {
+      await code.openFile('14-text.dlnet');
+      // The palette (the train statement's lens is below the sample's long comment, out of view); it trains the first statement's Reader.
+      await code.command('dlnet: Train Model');
+      const panel = code.panel();
+      await panel.locator('#predictions tr.right').first().waitFor({ timeout: 120_000 });
+      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 120_000 }).toMatch(/Finished after 10 epochs; saved to .*runs/);
+      await panel.locator('#try-text').fill('Honestly the plot was not dull at all');
+      await panel.locator('#try-ask').click();
+      // The host runs dlnet predict on the saved run: the answer comes back to the panel.
+      await expect.poll(() => panel.locator('#try-answer').innerText(), { timeout: 60_000 }).toMatch(/^positive [01]\.\d{3} /);
+      await code.shot('11-text');
+    });
+  });
+
   it.skipIf(!python && !requirePython)('8. Train Model with PyTorch: exports the rings model and the panel streams its PyTorch run', async () => {
     await timed('train-pytorch', async () => {
       await code.openFile('01-representation.dlnet');
