@@ -677,6 +677,12 @@ describe('fixAll', () => {
       expect(written).toContain('  x = inputs -> embedding(20000, 128)\n  x = x -> bidirectional(lstm(64))\n');
       expect(written).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 20000, length: 200)');
       expect(written).toContain('train Model on reviews {\n  optimizer: adam\n  loss: binaryCrossentropy\n  metrics: [accuracy]\n  batchSize: 32\n  epochs: 2\n');
+      // The TextVectorization as the Sequential's first layer goes (the source reads the texts), and fit's y names the label column.
+      const inModel = ide.fixAll(script('keras-text-in-model.py'), checkOn).text;
+      const model = ide.format(inModel) ?? inModel;
+      expect(checkOn(model)).toEqual([]);
+      expect(model).toContain('model Model {\n  input x: [250] int32\n  embedding(10000, 16)\n  dropout(0.2)\n');
+      expect(model).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 250)');
     });
 
     it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {

@@ -48,6 +48,8 @@ const READ_CSV = /\bread_csv\s*\(\s*(?:filepath_or_buffer\s*=\s*)?(['"])([^'"]+)
 /** Where the script takes its labels from the table: `df.pop("target")`, `y = df["target"]`. */
 const LABEL_TAKEN = [
   /\.pop\s*\(\s*(['"])([^'"]+)\1\s*\)/,
+  // `model.fit(df["review"], df["sentiment"], ...)`: the table's columns given to fit.
+  /\.fit\s*\([^,()]*,\s*[A-Za-z_]\w*\s*\[\s*(['"])([^'"]+)\1\s*\]/,
   /^\s*(?:y|Y|y_\w+|labels?|targets?)\s*=\s*[A-Za-z_]\w*\s*\[\s*(['"])([^'"]+)\1\s*\]/m,
 ];
 /** The columns the script selects as its features: `X = df[["Pclass", "Sex", "Fare"]]`. */

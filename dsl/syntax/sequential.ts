@@ -46,7 +46,10 @@ export function sequentialModel(piece: IToken[], text?: string, to?: number): Se
   const opener = list ? tokens[4] : open;
   const closer = list ? tokens[tokens.length - 2] : tokens[tokens.length - 1];
   if (list && closer.tokenType !== t.RBracket) return undefined;
-  const inner = tokens.slice(tokens.indexOf(opener) + 1, tokens.indexOf(closer, tokens.length - 2));
+  const listed = tokens.slice(tokens.indexOf(opener) + 1, tokens.indexOf(closer, tokens.length - 2));
+  // Keras's TextVectorization first (`[vectorize_layer, Embedding(...)]`, a model of raw texts): dlnet's csv source reads the texts as token ids (`text:`), so it goes.
+  const vectorizer = text === undefined ? undefined : vectorizerFirst(listed, text);
+  const inner = vectorizer ? listed.slice(vectorizer.length) : listed;
   const separators = topLevelCommas(inner);
   // A layer is a call; a name alone (`[model, Softmax()]`, a model wrapped for its predictions) is no layer dlnet can write here.
   if (!separators || inner.some((tok, i) => (i === 0 || separators.includes(inner[i - 1])) && (i + 1 === inner.length || separators.includes(inner[i + 1])))) return undefined;
@@ -62,6 +65,12 @@ export function sequentialModel(piece: IToken[], text?: string, to?: number): Se
   // A body on the header's line is spaced from its braces, as the formatter writes one.
   const sameLine = (a: IToken | undefined, b: IToken) => a !== undefined && a.startLine === b.startLine;
   const edits: TextEdit[] = [{ range: header, newText: `model ${name} {${sameLine(inner[0], opener) ? ' ' : ''}` }];
+  if (vectorizer) {
+    // Its line goes where it has one; else the name and its comma.
+    const ownLine = inner[0] && inner[0].startLine !== vectorizer[0].startLine;
+    const start = ownLine ? { line: vectorizer[0].startLine! - 1, character: 0 } : tokenRange(vectorizer[0]).start;
+    edits.push({ range: { start, end: ownLine ? { line: inner[0].startLine! - 1, character: 0 } : tokenRange(inner[0] ?? closer).start }, newText: '' });
+  }
   separators.forEach((comma, i) => {
     // A comma that ends its line (or the list) goes; one between layers on a line becomes a ';'.
     const next = inner[inner.indexOf(comma) + 1];
@@ -89,7 +98,7 @@ export function sequentialModel(piece: IToken[], text?: string, to?: number): Se
   return {
     tokens: after.length ? [...declared, ...after] : declared,
     error: {
-      message: `\`${variable.image} = Sequential(...)\` is how ${list ? 'Keras' : inner.length ? 'PyTorch' : 'Keras and PyTorch build'}${inner.length || list ? ' builds' : ''} a model; dlnet declares it, its layers one a line: model ${name} { ... }`,
+      message: `\`${variable.image} = Sequential(...)\` is how ${list ? 'Keras' : inner.length ? 'PyTorch' : 'Keras and PyTorch build'}${inner.length || list ? ' builds' : ''} a model; dlnet declares it, its layers one a line: model ${name} { ... }${vectorizer ? `; ${vectorizer[0].image}, a TextVectorization, goes: a csv source reads texts as token ids (text:)` : ''}`,
       range: header,
       fixes: [{ title: `Declare model ${name}`, edits, preferred: true }],
       lineReadAsWritten: true,
@@ -120,6 +129,14 @@ function bodyEdits(inner: IToken[], opener: IToken, closer: IToken, indent: numb
   });
   if (closer.startLine !== line) edits.push({ range: lineHead(closer), newText: ' '.repeat(indent) });
   return edits;
+}
+
+/** The first element of a Sequential's list and its comma where it is a name the script binds to a TextVectorization (`vectorize_layer = layers.TextVectorization(...)`). */
+function vectorizerFirst(listed: IToken[], text: string): IToken[] | undefined {
+  const [first, comma] = listed;
+  if (first?.tokenType !== t.Identifier || comma?.tokenType !== t.Comma) return undefined;
+  const bound = new RegExp(`^[ \\t]*${first.image}\\s*=\\s*(?:[A-Za-z_]\\w*\\.)*TextVectorization\\s*\\(`, 'm');
+  return bound.test(text) ? [first, comma] : undefined;
 }
 
 /** The constants a script's text names (`num_classes = 10`). */
