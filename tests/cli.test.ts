@@ -336,5 +336,38 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     const answer = await predictTexts(dlnetPredictCommand({ cli, run: folder, texts: ['The acting was awful'] }));
     expect('predictions' in answer && answer.predictions[0].classes![0].name).toBe('negative');
     expect(await predictTexts(dlnetPredictCommand({ cli, run: dir, texts: ['x'] }))).toEqual({ error: `${dir} is not a run folder: it has no run.json (dlnet train writes runs/<Model>-<time>/)` });
+    // A rings run read no table: --table cannot be read as its data was.
+    expect(run('predict', ringRun, '--table', join(dir, 'reviews.csv')).stderr).toContain('model RingNet was not trained on a csv source');
+  }, 120_000);
+
+  it("reads a table's rows as the run's table was read: its columns, its texts one-hot, the label left out", () => {
+    // Passed when hours are many, whatever the course; a course the table trained on never had is all zeros.
+    const rows = Array.from({ length: 200 }, (_, i) => `${i % 10},${['maths', 'art'][i % 2]},${i % 10 >= 5 ? 'yes' : 'no'}`);
+    writeFileSync(join(dir, 'grades.csv'), ['hours,course,passed', ...rows].join('\n'));
+    const file = write('grades.dlnet', `dataset grades = csv("grades.csv", label: "passed")
+model Pass {
+  input x: [3]
+  dense(8, activation: relu)
+  dense(2, activation: softmax)
+}
+train Pass on grades { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.05); epochs: 40 }
+`);
+    const out = join(dir, 'grade-runs');
+    const trained = run('train', file, '--backend', 'cpu', '--out', out);
+    expect(trained.status, trained.stderr).toBe(0);
+    const folder = join(out, readdirSync(out)[0]);
+    expect(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')).table).toEqual({ columns: ['hours', 'course'], texts: { course: ['art', 'maths'] } });
+    // Without the label column, columns in another order, a course never seen.
+    writeFileSync(join(dir, 'new-grades.csv'), 'course,hours\nart,9\nmaths,0\nmusic,8\n');
+    const asked = run('predict', folder, '--table', join(dir, 'new-grades.csv'));
+    expect(asked.status, asked.stderr).toBe(0);
+    expect(asked.stdout.trim().split('\n').map((l) => l.replace(/ \d\.\d{3} /, ' '))).toEqual(['yes  row 1', 'no  row 2', 'yes  row 3']);
+    // With it (the table trained on): read past.
+    const again = JSON.parse(run('predict', folder, '--table', join(dir, 'grades.csv'), '--json').stdout);
+    expect(again.predictions).toHaveLength(200);
+    expect(again.predictions[9]).toMatchObject({ row: 10, classes: [{ name: 'yes' }, { name: 'no' }] });
+    // A table without one of the columns: said with the file and line.
+    writeFileSync(join(dir, 'no-hours.csv'), 'course\nart\n');
+    expect(run('predict', folder, '--table', join(dir, 'no-hours.csv')).stderr).toContain(`${join(dir, 'no-hours.csv')}:1: has no column 'hours' to read as the table trained on does`);
   }, 120_000);
 });

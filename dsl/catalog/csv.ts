@@ -149,7 +149,8 @@ function fieldEnd(text: string, from: number): number {
 
 /** How a table is read: its label column, the columns left out of the features, and what fills a gap in a column of numbers (none: a gap is an error). */
 export interface CsvReading {
-  label: string;
+  /** The label column; none where a table is read for its features alone (`dlnet predict --table`, read like the table trained on). */
+  label?: string;
   ignore?: readonly string[];
   /** The columns read as features, in this order (else every column but the label and those ignored). */
   features?: readonly string[];
@@ -275,8 +276,8 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   const problem = eachCsvRecord(text, (fields, line) => {
     if (!header) {
       header = fields.map((h) => h.trim());
-      labelColumn = header.indexOf(label);
-      if (labelColumn < 0) return noColumn(header, label);
+      labelColumn = label === undefined ? -1 : header.indexOf(label);
+      if (label !== undefined && labelColumn < 0) return noColumn(header, label);
       byIndex = header.map(() => undefined);
       // Read like another table, it has that table's features: token ids where that one's are.
       const textColumn = reading.like ? reading.like.text?.column : reading.text;
@@ -364,11 +365,11 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
     return { message: `the label is missing on this line (${JSON.stringify(unlabelled.cell)}${count}): a row without its label cannot be trained on; remove such rows`, line: unlabelled.line };
   }
   const like = reading.like;
-  if (like && !like.classes && !numeric) {
+  if (labelColumn >= 0 && like && !like.classes && !numeric) {
     const found = firstRowWhere(text, labelColumn, (f) => f === '' || !Number.isFinite(Number(f)));
     return { message: `label ${JSON.stringify(found.cell)} is a text, where the table trained on has numbers`, line: found.line };
   }
-  if (like?.classes) {
+  if (labelColumn >= 0 && like?.classes) {
     const unknown = firstRowWhere(text, labelColumn, (f) => !like.classes!.includes(f));
     if (unknown.line) return { message: `label ${JSON.stringify(unknown.cell)} is no class of the table trained on (${like.classes.join(', ')})`, line: unknown.line };
   } else if (numericRows > 0) addLeadingLabels(text, labelColumn, numericRows, classes);
@@ -408,7 +409,8 @@ function featureColumns(header: string[], reading: CsvReading): FeatureColumn[] 
     const use = like ? 'read as the table trained on does' : features ? 'read as a feature' : 'ignore';
     return unknown === label ? { message: `cannot ${use} '${label}', the label column`, line: 1 } : noColumn(header, unknown, use);
   }
-  const names = features ?? header.filter((name, j) => j !== header.indexOf(label) && !ignore.includes(name));
+  const labelAt = label === undefined ? -1 : header.indexOf(label);
+  const names = features ?? header.filter((name, j) => j !== labelAt && !ignore.includes(name));
   if (names.length === 0) return { message: 'has no feature columns: every column but the label is ignored', line: 1 };
   const columns = names.map((name, slot) => new FeatureColumn(header.indexOf(name), name, slot));
   for (const c of reading.like ? columns : []) {

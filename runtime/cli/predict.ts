@@ -1,12 +1,15 @@
 /**
- * `dlnet predict <run> <texts...> [--json]`: what a model trained on texts (a csv source's
- * `text:`) says of new ones, each read as its run's texts were: with the vocabulary and
- * length the run saved (vocabulary.txt, run.json's `text`). A class model answers with its
- * classes' probabilities, named as the run's data named them (run.json's `classes`).
+ * `dlnet predict <run> <texts...> | --table FILE [--json]`: what a trained model says of
+ * new data, read as its run's data was. A model trained on texts (a csv source's `text:`)
+ * reads each text with the vocabulary and length the run saved (vocabulary.txt, run.json's
+ * `text`); a model trained on a table reads a table's rows with the run's feature columns,
+ * their texts one-hot as the table trained on had them (run.json's `table`), the label
+ * column, if the table has one, left out. A class model answers with its classes'
+ * probabilities, named as the run's data named them (run.json's `classes`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tokenIds } from '../../dsl';
+import { isCsvProblem, readCsvTable, tokenIds, type CsvEncoding } from '../../dsl';
 import { classProbabilities } from '../train/tensors';
 import { InputError, parseArgs, UsageError } from './args';
 import type { Io } from './io';
@@ -16,40 +19,73 @@ interface SavedRun {
   model: string;
   classes?: string[];
   text?: { column: string; length: number; vocabulary: string };
+  table?: { columns: string[]; texts: Record<string, string[]> };
 }
 
 export interface Prediction {
-  text: string;
+  /** The text asked about; a table's row, its number among the data rows (from 1) instead. */
+  text?: string;
+  row?: number;
   /** The model's output for it. */
   output: number[];
   /** Its classes, most likely first, where the output is one probability a class (or one unit for the second of two). */
   classes?: { name: string; probability: number }[];
 }
 
+/** The examples asked about, as the model's input: `count` rows of `width` values, and what each is called. */
+interface Asked {
+  values: Float32Array;
+  count: number;
+  width: number;
+  named: (i: number) => Pick<Prediction, 'text' | 'row'>;
+}
+
 export async function runPredict(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, [], ['json']);
+  const args = parseArgs(argv, ['table'], ['json']);
   const [folder, ...texts] = args.positional;
-  if (!folder) throw new UsageError('dlnet predict takes a run folder (runs/<Model>-<time>) and the texts to predict for');
+  if (!folder) throw new UsageError('dlnet predict takes a run folder (runs/<Model>-<time>) and the texts to predict for, or --table FILE');
   const run = readRun(folder);
-  if (!run.text) throw new InputError(`${folder}: model ${run.model} was not trained on texts (a csv source's text:), and dlnet predict reads texts`);
-  if (texts.length === 0) throw new UsageError('give the texts to predict for, each in quotes');
-  const vocabulary = readText(join(folder, run.text.vocabulary)).split('\n');
+  const table = args.flags.get('table') as string | undefined;
+  const asked = table !== undefined ? tableAsked(folder, run, table) : textsAsked(folder, run, texts);
   const { selectBackend } = await import('../backend');
   const { loadModel } = await import('../train/save');
   const { tf } = await import('../tf');
   await selectBackend('cpu');
   const model = await loadModel(folder);
-  const ids = tokenIds(texts, { vocabulary, length: run.text.length });
-  const dtype = model.inputs[0].dtype === 'int32' ? 'int32' : 'float32';
-  const x = tf.tensor(dtype === 'int32' ? Int32Array.from(ids) : ids, [texts.length, run.text.length], dtype);
+  const input = model.inputs[0];
+  if (model.inputs.length !== 1 || input.shape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1) !== asked.width) {
+    model.dispose();
+    throw new InputError(`${folder}: model ${run.model} takes ${JSON.stringify(input.shape.slice(1))}, and the data read gives ${asked.width} values an example`);
+  }
+  const shape = [asked.count, ...input.shape.slice(1).map((d) => d ?? 1)];
+  const x = input.dtype === 'int32' ? tf.tensor(Int32Array.from(asked.values), shape, 'int32') : tf.tensor(asked.values, shape);
   const y = model.predict(x) as import('../tf').tf.Tensor;
-  const outputs = (await y.array()) as number[][];
+  const outputs = (y.reshape([asked.count, -1]).arraySync()) as number[][];
   tf.dispose([x, y]);
   model.dispose();
-  const predictions = texts.map((text, i): Prediction => ({ text, output: outputs[i], classes: classesOf(outputs[i], run.classes) }));
+  const predictions = outputs.map((output, i): Prediction => ({ ...asked.named(i), output, classes: classesOf(output, run.classes) }));
   if (args.flags.has('json')) io.out(JSON.stringify({ model: run.model, predictions }));
-  else for (const p of predictions) io.out(`${answer(p)}  ${JSON.stringify(p.text)}`);
+  else for (const p of predictions) io.out(`${answer(p)}  ${p.text !== undefined ? JSON.stringify(p.text) : `row ${p.row}`}`);
   return 0;
+}
+
+/** Texts given on the command line, read as the run's texts were. */
+function textsAsked(folder: string, run: SavedRun, texts: string[]): Asked {
+  if (!run.text) throw new InputError(`${folder}: model ${run.model} was not trained on texts (a csv source's text:); give it a table of its features with --table FILE`);
+  if (texts.length === 0) throw new UsageError('give the texts to predict for, each in quotes, or --table FILE');
+  const vocabulary = readText(join(folder, run.text.vocabulary)).split('\n');
+  return { values: tokenIds(texts, { vocabulary, length: run.text.length }), count: texts.length, width: run.text.length, named: (i) => ({ text: texts[i] }) };
+}
+
+/** A table's rows, read as the run's table was: its feature columns, texts one-hot by the run's texts (or as token ids), no label. */
+function tableAsked(folder: string, run: SavedRun, file: string): Asked {
+  const like: CsvEncoding | undefined = run.text
+    ? { columns: [run.text.column], texts: {}, text: { column: run.text.column, length: run.text.length, vocabulary: readText(join(folder, run.text.vocabulary)).split('\n') } }
+    : run.table && { columns: run.table.columns, texts: run.table.texts };
+  if (!like) throw new InputError(`${folder}: model ${run.model} was not trained on a csv source, so dlnet cannot read a table as its data was read`);
+  const read = readCsvTable(readText(file), { like });
+  if (isCsvProblem(read)) throw new InputError(`${file}${read.line ? `:${read.line}` : ''}: ${read.message}`);
+  return { values: read.features, count: read.size, width: read.featureNames.length, named: (i) => ({ row: i + 1 }) };
 }
 
 function readText(path: string): string {

@@ -13,7 +13,8 @@ commands:
                                          train a model; JSON events with --json
   export <file> --out DIR [--model NAME] [--to tfjs|pytorch]
                                          the untrained compiled model (tfjs), or a PyTorch project
-  predict <run> <texts...> [--json]      what a model trained on texts (a csv source's text:) says of new ones
+  predict <run> <texts...>|--table FILE [--json]
+                                         what a trained model says of new texts, or of a table's rows
   backends [--json]                      the training backends here, the GPU adapters, what auto picks
   lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;

@@ -260,7 +260,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     folder = openRunFolder(o.out ? resolve(o.out) : join(dirname(file), 'runs'), plan.model);
     folder.write('source.dlnet', text);
     // Texts read as token ids: the model reads new texts only through the ids it was trained with.
-    const tokens = a.datasets.get(plan.dataset)?.shapes?.encoding?.text;
+    const encoding = a.datasets.get(plan.dataset)?.shapes?.encoding;
+    const tokens = encoding?.text;
     if (tokens) folder.write(VOCABULARY_FILE, tokens.vocabulary.join('\n'));
     o.sink({
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
@@ -308,8 +309,10 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       stopListening();
       releaseGpuMemory();
     }
+    // How new data is read as this run's was (`dlnet predict`): a table's feature columns and their texts one-hot, or texts' ids.
     const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
-    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, classes: data.classes, text: textRead }, null, 2));
+    const table = encoding && !tokens ? { columns: encoding.columns, texts: encoding.texts } : undefined;
+    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, classes: data.classes, text: textRead, table }, null, 2));
     const savedTo = folder.commit();
     o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion });
     return { status: result.status, savedTo, logs: result.logs };

@@ -258,6 +258,16 @@ describe('csv', () => {
   });
 });
 
+describe('a table read for its features alone', () => {
+  it('reads the columns of the table it is read like, in that order, with no label (what a model is asked about)', () => {
+    const read = readCsvTable('port,age,extra\nS,30,x\nQ,40,y\n', { like: { columns: ['age', 'port'], texts: { port: ['C', 'S'] } } });
+    if (isCsvProblem(read)) throw new Error(read.message);
+    // Q is no text of the table trained on: all zeros.
+    expect(Array.from(read.features)).toEqual([30, 0, 1, 40, 0, 0]);
+    expect(read.classes).toBeUndefined();
+  });
+});
+
 describe('texts as token ids', () => {
   const table = [
     'review,stars',
