@@ -3,8 +3,8 @@
  * trained here reads text as one trained there did: lower case, ASCII punctuation taken
  * out, words split at white space; id 0 pads, id 1 is a word outside the vocabulary, and
  * the vocabulary's words follow, most frequent first. A text is cut and padded to a length
- * as Keras's pad_sequences does (below). The checker (the vocabulary's size)
- * and the runtime (the ids trained on) both read a table's texts through this file.
+ * as Keras's pad_sequences does (below). The checker (the vocabulary's size),
+ * the runtime (the ids trained on) and `dlnet predict` read texts through this file.
  */
 
 /** Keras's `lower_and_strip_punctuation`: ASCII punctuation is taken out (an apostrophe too: "don't" is "dont"). */
@@ -43,9 +43,9 @@ export function words(text: string): string[] {
 }
 
 /** What ids 0 and 1 stand for: no word (a text shorter than the length is padded with it), and a word the vocabulary lacks. */
-export const PADDING = '';
-export const UNKNOWN = '[UNK]';
-export const RESERVED = [PADDING, UNKNOWN] as const;
+const PADDING = '';
+const UNKNOWN = '[UNK]';
+const RESERVED = [PADDING, UNKNOWN] as const;
 
 /** Counts words, and the most one text has, as texts are read one by one. */
 export class WordCounts {
