@@ -5,7 +5,7 @@
  * problem found with the line it is on.
  */
 import { closest } from '../suggest';
-import { tokenIds, WordCounts } from './text';
+import { tokenIds, WordCounts, type TextLengths } from './text';
 
 export interface CsvRecord {
   fields: string[];
@@ -27,6 +27,8 @@ export interface CsvTable {
   scales: { column: string; scale: number }[];
   /** How its texts are one-hot, for a table to be read like it. */
   encoding: CsvEncoding;
+  /** Where a column of texts is read as token ids: how many words its texts have. */
+  textLengths?: TextLengths;
   /** Features row by row: size × featureNames.length values. */
   features: Float32Array;
   /** Each row's label as written (trimmed). */
@@ -386,9 +388,10 @@ function walkTable(text: string, reading: CsvReading, keep: boolean): CsvTable |
   const encoding: CsvEncoding = tokenEncoding
     ? { columns: [tokenEncoding.column], texts: {}, classes: labelClasses, text: tokenEncoding }
     : { columns: columns.map((c) => c.name), texts: Object.fromEntries(textColumns.map((c) => [c.name, c.categories])), classes: labelClasses };
+  const textLengths = tokens?.lengths();
   const summary: CsvSummary = labelClasses
-    ? { header, labelColumn, size, featureNames, scales, encoding, classes: labelClasses }
-    : { header, labelColumn, size, featureNames, scales, encoding, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
+    ? { header, labelColumn, size, featureNames, scales, encoding, textLengths, classes: labelClasses }
+    : { header, labelColumn, size, featureNames, scales, encoding, textLengths, classNumbers: largestWhole >= 0 ? largestWhole + 1 : undefined };
   if (!keep) return summary;
   if (tokens && tokenEncoding) return { ...summary, features: tokens.ids(tokenEncoding), labels };
   if (textColumns.length > 0) return { ...summary, features: encodedFeatures(text, columns, size, featureNames.length), labels };
@@ -437,9 +440,14 @@ class TokenColumn {
     if (keep) this.texts.push(cell);
   }
 
+  /** How many words its texts have; none where it is read like another table (it counts nothing). */
+  lengths(): TextLengths | undefined {
+    return this.like ? undefined : this.counts.lengths();
+  }
+
   encoding(reading: CsvReading): TokenEncoding | CsvProblem {
     if (this.like) return this.like;
-    const length = reading.length ?? this.counts.longest;
+    const length = reading.length ?? this.counts.lengths().longest;
     if (length === 0) return { message: `column '${this.name}' has no words to read as token ids: every text in it is empty` };
     return { column: this.name, length, vocabulary: this.counts.vocabulary(reading.vocabulary) };
   }

@@ -6,7 +6,7 @@
 import type { Shape } from '../semantics/shape';
 import type { LabelKind } from './choices';
 import { eachCsvRecord, isCsvProblem, readCsvTable, summarizeCsvTable, type CsvEncoding, type CsvReading, type CsvTable } from './csv';
-import { words } from './text';
+import { words, type TextLengths } from './text';
 import type { Args, Choice, FileKind, ParamDef } from './types';
 
 export interface DatasetShapes {
@@ -30,6 +30,8 @@ export interface DatasetShapes {
   targetIsFeatures?: true;
   /** A table's columns, each with its largest magnitude (a column of texts, one-hot, 1). */
   scales?: { column: string; scale: number }[];
+  /** A column of texts read as token ids: how many words its texts have (hover shows it, to choose `length` by). */
+  textLengths?: TextLengths;
   /** A table's columns of texts read one-hot whose texts are prose (PROSE_WORDS words or more, on average): their words, not the whole texts, carry what they say. */
   prose?: { column: string; words: number }[];
 }
@@ -245,11 +247,11 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     if (isCsvProblem(table)) return { error: `${path}${table.line ? `:${table.line}` : ''}: ${table.message}`, column: table.column, gap: table.gap, misspelt: table.misspelt };
     host.keepTable?.(path, reading, table as CsvTable);
     const features = [table.featureNames.length];
-    const { scales, encoding } = table;
+    const { scales, encoding, textLengths } = table;
     const prose = proseColumns(encoding);
     return table.classes
-      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding, prose }
-      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding, prose };
+      ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding, prose, textLengths }
+      : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding, prose, textLengths };
   });
 }
 

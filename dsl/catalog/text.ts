@@ -47,15 +47,29 @@ const PADDING = '';
 const UNKNOWN = '[UNK]';
 const RESERVED = [PADDING, UNKNOWN] as const;
 
-/** Counts words, and the most one text has, as texts are read one by one. */
+/** How many words a table's texts have: half have at most `median`, 95 in 100 at most `p95`; the most, `longest`. */
+export interface TextLengths {
+  median: number;
+  p95: number;
+  longest: number;
+}
+
+/** Counts words, and how many each text has, as texts are read one by one. */
 export class WordCounts {
   readonly counts = new Map<string, number>();
-  longest = 0;
+  private readonly perText: number[] = [];
 
   add(text: string): void {
     const found = words(text);
-    if (found.length > this.longest) this.longest = found.length;
+    this.perText.push(found.length);
     for (const w of found) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+  }
+
+  /** The texts' lengths in words (what `length` may be chosen by). */
+  lengths(): TextLengths {
+    const sorted = Uint32Array.from(this.perText).sort();
+    const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0);
+    return { median: at(0.5), p95: at(0.95), longest: sorted.length ? sorted[sorted.length - 1] : 0 };
   }
 
   /**

@@ -68,7 +68,9 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
         const labels = shapes?.labels ? ` · labels ${formatShape(shapes.labels)}${kind}` : ' · no labels';
         const texts = textColumnsOf(shapes?.encoding);
         const tokens = shapes?.encoding?.text;
-        const encoded = tokens ? ` (${tokensText(tokens)})` : texts.length ? ` (texts one-hot: ${texts.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
+        const lengths = shapes?.textLengths;
+        const counted = lengths ? `; half its texts have ${lengths.median} words or fewer, 95 in 100 have ${lengths.p95} or fewer, the longest ${lengths.longest}` : '';
+        const encoded = tokens ? ` (${tokensText(tokens)}${counted})` : texts.length ? ` (texts one-hot: ${texts.map((e) => `${e.column} ${e.texts}`).join(', ')})` : '';
         return { range, markdown: `**dataset ${s.name}** = ${info?.decl.source?.callee.text ?? '?'}(...)\n\nfeatures ${feats}${encoded}${labels}${shapes?.size ? ` · ${shapes.size} examples` : ''}` };
       }
       case 'block':

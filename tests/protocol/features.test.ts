@@ -109,7 +109,7 @@ describe('hover', () => {
     const n = pathToFileURL(join(workspace, 'notes.dlnet')).href;
     await client.open(n, 'dataset notes = csv("notes.csv", label: "mood", text: "note", length: 4)\n');
     const tokens = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: n }, position: at(0, 10) });
-    expect((tokens!.contents as { value: string }).value).toContain('features [4] (the last 4 words of note as token ids: 6 ids, 0 padding, 1 a word outside the vocabulary, then day, good, a, bad) · labels [2]');
+    expect((tokens!.contents as { value: string }).value).toContain('features [4] (the last 4 words of note as token ids: 6 ids, 0 padding, 1 a word outside the vocabulary, then day, good, a, bad; half its texts have 3 words or fewer, 95 in 100 have 3 or fewer, the longest 3) · labels [2]');
   });
 });
 

@@ -284,6 +284,8 @@ describe('texts as token ids', () => {
     // 0 pads, 1 is a word outside the vocabulary; great (3 times) first, then the words seen once, alphabetically.
     expect(read.encoding.text).toEqual({ column: 'review', length: 6, vocabulary: ['', '[UNK]', 'great', 'a', 'acting', 'dont', 'dull', 'film', 'it', 'miss', 'not', 'plot', 'the', 'was'] });
     expect(read.featureNames).toHaveLength(6);
+    // 0, 3, 5 and 6 words: what `length` may be chosen by (hover shows it).
+    expect(read.textLengths).toEqual({ median: 3, p95: 6, longest: 6 });
     // Padded before the words (as pad_sequences does), an empty text all padding.
     expect(ids(read)).toEqual([0, 3, 2, 7, 2, 4, /**/ 10, 2, 12, 11, 13, 6, /**/ 0, 0, 0, 5, 9, 8, /**/ 0, 0, 0, 0, 0, 0]);
     expect(read.classes).toEqual(['bad', 'good']);
