@@ -295,6 +295,13 @@ train M on d { loss: meanSquaredError }
 });
 
 describe('dlnet predict', () => {
+  /** Trains a file's first train statement into `out`, which it leaves empty: the run's folder. */
+  const trainedRun = (file: string, out: string, ...options: string[]): string => {
+    const trained = run('train', file, '--out', out, ...options);
+    expect(trained.status, trained.stderr).toBe(0);
+    return join(out, readdirSync(out)[0]);
+  };
+
   it("answers for new texts as a run's texts were read, its classes named; refuses what is no text run", async () => {
     // 600 of the sample's reviews, 6 epochs on the wasm backend: enough for the plain cases asked below.
     const [header, ...rows] = readFileSync(join(__dirname, '..', 'samples', 'data', 'reviews.csv'), 'utf8').trim().split('\n');
@@ -308,10 +315,7 @@ model Reader {
 }
 train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.02); epochs: 6 }
 `);
-    const out = join(dir, 'text-runs');
-    const trained = run('train', file, '--backend', 'wasm', '--out', out);
-    expect(trained.status, trained.stderr).toBe(0);
-    const folder = join(out, readdirSync(out)[0]);
+    const folder = trainedRun(file, join(dir, 'text-runs'), '--backend', 'wasm');
     const asked = run('predict', folder, '--json', 'The acting was awful', 'The plot was not dull');
     expect(asked.status, asked.stderr).toBe(0);
     const { model, predictions } = JSON.parse(asked.stdout);
@@ -324,9 +328,7 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     expect(said.stdout).toMatch(/^positive 0\.\d{3} {2}"I found the score superb"\n$/);
     // Not a run folder; a run of a model that reads no texts; no texts.
     expect(run('predict', dir, 'x').stderr).toContain(`${dir} is not a run folder: it has no run.json`);
-    const rings = run('train', good, '--backend', 'cpu', '--epochs', '1', '--out', join(dir, 'ring-runs'));
-    expect(rings.status, rings.stderr).toBe(0);
-    const ringRun = join(dir, 'ring-runs', readdirSync(join(dir, 'ring-runs'))[0]);
+    const ringRun = trainedRun(good, join(dir, 'ring-runs'), '--backend', 'cpu', '--epochs', '1');
     const refused = run('predict', ringRun, 'x');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('model RingNet was not trained on texts');
@@ -352,10 +354,7 @@ model Pass {
 }
 train Pass on grades { loss: categoricalCrossentropy; optimizer: adam(learningRate: 0.05); epochs: 40 }
 `);
-    const out = join(dir, 'grade-runs');
-    const trained = run('train', file, '--backend', 'cpu', '--out', out);
-    expect(trained.status, trained.stderr).toBe(0);
-    const folder = join(out, readdirSync(out)[0]);
+    const folder = trainedRun(file, join(dir, 'grade-runs'), '--backend', 'cpu');
     expect(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')).table).toEqual({ columns: ['hours', 'course'], texts: { course: ['art', 'maths'] } });
     // Without the label column, columns in another order, a course never seen.
     writeFileSync(join(dir, 'new-grades.csv'), 'course,hours\nart,9\nmaths,0\nmusic,8\n');

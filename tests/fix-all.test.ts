@@ -572,9 +572,10 @@ describe('fixAll', () => {
 
   describe('a script pasted whole (tests/python/)', () => {
     const script = (name: string) => readFileSync(join(__dirname, 'python', name), 'utf8');
-    const converted = (text: string) => {
-      const fixed = ide.fixAll(text, check).text;
-      return { diagnostics: check(fixed), text: ide.format(fixed) ?? fixed };
+    /** Fix All, then Format, as the editor would; `checkWith`: the check, with a host where the script's data files are read. */
+    const converted = (text: string, checkWith = check) => {
+      const fixed = ide.fixAll(text, checkWith).text;
+      return { diagnostics: checkWith(fixed), text: ide.format(fixed) ?? fixed };
     };
 
     it('Keras\'s "simple MNIST convnet": imports, constants and data loading go, the Sequential is the model, compile and fit the train statement', () => {
@@ -664,25 +665,22 @@ describe('fixAll', () => {
       // The reviews of samples/14-text beside it, read as the check reads files.
       const table = readFileSync(join(__dirname, '..', 'samples', 'data', 'reviews.csv'));
       const host = { readFile: (p: string) => (p === 'reviews.csv' ? new Uint8Array(table) : undefined) };
-      const checkOn = (t: string) => analyze(t, { host }).diagnostics;
-      const fixed = ide.fixAll(script('keras-text-classification.py'), checkOn).text;
-      const text = ide.format(fixed) ?? fixed;
-      expect(checkOn(text)).toEqual([]);
-      expect(text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 100)');
-      expect(text).toContain('model Model {\n  input x: [100] int32\n  embedding(10000, 16)\n  globalAvgPool1d()\n');
+      const onReviews = (name: string) => converted(script(name), (t: string) => analyze(t, { host }).diagnostics);
+      const sequential = onReviews('keras-text-classification.py');
+      expect(sequential.diagnostics).toEqual([]);
+      expect(sequential.text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 100)');
+      expect(sequential.text).toContain('model Model {\n  input x: [100] int32\n  embedding(10000, 16)\n  globalAvgPool1d()\n');
       // The functional form, with Embedding(mask_zero=True) (dlnet pads before the words: no mask, the fix takes it out) and compile's arguments by position.
-      const functional = ide.fixAll(script('keras-text-bidirectional.py'), checkOn).text;
-      const written = ide.format(functional) ?? functional;
-      expect(checkOn(written)).toEqual([]);
-      expect(written).toContain('  x = inputs -> embedding(20000, 128)\n  x = x -> bidirectional(lstm(64))\n');
-      expect(written).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 20000, length: 200)');
-      expect(written).toContain('train Model on reviews {\n  optimizer: adam\n  loss: binaryCrossentropy\n  metrics: [accuracy]\n  batchSize: 32\n  epochs: 2\n');
+      const functional = onReviews('keras-text-bidirectional.py');
+      expect(functional.diagnostics).toEqual([]);
+      expect(functional.text).toContain('  x = inputs -> embedding(20000, 128)\n  x = x -> bidirectional(lstm(64))\n');
+      expect(functional.text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 20000, length: 200)');
+      expect(functional.text).toContain('train Model on reviews {\n  optimizer: adam\n  loss: binaryCrossentropy\n  metrics: [accuracy]\n  batchSize: 32\n  epochs: 2\n');
       // The TextVectorization as the Sequential's first layer goes (the source reads the texts), and fit's y names the label column.
-      const inModel = ide.fixAll(script('keras-text-in-model.py'), checkOn).text;
-      const model = ide.format(inModel) ?? inModel;
-      expect(checkOn(model)).toEqual([]);
-      expect(model).toContain('model Model {\n  input x: [250] int32\n  embedding(10000, 16)\n  dropout(0.2)\n');
-      expect(model).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 250)');
+      const inModel = onReviews('keras-text-in-model.py');
+      expect(inModel.diagnostics).toEqual([]);
+      expect(inModel.text).toContain('model Model {\n  input x: [250] int32\n  embedding(10000, 16)\n  dropout(0.2)\n');
+      expect(inModel.text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 250)');
     });
 
     it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {
