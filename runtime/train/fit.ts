@@ -11,7 +11,7 @@ import { Random } from '../data/random';
 import { takeGpuError } from '../gpu';
 import { tf, tfl } from '../tf';
 import type { Control } from './control';
-import type { EndEvent, Logs, Sink } from './events';
+import type { EndEvent, Logs, Sink, TrainEvent } from './events';
 import { DenseStack } from './dense-stack';
 import { deviceStepper } from './device-steps';
 import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
@@ -63,16 +63,29 @@ export interface FitResult {
   confusion?: EndEvent['confusion'];
 }
 
+/** What the panel draws of a model as it learns (its representations, reconstructions, attention, how it reads texts). */
+interface Probe {
+  snapshot(epoch: number): Promise<TrainEvent>;
+  dispose(): void;
+}
+
 const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
 
 export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: ModelGraph, settings: Args, train: Data, validation: Data | undefined, o: FitOptions): Promise<FitResult> {
   const rng = new Random((settings.seed as number) + 1);
   const valX = validation && featureTensors(g, validation);
   const valY = validation && labelTensor(validation);
-  const probe = o.representation ? new RepresentationProbe(model, g, validation ?? train) : undefined;
-  const rebuilt = o.representation && targetsFeatures(settings) ? ReconstructionProbe.of(model, g, validation ?? train) : undefined;
-  const looks = o.representation ? AttentionProbe.of(model, g, validation ?? train) : undefined;
-  const reads = o.representation ? TextPredictionsProbe.of(model, g, validation ?? train) : undefined;
+  // What the panel draws as the model learns, each an event before training and after every epoch, in this order.
+  const shown = validation ?? train;
+  const probes: Probe[] = o.representation ? [
+    new RepresentationProbe(model, g, shown),
+    targetsFeatures(settings) ? ReconstructionProbe.of(model, g, shown) : undefined,
+    AttentionProbe.of(model, g, shown),
+    TextPredictionsProbe.of(model, g, shown),
+  ].filter((p): p is NonNullable<typeof p> => p !== undefined) : [];
+  const snapshots = async (epoch: number) => {
+    for (const p of probes) o.sink(await p.snapshot(epoch));
+  };
   const base = baseLearningRate(settings.optimizer as Choice);
   const stall = new StallWatch({
     learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
@@ -90,10 +103,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const stepper: Stepper | undefined = o.parallel ? (indices: Uint32Array) => o.parallel!.step(train, indices) : denseStackStepper(model, optimizer, g, train) ?? deviceStepper(model, g, train, o.batchSize);
   const started = performance.now();
   try {
-    if (probe) o.sink(await probe.snapshot(0));
-    if (rebuilt) o.sink(await rebuilt.snapshot(0));
-    if (looks) o.sink(await looks.snapshot(0));
-    if (reads) o.sink(await reads.snapshot(0));
+    await snapshots(0);
     for (; epoch < o.epochs; epoch++) {
       await o.control.checkpoint();
       if (o.control.stopRequested) {
@@ -173,10 +183,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate, ...(warning ? { warning } : {}),
       });
       o.onEpoch?.(epoch + 1, logs);
-      if (probe) o.sink(await probe.snapshot(epoch + 1));
-      if (rebuilt) o.sink(await rebuilt.snapshot(epoch + 1));
-      if (looks) o.sink(await looks.snapshot(epoch + 1));
-      if (reads) o.sink(await reads.snapshot(epoch + 1));
+      await snapshots(epoch + 1);
       if (o.control.stopRequested) {
         status = 'stopped';
         epoch++;
@@ -200,10 +207,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   } finally {
     stepper?.close?.();
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
-    probe?.dispose();
-    rebuilt?.dispose();
-    looks?.dispose();
-    reads?.dispose();
+    for (const p of probes) p.dispose();
   }
 }
 
