@@ -7,11 +7,12 @@
  * column, if the table has one, left out. A class model answers with its classes'
  * probabilities, named as the run's data named them (run.json's `classes`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCsvProblem, readCsvTable, tokenIds, type CsvEncoding } from '../../dsl';
 import { classProbabilities } from '../train/tensors';
 import { InputError, parseArgs, UsageError } from './args';
+import { readSource } from './check';
 import type { Io } from './io';
 
 /** What a run folder's run.json says that predicting needs. */
@@ -73,34 +74,30 @@ export async function runPredict(argv: string[], io: Io): Promise<number> {
 function textsAsked(folder: string, run: SavedRun, texts: string[]): Asked {
   if (!run.text) throw new InputError(`${folder}: model ${run.model} was not trained on texts (a csv source's text:); give it a table of its features with --table FILE`);
   if (texts.length === 0) throw new UsageError('give the texts to predict for, each in quotes, or --table FILE');
-  const vocabulary = readText(join(folder, run.text.vocabulary)).split('\n');
-  return { values: tokenIds(texts, { vocabulary, length: run.text.length }), count: texts.length, width: run.text.length, named: (i) => ({ text: texts[i] }) };
+  return { values: tokenIds(texts, { vocabulary: vocabularyOf(folder, run.text), length: run.text.length }), count: texts.length, width: run.text.length, named: (i) => ({ text: texts[i] }) };
 }
 
 /** A table's rows, read as the run's table was: its feature columns, texts one-hot by the run's texts (or as token ids), no label. */
 function tableAsked(folder: string, run: SavedRun, file: string): Asked {
   const like: CsvEncoding | undefined = run.text
-    ? { columns: [run.text.column], texts: {}, text: { column: run.text.column, length: run.text.length, vocabulary: readText(join(folder, run.text.vocabulary)).split('\n') } }
+    ? { columns: [run.text.column], texts: {}, text: { column: run.text.column, length: run.text.length, vocabulary: vocabularyOf(folder, run.text) } }
     : run.table && { columns: run.table.columns, texts: run.table.texts };
   if (!like) throw new InputError(`${folder}: model ${run.model} was not trained on a csv source, so dlnet cannot read a table as its data was read`);
-  const read = readCsvTable(readText(file), { like });
+  const read = readCsvTable(readSource(file), { like });
   if (isCsvProblem(read)) throw new InputError(`${file}${read.line ? `:${read.line}` : ''}: ${read.message}`);
   return { values: read.features, count: read.size, width: read.featureNames.length, named: (i) => ({ row: i + 1 }) };
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+/** The word of each id, as the run saved them (vocabulary.txt: line i, id i). */
+function vocabularyOf(folder: string, text: NonNullable<SavedRun['text']>): string[] {
+  return readSource(join(folder, text.vocabulary)).split('\n');
 }
 
 function readRun(folder: string): SavedRun {
   const path = join(folder, 'run.json');
   if (!existsSync(path)) throw new InputError(`${folder} is not a run folder: it has no run.json (dlnet train writes runs/<Model>-<time>/)`);
   try {
-    return JSON.parse(readText(path)) as SavedRun;
+    return JSON.parse(readSource(path)) as SavedRun;
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: not JSON (${(e as Error).message})`);
