@@ -35,15 +35,20 @@ export interface Command {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The command line (dist/cli.js) run with `node` (VS Code's own binary, as Node, where given). */
+function dlnetCommand(cli: string, args: string[], node: string | undefined, extra: Partial<Command> = {}): Command {
+  return { ...extra, program: node ?? process.execPath, args: [cli, ...args], env: { ELECTRON_RUN_AS_NODE: '1', ...extra.env } };
+}
+
 export function dlnetTrainCommand(request: TrainRequest): Command {
-  const args = [request.cli, 'train', request.file, '--json'];
+  const args = ['train', request.file, '--json'];
   if (request.model) args.push('--model', request.model);
   if (request.backend) args.push('--backend', request.backend);
   if (request.gpu) args.push('--gpu', request.gpu);
   if (request.out) args.push('--out', request.out);
   if (request.epochs) args.push('--epochs', String(request.epochs));
   if (request.workers) args.push('--workers', String(request.workers));
-  return { program: request.node ?? process.execPath, args, cwd: request.cwd, env: { ELECTRON_RUN_AS_NODE: '1', ...request.env } };
+  return dlnetCommand(request.cli, args, request.node, { cwd: request.cwd, env: request.env });
 }
 
 /** `python train.py --json` in a project written by `dlnet export --to pytorch`. */
@@ -56,7 +61,7 @@ export function pytorchTrainCommand(request: { python: string; project: string; 
 
 /** `dlnet predict <run> --json <texts...>`: what a model trained on texts says of new ones. */
 export function dlnetPredictCommand(request: { cli: string; run: string; texts: string[]; node?: string }): Command {
-  return { program: request.node ?? process.execPath, args: [request.cli, 'predict', request.run, '--json', ...request.texts], env: { ELECTRON_RUN_AS_NODE: '1' } };
+  return dlnetCommand(request.cli, ['predict', request.run, '--json', ...request.texts], request.node);
 }
 
 /** Runs a predict command: its predictions, or why there are none (the command's own words). */
