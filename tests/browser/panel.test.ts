@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPanel, recording } from './harness';
+import { launch, openPanel, recording, type Theme } from './harness';
 
 const artifacts = join(__dirname, '..', 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -21,6 +21,14 @@ async function stream(page: Page, events: unknown[], upTo = events.length, perFr
   for (let i = 0; i < upTo; i += perFrame) {
     await page.evaluate((batch) => batch.forEach((event) => (window as unknown as W).__deliver({ type: 'event', runId: 1, event })), events.slice(i, Math.min(i + perFrame, upTo)));
   }
+}
+
+/** The panel in a theme with a recorded run replayed into it, drawn. */
+async function replayed(name: string, theme: Theme): Promise<Page> {
+  const page = await openPanel(browser, theme);
+  await deliver(page, { type: 'replay', runId: 1, events: recording(name), past: [], trusted: true });
+  await page.waitForTimeout(150);
+  return page;
 }
 
 /** A hash of a canvas's pixels, to see whether the drawing changed. */
@@ -102,9 +110,7 @@ describe('training panel', () => {
   });
 
   it('shows a CNN run with PCA views of the feature maps', async () => {
-    const page = await openPanel(browser, 'dark');
-    await deliver(page, { type: 'replay', runId: 1, events: recording('cnn'), past: [], trusted: true });
-    await page.waitForTimeout(150);
+    const page = await replayed('cnn', 'dark');
     const captions = await page.$$eval('[data-layer] .muted', (els) => els.map((e) => e.textContent));
     expect(captions.join(' ')).toMatch(/conv1 — PCA of 6272 values/);
     expect(await page.locator('.confusion tr').count()).toBe(11);
@@ -114,9 +120,7 @@ describe('training panel', () => {
   });
 
   it('shows a GAN run: both losses and the generated points over the ring', async () => {
-    const page = await openPanel(browser, 'dark');
-    await deliver(page, { type: 'replay', runId: 1, events: recording('gan'), past: [], trusted: true });
-    await page.waitForTimeout(150);
+    const page = await replayed('gan', 'dark');
     expect(await page.$$eval('.chart', (els) => els.map((e) => (e as HTMLElement).dataset.metric))).toEqual(expect.arrayContaining(['d_loss', 'g_loss']));
     expect(await page.isVisible('#samples-canvas')).toBe(true);
     expect(await page.textContent('#samples-caption')).toMatch(/mean distance to the ring/);
@@ -125,9 +129,7 @@ describe('training panel', () => {
 
   it('shows an autoencoder run: its code coloured by digit, and the images above their reconstructions', async () => {
     // Recorded from `dlnet train --json` of a 784-16-784 autoencoder of MNIST (target: features).
-    const page = await openPanel(browser, 'light');
-    await deliver(page, { type: 'replay', runId: 1, events: recording('autoencoder'), past: [], trusted: true });
-    await page.waitForTimeout(150);
+    const page = await replayed('autoencoder', 'light');
     expect(await page.textContent('#samples-title')).toBe('Reconstructions');
     expect(await page.textContent('#samples-caption')).toBe('epoch 4 — each row of images above what the model gives back');
     expect(await page.$$eval('#rep-legend .legend-item', (items) => items.map((i) => i.textContent))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -138,9 +140,7 @@ describe('training panel', () => {
 
   it('shows where a self-attention layer looks: a map per head, the latest epoch\'s', async () => {
     // Recorded from `dlnet train --json` of a one-layer attention model on the adding problem (12 steps, 2 heads).
-    const page = await openPanel(browser, 'dark');
-    await deliver(page, { type: 'replay', runId: 1, events: recording('attention'), past: [], trusted: true });
-    await page.waitForTimeout(150);
+    const page = await replayed('attention', 'dark');
     expect(await page.isVisible('#attention-section')).toBe(true);
     expect(await page.locator('#attention [data-layer="attended"] canvas').count()).toBe(2);
     expect(await page.textContent('#attention [data-layer="attended"] .muted')).toBe('attended (line 7) — heads 1 to 2, 12 steps');
@@ -158,9 +158,7 @@ describe('training panel', () => {
 
   it('lists texts validated on as a model reads them, with their class and the one it gives, the misread marked', async () => {
     // Recorded from `dlnet train samples/14-text.dlnet --model Bag --json --epochs 4`: the averaged embedding misreads "not".
-    const page = await openPanel(browser, 'light');
-    await deliver(page, { type: 'replay', runId: 1, events: recording('text'), past: [], trusted: true });
-    await page.waitForTimeout(150);
+    const page = await replayed('text', 'light');
     expect(await page.isVisible('#predictions-section')).toBe(true);
     const rows = await page.$$eval('#predictions tr', (trs) => trs.map((tr) => [tr.className, ...[...tr.children].map((c) => c.textContent)]));
     expect(rows[0]).toEqual(['', 'text', 'class', 'model says']);
