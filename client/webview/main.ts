@@ -106,6 +106,8 @@ function handle(e: TrainEvent): void {
       $('speed').textContent = `${e.samplesPerSec.toLocaleString('en')} samples/s`;
       $('time').textContent = `${(e.elapsedMs / 1000).toFixed(1)}s elapsed, ETA ${(e.etaMs / 1000).toFixed(1)}s`;
       if (e.warning) problem('warning', 'Warning: ', e.warning.message, e.warning.line);
+      // What reduceOnPlateau and earlyStopping did, each where it happened.
+      for (const note of e.notes ?? []) $('saved').append(el('div', { class: 'notice note' }, `epoch ${e.epoch}: ${note}`));
       return;
     }
     case 'representation':
@@ -140,7 +142,8 @@ function handle(e: TrainEvent): void {
       $('status').textContent = e.status;
       if (e.savedTo) {
         const p = el('div', { class: 'notice' });
-        p.append(document.createTextNode(`${e.status === 'stopped' ? 'Stopped' : 'Finished'} after ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}; saved to ${e.savedTo} `));
+        const kept = e.kept ? `; kept the weights of epoch ${e.kept.epoch} (${e.kept.monitor} ${e.kept.value.toFixed(4)})` : '';
+        p.append(document.createTextNode(`${e.status === 'stopped' ? 'Stopped' : 'Finished'} after ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}${kept}; saved to ${e.savedTo} `));
         const open = el('a', { id: 'open-folder' }, 'Open folder');
         open.addEventListener('click', () => post({ type: 'openFolder', path: e.savedTo! }));
         p.append(open);

@@ -88,6 +88,8 @@ export const parameterAliases: Readonly<Record<string, readonly string[]>> = {
   bias: ['useBias'],
   scalefactor: ['size'],
   numheads: ['heads'],
+  restorebestweights: ['restoreBest'],
+  minlr: ['minRate'],
 };
 
 const INPUT_SIZE = "dlnet works out the input's size from the layer before";
@@ -105,6 +107,9 @@ const unneededParameters: Readonly<Record<string, string>> = {
   maskzero: "dlnet's embedding passes on no mask: a csv source's texts are padded with 0s before their words, so a recurrent layer ends on a text's last word, and the padding's vector is learned as a word's is",
   // PyTorch's Embedding(padding_idx=0), the same idea: the padding's vector held at 0.
   paddingidx: "dlnet's embedding learns the padding's vector (id 0) as a word's: a csv source's texts are padded before their words, so a recurrent layer ends on a text's last word",
+  // Keras's EarlyStopping(mode='max') and ReduceLROnPlateau(verbose=1).
+  mode: "dlnet knows from the value watched whether lower (a loss) or higher (an accuracy) is better",
+  verbose: 'dlnet reports every epoch, and what earlyStopping and reduceOnPlateau did, to the panel and the command line',
 };
 
 /** Parameters another framework gives as one pair and dlnet takes as two (PyTorch's Adam, `betas=(0.9, 0.999)`). Keys are folded. */
@@ -128,6 +133,8 @@ export const choiceAliases: Readonly<Partial<Record<ChoiceTable, Readonly<Record
   initializer: { xavieruniform: 'glorotUniform', xaviernormal: 'glorotNormal', kaimingnormal: 'heNormal', kaiminguniform: 'heUniform', normal: 'randomNormal', uniform: 'randomUniform' },
   // numpy's, PyTorch's and C's tensor types: dlnet's inputs are float32 or int32, as tfjs's layers take them.
   dtype: { float: 'float32', float16: 'float32', float64: 'float32', half: 'float32', double: 'float32', bfloat16: 'float32', int: 'int32', int8: 'int32', int16: 'int32', int64: 'int32', uint8: 'int32', long: 'int32', short: 'int32', integer: 'int32' },
+  schedule: { reducelronplateau: 'reduceOnPlateau' },
+  monitor: { valaccuracy: 'val_acc', accuracy: 'acc' },
   loss: { crossentropyloss: 'categoricalCrossentropy', crossentropy: 'categoricalCrossentropy', bcewithlogitsloss: 'binaryCrossentropy', binarycrossentropywithlogits: 'binaryCrossentropy', mseloss: 'meanSquaredError', l1loss: 'meanAbsoluteError', bceloss: 'binaryCrossentropy', bce: 'binaryCrossentropy', cce: 'categoricalCrossentropy', huberloss: 'huber', smoothl1loss: 'huber', nllloss: 'categoricalCrossentropy' },
 };
 

@@ -99,11 +99,23 @@ export const metrics: ChoiceDef[] = [
   { name: 'mae', doc: 'Mean absolute error.' },
 ];
 
+/** The value earlyStopping and reduceOnPlateau watch. */
+const monitor: ParamDef = { name: 'monitor', type: { kind: 'choice', table: 'monitor' }, default: { name: 'val_loss', args: {} }, doc: 'Value to watch: val_loss or val_acc need data held out (validationSplit or validation), acc and val_acc the metric accuracy.' };
+
 export const schedules: ChoiceDef[] = [
   { name: 'constant', doc: 'Keep the learning rate fixed.' },
   { name: 'exponentialDecay', doc: 'Multiply the learning rate by `rate` every `every` epochs.', params: [f('rate', 'Factor per period.', 0.9, { positional: true, type: { kind: 'float', min: 0, max: 1 } }), { name: 'every', type: { kind: 'int', min: 1 }, default: 1, doc: 'Epochs per period.' }] },
   { name: 'stepDecay', doc: 'Multiply the learning rate by `factor` every `every` epochs.', params: [f('factor', 'Factor per step.', 0.5, { positional: true, type: { kind: 'float', min: 0, max: 1 } }), { name: 'every', type: { kind: 'int', min: 1 }, default: 10, doc: 'Epochs per step.' }] },
   { name: 'cosineDecay', doc: 'Lower the learning rate along a half cosine to `floor` times it by the last epoch.', params: [f('floor', 'Final fraction of the learning rate.', 0, { positional: true, type: { kind: 'float', min: 0, max: 1 } })] },
+  // Keras's ReduceLROnPlateau and PyTorch's, with their defaults (min_delta, min_lr: minDelta, minRate).
+  { name: 'reduceOnPlateau', doc: 'Multiply the learning rate by `factor` when the monitored value has not improved for `patience` epochs (not for GANs).', params: [
+    f('factor', 'Factor per reduction.', 0.1, { positional: true, type: { kind: 'float', min: 0, max: 1, maxExclusive: true } }),
+    { name: 'patience', type: { kind: 'int', min: 0 }, default: 10, doc: 'Epochs without improvement before the rate is lowered.' },
+    monitor,
+    f('minDelta', 'Smallest change that counts as an improvement.', 0.0001),
+    { name: 'cooldown', type: { kind: 'int', min: 0 }, default: 0, doc: 'Epochs after a reduction before waiting starts again.' },
+    f('minRate', 'The learning rate goes no lower.', 0),
+  ] },
 ];
 
 export const monitors: ChoiceDef[] = [
@@ -116,8 +128,9 @@ export const monitors: ChoiceDef[] = [
 export const earlyStoppings: ChoiceDef[] = [
   { name: 'earlyStopping', doc: 'Stop when the monitored value has not improved for `patience` epochs.', params: [
     { name: 'patience', type: { kind: 'int', min: 0 }, default: 5, doc: 'Epochs without improvement before stopping.', positional: true },
-    { name: 'monitor', type: { kind: 'choice', table: 'monitor' }, default: { name: 'val_loss', args: {} }, doc: 'Value to watch.' },
+    monitor,
     { name: 'minDelta', type: { kind: 'float', min: 0 }, default: 0, doc: 'Smallest change that counts as an improvement.' },
+    { name: 'restoreBest', type: { kind: 'bool' }, default: false, doc: "Keep the weights of the epoch whose monitored value was best, not the last epoch's: the run saves those (Keras's restore_best_weights)." },
   ] },
 ];
 

@@ -16,6 +16,8 @@ import { compareShapes, formatShape, type Shape } from './shape';
 import { closest } from '../suggest';
 import { freeName } from './keras-inputs';
 import { checkTokens } from './tokens';
+import { settingAdded, settingNamed, settingRemoval } from './train-edits';
+import { checkWatched } from './watched';
 import { evaluate, fromLogits, listArgumentItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
@@ -40,6 +42,7 @@ export function checkTrain(ctx: Context, decl: ast.TrainDecl, globals: ValueScop
   const data = decl.dataCall ? undefined : resolveDataset(ctx, decl, decl.data);
   const gan = decl.versus !== undefined;
   const settings = bindSettings(ctx, decl, gan, globals);
+  checkWatched(ctx, decl, settings, gan);
   const shapes = data?.shapes && targetShapes(ctx, decl, settings, data.shapes, data.decl);
   if (model && data && shapes && (!gan || versus)) {
     if (gan && versus) checkGan(ctx, decl, model, versus, shapes, data.decl);
@@ -258,15 +261,6 @@ export function fittingLoss(g: ModelGraph | undefined, data: DatasetShapes | und
 }
 
 /**
- * The fix that takes a setting out: its whole line where it has one to itself, else the
- * setting with the `;` that separates it from its neighbour on the line.
- */
-function settingRemoval(decl: ast.TrainDecl, s: ast.Setting, title: string, preferred?: true): Fix[] {
-  const range = withoutLine(decl.settings, decl.settings.indexOf(s), decl.settingsRange!);
-  return [{ title, edits: [{ range, newText: '' }], preferred }];
-}
-
-/**
  * `learningRate: 0.01` as a train setting, as Keras's compile and many tutorials put it:
  * a parameter of the optimizer (the one set, or adam, the default), which the fix moves
  * into its call (`optimizer: adam(learningRate: 0.01)`). One the optimizer lacks
@@ -314,16 +308,7 @@ function joinTouching(edits: TextEdit[]): TextEdit[] {
 }
 
 function lossInsertion(ctx: Context, decl: ast.TrainDecl, loss: string): Fix[] | undefined {
-  const br = ctx.lineBreak;
-  if (decl.settingsRange) {
-    const at = decl.settingsRange.start;
-    const pos = alongLine(at, 1);
-    // `{ epochs: 3 }` on one line takes `loss: ...;` first on that line; a block over several lines, a line of its own.
-    const oneLine = decl.settings.length > 0 && decl.settings[0].range.start.line === at.line;
-    return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: pos, end: pos }, newText: oneLine ? ` loss: ${loss};` : `${br}  loss: ${loss}` }], preferred: true }];
-  }
-  const end = decl.data.range.end;
-  return [{ title: `Add loss: ${loss}`, edits: [{ range: { start: end, end }, newText: ` {${br}  loss: ${loss}${br}}` }], preferred: true }];
+  return [{ title: `Add loss: ${loss}`, edits: [settingAdded(ctx, decl, `loss: ${loss}`)], preferred: true }];
 }
 
 interface OutputFacts {
@@ -451,11 +436,6 @@ function textColumnFixes(input: Shape, features: Shape, data: DatasetShapes, dat
     return edit ? [{ title: `Leave out column ${item} (${e.texts} texts): ignore it`, edits: [edit], ...(fits ? { preferred: true } : {}) }] : [];
   });
   return fixes.length ? fixes : undefined;
-}
-
-/** The setting written with this key, the first where it is set twice. */
-function settingNamed(decl: ast.TrainDecl, key: string): ast.Setting | undefined {
-  return decl.settings.find((s) => s.key.text === key);
 }
 
 /** Features of one shape, rather than one per named input. */

@@ -33,6 +33,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
         if (tty) process.stderr.write('\r' + ' '.repeat(width) + '\r');
         io.err(`epoch ${e.epoch}/${e.epochs}  ${logsText(e.logs)}  ${e.samplesPerSec.toLocaleString('en')} samples/s  ${duration(e.elapsedMs)} elapsed, ETA ${duration(e.etaMs)}`);
         if (e.warning) io.err(`warning${atLine(e.warning.line)}: ${e.warning.message}`);
+        for (const note of e.notes ?? []) io.err(`  ${note}`);
         break;
       case 'samples':
         if (e.meanDistanceToRing !== undefined) io.err(`  generated points: mean distance to the ring ${fmt(e.meanDistanceToRing)}`);
@@ -42,7 +43,7 @@ export function progressRenderer(io: Io, tty: boolean): (e: TrainEvent) => void 
         for (const text of formatErrors(e.file && shownPath(e.file), e, e.message, e.diagnostics?.slice(1))) io.err(text);
         break;
       case 'end':
-        if (e.status !== 'failed') io.err(`${e.status} after ${count(e.epochs, 'epoch')} in ${duration(e.elapsedMs)}; saved to ${e.savedTo}`);
+        if (e.status !== 'failed') io.err(`${e.status} after ${count(e.epochs, 'epoch')} in ${duration(e.elapsedMs)}${e.kept ? `; kept the weights of epoch ${e.kept.epoch} (${e.kept.monitor} ${fmt(e.kept.value)})` : ''}; saved to ${e.savedTo}`);
         break;
     }
   };

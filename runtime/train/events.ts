@@ -61,6 +61,8 @@ export interface EpochEvent {
   learningRate?: number;
   /** Said once, the epoch a run is seen to have gone wrong without failing (stall.ts). */
   warning?: { message: string; line?: number };
+  /** What the settings that watch a value did after this epoch, in words: reduceOnPlateau lowered the rate, earlyStopping stops. */
+  notes?: string[];
 }
 
 export interface Projection {
@@ -104,6 +106,8 @@ export interface EndEvent {
   elapsedMs: number;
   savedTo?: string;
   confusion?: { classes: string[]; matrix: number[][] };
+  /** The epoch whose weights the run kept, where it is not the last (earlyStopping's restoreBest), with the value watched then. */
+  kept?: { epoch: number; monitor: string; value: number };
 }
 
 export interface ErrorEvent {

@@ -14,7 +14,7 @@ import type { Control } from './control';
 import type { EndEvent, Logs, Sink, TrainEvent } from './events';
 import { DenseStack } from './dense-stack';
 import { deviceStepper } from './device-steps';
-import { baseLearningRate, scheduledRate, setLearningRate } from './optim';
+import { baseLearningRate, LearningRates, setLearningRate } from './optim';
 import { AttentionProbe } from './attention-maps';
 import { ReconstructionProbe } from './reconstructions';
 import { TextPredictionsProbe } from './text-predictions';
@@ -22,6 +22,7 @@ import { RepresentationProbe } from './representation';
 import { constantPredictionLoss, StallWatch } from './stall';
 import type { DataParallel } from './parallel/pool';
 import { classIndices, featureTensors, labelTensor, orderedFeatures } from './tensors';
+import { Watch } from './watch';
 
 export class TrainingError extends Error {}
 
@@ -61,6 +62,7 @@ export interface FitResult {
   logs: Logs;
   epochs: number;
   confusion?: EndEvent['confusion'];
+  kept?: EndEvent['kept'];
 }
 
 /** What the panel draws of a model as it learns (its representations, reconstructions, attention, how it reads texts). */
@@ -86,15 +88,15 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
   const snapshots = async (epoch: number) => {
     for (const p of probes) o.sink(await p.snapshot(epoch));
   };
-  const base = baseLearningRate(settings.optimizer as Choice);
+  const rates = new LearningRates(baseLearningRate(settings.optimizer as Choice), settings.schedule as Choice | undefined, o.epochs);
   const stall = new StallWatch({
-    learningRate: base, optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
+    learningRate: rates.at(0), optimizerLine: o.optimizerLine ?? g.range.start.line, modelLine: g.range.start.line,
     baseline: constantPredictionLoss((settings.loss as Choice | undefined)?.name ?? '', train.labels, train.size),
   });
   const early = settings.earlyStopping as Choice | undefined;
-  const monitor = (early?.args.monitor as Choice | undefined)?.name ?? 'val_loss';
-  let best = Infinity;
-  let waited = 0;
+  const watch = early && new Watch((early.args.monitor as Choice).name, early.args.minDelta as number);
+  // restoreBest: a copy of the weights of the best epoch so far, put back at the end.
+  let best: { epoch: number; weights: tf.Tensor[] } | undefined;
   let logs: Logs = {};
   let status: FitResult['status'] = 'completed';
   let epoch = 0;
@@ -110,7 +112,7 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         status = 'stopped';
         break;
       }
-      const rate = scheduledRate(base, settings.schedule as Choice, epoch, o.epochs);
+      const rate = rates.at(epoch);
       setLearningRate(optimizer, rate);
       o.parallel?.setLearningRate(rate);
       const order = settings.shuffle === false ? Uint32Array.from({ length: train.size }, (_, i) => i) : rng.permutation(train.size);
@@ -178,9 +180,20 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       const elapsed = performance.now() - started;
       const perEpoch = elapsed / (epoch + 1);
       const warning = stall.next(epoch + 1, logs.loss);
+      const notes = [rates.observe(epoch + 1, logs)];
+      let stopping = false;
+      if (watch?.improved(epoch + 1, logs) && early!.args.restoreBest) {
+        tf.dispose(best?.weights);
+        // Copies of the values: a clone shares its variable's buffer, which the fused optimisers update in place.
+        best = { epoch: epoch + 1, weights: model.getWeights().map((w) => tf.tensor(w.dataSync().slice(), w.shape, w.dtype)) };
+      } else if (watch && watch.waited >= (early!.args.patience as number) && epoch + 1 < o.epochs) {
+        stopping = true;
+        notes.push(`earlyStopping: ${watch.monitor} has not improved on ${watch.bestValue.toPrecision(4)} (epoch ${watch.bestEpoch}) for ${watch.waited} epoch${watch.waited === 1 ? '' : 's'}: training stops`);
+      }
+      const said = notes.filter((n): n is string => n !== undefined);
       o.sink({
         type: 'epoch', epoch: epoch + 1, epochs: o.epochs, logs, samplesPerSec: Math.round((train.size * 1000) / (performance.now() - epochStart)),
-        elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate, ...(warning ? { warning } : {}),
+        elapsedMs: Math.round(elapsed), etaMs: Math.round(perEpoch * (o.epochs - epoch - 1)), learningRate: rate, ...(warning ? { warning } : {}), ...(said.length ? { notes: said } : {}),
       });
       o.onEpoch?.(epoch + 1, logs);
       await snapshots(epoch + 1);
@@ -189,22 +202,18 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
         epoch++;
         break;
       }
-      if (early) {
-        const value = logs[monitor];
-        const higherIsBetter = monitor.endsWith('acc');
-        const score = value === undefined ? undefined : higherIsBetter ? -value : value;
-        if (score !== undefined && score < best - (early.args.minDelta as number)) {
-          best = score;
-          waited = 0;
-        } else if (++waited > (early.args.patience as number)) {
-          status = 'early-stopped';
-          epoch++;
-          break;
-        }
+      if (stopping) {
+        status = 'early-stopped';
+        epoch++;
+        break;
       }
     }
-    return { status, logs, epochs: epoch, confusion: await confusion(model, g, validation ?? train) };
+    // The best epoch's weights, where training went on past it: what the run saves and the confusion counts.
+    const kept = best && best.epoch !== epoch && watch ? { epoch: best.epoch, monitor: watch.monitor, value: watch.bestValue } : undefined;
+    if (kept) model.setWeights(best!.weights);
+    return { status, logs, epochs: epoch, confusion: await confusion(model, g, validation ?? train), ...(kept && { kept }) };
   } finally {
+    tf.dispose(best?.weights);
     stepper?.close?.();
     tf.dispose([...(valX ?? []), ...(valY ? [valY] : [])]);
     for (const p of probes) p.dispose();

@@ -2,7 +2,9 @@
 import type { Args, Choice } from '../../dsl';
 import { tf } from '../tf';
 import { Adadelta } from './adadelta';
+import type { Logs } from './events';
 import { FusedAdam } from './fused-adam';
+import { Watch } from './watch';
 
 export function optimizer(c: Choice | undefined): tf.Optimizer {
   const a = c?.args ?? {};
@@ -23,7 +25,48 @@ export function baseLearningRate(c: Choice | undefined): number {
   return (c?.args.learningRate as number | undefined) ?? 0.001;
 }
 
-/** The learning rate for an epoch (0-based) under the schedule. */
+/**
+ * The learning rate epoch by epoch: a schedule of the epoch alone, or reduceOnPlateau,
+ * which lowers it by what `observe` reads of each epoch's logs (Keras's ReduceLROnPlateau:
+ * after `patience` epochs without improvement, then none for `cooldown` epochs).
+ */
+export class LearningRates {
+  private readonly plateau?: Watch;
+  private lowered: number;
+  private cooling = 0;
+
+  constructor(private readonly base: number, private readonly schedule: Choice | undefined, private readonly epochs: number) {
+    const a = schedule?.args ?? {};
+    this.lowered = base;
+    if (schedule?.name === 'reduceOnPlateau') this.plateau = new Watch((a.monitor as Choice).name, a.minDelta as number);
+  }
+
+  /** The rate for epoch `epoch` (0-based). */
+  at(epoch: number): number {
+    return this.plateau ? this.lowered : scheduledRate(this.base, this.schedule, epoch, this.epochs);
+  }
+
+  /** Reads epoch `epoch`'s (1-based) logs; where the rate is lowered, why, in words. */
+  observe(epoch: number, logs: Logs): string | undefined {
+    const watch = this.plateau;
+    if (!watch) return undefined;
+    const a = this.schedule!.args;
+    if (this.cooling > 0) this.cooling--;
+    const better = watch.improved(epoch, logs);
+    // No waiting while cooling down.
+    if (this.cooling > 0) watch.waited = 0;
+    if (better || watch.waited < (a.patience as number)) return undefined;
+    watch.waited = 0;
+    this.cooling = a.cooldown as number;
+    const floor = a.minRate as number;
+    if (this.lowered <= floor) return undefined;
+    const before = this.lowered;
+    this.lowered = Math.max(before * (a.factor as number), floor);
+    return `reduceOnPlateau: ${watch.monitor} has not improved on ${watch.bestValue.toPrecision(4)} (epoch ${watch.bestEpoch}) for ${a.patience} epoch${a.patience === 1 ? '' : 's'}: learning rate ${before.toPrecision(3)} → ${this.lowered.toPrecision(3)}`;
+  }
+}
+
+/** The learning rate for an epoch (0-based) under a schedule of the epoch alone. */
 export function scheduledRate(base: number, schedule: Choice | undefined, epoch: number, epochs: number): number {
   const a = schedule?.args ?? {};
   switch (schedule?.name ?? 'constant') {

@@ -312,9 +312,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     // How new data is read as this run's was (`dlnet predict`): a table's feature columns and their texts one-hot, or texts' ids.
     const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
     const table = encoding && !tokens ? { columns: encoding.columns, texts: encoding.texts } : undefined;
-    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, classes: data.classes, text: textRead, table }, null, 2));
+    folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, kept: result.kept, classes: data.classes, text: textRead, table }, null, 2));
     const savedTo = folder.commit();
-    o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion });
+    o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion, ...(result.kept && { kept: result.kept }) });
     return { status: result.status, savedTo, logs: result.logs };
   } catch (e) {
     folder?.discard();

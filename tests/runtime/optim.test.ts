@@ -1,7 +1,7 @@
 /** A learning-rate schedule reaches every optimiser: the rate set between epochs is the one the next step uses. */
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend';
-import { optimizer, setLearningRate } from '../../runtime/train/optim';
+import { LearningRates, optimizer, setLearningRate } from '../../runtime/train/optim';
 import { tf } from '../../runtime/tf';
 
 const names = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'];
@@ -26,5 +26,38 @@ describe('setLearningRate', () => {
     const set = firstStep(rescheduled);
     expect(Math.abs(made[2])).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) expect(set[i]).toBeCloseTo(made[i], 6);
+  });
+});
+
+describe('LearningRates', () => {
+  const plateau = (args: Record<string, unknown>) => new LearningRates(0.1, { name: 'reduceOnPlateau', args: { factor: 0.5, patience: 2, monitor: { name: 'val_loss', args: {} }, minDelta: 0, cooldown: 0, minRate: 0, ...args } }, 20);
+  /** The rate of each epoch, fed the val_loss of each in turn. */
+  const rates = (lr: LearningRates, losses: number[]) => losses.map((loss, epoch) => {
+    const rate = lr.at(epoch);
+    lr.observe(epoch + 1, { val_loss: loss });
+    return rate;
+  });
+
+  it('follows a schedule of the epoch alone', () => {
+    const lr = new LearningRates(0.1, { name: 'exponentialDecay', args: { rate: 0.5, every: 2 } }, 10);
+    expect(rates(lr, [1, 1, 1, 1, 1])).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
+  });
+
+  it('reduceOnPlateau halves the rate after patience epochs without improvement, and waits again', () => {
+    expect(rates(plateau({}), [1, 0.9, 0.95, 0.92, 0.91, 0.8, 0.85, 0.85])).toEqual([0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05]);
+  });
+
+  it('counts an improvement only beyond minDelta, goes no lower than minRate, and waits out its cooldown', () => {
+    expect(rates(plateau({ minDelta: 0.1, patience: 1, minRate: 0.03 }), [1, 0.95, 0.91, 0.85, 0.5])).toEqual([0.1, 0.1, 0.05, 0.03, 0.03]);
+    // Keras's counting: a cooldown of 2 leaves the epoch after a reduction out of the waiting.
+    expect(rates(plateau({ patience: 1, cooldown: 2 }), [1, 1, 1, 1, 1, 1])).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
+  });
+
+  it('watches an accuracy upwards', () => {
+    const lr = new LearningRates(0.1, { name: 'reduceOnPlateau', args: { factor: 0.5, patience: 1, monitor: { name: 'val_acc', args: {} }, minDelta: 0, cooldown: 0, minRate: 0 } }, 10);
+    const seen = [0.5, 0.6, 0.55].map((acc, epoch) => [lr.at(epoch), lr.observe(epoch + 1, { val_acc: acc })]);
+    expect(seen.map(([rate]) => rate)).toEqual([0.1, 0.1, 0.1]);
+    expect(seen[2][1]).toMatch(/val_acc has not improved on 0\.6000 \(epoch 2\) for 1 epoch: learning rate 0\.100 → 0\.0500/);
+    expect(lr.at(3)).toBe(0.05);
   });
 });

@@ -5,7 +5,7 @@
  * (gloo): both ranks ran, their parameters agree after training, a checkpoint resumes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,11 @@ const work = mkdtempSync(join(tmpdir(), 'dlnet-pytorch-train-'));
 const torchrun = join(__dirname, 'pytorch', 'torchrun.py');
 
 function exportSample(sample: string, out: string): void {
-  const r = spawnSync(process.execPath, [cli, 'export', join(root, 'samples', sample), '--to', 'pytorch', '--out', out], { encoding: 'utf8' });
+  exportFile(join(root, 'samples', sample), out);
+}
+
+function exportFile(file: string, out: string): void {
+  const r = spawnSync(process.execPath, [cli, 'export', file, '--to', 'pytorch', '--out', out], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`dlnet export failed: ${r.stderr}`);
 }
 
@@ -128,6 +132,44 @@ describe.skipIf(!python && !requirePython)('exported PyTorch projects train', ()
     const firstLoss = (r: typeof fresh) => byType(r.events, 'batch')[0].logs.loss;
     // The first step of the loaded model starts where dlnet left off, not from scratch.
     expect(firstLoss(loaded)).toBeLessThan(firstLoss(fresh) / 2);
+  }, 300_000);
+
+  it('lowers the rate on a plateau and stops early keeping the best weights, as dlnet train does', () => {
+    // minDelta no change reaches: epoch 1 is the best, and every later epoch one without improvement.
+    const file = join(work, 'watched.dlnet');
+    writeFileSync(file, `dataset rings = rings(samples: 500, seed: 1)
+model RingNet {
+  input point: [2]
+  dense(16, activation: tanh)
+  dense(1, activation: sigmoid)
+}
+train RingNet on rings {
+  loss: binaryCrossentropy
+  optimizer: adam(learningRate: 0.03)
+  epochs: 10
+  validationSplit: 0.2
+  schedule: reduceOnPlateau(0.5, patience: 1, minDelta: 100, minRate: 0.01)
+  earlyStopping: earlyStopping(patience: 3, minDelta: 100, restoreBest: true)
+}
+`);
+    const dir = join(work, 'watched');
+    exportFile(file, dir);
+    const torch = events(dir, ['train.py', '--json', '--out', 'run']);
+    expect(torch.status, torch.stderr).toBe(0);
+    const dlnet = spawnSync(process.execPath, [cli, 'train', file, '--json', '--backend', 'cpu', '--out', join(work, 'watched-runs')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    expect(dlnet.status, dlnet.stderr).toBe(0);
+    const dlnetEvents = dlnet.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TrainEvent);
+    for (const run of [torch.events, dlnetEvents]) {
+      const epochs = byType(run, 'epoch') as EpochEvent[];
+      expect(epochs.map((e) => e.learningRate)).toEqual([0.03, 0.03, 0.015, 0.01]);
+      // The same words from both runtimes, their values aside.
+      const notes = epochs.map((e) => (e.notes ?? []).map((n) => n.replace(/\d+\.\d+/g, 'N')));
+      expect(notes).toEqual([[], ['reduceOnPlateau: val_loss has not improved on N (epoch 1) for 1 epoch: learning rate N → N'], ['reduceOnPlateau: val_loss has not improved on N (epoch 1) for 1 epoch: learning rate N → N'], ['earlyStopping: val_loss has not improved on N (epoch 1) for 3 epochs: training stops']]);
+      const end = byType(run, 'end')[0] as EndEvent;
+      expect(end.status).toBe('early-stopped');
+      expect(end.epochs).toBe(4);
+      expect(end.kept).toEqual({ epoch: 1, monitor: 'val_loss', value: epochs[0].logs.val_loss });
+    }
   }, 300_000);
 
   it('reports a bad weights folder as an error event naming the statement', () => {

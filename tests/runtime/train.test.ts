@@ -95,6 +95,36 @@ describe('training', () => {
     expect(a.every((v) => v > 0 && v < 1)).toBe(true);
   });
 
+  it('stops early once the watched value stops improving, and keeps the best epoch\'s weights with restoreBest', async () => {
+    // A minDelta no change reaches: epoch 1 is the best (anything beats nothing), and two more without improvement stop the run.
+    const watched = (restoreBest: boolean) => rings(20, `earlyStopping: earlyStopping(patience: 2, minDelta: 100, restoreBest: ${restoreBest})`);
+    const kept = await train(file('early-kept.dlnet', watched(true)), { representation: false });
+    expect(kept.result.status).toBe('early-stopped');
+    const epochs = kept.of('epoch');
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(epochs[2].notes).toEqual([expect.stringMatching(/^earlyStopping: val_loss has not improved on 0\.\d+ \(epoch 1\) for 2 epochs: training stops$/)]);
+    const end = kept.of('end')[0];
+    expect(end.kept).toEqual({ epoch: 1, monitor: 'val_loss', value: epochs[0].logs.val_loss });
+    expect(JSON.parse(readFileSync(join(end.savedTo!, 'run.json'), 'utf8')).kept).toEqual(end.kept);
+    // The weights saved are those after epoch 1: the same as a run of one epoch from the same seed, and not the last epoch's.
+    const oneEpoch = await train(file('early-one.dlnet', rings(1)), { representation: false });
+    const last = await train(file('early-last.dlnet', watched(false)), { representation: false });
+    expect(last.of('end')[0].kept).toBeUndefined();
+    const weights = async (run: { result: { savedTo?: string } }) => (await loadModel(run.result.savedTo!)).getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const [best, first, third] = [await weights(kept), await weights(oneEpoch), await weights(last)];
+    expect(best).toEqual(first);
+    expect(third).not.toEqual(first);
+  });
+
+  it('lowers the learning rate on a plateau, as Keras\'s ReduceLROnPlateau does, and says so', async () => {
+    const { result, of } = await train(file('plateau.dlnet', rings(5, 'schedule: reduceOnPlateau(0.5, patience: 1, minDelta: 100, minRate: 0.01)')), { representation: false });
+    expect(result.status).toBe('completed');
+    // Epoch 1 is the best; each later one without improvement halves the rate, down to minRate.
+    expect(of('epoch').map((e) => e.learningRate)).toEqual([0.03, 0.03, 0.015, 0.01, 0.01]);
+    expect(of('epoch').map((e) => e.notes?.length ?? 0)).toEqual([0, 1, 1, 0, 0]);
+    expect(of('epoch')[1].notes![0]).toMatch(/^reduceOnPlateau: val_loss has not improved on 0\.\d+ \(epoch 1\) for 1 epoch: learning rate 0\.0300 → 0\.0150$/);
+  });
+
   it('stops on request after the current batch and keeps what was learnt', async () => {
     const control = new Control();
     const events: TrainEvent[] = [];
@@ -393,11 +423,13 @@ model D {
   dense(16, activation: relu, init: heNormal)
   dense(1, activation: sigmoid)
 }
-train G vs D on ring { epochs: 2; batchSize: 64; optimizer: adam(learningRate: 0.01) }
+train G vs D on ring { epochs: 2; batchSize: 64; optimizer: adam(learningRate: 0.01); schedule: exponentialDecay(0.5) }
 `;
     const { result, of } = await train(file('gan.dlnet', text));
     expect(result.status).toBe('completed');
     expect(Object.keys(of('epoch')[1].logs).sort()).toEqual(['d_acc', 'd_loss', 'g_loss']);
+    // Both networks step at the schedule's rate.
+    expect(of('epoch').map((e) => e.learningRate)).toEqual([0.01, 0.005]);
     const samples = of('samples');
     expect(samples).toHaveLength(2);
     expect(samples[0].points).toHaveLength(256);

@@ -54,6 +54,8 @@ export function trainSource(o: TrainSourceOptions): string {
   const schedule = s.schedule as Choice | undefined;
   const lossName = (s.loss as Choice | undefined)?.name;
   const early = s.earlyStopping as Choice | undefined;
+  // reduceOnPlateau reads each epoch's logs: dlnet_torch's Rates lowers the rate from learning_rate's.
+  const plateau = schedule?.name === 'reduceOnPlateau' ? schedule.args : undefined;
   const statement = o.plan.versus ? `train ${o.plan.model} vs ${o.plan.versus} on ${o.plan.dataset}` : `train ${o.plan.model} on ${o.plan.dataset}`;
   const imports = [o.modelClass, ...(o.versusClass ? [o.versusClass] : [])].join(', ');
   return `#!/usr/bin/env python3
@@ -101,7 +103,8 @@ PLAN = dl.Plan(
     batch_size=${py(s.batchSize)},
     shuffle=${py(s.shuffle ?? true)},
     seed=${py(s.seed ?? 0)},
-    early_stopping=${early ? `(${py((early.args.monitor as Choice).name)}, ${py(early.args.patience)}, ${py(early.args.minDelta)})` : 'None'},  # (monitor, patience, min delta)
+    early_stopping=${early ? `(${py((early.args.monitor as Choice).name)}, ${py(early.args.minDelta)}, ${py(early.args.patience)}, ${py(early.args.restoreBest)})` : 'None'},  # (monitor, min delta, patience, restore best)
+    reduce_on_plateau=${plateau ? `dict(monitor=${py((plateau.monitor as Choice).name)}, factor=${py(plateau.factor)}, patience=${py(plateau.patience)}, min_delta=${py(plateau.minDelta)}, cooldown=${py(plateau.cooldown)}, min_rate=${py(plateau.minRate)})` : 'None'},
     discriminator_steps=${py(s.discriminatorSteps ?? 1)},
     samples=${py(s.samples ?? 256)},
 )

@@ -1,5 +1,6 @@
 """The training loop of an exported train statement: one process or DistributedDataParallel
 under torchrun, dlnet's JSON-lines events, checkpoints, and weights saved in both formats."""
+import copy
 import json
 import math
 import os
@@ -155,6 +156,77 @@ class Control:
 # ---------------------------------------------------------------- the run
 
 
+class Watch:
+    """A value watched epoch by epoch, as runtime/train/watch.ts: better than the best by more than min_delta (an accuracy higher, a loss lower)."""
+
+    def __init__(self, monitor, min_delta):
+        self.monitor, self.min_delta = monitor, min_delta
+        self.higher_is_better = monitor.endswith('acc')
+        self.best, self.best_epoch, self.waited = math.inf, 0, 0
+
+    def improved(self, epoch, logs):
+        if self.monitor not in logs:
+            raise KeyError(f'{self.monitor} is not among the values this run logs ({", ".join(logs)})')
+        score = -logs[self.monitor] if self.higher_is_better else logs[self.monitor]
+        if score < self.best - self.min_delta:
+            self.best, self.best_epoch, self.waited = score, epoch, 0
+            return True
+        self.waited += 1
+        return False
+
+    @property
+    def best_value(self):
+        return -self.best if self.higher_is_better else self.best
+
+
+class Rates:
+    """The learning rate epoch by epoch, as runtime/train/optim.ts's LearningRates: train.py's learning_rate(epoch, epochs),
+    or reduce_on_plateau, lowered after `patience` epochs without improvement, then none for `cooldown` epochs."""
+
+    def __init__(self, plan, epochs):
+        self.plan, self.epochs = plan, epochs
+        self.plateau = getattr(plan, 'reduce_on_plateau', None)
+        self.watch = Watch(self.plateau['monitor'], self.plateau['min_delta']) if self.plateau else None
+        self.lowered = plan.learning_rate(0, epochs)
+        self.cooling = 0
+
+    def at(self, epoch):
+        return self.lowered if self.plateau else self.plan.learning_rate(epoch, self.epochs)
+
+    def observe(self, epoch, logs):
+        """Reads an epoch's logs; where the rate is lowered, why, in words."""
+        p, watch = self.plateau, self.watch
+        if not p:
+            return None
+        if self.cooling > 0:
+            self.cooling -= 1
+        better = watch.improved(epoch, logs)
+        if self.cooling > 0:
+            watch.waited = 0
+        if better or watch.waited < p['patience']:
+            return None
+        watch.waited = 0
+        self.cooling = p['cooldown']
+        if self.lowered <= p['min_rate']:
+            return None
+        before = self.lowered
+        self.lowered = max(before * p['factor'], p['min_rate'])
+        patience = p['patience']
+        return (f'reduceOnPlateau: {watch.monitor} has not improved on {_precision(watch.best_value, 4)} (epoch {watch.best_epoch}) '
+                f'for {patience} epoch{"" if patience == 1 else "s"}: learning rate {_precision(before, 3)} → {_precision(self.lowered, 3)}')
+
+
+def _precision(value, digits):
+    """A number as JavaScript's toPrecision writes it (0.0300, 1.234e-5), so that both runtimes' notes read alike."""
+    if value == 0:
+        return '0.' + '0' * (digits - 1) if digits > 1 else '0'
+    exponent = math.floor(math.log10(abs(value)))
+    if exponent < -6 or exponent >= digits:
+        mantissa = f'{value / 10 ** exponent:.{digits - 1}f}'
+        return f'{mantissa}e{"+" if exponent >= 0 else "-"}{abs(exponent)}'
+    return f'{value:.{max(digits - 1 - exponent, 0)}f}'
+
+
 class Plan:
     """What a train statement says, as train.py spells it out."""
 
@@ -254,9 +326,12 @@ def _train(plan, args, procs, events, control, started):
         start['resumedFrom'] = {'epoch': first_epoch, 'checkpoint': os.path.abspath(args.resume)}
     events.emit(start)
     out = _run_folder(args, plan.info['model'], procs)
-    best, waited, status, logs, epoch = math.inf, 0, 'completed', {}, first_epoch
+    status, logs, epoch = 'completed', {}, first_epoch
+    rates = Rates(plan, args.epochs)
+    watch = Watch(*plan.early_stopping[:2]) if plan.early_stopping else None
+    best = None  # restore_best: (epoch, a copy of the state of the best epoch so far)
     for epoch in range(first_epoch, args.epochs):
-        rate = plan.learning_rate(epoch, args.epochs)
+        rate = rates.at(epoch)
         for group in optimizer.param_groups:
             group['lr'] = rate
         if sampler:
@@ -301,29 +376,36 @@ def _train(plan, args, procs, events, control, started):
             if not math.isfinite(v):
                 raise FloatingPointError(f'{k} became {v} at the end of epoch {epoch + 1}: lower the learning rate or normalise the inputs')
         total_elapsed = time.time() - started
-        events.emit({'type': 'epoch', 'epoch': epoch + 1, 'epochs': args.epochs, 'logs': logs, 'samplesPerSec': round(totals[-1] / max(elapsed, 1e-9)),
-                     'elapsedMs': round(total_elapsed * 1000), 'etaMs': round(elapsed * (args.epochs - epoch - 1) * 1000), 'learningRate': rate})
+        notes = [note for note in [rates.observe(epoch + 1, logs)] if note]
+        stopping = False
+        if watch and watch.improved(epoch + 1, logs):
+            if plan.early_stopping[3]:
+                best = (epoch + 1, copy.deepcopy(model.state_dict()))
+        elif watch and watch.waited >= plan.early_stopping[2] and epoch + 1 < args.epochs:
+            stopping = True
+            notes.append(f'earlyStopping: {watch.monitor} has not improved on {_precision(watch.best_value, 4)} (epoch {watch.best_epoch}) for {watch.waited} epoch{"" if watch.waited == 1 else "s"}: training stops')
+        event = {'type': 'epoch', 'epoch': epoch + 1, 'epochs': args.epochs, 'logs': logs, 'samplesPerSec': round(totals[-1] / max(elapsed, 1e-9)),
+                 'elapsedMs': round(total_elapsed * 1000), 'etaMs': round(elapsed * (args.epochs - epoch - 1) * 1000), 'learningRate': rate}
+        if notes:
+            event['notes'] = notes
+        events.emit(event)
         if procs.main:
             with open(os.path.join(out, 'metrics.jsonl'), 'a') as f:
                 f.write(json.dumps({'epoch': epoch + 1, **logs}) + '\n')
             torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch + 1}, os.path.join(out, 'checkpoint.pt'))
-        if plan.early_stopping:
-            monitor, patience, min_delta = plan.early_stopping
-            value = logs.get(monitor)
-            score = None if value is None else (-value if monitor.endswith('acc') else value)
-            if score is not None and score < best - min_delta:
-                best, waited = score, 0
-            else:
-                waited += 1
-                if waited > patience:
-                    status = 'early-stopped'
-                    epoch += 1
-                    break
+        if stopping:
+            status = 'early-stopped'
+            epoch += 1
+            break
     else:
         epoch = args.epochs
     if status == 'stopped' and not logs:
         epoch = first_epoch
     end = {'type': 'end', 'status': status, 'logs': logs, 'epochs': epoch, 'elapsedMs': round((time.time() - started) * 1000)}
+    if best and best[0] != epoch:
+        # The best epoch's weights, where training went on past it: what the run saves and the confusion counts.
+        model.load_state_dict(best[1])
+        end['kept'] = {'epoch': best[0], 'monitor': watch.monitor, 'value': watch.best_value}
     checksums = procs.gather(_checksum(model))
     if procs.world > 1:
         end['replicas'] = {'count': procs.world, 'inSync': len(set(checksums)) == 1, 'checksums': checksums}
