@@ -709,6 +709,39 @@ describe('fixAll', () => {
       expect(text).not.toMatch(/pd\.|train_test_split|df/);
     });
 
+    it('Keras\'s callbacks are train settings: EarlyStopping keeping the best weights and ReduceLROnPlateau with dlnet\'s names, the statements that made them gone, ModelCheckpoint said to be what each run does', () => {
+      const text = script('keras-callbacks.py');
+      const fit = check(text).find((d) => d.message.includes('are how Keras trains a model'));
+      expect(fit?.message).toMatch(/; ModelCheckpoint: each run saves its model \(earlyStopping\(restoreBest: true\) keeps the best epoch's\)$/);
+      const { diagnostics, text: dlnet } = converted(text);
+      expect(diagnostics).toEqual([]);
+      expect(dlnet).toContain([
+        'train Model on mnist {',
+        '  optimizer: adam',
+        '  loss: categoricalCrossentropy',
+        '  metrics: [accuracy]',
+        '  batchSize: 64',
+        '  epochs: 50',
+        '  validationSplit: 0.1',
+        '  earlyStopping: earlyStopping(monitor: val_acc, patience: 4, restoreBest: true)',
+        '  schedule: reduceOnPlateau(monitor: val_loss, factor: 0.2, patience: 2, minRate: 1e-5)',
+        '}',
+      ].join('\n'));
+      expect(dlnet).not.toMatch(/EarlyStopping|ReduceLROnPlateau|ModelCheckpoint|early_stopping|reduce_lr|checkpoint/);
+    });
+
+    it('PyTorch\'s ReduceLROnPlateau is reduceOnPlateau, its mode and relative threshold left out', () => {
+      const text = script('pytorch-mnist.py')
+        .replace('from torch.optim.lr_scheduler import StepLR', 'from torch.optim.lr_scheduler import ReduceLROnPlateau')
+        .replace('scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)', "scheduler = ReduceLROnPlateau(optimizer, 'min', factor=0.5, patience=2, threshold=0.001)")
+        .replace('scheduler.step()', 'scheduler.step(test_loss)');
+      const { diagnostics, text: dlnet } = converted(text);
+      expect(diagnostics).toEqual([]);
+      expect(dlnet).toContain('  schedule: reduceOnPlateau(factor: 0.5, patience: 2)\n');
+      // It watches val_loss: the fix of the check that it is logged holds data out.
+      expect(dlnet).toContain('  validationSplit: 0.2\n');
+    });
+
     it('a table\'s feature columns selected by name (`X = df[["Pclass", "Sex", "Fare"]]`) are the csv source\'s features', () => {
       const { diagnostics, text } = converted([
         'import pandas as pd',

@@ -8,9 +8,12 @@
  */
 import type { TextEdit } from '../diagnostics';
 import type { SyntaxError } from './parser';
-import { balancedCall, dottedPath, parsePython } from './python-expression';
+import { balancedCall, dottedPath, parsePython, type PyExpr } from './python-expression';
 import { COMPOUND, firstLine, linesWord, wholeLines, type ScriptStatement, type ScriptValues } from './python-statements';
 import { keywordNames } from './tokens';
+
+/** The entry of `table` under `key`, where the table has one of its own (not `constructor`, which every object has). */
+const entry = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
 /** The dlnet model a script's variable holds (`model` → `Model`, `net = Net()` → `Net`). */
 export type ModelOf = (variable: string) => string;
@@ -143,12 +146,14 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
     const code = callCode(statement);
     for (const [i, arg] of made.args.entries()) {
       const name = arg.name ?? (made.args.slice(0, i).every((a) => !a.name) ? KERAS_POSITIONS[method][i] : undefined);
-      const setting = name && Object.prototype.hasOwnProperty.call(KERAS_SETTINGS, name) ? KERAS_SETTINGS[name] : undefined;
+      const setting = name ? entry(KERAS_SETTINGS, name) : undefined;
       // As written: a loss as an object (`SparseCategoricalCrossentropy(from_logits=True)`) keeps what it says, which the train statement's check reads.
       const written = code.slice(arg.value.start, arg.value.end);
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
     }
   }
+  const callbacks = kerasCallbacks(fitCall.args.find((a) => a.name === 'callbacks'), callCode(fit), statements);
+  settings.push(...callbacks.settings);
   // `fit(x_train, x_train)`: the model learns to give back its input, an autoencoder.
   const fitCode = callCode(fit);
   const argText = (a: (typeof fitCall.args)[number] | undefined) => a && fitCode.slice(a.value.start, a.value.end).trim();
@@ -163,20 +168,62 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   const edits: TextEdit[] = [
     // Written right below the model (the compile between them goes), the statement keeps a blank line from it.
     { range: { start: { line: fit.first, character: 0 }, end: { line: fit.last, character: lines[fit.last].length } }, newText: `${lines[(compile && compile.first < fit.first ? compile : fit).first - 1]?.trim() ? '\n' : ''}${trainText(model, data, dataset, settings)}` },
-    ...(compile ? [{ range: wholeLines(lines, compile.first, compile.last), newText: '' }] : []),
+    ...[compile, ...callbacks.statements].filter((s) => s !== undefined).map((s) => ({ range: wholeLines(lines, s.first, s.last), newText: '' })),
   ];
   const said = compile ? `\`${variable}.compile(...)\` and \`${variable}.fit(...)\` are` : `\`${variable}.fit(...)\` is`;
   const errors: Training['errors'] = [{
     first: fit.first,
     last: fit.last,
     error: {
-      message: `${said} how Keras trains a model; dlnet writes a train statement: train ${model} on ${data} { ... }${dataset ? '' : UNKNOWN_DATA}`,
+      message: `${said} how Keras trains a model; dlnet writes a train statement: train ${model} on ${data} { ... }${dataset ? '' : UNKNOWN_DATA}${callbacks.otherwise.length ? `; ${callbacks.otherwise.join('; ')}` : ''}`,
       range: firstLine(lines, fit.first),
       fixes: [{ title: `Write train ${model} on ${data}`, edits, preferred: true }],
     },
   }];
   if (compile) errors.push({ first: compile.first, last: compile.last, error: { message: `\`${variable}.compile(...)\` says how Keras trains a model, with \`${variable}.fit(...)\` on line ${fit.first + 1}, whose fix writes them as dlnet's train statement`, range: firstLine(lines, compile.first) } });
-  return { errors, statements: compile ? [fit, compile] : [fit] };
+  return { errors, statements: [fit, ...(compile ? [compile] : []), ...callbacks.statements] };
+}
+
+/** Keras's callbacks that are train settings (as the script writes them, which the statement's fixes spell as dlnet), by class. */
+const CALLBACK_SETTINGS: Readonly<Record<string, string>> = { EarlyStopping: 'earlyStopping', ReduceLROnPlateau: 'schedule' };
+/** Keras's callbacks that dlnet does otherwise, and how. */
+const CALLBACKS_DONE_OTHERWISE: Readonly<Record<string, string>> = {
+  ModelCheckpoint: 'each run saves its model (earlyStopping(restoreBest: true) keeps the best epoch\'s)',
+  TensorBoard: 'the training panel draws every epoch',
+  CSVLogger: 'each run writes its metrics.jsonl',
+  ProgbarLogger: 'the panel and the command line show the progress',
+  TerminateOnNaN: 'a run stops with an error when the loss is no number',
+  History: 'each run writes its metrics.jsonl',
+};
+/** A statement that makes a callback: `early = keras.callbacks.EarlyStopping(...)`. */
+const MADE_CALLBACK = /^([A-Za-z_]\w*)\s*=\s*((?:[A-Za-z_]\w*\.)*([A-Z]\w*)\s*\(.*\))$/s;
+
+/**
+ * fit's `callbacks=[...]`: EarlyStopping and ReduceLROnPlateau as the settings they are, the
+ * statements that made them (taken into the train statement, which removes them), and what
+ * dlnet does instead of the others it knows (a ModelCheckpoint: each run saves its model).
+ */
+function kerasCallbacks(arg: { value: PyExpr } | undefined, code: string, statements: readonly ScriptStatement[]): { settings: string[]; statements: ScriptStatement[]; otherwise: string[] } {
+  const out = { settings: [] as string[], statements: [] as ScriptStatement[], otherwise: [] as string[] };
+  const items = arg?.value.kind === 'sequence' ? arg.value.items : arg ? [arg.value] : [];
+  for (const item of items) {
+    let made = code.slice(item.start, item.end).trim();
+    if (item.kind === 'name') {
+      const statement = statements.find((s) => MADE_CALLBACK.exec(s.code)?.[1] === made);
+      if (!statement) continue;
+      out.statements.push(statement);
+      made = MADE_CALLBACK.exec(statement.code)![2];
+    }
+    const call = parsePython(made);
+    if (call?.kind !== 'call') continue;
+    const name = made.slice(call.callee.start, call.callee.end).split('.').pop()!;
+    const setting = entry(CALLBACK_SETTINGS, name);
+    // Written on one line without the module's path: `keras.callbacks.EarlyStopping(...)` as `EarlyStopping(...)`, a trailing comma left out.
+    if (setting) out.settings.push(`${setting}: ${name}(${call.args.map((a) => made.slice(a.start, a.end).replace(/\s*\n\s*/g, ' ')).join(', ')})`);
+    const otherwise = entry(CALLBACKS_DONE_OTHERWISE, name);
+    if (otherwise) out.otherwise.push(`${name}: ${otherwise}`);
+  }
+  return out;
 }
 
 /**
@@ -243,7 +290,7 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
   if (loss) settings.push(`loss: ${loss[1] ?? loss[2]}`);
   // The optimizer as PyTorch names it and its arguments but the parameters, their values worked out (`lr=args.lr` → `lr=1.0`).
   const name = made[1].split('.').pop()!;
-  const known = Object.prototype.hasOwnProperty.call(TORCH_OPTIMIZERS, name) ? TORCH_OPTIMIZERS[name] : undefined;
+  const known = entry(TORCH_OPTIMIZERS, name);
   // PyTorch's optimizers all take the learning rate second, after the parameters.
   const given = optimizer.args.slice(1).map((a, i) => (a.name ? known?.names?.[a.name] ?? a.name : i === 0 ? 'lr' : undefined));
   const args = optimizer.args.slice(1).map((a, i) => {
@@ -298,9 +345,17 @@ function rangeCount(code: string, values: ScriptValues): number | undefined {
   return Number.isInteger(count) && count > 0 ? count : undefined;
 }
 
-/** `StepLR(optimizer, step_size=1, gamma=0.7)` and `ExponentialLR(optimizer, gamma=0.9)` as dlnet's exponentialDecay. */
+/** PyTorch's ReduceLROnPlateau's arguments that dlnet's reduceOnPlateau takes, by its names (the train statement's fixes spell them). */
+const PLATEAU_ARGUMENTS = new Set(['factor', 'patience', 'cooldown', 'min_lr']);
+
+/**
+ * `StepLR(optimizer, step_size=1, gamma=0.7)` and `ExponentialLR(optimizer, gamma=0.9)` as
+ * dlnet's exponentialDecay; `ReduceLROnPlateau(optimizer, 'min', factor=0.5, patience=2)`
+ * as its reduceOnPlateau (the mode, which dlnet reads from the value watched, and the
+ * relative threshold left out: dlnet's minDelta is Keras's, an absolute one).
+ */
 function scheduleOf(code: string, values: ScriptValues): string | undefined {
-  const made = /\b(StepLR|ExponentialLR)\s*\(/.exec(code);
+  const made = /\b(StepLR|ExponentialLR|ReduceLROnPlateau)\s*\(/.exec(code);
   const call = made && balancedCall(code, made.index);
   const scheduler = call ? parsePython(call) : undefined;
   if (scheduler?.kind !== 'call') return undefined;
@@ -308,6 +363,10 @@ function scheduleOf(code: string, values: ScriptValues): string | undefined {
     const a = scheduler.args.find((x) => x.name === name);
     return a && values.resolve(call!.slice(a.value.start, a.value.end));
   };
+  if (made![1] === 'ReduceLROnPlateau') {
+    const given = scheduler.args.filter((a) => a.name && PLATEAU_ARGUMENTS.has(a.name)).map((a) => `${a.name}=${arg(a.name!) ?? call!.slice(a.value.start, a.value.end)}`);
+    return `ReduceLROnPlateau(${given.join(', ')})`;
+  }
   const gamma = arg('gamma');
   const every = made![1] === 'StepLR' ? arg('step_size') : '1';
   return gamma && every ? `exponentialDecay(${gamma}${every === '1' ? '' : `, every: ${every}`})` : undefined;
