@@ -99,7 +99,8 @@ export function registerTraining(context: vscode.ExtensionContext): void {
         output.appendLine(`warning${atLine(e.warning.line)}: ${e.warning.message}`);
         void vscode.window.showWarningMessage(`dlnet${atLine(e.warning.line)}: ${e.warning.message}`);
       }
-      if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}, saved to ${e.savedTo}`);
+      if (e.type === 'epoch') for (const note of e.notes ?? []) output.appendLine(`${run.model}, epoch ${e.epoch}: ${note}`);
+      if (e.type === 'end' && e.status !== 'failed') output.appendLine(`${run.model}: ${e.status}${e.kept ? `, kept the weights of epoch ${e.kept.epoch}` : ''}, saved to ${e.savedTo}`);
       if (e.type === 'end') history.persist();
     };
     if (command instanceof Error) {

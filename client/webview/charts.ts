@@ -18,6 +18,7 @@ export class MetricChart {
   private readonly epochVal: (number | null)[] = [];
   private overlays: Overlay[] = [];
   private plot?: uPlot;
+  private kept?: number;
   private dirty = false;
   readonly element: HTMLElement;
 
@@ -33,6 +34,13 @@ export class MetricChart {
 
   addEpoch(epoch: number, train: number | undefined, val: number | undefined): void {
     this.push(epoch, null, train ?? null, val ?? null);
+  }
+
+  /** Marks the epoch whose weights the run kept (earlyStopping's restoreBest) with a dashed line. */
+  markKept(epoch: number): void {
+    this.kept = epoch;
+    this.element.dataset.kept = String(epoch);
+    this.plot?.redraw();
   }
 
   setOverlays(overlays: Overlay[]): void {
@@ -130,6 +138,25 @@ export class MetricChart {
         ...this.overlays.map((o, i) => ({ label: o.label, stroke: this.palette.series[(i + 3) % this.palette.series.length], width: 1, dash: [5, 4], spanGaps: true })),
       ],
       legend: { live: true },
+      hooks: { draw: [(u) => this.drawKept(u)] },
     }, data, this.element);
+  }
+
+  private drawKept(u: uPlot): void {
+    if (this.kept === undefined) return;
+    const x = u.valToPos(this.kept, 'x', true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = this.palette.muted;
+    ctx.setLineDash([4, 4]);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.fillStyle = this.palette.muted;
+    ctx.textAlign = 'left';
+    ctx.fillText('kept', x + 4, u.bbox.top + 12);
+    ctx.restore();
   }
 }

@@ -150,6 +150,7 @@ function handle(e: TrainEvent): void {
         $('saved').append(p);
       }
       if (e.confusion) renderConfusion(e.confusion);
+      if (e.kept) for (const c of charts.values()) c.markKept(e.kept.epoch);
       savedTo = e.savedTo;
       // A model that read texts (its predictions listed) answers one typed here.
       $('try').classList.toggle('hidden', !savedTo || $('predictions-section').classList.contains('hidden'));

@@ -230,6 +230,25 @@ describe('training panel', () => {
     expect(await page.textContent('.error li:last-child')).toBe('and 9 more: see the Problems view');
   });
 
+  it('says when reduceOnPlateau lowered the rate and when earlyStopping stopped, and marks the epoch whose weights were kept', async () => {
+    // Recorded from `dlnet train --json` of noisy rings with reduceOnPlateau(0.5, patience: 2) and earlyStopping(patience: 5, restoreBest: true) (its representation events left out).
+    const page = await replayed('watched', 'light');
+    const notes = await page.locator('#saved .note').allTextContents();
+    expect(notes).toEqual([
+      expect.stringMatching(/^epoch 6: reduceOnPlateau: val_loss has not improved on 0\.3276 \(epoch 4\) for 2 epochs: learning rate 0\.0300 → 0\.0150$/),
+      expect.stringMatching(/^epoch 8: reduceOnPlateau: .* 0\.0150 → 0\.00750$/),
+      expect.stringMatching(/^epoch 9: earlyStopping: val_loss has not improved on 0\.3276 \(epoch 4\) for 5 epochs: training stops$/),
+    ]);
+    expect(await page.textContent('#saved .notice:not(.note)')).toMatch(/^Finished after 9 epochs; kept the weights of epoch 4 \(val_loss 0\.3276\); saved to /);
+    expect(await page.textContent('#status')).toBe('early-stopped');
+    // Every chart marks epoch 4, drawn with the dashed line.
+    const marked = await page.$$eval('#charts .chart', (cs) => cs.map((c) => (c as HTMLElement).dataset.kept));
+    expect(marked.length).toBeGreaterThan(0);
+    expect(new Set(marked)).toEqual(new Set(['4']));
+    await page.screenshot({ path: join(artifacts, 'panel-watched-light.png'), fullPage: true });
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
   it('shows a stalled run\'s warning with a link to its optimizer line', async () => {
     const page = await openPanel(browser);
     const epoch = (n: number, warning?: unknown) => ({ type: 'epoch', epoch: n, epochs: 5, logs: { loss: 10.7185 }, samplesPerSec: 100, elapsedMs: n * 10, etaMs: 0, ...(warning ? { warning } : {}) });
