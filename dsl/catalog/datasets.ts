@@ -158,7 +158,7 @@ export const datasets: DatasetDef[] = [
     doc: 'A CSV file with a header row, relative to the .dlnet file: the other columns are the features, a column of numbers one value, a column of texts (`Sex`: female, male) one value per text, 1 where the row has it (one-hot); the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
       { name: 'path', type: { kind: 'string', file: 'table' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
-      { name: 'label', type: { kind: 'string' }, doc: 'Name of the label column.' },
+      { name: 'label', type: { kind: 'string' }, optional: true, doc: 'Name of the label column. Without it every column is a feature and the dataset has no labels: for a model that learns to give back its features (`target: features`, an autoencoder) or a GAN.' },
       { name: 'ignore', type: { kind: 'list', of: { kind: 'string' } }, default: [], doc: 'Columns left out of the features: ignore: ["id", "name"].' },
       { name: 'features', type: { kind: 'list', of: { kind: 'string' } }, optional: true, doc: 'The columns read as features, in this order: features: ["Pclass", "Sex", "Fare"] (else every column but the label and those ignored).' },
       { name: 'gaps', type: { kind: 'choice', table: 'gaps' }, optional: true, doc: 'What fills a gap in a column of numbers (an empty cell, NA, NaN, ?): mean or zero. Without it a gap is an error, with its line.' },
@@ -249,6 +249,7 @@ function csvShapes(path: string, reading: CsvReading, host?: FileHost): DatasetS
     const features = [table.featureNames.length];
     const { scales, encoding, textLengths } = table;
     const prose = proseColumns(encoding);
+    if (reading.label === undefined) return { features, size: table.size, scales, encoding, prose, textLengths };
     return table.classes
       ? { features, labels: [table.classes.length], labelKind: 'onehot', size: table.size, classes: table.classes, scales, encoding, prose, textLengths }
       : { features, labels: [1], labelKind: 'regression', size: table.size, classNumbers: table.classNumbers, scales, encoding, prose, textLengths };

@@ -18,6 +18,7 @@ import { freeName } from './keras-inputs';
 import { checkTokens } from './tokens';
 import { settingAdded, settingNamed, settingRemoval } from './train-edits';
 import { checkWatched } from './watched';
+import { labelFixes } from './source-fixes';
 import { evaluate, fromLogits, listArgumentItemAdded, settingArgument, UNKNOWN, valueTaking, type ValueScope } from './values';
 
 /** A checked train statement: what the runtime needs to run it. */
@@ -441,6 +442,27 @@ function textColumnFixes(input: Shape, features: Shape, data: DatasetShapes, dat
 /** Features of one shape, rather than one per named input. */
 const isShape = (f: DatasetShapes['features']): f is Shape => f.every((d) => typeof d !== 'object' || d === null);
 
+/**
+ * Plain training on data without labels: a csv source that names no label column reads
+ * them all as features (fixes: take the labels from one), and a model that gives back what
+ * it reads learns its features (fix: `target: features`); other unlabelled data is for GANs.
+ */
+function reportUnlabelled(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, outShape: Shape, data: DatasetShapes, dataDecl: ast.DatasetDecl): void {
+  const source = dataDecl.source;
+  const csv = source?.callee.text === 'csv';
+  const autoencoder = isShape(data.features) && compareShapes(outShape, data.features) !== 'differ';
+  // A column taken as the labels leaves one feature fewer: offered where the model reads one fewer.
+  const input = g.inputs.length === 1 ? g.inputs[0].shape : undefined;
+  const fitsWithoutOne = isShape(data.features) && data.features.length === 1 && input?.length === 1 && input[0] === (data.features[0] as number) - 1;
+  const fixes: Fix[] = [
+    ...(autoencoder ? [{ title: 'Train it to give back its features: target: features', edits: [settingAdded(ctx, decl, 'target: features')], preferred: true as const }] : []),
+    ...(csv && fitsWithoutOne && ctx.host ? labelFixes(source!, ctx.host) ?? [] : []),
+  ];
+  const why = csv ? 'a csv source without label: reads every column as a feature' : `unlabelled data such as ${source?.callee.text ?? 'this'} is for GANs (train G vs D on ${dataDecl.name.text})`;
+  const instead = [csv && 'name its label column', autoencoder && `train ${g.name} to give back its features (target: features)`].filter(Boolean).join(', or ');
+  ctx.report(diagnostic('data-mismatch', 'error', decl.data.range, `dataset ${dataDecl.name.text} has no labels to train ${g.name} on; ${why}${instead ? `: ${instead}` : ''}`, { fixes: fixes.length ? fixes : undefined }));
+}
+
 /** The data's features against the model's inputs; the model run with the data's sizes, where its inputs leave some open. */
 function checkFeatures(ctx: Context, at: Range, g: ModelGraph, data: DatasetShapes, dataDecl: ast.DatasetDecl): OnData | undefined {
   const features = isShape(data.features) ? [{ name: g.inputs[0]?.id ?? 'input', shape: data.features }] : data.features;
@@ -627,7 +649,7 @@ function checkFit(ctx: Context, decl: ast.TrainDecl, g: ModelGraph, data: Datase
   const replaceLoss = (name: string): Fix[] | undefined => lossSetting && [{ title: `Change the loss to ${name}`, edits: [{ range: lossSetting.value.range, newText: name }], preferred: true }];
   const where = out.node ? ` (line ${lineOf(out.node.range)})` : '';
   if (!data.labels) {
-    ctx.report(diagnostic('data-mismatch', 'error', decl.data.range, `dataset ${dataDecl.name.text} has no labels to train ${g.name} on; unlabelled data such as ${dataDecl.source?.callee.text ?? 'this'} is for GANs: train G vs D on ${dataDecl.name.text}`));
+    reportUnlabelled(ctx, decl, g, outShape, data, dataDecl);
     return;
   }
   // Without a loss (an error of its own), the labels are compared as the loss its fix writes reads them.

@@ -270,6 +270,28 @@ train Saved on colours { loss: binaryCrossentropy; optimizer: adam(learningRate:
     expect(of('end')[0].confusion).toMatchObject({ classes: ['0', '1'] });
   });
 
+  it('trains an autoencoder on a table that names no label column: every column a feature', async () => {
+    // Four columns, two of them made of the other two: a 2-wide code can hold all four.
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const [a, b] = [Math.sin(i * 12.9898) * 0.5 + 0.5, Math.cos(i * 78.233) * 0.5 + 0.5];
+      return [a, b, a + b, a - b].map((v) => v.toFixed(4)).join(',');
+    });
+    file('sensors.csv', ['a,b,c,d', ...rows].join('\n'));
+    const { result, of } = await train(file('sensors.dlnet', `dataset sensors = csv("sensors.csv")
+model Squeeze {
+  input x: [4]
+  dense(8, activation: tanh)
+  code = dense(2)
+  dense(4)
+}
+train Squeeze on sensors { target: features; loss: meanSquaredError; optimizer: adam(learningRate: 0.01); epochs: 40; validationSplit: 0.2 }
+`), { representation: false });
+    expect(result.status).toBe('completed');
+    const epochs = of('epoch');
+    expect(epochs[39].logs.val_loss).toBeLessThan(epochs[0].logs.val_loss / 10);
+    expect(JSON.parse(readFileSync(join(result.savedTo!, 'run.json'), 'utf8')).table.columns).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('trains an autoencoder (target: features) to give back its input through a narrow code', async () => {
     // 4 blobs in 16 dimensions, spread 1: the mean alone leaves ~9 a dimension (the centers' spread, uniform over ±5, and the
     // noise's); a 3-wide code can hold which blob, not the noise, so the least error is ~13/16 of the noise's 1.
