@@ -683,6 +683,29 @@ describe('fixAll', () => {
       expect(inModel.text).toContain('dataset reviews = csv("reviews.csv", label: "sentiment", text: "review", vocabulary: 10000, length: 250)');
     });
 
+    it('an autoencoder of a table, fit(x, x) on every column: a csv source with no label column, trained on its features', () => {
+      const table = new TextEncoder().encode(['a,b,c,d', '0.1,0.5,0.6,-0.4', '0.7,0.2,0.9,0.5', '0.3,0.3,0.6,0.0'].join('\n'));
+      const host = { readFile: (p: string) => (p === 'sensors.csv' ? table : undefined) };
+      const { diagnostics, text } = converted([
+        'import pandas as pd',
+        'from tensorflow import keras',
+        '',
+        'df = pd.read_csv("sensors.csv")',
+        'x = df.values',
+        '',
+        'autoencoder = keras.Sequential([',
+        '    keras.Input(shape=(4,)),',
+        '    keras.layers.Dense(2, activation="relu"),',
+        '    keras.layers.Dense(4),',
+        '])',
+        'autoencoder.compile(optimizer="adam", loss="mse")',
+        'autoencoder.fit(x, x, epochs=30, validation_split=0.2)',
+        '',
+      ].join('\n'), (t: string) => analyze(t, { host }).diagnostics);
+      expect(diagnostics).toEqual([]);
+      expect(text).toContain('dataset sensors = csv("sensors.csv")\n\ntrain Autoencoder on sensors {\n  target: features\n');
+    });
+
     it('a table read from a URL is read from the file of its name (dlnet downloads nothing); the label column popped; gaps filled with the mean; train_test_split\'s default quarter held out', () => {
       const { diagnostics, text } = converted([
         'import pandas as pd',

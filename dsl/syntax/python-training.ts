@@ -88,7 +88,7 @@ function csvRead(code: string): Dataset | undefined {
   const read = READ_CSV.exec(code);
   const dropped = quotedNames(DROPPED.exec(code)?.[1]);
   const label = LABEL_TAKEN.map((pattern) => pattern.exec(code)?.[2]).find((column) => column !== undefined) ?? (dropped.length === 1 ? dropped[0] : undefined);
-  if (!read || label === undefined) return undefined;
+  if (!read) return undefined;
   const selected = quotedNames(SELECTED.exec(code)?.[1]).filter((column) => column !== label);
   const ignore = selected.length ? [] : dropped.filter((column) => column !== label);
   const url = /^[a-z]+:\/\//i.test(read[2]);
@@ -99,12 +99,13 @@ function csvRead(code: string): Dataset | undefined {
   const filled = /\.fillna\s*\(\s*(?:value\s*=\s*)?(?:[A-Za-z_]\w*\.(mean)\s*\(|(0)(?:\.0*)?\s*[,)])/.exec(code);
   const gaps = filled ? `, gaps: ${filled[1] ? 'mean' : 'zero'}` : '';
   const list = (columns: string[]) => `[${columns.map((c) => JSON.stringify(c)).join(', ')}]`;
-  const text = vectorized(code, label);
+  const text = label === undefined ? undefined : vectorized(code, label);
   const left = text ?? `${selected.length ? `, features: ${list(selected)}` : ignore.length ? `, ignore: ${list(ignore)}` : ''}${gaps}`;
   const reads = text ? "reads a column's words as token ids, as TextVectorization does" : `reads ${selected.length ? 'the columns it names' : `its other columns${ignore.length ? ' but those it ignores' : ''}`} as the features (a column of texts one-hot)`;
   return {
     name,
-    source: `csv(${JSON.stringify(file)}, label: ${JSON.stringify(label)}${left})`,
+    // No label column taken out: every column a feature, as an autoencoder's fit(x, x) reads the table.
+    source: `csv(${JSON.stringify(file)}${label === undefined ? '' : `, label: ${JSON.stringify(label)}`}${left})`,
     said: `the CSV file ${read[2]}`,
     gives: `${reads}${url ? `, from ${file} beside the .dlnet file: download it there, dlnet downloads nothing` : ''}`,
   };
