@@ -1,7 +1,7 @@
 /** "Did you mean": the fast path (cached spellings, length pruning) picks what trying every candidate in full picks. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findChoice, findLayer, layerAlias, layerNames, layers, parameterAlias, type ChoiceTable } from '../dsl/catalog';
+import { choiceTables, findChoice, findLayer, layerAlias, layerNames, layers, parameterAlias, type ChoiceTable } from '../dsl/catalog';
 import { choiceAliases, fold, layerAliases, parameterAliases } from '../dsl/catalog/aliases';
 import { closest, editDistance } from '../dsl/suggest';
 
@@ -39,7 +39,8 @@ describe('closest', () => {
 
 describe('other frameworks\' names (catalog/aliases.ts)', () => {
   it('lead only to what exists, and never hide a dlnet name', () => {
-    const paramNames = new Set(Object.values(layers).flatMap((l) => l.params.map((p) => p.name)));
+    // Layers' parameters, and those of values with parameters (earlyStopping's restoreBest, reduceOnPlateau's minRate).
+    const paramNames = new Set([...Object.values(layers), ...Object.values(choiceTables).flat()].flatMap((l) => (l.params ?? []).map((p) => p.name)));
     for (const [alias, targets] of Object.entries(parameterAliases)) {
       expect(alias).toBe(fold(alias));
       // (An alias may be another layer's own parameter, as dim is the capsules': it is only asked for a name the layer lacks.)

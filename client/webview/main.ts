@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../dsl/diagnostics';
 import { atLine, type AttentionEvent, type EpochEvent, type PredictionsEvent, type RepresentationEvent, type SamplesEvent, type StartEvent, type TrainEvent } from '../../runtime/train/events';
 import { drawAttentionMap, drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
+import { EpochSlider } from './epoch-slider';
 import type { FromWebview, PastRun, ToWebview } from './protocol';
 import { onThemeChange, palette } from './theme';
 
@@ -26,28 +27,26 @@ const el = (tag: string, props: Record<string, string> = {}, text?: string) => {
 let colours = palette();
 let start: StartEvent | undefined;
 let charts = new Map<string, MetricChart>();
-let representations: RepresentationEvent[] = [];
 let samples: SamplesEvent[] = [];
-let attention: AttentionEvent | undefined;
 /** Where the run's model was saved: a model trained on texts answers texts typed in the panel. */
 let savedTo: string | undefined;
 let epochs: EpochEvent[] = [];
 let past: PastRun[] = [];
-let followLatest = true;
 let paused = false;
 let running = false;
 
 const smoothing = () => Number(($('smoothing') as HTMLInputElement).value);
+const representationSlider = new EpochSlider<RepresentationEvent>($('rep-epoch'), $('rep-label'), drawRepresentations);
+const attentionSlider = new EpochSlider<AttentionEvent>($('attention-epoch'), $('attention-label'), drawAttention);
 
 function reset(): void {
   start = undefined;
   charts = new Map();
-  representations = [];
+  representationSlider.reset();
   samples = [];
-  attention = undefined;
+  attentionSlider.reset();
   savedTo = undefined;
   epochs = [];
-  followLatest = true;
   paused = false;
   $('charts').replaceChildren();
   $('reps').replaceChildren();
@@ -111,15 +110,13 @@ function handle(e: TrainEvent): void {
       return;
     }
     case 'representation':
-      representations.push(e);
       // A model with no named statement and no 2-D input has nothing to draw.
       if (e.layers.length > 0 || e.grid) $('rep-section').classList.remove('hidden');
-      updateSlider();
+      representationSlider.push(e);
       return;
     case 'attention':
-      attention = e;
       $('attention-section').classList.remove('hidden');
-      drawAttention(e);
+      attentionSlider.push(e);
       return;
     case 'predictions':
       $('predictions-section').classList.remove('hidden');
@@ -296,7 +293,7 @@ function drawPredictions(e: PredictionsEvent): void {
   $('predictions-caption').textContent = `epoch ${e.epoch} — ${wrong} of ${e.examples.length} read wrong; each text as the model reads it (a word outside the vocabulary is [UNK])`;
 }
 
-/** Each selfAttention's heads, a map each, the latest epoch's. */
+/** Each selfAttention's heads, a map each, of the epoch the slider shows (the latest, until moved back). */
 function drawAttention(e: AttentionEvent): void {
   const container = $('attention');
   for (const layer of e.layers) {
@@ -330,17 +327,7 @@ function sampleCanvas(): HTMLCanvasElement {
   return sampleCanvasEl;
 }
 
-function updateSlider(): void {
-  const slider = $('rep-epoch') as HTMLInputElement;
-  slider.max = String(representations.length - 1);
-  if (followLatest) slider.value = slider.max;
-  drawRepresentations(Number(slider.value));
-}
-
-function drawRepresentations(index: number): void {
-  const event = representations[index];
-  if (!event) return;
-  $('rep-label').textContent = `epoch ${event.epoch}${index === representations.length - 1 ? ' (latest)' : ''}`;
+function drawRepresentations(event: RepresentationEvent): void {
   drawLegend(event);
   const container = $('reps');
   for (const layer of event.layers) {
@@ -429,18 +416,13 @@ $('pause').addEventListener('click', () => {
   updateButtons();
 });
 $('again').addEventListener('click', () => post({ type: 'trainAgain' }));
-$('rep-epoch').addEventListener('input', () => {
-  const s = $('rep-epoch') as HTMLInputElement;
-  followLatest = s.value === s.max;
-  drawRepresentations(Number(s.value));
-});
 $('smoothing').addEventListener('input', () => charts.forEach((c) => c.schedule()));
 onThemeChange(() => {
   colours = palette();
   charts.forEach((c) => c.setPalette(colours));
-  drawRepresentations(Number(($('rep-epoch') as HTMLInputElement).value));
+  representationSlider.redraw();
   const last = samples[samples.length - 1];
   if (last) drawSamples(sampleCanvas(), last, colours);
-  if (attention) drawAttention(attention);
+  attentionSlider.redraw();
 });
 post({ type: 'ready' });

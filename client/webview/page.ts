@@ -46,6 +46,7 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
   </section>
   <section id="attention-section" class="hidden">
     <h2>Attention</h2>
+    <div class="slider"><label for="attention-epoch">Epoch</label><input id="attention-epoch" type="range" min="0" max="0" step="1" value="0"><span id="attention-label" class="muted"></span></div>
     <div id="attention" class="reps"></div>
     <div id="attention-caption" class="muted"></div>
   </section>

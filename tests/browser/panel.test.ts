@@ -153,7 +153,18 @@ describe('training panel', () => {
       return n;
     });
     expect(lit).toBeGreaterThan(1000);
+    expect(await page.textContent('#attention-label')).toBe('epoch 12 (latest)');
     await page.screenshot({ path: join(artifacts, 'panel-attention-dark.png'), fullPage: true });
+    // The slider goes back to the maps before training (epoch 0), which differ from the last epoch's; back at its end it follows the latest again.
+    const latest = await canvasHash(page, '#attention canvas');
+    await page.$eval('#attention-epoch', (s) => {
+      (s as HTMLInputElement).value = '0';
+      s.dispatchEvent(new Event('input'));
+    });
+    expect(await page.textContent('#attention-label')).toBe('epoch 0');
+    expect(await page.textContent('#attention-caption')).toMatch(/^epoch 0 — /);
+    expect(await canvasHash(page, '#attention canvas')).not.toBe(latest);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
   it('lists texts validated on as a model reads them, with their class and the one it gives, the misread marked', async () => {
