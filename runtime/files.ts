@@ -4,6 +4,7 @@
  */
 import { accessSync, constants, type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { FileHost } from '../dsl';
 
 /** The workspace: the nearest folder above the file with a package.json or .git, else the file's folder. */
@@ -14,6 +15,20 @@ export function workspaceRoot(file: string): string {
     const up = dirname(dir);
     if (up === dir) return dirname(resolve(file));
     dir = up;
+  }
+}
+
+/**
+ * A data file's bytes, unpacked where it is gzip (data sets ship so: Fashion-MNIST's
+ * train-images-idx3-ubyte.gz, a table.csv.gz): the checker and the trainer read what it holds.
+ */
+export function readDataFile(path: string): Buffer {
+  const bytes = readFileSync(path);
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new Error(`it starts as a gzip file but does not unpack (${(e as Error).message})`);
   }
 }
 
@@ -34,7 +49,7 @@ export function fileHost(dlnetFile: string, root?: string): FileHost {
     readFile(path) {
       const file = full(path);
       try {
-        return file === undefined ? undefined : readFileSync(file);
+        return file === undefined ? undefined : readDataFile(file);
       } catch {
         return undefined;
       }
@@ -53,9 +68,14 @@ export function fileHost(dlnetFile: string, root?: string): FileHost {
       if (st.isDirectory()) return 'it is a folder';
       try {
         accessSync(resolved, constants.R_OK);
-        return undefined;
       } catch {
         return 'permission denied';
+      }
+      try {
+        readDataFile(resolved);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
       }
     },
     nearbyFiles: () => filesBelow(dirname(resolve(dlnetFile)), NEARBY_DEPTH, NEARBY_LIMIT),

@@ -878,6 +878,39 @@ describe('fixAll', () => {
       ]);
     });
 
+    it('TensorFlow\'s Fashion-MNIST tutorial: its data is the IDX files it comes in, read gzipped beside the .dlnet file; the rest as for MNIST', () => {
+      // The files as the host gives them, unpacked (runtime/files.ts unpacks the .gz): 3 images of 28x28, 3 labels.
+      const images = new Uint8Array(16 + 3 * 784);
+      new DataView(images.buffer).setUint32(0, 0x803);
+      [3, 28, 28].forEach((n, i) => new DataView(images.buffer).setUint32(4 + 4 * i, n));
+      const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 9, 0, 3]);
+      const files: Record<string, Uint8Array> = { 'train-images-idx3-ubyte.gz': images, 'train-labels-idx1-ubyte.gz': labels };
+      const host = { readFile: (p: string) => files[p] };
+      const text = script('tensorflow-fashion-mnist.py');
+      const load = check(text).find((d) => d.message.startsWith('Python that loads and prepares Fashion-MNIST'));
+      expect(load?.message).toMatch(/download train-images-idx3-ubyte\.gz and train-labels-idx1-ubyte\.gz beside the \.dlnet file, dlnet downloads nothing$/);
+      const { diagnostics, text: dlnet } = converted(text, (t: string) => analyze(t, { host }).diagnostics);
+      expect(diagnostics).toEqual([]);
+      expect(dlnet).toBe([
+        'model Model {',
+        '  input x: [28, 28, 1]',
+        '  flatten()',
+        '  dense(128, activation: relu)',
+        '  dense(10, activation: softmax)',
+        '}',
+        '',
+        'dataset fashion_mnist = idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")',
+        '',
+        'train Model on fashion_mnist {',
+        '  optimizer: adam',
+        '  loss: categoricalCrossentropy',
+        '  metrics: [accuracy]',
+        '  epochs: 10',
+        '}',
+        '',
+      ].join('\n'));
+    });
+
     it('PyTorch\'s CIFAR-10 tutorial: data dlnet has no source of is named for the user to declare; the loss waits for the model\'s output', () => {
       const { diagnostics, text } = converted(script('pytorch-cifar10-tutorial.py'));
       expect(text).toContain('train Net on data {\n  loss: CrossEntropyLoss\n  optimizer: momentum(learningRate: 0.001, momentum: 0.9)\n  epochs: 2\n  batchSize: 4\n}\n');

@@ -155,7 +155,7 @@ export const datasets: DatasetDef[] = [
   },
   {
     name: 'csv',
-    doc: 'A CSV file with a header row, relative to the .dlnet file: the other columns are the features, a column of numbers one value, a column of texts (`Sex`: female, male) one value per text, 1 where the row has it (one-hot); the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
+    doc: 'A CSV file with a header row (gzipped or not), relative to the .dlnet file: the other columns are the features, a column of numbers one value, a column of texts (`Sex`: female, male) one value per text, 1 where the row has it (one-hot); the label column gives one-hot classes (text) or numbers: values to predict, or, where all are whole numbers from 0 up (0/1, 0–2), class numbers for sparseCategoricalCrossentropy (0/1 for binaryCrossentropy), as the loss says. Quoted fields may hold commas and line breaks. The checker reads the table as the trainer does, so a row the trainer would refuse is an error as you type, with its line.',
     params: [
       { name: 'path', type: { kind: 'string', file: 'table' }, doc: 'Path of the file, relative to the .dlnet file.', positional: true },
       { name: 'label', type: { kind: 'string' }, optional: true, doc: 'Name of the label column. Without it every column is a feature and the dataset has no labels: for a model that learns to give back its features (`target: features`, an autoencoder) or a GAN.' },
@@ -170,7 +170,7 @@ export const datasets: DatasetDef[] = [
   },
   {
     name: 'idx',
-    doc: 'Images and labels in the IDX format of the original MNIST files, relative to the .dlnet file.',
+    doc: "Images and labels in the IDX format of the original MNIST files (also Fashion-MNIST's), relative to the .dlnet file; gzipped as they are distributed (.gz) or not.",
     params: [
       { name: 'images', type: { kind: 'string', file: 'idx' }, doc: 'Path of the image file (idx3-ubyte).' },
       { name: 'labels', type: { kind: 'string', file: 'idx' }, doc: 'Path of the label file (idx1-ubyte).' },
@@ -316,7 +316,8 @@ export function filesRead(def: DatasetDef, args: Args): string[] {
 /** Whether a file's name says it holds what a parameter of this kind reads: a table's extension, an IDX file's name. */
 export function fileOfKind(path: string, kind: FileKind): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-  return kind === 'table' ? /\.(csv|data)$/.test(name) : /idx|ubyte/.test(name);
+  // Gzipped files are read as what they hold (the host unpacks them).
+  return kind === 'table' ? /\.(csv|data)(\.gz)?$/.test(name) : /idx|ubyte/.test(name);
 }
 
 export function findDataset(name: string): DatasetDef | undefined {

@@ -83,7 +83,8 @@ const stem = (path: string) => {
  */
 export function pathFixes(value: ast.StringLit, kind: FileKind, host: FileHost): { fixes?: Fix[]; meant?: string } {
   const written = value.value.replace(/^\.\//, '').replace(/\\/g, '/');
-  const files = host.nearbyFiles?.().filter((f) => fileOfKind(f, kind) || extension(f) === extension(written));
+  // Not the file written itself, where it is there but cannot be read (a gzip that does not unpack, no permission).
+  const files = host.nearbyFiles?.().filter((f) => f !== written && (fileOfKind(f, kind) || extension(f) === extension(written)));
   if (!files?.length) return {};
   const lower = written.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(baseName(written).length / 4)));

@@ -88,6 +88,10 @@ export class ScriptValues {
         const e = value ? parsePython(value) : undefined;
         if (name && e && isLiteral(e)) this.constants.set(name, value!);
       }
+      // A constant over several lines (a list of class names broken across lines): its statement's code, on one line.
+      const spanning = last > first ? /^([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$/.exec(statement) : null;
+      const whole = spanning ? parsePython(spanning[2]) : undefined;
+      if (spanning && whole && isLiteral(whole)) this.constants.set(spanning[1], spanning[2].trim());
       const object = OBJECT.exec(statement);
       if (object) this.objects.set(object[1], object[2]);
       const code = lines.slice(first, last + 1).map((l) => lineCode(l)?.code ?? '').join(' ');

@@ -37,9 +37,25 @@ export interface Dataset {
 const MNIST = { pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()|\bdatasets\s+import\s+(?:[\w\s,]*,\s*)?mnist\b/, dataset: { name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST', gives: 'gives its examples ready to train' } };
 const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b|\.reshape\s*\(.*\bprod\s*\(\s*[\w.]+\.shape\s*\[\s*1\s*:\s*\]\s*\)/;
 
+/**
+ * Fashion-MNIST (Keras's `keras.datasets.fashion_mnist`, torchvision's `datasets.FashionMNIST`),
+ * which comes in MNIST's IDX files: dlnet's idx source, reading the files as they are
+ * distributed, which the user downloads beside the .dlnet file.
+ */
+const FASHION_MNIST = {
+  pattern: /\bdatasets\.(?:fashion_mnist\b|FashionMNIST\s*\()|\bdatasets\s+import\s+(?:[\w\s,]*,\s*)?fashion_mnist\b/,
+  dataset: {
+    name: 'fashion_mnist',
+    source: 'idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")',
+    said: 'Fashion-MNIST',
+    gives: 'reads its IDX files as they are distributed (github.com/zalandoresearch/fashion-mnist): download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz beside the .dlnet file, dlnet downloads nothing',
+  },
+};
+
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
 export function datasetUsed(code: string): Dataset | undefined {
   if (MNIST.pattern.test(code)) return FLATTENED.test(code) ? { ...MNIST.dataset, source: MNIST.dataset.flat } : MNIST.dataset;
+  if (FASHION_MNIST.pattern.test(code)) return FASHION_MNIST.dataset;
   return csvRead(code);
 }
 

@@ -1,7 +1,6 @@
 /** File sources: CSV with a header (read by the dsl's table reader, which the checker shares) and IDX (MNIST format). */
-import { readFileSync } from 'node:fs';
 import { isCsvProblem, readCsvTable, type CsvReading, type CsvTable, type FileHost } from '../../dsl';
-import { fileStamp, resolveDataPath } from '../files';
+import { fileStamp, readDataFile, resolveDataPath } from '../files';
 import type { Data } from './dataset';
 
 export class DataError extends Error {
@@ -50,7 +49,7 @@ export function loadCsv(path: string, shownAs: string, reading: CsvReading): Dat
 function readTable(path: string, shownAs: string, reading: CsvReading): CsvTable {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readDataFile(path).toString('utf8');
   } catch (e) {
     throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shownAs);
   }
@@ -62,7 +61,7 @@ function readTable(path: string, shownAs: string, reading: CsvReading): CsvTable
 function readIdx(path: string, shownAs: string): { dims: number[]; data: Uint8Array } {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readDataFile(path);
   } catch (e) {
     throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shownAs);
   }

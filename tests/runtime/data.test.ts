@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, isCsvProblem, parseCsv, readCsvTable, summarizeCsvTable, type CsvSummary, type FileHost } from '../../dsl';
@@ -355,6 +356,26 @@ describe('idx', () => {
     expect(errors(Buffer.from([0, 0, 8, 1, 0, 0, 0, 3, 3, 7, 1]))).toEqual(["dataset d: 'check-labels.idx' holds 3 labels for the 2 images of 'check-images.idx'"]);
     expect(errors(Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]), 5)).toEqual(["dataset d: 'check-labels.idx' has label 7 (item 1), past classes: 5 (classes 0 to 4)"]);
     expect(errors(Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 3, 7]))).toEqual(["dataset d: 'check-labels.idx' is not an IDX label file (rank 1)"]);
+  });
+
+  it('reads files gzipped as they are distributed (Fashion-MNIST\'s .gz), in the check and the loader alike; one that does not unpack is said to', () => {
+    const images = twoImages();
+    images.set([0, 255, 255, 0, 51, 51, 51, 51], 16);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 7])));
+    const text = 'dataset d = idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")\n';
+    expect(analyze(text, { host: fileHost(dlnet) }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const d = loadIdx(join(dir, 'train-images-idx3-ubyte.gz'), 'train-images-idx3-ubyte.gz', join(dir, 'train-labels-idx1-ubyte.gz'), 'train-labels-idx1-ubyte.gz', 10);
+    expect(Array.from(d.features[0].data, (v) => Math.round(v * 100) / 100)).toEqual([0, 1, 1, 0, 0.2, 0.2, 0.2, 0.2]);
+    // A table too.
+    writeFileSync(join(dir, 'gz-table.csv.gz'), gzipSync('x,y\n1,a\n2,b\n'));
+    expect(loadCsv(join(dir, 'gz-table.csv.gz'), 'gz-table.csv.gz', { label: 'y' }).classes).toEqual(['a', 'b']);
+    // gzip's magic number, then not gzip.
+    writeFileSync(join(dir, 'broken.csv.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    const broken = analyze('dataset t = csv("broken.csv.gz", label: "y")\n', { host: fileHost(dlnet) }).diagnostics.filter((x) => x.severity === 'error').map((x) => x.message);
+    // (Not offered itself as the file meant.)
+    expect(broken).toEqual([expect.stringMatching(/^dataset t: cannot read 'broken\.csv\.gz': it starts as a gzip file but does not unpack \([^)]+\)$/)]);
+    expect(() => loadCsv(join(dir, 'broken.csv.gz'), 'broken.csv.gz', { label: 'y' })).toThrow(/does not unpack/);
   });
 });
 
