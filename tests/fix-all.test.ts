@@ -878,7 +878,7 @@ describe('fixAll', () => {
       ]);
     });
 
-    it('TensorFlow\'s Fashion-MNIST tutorial: its data is the IDX files it comes in, read gzipped beside the .dlnet file; the rest as for MNIST', () => {
+    it('TensorFlow\'s Fashion-MNIST tutorial: its data is the IDX files it comes in, read gzipped beside the .dlnet file, its class names the classes\'; the rest as for MNIST', () => {
       // The files as the host gives them, unpacked (runtime/files.ts unpacks the .gz): 3 images of 28x28, 3 labels.
       const images = new Uint8Array(16 + 3 * 784);
       new DataView(images.buffer).setUint32(0, 0x803);
@@ -899,7 +899,8 @@ describe('fixAll', () => {
         '  dense(10, activation: softmax)',
         '}',
         '',
-        'dataset fashion_mnist = idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")',
+        // The tutorial's class_names, for the confusion matrix and the panel.
+        'dataset fashion_mnist = idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz", names: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"])',
         '',
         'train Model on fashion_mnist {',
         '  optimizer: adam',

@@ -175,8 +175,15 @@ export const datasets: DatasetDef[] = [
       { name: 'images', type: { kind: 'string', file: 'idx' }, doc: 'Path of the image file (idx3-ubyte).' },
       { name: 'labels', type: { kind: 'string', file: 'idx' }, doc: 'Path of the label file (idx1-ubyte).' },
       { name: 'classes', type: { kind: 'int', min: 2 }, default: 10, doc: 'Number of classes (labels become one-hot).' },
+      { name: 'names', type: { kind: 'list', of: { kind: 'string' } }, optional: true, doc: 'The classes\' names, in label order, for the confusion matrix and the panel: names: ["T-shirt/top", "Trouser", ...].' },
     ],
-    shapes: (args, host) => idxShapes(args.images as string, args.labels as string, n(args, 'classes'), host),
+    shapes: (args, host) => {
+      const names = args.names as string[] | undefined;
+      const classes = n(args, 'classes');
+      if (names && names.length !== classes) return { error: `names gives ${names.length} name${names.length === 1 ? '' : 's'} for classes: ${classes}` };
+      const shapes = idxShapes(args.images as string, args.labels as string, classes, host);
+      return names && !('error' in shapes) ? { ...shapes, classes: names } : shapes;
+    },
   },
 ];
 

@@ -52,10 +52,17 @@ const FASHION_MNIST = {
   },
 };
 
+/** The tutorials' `class_names = ['T-shirt/top', ...]`, ten of them: the idx source's names (`, names: [...]`), else nothing. */
+function classNames(code: string): string {
+  const listed = /\bclass_names\s*=\s*\[([^\]]*)\]/.exec(code);
+  const names = quotedNames(listed?.[1]);
+  return names.length === 10 ? `, names: [${names.map((c) => JSON.stringify(c)).join(', ')}]` : '';
+}
+
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
 export function datasetUsed(code: string): Dataset | undefined {
   if (MNIST.pattern.test(code)) return FLATTENED.test(code) ? { ...MNIST.dataset, source: MNIST.dataset.flat } : MNIST.dataset;
-  if (FASHION_MNIST.pattern.test(code)) return FASHION_MNIST.dataset;
+  if (FASHION_MNIST.pattern.test(code)) return { ...FASHION_MNIST.dataset, source: FASHION_MNIST.dataset.source.replace(/\)$/, `${classNames(code)})`) };
   return csvRead(code);
 }
 

@@ -29,7 +29,10 @@ const loaders: Record<string, Loader> = {
   mnist,
   iris: () => iris(),
   csv: (args, file, like) => loadCsv(path(file, args.path as string), args.path as string, { ...csvReading(args), like }),
-  idx: (args, file) => loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
+  idx: (args, file) => ({
+    ...loadIdx(path(file, args.images as string), args.images as string, path(file, args.labels as string), args.labels as string, args.classes as number),
+    ...(args.names ? { classes: args.names as string[] } : {}),
+  }),
 };
 
 export function loadData(info: DatasetInfo, dlnetFile: string, like?: CsvEncoding): Data {

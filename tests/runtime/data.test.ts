@@ -367,6 +367,13 @@ describe('idx', () => {
     expect(analyze(text, { host: fileHost(dlnet) }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const d = loadIdx(join(dir, 'train-images-idx3-ubyte.gz'), 'train-images-idx3-ubyte.gz', join(dir, 'train-labels-idx1-ubyte.gz'), 'train-labels-idx1-ubyte.gz', 10);
     expect(Array.from(d.features[0].data, (v) => Math.round(v * 100) / 100)).toEqual([0, 1, 1, 0, 0.2, 0.2, 0.2, 0.2]);
+    // Its classes named, as many names as classes.
+    const named = (names: string[]) => `dataset d = idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz", classes: 8, names: ${JSON.stringify(names)})\ntrain M on d { loss: categoricalCrossentropy }\nmodel M {\n  input x: [2, 2, 1]\n  flatten\n  dense(8, activation: softmax)\n}\n`;
+    const eight = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    expect(analyze(named(eight), { host: fileHost(dlnet) }).diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(analyze(named(eight.slice(1)), { host: fileHost(dlnet) }).diagnostics.filter((x) => x.severity === 'error').map((x) => x.message)).toEqual(['dataset d: names gives 7 names for classes: 8']);
+    writeFileSync(join(dir, 'named.dlnet'), named(eight));
+    expect(loadData(analyze(named(eight), { host: fileHost(dlnet) }).datasets.get('d')!, join(dir, 'named.dlnet')).classes).toEqual(eight);
     // A table too.
     writeFileSync(join(dir, 'gz-table.csv.gz'), gzipSync('x,y\n1,a\n2,b\n'));
     expect(loadCsv(join(dir, 'gz-table.csv.gz'), 'gz-table.csv.gz', { label: 'y' }).classes).toEqual(['a', 'b']);
