@@ -3,9 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { dlnetPredictCommand, predictTexts } from '../client/training/process';
 import type { Diagnostic } from '../dsl';
+import { selectBackend } from '../runtime/backend';
+import { mnistDigits } from '../runtime/data/mnist';
+import { tf } from '../runtime/tf';
+import { loadModel } from '../runtime/train/save';
 
 const bin = join(__dirname, '..', 'bin', 'dlnet.js');
 const dir = mkdtempSync(join(tmpdir(), 'dlnet-cli-'));
@@ -368,5 +373,47 @@ train Pass on grades { loss: categoricalCrossentropy; optimizer: adam(learningRa
     // A table without one of the columns: said with the file and line.
     writeFileSync(join(dir, 'no-hours.csv'), 'course\nart\n');
     expect(run('predict', folder, '--table', join(dir, 'no-hours.csv')).stderr).toContain(`${join(dir, 'no-hours.csv')}:1: has no column 'hours' to read as the table trained on does`);
+  }, 120_000);
+
+  it('answers for PNG images as the data gave them: a digit of the data reads back exactly, resized by area to the input; refuses what is no image', async () => {
+    const file = write('digits.dlnet', `dataset digits = mnist(samples: 300)
+model Digits {
+  input image: [28, 28, 1]
+  conv2d(4, kernel: 3, activation: relu)
+  flatten
+  dense(10, activation: softmax)
+}
+train Digits on digits { loss: categoricalCrossentropy; epochs: 2 }
+`);
+    const folder = trainedRun(file, join(dir, 'digit-runs'), '--backend', 'cpu');
+    // Three digits of the data (a 0, a 1 and a 7), as PNGs of their own size, and the 7 twice as large (each pixel 2x2).
+    const digits = mnistDigits();
+    const pixelsOf = (c: number) => digits[c].subarray(0, 784);
+    const png = (pixels: Uint8Array, side: number) => {
+      const image = new PNG({ width: side, height: side });
+      for (let i = 0; i < side * side; i++) image.data.set([pixels[i], pixels[i], pixels[i], 255], 4 * i);
+      return PNG.sync.write(image);
+    };
+    const doubled = Uint8Array.from({ length: 56 * 56 }, (_, i) => pixelsOf(7)[Math.floor(Math.floor(i / 56) / 2) * 28 + Math.floor((i % 56) / 2)]);
+    const names = ['zero.png', 'one.png', 'seven.png', 'seven-large.png'];
+    [png(pixelsOf(0), 28), png(pixelsOf(1), 28), png(pixelsOf(7), 28), png(doubled, 56)].forEach((bytes, i) => writeFileSync(join(dir, names[i]), bytes));
+    const asked = run('predict', folder, '--json', '--image', ...names.map((n) => join(dir, n)));
+    expect(asked.status, asked.stderr).toBe(0);
+    const { predictions } = JSON.parse(asked.stdout) as { predictions: { image: string; output: number[]; classes: { name: string }[] }[] };
+    expect(predictions.map((p) => p.image)).toEqual(names.map((n) => join(dir, n)));
+    // What the saved model says of the same digits given as the data gives them.
+    await selectBackend('cpu');
+    const model = await loadModel(folder);
+    const direct = (model.predict(tf.tensor([0, 1, 7].map((c) => Array.from(pixelsOf(c), (v) => v / 255)), [3, 28, 28, 1])) as tf.Tensor).arraySync() as number[][];
+    model.dispose();
+    predictions.slice(0, 3).forEach((p, i) => p.output.forEach((v, k) => expect(v).toBeCloseTo(direct[i][k], 5)));
+    predictions[3].output.forEach((v, k) => expect(v).toBeCloseTo(direct[2][k], 5));
+    expect(predictions[0].classes.map((c) => c.name).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // A model of points takes no image; a file that is no PNG says so.
+    const points = trainedRun(good, join(dir, 'point-runs'), '--backend', 'cpu', '--epochs', '1');
+    expect(run('predict', points, '--image', join(dir, 'zero.png')).stderr).toMatch(/model \w+ takes \[2\], not an image/);
+    writeFileSync(join(dir, 'not.png'), 'hello');
+    expect(run('predict', folder, '--image', join(dir, 'not.png')).stderr).toMatch(/not\.png: not a PNG image \(/);
+    expect(run('predict', folder, '--image').stderr).toContain('give the images to predict for');
   }, 120_000);
 });

@@ -17,8 +17,13 @@ export function diagnosticJson(d: Diagnostic) {
 }
 
 export function readSource(file: string): string {
+  return readInput(file).toString('utf8');
+}
+
+/** A file named on the command line, its bytes (an image to predict for); an InputError that says why it cannot be read. */
+export function readInput(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}`);

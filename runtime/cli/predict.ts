@@ -1,10 +1,11 @@
 /**
- * `dlnet predict <run> <texts...> | --table FILE [--json]`: what a trained model says of
- * new data, read as its run's data was. A model trained on texts (a csv source's `text:`)
+ * `dlnet predict <run> <texts...> | --table FILE | --image FILE... [--json]`: what a trained
+ * model says of new data, read as its run's data was. A model trained on texts (a csv source's `text:`)
  * reads each text with the vocabulary and length the run saved (vocabulary.txt, run.json's
  * `text`); a model trained on a table reads a table's rows with the run's feature columns,
  * their texts one-hot as the table trained on had them (run.json's `table`), the label
- * column, if the table has one, left out. A class model answers with its classes'
+ * column, if the table has one, left out; a model that takes an image reads PNG files
+ * resized to its input (data/image.ts). A class model answers with its classes'
  * probabilities, named as the run's data named them (run.json's `classes`).
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { join } from 'node:path';
 import { isCsvProblem, readCsvTable, tokenIds, type CsvEncoding } from '../../dsl';
 import { classProbabilities } from '../train/tensors';
 import { InputError, parseArgs, UsageError } from './args';
-import { readSource } from './check';
+import { readInput, readSource } from './check';
+import { imageInput, readImage } from '../data/image';
 import type { Io } from './io';
 
 /** What a run folder's run.json says that predicting needs. */
@@ -24,9 +26,10 @@ interface SavedRun {
 }
 
 export interface Prediction {
-  /** The text asked about; a table's row, its number among the data rows (from 1) instead. */
+  /** The text asked about; a table's row, its number among the data rows (from 1), or an image's file instead. */
   text?: string;
   row?: number;
+  image?: string;
   /** The model's output for it. */
   output: number[];
   /** Its classes, most likely first, where the output is one probability a class (or one unit for the second of two). */
@@ -38,22 +41,32 @@ interface Asked {
   values: Float32Array;
   count: number;
   width: number;
-  named: (i: number) => Pick<Prediction, 'text' | 'row'>;
+  named: (i: number) => Pick<Prediction, 'text' | 'row' | 'image'>;
 }
 
 export async function runPredict(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ['table'], ['json']);
+  const args = parseArgs(argv, ['table'], ['json', 'image']);
   const [folder, ...texts] = args.positional;
-  if (!folder) throw new UsageError('dlnet predict takes a run folder (runs/<Model>-<time>) and the texts to predict for, or --table FILE');
+  if (!folder) throw new UsageError('dlnet predict takes a run folder (runs/<Model>-<time>) and the texts to predict for, --table FILE, or --image FILE...');
   const run = readRun(folder);
   const table = args.flags.get('table') as string | undefined;
-  const asked = table !== undefined ? tableAsked(folder, run, table) : textsAsked(folder, run, texts);
+  const images = args.flags.has('image');
+  if (images && texts.length === 0) throw new UsageError('give the images to predict for: --image FILE... (PNG)');
+  // Images are read to the model's input size: once the model is loaded.
+  const read = table !== undefined ? tableAsked(folder, run, table) : images ? undefined : textsAsked(folder, run, texts);
   const { selectBackend } = await import('../backend');
   const { loadModel } = await import('../train/save');
   const { tf } = await import('../tf');
   await selectBackend('cpu');
   const model = await loadModel(folder);
   const input = model.inputs[0];
+  let asked: Asked;
+  try {
+    asked = read ?? imagesAsked(folder, run, texts, model.inputs.length === 1 ? input.shape.slice(1) : []);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   if (model.inputs.length !== 1 || input.shape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1) !== asked.width) {
     model.dispose();
     throw new InputError(`${folder}: model ${run.model} takes ${JSON.stringify(input.shape.slice(1))}, and the data read gives ${asked.width} values an example`);
@@ -66,7 +79,7 @@ export async function runPredict(argv: string[], io: Io): Promise<number> {
   model.dispose();
   const predictions = outputs.map((output, i): Prediction => ({ ...asked.named(i), output, classes: classesOf(output, run.classes) }));
   if (args.flags.has('json')) io.out(JSON.stringify({ model: run.model, predictions }));
-  else for (const p of predictions) io.out(`${answer(p)}  ${p.text !== undefined ? JSON.stringify(p.text) : `row ${p.row}`}`);
+  else for (const p of predictions) io.out(`${answer(p)}  ${p.text !== undefined ? JSON.stringify(p.text) : p.image ?? `row ${p.row}`}`);
   return 0;
 }
 
@@ -75,6 +88,20 @@ function textsAsked(folder: string, run: SavedRun, texts: string[]): Asked {
   if (!run.text) throw new InputError(`${folder}: model ${run.model} was not trained on texts (a csv source's text:); give it a table of its features with --table FILE`);
   if (texts.length === 0) throw new UsageError('give the texts to predict for, each in quotes, or --table FILE');
   return { values: tokenIds(texts, { vocabulary: vocabularyOf(folder, run.text), length: run.text.length }), count: texts.length, width: run.text.length, named: (i) => ({ text: texts[i] }) };
+}
+
+/** Image files (PNG), each read to the model's image input: its size, its channels, values in [0, 1]. */
+function imagesAsked(folder: string, run: SavedRun, files: string[], shape: readonly (number | null)[]): Asked {
+  const input = imageInput(shape);
+  if (!input) throw new InputError(`${folder}: model ${run.model} takes ${JSON.stringify(shape)}, not an image ([height, width, 1 or 3], or a square of grey values)`);
+  const width = input.height * input.width * input.channels;
+  const values = new Float32Array(files.length * width);
+  files.forEach((file, i) => {
+    const image = readImage(readInput(file), input);
+    if (image instanceof Error) throw new InputError(`${file}: ${image.message}`);
+    values.set(image, i * width);
+  });
+  return { values, count: files.length, width, named: (i) => ({ image: files[i] }) };
 }
 
 /** A table's rows, read as the run's table was: its feature columns, texts one-hot by the run's texts (or as token ids), no label. */

@@ -13,8 +13,8 @@ commands:
                                          train a model; JSON events with --json
   export <file> --out DIR [--model NAME] [--to tfjs|pytorch]
                                          the untrained compiled model (tfjs), or a PyTorch project
-  predict <run> <texts...>|--table FILE [--json]
-                                         what a trained model says of new texts, or of a table's rows
+  predict <run> <texts...>|--table FILE|--image FILE... [--json]
+                                         what a trained model says of new texts, a table's rows, or images (PNG)
   backends [--json]                      the training backends here, the GPU adapters, what auto picks
   lsp [--stdio]                          run the language server (any LSP client)
   help                                   this text`;
