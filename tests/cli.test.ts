@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { dlnetPredictCommand, predictTexts } from '../client/training/process';
+import { dlnetPredictCommand, predictionsOf } from '../client/training/process';
 import type { Diagnostic } from '../dsl';
 import { selectBackend } from '../runtime/backend';
 import { mnistDigits } from '../runtime/data/mnist';
@@ -340,9 +340,9 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     expect(run('predict', folder).stderr).toContain('give the texts to predict for');
     // The editor's panel asks through the same command, in a process of its own.
     const cli = join(__dirname, '..', 'dist', 'cli.js');
-    const answer = await predictTexts(dlnetPredictCommand({ cli, run: folder, texts: ['The acting was awful'] }));
+    const answer = await predictionsOf(dlnetPredictCommand({ cli, run: folder, texts: ['The acting was awful'] }));
     expect('predictions' in answer && answer.predictions[0].classes![0].name).toBe('negative');
-    expect(await predictTexts(dlnetPredictCommand({ cli, run: dir, texts: ['x'] }))).toEqual({ error: `${dir} is not a run folder: it has no run.json (dlnet train writes runs/<Model>-<time>/)` });
+    expect(await predictionsOf(dlnetPredictCommand({ cli, run: dir, texts: ['x'] }))).toEqual({ error: `${dir} is not a run folder: it has no run.json (dlnet train writes runs/<Model>-<time>/)` });
     // A rings run read no table: --table cannot be read as its data was.
     expect(run('predict', ringRun, '--table', join(dir, 'reviews.csv')).stderr).toContain('model RingNet was not trained on a csv source');
   }, 120_000);
@@ -409,6 +409,9 @@ train Digits on digits { loss: categoricalCrossentropy; epochs: 2 }
     predictions.slice(0, 3).forEach((p, i) => p.output.forEach((v, k) => expect(v).toBeCloseTo(direct[i][k], 5)));
     predictions[3].output.forEach((v, k) => expect(v).toBeCloseTo(direct[2][k], 5));
     expect(predictions[0].classes.map((c) => c.name).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // As the extension asks about a drawing: the same answer.
+    const drawn = await predictionsOf(dlnetPredictCommand({ cli: join(__dirname, '..', 'dist', 'cli.js'), run: folder, images: [join(dir, 'seven.png')] }));
+    expect('predictions' in drawn && drawn.predictions[0].output).toEqual(predictions[2].output);
     // A model of points takes no image; a file that is no PNG says so.
     const points = trainedRun(good, join(dir, 'point-runs'), '--backend', 'cpu', '--epochs', '1');
     expect(run('predict', points, '--image', join(dir, 'zero.png')).stderr).toMatch(/model \w+ takes \[2\], not an image/);

@@ -20,4 +20,11 @@ describe('validateMessage', () => {
       expect(validateMessage({ type: 'predict', ...bad })).toBeUndefined();
     }
   });
+
+  it('passes predictImage with a run folder and a PNG in base64 of a sane size, and nothing else', () => {
+    expect(validateMessage({ type: 'predictImage', run: '/w/runs/LeNet-1', png: 'iVBORw0KGgo=' })).toEqual({ type: 'predictImage', run: '/w/runs/LeNet-1', png: 'iVBORw0KGgo=' });
+    for (const bad of [{ run: '/w', png: '' }, { run: '', png: 'iVBO' }, { run: '/w', png: 'not base64!' }, { run: '/w', png: 'A'.repeat(2_000_004) }, { run: '/w', png: 42 }, { run: 7, png: 'iVBO' }]) {
+      expect(validateMessage({ type: 'predictImage', ...bad })).toBeUndefined();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /** Train, Stop, and the panel's actions: the extension-host side of training. */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -8,7 +9,7 @@ import { settingEdit } from '../../dsl/ide';
 import { atLine, type TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
-import { dlnetPredictCommand, dlnetTrainCommand, predictTexts, pytorchTrainCommand, TrainingProcess, type Command } from './process';
+import { dlnetPredictCommand, dlnetTrainCommand, predictionsOf, pytorchTrainCommand, TrainingProcess, type Command } from './process';
 
 const run = promisify(execFile);
 
@@ -53,12 +54,20 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     reveal: (line, character) => current && void reveal(current.uri, line, character),
     openFolder: (path) => existsSync(path) && void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path)),
     setBatchSize: (line, value) => current && void setSetting(current.uri, line, 'batchSize', String(value)),
-    predict: async (folder, text) => {
+    predict: async (folder, asked) => {
       // Loading a saved model runs code, as training does: not in restricted mode.
       if (!vscode.workspace.isTrusted) return { error: 'the workspace is in restricted mode: trust it to ask the model' };
       const config = vscode.workspace.getConfiguration('dlnet');
-      const answer = await predictTexts(dlnetPredictCommand({ cli: context.asAbsolutePath('dist/cli.js'), run: folder, texts: [text], node: config.get<string>('train.nodePath') || undefined }));
-      return 'error' in answer ? answer : { prediction: answer.predictions[0] };
+      // A drawing goes to `dlnet predict --image` as a file of its own, removed once answered.
+      const image = 'png' in asked ? join(tmpdir(), `dlnet-drawing-${process.pid}-${Date.now()}.png`) : undefined;
+      if (image) writeFileSync(image, Buffer.from((asked as { png: string }).png, 'base64'));
+      try {
+        const what = image ? { images: [image] } : { texts: [(asked as { text: string }).text] };
+        const answer = await predictionsOf(dlnetPredictCommand({ cli: context.asAbsolutePath('dist/cli.js'), run: folder, ...what, node: config.get<string>('train.nodePath') || undefined }));
+        return 'error' in answer ? answer : { prediction: answer.predictions[0] };
+      } finally {
+        if (image) rmSync(image, { force: true });
+      }
     },
   });
 

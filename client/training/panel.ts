@@ -21,8 +21,8 @@ export interface PanelActions {
   reveal(line: number, character?: number): void;
   openFolder(path: string): void;
   setBatchSize(line: number, value: number): void;
-  /** What the model saved in `run` says of `text`: its answer, or why there is none. */
-  predict(run: string, text: string): Promise<{ prediction?: Prediction; error?: string }>;
+  /** What the model saved in `run` says of a text, or of an image (a PNG, base64): its answer, or why there is none. */
+  predict(run: string, asked: { text: string } | { png: string }): Promise<{ prediction?: Prediction; error?: string }>;
 }
 
 export class TrainingPanel {
@@ -90,7 +90,9 @@ export class TrainingPanel {
       case 'openFolder': return this.actions.openFolder(m.path);
       case 'setBatchSize': return this.actions.setBatchSize(m.line, m.value);
       case 'predict':
-        return void this.actions.predict(m.run, m.text).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', text: m.text, ...answer } satisfies ToWebview));
+        return void this.actions.predict(m.run, { text: m.text }).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', text: m.text, ...answer } satisfies ToWebview));
+      case 'predictImage':
+        return void this.actions.predict(m.run, { png: m.png }).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', image: true, ...answer } satisfies ToWebview));
     }
   }
 }

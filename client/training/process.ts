@@ -60,12 +60,14 @@ export function pytorchTrainCommand(request: { python: string; project: string; 
 }
 
 /** `dlnet predict <run> --json <texts...>`: what a model trained on texts says of new ones. */
-export function dlnetPredictCommand(request: { cli: string; run: string; texts: string[]; node?: string }): Command {
-  return dlnetCommand(request.cli, ['predict', request.run, '--json', ...request.texts], request.node);
+/** `dlnet predict` of texts, or of image files. */
+export function dlnetPredictCommand(request: { cli: string; run: string; texts?: string[]; images?: string[]; node?: string }): Command {
+  const asked = request.images ? ['--image', ...request.images] : request.texts ?? [];
+  return dlnetCommand(request.cli, ['predict', request.run, '--json', ...asked], request.node);
 }
 
 /** Runs a predict command: its predictions, or why there are none (the command's own words). */
-export function predictTexts(command: Command): Promise<{ predictions: Prediction[] } | { error: string }> {
+export function predictionsOf(command: Command): Promise<{ predictions: Prediction[] } | { error: string }> {
   return new Promise((resolve) => {
     execFile(command.program, command.args, { cwd: command.cwd, env: { ...process.env, ...command.env }, timeout: 60_000, maxBuffer: 16 << 20 }, (e, stdout, stderr) => {
       if (e) return resolve({ error: stderr.trim().replace(/^dlnet: /, '').split('\n')[0] || e.message });

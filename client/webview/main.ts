@@ -10,6 +10,8 @@ import { atLine, type AttentionEvent, type EpochEvent, type PredictionsEvent, ty
 import { drawAttentionMap, drawProjection, drawSamples, newCanvas } from './canvas';
 import { MetricChart } from './charts';
 import { EpochSlider } from './epoch-slider';
+import { DrawingBox } from './drawing';
+import { imageInput, type ImageInput } from '../../runtime/data/image-input';
 import type { FromWebview, PastRun, ToWebview } from './protocol';
 import { onThemeChange, palette } from './theme';
 
@@ -38,6 +40,11 @@ let running = false;
 const smoothing = () => Number(($('smoothing') as HTMLInputElement).value);
 const representationSlider = new EpochSlider<RepresentationEvent>($('rep-epoch'), $('rep-label'), drawRepresentations);
 const attentionSlider = new EpochSlider<AttentionEvent>($('attention-epoch'), $('attention-label'), drawAttention);
+/** The drawing box, asked about each time the pen is lifted; the image input it is made for, once a run that takes one is saved. */
+const drawing = new DrawingBox($('draw-canvas'), () => askDrawing());
+let drawnInput: ImageInput | undefined;
+let asking = false;
+let askAgain = false;
 
 function reset(): void {
   start = undefined;
@@ -56,6 +63,13 @@ function reset(): void {
   $('predictions').replaceChildren();
   $('try').classList.add('hidden');
   $('try-answer').replaceChildren();
+  $('draw-section').classList.add('hidden');
+  $('draw-answer').replaceChildren();
+  $('draw-seen').classList.add('hidden');
+  drawing.clear();
+  drawnInput = undefined;
+  asking = false;
+  askAgain = false;
   $('summary').replaceChildren();
   $('confusion').replaceChildren();
   $('errors').replaceChildren();
@@ -149,8 +163,10 @@ function handle(e: TrainEvent): void {
       if (e.confusion) renderConfusion(e.confusion);
       if (e.kept) for (const c of charts.values()) c.markKept(e.kept.epoch);
       savedTo = e.savedTo;
-      // A model that read texts (its predictions listed) answers one typed here.
+      // A model that read texts (its predictions listed) answers one typed here; one that reads a grey image, one drawn.
       $('try').classList.toggle('hidden', !savedTo || $('predictions-section').classList.contains('hidden'));
+      drawnInput = savedTo ? drawableInput() : undefined;
+      $('draw-section').classList.toggle('hidden', !drawnInput);
       return;
     }
   }
@@ -164,10 +180,51 @@ function ask(): void {
   $('try-answer').replaceChildren(el('span', { class: 'muted' }, 'asking…'));
 }
 
-/** The model's answer to a text typed: its most likely class and probability, the others after it. */
+/**
+ * The grey image a class model of this run takes, where it takes one to draw for: one
+ * input, float values, at least 8x8, one channel (MNIST's [28, 28, 1], or its flat [784]),
+ * and an output of one probability a class (or one sigmoid unit for two); not a GAN.
+ */
+function drawableInput(): ImageInput | undefined {
+  const model = start?.summary[0];
+  const classes = start?.data.classes?.length;
+  if (!model || start?.versus || model.inputs.length !== 1 || model.inputs[0].dtype !== 'float32' || !classes) return undefined;
+  const shape = model.inputs[0].shape.map((d) => (typeof d === 'number' ? d : null));
+  const input = imageInput(shape);
+  const out = model.outputs[0];
+  const units = out?.[out.length - 1];
+  if (!input || input.channels !== 1 || input.height < 8 || input.width < 8 || out?.length !== 1 || !(units === classes || (units === 1 && classes === 2))) return undefined;
+  return input;
+}
+
+/** Asks the saved model about the drawing, once at a time: one drawn while it answers is asked after. */
+function askDrawing(): void {
+  if (!savedTo || !drawnInput) return;
+  if (asking) {
+    askAgain = true;
+    return;
+  }
+  const png = drawing.image(drawnInput);
+  if (!png) return;
+  asking = true;
+  ($('draw-seen') as HTMLImageElement).src = `data:image/png;base64,${png}`;
+  $('draw-seen').classList.remove('hidden');
+  post({ type: 'predictImage', run: savedTo, png });
+  $('draw-answer').replaceChildren(el('span', { class: 'muted' }, 'asking…'));
+}
+
+/** The model's answer to a text typed (or a drawing): its most likely class and probability, the others after it. */
 function showPrediction(msg: Extract<ToWebview, { type: 'prediction' }>): void {
+  const answer = $(msg.image ? 'draw-answer' : 'try-answer');
+  if (msg.image) {
+    asking = false;
+    if (askAgain) {
+      askAgain = false;
+      askDrawing();
+    }
+  }
   if (msg.error !== undefined || !msg.prediction) {
-    $('try-answer').replaceChildren(el('div', { class: 'error' }, msg.error ?? 'no answer'));
+    answer.replaceChildren(el('div', { class: 'error' }, msg.error ?? 'no answer'));
     return;
   }
   const { classes, output } = msg.prediction;
@@ -176,8 +233,8 @@ function showPrediction(msg: Extract<ToWebview, { type: 'prediction' }>): void {
     line.append(el('strong', {}, `${classes[0].name} ${classes[0].probability.toFixed(3)}`));
     if (classes.length > 1) line.append(document.createTextNode(`  (${classes.slice(1).map((c) => `${c.name} ${c.probability.toFixed(3)}`).join(', ')})`));
   } else line.append(el('strong', {}, output.map((v) => v.toPrecision(4)).join(' ')));
-  line.append(el('span', { class: 'muted' }, ` — ${JSON.stringify(msg.text)}`));
-  $('try-answer').replaceChildren(line);
+  if (msg.text !== undefined) line.append(el('span', { class: 'muted' }, ` — ${JSON.stringify(msg.text)}`));
+  answer.replaceChildren(line);
 }
 
 /** The most of a failed run's further errors listed under it; the Problems view has them all. */
@@ -405,6 +462,12 @@ window.addEventListener('message', (m: MessageEvent<ToWebview>) => {
 });
 
 $('try-ask').addEventListener('click', ask);
+$('draw-ask').addEventListener('click', askDrawing);
+$('draw-clear').addEventListener('click', () => {
+  drawing.clear();
+  $('draw-answer').replaceChildren();
+  $('draw-seen').classList.add('hidden');
+});
 $('try-text').addEventListener('keydown', (e) => {
   if ((e as KeyboardEvent).key === 'Enter') ask();
 });

@@ -60,6 +60,18 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     </div>
     <div id="try-answer"></div>
   </section>
+  <section id="draw-section" class="hidden">
+    <h2>Ask the model about a drawing</h2>
+    <div class="draw">
+      <canvas id="draw-canvas" width="224" height="224" aria-label="Draw a digit here for the trained model"></canvas>
+      <div class="draw-side">
+        <div><vscode-button id="draw-ask">Ask the model</vscode-button> <vscode-button id="draw-clear" secondary>Clear</vscode-button></div>
+        <div id="draw-answer"></div>
+        <img id="draw-seen" class="hidden" alt="The drawing as the model reads it">
+      </div>
+    </div>
+    <div class="muted">Draw one figure, white on black as the data's are: the model reads it scaled into the middle of its input and centred by its mass, as MNIST's digits were (shown beside the answer).</div>
+  </section>
   <section id="confusion-section" class="hidden">
     <h2 id="confusion-title">Confusion matrix</h2>
     <div id="confusion"></div>

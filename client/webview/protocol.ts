@@ -11,8 +11,8 @@ export interface PastRun {
 export type ToWebview =
   | { type: 'replay'; runId: number; events: TrainEvent[]; past: PastRun[]; trusted: boolean; untrustedReason?: string }
   | { type: 'event'; runId: number; event: TrainEvent }
-  /** The answer to a `predict` message: what the run's model says of the text, or why it cannot say. */
-  | { type: 'prediction'; text: string; prediction?: Prediction; error?: string };
+  /** The answer to a `predict` message: what the run's model says of the text (or of the image drawn), or why it cannot say. */
+  | { type: 'prediction'; text?: string; image?: true; prediction?: Prediction; error?: string };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -26,7 +26,9 @@ export type FromWebview =
   /** Write `batchSize: value` into the train statement on `line`. */
   | { type: 'setBatchSize'; line: number; value: number }
   /** Ask the model saved in the run folder `run` (trained on texts) what it says of `text`. */
-  | { type: 'predict'; run: string; text: string };
+  | { type: 'predict'; run: string; text: string }
+  /** Ask the model saved in the run folder `run` (one that takes an image) what it says of a drawing: a PNG of its input's size, base64. */
+  | { type: 'predictImage'; run: string; png: string };
 
 const isLine = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e7;
 
@@ -46,6 +48,10 @@ export function validateMessage(m: unknown): FromWebview | undefined {
     case 'predict':
       return typeof msg.run === 'string' && msg.run.length > 0 && msg.run.length < 4096 && typeof msg.text === 'string' && msg.text.trim().length > 0 && msg.text.length <= 10_000
         ? { type: 'predict', run: msg.run, text: msg.text } : undefined;
+    case 'predictImage':
+      // A PNG of a model's input size is a few kilobytes; 2 MB of base64 is far beyond any.
+      return typeof msg.run === 'string' && msg.run.length > 0 && msg.run.length < 4096 && typeof msg.png === 'string' && msg.png.length > 0 && msg.png.length <= 2_000_000 && /^[A-Za-z0-9+/]+={0,2}$/.test(msg.png)
+        ? { type: 'predictImage', run: msg.run, png: msg.png } : undefined;
     case 'openFolder':
       return typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096 ? { type: 'openFolder', path: msg.path } : undefined;
     default:

@@ -14,7 +14,8 @@ import { isCsvProblem, readCsvTable, tokenIds, type CsvEncoding } from '../../ds
 import { classProbabilities } from '../train/tensors';
 import { InputError, parseArgs, UsageError } from './args';
 import { readInput, readSource } from './check';
-import { imageInput, readImage } from '../data/image';
+import { readImage } from '../data/image';
+import { imageInput } from '../data/image-input';
 import type { Io } from './io';
 
 /** What a run folder's run.json says that predicting needs. */

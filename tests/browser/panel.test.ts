@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, openPanel, recording, type Theme } from './harness';
 
@@ -107,6 +108,45 @@ describe('training panel', () => {
     const sent = await posted(page);
     expect(sent.map((m) => m.type)).toEqual(expect.arrayContaining(['ready', 'stop', 'pause', 'reveal']));
     expect(sent.find((m) => m.type === 'reveal')!.line).toBe(featuresLine);
+  });
+
+  it('offers a saved image classifier a drawing: scaled and centred as MNIST\'s digits, sent as a PNG of its input\'s size when the pen lifts, answered with its classes', async () => {
+    // Recorded from `dlnet train --json` of a LeNet on MNIST ([28, 28, 1] in, 10 classes out), saved.
+    const page = await replayed('cnn', 'light');
+    expect(await page.isVisible('#draw-section')).toBe(true);
+    // A 7, drawn in the box's upper left: a bar, then a stroke down.
+    const box = (await page.locator('#draw-canvas').boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 110, box.y + 20, { steps: 8 });
+    await page.mouse.move(box.x + 60, box.y + 130, { steps: 8 });
+    await page.mouse.up();
+    const asked = (await posted(page)).find((m) => m.type === 'predictImage') as unknown as { run: string; png: string };
+    expect(asked.run).toBe('/tmp/runs/LeNet-20261127-011940');
+    const png = PNG.sync.read(Buffer.from(asked.png, 'base64'));
+    expect([png.width, png.height]).toEqual([28, 28]);
+    // Its ink within 20x20 (one pixel more where smoothing spreads it), its centre of mass in the middle.
+    let [mass, mx, my, x0, y0, x1, y1] = [0, 0, 0, 28, 28, -1, -1];
+    for (let i = 0; i < 784; i++) {
+      const v = png.data[4 * i];
+      const [x, y] = [i % 28, Math.floor(i / 28)];
+      mass += v; mx += v * (x + 0.5); my += v * (y + 0.5);
+      if (v > 16) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    }
+    expect(Math.max(x1 - x0 + 1, y1 - y0 + 1)).toBeGreaterThanOrEqual(19);
+    expect(Math.max(x1 - x0 + 1, y1 - y0 + 1)).toBeLessThanOrEqual(21);
+    expect(Math.abs(mx / mass - 14)).toBeLessThanOrEqual(1);
+    expect(Math.abs(my / mass - 14)).toBeLessThanOrEqual(1);
+    expect(await page.textContent('#draw-answer')).toBe('asking…');
+    expect(await page.isVisible('#draw-seen')).toBe(true);
+    await deliver(page, { type: 'prediction', image: true, prediction: { image: 'drawing.png', output: [], classes: [{ name: '7', probability: 0.912 }, { name: '1', probability: 0.05 }] } });
+    expect(await page.textContent('#draw-answer')).toBe('7 0.912  (1 0.050)');
+    await page.screenshot({ path: join(artifacts, 'panel-draw-light.png'), fullPage: true });
+    await page.click('#draw-clear');
+    expect(await page.textContent('#draw-answer')).toBe('');
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    // Not for a model of points, nor one of texts.
+    for (const other of ['rings', 'text']) expect(await (await replayed(other, 'light')).isVisible('#draw-section')).toBe(false);
   });
 
   it('shows a CNN run with PCA views of the feature maps', async () => {
