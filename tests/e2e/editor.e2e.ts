@@ -199,6 +199,26 @@ describe('dlnet in VS Code', () => {
     });
   });
 
+  it('12. Train an MNIST model, then draw a digit in the panel: the model answers it', async () => {
+    await timed('draw', async () => {
+      await code.openFile('digits.dlnet');
+      await code.command('dlnet: Train Model');
+      const panel = code.panel();
+      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 180_000 }).toMatch(/Finished after 3 epochs; saved to .*runs/);
+      const canvas = panel.locator('#draw-canvas');
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      // A 1: one stroke down the middle. The host runs dlnet predict --image on the drawing when the pen lifts.
+      await code.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+      await code.page.mouse.down();
+      await code.page.mouse.move(box.x + box.width / 2 - 6, box.y + box.height * 0.85, { steps: 10 });
+      await code.page.mouse.up();
+      await expect.poll(() => panel.locator('#draw-answer').innerText(), { timeout: 60_000 }).toMatch(/^\d [01]\.\d{3} /);
+      await code.shot('12-draw');
+      await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+    });
+  });
+
   it.skipIf(!python && !requirePython)('8. Train Model with PyTorch: exports the rings model and the panel streams its PyTorch run', async () => {
     await timed('train-pytorch', async () => {
       await code.openFile('01-representation.dlnet');

@@ -45,6 +45,19 @@ export class VsCode {
     writeFileSync(join(this.workspace, 'rings-long.dlnet'), rings.replace(/epochs: \d+/, 'epochs: 100000'));
     // A model trained with a small batch, for the batch-size advice on webgpu.
     writeFileSync(join(this.workspace, 'advice.dlnet'), smallBatchModel(2));
+    // A small MNIST classifier, to draw a digit for once it is trained.
+    writeFileSync(join(this.workspace, 'digits.dlnet'), [
+      'dataset digits = mnist(samples: 2000)',
+      'model Digits {',
+      '  input image: [28, 28, 1]',
+      '  conv2d(8, kernel: 3, activation: relu, init: heNormal)',
+      '  maxPool2d(2)',
+      '  flatten',
+      '  dense(10, activation: softmax)',
+      '}',
+      'train Digits on digits { loss: categoricalCrossentropy; epochs: 3; validationSplit: 0.2; metrics: [accuracy] }',
+      '',
+    ].join('\n'));
     // A model as Keras code writes it, for Fix All.
     writeFileSync(join(this.workspace, 'keras.dlnet'), [
       'model Digits {',
