@@ -888,7 +888,7 @@ describe('fixAll', () => {
       const host = { readFile: (p: string) => files[p] };
       const text = script('tensorflow-fashion-mnist.py');
       const load = check(text).find((d) => d.message.startsWith('Python that loads and prepares Fashion-MNIST'));
-      expect(load?.message).toMatch(/download train-images-idx3-ubyte\.gz and train-labels-idx1-ubyte\.gz beside the \.dlnet file, dlnet downloads nothing$/);
+      expect(load?.message).toMatch(/download train-images-idx3-ubyte\.gz and train-labels-idx1-ubyte\.gz \(and t10k-images-idx3-ubyte\.gz and t10k-labels-idx1-ubyte\.gz, its test split\) beside the \.dlnet file, dlnet downloads nothing$/);
       const { diagnostics, text: dlnet } = converted(text, (t: string) => analyze(t, { host }).diagnostics);
       expect(diagnostics).toEqual([]);
       expect(dlnet).toBe([
@@ -910,6 +910,11 @@ describe('fixAll', () => {
         '}',
         '',
       ].join('\n'));
+      // Validated on its test split, as the tutorial evaluates on it: that split is a dataset too, its own files.
+      const validated = converted(text.replace('model.fit(train_images, train_labels, epochs=10)', 'model.fit(train_images, train_labels, epochs=10, validation_data=(test_images, test_labels))'), (t: string) => analyze(t, { host: { readFile: (p: string) => files[p.replace('t10k', 'train')] } }).diagnostics);
+      expect(validated.diagnostics).toEqual([]);
+      expect(validated.text).toContain('dataset fashion_mnistTest = idx(images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz", names: ["T-shirt/top", ');
+      expect(validated.text).toContain('  epochs: 10\n  validation: fashion_mnistTest\n}');
     });
 
     it('PyTorch\'s CIFAR-10 tutorial: data dlnet has no source of is named for the user to declare; the loss waits for the model\'s output', () => {

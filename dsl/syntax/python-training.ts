@@ -33,6 +33,8 @@ export interface Dataset {
   said: string;
   /** What dlnet's source gives, said where the script's loading goes. */
   gives: string;
+  /** Its test split, as a dataset of its own (Fashion-MNIST's t10k files): what a fit validated on `validation_data=(x_test, y_test)` validates on. */
+  test?: { name: string; source: string };
 }
 const MNIST = { pattern: /\bdatasets\.(?:mnist\b|MNIST\s*\()|\bdatasets\s+import\s+(?:[\w\s,]*,\s*)?mnist\b/, dataset: { name: 'mnist', source: 'mnist()', flat: 'mnist(flat: true)', said: 'MNIST', gives: 'gives its examples ready to train' } };
 const FLATTENED = /\.(?:reshape|view)\s*\([^)]*\b(?:784|28\s*\*\s*28)\b|\.reshape\s*\(.*\bprod\s*\(\s*[\w.]+\.shape\s*\[\s*1\s*:\s*\]\s*\)/;
@@ -48,7 +50,8 @@ const FASHION_MNIST = {
     name: 'fashion_mnist',
     source: 'idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")',
     said: 'Fashion-MNIST',
-    gives: 'reads its IDX files as they are distributed (github.com/zalandoresearch/fashion-mnist): download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz beside the .dlnet file, dlnet downloads nothing',
+    gives: 'reads its IDX files as they are distributed (github.com/zalandoresearch/fashion-mnist): download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz (and t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz, its test split) beside the .dlnet file, dlnet downloads nothing',
+    test: { name: 'fashion_mnistTest', source: 'idx(images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz")' },
   },
 };
 
@@ -62,7 +65,11 @@ function classNames(code: string): string {
 /** The dataset dlnet has that the script's `code` loads, as the script uses it: images it flattens (`x.reshape(-1, 28*28)`) are dlnet's flat MNIST. */
 export function datasetUsed(code: string): Dataset | undefined {
   if (MNIST.pattern.test(code)) return FLATTENED.test(code) ? { ...MNIST.dataset, source: MNIST.dataset.flat } : MNIST.dataset;
-  if (FASHION_MNIST.pattern.test(code)) return { ...FASHION_MNIST.dataset, source: FASHION_MNIST.dataset.source.replace(/\)$/, `${classNames(code)})`) };
+  if (FASHION_MNIST.pattern.test(code)) {
+    const named = (source: string) => source.replace(/\)$/, `${classNames(code)})`);
+    const { dataset } = FASHION_MNIST;
+    return { ...dataset, source: named(dataset.source), test: { ...dataset.test, source: named(dataset.test.source) } };
+  }
   return csvRead(code);
 }
 
@@ -184,9 +191,14 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   const x = argText(fitCall.args.find((a) => !a.name || a.name === 'x'));
   const y = argText(fitCall.args.filter((a) => !a.name)[1] ?? fitCall.args.find((a) => a.name === 'y'));
   if (x !== undefined && x === y) settings.unshift('target: features');
-  const split = fitCall.args.some((a) => a.name === 'validation_data') ? heldOutBySplit(statements, values) : undefined;
+  const validated = fitCall.args.some((a) => a.name === 'validation_data');
+  const split = validated ? heldOutBySplit(statements, values) : undefined;
   if (split && !settings.some((s) => s.startsWith('validationSplit:'))) settings.push(`validationSplit: ${split}`);
-  const dataset = datasetUsed(statements.map((s) => s.code).join('\n'));
+  const loaded = datasetUsed(statements.map((s) => s.code).join('\n'));
+  // Validated on the loaded data's own test split (`validation_data=(x_test, y_test)`): that split, declared too.
+  const testSplit = validated && !split && loaded?.test;
+  if (testSplit) settings.push(`validation: ${testSplit.name}`);
+  const dataset = loaded && !testSplit ? { ...loaded, test: undefined } : loaded;
   const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
   const model = modelOf(variable);
   const edits: TextEdit[] = [
@@ -273,7 +285,7 @@ function heldOutBySplit(statements: readonly ScriptStatement[], values: ScriptVa
 
 /** `dataset mnist = mnist()` where the script loads one dlnet has, and the train statement. */
 function trainText(model: string, data: string, dataset: Dataset | undefined, settings: readonly string[]): string {
-  const declared = dataset ? `dataset ${dataset.name} = ${dataset.source}\n\n` : '';
+  const declared = dataset ? `dataset ${dataset.name} = ${dataset.source}\n${dataset.test ? `dataset ${dataset.test.name} = ${dataset.test.source}\n` : ''}\n` : '';
   return `${declared}train ${model} on ${data} {\n${settings.map((s) => `  ${s}\n`).join('')}}`;
 }
 
@@ -334,7 +346,11 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
   if (seedValue) settings.push(`seed: ${seedValue}`);
   const schedule = scheduleOf(code, values);
   if (schedule) settings.push(`schedule: ${schedule}`);
-  const dataset = datasetUsed(code);
+  const loaded = datasetUsed(code);
+  // A test loader over the dataset's test split (torchvision's `train=False`): validated on it.
+  const validated = loaded?.test && /\btrain\s*=\s*False\b/.test(code);
+  if (validated) settings.push(`validation: ${loaded!.test!.name}`);
+  const dataset = loaded && !validated ? { ...loaded, test: undefined } : loaded;
   const data = dataset?.name ?? 'data';
   const first = statements[0].first;
   const last = statements[statements.length - 1].last;
