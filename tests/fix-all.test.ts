@@ -753,6 +753,15 @@ describe('fixAll', () => {
       expect(dlnet).not.toMatch(/EarlyStopping|ReduceLROnPlateau|ModelCheckpoint|early_stopping|reduce_lr|checkpoint/);
     });
 
+    it('PyTorch\'s AdamW is adamw with its weight decay; SGD with momentum and weight_decay is momentum with weightDecay', () => {
+      const adamw = converted(script('pytorch-mnist.py').replace('optimizer = optim.Adadelta(model.parameters(), lr=args.lr)', 'optimizer = optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)'));
+      expect(adamw.diagnostics).toEqual([]);
+      expect(adamw.text).toContain('  optimizer: adamw(learningRate: 1e-3, weightDecay: 0.05)\n');
+      const sgd = converted(script('pytorch-mnist.py').replace('optimizer = optim.Adadelta(model.parameters(), lr=args.lr)', 'optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)'));
+      expect(sgd.diagnostics).toEqual([]);
+      expect(sgd.text).toContain('  optimizer: momentum(learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4)\n');
+    });
+
     it('PyTorch\'s ReduceLROnPlateau is reduceOnPlateau, its mode and relative threshold left out', () => {
       const text = script('pytorch-mnist.py')
         .replace('from torch.optim.lr_scheduler import StepLR', 'from torch.optim.lr_scheduler import ReduceLROnPlateau')

@@ -79,10 +79,15 @@ export const losses: LossDef[] = [
   { name: 'hinge', doc: 'Margin loss for labels in {-1, 1} (SVM-style).', labels: 'binary' },
 ];
 
+/** SGD's weight decay as PyTorch's SGD takes it (weight_decay): added to the gradient, weightDecay·w. */
+const sgdDecay: ParamDef = f('weightDecay', "Adds weightDecay·w to each weight's gradient (PyTorch's weight_decay: L2 regularisation of every weight, at half the rate).", 0);
+
 export const optimizers: ChoiceDef[] = [
-  { name: 'sgd', doc: 'Plain stochastic gradient descent: w ← w - learningRate·∇.', params: [f('learningRate', 'Step size.', 0.01, { positional: true })] },
-  { name: 'momentum', doc: 'SGD with momentum: follows a running average of gradients.', params: [f('learningRate', 'Step size.', 0.01, { positional: true }), f('momentum', 'Fraction of the previous step kept.', 0.9), { name: 'nesterov', type: { kind: 'bool' }, default: false, doc: 'Nesterov accelerated gradient.' }] },
+  { name: 'sgd', doc: 'Plain stochastic gradient descent: w ← w - learningRate·∇.', params: [f('learningRate', 'Step size.', 0.01, { positional: true }), sgdDecay] },
+  { name: 'momentum', doc: 'SGD with momentum: follows a running average of gradients.', params: [f('learningRate', 'Step size.', 0.01, { positional: true }), f('momentum', 'Fraction of the previous step kept.', 0.9), { name: 'nesterov', type: { kind: 'bool' }, default: false, doc: 'Nesterov accelerated gradient.' }, sgdDecay] },
   { name: 'adam', doc: 'Adam: per-weight step sizes from running averages of gradients and their squares. A safe default.', params: [f('learningRate', 'Step size.', 0.001, { positional: true }), f('beta1', 'Decay of the gradient average.', 0.9), f('beta2', 'Decay of the squared-gradient average.', 0.999), f('epsilon', 'Numerical stabiliser.', 1e-7)] },
+  // Keras's AdamW and PyTorch's: w ← w·(1 - learningRate·weightDecay) before each Adam step.
+  { name: 'adamw', doc: "Adam with decoupled weight decay (Loshchilov & Hutter): each step also takes learningRate·weightDecay of every weight away, apart from the gradient's step (PyTorch's Adam adds weight_decay to the gradient instead, which Adam's per-weight steps weaken). What transformers train with.", params: [f('learningRate', 'Step size.', 0.001, { positional: true }), f('weightDecay', 'Fraction of each weight taken away per step, times the learning rate.', 0.01), f('beta1', 'Decay of the gradient average.', 0.9), f('beta2', 'Decay of the squared-gradient average.', 0.999), f('epsilon', 'Numerical stabiliser.', 1e-7)] },
   { name: 'adamax', doc: 'Adam with the infinity norm.', params: [f('learningRate', 'Step size.', 0.002, { positional: true }), f('beta1', 'Decay of the gradient average.', 0.9), f('beta2', 'Decay of the norm.', 0.999)] },
   { name: 'rmsprop', doc: 'RMSProp: divides each step by a running average of squared gradients.', params: [f('learningRate', 'Step size.', 0.001, { positional: true }), f('decay', 'Decay of the average.', 0.9), f('momentum', 'Momentum.', 0), f('epsilon', 'Numerical stabiliser.', 1e-7)] },
   { name: 'adagrad', doc: 'Adagrad: step sizes shrink for frequently updated weights.', params: [f('learningRate', 'Step size.', 0.01, { positional: true })] },

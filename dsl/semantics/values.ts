@@ -288,7 +288,7 @@ function evaluateChoice(value: ast.Value, table: ChoiceTable, scope: ValueScope,
   if (other) {
     scope.report(diagnostic('unknown-parameter', 'error', other.arg.range,
       `${def.name} has no parameter '${other.arg.text}'; ${other.choice.name} takes it: ${other.choice.name}(${other.choice.params!.map((p) => p.name).join(', ')})`, {
-        fixes: [{ title: `Use ${other.choice.name}`, edits: [{ range: value.callee.range, newText: other.choice.name }], preferred: true }],
+        fixes: [{ title: `Use ${other.choice.name}`, edits: [{ range: value.callee.range, newText: other.choice.name }, ...respelt(other.choice, value)], preferred: true }],
       }));
     return undefined;
   }
@@ -342,20 +342,30 @@ function numberGiven(call: ast.Call, params: ParamDef[], name: string): number |
  * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's). Undefined when the
  * call's value takes them all.
  */
+/** The call's argument names spelt otherwise than `choice`'s parameters (`weight_decay`), written as they are. */
+function respelt(choice: ChoiceDef, call: ast.Call): TextEdit[] {
+  return (call.args ?? []).flatMap((a) => {
+    const param = a.name && choice.params?.find((p) => fold(p.name) === fold(a.name!.text));
+    return param && param.name !== a.name!.text ? [{ range: a.name!.range, newText: param.name }] : [];
+  });
+}
+
 function choiceTaking(table: ChoiceTable, def: ChoiceDef, call: ast.Call): { choice: ChoiceDef; arg: ast.Ident } | undefined {
+  // Names as another framework spells them count (`weight_decay` is weightDecay): their own errors rename them after.
   const names = (call.args ?? []).flatMap((a) => (a.name ? [a.name] : []));
-  const arg = names.find((n) => !def.params!.some((p) => p.name === n.text));
+  const arg = names.find((n) => !def.params!.some((p) => fold(p.name) === fold(n.text)));
   const choice = arg && valueTaking(table, def, names.map((n) => n.text), arg.text);
   return choice && { choice, arg: arg! };
 }
 
 /**
- * Of a table's values other than `def`, the one that takes every parameter named: the one
- * named after `lacking` (the parameter `def` lacks), or else the only one.
+ * Of a table's values other than `def`, the one that takes every parameter named (spelt
+ * in any case, with or without underscores): the one named after `lacking` (the parameter
+ * `def` lacks), or after `def` (adam's adamw), or else the only one.
  */
 export function valueTaking(table: ChoiceTable, def: ChoiceDef, names: readonly string[], lacking: string): ChoiceDef | undefined {
-  const candidates = choiceTables[table].filter((c) => c !== def && names.every((n) => c.params?.some((p) => p.name === n)));
-  return candidates.find((c) => c.name === lacking) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  const candidates = choiceTables[table].filter((c) => c !== def && names.every((n) => c.params?.some((p) => fold(p.name) === fold(n))));
+  return candidates.find((c) => c.name === lacking) ?? candidates.find((c) => c.name.startsWith(def.name)) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 /** A shape literal: whole numbers, `?` for unknown, names for symbolic sizes; -1 where `wildcard`. */

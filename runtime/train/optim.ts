@@ -5,14 +5,16 @@ import { Adadelta } from './adadelta';
 import type { Logs } from './events';
 import { FusedAdam } from './fused-adam';
 import { Watch } from './watch';
+import { AdamW, MomentumWithDecay, SGDWithDecay } from './weight-decay';
 
 export function optimizer(c: Choice | undefined): tf.Optimizer {
   const a = c?.args ?? {};
   const lr = a.learningRate as number;
   switch (c?.name ?? 'adam') {
-    case 'sgd': return tf.train.sgd(lr);
-    case 'momentum': return tf.train.momentum(lr, a.momentum as number, a.nesterov as boolean);
+    case 'sgd': return a.weightDecay ? new SGDWithDecay(lr, a.weightDecay as number) : tf.train.sgd(lr);
+    case 'momentum': return a.weightDecay ? new MomentumWithDecay(lr, a.momentum as number, a.nesterov as boolean, a.weightDecay as number) : tf.train.momentum(lr, a.momentum as number, a.nesterov as boolean);
     case 'adam': return new FusedAdam(lr ?? 0.001, (a.beta1 as number | undefined) ?? 0.9, (a.beta2 as number | undefined) ?? 0.999, a.epsilon as number | undefined);
+    case 'adamw': return new AdamW(lr, a.weightDecay as number, a.beta1 as number, a.beta2 as number, a.epsilon as number);
     case 'adamax': return tf.train.adamax(lr, a.beta1 as number, a.beta2 as number);
     case 'rmsprop': return tf.train.rmsprop(lr, a.decay as number, a.momentum as number, a.epsilon as number);
     case 'adagrad': return tf.train.adagrad(lr);

@@ -4,7 +4,7 @@ import { selectBackend } from '../../runtime/backend';
 import { LearningRates, optimizer, setLearningRate } from '../../runtime/train/optim';
 import { tf } from '../../runtime/tf';
 
-const names = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'];
+const names = ['sgd', 'momentum', 'adam', 'adamw', 'adamax', 'rmsprop', 'adagrad', 'adadelta'];
 
 /** One step of `opt` on w = [1, -2, 3] with gradient [0.5, -1, 2]; returns the change of w. */
 function firstStep(opt: tf.Optimizer): Float32Array {
@@ -19,7 +19,7 @@ function firstStep(opt: tf.Optimizer): Float32Array {
 describe('setLearningRate', () => {
   it.each(names)('%s: an optimiser made at 10x the rate and set to the rate steps as one made at the rate', async (name) => {
     await selectBackend('cpu');
-    const args = { learningRate: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, decay: 0.9, rho: 0.95, epsilon: 1e-7, nesterov: false };
+    const args = { learningRate: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, decay: 0.9, rho: 0.95, epsilon: 1e-7, nesterov: false, weightDecay: 0.01 };
     const made = firstStep(optimizer({ name, args }));
     const rescheduled = optimizer({ name, args: { ...args, learningRate: 0.1 } });
     setLearningRate(rescheduled, 0.01);
@@ -59,5 +59,41 @@ describe('LearningRates', () => {
     expect(seen.map(([rate]) => rate)).toEqual([0.1, 0.1, 0.1]);
     expect(seen[2][1]).toMatch(/val_acc has not improved on 0\.6000 \(epoch 2\) for 1 epoch: learning rate 0\.100 → 0\.0500/);
     expect(lr.at(3)).toBe(0.05);
+  });
+});
+
+describe('weight decay', () => {
+  /** One step of `opt` on w = [1, -2, 3] with gradient [0.5, -1, 2]: w after it. */
+  async function stepped(opt: tf.Optimizer): Promise<number[]> {
+    await selectBackend('cpu');
+    const w = tf.variable(tf.tensor1d([1, -2, 3]), true, `wd${Math.random()}`);
+    opt.applyGradients({ [w.name]: tf.tensor1d([0.5, -1, 2]) });
+    const after = Array.from(w.dataSync());
+    w.dispose();
+    opt.dispose();
+    return after;
+  }
+  const w0 = [1, -2, 3];
+  const g = [0.5, -1, 2];
+
+  it('adamw shrinks each weight by learningRate·weightDecay of itself, then takes Adam\'s step (PyTorch\'s AdamW)', async () => {
+    const lr = 0.1;
+    const wd = 0.5;
+    const adam = await stepped(optimizer({ name: 'adam', args: { learningRate: lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } }));
+    const adamw = await stepped(optimizer({ name: 'adamw', args: { learningRate: lr, weightDecay: wd, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } }));
+    // Adam's first step is lr·sign(g) whatever the weight: the difference is the decay alone.
+    adamw.forEach((v, i) => expect(v).toBeCloseTo(adam[i] - lr * wd * w0[i], 5));
+  });
+
+  it('sgd and momentum add weightDecay·w to the gradient (PyTorch\'s SGD weight_decay); 0 changes nothing', async () => {
+    const lr = 0.1;
+    const wd = 0.5;
+    const expected = w0.map((w, i) => w - lr * (g[i] + wd * w));
+    for (const name of ['sgd', 'momentum']) {
+      const decayed = await stepped(optimizer({ name, args: { learningRate: lr, momentum: 0.9, nesterov: false, weightDecay: wd } }));
+      decayed.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+      const plain = await stepped(optimizer({ name, args: { learningRate: lr, momentum: 0.9, nesterov: false, weightDecay: 0 } }));
+      plain.forEach((v, i) => expect(v).toBeCloseTo(w0[i] - lr * g[i], 5));
+    }
   });
 });

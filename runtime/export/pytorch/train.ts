@@ -16,10 +16,13 @@ const LOSSES: Record<string, string> = {
 function optimizerCall(c: Choice): string {
   const a = c.args;
   const lr = py(a.learningRate);
+  // SGD's weight decay is PyTorch's own (added to the gradient).
+  const decay = a.weightDecay ? `, weight_decay=${py(a.weightDecay)}` : '';
   switch (c.name) {
-    case 'sgd': return `torch.optim.SGD(parameters, lr=${lr})`;
-    case 'momentum': return `torch.optim.SGD(parameters, lr=${lr}, momentum=${py(a.momentum)}, nesterov=${py(a.nesterov)})`;
+    case 'sgd': return `torch.optim.SGD(parameters, lr=${lr}${decay})`;
+    case 'momentum': return `torch.optim.SGD(parameters, lr=${lr}, momentum=${py(a.momentum)}, nesterov=${py(a.nesterov)}${decay})`;
     case 'adam': return `torch.optim.Adam(parameters, lr=${lr}, betas=(${py(a.beta1)}, ${py(a.beta2)}), eps=${py(a.epsilon)})`;
+    case 'adamw': return `torch.optim.AdamW(parameters, lr=${lr}, betas=(${py(a.beta1)}, ${py(a.beta2)}), eps=${py(a.epsilon)}, weight_decay=${py(a.weightDecay)})`;
     case 'adamax': return `torch.optim.Adamax(parameters, lr=${lr}, betas=(${py(a.beta1)}, ${py(a.beta2)}), eps=1e-07)`;
     case 'rmsprop': return `torch.optim.RMSprop(parameters, lr=${lr}, alpha=${py(a.decay)}, momentum=${py(a.momentum)}, eps=${py(a.epsilon)})`;
     case 'adagrad': return `torch.optim.Adagrad(parameters, lr=${lr}, initial_accumulator_value=0.1)`;
