@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { dlnetPredictCommand, predictionsOf } from '../client/training/process';
+import { csvRow, dlnetPredictCommand, predictionsOf } from '../client/training/process';
 import type { Diagnostic } from '../dsl';
 import { selectBackend } from '../runtime/backend';
 import { mnistDigits } from '../runtime/data/mnist';
@@ -347,7 +347,7 @@ train Reader on reviews { loss: categoricalCrossentropy; optimizer: adam(learnin
     expect(run('predict', ringRun, '--table', join(dir, 'reviews.csv')).stderr).toContain('model RingNet was not trained on a csv source');
   }, 120_000);
 
-  it("reads a table's rows as the run's table was read: its columns, its texts one-hot, the label left out", () => {
+  it("reads a table's rows as the run's table was read: its columns, its texts one-hot, the label left out", async () => {
     // Passed when hours are many, whatever the course; a course the table trained on never had is all zeros.
     const rows = Array.from({ length: 200 }, (_, i) => `${i % 10},${['maths', 'art'][i % 2]},${i % 10 >= 5 ? 'yes' : 'no'}`);
     writeFileSync(join(dir, 'grades.csv'), ['hours,course,passed', ...rows].join('\n'));
@@ -373,6 +373,11 @@ train Pass on grades { loss: categoricalCrossentropy; optimizer: adam(learningRa
     // A table without one of the columns: said with the file and line.
     writeFileSync(join(dir, 'no-hours.csv'), 'course\nart\n');
     expect(run('predict', folder, '--table', join(dir, 'no-hours.csv')).stderr).toContain(`${join(dir, 'no-hours.csv')}:1: has no column 'hours' to read as the table trained on does`);
+    // As the extension asks about a row filled in the panel: a CSV of it, its fields quoted.
+    writeFileSync(join(dir, 'panel-row.csv'), csvRow({ hours: '9', course: 'art' }));
+    const row = await predictionsOf(dlnetPredictCommand({ cli: join(__dirname, '..', 'dist', 'cli.js'), run: folder, table: join(dir, 'panel-row.csv') }));
+    expect('predictions' in row && row.predictions.map((p) => p.classes![0].name)).toEqual(['yes']);
+    expect(csvRow({ 'a "b"': 'x, y' })).toBe('"a ""b"""\n"x, y"\n');
   }, 120_000);
 
   it('answers for PNG images as the data gave them: a digit of the data reads back exactly, resized by area to the input; refuses what is no image', async () => {

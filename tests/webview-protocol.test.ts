@@ -27,4 +27,11 @@ describe('validateMessage', () => {
       expect(validateMessage({ type: 'predictImage', ...bad })).toBeUndefined();
     }
   });
+
+  it('passes predictRow with a run folder and string values by column name, and nothing else', () => {
+    expect(validateMessage({ type: 'predictRow', run: '/w/runs/P-1', values: { Pclass: '1', Sex: 'female' } })).toEqual({ type: 'predictRow', run: '/w/runs/P-1', values: { Pclass: '1', Sex: 'female' } });
+    for (const bad of [{ run: '/w', values: {} }, { run: '/w', values: { a: 1 } }, { run: '/w', values: ['1'] }, { run: '/w', values: null }, { run: '', values: { a: '1' } }, { run: '/w', values: { a: 'x'.repeat(10_001) } }]) {
+      expect(validateMessage({ type: 'predictRow', ...bad })).toBeUndefined();
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { settingEdit } from '../../dsl/ide';
 import { atLine, type TrainEvent } from '../../runtime/train/events';
 import { RunHistory, type Run } from './history';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
-import { dlnetPredictCommand, dlnetTrainCommand, predictionsOf, pytorchTrainCommand, TrainingProcess, type Command } from './process';
+import { csvRow, dlnetPredictCommand, dlnetTrainCommand, predictionsOf, pytorchTrainCommand, TrainingProcess, type Command } from './process';
 
 const run = promisify(execFile);
 
@@ -58,15 +58,15 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       // Loading a saved model runs code, as training does: not in restricted mode.
       if (!vscode.workspace.isTrusted) return { error: 'the workspace is in restricted mode: trust it to ask the model' };
       const config = vscode.workspace.getConfiguration('dlnet');
-      // A drawing goes to `dlnet predict --image` as a file of its own, removed once answered.
-      const image = 'png' in asked ? join(tmpdir(), `dlnet-drawing-${process.pid}-${Date.now()}.png`) : undefined;
-      if (image) writeFileSync(image, Buffer.from((asked as { png: string }).png, 'base64'));
+      // A drawing goes to `dlnet predict --image`, a row to `--table`, as a file of their own, removed once answered.
+      const file = 'text' in asked ? undefined : join(tmpdir(), `dlnet-ask-${process.pid}-${Date.now()}.${'png' in asked ? 'png' : 'csv'}`);
+      if (file) writeFileSync(file, 'png' in asked ? Buffer.from(asked.png, 'base64') : 'row' in asked ? csvRow(asked.row) : '');
       try {
-        const what = image ? { images: [image] } : { texts: [(asked as { text: string }).text] };
+        const what = 'text' in asked ? { texts: [asked.text] } : 'png' in asked ? { images: [file!] } : { table: file! };
         const answer = await predictionsOf(dlnetPredictCommand({ cli: context.asAbsolutePath('dist/cli.js'), run: folder, ...what, node: config.get<string>('train.nodePath') || undefined }));
         return 'error' in answer ? answer : { prediction: answer.predictions[0] };
       } finally {
-        if (image) rmSync(image, { force: true });
+        if (file) rmSync(file, { force: true });
       }
     },
   });

@@ -21,9 +21,12 @@ export interface PanelActions {
   reveal(line: number, character?: number): void;
   openFolder(path: string): void;
   setBatchSize(line: number, value: number): void;
-  /** What the model saved in `run` says of a text, or of an image (a PNG, base64): its answer, or why there is none. */
-  predict(run: string, asked: { text: string } | { png: string }): Promise<{ prediction?: Prediction; error?: string }>;
+  /** What the model saved in `run` says of a text, an image (a PNG, base64) or a table's row: its answer, or why there is none. */
+  predict(run: string, asked: Asked): Promise<{ prediction?: Prediction; error?: string }>;
 }
+
+/** What the panel asks a saved model about. */
+export type Asked = { text: string } | { png: string } | { row: Record<string, string> };
 
 export class TrainingPanel {
   private panel?: vscode.WebviewPanel;
@@ -90,9 +93,16 @@ export class TrainingPanel {
       case 'openFolder': return this.actions.openFolder(m.path);
       case 'setBatchSize': return this.actions.setBatchSize(m.line, m.value);
       case 'predict':
-        return void this.actions.predict(m.run, { text: m.text }).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', text: m.text, ...answer } satisfies ToWebview));
+        return this.answer(m.run, { text: m.text }, { about: 'text', text: m.text });
       case 'predictImage':
-        return void this.actions.predict(m.run, { png: m.png }).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', image: true, ...answer } satisfies ToWebview));
+        return this.answer(m.run, { png: m.png }, { about: 'image' });
+      case 'predictRow':
+        return this.answer(m.run, { row: m.values }, { about: 'row' });
     }
+  }
+
+  /** Asks the model, and gives the panel its answer, said as what it is about. */
+  private answer(run: string, asked: Asked, about: Pick<Extract<ToWebview, { type: 'prediction' }>, 'about' | 'text'>): void {
+    void this.actions.predict(run, asked).then((answer) => this.panel?.webview.postMessage({ type: 'prediction', ...about, ...answer } satisfies ToWebview));
   }
 }

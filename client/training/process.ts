@@ -60,10 +60,16 @@ export function pytorchTrainCommand(request: { python: string; project: string; 
 }
 
 /** `dlnet predict <run> --json <texts...>`: what a model trained on texts says of new ones. */
-/** `dlnet predict` of texts, or of image files. */
-export function dlnetPredictCommand(request: { cli: string; run: string; texts?: string[]; images?: string[]; node?: string }): Command {
-  const asked = request.images ? ['--image', ...request.images] : request.texts ?? [];
+/** `dlnet predict` of texts, of image files, or of a table's rows. */
+export function dlnetPredictCommand(request: { cli: string; run: string; texts?: string[]; images?: string[]; table?: string; node?: string }): Command {
+  const asked = request.table !== undefined ? ['--table', request.table] : request.images ? ['--image', ...request.images] : request.texts ?? [];
   return dlnetCommand(request.cli, ['predict', request.run, '--json', ...asked], request.node);
+}
+
+/** A row asked about, as a CSV file of its columns: a header and the one row, every field quoted. */
+export function csvRow(values: Record<string, string>): string {
+  const quoted = (field: string) => `"${field.replace(/"/g, '""')}"`;
+  return `${Object.keys(values).map(quoted).join(',')}\n${Object.values(values).map(quoted).join(',')}\n`;
 }
 
 /** Runs a predict command: its predictions, or why there are none (the command's own words). */

@@ -64,6 +64,9 @@ function reset(): void {
   $('try').classList.add('hidden');
   $('try-answer').replaceChildren();
   $('draw-section').classList.add('hidden');
+  $('row-section').classList.add('hidden');
+  $('row-fields').replaceChildren();
+  $('row-answer').replaceChildren();
   $('draw-answer').replaceChildren();
   $('draw-seen').classList.add('hidden');
   drawing.clear();
@@ -167,6 +170,8 @@ function handle(e: TrainEvent): void {
       $('try').classList.toggle('hidden', !savedTo || $('predictions-section').classList.contains('hidden'));
       drawnInput = savedTo ? drawableInput() : undefined;
       $('draw-section').classList.toggle('hidden', !drawnInput);
+      // A model trained on a table answers a row filled in here.
+      if (savedTo && start?.data.table && !start.versus) showRowForm(start.data.table);
       return;
     }
   }
@@ -213,10 +218,35 @@ function askDrawing(): void {
   $('draw-answer').replaceChildren(el('span', { class: 'muted' }, 'asking…'));
 }
 
-/** The model's answer to a text typed (or a drawing): its most likely class and probability, the others after it. */
+/** Where the answer about each kind of question goes. */
+const ANSWERS = { text: 'try-answer', image: 'draw-answer', row: 'row-answer' } as const;
+
+/** A field for each of a table run's feature columns: a number, or one of a column of texts' texts. */
+function showRowForm(table: NonNullable<StartEvent['data']['table']>): void {
+  $('row-fields').replaceChildren(...table.columns.map((column, i) => {
+    const texts = table.texts[column];
+    const id = `row-field-${i}`;
+    const input = texts ? el('select', { id, 'data-column': column }) : el('input', { id, 'data-column': column, type: 'number', step: 'any', value: '0' });
+    for (const text of texts ?? []) input.append(el('option', { value: text }, text));
+    const field = el('div', { class: 'row-field' });
+    field.append(el('label', { for: id }, column), input);
+    return field;
+  }));
+  $('row-section').classList.remove('hidden');
+}
+
+/** Asks the saved model about the row filled in. */
+function askRow(): void {
+  if (!savedTo) return;
+  const values = Object.fromEntries([...$('row-fields').querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-column]')].map((f) => [f.dataset.column!, f.value]));
+  post({ type: 'predictRow', run: savedTo, values });
+  $('row-answer').replaceChildren(el('span', { class: 'muted' }, 'asking…'));
+}
+
+/** The model's answer to a text typed (or a drawing, or a row): its most likely class and probability, the others after it. */
 function showPrediction(msg: Extract<ToWebview, { type: 'prediction' }>): void {
-  const answer = $(msg.image ? 'draw-answer' : 'try-answer');
-  if (msg.image) {
+  const answer = $(ANSWERS[msg.about]);
+  if (msg.about === 'image') {
     asking = false;
     if (askAgain) {
       askAgain = false;
@@ -463,6 +493,7 @@ window.addEventListener('message', (m: MessageEvent<ToWebview>) => {
 
 $('try-ask').addEventListener('click', ask);
 $('draw-ask').addEventListener('click', askDrawing);
+$('row-ask').addEventListener('click', askRow);
 $('draw-clear').addEventListener('click', () => {
   drawing.clear();
   $('draw-answer').replaceChildren();

@@ -72,6 +72,13 @@ export function panelHtml(opts: { cspSource: string; nonce: string; script: stri
     </div>
     <div class="muted">Draw one figure, white on black as the data's are: the model reads it scaled into the middle of its input and centred by its mass, as MNIST's digits were (shown beside the answer).</div>
   </section>
+  <section id="row-section" class="hidden">
+    <h2>Ask the model about a row</h2>
+    <div id="row-fields" class="row-fields"></div>
+    <div><vscode-button id="row-ask">Ask the model</vscode-button></div>
+    <div id="row-answer"></div>
+    <div class="muted">A value for each feature column, as the table trained on has them: a number, or one of a column's texts (the label column is what the model answers).</div>
+  </section>
   <section id="confusion-section" class="hidden">
     <h2 id="confusion-title">Confusion matrix</h2>
     <div id="confusion"></div>

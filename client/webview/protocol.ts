@@ -11,8 +11,8 @@ export interface PastRun {
 export type ToWebview =
   | { type: 'replay'; runId: number; events: TrainEvent[]; past: PastRun[]; trusted: boolean; untrustedReason?: string }
   | { type: 'event'; runId: number; event: TrainEvent }
-  /** The answer to a `predict` message: what the run's model says of the text (or of the image drawn), or why it cannot say. */
-  | { type: 'prediction'; text?: string; image?: true; prediction?: Prediction; error?: string };
+  /** The answer to a `predict`, `predictImage` or `predictRow` message: what the run's model says of the text (its text given back), the drawing or the row, or why it cannot say. */
+  | { type: 'prediction'; about: 'text' | 'image' | 'row'; text?: string; prediction?: Prediction; error?: string };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -28,7 +28,9 @@ export type FromWebview =
   /** Ask the model saved in the run folder `run` (trained on texts) what it says of `text`. */
   | { type: 'predict'; run: string; text: string }
   /** Ask the model saved in the run folder `run` (one that takes an image) what it says of a drawing: a PNG of its input's size, base64. */
-  | { type: 'predictImage'; run: string; png: string };
+  | { type: 'predictImage'; run: string; png: string }
+  /** Ask the model saved in the run folder `run` (trained on a table) what it says of a row: a value a feature column, as text. */
+  | { type: 'predictRow'; run: string; values: Record<string, string> };
 
 const isLine = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e7;
 
@@ -52,6 +54,13 @@ export function validateMessage(m: unknown): FromWebview | undefined {
       // A PNG of a model's input size is a few kilobytes; 2 MB of base64 is far beyond any.
       return typeof msg.run === 'string' && msg.run.length > 0 && msg.run.length < 4096 && typeof msg.png === 'string' && msg.png.length > 0 && msg.png.length <= 2_000_000 && /^[A-Za-z0-9+/]+={0,2}$/.test(msg.png)
         ? { type: 'predictImage', run: msg.run, png: msg.png } : undefined;
+    case 'predictRow': {
+      const values = msg.values as Record<string, unknown> | null;
+      if (typeof msg.run !== 'string' || msg.run.length === 0 || msg.run.length >= 4096 || typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+      const entries = Object.entries(values);
+      const sane = entries.length > 0 && entries.length <= 1000 && entries.every(([k, v]) => k.length > 0 && k.length <= 1000 && typeof v === 'string' && v.length <= 10_000);
+      return sane ? { type: 'predictRow', run: msg.run, values: Object.fromEntries(entries) as Record<string, string> } : undefined;
+    }
     case 'openFolder':
       return typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096 ? { type: 'openFolder', path: msg.path } : undefined;
     default:

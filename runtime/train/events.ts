@@ -20,7 +20,8 @@ export interface StartEvent {
   /** Kernels the first choice lacked, when the run fell back to another backend. */
   fallback?: { from: string; missingKernels: string[] };
   summary: ModelSummary[];
-  data: { train: number; validation: number; classes?: string[] };
+  /** `table`: for a table's run, its feature columns and each column of texts' texts (one-hot), as run.json has them. */
+  data: { train: number; validation: number; classes?: string[]; table?: { columns: readonly string[]; texts: Readonly<Record<string, readonly string[]>> } };
   epochs: number;
   batchSize: number;
   batchesPerEpoch: number;

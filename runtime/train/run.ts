@@ -263,10 +263,13 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const encoding = a.datasets.get(plan.dataset)?.shapes?.encoding;
     const tokens = encoding?.text;
     if (tokens) folder.write(VOCABULARY_FILE, tokens.vocabulary.join('\n'));
+    // How new data is read as this run's was (`dlnet predict`, the panel's questions): a table's feature columns and their texts one-hot, or texts' ids.
+    const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
+    const table = encoding && !tokens ? { columns: encoding.columns, texts: encoding.texts } : undefined;
     o.sink({
       type: 'start', file, model: plan.model, versus: plan.versus, dataset: plan.dataset, line: plan.decl.range.start.line,
       backend: backend.name, backendReason: backend.reason, backendSkipped: backend.skipped, fallback, summary: summaries,
-      data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes ?? data.shown?.classes },
+      data: { train: parts.train.size, validation: parts.validation?.size ?? 0, classes: data.classes ?? data.shown?.classes, ...(table && { table }) },
       epochs, batchSize, batchesPerEpoch: Math.ceil(parts.train.size / batchSize), replicas: workers.count, batchAdvice,
     });
     const onEpoch = (epoch: number, logs: Record<string, number>) => folder!.append('metrics.jsonl', JSON.stringify({ epoch, ...logs }));
@@ -309,9 +312,6 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       stopListening();
       releaseGpuMemory();
     }
-    // How new data is read as this run's was (`dlnet predict`): a table's feature columns and their texts one-hot, or texts' ids.
-    const textRead = tokens && { column: tokens.column, length: tokens.length, vocabulary: VOCABULARY_FILE };
-    const table = encoding && !tokens ? { columns: encoding.columns, texts: encoding.texts } : undefined;
     folder.write('run.json', JSON.stringify({ model: plan.model, versus: plan.versus, dataset: plan.dataset, backend: backend.name, status: result.status, epochs: result.epochs, logs: result.logs, kept: result.kept, classes: data.classes, text: textRead, table }, null, 2));
     const savedTo = folder.commit();
     o.sink({ type: 'end', status: result.status, logs: result.logs, epochs: result.epochs, elapsedMs: Math.round(performance.now() - started), savedTo, confusion: result.confusion, ...(result.kept && { kept: result.kept }) });

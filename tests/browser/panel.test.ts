@@ -139,7 +139,7 @@ describe('training panel', () => {
     expect(Math.abs(my / mass - 14)).toBeLessThanOrEqual(1);
     expect(await page.textContent('#draw-answer')).toBe('asking…');
     expect(await page.isVisible('#draw-seen')).toBe(true);
-    await deliver(page, { type: 'prediction', image: true, prediction: { image: 'drawing.png', output: [], classes: [{ name: '7', probability: 0.912 }, { name: '1', probability: 0.05 }] } });
+    await deliver(page, { type: 'prediction', about: 'image', prediction: { image: 'drawing.png', output: [], classes: [{ name: '7', probability: 0.912 }, { name: '1', probability: 0.05 }] } });
     expect(await page.textContent('#draw-answer')).toBe('7 0.912  (1 0.050)');
     await page.screenshot({ path: join(artifacts, 'panel-draw-light.png'), fullPage: true });
     await page.click('#draw-clear');
@@ -147,6 +147,27 @@ describe('training panel', () => {
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     // Not for a model of points, nor one of texts.
     for (const other of ['rings', 'text']) expect(await (await replayed(other, 'light')).isVisible('#draw-section')).toBe(false);
+  });
+
+  it('offers a saved table classifier a row to fill in: a number a column of numbers, a choice of its texts a column of texts', async () => {
+    const page = await openPanel(browser);
+    const start = JSON.parse(JSON.stringify(recording('rings')[0]));
+    Object.assign(start, { model: 'Passengers', data: { train: 80, validation: 20, classes: ['0', '1'], table: { columns: ['Pclass', 'Sex', 'Fare'], texts: { Sex: ['female', 'male'] } } } });
+    const end = { type: 'end', status: 'completed', logs: {}, epochs: 1, elapsedMs: 10, savedTo: '/w/runs/Passengers-1' };
+    await deliver(page, { type: 'replay', runId: 1, events: [start, end], past: [], trusted: true });
+    expect(await page.isVisible('#row-section')).toBe(true);
+    expect(await page.locator('#row-fields label').allTextContents()).toEqual(['Pclass', 'Sex', 'Fare']);
+    expect(await page.locator('#row-fields select option').allTextContents()).toEqual(['female', 'male']);
+    await page.fill('#row-fields [data-column="Pclass"]', '1');
+    await page.selectOption('#row-fields [data-column="Sex"]', 'female');
+    await page.fill('#row-fields [data-column="Fare"]', '71.28');
+    await page.click('#row-ask');
+    expect((await posted(page)).find((m) => m.type === 'predictRow')).toEqual({ type: 'predictRow', run: '/w/runs/Passengers-1', values: { Pclass: '1', Sex: 'female', Fare: '71.28' } });
+    await deliver(page, { type: 'prediction', about: 'row', prediction: { row: 1, output: [0.1, 0.9], classes: [{ name: '1', probability: 0.9 }, { name: '0', probability: 0.1 }] } });
+    expect(await page.textContent('#row-answer')).toBe('1 0.900  (0 0.100)');
+    // Nor a drawing box: it takes no image.
+    expect(await page.isVisible('#draw-section')).toBe(false);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
   it('shows a CNN run with PCA views of the feature maps', async () => {
@@ -226,10 +247,10 @@ describe('training panel', () => {
     const savedTo = (recording('text') as { type: string; savedTo?: string }[]).find((e) => e.type === 'end')!.savedTo;
     expect((await posted(page)).filter((m) => m.type === 'predict')).toEqual([{ type: 'predict', run: savedTo, text: 'The plot was not dull' }]);
     expect(await page.textContent('#try-answer')).toBe('asking…');
-    await deliver(page, { type: 'prediction', text: 'The plot was not dull', prediction: { text: 'The plot was not dull', output: [0.38, 0.62], classes: [{ name: 'positive', probability: 0.62 }, { name: 'negative', probability: 0.38 }] } });
+    await deliver(page, { type: 'prediction', about: 'text', text: 'The plot was not dull', prediction: { text: 'The plot was not dull', output: [0.38, 0.62], classes: [{ name: 'positive', probability: 0.62 }, { name: 'negative', probability: 0.38 }] } });
     expect(await page.textContent('#try-answer')).toBe('positive 0.620  (negative 0.380) — "The plot was not dull"');
     await page.screenshot({ path: join(artifacts, 'panel-text-light.png'), fullPage: true });
-    await deliver(page, { type: 'prediction', text: 'x', error: 'cannot read /gone/run.json: no such file' });
+    await deliver(page, { type: 'prediction', about: 'text', text: 'x', error: 'cannot read /gone/run.json: no such file' });
     expect(await page.textContent('#try-answer .error')).toBe('cannot read /gone/run.json: no such file');
   });
 

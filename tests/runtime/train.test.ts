@@ -244,6 +244,8 @@ model Saved {
 train Saved on people { loss: binaryCrossentropy; optimizer: adam(learningRate: 0.1); epochs: 20; validationSplit: 0.2; metrics: [accuracy] }
 `;
     const { result, of } = await train(file('people.dlnet', text), { representation: false });
+    // The panel's row form reads the columns from the start.
+    expect(of('start')[0].data.table).toEqual({ columns: ['sex', 'port'], texts: { sex: ['female', 'male'], port: ['C', 'Q', 'S'] } });
     expect(result.status).toBe('completed');
     const epochs = of('epoch');
     expect(epochs[epochs.length - 1].logs.val_acc).toBe(1);
