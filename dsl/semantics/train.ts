@@ -5,7 +5,7 @@
 import { choiceWithDefaults, datasets as sources, findChoice, losses, optimizers, findDataset, findLayer, findLoss, findSetting, heldOut, choiceAlias, inputShapeParameter, logitsLoss, tableShapesLike, targetsFeatures, textColumnsOf, textsOf, trainSettings, type Args, type Choice, type DatasetShapes, type LossDef, type SourceError } from '../catalog';
 import { diagnostic, replaceWith, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, withoutLine, type Range } from '../syntax/range';
+import { alongLine, comparePositions, contains, lineOf, lineStart, withoutItem, type Range } from '../syntax/range';
 import type { SyntaxError } from '../syntax/parser';
 import { valueText } from '../syntax/value-text';
 import type { Context, DatasetInfo } from './context';

@@ -337,11 +337,6 @@ function numberGiven(call: ast.Call, params: ParamDef[], name: string): number |
   return value?.kind === 'number' ? value.value : undefined;
 }
 
-/**
- * The value of the table that takes every parameter a call names, where the value called
- * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's). Undefined when the
- * call's value takes them all.
- */
 /** The call's argument names spelt otherwise than `choice`'s parameters (`weight_decay`), written as they are. */
 function respelt(choice: ChoiceDef, call: ast.Call): TextEdit[] {
   return (call.args ?? []).flatMap((a) => {
@@ -350,6 +345,11 @@ function respelt(choice: ChoiceDef, call: ast.Call): TextEdit[] {
   });
 }
 
+/**
+ * The value of the table that takes every parameter a call names, where the value called
+ * lacks one (`sgd(learningRate: 0.01, momentum: 0.9)`: momentum's). Undefined when the
+ * call's value takes them all.
+ */
 function choiceTaking(table: ChoiceTable, def: ChoiceDef, call: ast.Call): { choice: ChoiceDef; arg: ast.Ident } | undefined {
   // Names as another framework spells them count (`weight_decay` is weightDecay): their own errors rename them after.
   const names = (call.args ?? []).flatMap((a) => (a.name ? [a.name] : []));

@@ -182,11 +182,12 @@ export async function fit(model: tfl.LayersModel, optimizer: tf.Optimizer, g: Mo
       const warning = stall.next(epoch + 1, logs.loss);
       const notes = [rates.observe(epoch + 1, logs)];
       let stopping = false;
-      if (watch?.improved(epoch + 1, logs) && early!.args.restoreBest) {
+      const improved = watch?.improved(epoch + 1, logs);
+      if (improved && early!.args.restoreBest) {
         tf.dispose(best?.weights);
         // Copies of the values: a clone shares its variable's buffer, which the fused optimisers update in place.
         best = { epoch: epoch + 1, weights: model.getWeights().map((w) => tf.tensor(w.dataSync().slice(), w.shape, w.dtype)) };
-      } else if (watch && watch.waited >= (early!.args.patience as number) && epoch + 1 < o.epochs) {
+      } else if (watch && !improved && watch.waited >= (early!.args.patience as number) && epoch + 1 < o.epochs) {
         stopping = true;
         notes.push(`earlyStopping: ${watch.monitor} has not improved on ${watch.bestValue.toPrecision(4)} (epoch ${watch.bestEpoch}) for ${watch.waited} epoch${watch.waited === 1 ? '' : 's'}: training stops`);
       }

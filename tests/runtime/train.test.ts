@@ -114,6 +114,9 @@ describe('training', () => {
     const [best, first, third] = [await weights(kept), await weights(oneEpoch), await weights(last)];
     expect(best).toEqual(first);
     expect(third).not.toEqual(first);
+    // Patience 0 stops at the first epoch without improvement, not at one that improved.
+    const impatient = await train(file('early-0.dlnet', rings(20, 'earlyStopping: earlyStopping(patience: 0, minDelta: 100)')), { representation: false });
+    expect(impatient.of('epoch').map((e) => e.epoch)).toEqual([1, 2]);
   });
 
   it('lowers the learning rate on a plateau, as Keras\'s ReduceLROnPlateau does, and says so', async () => {
