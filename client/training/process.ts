@@ -59,8 +59,7 @@ export function pytorchTrainCommand(request: { python: string; project: string; 
   return { program: request.python, args, cwd: request.project, env: { PYTHONUNBUFFERED: '1' } };
 }
 
-/** `dlnet predict <run> --json <texts...>`: what a model trained on texts says of new ones. */
-/** `dlnet predict` of texts, of image files, or of a table's rows. */
+/** `dlnet predict <run> --json ...`: what a saved model says of texts, of image files, or of a table's rows. */
 export function dlnetPredictCommand(request: { cli: string; run: string; texts?: string[]; images?: string[]; table?: string; node?: string }): Command {
   const asked = request.table !== undefined ? ['--table', request.table] : request.images ? ['--image', ...request.images] : request.texts ?? [];
   return dlnetCommand(request.cli, ['predict', request.run, '--json', ...asked], request.node);

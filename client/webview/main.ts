@@ -245,14 +245,18 @@ function askRow(): void {
 
 /** The model's answer to a text typed (or a drawing, or a row): its most likely class and probability, the others after it. */
 function showPrediction(msg: Extract<ToWebview, { type: 'prediction' }>): void {
-  const answer = $(ANSWERS[msg.about]);
-  if (msg.about === 'image') {
-    asking = false;
-    if (askAgain) {
-      askAgain = false;
-      askDrawing();
-    }
+  showAnswer($(ANSWERS[msg.about]), msg);
+  if (msg.about !== 'image') return;
+  // The drawing changed while the model answered: ask again.
+  asking = false;
+  if (askAgain) {
+    askAgain = false;
+    askDrawing();
   }
+}
+
+/** An answer where its question was asked, or why there is none. */
+function showAnswer(answer: HTMLElement, msg: Extract<ToWebview, { type: 'prediction' }>): void {
   if (msg.error !== undefined || !msg.prediction) {
     answer.replaceChildren(el('div', { class: 'error' }, msg.error ?? 'no answer'));
     return;

@@ -183,10 +183,10 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
       if (setting) settings.push(`${setting}: ${values.resolve(written) ?? values.objects.get(written) ?? written}`);
     }
   }
-  const callbacks = kerasCallbacks(fitCall.args.find((a) => a.name === 'callbacks'), callCode(fit), statements);
+  const fitCode = callCode(fit);
+  const callbacks = kerasCallbacks(fitCall.args.find((a) => a.name === 'callbacks'), fitCode, statements);
   settings.push(...callbacks.settings);
   // `fit(x_train, x_train)`: the model learns to give back its input, an autoencoder.
-  const fitCode = callCode(fit);
   const argText = (a: (typeof fitCall.args)[number] | undefined) => a && fitCode.slice(a.value.start, a.value.end).trim();
   const x = argText(fitCall.args.find((a) => !a.name || a.name === 'x'));
   const y = argText(fitCall.args.filter((a) => !a.name)[1] ?? fitCall.args.find((a) => a.name === 'y'));
