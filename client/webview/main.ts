@@ -69,7 +69,7 @@ function reset(): void {
   $('row-answer').replaceChildren();
   $('draw-answer').replaceChildren();
   $('draw-seen').classList.add('hidden');
-  drawing.clear();
+  // The drawing and the row's values stay, as the text typed does: the host replays the run whenever the panel is shown again.
   drawnInput = undefined;
   asking = false;
   askAgain = false;
@@ -221,6 +221,9 @@ function askDrawing(): void {
 /** Where the answer about each kind of question goes. */
 const ANSWERS = { text: 'try-answer', image: 'draw-answer', row: 'row-answer' } as const;
 
+/** What was filled in for each column, kept over the panel's replays (and the next run of the same columns). */
+const rowValues = new Map<string, string>();
+
 /** A field for each of a table run's feature columns: a number, or one of a column of texts' texts. */
 function showRowForm(table: NonNullable<StartEvent['data']['table']>): void {
   $('row-fields').replaceChildren(...table.columns.map((column, i) => {
@@ -228,6 +231,9 @@ function showRowForm(table: NonNullable<StartEvent['data']['table']>): void {
     const id = `row-field-${i}`;
     const input = texts ? el('select', { id, 'data-column': column }) : el('input', { id, 'data-column': column, type: 'number', step: 'any', value: '0' });
     for (const text of texts ?? []) input.append(el('option', { value: text }, text));
+    const kept = rowValues.get(column);
+    if (kept !== undefined && (!texts || texts.includes(kept))) (input as HTMLInputElement | HTMLSelectElement).value = kept;
+    input.addEventListener('input', () => rowValues.set(column, (input as HTMLInputElement | HTMLSelectElement).value));
     const field = el('div', { class: 'row-field' });
     field.append(el('label', { for: id }, column), input);
     return field;

@@ -142,6 +142,10 @@ describe('training panel', () => {
     await deliver(page, { type: 'prediction', about: 'image', prediction: { image: 'drawing.png', output: [], classes: [{ name: '7', probability: 0.912 }, { name: '1', probability: 0.05 }] } });
     expect(await page.textContent('#draw-answer')).toBe('7 0.912  (1 0.050)');
     await page.screenshot({ path: join(artifacts, 'panel-draw-light.png'), fullPage: true });
+    // A replay of the run (the panel shown again) keeps the drawing.
+    const drawn = await canvasHash(page, '#draw-canvas');
+    await deliver(page, { type: 'replay', runId: 1, events: recording('cnn'), past: [], trusted: true });
+    expect(await canvasHash(page, '#draw-canvas')).toBe(drawn);
     await page.click('#draw-clear');
     expect(await page.textContent('#draw-answer')).toBe('');
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
@@ -161,6 +165,8 @@ describe('training panel', () => {
     await page.fill('#row-fields [data-column="Pclass"]', '1');
     await page.selectOption('#row-fields [data-column="Sex"]', 'female');
     await page.fill('#row-fields [data-column="Fare"]', '71.28');
+    // The host replays the run whenever the panel is shown again: what was filled in stays.
+    await deliver(page, { type: 'replay', runId: 1, events: [start, end], past: [], trusted: true });
     await page.click('#row-ask');
     expect((await posted(page)).find((m) => m.type === 'predictRow')).toEqual({ type: 'predictRow', run: '/w/runs/Passengers-1', values: { Pclass: '1', Sex: 'female', Fare: '71.28' } });
     await deliver(page, { type: 'prediction', about: 'row', prediction: { row: 1, output: [0.1, 0.9], classes: [{ name: '1', probability: 0.9 }, { name: '0', probability: 0.1 }] } });

@@ -219,6 +219,23 @@ describe('dlnet in VS Code', () => {
     });
   });
 
+  it('13. Train the iris sample, then fill in a flower\'s measurements in the panel: the model names its species', async () => {
+    await timed('row', async () => {
+      await code.openFile('iris-ask.dlnet');
+      await code.command('dlnet: Train Model');
+      const panel = code.panel();
+      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 120_000 }).toMatch(/Finished after 60 epochs; saved to .*runs/);
+      // A setosa: short, wide sepals, tiny petals (the first row of data/iris.csv).
+      const fields = panel.locator('#row-fields [data-column]');
+      expect(await fields.count()).toBe(4);
+      for (const [i, value] of ['5.1', '3.5', '1.4', '0.2'].entries()) await fields.nth(i).fill(value);
+      await panel.locator('#row-ask').click();
+      await expect.poll(() => panel.locator('#row-answer').innerText(), { timeout: 60_000 }).toMatch(/^setosa [01]\.\d{3} /);
+      await code.shot('13-row');
+      await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+    });
+  });
+
   it.skipIf(!python && !requirePython)('8. Train Model with PyTorch: exports the rings model and the panel streams its PyTorch run', async () => {
     await timed('train-pytorch', async () => {
       await code.openFile('01-representation.dlnet');

@@ -58,6 +58,8 @@ export class VsCode {
       'train Digits on digits { loss: categoricalCrossentropy; epochs: 3; validationSplit: 0.2; metrics: [accuracy] }',
       '',
     ].join('\n'));
+    // The iris sample under another name (scenario 6 breaks 12-iris), to ask about a flower once it is trained.
+    writeFileSync(join(this.workspace, 'iris-ask.dlnet'), readFileSync(join(root, 'samples', '12-iris.dlnet'), 'utf8'));
     // A model as Keras code writes it, for Fix All.
     writeFileSync(join(this.workspace, 'keras.dlnet'), [
       'model Digits {',
