@@ -107,7 +107,7 @@ export function denseStackObstacle(model: tfl.LayersModel, opt: tf.Optimizer): s
   if (typeof loss !== 'string' || !LOSSES.has(loss)) return `loss ${typeof loss === 'string' ? loss : 'function'}`;
   const unknown = model.metricsNames.slice(1).find((name) => name !== 'acc');
   if (unknown) return `metric ${unknown}`;
-  if (!['SGD', 'Adam'].includes(opt.getClassName())) return `optimizer ${opt.getClassName()}`;
+  if (!['SGD', 'SGDWithDecay', 'Adam', 'AdamW'].includes(opt.getClassName())) return `optimizer ${opt.getClassName()}`;
   return undefined;
 }
 
@@ -127,6 +127,8 @@ export class DenseStack {
   private steps = 0;
   /** tfjs's optimiser classes answer instanceof for any optimiser; the class name tells them apart. */
   private readonly adam: boolean;
+  /** AdamW's decoupled decay, or SGD's added to the gradient (weight-decay.ts): 0 for none. */
+  private readonly weightDecay: number;
 
   /** Undefined off the CPU backends and where denseStackObstacle has a reason. */
   static for(model: tfl.LayersModel, opt: tf.Optimizer): DenseStack | undefined {
@@ -135,7 +137,8 @@ export class DenseStack {
   }
 
   private constructor(model: tfl.LayersModel, private readonly opt: tf.Optimizer) {
-    this.adam = opt.getClassName() === 'Adam';
+    this.adam = opt.getClassName() === 'Adam' || opt.getClassName() === 'AdamW';
+    this.weightDecay = (opt as unknown as { weightDecay?: number }).weightDecay ?? 0;
     const trainable = ((model as unknown as { collectedTrainableWeights?: tfl.LayerVariable[] }).collectedTrainableWeights ?? model.trainableWeights);
     const slot = (v: tfl.LayerVariable): Slot => {
       const variable = (v as unknown as { val: tf.Variable }).val;
@@ -231,16 +234,25 @@ export class DenseStack {
 
   private update(): void {
     this.steps++;
+    const f = Math.fround;
+    const rate = (this.opt as unknown as { learningRate: number }).learningRate;
     if (this.adam) {
       const state = this.opt as unknown as AdamState;
       const constants = adamConstants(state, this.accBeta1, this.accBeta2);
-      for (const s of this.slots) adamInPlace(s.w, s.g, s.m!, s.v!, constants);
+      // AdamW: each weight shrunk first, as weight-decay.ts does with tfjs's kernels (float32 throughout).
+      const shrink = f(1 - rate * this.weightDecay);
+      for (const s of this.slots) {
+        if (this.weightDecay) for (let i = 0; i < s.w.length; i++) s.w[i] = f(s.w[i] * shrink);
+        adamInPlace(s.w, s.g, s.m!, s.v!, constants);
+      }
       this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(state.beta1));
       this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(state.beta2));
       return;
     }
-    const c = Math.fround(-(this.opt as unknown as { learningRate: number }).learningRate);
-    for (const s of this.slots) for (let i = 0; i < s.w.length; i++) s.w[i] = Math.fround(Math.fround(c * s.g[i]) + s.w[i]);
+    const c = f(-rate);
+    // SGD's weight decay is added to the gradient (PyTorch's, as weight-decay.ts).
+    const decay = f(this.weightDecay);
+    for (const s of this.slots) for (let i = 0; i < s.w.length; i++) s.w[i] = f(f(c * (decay ? f(s.g[i] + f(s.w[i] * decay)) : s.g[i])) + s.w[i]);
   }
 
   /** The batch's mean loss as tfjs-layers defines it; its gradient with respect to the output into dp. */

@@ -3,8 +3,8 @@
  * Hutter) takes learningRate·weightDecay of every weight away before each Adam step, apart
  * from the gradient (PyTorch's AdamW: p.mul_(1 - lr·weight_decay)); SGD, with momentum or
  * not, adds weightDecay·w to each gradient, as PyTorch's SGD does with weight_decay. Their
- * class names differ from Adam's and SGD's, so that the dense-stack loops, which know
- * neither decay, leave them to tfjs.
+ * class names differ from Adam's and SGD's: the dense-stack loops, which take AdamW and SGD's
+ * decay (`weightDecay`), tell them apart by it.
  */
 import { tf } from '../tf';
 import { FusedAdam } from './fused-adam';
@@ -18,7 +18,7 @@ const listed = (gradients: VariableGradients) =>
 export class AdamW extends FusedAdam {
   static override className = 'AdamW';
 
-  constructor(learningRate: number, private readonly weightDecay: number, beta1: number, beta2: number, epsilon?: number) {
+  constructor(learningRate: number, readonly weightDecay: number, beta1: number, beta2: number, epsilon?: number) {
     super(learningRate, beta1, beta2, epsilon);
   }
 
@@ -50,7 +50,7 @@ function withCoupledDecay(variableGradients: VariableGradients, weightDecay: num
 export class SGDWithDecay extends tf.SGDOptimizer {
   static override className = 'SGDWithDecay';
 
-  constructor(learningRate: number, private readonly weightDecay: number) {
+  constructor(learningRate: number, readonly weightDecay: number) {
     super(learningRate);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Small dense stacks trained in loops (runtime/train/dense-stack.ts) train as tfjs trains
  * them: the same weights, optimiser state and logs as model.fit, on random stacks,
- * activations, losses, optimisers and batch sizes; and every model outside what the loops
+ * activations, losses, optimisers (with weight decay or not) and batch sizes; and every model outside what the loops
  * compute keeps tfjs's path.
  */
 import fc from 'fast-check';
@@ -26,6 +26,8 @@ interface Stack {
   layers: { units: number; activation: string; useBias: boolean }[];
   loss: 'meanSquaredError' | 'binaryCrossentropy' | 'categoricalCrossentropy';
   optimizer: 'sgd' | 'adam';
+  /** Weight decay: SGD's added to the gradient, or Adam's decoupled (adamw); 0 for none. */
+  decay: number;
   accuracy: boolean;
   examples: number;
   batch: number;
@@ -40,6 +42,7 @@ const stack: fc.Arbitrary<Stack> = fc.record({
   loss: fc.constantFrom('meanSquaredError' as const, 'binaryCrossentropy' as const, 'categoricalCrossentropy' as const),
   classes: fc.integer({ min: 2, max: 4 }),
   optimizer: fc.constantFrom('sgd' as const, 'adam' as const),
+  decay: fc.constantFrom(0, 0, 0.3),
   accuracy: fc.boolean(),
   examples: fc.integer({ min: 3, max: 40 }),
   batch: fc.integer({ min: 1, max: 12 }),
@@ -72,7 +75,10 @@ function data(s: Stack): Data {
  * balanced classes cancels exactly), Adam's default epsilon of 1e-7 would turn the two
  * computations' different rounding noise into full steps of opposite sign.
  */
-const optimizerOf = (s: Stack) => ({ name: s.optimizer, args: (s.optimizer === 'sgd' ? { learningRate: 0.1 } : { learningRate: 0.05, epsilon: 1e-3 }) as Record<string, number> });
+const optimizerOf = (s: Stack) => ({
+  name: s.optimizer === 'adam' && s.decay ? 'adamw' : s.optimizer,
+  args: (s.optimizer === 'sgd' ? { learningRate: 0.1, weightDecay: s.decay } : { learningRate: 0.05, epsilon: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: s.decay }) as Record<string, number>,
+});
 
 function compiled(s: Stack) {
   const model = compileModel(analyze(source(s)).models[0], s.seed);
@@ -143,7 +149,7 @@ describe('dense stacks trained in loops', () => {
   it('agree at the edges: an output of exactly 0.5 (accuracy counts it as 0) and outputs saturated to 0 or 1 (the clip stops the gradient)', async () => {
     await selectBackend('wasm');
     for (const [loss, output, units] of [['binaryCrossentropy', 'sigmoid', 1], ['categoricalCrossentropy', 'softmax', 2]] as const) {
-      const s: Stack = { inputs: 2, layers: [{ units, activation: output, useBias: false }], loss, optimizer: 'sgd', accuracy: true, examples: 4, batch: 2, seed: 1 };
+      const s: Stack = { inputs: 2, layers: [{ units, activation: output, useBias: false }], loss, optimizer: 'sgd', decay: 0, accuracy: true, examples: 4, batch: 2, seed: 1 };
       // Rows: zero (outputs equal: 0.5 for one unit), saturated to exactly 1, small, and one whose output lies
       // below the clip's epsilon (about 4e-8) yet is labelled 1, where only the clip keeps the gradient at zero.
       const d: Data = { size: 4, features: [{ data: Float32Array.from([0, 0, 60, 60, 0.5, -0.25, -8.5, -8.5]), shape: [2] }], labels: { data: units === 1 ? Float32Array.from([0, 0, 1, 1]) : Float32Array.from([1, 0, 1, 0, 0, 1, 1, 0]), shape: [units] } };
