@@ -17,7 +17,7 @@ const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
 
 const STEP = `
-struct Params { beta1 : f32, beta2 : f32, rest1 : f32, rest2 : f32, rate : f32, epsilon : f32, size : u32, pad : u32 }
+struct Params { beta1 : f32, beta2 : f32, rest1 : f32, rest2 : f32, rate : f32, epsilon : f32, size : u32, shrink : f32 }
 @group(0) @binding(0) var<storage, read_write> w : array<f32>;
 @group(0) @binding(1) var<storage, read_write> m : array<f32>;
 @group(0) @binding(2) var<storage, read_write> v : array<f32>;
@@ -34,11 +34,11 @@ fn main(@builtin(global_invocation_id) id : vec3<u32>, @builtin(num_workgroups) 
   let vi = v[i] * p.beta2 + (gi * gi) * p.rest2;
   m[i] = mi;
   v[i] = vi;
-  w[i] = ((mi / (1.0 - accBeta1[0])) / (sqrt(vi / (1.0 - accBeta2[0])) + p.epsilon)) * p.rate + w[i];
+  w[i] = ((mi / (1.0 - accBeta1[0])) / (sqrt(vi / (1.0 - accBeta2[0])) + p.epsilon)) * p.rate + w[i] * p.shrink;
 }`;
 
 const POWERS = `
-struct Params { beta1 : f32, beta2 : f32, rest1 : f32, rest2 : f32, rate : f32, epsilon : f32, size : u32, pad : u32 }
+struct Params { beta1 : f32, beta2 : f32, rest1 : f32, rest2 : f32, rate : f32, epsilon : f32, size : u32, shrink : f32 }
 @group(0) @binding(0) var<storage, read_write> accBeta1 : array<f32>;
 @group(0) @binding(1) var<storage, read_write> accBeta2 : array<f32>;
 @group(0) @binding(2) var<uniform> p : Params;
@@ -53,6 +53,8 @@ export interface AdamParams {
   beta2: number;
   learningRate: number;
   epsilon: number;
+  /** What each weight is multiplied by before its step: AdamW's 1 - learningRate·weightDecay; 1 for Adam. */
+  shrink: number;
 }
 
 /** A variable's step: its value, gradient and moments. */
@@ -69,13 +71,14 @@ const paramsBuffers = new WeakMap<GpuDevice, Map<string, GpuBuffer>>();
 function paramsBuffer(backend: TfjsWebgpu, k: AdamParams, size: number): GpuBuffer {
   let buffers = paramsBuffers.get(backend.device);
   if (!buffers) paramsBuffers.set(backend.device, (buffers = new Map()));
-  const key = `${k.beta1},${k.beta2},${k.learningRate},${k.epsilon},${size}`;
+  const key = `${k.beta1},${k.beta2},${k.learningRate},${k.epsilon},${k.shrink},${size}`;
   let buffer = buffers.get(key);
   if (!buffer) {
     if (buffers.size > 1024) buffers.clear(); // a schedule changes the rate every epoch: keep the recent ones
     const words = new ArrayBuffer(32);
     new Float32Array(words, 0, 6).set([k.beta1, k.beta2, 1 - k.beta1, 1 - k.beta2, -k.learningRate, k.epsilon]);
-    new Uint32Array(words, 24, 2).set([size, 0]);
+    new Uint32Array(words, 24, 1).set([size]);
+    new Float32Array(words, 28, 1).set([k.shrink]);
     buffer = backend.device.createBuffer({ size: 32, usage: Usage.UNIFORM | Usage.COPY_DST });
     backend.queue.writeBuffer(buffer, 0, words);
     buffers.set(key, buffer);

@@ -9,7 +9,7 @@
  * own Adam then updates the larger ones, where its vectorised kernels win, and keeps the
  * step count. On webgpu every variable's step is one dispatch that updates it in place
  * (runtime/kernels/webgpu-adam.ts) instead of fifteen kernels; other backends use tfjs's
- * Adam for everything.
+ * Adam for everything. A subclass may shrink every weight before its step (AdamW).
  */
 import { adamInPlaceOnDevice, canStepInPlace } from '../kernels/webgpu-adam';
 import { webgpuExtras } from '../kernels/webgpu-program';
@@ -42,6 +42,7 @@ export class FusedAdam extends tf.AdamOptimizer {
     const backend = tf.getBackend();
     const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
     if (backend === 'webgpu' && webgpuExtras().on && this.applyOnDevice(named)) return;
+    this.decay(named);
     if (backend !== 'cpu' && backend !== 'wasm') return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
     const inLoop = ({ name, tensor }: { name: string; tensor: tf.Tensor | null }) => tensor != null && tf.engine().registeredVariables[name].size <= SMALL;
@@ -58,6 +59,23 @@ export class FusedAdam extends tf.AdamOptimizer {
     super.applyGradients(named.map((g) => ({ name: g.name, tensor: inLoop(g) ? null : g.tensor })) as unknown as VariableGradients);
   }
 
+  /** What each weight is multiplied by before its step: 1 here; AdamW's decay (weight-decay.ts) below 1. */
+  protected shrink(): number {
+    return 1;
+  }
+
+  /** Each variable with a gradient shrunk before its step, where it shrinks (the device's step shrinks it itself). */
+  private decay(named: { name: string; tensor: tf.Tensor | null }[]): void {
+    const shrink = this.shrink();
+    if (shrink === 1) return;
+    tf.tidy(() => {
+      for (const { name, tensor } of named) {
+        const value = tf.engine().registeredVariables[name];
+        if (tensor != null && value) value.assign(tf.mul(value, shrink));
+      }
+    });
+  }
+
   /**
    * Every variable's step in place on the device, then the powers of beta, and the step
    * count as tfjs's Adam keeps it; false (nothing done) where a variable shares its
@@ -71,7 +89,7 @@ export class FusedAdam extends tf.AdamOptimizer {
       return tensor == null ? [] : [{ value, gradient: tensor, m, v }];
     });
     if (!canStepInPlace(tf.backend(), [...steps.flatMap((x) => [x.value, x.m, x.v]), s.accBeta1, s.accBeta2])) return false;
-    adamInPlaceOnDevice(tf.backend(), steps, s.accBeta1, s.accBeta2, { beta1: s.beta1, beta2: s.beta2, learningRate: s.learningRate, epsilon: s.epsilon });
+    adamInPlaceOnDevice(tf.backend(), steps, s.accBeta1, s.accBeta2, { beta1: s.beta1, beta2: s.beta2, learningRate: s.learningRate, epsilon: s.epsilon, shrink: this.shrink() });
     (this as unknown as { incrementIterations(): void }).incrementIterations();
     return true;
   }

@@ -147,15 +147,19 @@ describe.skipIf(!available)('webgpu kernels of dlnet', () => {
     ), { numRuns: 16 });
   }, 120_000);
 
-  it("Adam on the device steps as tfjs's Adam on the cpu, in place: weights, moments, powers of beta, a variable without a gradient, a new rate", async () => {
+  // AdamW's reference is dlnet's AdamW on the cpu: a tfjs op shrinks each weight there, the device's kernel does it in its step.
+  it.each<{ name: string; args: Record<string, number>; reference: () => tf.Optimizer }>([
+    { name: 'adam', args: { learningRate: 0.05 }, reference: () => tf.train.adam(0.05) },
+    { name: 'adamw', args: { learningRate: 0.05, weightDecay: 0.5, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, reference: () => optimizer({ name: 'adamw', args: { learningRate: 0.05, weightDecay: 0.5, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } }) },
+  ])("$name on the device steps as on the cpu, in place: weights, moments, powers of beta, a variable without a gradient, a new rate", async ({ name, args, reference: cpuOptimizer }) => {
     const train = async (backend: 'cpu' | 'webgpu') => {
       await selectBackend(backend);
       const w = tf.variable(seeded([3, 4], 1), true, `w-${backend}`);
       const b = tf.variable(seeded([4], 2), true, `b-${backend}`);
       const idle = tf.variable(seeded([2], 3), true, `idle-${backend}`);
       const x = seeded([5, 3], 4);
-      // dlnet's optimiser on webgpu; tfjs's own Adam, the reference, on the cpu.
-      const opt = backend === 'webgpu' ? optimizer({ name: 'adam', args: { learningRate: 0.05 } }) : tf.train.adam(0.05);
+      // dlnet's optimiser on webgpu; the reference on the cpu (tfjs's own Adam).
+      const opt = backend === 'webgpu' ? optimizer({ name, args }) : cpuOptimizer();
       const step = () => opt.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b, idle]);
       step();
       const buffers = [w.dataId, b.dataId];
