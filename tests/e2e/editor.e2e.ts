@@ -17,6 +17,26 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => code.stop());
 
+/** Opens a file and trains its first train statement from the palette: the panel, once it says the run of `epochs` epochs is saved. */
+async function trainedInPanel(file: string, epochs: number, timeout: number) {
+  await code.openFile(file);
+  await code.command('dlnet: Train Model');
+  const panel = code.panel();
+  await expect.poll(() => panel.locator('#saved').innerText(), { timeout }).toMatch(new RegExp(`Finished after ${epochs} epochs; saved to .*runs`));
+  return panel;
+}
+
+/**
+ * The panel's answer to a question asked of the saved model (the host runs dlnet predict), kept
+ * as a screenshot; then back to the editor: a webview gives the focus back to its input
+ * whenever its group is focused again, and the input would take the next scenarios' keys.
+ */
+async function expectAnswer(panel: ReturnType<VsCode['panel']>, answer: string, pattern: RegExp, shot: string): Promise<void> {
+  await expect.poll(() => panel.locator(answer).innerText(), { timeout: 60_000 }).toMatch(pattern);
+  await code.shot(shot);
+  await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+}
+
 describe('dlnet in VS Code', () => {
   it('1. opens a sample: highlighted as dlnet, outline, inlay hints, status bar', async () => {
     await timed('open-sample', async () => {
@@ -183,28 +203,18 @@ describe('dlnet in VS Code', () => {
 
   it('11. Train the text sample: the panel lists texts as the model reads them, then answers one typed into it', async () => {
     await timed('text', async () => {
-      await code.openFile('14-text.dlnet');
       // The palette (the train statement's lens is below the sample's long comment, out of view); it trains the first statement's Reader.
-      await code.command('dlnet: Train Model');
-      const panel = code.panel();
-      await panel.locator('#predictions tr.right').first().waitFor({ timeout: 120_000 });
-      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 120_000 }).toMatch(/Finished after 10 epochs; saved to .*runs/);
+      const panel = await trainedInPanel('14-text.dlnet', 10, 240_000);
+      await panel.locator('#predictions tr.right').first().waitFor({ timeout: 10_000 });
       await panel.locator('#try-text').fill('Honestly the plot was not dull at all');
       await panel.locator('#try-ask').click();
-      // The host runs dlnet predict on the saved run: the answer comes back to the panel.
-      await expect.poll(() => panel.locator('#try-answer').innerText(), { timeout: 60_000 }).toMatch(/^positive [01]\.\d{3} /);
-      await code.shot('11-text');
-      // Back to the editor: a webview gives the focus back to its input whenever its group is focused again, and the input would take the next scenarios' keys.
-      await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+      await expectAnswer(panel, '#try-answer', /^positive [01]\.\d{3} /, '11-text');
     });
   });
 
   it('12. Train an MNIST model, then draw a digit in the panel: the model answers it', async () => {
     await timed('draw', async () => {
-      await code.openFile('digits.dlnet');
-      await code.command('dlnet: Train Model');
-      const panel = code.panel();
-      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 180_000 }).toMatch(/Finished after 3 epochs; saved to .*runs/);
+      const panel = await trainedInPanel('digits.dlnet', 3, 180_000);
       const canvas = panel.locator('#draw-canvas');
       await canvas.scrollIntoViewIfNeeded();
       const box = (await canvas.boundingBox())!;
@@ -213,26 +223,19 @@ describe('dlnet in VS Code', () => {
       await code.page.mouse.down();
       await code.page.mouse.move(box.x + box.width / 2 - 6, box.y + box.height * 0.85, { steps: 10 });
       await code.page.mouse.up();
-      await expect.poll(() => panel.locator('#draw-answer').innerText(), { timeout: 60_000 }).toMatch(/^\d [01]\.\d{3} /);
-      await code.shot('12-draw');
-      await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+      await expectAnswer(panel, '#draw-answer', /^\d [01]\.\d{3} /, '12-draw');
     });
   });
 
   it('13. Train the iris sample, then fill in a flower\'s measurements in the panel: the model names its species', async () => {
     await timed('row', async () => {
-      await code.openFile('iris-ask.dlnet');
-      await code.command('dlnet: Train Model');
-      const panel = code.panel();
-      await expect.poll(() => panel.locator('#saved').innerText(), { timeout: 120_000 }).toMatch(/Finished after 60 epochs; saved to .*runs/);
+      const panel = await trainedInPanel('iris-ask.dlnet', 60, 120_000);
       // A setosa: short, wide sepals, tiny petals (the first row of data/iris.csv).
       const fields = panel.locator('#row-fields [data-column]');
       expect(await fields.count()).toBe(4);
       for (const [i, value] of ['5.1', '3.5', '1.4', '0.2'].entries()) await fields.nth(i).fill(value);
       await panel.locator('#row-ask').click();
-      await expect.poll(() => panel.locator('#row-answer').innerText(), { timeout: 60_000 }).toMatch(/^setosa [01]\.\d{3} /);
-      await code.shot('13-row');
-      await code.page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+      await expectAnswer(panel, '#row-answer', /^setosa [01]\.\d{3} /, '13-row');
     });
   });
 
