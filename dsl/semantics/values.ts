@@ -462,9 +462,13 @@ export function settingArgument(call: ast.Call, name: string, text: string): Tex
 export function listArgumentItemAdded(call: ast.Call, name: string, text: string): TextEdit | undefined {
   const given = call.args?.find((a) => a.name?.text === name)?.value;
   if (!given) return settingArgument(call, name, `[${text}]`);
-  if (given.kind !== 'list') return undefined;
-  const at = alongLine(given.range.end, -1);
-  return { range: { start: at, end: at }, newText: `${given.items.length ? ', ' : ''}${text}` };
+  return given.kind === 'list' ? listItemAdded(given, text) : undefined;
+}
+
+/** The edit that writes `text` as the last item of a list written out (`[accuracy]` → `[accuracy, mae]`). */
+export function listItemAdded(list: ast.ListLit, text: string): TextEdit {
+  const at = alongLine(list.range.end, -1);
+  return { range: { start: at, end: at }, newText: `${list.items.length ? ', ' : ''}${text}` };
 }
 
 /** The argument a layer's or source's call gives for its parameter `name`, by name or by position (`positionEmbedding(6)`'s maxLength), if any. */

@@ -8,10 +8,9 @@
 import type { Args, Choice } from '../catalog';
 import { diagnostic, type Fix, type TextEdit } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { alongLine } from '../syntax/range';
 import type { Context } from './context';
 import { settingAdded, settingNamed, settingRemoval } from './train-edits';
-import { settingArgument } from './values';
+import { listItemAdded, settingArgument } from './values';
 
 /** The settings whose value's `monitor` the run watches. */
 const WATCHING = ['earlyStopping', 'schedule'] as const;
@@ -54,7 +53,5 @@ export function checkWatched(ctx: Context, decl: ast.TrainDecl, settings: Args, 
 function accuracyAdded(ctx: Context, decl: ast.TrainDecl): TextEdit | undefined {
   const list = settingNamed(decl, 'metrics')?.value;
   if (!list) return settingAdded(ctx, decl, 'metrics: [accuracy]');
-  if (list.kind !== 'list') return undefined;
-  const at = alongLine(list.range.end, -1);
-  return { range: { start: at, end: at }, newText: `${list.items.length ? ', ' : ''}accuracy` };
+  return list.kind === 'list' ? listItemAdded(list, 'accuracy') : undefined;
 }

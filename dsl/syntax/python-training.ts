@@ -194,11 +194,8 @@ export function kerasTraining(lines: readonly string[], statements: readonly Scr
   const validated = fitCall.args.some((a) => a.name === 'validation_data');
   const split = validated ? heldOutBySplit(statements, values) : undefined;
   if (split && !settings.some((s) => s.startsWith('validationSplit:'))) settings.push(`validationSplit: ${split}`);
-  const loaded = datasetUsed(statements.map((s) => s.code).join('\n'));
-  // Validated on the loaded data's own test split (`validation_data=(x_test, y_test)`): that split, declared too.
-  const testSplit = validated && !split && loaded?.test;
-  if (testSplit) settings.push(`validation: ${testSplit.name}`);
-  const dataset = loaded && !testSplit ? { ...loaded, test: undefined } : loaded;
+  // Validated on the loaded data's own test split (`validation_data=(x_test, y_test)`, no train_test_split).
+  const dataset = withTestSplit(datasetUsed(statements.map((s) => s.code).join('\n')), validated && !split, settings);
   const data = dataset?.name ?? (fitCall.args[0] && !fitCall.args[0].name ? dottedPath(fitCall.args[0].value) : undefined) ?? 'data';
   const model = modelOf(variable);
   const edits: TextEdit[] = [
@@ -283,6 +280,17 @@ function heldOutBySplit(statements: readonly ScriptStatement[], values: ScriptVa
   return fraction > 0 && fraction < 1 ? String(fraction) : undefined;
 }
 
+/**
+ * The dataset loaded, with its test split where the script validates on it (the setting
+ * `validation:` added to `settings`, the split declared by trainText), else without.
+ */
+function withTestSplit(loaded: Dataset | undefined, validated: boolean, settings: string[]): Dataset | undefined {
+  if (!loaded?.test) return loaded;
+  if (!validated) return { ...loaded, test: undefined };
+  settings.push(`validation: ${loaded.test.name}`);
+  return loaded;
+}
+
 /** `dataset mnist = mnist()` where the script loads one dlnet has, and the train statement. */
 function trainText(model: string, data: string, dataset: Dataset | undefined, settings: readonly string[]): string {
   const declared = dataset ? `dataset ${dataset.name} = ${dataset.source}\n${dataset.test ? `dataset ${dataset.test.name} = ${dataset.test.source}\n` : ''}\n` : '';
@@ -346,11 +354,8 @@ export function pytorchTraining(lines: readonly string[], statements: readonly S
   if (seedValue) settings.push(`seed: ${seedValue}`);
   const schedule = scheduleOf(code, values);
   if (schedule) settings.push(`schedule: ${schedule}`);
-  const loaded = datasetUsed(code);
   // A test loader over the dataset's test split (torchvision's `train=False`): validated on it.
-  const validated = loaded?.test && /\btrain\s*=\s*False\b/.test(code);
-  if (validated) settings.push(`validation: ${loaded!.test!.name}`);
-  const dataset = loaded && !validated ? { ...loaded, test: undefined } : loaded;
+  const dataset = withTestSplit(datasetUsed(code), /\btrain\s*=\s*False\b/.test(code), settings);
   const data = dataset?.name ?? 'data';
   const first = statements[0].first;
   const last = statements[statements.length - 1].last;

@@ -10,6 +10,7 @@
  * tfjs's, so saving and the learning-rate schedule work as before.
  */
 import { tf } from '../tf';
+import { namedGradients, type VariableGradients } from './gradients';
 
 interface Accumulator {
   originalName: string;
@@ -25,15 +26,11 @@ interface AdadeltaState {
   accumulatedUpdates: Accumulator[];
 }
 
-type VariableGradients = Parameters<tf.AdadeltaOptimizer['applyGradients']>[0];
-
 export class Adadelta extends tf.AdadeltaOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
     const state = this as unknown as AdadeltaState;
-    const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
-    names.forEach((name, i) => {
+    namedGradients(variableGradients).forEach(({ name, tensor: gradient }, i) => {
       const value = tf.engine().registeredVariables[name];
-      const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
       if (!gradient) return;
       const zeros = (suffix: string): Accumulator => ({ originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
       state.accumulatedGrads[i] ??= zeros('accum_grad');

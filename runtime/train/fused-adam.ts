@@ -14,6 +14,7 @@
 import { adamInPlaceOnDevice, canStepInPlace } from '../kernels/webgpu-adam';
 import { webgpuExtras } from '../kernels/webgpu-program';
 import { tf } from '../tf';
+import { namedGradients, type VariableGradients } from './gradients';
 
 /** Up to this many values a loop in JavaScript beats tfjs's kernels on wasm. */
 export const SMALL = 4096;
@@ -35,12 +36,10 @@ export interface AdamState {
   accumulatedSecondMoment: Moment[];
 }
 
-type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
-
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
     const backend = tf.getBackend();
-    const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const named = namedGradients(variableGradients);
     if (backend === 'webgpu' && webgpuExtras().on && this.applyOnDevice(named)) return;
     this.decay(named);
     if (backend !== 'cpu' && backend !== 'wasm') return super.applyGradients(variableGradients);

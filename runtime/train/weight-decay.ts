@@ -8,12 +8,7 @@
  */
 import { tf } from '../tf';
 import { FusedAdam } from './fused-adam';
-
-type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
-
-/** The gradients as a list of names and tensors (tfjs takes a map or a list). */
-const listed = (gradients: VariableGradients) =>
-  Array.isArray(gradients) ? gradients : Object.keys(gradients).map((name) => ({ name, tensor: gradients[name] }));
+import { namedGradients, type VariableGradients } from './gradients';
 
 export class AdamW extends FusedAdam {
   static override className = 'AdamW';
@@ -30,7 +25,7 @@ export class AdamW extends FusedAdam {
 
 /** The gradients with weightDecay·w added, each variable's; `apply` steps with them, then they go. */
 function withCoupledDecay(variableGradients: VariableGradients, weightDecay: number, apply: (g: VariableGradients) => void): void {
-  const decayed = tf.tidy(() => listed(variableGradients).map(({ name, tensor }) => {
+  const decayed = tf.tidy(() => namedGradients(variableGradients).map(({ name, tensor }) => {
     const value = tf.engine().registeredVariables[name];
     return { name, tensor: tensor != null && value ? tf.add(tensor, tf.mul(value, weightDecay)) : tensor };
   }));
